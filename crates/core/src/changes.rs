@@ -1,0 +1,365 @@
+//! Planning a change to the stored data: what incoming records add, what they change, and
+//! whether the result is consistent. Either the whole plan is valid or nothing is applied.
+//!
+//! The rules here are the domain's: history is only ever extended (a unit version is added or
+//! an open one closed, never rewritten), derived indicators are computed and not entered, a
+//! figure belongs to a unit that existed at the end of its period, and one import never says
+//! two different things about the same figure.
+
+use crate::indicator::{Indicator, check_catalog};
+use crate::lineage::{LineageEvent, Registry, Subject};
+use crate::problem::{Location, Problem, Text};
+use crate::text::closest;
+use crate::unit::UnitVersion;
+use crate::value::{Series, Source, ValueKey, ValueRecord};
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+
+/// A record read from somewhere, with where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub item: T,
+    pub location: Location,
+}
+
+/// What is stored now, as far as planning needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Stored {
+    pub units: Vec<UnitVersion>,
+    pub events: Vec<LineageEvent>,
+    pub indicators: Vec<Indicator>,
+    /// Indicators that have at least one stored value, and those with actual values.
+    pub indicators_with_values: HashSet<String>,
+    pub indicators_with_actuals: HashSet<String>,
+}
+
+/// Everything one import brings.
+#[derive(Debug, Clone, Default)]
+pub struct Incoming {
+    pub units: Vec<Located<UnitVersion>>,
+    pub events: Vec<Located<LineageEvent>>,
+    pub indicators: Vec<Located<Indicator>>,
+    pub values: Vec<Located<ValueRecord>>,
+}
+
+/// A value ready to store: the unit version it belongs to is named by code and `valid_from`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedValue {
+    pub record: ValueRecord,
+    pub unit_valid_from: Option<NaiveDate>,
+    pub source: Source,
+}
+
+/// A consistent set of changes, to be applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    pub new_units: Vec<UnitVersion>,
+    /// Open versions given an end: (code, valid_from, valid_to).
+    pub closed_units: Vec<(String, Option<NaiveDate>, NaiveDate)>,
+    pub new_events: Vec<LineageEvent>,
+    pub new_indicators: Vec<Indicator>,
+    /// (stored, replacement)
+    pub changed_indicators: Vec<(Indicator, Indicator)>,
+    pub values: Vec<PlannedValue>,
+    /// Records identical to what is stored, left alone.
+    pub unchanged_records: usize,
+}
+
+impl ChangeSet {
+    pub fn is_empty(&self) -> bool {
+        self.new_units.is_empty()
+            && self.closed_units.is_empty()
+            && self.new_events.is_empty()
+            && self.new_indicators.is_empty()
+            && self.changed_indicators.is_empty()
+            && self.values.is_empty()
+    }
+}
+
+fn stored_location() -> Location {
+    Location::file("(cơ sở dữ liệu / database)")
+}
+
+/// Plans `incoming` against `stored`. Returns every problem found, not just the first.
+pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let mut changes = ChangeSet::default();
+
+    // Units: new versions, closures of open versions, nothing else.
+    let mut units: Vec<UnitVersion> = stored.units.clone();
+    let mut unit_locations: Vec<Location> = vec![stored_location(); units.len()];
+    let mut incoming_unit_at: HashMap<(String, Option<NaiveDate>), usize> = HashMap::new();
+    for Located { item, location } in incoming.units {
+        let key = (item.code.clone(), item.valid_from);
+        if let Some(&i) = incoming_unit_at.get(&key) {
+            if units[i] != item {
+                problems.push(
+                    Problem::error(
+                        location,
+                        Text::new(
+                            format!("đơn vị {} từ cùng ngày đã có ở {} với nội dung khác", item.code, unit_locations[i].describe()),
+                            format!("unit {} with the same valid_from is already given differently at {}", item.code, unit_locations[i].describe()),
+                        ),
+                    )
+                    .with_value(&item.code),
+                );
+            }
+            continue;
+        }
+        let existing = units
+            .iter()
+            .position(|u| u.code == item.code && u.valid_from == item.valid_from);
+        match existing {
+            Some(i) if units[i] == item => changes.unchanged_records += 1,
+            Some(i) if is_closure(&units[i], &item) => {
+                changes.closed_units.push((item.code.clone(), item.valid_from, item.valid_to.expect("closure has an end")));
+                units[i] = item;
+                unit_locations[i] = location;
+                incoming_unit_at.insert(key, i);
+            }
+            Some(i) => problems.push(
+                Problem::error(
+                    location,
+                    Text::new(
+                        format!("đơn vị {} đã lưu với nội dung khác ({}); lịch sử không được ghi đè", item.code, units[i].name),
+                        format!("unit {} is stored differently ({}); history is not rewritten", item.code, units[i].name),
+                    ),
+                )
+                .with_value(&item.code)
+                .with_hint(Text::new(
+                    "để đổi tên hay chuyển cấp trên: kết thúc phiên bản cũ (valid_to), thêm phiên bản mới và một dòng rename/move",
+                    "to rename or move it: end the old version (valid_to), add a new version and a rename/move line",
+                )),
+            ),
+            None => {
+                incoming_unit_at.insert(key, units.len());
+                changes.new_units.push(item.clone());
+                units.push(item);
+                unit_locations.push(location);
+            }
+        }
+    }
+
+    // Lineage events: added, never changed.
+    let mut events: Vec<LineageEvent> = stored.events.clone();
+    let mut event_locations: Vec<Location> = vec![stored_location(); events.len()];
+    for Located { item, location } in incoming.events {
+        let same_link = events
+            .iter()
+            .position(|e| e.date == item.date && e.from == item.from && e.to == item.to);
+        match same_link {
+            Some(i) if events[i] == item => {
+                if i < stored.events.len() {
+                    changes.unchanged_records += 1;
+                }
+            }
+            Some(i) => problems.push(Problem::error(
+                location,
+                Text::new(
+                    format!("sự kiện {} → {} ngày {} đã có ở {} với nội dung khác", item.from, item.to, item.date, event_locations[i].describe()),
+                    format!("the event {} → {} on {} is already given differently at {}", item.from, item.to, item.date, event_locations[i].describe()),
+                ),
+            )),
+            None => {
+                changes.new_events.push(item.clone());
+                events.push(item);
+                event_locations.push(location);
+            }
+        }
+    }
+
+    let registry = Registry::new(units, events);
+    for issue in registry.check() {
+        let location = match issue.subject {
+            Subject::Version(id) => unit_locations[id].clone(),
+            Subject::Event(i) => event_locations[i].clone(),
+        };
+        problems.push(Problem::error(location, issue.message).with_hint_opt(issue.hint));
+    }
+
+    // Indicators: added or updated; an update may not change the meaning of stored figures.
+    let mut catalog: HashMap<String, (Indicator, Location)> = stored
+        .indicators
+        .iter()
+        .map(|i| (i.code.clone(), (i.clone(), stored_location())))
+        .collect();
+    let mut seen_in_import: HashSet<String> = HashSet::new();
+    for Located { item, location } in incoming.indicators {
+        let code = item.code.clone();
+        if !seen_in_import.insert(code.clone()) {
+            if catalog.get(&code).is_some_and(|(i, _)| *i != item) {
+                problems.push(
+                    Problem::error(
+                        location,
+                        Text::new(
+                            format!("chỉ tiêu {code} được khai báo hai lần với nội dung khác (lần đầu ở {})", catalog[&code].1.describe()),
+                            format!("indicator {code} is defined twice, differently (first at {})", catalog[&code].1.describe()),
+                        ),
+                    )
+                    .with_value(&code),
+                );
+            }
+            continue;
+        }
+        match stored.indicators.iter().find(|i| i.code == code) {
+            Some(old) if *old == item => changes.unchanged_records += 1,
+            Some(old) => {
+                if let Some(p) = unsafe_indicator_change(stored, old, &item, &location) {
+                    problems.push(p);
+                } else {
+                    changes.changed_indicators.push((old.clone(), item.clone()));
+                }
+            }
+            None => changes.new_indicators.push(item.clone()),
+        }
+        catalog.insert(code, (item, location));
+    }
+    for issue in check_catalog(catalog.values().map(|(i, _)| i)) {
+        let location = catalog[&issue.code].1.clone();
+        problems.push(Problem::error(location.with_column("formula"), issue.message).with_value(&issue.code));
+    }
+
+    // Values.
+    let mut first_seen: HashMap<ValueKey, (usize, Location)> = HashMap::new();
+    let indicator_codes: Vec<&str> = catalog.keys().map(String::as_str).collect();
+    for Located { item, location } in incoming.values {
+        let key = &item.key;
+        let Some((indicator, _)) = catalog.get(&key.indicator) else {
+            let suggestions = closest(&key.indicator, indicator_codes.iter().copied());
+            let by_name: Vec<&str> = catalog
+                .values()
+                .filter(|(i, _)| crate::text::fold(&i.name) == crate::text::fold(&key.indicator))
+                .map(|(i, _)| i.code.as_str())
+                .collect();
+            let hint = match (by_name.first(), suggestions.is_empty()) {
+                (Some(code), _) => Some(Text::new(format!("dùng mã chỉ tiêu {code}"), format!("use the indicator code {code}"))),
+                (None, false) => Some(Text::new(
+                    format!("có phải: {}?", suggestions.join(", ")),
+                    format!("did you mean {}?", suggestions.join(", ")),
+                )),
+                (None, true) => Some(Text::new(
+                    "khai báo chỉ tiêu trong tệp indicators trước",
+                    "define the indicator in an indicators file first",
+                )),
+            };
+            problems.push(
+                Problem::error(
+                    location.with_column("indicator"),
+                    Text::new("chỉ tiêu chưa được khai báo", "unknown indicator"),
+                )
+                .with_value(&key.indicator)
+                .with_hint_opt(hint),
+            );
+            continue;
+        };
+        if indicator.is_derived() && key.series == Series::Actual {
+            let formula = indicator.formula.as_ref().map(|f| f.text()).unwrap_or_default();
+            problems.push(
+                Problem::error(
+                    location.with_column("series"),
+                    Text::new(
+                        format!("{} được tính theo công thức {formula}; không nhập số thực hiện", key.indicator),
+                        format!("{} is computed by the formula {formula}; its actual values are not entered", key.indicator),
+                    ),
+                )
+                .with_value(&key.indicator)
+                .with_hint(Text::new("nhập số liệu của các chỉ tiêu thành phần", "enter the component indicators instead")),
+            );
+            continue;
+        }
+        let version = match registry.unit_for_period(&key.unit, &key.period) {
+            Ok(id) => registry.version(id),
+            Err(e) => {
+                problems.push(
+                    Problem::error(location.with_column("unit"), e.message)
+                        .with_value(&key.unit)
+                        .with_hint_opt(e.hint),
+                );
+                continue;
+            }
+        };
+        if let Some((index, first)) = first_seen.get(key) {
+            let earlier: &PlannedValue = &changes.values[*index];
+            if !earlier.record.figure.same_as(&item.figure) {
+                problems.push(
+                    Problem::error(
+                        location.with_column("value"),
+                        Text::new(
+                            format!("cùng chỉ tiêu, đơn vị, kỳ và loại số liệu đã có giá trị {} ở {}", earlier.record.figure.value, first.describe()),
+                            format!("the same indicator, unit, period and series already has the value {} at {}", earlier.record.figure.value, first.describe()),
+                        ),
+                    )
+                    .with_value(item.figure.value.to_string())
+                    .with_hint(Text::new("giữ một dòng duy nhất cho mỗi số liệu", "keep one line per figure")),
+                );
+            }
+            continue;
+        }
+        let source = Source::File {
+            path: location.file.clone(),
+            line: location.line.unwrap_or(0),
+        };
+        first_seen.insert(key.clone(), (changes.values.len(), location));
+        changes.values.push(PlannedValue {
+            unit_valid_from: version.valid_from,
+            record: item,
+            source,
+        });
+    }
+
+    if problems.iter().any(Problem::is_error) {
+        problems.sort_by(|a, b| (&a.location.file, a.location.line).cmp(&(&b.location.file, b.location.line)));
+        Err(problems)
+    } else {
+        Ok(changes)
+    }
+}
+
+fn is_closure(stored: &UnitVersion, incoming: &UnitVersion) -> bool {
+    stored.valid_to.is_none()
+        && incoming.valid_to.is_some()
+        && UnitVersion {
+            valid_to: None,
+            ..incoming.clone()
+        } == *stored
+}
+
+fn unsafe_indicator_change(stored: &Stored, old: &Indicator, new: &Indicator, location: &Location) -> Option<Problem> {
+    let code = &old.code;
+    if stored.indicators_with_values.contains(code) && old.unit.factor_to(&new.unit) != Some(rust_decimal::Decimal::ONE) {
+        return Some(
+            Problem::error(
+                location.clone().with_column("unit"),
+                Text::new(
+                    format!("chỉ tiêu {code} đã có số liệu tính bằng {}; đổi đơn vị tính sẽ làm sai các số đã lưu", old.unit),
+                    format!("indicator {code} has figures stored in {}; changing its unit would change their meaning", old.unit),
+                ),
+            )
+            .with_value(new.unit.symbol())
+            .with_hint(Text::new("tạo chỉ tiêu mới với đơn vị mới", "create a new indicator with the new unit")),
+        );
+    }
+    if stored.indicators_with_actuals.contains(code) && old.formula.is_none() && new.formula.is_some() {
+        return Some(
+            Problem::error(
+                location.clone().with_column("formula"),
+                Text::new(
+                    format!("chỉ tiêu {code} đã có số thực hiện được nhập; không thể chuyển thành chỉ tiêu tính theo công thức"),
+                    format!("indicator {code} has entered actual values; it cannot become a computed indicator"),
+                ),
+            )
+            .with_value(new.formula.as_ref().map(|f| f.text().to_string()).unwrap_or_default()),
+        );
+    }
+    None
+}
+
+impl Location {
+    /// "values.csv line 12", for pointing from one problem to another record.
+    pub fn describe(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Problems found in input, located precisely enough for a clerk to fix them.
+//!
+//! Every message exists in Vietnamese and English; the caller picks the language.
+
+use std::fmt;
+
+/// The interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+/// A text in both interface languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Text {
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Where a piece of input came from: a file and a line (1-based, the header is line 1).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<String>,
+}
+
+impl Location {
+    pub fn file(file: impl Into<String>) -> Location {
+        Location {
+            file: file.into(),
+            ..Location::default()
+        }
+    }
+
+    pub fn line(file: impl Into<String>, line: u64) -> Location {
+        Location {
+            file: file.into(),
+            line: Some(line),
+            column: None,
+        }
+    }
+
+    pub fn with_column(mut self, column: impl Into<String>) -> Location {
+        self.column = Some(column.into());
+        self
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// One thing wrong with the input: where, which value, what was expected, and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    pub location: Location,
+    /// The offending value as written, when there is one.
+    pub value: Option<String>,
+    pub message: Text,
+    pub hint: Option<Text>,
+}
+
+impl Problem {
+    pub fn error(location: Location, message: Text) -> Problem {
+        Problem {
+            severity: Severity::Error,
+            location,
+            value: None,
+            message,
+            hint: None,
+        }
+    }
+
+    pub fn with_value(mut self, value: impl Into<String>) -> Problem {
+        self.value = Some(value.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: Text) -> Problem {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn with_hint_opt(mut self, hint: Option<Text>) -> Problem {
+        self.hint = hint;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// One line for a terminal: `file:line: column "value": message (hint)`.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
+        let loc = &self.location;
+        out.push_str(&loc.file);
+        if let Some(line) = loc.line {
+            match lang {
+                Lang::Vi => out.push_str(&format!(", dòng {line}")),
+                Lang::En => out.push_str(&format!(", line {line}")),
+            }
+        }
+        if let Some(column) = &loc.column {
+            match lang {
+                Lang::Vi => out.push_str(&format!(", cột {column}")),
+                Lang::En => out.push_str(&format!(", column {column}")),
+            }
+        }
+        out.push_str(": ");
+        if let Some(value) = &self.value {
+            out.push_str(&format!("“{value}”: "));
+        }
+        out.push_str(self.message.get(lang));
+        if let Some(hint) = &self.hint {
+            match lang {
+                Lang::Vi => out.push_str(&format!(" (gợi ý: {})", hint.vi)),
+                Lang::En => out.push_str(&format!(" (hint: {})", hint.en)),
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}

@@ -166,6 +166,16 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
     let mut codes: Vec<&str> = by_code.keys().copied().collect();
     codes.sort();
     for code in codes {
+        let indicator = by_code[code];
+        if indicator.unit.is_percent() && indicator.aggregate == Aggregate::Sum {
+            issues.push(CatalogIssue {
+                code: code.to_string(),
+                message: Text::new(
+                    "tỷ lệ phần trăm không cộng dồn giữa các đơn vị; dùng aggregate average hoặc none",
+                    "a percentage does not add up across units; use aggregate average or none",
+                ),
+            });
+        }
         let Some(formula) = &by_code[code].formula else { continue };
         for r in formula.references() {
             if !by_code.contains_key(r) {

@@ -1,1 +1,12 @@
+//! solieu's documented CSV formats: units, lineage, indicators and values.
+//!
+//! Reading never stops at the first problem: every problem in every row is reported with the
+//! file, line, column, the value as written, what was expected and a hint. Records come back
+//! located, so the core can point at the line that causes a later problem too.
+//! The formats are described in `docs/formats.md`.
 
+mod read;
+mod write;
+
+pub use read::{FileKind, ReadOptions, ReadResult, read_csv};
+pub use write::{write_indicators, write_lineage, write_units, write_values};

@@ -1,1 +1,158 @@
+//! Storage for solieu: SQLite (one file, the default) or PostgreSQL (a `postgres://` URL).
+//!
+//! One SQL code path serves both through sqlx's `Any` driver: the SQL is portable (`$n`
+//! parameters, `RETURNING`, `IS NOT DISTINCT FROM`), and exact figures and dates are stored as
+//! text so neither backend's numeric or date types can round them. What differs per backend
+//! is kept small and explicit: the migrations folder and connection set-up ([`Backend`]).
+//!
+//! Every write goes through [`Store::apply`], one transaction per call: a change set is
+//! applied whole or not at all, and every value written adds a revision row naming who, when
+//! and from where.
 
+mod read;
+mod write;
+
+use solieu_core::problem::Text;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+
+pub use read::{Counts, StoredValue, ValueFilter};
+pub use write::ApplyReport;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no database at {0}: create one with `solieu init`")]
+    Missing(String),
+    #[error("cannot open the database {location}: {source}")]
+    Connect {
+        location: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot bring the database schema up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("the database holds something solieu cannot read: {0}")]
+    Corrupt(String),
+    /// The change conflicts with what is stored; nothing was written.
+    #[error("{}", .0.en)]
+    Conflict(Text),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Where the data lives: a path or `sqlite:` URL for SQLite, `postgres://…` for PostgreSQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub backend: Backend,
+    /// As the user wrote it, for messages.
+    pub given: String,
+    url: String,
+    sqlite_path: Option<String>,
+}
+
+impl Location {
+    pub fn parse(given: &str) -> Location {
+        if given.starts_with("postgres://") || given.starts_with("postgresql://") {
+            return Location {
+                backend: Backend::Postgres,
+                given: given.to_string(),
+                url: given.to_string(),
+                sqlite_path: None,
+            };
+        }
+        let path = given
+            .strip_prefix("sqlite://")
+            .or_else(|| given.strip_prefix("sqlite:"))
+            .unwrap_or(given);
+        Location {
+            backend: Backend::Sqlite,
+            given: given.to_string(),
+            url: format!("sqlite://{path}"),
+            sqlite_path: Some(path.to_string()),
+        }
+    }
+
+    /// The SQLite file, if this is SQLite.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        self.sqlite_path.as_deref().map(Path::new)
+    }
+}
+
+/// An open database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens an existing database and brings its schema up to date.
+    pub async fn open(location: &Location) -> Result<Store> {
+        if let Some(path) = location.sqlite_path() {
+            if !path.exists() {
+                return Err(StoreError::Missing(location.given.clone()));
+            }
+        }
+        Store::connect(location, false).await
+    }
+
+    /// Opens the database, creating it first if it does not exist (a SQLite file; a
+    /// PostgreSQL database must exist, and its tables are created).
+    pub async fn create(location: &Location) -> Result<Store> {
+        Store::connect(location, true).await
+    }
+
+    async fn connect(location: &Location, create: bool) -> Result<Store> {
+        install_default_drivers();
+        let url = match (location.backend, create) {
+            (Backend::Sqlite, true) => format!("{}?mode=rwc", location.url),
+            (Backend::Sqlite, false) => format!("{}?mode=rw", location.url),
+            (Backend::Postgres, _) => location.url.clone(),
+        };
+        let backend = location.backend;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers go on while an import writes; foreign keys are on in
+                        // sqlx's SQLite driver by default.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|source| StoreError::Connect {
+                location: location.given.clone(),
+                source,
+            })?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}

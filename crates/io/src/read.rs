@@ -1,0 +1,685 @@
+//! Reading the CSV formats. Each file is recognised by its header.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use solieu_core::changes::{Incoming, Located};
+use solieu_core::formula::Formula;
+use solieu_core::indicator::{self, Aggregate, Indicator, MAX_DECIMALS, TimeAggregate};
+use solieu_core::lineage::{EventKind, LineageEvent};
+use solieu_core::measure::MeasureUnit;
+use solieu_core::number::{DecimalConvention, NumberError, readings};
+use solieu_core::period::{ACCEPTED_FORMS, Period};
+use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::text::{clean, fold};
+use solieu_core::unit::{self, UnitKind, UnitVersion};
+use solieu_core::value::{Figure, Series, Status, ValueKey, ValueRecord};
+use std::collections::HashMap;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Units,
+    Lineage,
+    Indicators,
+    Values,
+}
+
+impl FileKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileKind::Units => "units",
+            FileKind::Lineage => "lineage",
+            FileKind::Indicators => "indicators",
+            FileKind::Values => "values",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// The decimal convention of numbers; inferred from the file when not given.
+    pub decimal: Option<DecimalConvention>,
+}
+
+#[derive(Debug, Default)]
+pub struct ReadResult {
+    pub kind: Option<FileKind>,
+    pub incoming: Incoming,
+    pub problems: Vec<Problem>,
+    /// Data rows read (empty rows not counted).
+    pub rows: usize,
+}
+
+struct Field {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+}
+
+const fn f(name: &'static str, aliases: &'static [&'static str], required: bool) -> Field {
+    Field {
+        name,
+        aliases,
+        required,
+    }
+}
+
+const UNITS: &[Field] = &[
+    f("code", &["ma", "ma don vi"], true),
+    f("name", &["ten", "ten don vi"], true),
+    f("kind", &["loai", "loai don vi", "cap"], true),
+    f("parent", &["cap tren", "don vi cap tren", "ma cap tren"], false),
+    f("valid_from", &["hieu luc tu", "tu ngay"], false),
+    f("valid_to", &["hieu luc den", "den ngay"], false),
+];
+const LINEAGE: &[Field] = &[
+    f("date", &["ngay"], true),
+    f("event", &["su kien"], true),
+    f("from", &["tu", "tu don vi"], true),
+    f("to", &["den", "den don vi"], true),
+    f("share", &["ty le"], false),
+];
+const INDICATORS: &[Field] = &[
+    f("code", &["ma", "ma chi tieu"], true),
+    f("name", &["ten", "ten chi tieu"], true),
+    f("unit", &["don vi tinh", "dvt"], true),
+    f("group", &["nhom", "linh vuc"], false),
+    f("aggregate", &["tong hop theo don vi"], false),
+    f("time_aggregate", &["tong hop theo thoi gian"], false),
+    f("decimals", &["so chu so thap phan"], false),
+    f("formula", &["cong thuc"], false),
+    f("name_en", &["ten tieng anh"], false),
+    f("price_basis", &["gia"], false),
+];
+const VALUES: &[Field] = &[
+    f("indicator", &["ma chi tieu", "chi tieu"], true),
+    f("unit", &["don vi", "ma don vi"], true),
+    f("period", &["ky", "ky bao cao"], true),
+    f("series", &["loai", "loai so lieu"], false),
+    f("value", &["gia tri", "so lieu"], true),
+    f("status", &["trang thai"], false),
+    f("note", &["ghi chu"], false),
+];
+
+fn normalise_header(h: &str) -> String {
+    fold(h).replace(['_', '-'], " ").trim().to_string()
+}
+
+/// Maps each header cell to a field of `fields`; `None` when a required field is missing.
+fn match_header(header: &[String], fields: &[Field]) -> Option<(HashMap<&'static str, usize>, Vec<usize>)> {
+    let mut map = HashMap::new();
+    let mut unknown = Vec::new();
+    for (i, h) in header.iter().enumerate() {
+        let h = normalise_header(h);
+        match fields
+            .iter()
+            .find(|f| normalise_header(f.name) == h || f.aliases.contains(&h.as_str()))
+        {
+            Some(field) if !map.contains_key(field.name) => {
+                map.insert(field.name, i);
+            }
+            _ => unknown.push(i),
+        }
+    }
+    fields
+        .iter()
+        .all(|f| !f.required || map.contains_key(f.name))
+        .then_some((map, unknown))
+}
+
+struct Row<'a> {
+    file: &'a str,
+    line: u64,
+    cells: &'a csv::StringRecord,
+    columns: &'a HashMap<&'static str, usize>,
+    header: &'a [String],
+}
+
+impl Row<'_> {
+    fn get(&self, field: &str) -> &str {
+        self.columns
+            .get(field)
+            .and_then(|&i| self.cells.get(i))
+            .map(str::trim)
+            .unwrap_or("")
+    }
+
+    fn location(&self, field: &str) -> Location {
+        let column = self
+            .columns
+            .get(field)
+            .map(|&i| self.header[i].trim().to_string())
+            .unwrap_or_else(|| field.to_string());
+        Location::line(self.file, self.line).with_column(column)
+    }
+
+    fn problem(&self, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Problem {
+        Problem::error(self.location(field), Text::new(vi, en)).with_value(self.get(field))
+    }
+
+    fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
+        let v = self.get(field);
+        if v.is_empty() {
+            problems.push(self.problem(field, "ô này không được để trống", "this cell must not be empty"));
+            None
+        } else {
+            Some(clean(v))
+        }
+    }
+
+    fn parsed<T: FromStr<Err = String>>(&self, field: &str, problems: &mut Vec<Problem>) -> Option<T> {
+        let v = self.get(field);
+        match v.parse::<T>() {
+            Ok(x) => Some(x),
+            Err(expected) => {
+                let (vi, en) = if v.is_empty() {
+                    ("ô này không được để trống".to_string(), format!("this cell must not be empty: {expected}"))
+                } else {
+                    (format!("giá trị không hợp lệ: {expected}"), expected)
+                };
+                problems.push(self.problem(field, vi, en));
+                None
+            }
+        }
+    }
+
+    fn optional<T: FromStr<Err = String>>(&self, field: &str, problems: &mut Vec<Problem>) -> Option<Option<T>> {
+        if self.get(field).is_empty() {
+            Some(None)
+        } else {
+            self.parsed(field, problems).map(Some)
+        }
+    }
+
+    fn date(&self, field: &str, problems: &mut Vec<Problem>) -> Option<Option<NaiveDate>> {
+        let v = self.get(field);
+        if v.is_empty() {
+            return Some(None);
+        }
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y")) {
+            Ok(d) => Some(Some(d)),
+            Err(_) => {
+                problems.push(
+                    self.problem(field, "không phải ngày hợp lệ", "not a valid date")
+                        .with_hint(Text::new("viết ngày dạng 2025-07-01 hoặc 01/07/2025", "write dates as 2025-07-01 or 01/07/2025")),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// A number cell waiting for the file's decimal convention to be settled.
+struct PendingNumber {
+    line: u64,
+    location: Location,
+    text: String,
+}
+
+/// Reads number cells of one file under one convention: the declared one, or the one the
+/// file's unambiguous values prove. Returns the values in order (`None` where refused).
+fn resolve_numbers(pending: &[PendingNumber], declared: Option<DecimalConvention>, problems: &mut Vec<Problem>) -> Vec<Option<Decimal>> {
+    let read: Vec<Result<solieu_core::number::Readings, NumberError>> = pending.iter().map(|p| readings(&p.text)).collect();
+    let mut proofs: HashMap<bool, (usize, u64, &str)> = HashMap::new();
+    for (p, r) in pending.iter().zip(&read) {
+        if let Ok(Some(c)) = r.as_ref().map(|r| r.proves()) {
+            let e = proofs.entry(c == DecimalConvention::Comma).or_insert((0, p.line, &p.text));
+            e.0 += 1;
+        }
+    }
+    let (commas, points) = (proofs.get(&true).map_or(0, |e| e.0), proofs.get(&false).map_or(0, |e| e.0));
+    let convention = declared.or(match (commas, points) {
+        (0, 0) => None,
+        (c, p) if c > p => Some(DecimalConvention::Comma),
+        (c, p) if p > c => Some(DecimalConvention::Point),
+        _ => None,
+    });
+    let established_by = convention.and_then(|c| proofs.get(&(c == DecimalConvention::Comma)));
+    let name = |c: DecimalConvention| match c {
+        DecimalConvention::Comma => ("dấu phẩy thập phân (643,41)", "decimal comma (643,41)"),
+        DecimalConvention::Point => ("dấu chấm thập phân (643.41)", "decimal point (643.41)"),
+    };
+    pending
+        .iter()
+        .zip(read)
+        .map(|(p, r)| {
+            let fail = |vi: String, en: String, hint: Option<Text>| {
+                Problem::error(p.location.clone(), Text::new(vi, en))
+                    .with_value(&p.text)
+                    .with_hint_opt(hint)
+            };
+            let r = match r {
+                Ok(r) => r,
+                Err(NumberError::Empty) => {
+                    problems.push(fail("ô giá trị không được để trống".into(), "the value must not be empty".into(), None));
+                    return None;
+                }
+                Err(NumberError::TooLarge) => {
+                    problems.push(fail("số quá lớn (tối đa 28 chữ số)".into(), "the number is too large (at most 28 digits)".into(), None));
+                    return None;
+                }
+                Err(NumberError::NotANumber) => {
+                    let hint = p.text.chars().any(char::is_alphabetic).then(|| {
+                        Text::new(
+                            "chỉ ghi số, theo đơn vị tính của chỉ tiêu; ghi chú để ở cột note",
+                            "write the number only, in the indicator's unit; put remarks in the note column",
+                        )
+                    });
+                    problems.push(fail(
+                        "không phải là số".into(),
+                        "not a number".into(),
+                        hint.or(Some(Text::new("ví dụ 643,41 hoặc 1.372.557", "for example 643.41 or 1,372,557"))),
+                    ));
+                    return None;
+                }
+            };
+            match convention {
+                Some(c) => match r.under(c) {
+                    Some(v) => Some(v),
+                    None => {
+                        let (vi, en) = name(c);
+                        let why = match (declared, established_by) {
+                            (Some(_), _) => ("theo quy ước đã khai báo".to_string(), "as declared".to_string()),
+                            (None, Some((n, line, text))) => (
+                                format!("như {n} giá trị khác trong tệp, ví dụ “{text}” ở dòng {line}"),
+                                format!("as {n} other values in the file do, e.g. “{text}” on line {line}"),
+                            ),
+                            (None, None) => (String::new(), String::new()),
+                        };
+                        problems.push(fail(
+                            format!("trái với quy ước số của tệp: tệp dùng {vi} {}", why.0),
+                            format!("contradicts the file's number convention: it uses a {en} {}", why.1),
+                            Some(Text::new(
+                                "thống nhất một cách viết số trong cả tệp (dùng dấu thập phân kia?)",
+                                "write every number of the file one way (use the other decimal separator?)",
+                            )),
+                        ));
+                        None
+                    }
+                },
+                None => match r.agreed() {
+                    Some(v) => Some(v),
+                    None if commas > 0 && commas == points => {
+                        problems.push(fail(
+                            "tệp dùng lẫn cả hai cách viết số nên không xác định được giá trị".into(),
+                            "the file mixes both number conventions, so this value cannot be read".into(),
+                            Some(Text::new("khai báo --decimal comma hoặc --decimal point", "declare --decimal comma or --decimal point")),
+                        ));
+                        None
+                    }
+                    None => {
+                        let (c, pnt) = (r.comma.unwrap_or_default(), r.point.unwrap_or_default());
+                        problems.push(fail(
+                            format!("mơ hồ: có thể là {} hoặc {}; tệp không cho biết quy ước số", c.normalize(), pnt.normalize()),
+                            format!("ambiguous: it reads as {} or as {}, and nothing in the file tells which", c.normalize(), pnt.normalize()),
+                            Some(Text::new(
+                                "khai báo --decimal comma (1.234 = một nghìn hai trăm ba mươi tư) hoặc --decimal point",
+                                "declare --decimal comma (1.234 = one thousand two hundred thirty-four) or --decimal point",
+                            )),
+                        ));
+                        None
+                    }
+                },
+            }
+        })
+        .collect()
+}
+
+/// Reads one CSV file named `file` (for messages) from `bytes`.
+pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
+    let mut result = ReadResult::default();
+    let text = match decode(file, bytes) {
+        Ok(t) => t,
+        Err(p) => {
+            result.problems.push(p);
+            return result;
+        }
+    };
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header: Vec<String> = match records.next() {
+        Some(Ok(h)) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Some(Err(e)) => {
+            result.problems.push(csv_problem(file, &e));
+            return result;
+        }
+        None => {
+            result.problems.push(Problem::error(
+                Location::file(file),
+                Text::new("tệp rỗng: thiếu dòng tiêu đề", "the file is empty: there is no header line"),
+            ));
+            return result;
+        }
+    };
+    let kinds = [
+        (FileKind::Values, VALUES),
+        (FileKind::Lineage, LINEAGE),
+        (FileKind::Units, UNITS),
+        (FileKind::Indicators, INDICATORS),
+    ];
+    let Some((kind, fields, (columns, unknown))) = kinds
+        .iter()
+        .find_map(|(k, fields)| match_header(&header, fields).map(|m| (*k, *fields, m)))
+    else {
+        result.problems.push(
+            Problem::error(
+                Location::line(file, 1),
+                Text::new(
+                    "không nhận ra loại tệp từ dòng tiêu đề",
+                    "cannot tell which kind of file this is from its header",
+                ),
+            )
+            .with_value(header.join(","))
+            .with_hint(Text::new(
+                "tiêu đề phải là một trong: units (code,name,kind,parent,valid_from,valid_to); lineage (date,event,from,to,share); \
+                 indicators (code,name,unit,group,aggregate,time_aggregate,decimals,formula); values (indicator,unit,period,series,value,status,note)",
+                "the header must be one of: units (code,name,kind,parent,valid_from,valid_to); lineage (date,event,from,to,share); \
+                 indicators (code,name,unit,group,aggregate,time_aggregate,decimals,formula); values (indicator,unit,period,series,value,status,note)",
+            )),
+        );
+        return result;
+    };
+    result.kind = Some(kind);
+    for i in unknown {
+        let expected: Vec<&str> = fields.iter().map(|f| f.name).collect();
+        result.problems.push(
+            Problem::error(
+                Location::line(file, 1).with_column(header[i].clone()),
+                Text::new(
+                    format!("cột không có trong định dạng {} hoặc bị lặp", kind.name()),
+                    format!("a column the {} format does not have, or a repeated one", kind.name()),
+                ),
+            )
+            .with_value(header[i].clone())
+            .with_hint(Text::new(format!("các cột: {}", expected.join(", ")), format!("the columns are: {}", expected.join(", ")))),
+        );
+    }
+
+    let mut pending_numbers: Vec<PendingNumber> = Vec::new();
+    // Records waiting for their numbers, by index into pending_numbers.
+    let mut values_waiting: Vec<(usize, Location, ValueKeyParts)> = Vec::new();
+    let mut events_waiting: Vec<(Option<usize>, Location, LineageEvent)> = Vec::new();
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                result.problems.push(csv_problem(file, &e));
+                continue;
+            }
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        result.rows += 1;
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != header.len() {
+            result.problems.push(
+                Problem::error(
+                    Location::line(file, line),
+                    Text::new(
+                        format!("dòng có {} ô nhưng tiêu đề có {} cột", record.len(), header.len()),
+                        format!("the line has {} cells but the header has {} columns", record.len(), header.len()),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "ô có dấu phẩy phải đặt trong ngoặc kép: \"Nông, lâm nghiệp\"",
+                    "a cell containing the separator must be quoted: \"Nông, lâm nghiệp\"",
+                )),
+            );
+            continue;
+        }
+        let row = Row {
+            file,
+            line,
+            cells: &record,
+            columns: &columns,
+            header: &header,
+        };
+        let problems = &mut result.problems;
+        let location = Location::line(file, line);
+        match kind {
+            FileKind::Units => {
+                if let Some(u) = read_unit(&row, problems) {
+                    result.incoming.units.push(Located { item: u, location });
+                }
+            }
+            FileKind::Indicators => {
+                if let Some(i) = read_indicator(&row, problems) {
+                    result.incoming.indicators.push(Located { item: i, location });
+                }
+            }
+            FileKind::Lineage => {
+                let share = (!row.get("share").is_empty()).then(|| {
+                    pending_numbers.push(PendingNumber {
+                        line,
+                        location: row.location("share"),
+                        text: row.get("share").to_string(),
+                    });
+                    pending_numbers.len() - 1
+                });
+                if let Some(e) = read_event(&row, problems) {
+                    events_waiting.push((share, location, e));
+                }
+            }
+            FileKind::Values => {
+                pending_numbers.push(PendingNumber {
+                    line,
+                    location: row.location("value"),
+                    text: row.get("value").to_string(),
+                });
+                if let Some(parts) = read_value_parts(&row, problems) {
+                    values_waiting.push((pending_numbers.len() - 1, location, parts));
+                }
+            }
+        }
+    }
+    let numbers = resolve_numbers(&pending_numbers, options.decimal, &mut result.problems);
+    for (index, location, parts) in values_waiting {
+        if let Some(value) = numbers[index] {
+            result.incoming.values.push(Located {
+                item: ValueRecord {
+                    key: parts.key,
+                    figure: Figure {
+                        value,
+                        status: parts.status,
+                        note: parts.note,
+                    },
+                },
+                location,
+            });
+        }
+    }
+    for (share, location, mut event) in events_waiting {
+        match share.map(|i| numbers[i]) {
+            Some(None) => continue,
+            Some(Some(s)) => event.share = Some(s),
+            None => {}
+        }
+        result.incoming.events.push(Located { item: event, location });
+    }
+    result
+}
+
+fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Problem> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Problem::error(
+            Location::file(file),
+            Text::new("tệp được lưu dạng UTF-16", "the file is saved as UTF-16"),
+        )
+        .with_hint(Text::new("lưu lại dạng “CSV UTF-8”", "save it again as “CSV UTF-8”")));
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        Problem::error(
+            Location::line(file, line),
+            Text::new("tệp không phải mã UTF-8 (có thể là bảng mã TCVN3 hoặc VNI cũ)", "the file is not UTF-8 (perhaps the old TCVN3 or VNI encoding)"),
+        )
+        .with_hint(Text::new(
+            "mở bằng Excel hoặc LibreOffice và lưu lại dạng “CSV UTF-8”",
+            "open it in Excel or LibreOffice and save it as “CSV UTF-8”",
+        ))
+    })
+}
+
+fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+    let line = e.position().map_or(0, |p| p.line());
+    Problem::error(
+        Location::line(file, line),
+        Text::new(format!("dòng CSV không đọc được: {e}"), format!("unreadable CSV line: {e}")),
+    )
+}
+
+fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {
+    let before = problems.len();
+    let code = row.required("code", problems);
+    if let Some(Err(e)) = code.as_deref().map(unit::check_code) {
+        problems.push(row.problem("code", "mã đơn vị không hợp lệ", e));
+    }
+    let name = row.required("name", problems);
+    let kind = row.parsed::<UnitKind>("kind", problems);
+    let parent = Some(row.get("parent")).filter(|p| !p.is_empty()).map(str::to_string);
+    let valid_from = row.date("valid_from", problems);
+    let valid_to = row.date("valid_to", problems);
+    (problems.len() == before).then(|| UnitVersion {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        kind: kind.unwrap_or(UnitKind::Xa),
+        parent,
+        valid_from: valid_from.flatten(),
+        valid_to: valid_to.flatten(),
+    })
+}
+
+fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {
+    let before = problems.len();
+    let date = row.date("date", problems).flatten();
+    if date.is_none() && row.get("date").is_empty() {
+        problems.push(row.problem("date", "ô này không được để trống", "this cell must not be empty"));
+    }
+    let kind = row.parsed::<EventKind>("event", problems);
+    let from = row.required("from", problems);
+    let to = row.required("to", problems);
+    (problems.len() == before).then(|| LineageEvent {
+        date: date.expect("checked"),
+        kind: kind.expect("checked"),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
+        share: None,
+    })
+}
+
+fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
+    let before = problems.len();
+    let code = row.required("code", problems);
+    if let Some(Err(e)) = code.as_deref().map(indicator::check_code) {
+        problems.push(row.problem("code", "mã chỉ tiêu không hợp lệ", e));
+    }
+    let name = row.required("name", problems);
+    let unit = row.required("unit", problems);
+    let aggregate = row.optional::<Aggregate>("aggregate", problems).map(|a| a.unwrap_or(Aggregate::Sum));
+    let time_aggregate = row
+        .optional::<TimeAggregate>("time_aggregate", problems)
+        .map(|a| a.unwrap_or(TimeAggregate::Sum));
+    let decimals = match row.get("decimals") {
+        "" => Some(2),
+        d => match d.parse::<u8>() {
+            Ok(n) if n <= MAX_DECIMALS => Some(n),
+            _ => {
+                problems.push(row.problem(
+                    "decimals",
+                    format!("số chữ số thập phân phải là số nguyên từ 0 đến {MAX_DECIMALS}"),
+                    format!("decimals must be a whole number from 0 to {MAX_DECIMALS}"),
+                ));
+                None
+            }
+        },
+    };
+    let formula = match row.get("formula") {
+        "" => None,
+        text => match Formula::parse(text) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                problems.push(row.problem(
+                    "formula",
+                    format!("công thức sai ở ký tự {}: {}", e.position, e.reason),
+                    format!("formula error at character {}: {}", e.position, e.reason),
+                ));
+                None
+            }
+        },
+    };
+    let price_basis = row.optional("price_basis", problems);
+    let name_en = Some(row.get("name_en")).filter(|n| !n.is_empty()).map(clean);
+    (problems.len() == before).then(|| Indicator {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        name_en,
+        unit: MeasureUnit::parse(&unit.unwrap_or_default()),
+        group: Indicator::parse_group(row.get("group")),
+        aggregate: aggregate.expect("checked"),
+        time_aggregate: time_aggregate.expect("checked"),
+        decimals: decimals.expect("checked"),
+        price_basis: price_basis.flatten(),
+        formula,
+    })
+}
+
+struct ValueKeyParts {
+    key: ValueKey,
+    status: Status,
+    note: String,
+}
+
+fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyParts> {
+    let before = problems.len();
+    let indicator = row.required("indicator", problems);
+    let unit = row.required("unit", problems);
+    let period = match row.get("period") {
+        "" => {
+            problems.push(row.problem("period", "ô này không được để trống", "this cell must not be empty"));
+            None
+        }
+        p => match p.parse::<Period>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                problems.push(
+                    row.problem("period", "không phải kỳ báo cáo hợp lệ", e.reason)
+                        .with_hint(Text::new(format!("các dạng được chấp nhận: {ACCEPTED_FORMS}"), format!("accepted forms: {ACCEPTED_FORMS}"))),
+                );
+                None
+            }
+        },
+    };
+    let series = match row.get("series") {
+        "" => Some(Series::Actual),
+        _ => row.parsed::<Series>("series", problems),
+    };
+    let status = match (row.get("status"), &series) {
+        ("", Some(Series::Plan(_))) => Some(Status::Official),
+        ("", Some(Series::Actual)) => {
+            problems.push(
+                row.problem("status", "số thực hiện cần trạng thái", "an actual value needs a status")
+                    .with_hint(Text::new("ghi estimate, preliminary hoặc official (ước tính, sơ bộ, chính thức)", "write estimate, preliminary or official")),
+            );
+            None
+        }
+        _ => row.parsed::<Status>("status", problems),
+    };
+    (problems.len() == before).then(|| ValueKeyParts {
+        key: ValueKey {
+            indicator: indicator.unwrap_or_default(),
+            unit: unit.unwrap_or_default(),
+            period: period.expect("checked"),
+            series: series.expect("checked"),
+        },
+        status: status.expect("checked"),
+        note: clean(row.get("note")),
+    })
+}

@@ -1,0 +1,100 @@
+//! Writing the CSV formats, in canonical form: English headers, comma separated, UTF-8,
+//! ISO dates, decimal point. What is written reads back into the same records.
+
+use solieu_core::indicator::Indicator;
+use solieu_core::lineage::LineageEvent;
+use solieu_core::number::canonical;
+use solieu_core::unit::UnitVersion;
+use solieu_core::value::ValueRecord;
+
+fn to_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) -> String {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).expect("writing to memory");
+    for row in rows {
+        writer.write_record(&row).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("all fields are UTF-8")
+}
+
+fn date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+pub fn write_units(units: &[UnitVersion]) -> String {
+    to_csv(
+        ["code", "name", "kind", "parent", "valid_from", "valid_to"],
+        units.iter().map(|u| {
+            [
+                u.code.clone(),
+                u.name.clone(),
+                u.kind.code().to_string(),
+                u.parent.clone().unwrap_or_default(),
+                date(u.valid_from),
+                date(u.valid_to),
+            ]
+        }),
+    )
+}
+
+pub fn write_lineage(events: &[LineageEvent]) -> String {
+    to_csv(
+        ["date", "event", "from", "to", "share"],
+        events.iter().map(|e| {
+            [
+                e.date.to_string(),
+                e.kind.code().to_string(),
+                e.from.clone(),
+                e.to.clone(),
+                e.share.map(canonical).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+pub fn write_indicators(indicators: &[Indicator]) -> String {
+    to_csv(
+        [
+            "code",
+            "name",
+            "unit",
+            "group",
+            "aggregate",
+            "time_aggregate",
+            "decimals",
+            "formula",
+            "name_en",
+            "price_basis",
+        ],
+        indicators.iter().map(|i| {
+            [
+                i.code.clone(),
+                i.name.clone(),
+                i.unit.symbol().to_string(),
+                i.group_path(),
+                i.aggregate.code().to_string(),
+                i.time_aggregate.code().to_string(),
+                i.decimals.to_string(),
+                i.formula.as_ref().map(|f| f.text().to_string()).unwrap_or_default(),
+                i.name_en.clone().unwrap_or_default(),
+                i.price_basis.map(|p| p.code()).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+pub fn write_values<'a>(values: impl IntoIterator<Item = &'a ValueRecord>) -> String {
+    to_csv(
+        ["indicator", "unit", "period", "series", "value", "status", "note"],
+        values.into_iter().map(|v| {
+            [
+                v.key.indicator.clone(),
+                v.key.unit.clone(),
+                v.key.period.code(),
+                v.key.series.code(),
+                canonical(v.figure.value),
+                v.figure.status.code().to_string(),
+                v.figure.note.clone(),
+            ]
+        }),
+    )
+}

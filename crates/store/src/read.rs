@@ -1,0 +1,259 @@
+//! Reading the record back into domain types.
+
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use solieu_core::changes::Stored;
+use solieu_core::formula::Formula;
+use solieu_core::indicator::Indicator;
+use solieu_core::lineage::LineageEvent;
+use solieu_core::measure::MeasureUnit;
+use solieu_core::period::Period;
+use solieu_core::unit::UnitVersion;
+use solieu_core::value::{Figure, Revision, Series, Source, ValueKey, ValueRecord};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+use std::str::FromStr;
+
+/// A stored value with its latest revision's facts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredValue {
+    pub id: i64,
+    pub record: ValueRecord,
+    pub revision: i64,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+    pub source: Source,
+}
+
+/// Which values to list; every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct ValueFilter {
+    pub indicator: Option<String>,
+    pub unit: Option<String>,
+    /// Values whose period lies within this one (the period itself included).
+    pub within: Option<Period>,
+    pub series: Option<Series>,
+}
+
+pub(crate) fn parse_field<T: FromStr>(text: &str, what: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse::<T>()
+        .map_err(|e| StoreError::Corrupt(format!("{what} “{text}”: {e}")))
+}
+
+pub(crate) fn parse_date(text: Option<String>) -> Result<Option<NaiveDate>> {
+    text.map(|t| parse_field::<NaiveDate>(&t, "date")).transpose()
+}
+
+pub(crate) fn date_text(date: Option<NaiveDate>) -> Option<String> {
+    date.map(|d| d.to_string())
+}
+
+pub(crate) fn timestamp_text(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn unit_from_row(row: &AnyRow) -> Result<UnitVersion> {
+    Ok(UnitVersion {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        kind: parse_field(&row.try_get::<String, _>("kind")?, "unit kind")?,
+        parent: row.try_get("parent")?,
+        valid_from: parse_date(row.try_get("valid_from")?)?,
+        valid_to: parse_date(row.try_get("valid_to")?)?,
+    })
+}
+
+fn event_from_row(row: &AnyRow) -> Result<LineageEvent> {
+    let share: Option<String> = row.try_get("share")?;
+    Ok(LineageEvent {
+        date: parse_field(&row.try_get::<String, _>("event_date")?, "date")?,
+        kind: parse_field(&row.try_get::<String, _>("kind")?, "lineage event")?,
+        from: row.try_get("from_code")?,
+        to: row.try_get("to_code")?,
+        share: share.map(|s| parse_field::<Decimal>(&s, "share")).transpose()?,
+    })
+}
+
+fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
+    let formula: Option<String> = row.try_get("formula")?;
+    let price_basis: Option<String> = row.try_get("price_basis")?;
+    let decimals: i64 = row.try_get("decimals")?;
+    Ok(Indicator {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        name_en: row.try_get("name_en")?,
+        unit: MeasureUnit::parse(&row.try_get::<String, _>("unit")?),
+        group: Indicator::parse_group(&row.try_get::<String, _>("group_path")?),
+        aggregate: parse_field(&row.try_get::<String, _>("aggregate")?, "aggregate")?,
+        time_aggregate: parse_field(&row.try_get::<String, _>("time_aggregate")?, "time aggregate")?,
+        decimals: u8::try_from(decimals).map_err(|_| StoreError::Corrupt(format!("decimals {decimals}")))?,
+        price_basis: price_basis.map(|p| parse_field(&p, "price basis")).transpose()?,
+        formula: formula
+            .map(|f| Formula::parse(&f).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()?,
+    })
+}
+
+fn figure_from_row(row: &AnyRow) -> Result<Figure> {
+    Ok(Figure {
+        value: parse_field(&row.try_get::<String, _>("value")?, "value")?,
+        status: parse_field(&row.try_get::<String, _>("status")?, "status")?,
+        note: row.try_get("note")?,
+    })
+}
+
+impl Store {
+    /// Units, lineage and indicators as stored, with which indicators have values.
+    pub async fn stored(&self) -> Result<Stored> {
+        let units = sqlx::query("SELECT code, name, kind, parent, valid_from, valid_to FROM units ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(unit_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let events = sqlx::query(
+            "SELECT event_date, kind, from_code, to_code, share FROM lineage_events ORDER BY event_date, id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(event_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        let indicators = sqlx::query(
+            "SELECT code, name, name_en, unit, group_path, aggregate, time_aggregate, decimals, price_basis, formula \
+             FROM indicators ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(indicator_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        let mut stored = Stored {
+            units,
+            events,
+            indicators,
+            ..Stored::default()
+        };
+        for row in sqlx::query("SELECT DISTINCT indicator, series FROM data_values")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let indicator: String = row.try_get("indicator")?;
+            let series: String = row.try_get("series")?;
+            if series == "actual" {
+                stored.indicators_with_actuals.insert(indicator.clone());
+            }
+            stored.indicators_with_values.insert(indicator);
+        }
+        Ok(stored)
+    }
+
+    /// Stored values, ordered by indicator, unit, period and series.
+    pub async fn values(&self, filter: &ValueFilter) -> Result<Vec<StoredValue>> {
+        let rows = sqlx::query(
+            "SELECT v.id, v.indicator, u.code AS unit_code, v.period, v.series, v.value, v.status, v.note, \
+                    v.revision, v.updated_by, v.updated_at, v.source_kind, v.source_detail \
+             FROM data_values v JOIN units u ON u.id = v.unit_id \
+             WHERE ($1 IS NULL OR v.indicator = $1) \
+               AND ($2 IS NULL OR u.code = $2) \
+               AND ($3 IS NULL OR v.period_start >= $3) \
+               AND ($4 IS NULL OR v.period_end <= $4) \
+               AND ($5 IS NULL OR v.series = $5) \
+             ORDER BY v.indicator, u.code, v.period_start, v.period_end, v.series",
+        )
+        .bind(filter.indicator.clone())
+        .bind(filter.unit.clone())
+        .bind(filter.within.map(|p| p.start_date().to_string()))
+        .bind(filter.within.map(|p| p.end_date().to_string()))
+        .bind(filter.series.as_ref().map(Series::code))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let at: String = row.try_get("updated_at")?;
+                Ok(StoredValue {
+                    id: row.try_get("id")?,
+                    record: ValueRecord {
+                        key: ValueKey {
+                            indicator: row.try_get("indicator")?,
+                            unit: row.try_get("unit_code")?,
+                            period: parse_field(&row.try_get::<String, _>("period")?, "period")?,
+                            series: parse_field(&row.try_get::<String, _>("series")?, "series")?,
+                        },
+                        figure: figure_from_row(row)?,
+                    },
+                    revision: row.try_get("revision")?,
+                    updated_by: row.try_get("updated_by")?,
+                    updated_at: parse_field(&at, "timestamp")?,
+                    source: Source::from_parts(
+                        &row.try_get::<String, _>("source_kind")?,
+                        &row.try_get::<String, _>("source_detail")?,
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// Every state value `value_id` has had, oldest first; the last is the current one.
+    pub async fn history(&self, value_id: i64) -> Result<Vec<Revision>> {
+        let rows = sqlx::query(
+            "SELECT revision, value, status, note, changed_by, changed_at, source_kind, source_detail \
+             FROM value_revisions WHERE value_id = $1 ORDER BY revision",
+        )
+        .bind(value_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let at: String = row.try_get("changed_at")?;
+                Ok(Revision {
+                    number: row.try_get("revision")?,
+                    figure: figure_from_row(row)?,
+                    changed_by: row.try_get("changed_by")?,
+                    changed_at: parse_field(&at, "timestamp")?,
+                    source: Source::from_parts(
+                        &row.try_get::<String, _>("source_kind")?,
+                        &row.try_get::<String, _>("source_detail")?,
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// How many rows each table holds, for summaries.
+    pub async fn counts(&self) -> Result<Counts> {
+        let count = |table: &'static str| async move {
+            let sql = match table {
+                "units" => "SELECT COUNT(*) AS n FROM units",
+                "lineage_events" => "SELECT COUNT(*) AS n FROM lineage_events",
+                "indicators" => "SELECT COUNT(*) AS n FROM indicators",
+                "data_values" => "SELECT COUNT(*) AS n FROM data_values",
+                _ => "SELECT COUNT(*) AS n FROM value_revisions",
+            };
+            sqlx::query(sql)
+                .fetch_one(&self.pool)
+                .await
+                .and_then(|r| r.try_get::<i64, _>("n"))
+        };
+        Ok(Counts {
+            units: count("units").await?,
+            lineage_events: count("lineage_events").await?,
+            indicators: count("indicators").await?,
+            values: count("data_values").await?,
+            revisions: count("value_revisions").await?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub units: i64,
+    pub lineage_events: i64,
+    pub indicators: i64,
+    pub values: i64,
+    pub revisions: i64,
+}

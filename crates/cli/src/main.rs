@@ -1,1 +1,151 @@
-fn main() {}
+//! `solieu`: the command line. Parses arguments, opens the store, runs one command.
+//! Errors become `anyhow` only here, at the edge.
+
+mod commands;
+mod say;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use say::Say;
+use solieu_core::number::DecimalConvention;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// solieu — số liệu kinh tế - xã hội: collect a local government's figures, compare them with
+/// the plan and the same period last year, and keep every change on record.
+#[derive(Parser)]
+#[command(name = "solieu", version, propagate_version = true, max_term_width = 100)]
+struct Cli {
+    /// The database: a SQLite file path, or a postgres:// URL for PostgreSQL.
+    #[arg(long, global = true, env = "SOLIEU_DB", default_value = "solieu.db")]
+    db: String,
+    /// Who is making changes, recorded with every value written.
+    #[arg(long, global = true, env = "SOLIEU_USER")]
+    user: Option<String>,
+    /// Language of messages: vi (tiếng Việt) or en.
+    #[arg(long, global = true, env = "SOLIEU_LANG", default_value = "vi")]
+    lang: say::LangArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty database (a SQLite file, or the tables in a PostgreSQL database).
+    Init,
+    /// Load units, lineage, indicators and values from CSV files, all or nothing.
+    ///
+    /// Each file is recognised by its header (see docs/formats.md). If any row of any file is
+    /// wrong, nothing is loaded and every problem is listed with file, line and column.
+    Import {
+        /// CSV files, in any order.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Check everything and report what would change, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// How numbers are written: comma (643,41 and 1.372.557) or point (643.41 and 1,372,557).
+        /// Without it, each file's convention is read from values that can only be read one way.
+        #[arg(long)]
+        decimal: Option<DecimalConvention>,
+    },
+    /// Write the stored units, lineage, indicators and values back out as CSV.
+    Export {
+        /// Folder to write units.csv, lineage.csv, indicators.csv and values.csv into.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Write only one of them, to standard output unless --out is given.
+        #[arg(long, value_parser = ["units", "lineage", "indicators", "values"])]
+        only: Option<String>,
+    },
+    /// List stored values, optionally with every earlier version of each.
+    Values {
+        /// Only this indicator (code).
+        #[arg(long)]
+        indicator: Option<String>,
+        /// Only this unit (GSO code).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only values whose period lies within this one (2020, 2020S1, 202006, 2020-01-01/P9M).
+        #[arg(long)]
+        period: Option<String>,
+        /// Only this series: actual, plan, plan:hdnd-huyen …
+        #[arg(long)]
+        series: Option<String>,
+        /// Show each value's history: every revision with who, when and from where.
+        #[arg(long)]
+        history: bool,
+        /// Output format.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
+    },
+    /// Show the administrative units as of a date, or one unit's versions and lineage.
+    Units {
+        /// A unit code: show its versions and where its territory came from and went.
+        code: Option<String>,
+        /// The date to look at (default: today).
+        #[arg(long)]
+        date: Option<chrono::NaiveDate>,
+    },
+    /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
+    Demo {
+        /// Only build the database; do not serve it.
+        #[arg(long)]
+        no_serve: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let say = Say::new(cli.lang.into());
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("the async runtime starts");
+    match runtime.block_on(run(cli, &say)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {e:#}", say.t("lỗi", "error"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
+    let user = cli
+        .user
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "unknown".to_string());
+    let location = solieu_store::Location::parse(&cli.db);
+    match cli.command {
+        Command::Init => commands::init(&location, say).await,
+        Command::Import {
+            files,
+            dry_run,
+            decimal,
+        } => commands::import(&location, &files, dry_run, decimal, &user, say).await,
+        Command::Export { out, only } => commands::export(&location, out, only, say).await,
+        Command::Values {
+            indicator,
+            unit,
+            period,
+            series,
+            history,
+            format,
+        } => {
+            let query = commands::ValuesQuery {
+                indicator,
+                unit,
+                period,
+                series,
+                history,
+                format,
+            };
+            commands::values(&location, query, say).await
+        }
+        Command::Units { code, date } => commands::units(&location, code, date, say).await,
+        Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
+    }
+}

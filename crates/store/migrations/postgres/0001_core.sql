@@ -82,3 +82,9 @@ CREATE TABLE change_log (
     changed_by  TEXT NOT NULL,
     changed_at  TEXT NOT NULL
 );
+
+-- Facts about the database itself (which dataset it holds, when it was created).
+CREATE TABLE meta (
+    key     TEXT PRIMARY KEY,
+    value   TEXT NOT NULL
+);

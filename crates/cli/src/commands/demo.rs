@@ -1,0 +1,82 @@
+//! `solieu demo`: builds the Bình Liêu demo database from the CSVs in `demo/`, which are
+//! compiled into the binary so the demo works from any folder.
+
+use super::import::{Input, import_inputs};
+use crate::say::Say;
+use anyhow::{Result, bail};
+use solieu_store::{Location, Store};
+use std::process::ExitCode;
+
+/// The demo's files, in the order a person would import them.
+pub const DEMO_FILES: &[(&str, &str)] = &[
+    ("demo/units.csv", include_str!("../../../../demo/units.csv")),
+    ("demo/lineage.csv", include_str!("../../../../demo/lineage.csv")),
+    ("demo/indicators.csv", include_str!("../../../../demo/indicators.csv")),
+    ("demo/values-2018-2020.csv", include_str!("../../../../demo/values-2018-2020.csv")),
+    ("demo/values-2025-2026.csv", include_str!("../../../../demo/values-2025-2026.csv")),
+];
+
+const DEMO_MARK: &str = "demo-binh-lieu";
+
+pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
+    // The global default names the working database; the demo gets its own file.
+    let db = if db == "solieu.db" && std::env::var_os("SOLIEU_DB").is_none() { "solieu-demo.db" } else { db };
+    let location = Location::parse(db);
+    if let Some(path) = location.sqlite_path() {
+        if path.exists() {
+            let store = Store::open(&location).await?;
+            let mark = store.meta("dataset").await?;
+            store.close().await;
+            if mark.as_deref() != Some(DEMO_MARK) {
+                bail!(
+                    "{} {db} {}",
+                    say.t("đã có tệp", "the file"),
+                    say.t(
+                        "và đó không phải cơ sở dữ liệu demo; chọn --db khác để không ghi đè số liệu thật",
+                        "exists and is not a demo database; choose another --db so real data is not overwritten"
+                    )
+                );
+            }
+            for suffix in ["", "-wal", "-shm"] {
+                let file = format!("{}{suffix}", path.display());
+                if std::path::Path::new(&file).exists() {
+                    std::fs::remove_file(&file)?;
+                }
+            }
+            println!("{} {db}", say.t("Dựng lại cơ sở dữ liệu demo", "Rebuilding the demo database"));
+        }
+    }
+    let store = Store::create(&location).await?;
+    if store.counts().await?.units > 0 && store.meta("dataset").await?.as_deref() != Some(DEMO_MARK) {
+        bail!("{} {db}", say.t("cơ sở dữ liệu không trống:", "the database is not empty:"));
+    }
+    store.set_meta("dataset", DEMO_MARK).await?;
+    let inputs = DEMO_FILES
+        .iter()
+        .map(|(name, text)| Input {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect();
+    let code = import_inputs(&store, inputs, Vec::new(), false, None, "demo", say).await?;
+    store.close().await;
+    if code != ExitCode::SUCCESS {
+        bail!("the demo data does not import; this is a bug in solieu");
+    }
+    println!();
+    println!("{} {db}", say.t("Cơ sở dữ liệu demo huyện Bình Liêu:", "The Bình Liêu district demo database:"));
+    println!("  solieu --db {db} units --date 2020-06-15");
+    println!("  solieu --db {db} units 06838");
+    println!("  solieu --db {db} values --unit 198 --period 2020");
+    if !no_serve {
+        println!();
+        println!(
+            "{}",
+            say.t(
+                "Giao diện web chưa có trong phiên bản này; dùng các lệnh trên để xem số liệu.",
+                "This version has no web interface yet; use the commands above to look at the figures."
+            )
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

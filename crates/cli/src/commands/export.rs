@@ -1,0 +1,43 @@
+//! `solieu export`: the stored record back out as the documented CSVs.
+
+use crate::say::Say;
+use anyhow::{Context, Result};
+use solieu_io::{write_indicators, write_lineage, write_units, write_values};
+use solieu_store::{Location, Store, ValueFilter};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub async fn export(location: &Location, out: Option<PathBuf>, only: Option<String>, say: &Say) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    let stored = store.stored().await?;
+    let values = store.values(&ValueFilter::default()).await?;
+    store.close().await;
+    let files = [
+        ("units", write_units(&stored.units)),
+        ("lineage", write_lineage(&stored.events)),
+        ("indicators", write_indicators(&stored.indicators)),
+        ("values", write_values(values.iter().map(|v| &v.record))),
+    ];
+    match (out, only) {
+        (None, None) => anyhow::bail!(
+            "{}",
+            say.t(
+                "cần --out THƯ_MỤC, hoặc --only units|lineage|indicators|values để ghi ra màn hình",
+                "give --out FOLDER, or --only units|lineage|indicators|values to write to standard output"
+            )
+        ),
+        (None, Some(kind)) => {
+            let (_, text) = files.iter().find(|(k, _)| *k == kind).expect("clap checks the kind");
+            print!("{text}");
+        }
+        (Some(dir), only) => {
+            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            for (kind, text) in files.iter().filter(|(k, _)| only.as_deref().is_none_or(|o| o == *k)) {
+                let path = dir.join(format!("{kind}.csv"));
+                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+                println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,39 @@
+//! One module per subcommand.
+
+mod demo;
+mod export;
+mod import;
+mod units;
+mod values;
+
+pub use demo::demo;
+pub use export::export;
+pub use import::import;
+pub use units::units;
+pub use values::{ValuesQuery, values};
+
+use crate::say::Say;
+use anyhow::Result;
+use solieu_store::{Location, Store};
+use std::process::ExitCode;
+
+pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
+    let existed = location.sqlite_path().is_some_and(|p| p.exists());
+    let store = Store::create(location).await?;
+    let counts = store.counts().await?;
+    if existed {
+        println!(
+            "{} {} ({} {}, {} {})",
+            say.t("Cơ sở dữ liệu đã có, lược đồ đã được cập nhật:", "The database already exists; its schema is up to date:"),
+            location.given,
+            counts.units,
+            say.t("đơn vị", "units"),
+            counts.values,
+            say.t("số liệu", "values"),
+        );
+    } else {
+        println!("{} {}", say.t("Đã tạo cơ sở dữ liệu", "Created the database"), location.given);
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -256,7 +256,7 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             let formula = indicator.formula.as_ref().map(|f| f.text()).unwrap_or_default();
             problems.push(
                 Problem::error(
-                    location.with_column("series"),
+                    location.with_column("indicator"),
                     Text::new(
                         format!("{} được tính theo công thức {formula}; không nhập số thực hiện", key.indicator),
                         format!("{} is computed by the formula {formula}; its actual values are not entered", key.indicator),
@@ -270,10 +270,11 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
         let version = match registry.unit_for_period(&key.unit, &key.period) {
             Ok(id) => registry.version(id),
             Err(e) => {
+                let hint = e.hint.or_else(|| unit_name_hint(&registry, &key.unit, &key.period));
                 problems.push(
                     Problem::error(location.with_column("unit"), e.message)
                         .with_value(&key.unit)
-                        .with_hint_opt(e.hint),
+                        .with_hint_opt(hint),
                 );
                 continue;
             }
@@ -313,6 +314,26 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     } else {
         Ok(changes)
     }
+}
+
+/// When a unit column holds a name instead of a code, the code to write instead.
+fn unit_name_hint(registry: &Registry, written: &str, period: &crate::period::Period) -> Option<Text> {
+    let wanted = crate::text::fold(written);
+    let matches: Vec<String> = registry
+        .valid_on(period.end_date())
+        .map(|id| registry.version(id))
+        .filter(|v| {
+            let name = crate::text::fold(&v.name);
+            name == wanted || name.ends_with(&format!(" {wanted}"))
+        })
+        .map(|v| v.label())
+        .collect();
+    (!matches.is_empty()).then(|| {
+        Text::new(
+            format!("cột đơn vị ghi mã GSO: {}", matches.join(", ")),
+            format!("the unit column takes the GSO code: {}", matches.join(", ")),
+        )
+    })
 }
 
 fn is_closure(stored: &UnitVersion, incoming: &UnitVersion) -> bool {

@@ -10,6 +10,7 @@
 //! and from where.
 
 mod read;
+pub mod test_support;
 mod write;
 
 use solieu_core::problem::Text;

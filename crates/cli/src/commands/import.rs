@@ -115,10 +115,9 @@ fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
         eprintln!("{}", p.render(say.lang));
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
-    eprintln!(
-        "{} {errors} {}",
-        say.t("Không nhập gì: có", "Nothing imported: there"),
-        say.t("lỗi; cơ sở dữ liệu không thay đổi.", "problems; the database is unchanged."),
-    );
+    match say.lang {
+        solieu_core::problem::Lang::Vi => eprintln!("Không nhập gì: có {errors} lỗi; cơ sở dữ liệu không thay đổi."),
+        solieu_core::problem::Lang::En => eprintln!("Nothing imported: {errors} problems; the database is unchanged."),
+    }
     ExitCode::from(2)
 }

@@ -1,0 +1,219 @@
+//! The CLI as a user meets it: import, export, refusal of bad files, history. On both backends.
+
+mod common;
+
+use common::*;
+use std::fs;
+
+macro_rules! on_both_backends {
+    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            fn run($db: &str, $dir: &std::path::Path) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("sqlite", dir.path()).await;
+                run(&db, dir.path());
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("postgres", dir.path()).await;
+                run(&db, dir.path());
+                cleanup(&db).await;
+            }
+        }
+    };
+}
+
+fn import_demo(db: &str) {
+    ok(db, &["init"]);
+    let mut args = vec!["import".to_string()];
+    args.extend(paths(&demo_csvs()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(db, &args);
+}
+
+fn export_all(db: &str, dir: &std::path::Path) -> Vec<(String, String)> {
+    ok(db, &["export", "--out", &dir.display().to_string()]);
+    ["units", "lineage", "indicators", "values"]
+        .iter()
+        .map(|k| (k.to_string(), fs::read_to_string(dir.join(format!("{k}.csv"))).unwrap()))
+        .collect()
+}
+
+on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
+    import_demo(db);
+    let first = export_all(db, &dir.join("first"));
+    // Every demo value is in the export, in canonical form.
+    let values = &first[3].1;
+    assert_eq!(values.lines().count() - 1, 68);
+    assert!(values.contains("GTSX_NLTS,198,2020S1,actual,146.53,estimate,"));
+    assert!(values.contains("KHACH_DL,198,2020,plan:hdnd-huyen,85500,official,"));
+    assert!(values.contains("XNK,198,2020S1,actual,37.129,estimate,tính đến ngày 15/6/2020"));
+    assert!(values.contains("KHACH_DL,06838,2025S2,actual,12820,official,July to December 2025"));
+    // A second database loaded from the export exports the same bytes.
+    let second_db = match db.starts_with("postgres") {
+        true => None,
+        false => Some(dir.join("second.db").display().to_string()),
+    };
+    if let Some(second) = second_db {
+        ok(&second, &["init"]);
+        let files: Vec<String> = ["units", "lineage", "indicators", "values"]
+            .iter()
+            .map(|k| dir.join("first").join(format!("{k}.csv")).display().to_string())
+            .collect();
+        let mut args = vec!["import"];
+        args.extend(files.iter().map(String::as_str));
+        ok(&second, &args);
+        assert_eq!(export_all(&second, &dir.join("second")), first);
+    }
+    // Importing the export into the same database changes nothing.
+    let files: Vec<String> = ["units", "lineage", "indicators", "values"]
+        .iter()
+        .map(|k| dir.join("first").join(format!("{k}.csv")).display().to_string())
+        .collect();
+    let mut args = vec!["import"];
+    args.extend(files.iter().map(String::as_str));
+    let out = ok(db, &args);
+    assert!(!out.contains("values added") && !out.contains("values changed"), "{out}");
+    assert_eq!(export_all(db, &dir.join("third")), first);
+});
+
+on_both_backends!(a_bad_file_is_refused_whole_with_every_problem_located, |db, dir| {
+    import_demo(db);
+    let before = export_all(db, &dir.join("before"));
+    let good = dir.join("good.csv");
+    fs::write(&good, "indicator,unit,period,series,value,status,note\nKHACH_DL,198,2019,actual,90000,official,\n").unwrap();
+    let bad = dir.join("bad.csv");
+    fs::write(
+        &bad,
+        "indicator,unit,period,series,value,status,note\n\
+         GTSX_NLTS,99999,2020S1,actual,146.53,estimate,unknown unit\n\
+         NO_SUCH,198,2020S1,actual,1.5,estimate,unknown indicator\n\
+         KHAM_BENH_XA,06850,2020S1,actual,120,estimate,merged commune\n\
+         KHAM_BENH_XA,06838,2020S1,actual,12x0,estimate,unreadable\n\
+         GTSX_DV,198,2017S1,actual,300.5,official,first\n\
+         GTSX_DV,198,2017S1,actual,301.5,official,a different value for the same figure\n",
+    )
+    .unwrap();
+    let (good, bad) = (good.display().to_string(), bad.display().to_string());
+    let out = solieu(db, &["import", &good, &bad]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let expect = [
+        format!("{bad}, line 2, column unit: “99999”: there is no administrative unit with code 99999"),
+        format!("{bad}, line 3, column indicator: “NO_SUCH”: unknown indicator"),
+        format!("{bad}, line 4, column unit: “06850”: Xã Tình Húc (06850) no longer existed at the end of H1 2020"),
+        format!("{bad}, line 5, column value: “12x0”: not a number"),
+        format!("{bad}, line 7, column value: “301.5”: the same indicator, unit, period and series already has the value 300.5 at {bad}:6"),
+    ];
+    for line in &expect {
+        assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
+    }
+    assert!(err.contains("became part of Thị trấn Bình Liêu (06838)"), "{err}");
+    assert!(err.contains("Nothing imported: 5 problems; the database is unchanged."), "{err}");
+    // Neither file's rows were loaded: the database is as it was.
+    assert_eq!(export_all(db, &dir.join("after")), before);
+});
+
+on_both_backends!(updating_a_value_keeps_the_old_one_in_its_history, |db, dir| {
+    import_demo(db);
+    let revision = dir.join("official.csv");
+    fs::write(&revision, "indicator,unit,period,series,value,status,note\nGTSX_NLTS,198,2020S1,actual,147.02,official,số liệu chính thức\n").unwrap();
+    let out = ok(db, &["import", &revision.display().to_string()]);
+    assert!(out.contains("values changed (old values kept in history): 1"), "{out}");
+    let listing = ok(db, &["values", "--indicator", "GTSX_NLTS", "--period", "2020S1", "--history"]);
+    assert!(listing.contains("#2 147.02 (official)"), "{listing}");
+    assert!(listing.contains("#1 146.53 (estimate)"), "{listing}");
+    assert!(listing.contains("by test-officer"), "{listing}");
+    assert!(listing.contains(&format!("file {}:2", revision.display())), "{listing}");
+    let json: serde_json::Value = serde_json::from_str(&ok(db, &["values", "--indicator", "GTSX_NLTS", "--period", "2020S1", "--history", "--format", "json"])).unwrap();
+    assert_eq!(json[0]["value"], "147.02");
+    assert_eq!(json[0]["history"][0]["value"], "146.53");
+    assert_eq!(json[0]["history"].as_array().unwrap().len(), 2);
+});
+
+#[test]
+fn an_ambiguous_number_is_refused_unless_the_convention_is_declared() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let file = dir.path().join("visits.csv");
+    fs::write(&file, "indicator;unit;period;series;value;status;note\nKHACH_DL;198;2018S1;actual;1.234;official;\n").unwrap();
+    let file = file.display().to_string();
+    let out = solieu(&db, &["import", &file]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("ambiguous: it reads as 1234 or as 1.234"), "{err}");
+    assert!(err.contains("--decimal comma"), "{err}");
+    // A dry run with the convention declared would load it, and writes nothing.
+    let dry = ok(&db, &["import", "--dry-run", "--decimal", "comma", &file]);
+    assert!(dry.contains("Dry run") && dry.contains("values added: 1"), "{dry}");
+    assert!(!ok(&db, &["values", "--indicator", "KHACH_DL", "--period", "2018"]).contains("1234"));
+    ok(&db, &["import", "--decimal", "comma", &file]);
+    let csv = ok(&db, &["values", "--indicator", "KHACH_DL", "--period", "2018", "--format", "csv"]);
+    assert!(csv.contains("KHACH_DL,198,2018S1,actual,1234,official,"), "{csv}");
+}
+
+#[test]
+fn a_file_contradicting_its_own_convention_names_the_line_that_set_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let file = dir.path().join("mixed.csv");
+    fs::write(
+        &file,
+        "indicator,unit,period,series,value,status,note\n\
+         GTSX_NLTS,198,2017S1,actual,\"120,5\",official,\n\
+         GTSX_CNXD,198,2017S1,actual,\"80,25\",official,\n\
+         GTSX_DV,198,2017S1,actual,290.75,official,\n",
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &file.display().to_string()]);
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("line 4, column value: “290.75”: contradicts the file's number convention"), "{err}");
+    assert!(err.contains("“120,5” on line 2"), "{err}");
+    assert!(err.contains("use the other decimal separator"), "{err}");
+}
+
+#[test]
+fn the_demo_rebuilds_itself_but_never_overwrites_other_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("demo.db").display().to_string();
+    ok(&demo, &["demo", "--no-serve"]);
+    let again = ok(&demo, &["demo", "--no-serve"]);
+    assert!(again.contains("Rebuilding the demo database"), "{again}");
+    let real = dir.path().join("real.db").display().to_string();
+    ok(&real, &["init"]);
+    let out = solieu(&real, &["demo", "--no-serve"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a demo database"));
+}
+
+#[test]
+fn commands_on_a_missing_database_say_how_to_create_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db").display().to_string();
+    let out = solieu(&db, &["values"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("solieu init"));
+    assert!(!dir.path().join("none.db").exists());
+}
+
+#[test]
+fn units_shows_a_code_reused_after_the_reform_and_its_lineage() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let out = ok(&db, &["units", "06838"]);
+    assert!(out.contains("Thị trấn Bình Liêu (06838) — thị trấn [… – 30/06/2025]"), "{out}");
+    assert!(out.contains("01/01/2020 ← sáp nhập Xã Tình Húc (06850)"), "{out}");
+    assert!(out.contains("Xã Bình Liêu (06838) — xã [01/07/2025 – …]"), "{out}");
+    assert!(out.contains("01/07/2025 ← chia tách Xã Vô Ngại (06853) (85%)"), "{out}");
+    let tree = ok(&db, &["units", "--date", "2020-06-15"]);
+    assert_eq!(tree.matches("    Xã ").count() + tree.matches("    Thị trấn").count(), 7, "{tree}");
+}

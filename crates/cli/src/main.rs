@@ -14,7 +14,12 @@ use std::process::ExitCode;
 /// solieu — số liệu kinh tế - xã hội: collect a local government's figures, compare them with
 /// the plan and the same period last year, and keep every change on record.
 #[derive(Parser)]
-#[command(name = "solieu", version, propagate_version = true, max_term_width = 100)]
+#[command(
+    name = "solieu",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
 struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL for PostgreSQL.
     #[arg(long, global = true, env = "SOLIEU_DB", default_value = "solieu.db")]

@@ -42,7 +42,12 @@ fn export_all(db: &str, dir: &std::path::Path) -> Vec<(String, String)> {
     ok(db, &["export", "--out", &dir.display().to_string()]);
     ["units", "lineage", "indicators", "values"]
         .iter()
-        .map(|k| (k.to_string(), fs::read_to_string(dir.join(format!("{k}.csv"))).unwrap()))
+        .map(|k| {
+            (
+                k.to_string(),
+                fs::read_to_string(dir.join(format!("{k}.csv"))).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -65,7 +70,12 @@ on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
         ok(&second, &["init"]);
         let files: Vec<String> = ["units", "lineage", "indicators", "values"]
             .iter()
-            .map(|k| dir.join("first").join(format!("{k}.csv")).display().to_string())
+            .map(|k| {
+                dir.join("first")
+                    .join(format!("{k}.csv"))
+                    .display()
+                    .to_string()
+            })
             .collect();
         let mut args = vec!["import"];
         args.extend(files.iter().map(String::as_str));
@@ -75,68 +85,123 @@ on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
     // Importing the export into the same database changes nothing.
     let files: Vec<String> = ["units", "lineage", "indicators", "values"]
         .iter()
-        .map(|k| dir.join("first").join(format!("{k}.csv")).display().to_string())
+        .map(|k| {
+            dir.join("first")
+                .join(format!("{k}.csv"))
+                .display()
+                .to_string()
+        })
         .collect();
     let mut args = vec!["import"];
     args.extend(files.iter().map(String::as_str));
     let out = ok(db, &args);
-    assert!(!out.contains("values added") && !out.contains("values changed"), "{out}");
+    assert!(
+        !out.contains("values added") && !out.contains("values changed"),
+        "{out}"
+    );
     assert_eq!(export_all(db, &dir.join("third")), first);
 });
 
-on_both_backends!(a_bad_file_is_refused_whole_with_every_problem_located, |db, dir| {
-    import_demo(db);
-    let before = export_all(db, &dir.join("before"));
-    let good = dir.join("good.csv");
-    fs::write(&good, "indicator,unit,period,series,value,status,note\nKHACH_DL,198,2019,actual,90000,official,\n").unwrap();
-    let bad = dir.join("bad.csv");
-    fs::write(
-        &bad,
-        "indicator,unit,period,series,value,status,note\n\
+on_both_backends!(
+    a_bad_file_is_refused_whole_with_every_problem_located,
+    |db, dir| {
+        import_demo(db);
+        let before = export_all(db, &dir.join("before"));
+        let good = dir.join("good.csv");
+        fs::write(&good, "indicator,unit,period,series,value,status,note\nKHACH_DL,198,2019,actual,90000,official,\n").unwrap();
+        let bad = dir.join("bad.csv");
+        fs::write(
+            &bad,
+            "indicator,unit,period,series,value,status,note\n\
          GTSX_NLTS,99999,2020S1,actual,146.53,estimate,unknown unit\n\
          NO_SUCH,198,2020S1,actual,1.5,estimate,unknown indicator\n\
          KHAM_BENH_XA,06850,2020S1,actual,120,estimate,merged commune\n\
          KHAM_BENH_XA,06838,2020S1,actual,12x0,estimate,unreadable\n\
          GTSX_DV,198,2017S1,actual,300.5,official,first\n\
          GTSX_DV,198,2017S1,actual,301.5,official,a different value for the same figure\n",
-    )
-    .unwrap();
-    let (good, bad) = (good.display().to_string(), bad.display().to_string());
-    let out = solieu(db, &["import", &good, &bad]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    let expect = [
-        format!("{bad}, line 2, column unit: “99999”: there is no administrative unit with code 99999"),
-        format!("{bad}, line 3, column indicator: “NO_SUCH”: unknown indicator"),
-        format!("{bad}, line 4, column unit: “06850”: Xã Tình Húc (06850) no longer existed at the end of H1 2020"),
-        format!("{bad}, line 5, column value: “12x0”: not a number"),
-        format!("{bad}, line 7, column value: “301.5”: the same indicator, unit, period and series already has the value 300.5 at {bad}:6"),
-    ];
-    for line in &expect {
-        assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
+        )
+        .unwrap();
+        let (good, bad) = (good.display().to_string(), bad.display().to_string());
+        let out = solieu(db, &["import", &good, &bad]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let expect = [
+            format!(
+                "{bad}, line 2, column unit: “99999”: there is no administrative unit with code 99999"
+            ),
+            format!("{bad}, line 3, column indicator: “NO_SUCH”: unknown indicator"),
+            format!(
+                "{bad}, line 4, column unit: “06850”: Xã Tình Húc (06850) no longer existed at the end of H1 2020"
+            ),
+            format!("{bad}, line 5, column value: “12x0”: not a number"),
+            format!(
+                "{bad}, line 7, column value: “301.5”: the same indicator, unit, period and series already has the value 300.5 at {bad}:6"
+            ),
+        ];
+        for line in &expect {
+            assert!(err.contains(line.as_str()), "missing {line:?} in:\n{err}");
+        }
+        assert!(
+            err.contains("became part of Thị trấn Bình Liêu (06838)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("Nothing imported: 5 problems; the database is unchanged."),
+            "{err}"
+        );
+        // Neither file's rows were loaded: the database is as it was.
+        assert_eq!(export_all(db, &dir.join("after")), before);
     }
-    assert!(err.contains("became part of Thị trấn Bình Liêu (06838)"), "{err}");
-    assert!(err.contains("Nothing imported: 5 problems; the database is unchanged."), "{err}");
-    // Neither file's rows were loaded: the database is as it was.
-    assert_eq!(export_all(db, &dir.join("after")), before);
-});
+);
 
-on_both_backends!(updating_a_value_keeps_the_old_one_in_its_history, |db, dir| {
-    import_demo(db);
-    let revision = dir.join("official.csv");
-    fs::write(&revision, "indicator,unit,period,series,value,status,note\nGTSX_NLTS,198,2020S1,actual,147.02,official,số liệu chính thức\n").unwrap();
-    let out = ok(db, &["import", &revision.display().to_string()]);
-    assert!(out.contains("values changed (old values kept in history): 1"), "{out}");
-    let listing = ok(db, &["values", "--indicator", "GTSX_NLTS", "--period", "2020S1", "--history"]);
-    assert!(listing.contains("#2 147.02 (official)"), "{listing}");
-    assert!(listing.contains("#1 146.53 (estimate)"), "{listing}");
-    assert!(listing.contains("by test-officer"), "{listing}");
-    assert!(listing.contains(&format!("file {}:2", revision.display())), "{listing}");
-    let json: serde_json::Value = serde_json::from_str(&ok(db, &["values", "--indicator", "GTSX_NLTS", "--period", "2020S1", "--history", "--format", "json"])).unwrap();
-    assert_eq!(json[0]["value"], "147.02");
-    assert_eq!(json[0]["history"][0]["value"], "146.53");
-    assert_eq!(json[0]["history"].as_array().unwrap().len(), 2);
-});
+on_both_backends!(
+    updating_a_value_keeps_the_old_one_in_its_history,
+    |db, dir| {
+        import_demo(db);
+        let revision = dir.join("official.csv");
+        fs::write(&revision, "indicator,unit,period,series,value,status,note\nGTSX_NLTS,198,2020S1,actual,147.02,official,số liệu chính thức\n").unwrap();
+        let out = ok(db, &["import", &revision.display().to_string()]);
+        assert!(
+            out.contains("values changed (old values kept in history): 1"),
+            "{out}"
+        );
+        let listing = ok(
+            db,
+            &[
+                "values",
+                "--indicator",
+                "GTSX_NLTS",
+                "--period",
+                "2020S1",
+                "--history",
+            ],
+        );
+        assert!(listing.contains("#2 147.02 (official)"), "{listing}");
+        assert!(listing.contains("#1 146.53 (estimate)"), "{listing}");
+        assert!(listing.contains("by test-officer"), "{listing}");
+        assert!(
+            listing.contains(&format!("file {}:2", revision.display())),
+            "{listing}"
+        );
+        let json: serde_json::Value = serde_json::from_str(&ok(
+            db,
+            &[
+                "values",
+                "--indicator",
+                "GTSX_NLTS",
+                "--period",
+                "2020S1",
+                "--history",
+                "--format",
+                "json",
+            ],
+        ))
+        .unwrap();
+        assert_eq!(json[0]["value"], "147.02");
+        assert_eq!(json[0]["history"][0]["value"], "146.53");
+        assert_eq!(json[0]["history"].as_array().unwrap().len(), 2);
+    }
+);
 
 #[test]
 fn an_ambiguous_number_is_refused_unless_the_convention_is_declared() {
@@ -148,15 +213,41 @@ fn an_ambiguous_number_is_refused_unless_the_convention_is_declared() {
     let file = file.display().to_string();
     let out = solieu(&db, &["import", &file]);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("ambiguous: it reads as 1234 or as 1.234"), "{err}");
+    assert!(
+        err.contains("ambiguous: it reads as 1234 or as 1.234"),
+        "{err}"
+    );
     assert!(err.contains("--decimal comma"), "{err}");
     // A dry run with the convention declared would load it, and writes nothing.
     let dry = ok(&db, &["import", "--dry-run", "--decimal", "comma", &file]);
-    assert!(dry.contains("Dry run") && dry.contains("values added: 1"), "{dry}");
-    assert!(!ok(&db, &["values", "--indicator", "KHACH_DL", "--period", "2018"]).contains("1234"));
+    assert!(
+        dry.contains("Dry run") && dry.contains("values added: 1"),
+        "{dry}"
+    );
+    assert!(
+        !ok(
+            &db,
+            &["values", "--indicator", "KHACH_DL", "--period", "2018"]
+        )
+        .contains("1234")
+    );
     ok(&db, &["import", "--decimal", "comma", &file]);
-    let csv = ok(&db, &["values", "--indicator", "KHACH_DL", "--period", "2018", "--format", "csv"]);
-    assert!(csv.contains("KHACH_DL,198,2018S1,actual,1234,official,"), "{csv}");
+    let csv = ok(
+        &db,
+        &[
+            "values",
+            "--indicator",
+            "KHACH_DL",
+            "--period",
+            "2018",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        csv.contains("KHACH_DL,198,2018S1,actual,1234,official,"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -175,7 +266,10 @@ fn a_file_contradicting_its_own_convention_names_the_line_that_set_it() {
     .unwrap();
     let out = solieu(&db, &["import", &file.display().to_string()]);
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("line 4, column value: “290.75”: contradicts the file's number convention"), "{err}");
+    assert!(
+        err.contains("line 4, column value: “290.75”: contradicts the file's number convention"),
+        "{err}"
+    );
     assert!(err.contains("“120,5” on line 2"), "{err}");
     assert!(err.contains("use the other decimal separator"), "{err}");
 }
@@ -210,10 +304,26 @@ fn units_shows_a_code_reused_after_the_reform_and_its_lineage() {
     let db = dir.path().join("t.db").display().to_string();
     import_demo(&db);
     let out = ok(&db, &["units", "06838"]);
-    assert!(out.contains("Thị trấn Bình Liêu (06838) — thị trấn [… – 30/06/2025]"), "{out}");
-    assert!(out.contains("01/01/2020 ← sáp nhập Xã Tình Húc (06850)"), "{out}");
-    assert!(out.contains("Xã Bình Liêu (06838) — xã [01/07/2025 – …]"), "{out}");
-    assert!(out.contains("01/07/2025 ← chia tách Xã Vô Ngại (06853) (85%)"), "{out}");
+    assert!(
+        out.contains("Thị trấn Bình Liêu (06838) — thị trấn [… – 30/06/2025]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("01/01/2020 ← sáp nhập Xã Tình Húc (06850)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Xã Bình Liêu (06838) — xã [01/07/2025 – …]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("01/07/2025 ← chia tách Xã Vô Ngại (06853) (85%)"),
+        "{out}"
+    );
     let tree = ok(&db, &["units", "--date", "2020-06-15"]);
-    assert_eq!(tree.matches("    Xã ").count() + tree.matches("    Thị trấn").count(), 7, "{tree}");
+    assert_eq!(
+        tree.matches("    Xã ").count() + tree.matches("    Thị trấn").count(),
+        7,
+        "{tree}"
+    );
 }

@@ -156,8 +156,20 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             Some(i) => problems.push(Problem::error(
                 location,
                 Text::new(
-                    format!("sự kiện {} → {} ngày {} đã có ở {} với nội dung khác", item.from, item.to, item.date, event_locations[i].describe()),
-                    format!("the event {} → {} on {} is already given differently at {}", item.from, item.to, item.date, event_locations[i].describe()),
+                    format!(
+                        "sự kiện {} → {} ngày {} đã có ở {} với nội dung khác",
+                        item.from,
+                        item.to,
+                        item.date,
+                        event_locations[i].describe()
+                    ),
+                    format!(
+                        "the event {} → {} on {} is already given differently at {}",
+                        item.from,
+                        item.to,
+                        item.date,
+                        event_locations[i].describe()
+                    ),
                 ),
             )),
             None => {
@@ -216,7 +228,9 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     }
     for issue in check_catalog(catalog.values().map(|(i, _)| i)) {
         let location = catalog[&issue.code].1.clone();
-        problems.push(Problem::error(location.with_column("formula"), issue.message).with_value(&issue.code));
+        problems.push(
+            Problem::error(location.with_column("formula"), issue.message).with_value(&issue.code),
+        );
     }
 
     // Values.
@@ -232,7 +246,10 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
                 .map(|(i, _)| i.code.as_str())
                 .collect();
             let hint = match (by_name.first(), suggestions.is_empty()) {
-                (Some(code), _) => Some(Text::new(format!("dùng mã chỉ tiêu {code}"), format!("use the indicator code {code}"))),
+                (Some(code), _) => Some(Text::new(
+                    format!("dùng mã chỉ tiêu {code}"),
+                    format!("use the indicator code {code}"),
+                )),
                 (None, false) => Some(Text::new(
                     format!("có phải: {}?", suggestions.join(", ")),
                     format!("did you mean {}?", suggestions.join(", ")),
@@ -253,7 +270,11 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             continue;
         };
         if indicator.is_derived() && key.series == Series::Actual {
-            let formula = indicator.formula.as_ref().map(|f| f.text()).unwrap_or_default();
+            let formula = indicator
+                .formula
+                .as_ref()
+                .map(|f| f.text())
+                .unwrap_or_default();
             problems.push(
                 Problem::error(
                     location.with_column("indicator"),
@@ -270,7 +291,9 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
         let version = match registry.unit_for_period(&key.unit, &key.period) {
             Ok(id) => registry.version(id),
             Err(e) => {
-                let hint = e.hint.or_else(|| unit_name_hint(&registry, &key.unit, &key.period));
+                let hint = e
+                    .hint
+                    .or_else(|| unit_name_hint(&registry, &key.unit, &key.period));
                 problems.push(
                     Problem::error(location.with_column("unit"), e.message)
                         .with_value(&key.unit)
@@ -309,7 +332,9 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     }
 
     if problems.iter().any(Problem::is_error) {
-        problems.sort_by(|a, b| (&a.location.file, a.location.line).cmp(&(&b.location.file, b.location.line)));
+        problems.sort_by(|a, b| {
+            (&a.location.file, a.location.line).cmp(&(&b.location.file, b.location.line))
+        });
         Err(problems)
     } else {
         Ok(changes)
@@ -317,7 +342,11 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
 }
 
 /// When a unit column holds a name instead of a code, the code to write instead.
-fn unit_name_hint(registry: &Registry, written: &str, period: &crate::period::Period) -> Option<Text> {
+fn unit_name_hint(
+    registry: &Registry,
+    written: &str,
+    period: &crate::period::Period,
+) -> Option<Text> {
     let wanted = crate::text::fold(written);
     let matches: Vec<String> = registry
         .valid_on(period.end_date())
@@ -345,9 +374,16 @@ fn is_closure(stored: &UnitVersion, incoming: &UnitVersion) -> bool {
         } == *stored
 }
 
-fn unsafe_indicator_change(stored: &Stored, old: &Indicator, new: &Indicator, location: &Location) -> Option<Problem> {
+fn unsafe_indicator_change(
+    stored: &Stored,
+    old: &Indicator,
+    new: &Indicator,
+    location: &Location,
+) -> Option<Problem> {
     let code = &old.code;
-    if stored.indicators_with_values.contains(code) && old.unit.factor_to(&new.unit) != Some(rust_decimal::Decimal::ONE) {
+    if stored.indicators_with_values.contains(code)
+        && old.unit.factor_to(&new.unit) != Some(rust_decimal::Decimal::ONE)
+    {
         return Some(
             Problem::error(
                 location.clone().with_column("unit"),
@@ -360,7 +396,10 @@ fn unsafe_indicator_change(stored: &Stored, old: &Indicator, new: &Indicator, lo
             .with_hint(Text::new("tạo chỉ tiêu mới với đơn vị mới", "create a new indicator with the new unit")),
         );
     }
-    if stored.indicators_with_actuals.contains(code) && old.formula.is_none() && new.formula.is_some() {
+    if stored.indicators_with_actuals.contains(code)
+        && old.formula.is_none()
+        && new.formula.is_some()
+    {
         return Some(
             Problem::error(
                 location.clone().with_column("formula"),

@@ -304,21 +304,41 @@ mod tests {
 
     #[test]
     fn respects_precedence_parentheses_and_braces() {
-        assert_eq!(Formula::parse("1 + 2 * 3").unwrap().eval(&values), Ok(d("7")));
-        assert_eq!(Formula::parse("(1 + 2) * 3").unwrap().eval(&values), Ok(d("9")));
-        assert_eq!(Formula::parse("-{0501} * 0.5").unwrap().eval(&values), Ok(d("-1")));
-        assert_eq!(Formula::parse("10 - 2 - 3").unwrap().eval(&values), Ok(d("5")));
+        assert_eq!(
+            Formula::parse("1 + 2 * 3").unwrap().eval(&values),
+            Ok(d("7"))
+        );
+        assert_eq!(
+            Formula::parse("(1 + 2) * 3").unwrap().eval(&values),
+            Ok(d("9"))
+        );
+        assert_eq!(
+            Formula::parse("-{0501} * 0.5").unwrap().eval(&values),
+            Ok(d("-1"))
+        );
+        assert_eq!(
+            Formula::parse("10 - 2 - 3").unwrap().eval(&values),
+            Ok(d("5"))
+        );
     }
 
     #[test]
     fn gaps_instead_of_wrong_numbers() {
-        assert_eq!(Formula::parse("GTSX_NN / ZERO").unwrap().eval(&values), Err(EvalGap::DivisionByZero));
-        assert_eq!(Formula::parse("GTSX_NN + NOPE").unwrap().eval(&values), Err(EvalGap::Missing("NOPE".into())));
+        assert_eq!(
+            Formula::parse("GTSX_NN / ZERO").unwrap().eval(&values),
+            Err(EvalGap::DivisionByZero)
+        );
+        assert_eq!(
+            Formula::parse("GTSX_NN + NOPE").unwrap().eval(&values),
+            Err(EvalGap::Missing("NOPE".into()))
+        );
     }
 
     #[test]
     fn says_where_a_formula_is_wrong() {
-        for bad in ["", "A +", "(A + B", "A B", "A + * B", "{}", "{A", "1.2.3", "A % B"] {
+        for bad in [
+            "", "A +", "(A + B", "A B", "A + * B", "{}", "{A", "1.2.3", "A % B",
+        ] {
             assert!(Formula::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Formula::parse("A B").unwrap_err().position, 3);

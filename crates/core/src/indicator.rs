@@ -97,7 +97,9 @@ impl FromStr for PriceBasis {
             .or_else(|| f.strip_prefix("so sanh "));
         match year.and_then(|y| y.trim().parse::<i32>().ok()) {
             Some(y) if (1900..=2200).contains(&y) => Ok(PriceBasis::Constant(y)),
-            _ => Err("expected current, constant-2010 (or “giá so sánh 2010”, “giá hiện hành”)".into()),
+            _ => Err(
+                "expected current, constant-2010 (or “giá so sánh 2010”, “giá hiện hành”)".into(),
+            ),
         }
     }
 }
@@ -145,7 +147,10 @@ pub fn check_code(code: &str) -> Result<(), String> {
     if code.is_empty() || code.chars().count() > 64 {
         return Err("an indicator code has 1 to 64 characters".into());
     }
-    if !code.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+    if !code
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'))
+    {
         return Err("an indicator code is letters, digits, “_”, “.” and “-”".into());
     }
     Ok(())
@@ -160,8 +165,10 @@ pub struct CatalogIssue {
 
 /// Checks that formulas refer to existing indicators and never to themselves, directly or not.
 pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) -> Vec<CatalogIssue> {
-    let by_code: HashMap<&str, &Indicator> =
-        indicators.into_iter().map(|i| (i.code.as_str(), i)).collect();
+    let by_code: HashMap<&str, &Indicator> = indicators
+        .into_iter()
+        .map(|i| (i.code.as_str(), i))
+        .collect();
     let mut issues = Vec::new();
     let mut codes: Vec<&str> = by_code.keys().copied().collect();
     codes.sort();
@@ -176,7 +183,9 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
                 ),
             });
         }
-        let Some(formula) = &by_code[code].formula else { continue };
+        let Some(formula) = &by_code[code].formula else {
+            continue;
+        };
         for r in formula.references() {
             if !by_code.contains_key(r) {
                 issues.push(CatalogIssue {
@@ -202,10 +211,10 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
                 });
                 break;
             }
-            if seen.insert(r) {
-                if let Some(f) = by_code.get(r).and_then(|i| i.formula.as_ref()) {
-                    stack.extend(f.references());
-                }
+            if seen.insert(r)
+                && let Some(f) = by_code.get(r).and_then(|i| i.formula.as_ref())
+            {
+                stack.extend(f.references());
             }
         }
     }
@@ -235,20 +244,45 @@ mod tests {
     fn keywords_in_english_and_vietnamese() {
         assert_eq!("Bình quân".parse::<Aggregate>(), Ok(Aggregate::Average));
         assert_eq!("last".parse::<TimeAggregate>(), Ok(TimeAggregate::Last));
-        assert_eq!("giá so sánh 2010".parse::<PriceBasis>(), Ok(PriceBasis::Constant(2010)));
-        assert_eq!("constant-2020".parse::<PriceBasis>(), Ok(PriceBasis::Constant(2020)));
+        assert_eq!(
+            "giá so sánh 2010".parse::<PriceBasis>(),
+            Ok(PriceBasis::Constant(2010))
+        );
+        assert_eq!(
+            "constant-2020".parse::<PriceBasis>(),
+            Ok(PriceBasis::Constant(2020))
+        );
         assert!("sometimes".parse::<Aggregate>().is_err());
-        assert_eq!(Indicator::parse_group(" Kinh tế >  Dịch vụ "), vec!["Kinh tế", "Dịch vụ"]);
+        assert_eq!(
+            Indicator::parse_group(" Kinh tế >  Dịch vụ "),
+            vec!["Kinh tế", "Dịch vụ"]
+        );
     }
 
     #[test]
     fn formulas_must_refer_to_known_indicators_without_cycles() {
         let ok = [ind("A", None), ind("B", None), ind("T", Some("A + B"))];
         assert!(check_catalog(&ok).is_empty());
-        let bad = [ind("A", Some("C")), ind("C", Some("A * 2")), ind("T", Some("A + X"))];
+        let bad = [
+            ind("A", Some("C")),
+            ind("C", Some("A * 2")),
+            ind("T", Some("A + X")),
+        ];
         let issues = check_catalog(&bad);
-        assert!(issues.iter().any(|i| i.code == "T" && i.message.en.contains("X")));
-        assert!(issues.iter().any(|i| i.code == "A" && i.message.en.contains("cycle")));
-        assert!(issues.iter().any(|i| i.code == "C" && i.message.en.contains("cycle")));
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.code == "T" && i.message.en.contains("X"))
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.code == "A" && i.message.en.contains("cycle"))
+        );
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.code == "C" && i.message.en.contains("cycle"))
+        );
     }
 }

@@ -290,8 +290,14 @@ impl Registry {
                     .collect();
                 let date = fmt_date(successors[0].0.date);
                 Text::new(
-                    format!("từ ngày {date} đơn vị đã thành {}; hãy báo cáo theo đơn vị mới", names.join(", ")),
-                    format!("from {date} it became part of {}; report under the new unit", names_en.join(", ")),
+                    format!(
+                        "từ ngày {date} đơn vị đã thành {}; hãy báo cáo theo đơn vị mới",
+                        names.join(", ")
+                    ),
+                    format!(
+                        "from {date} it became part of {}; report under the new unit",
+                        names_en.join(", ")
+                    ),
                 )
             });
             return Err(UnitUseError {
@@ -314,8 +320,14 @@ impl Registry {
         let from = first.valid_from.map(fmt_date).unwrap_or_default();
         Err(UnitUseError {
             message: Text::new(
-                format!("{} chưa được thành lập vào kỳ {period_vi}: đơn vị có hiệu lực từ ngày {from}", first.label()),
-                format!("{} did not exist yet in {period_en}: it was created on {from}", first.label()),
+                format!(
+                    "{} chưa được thành lập vào kỳ {period_vi}: đơn vị có hiệu lực từ ngày {from}",
+                    first.label()
+                ),
+                format!(
+                    "{} did not exist yet in {period_en}: it was created on {from}",
+                    first.label()
+                ),
             ),
             hint: Some(Text::new(
                 "báo cáo số liệu của kỳ này theo các đơn vị trước khi sắp xếp",
@@ -357,13 +369,13 @@ impl Registry {
                     for &ei in event_ids {
                         let e = &self.events[ei];
                         let (from, to) = self.event_ends(e);
-                        if to == Some(v) {
-                            if let Some(from) = from {
-                                let share = e.carried_share();
-                                approximate |= share != Decimal::ONE;
-                                *next.entry(from).or_default() += w * share;
-                                received = true;
-                            }
+                        if to == Some(v)
+                            && let Some(from) = from
+                        {
+                            let share = e.carried_share();
+                            approximate |= share != Decimal::ONE;
+                            *next.entry(from).or_default() += w * share;
+                            received = true;
                         }
                         if from == Some(v) && !began_here && version.is_valid_on(date) {
                             given += e.carried_share();
@@ -420,8 +432,14 @@ impl Registry {
                     issue(
                         Subject::Version(pair[1]),
                         Text::new(
-                            format!("mã {code} có hai phiên bản hiệu lực chồng lên nhau ({} và {})", a.name, b.name),
-                            format!("code {code} has two versions valid at the same time ({} and {})", a.name, b.name),
+                            format!(
+                                "mã {code} có hai phiên bản hiệu lực chồng lên nhau ({} và {})",
+                                a.name, b.name
+                            ),
+                            format!(
+                                "code {code} has two versions valid at the same time ({} and {})",
+                                a.name, b.name
+                            ),
                         ),
                         Some(Text::new(
                             "đặt ngày hết hiệu lực (valid_to) cho phiên bản cũ trước ngày phiên bản mới có hiệu lực",
@@ -433,18 +451,26 @@ impl Registry {
         }
 
         for (id, v) in self.versions.iter().enumerate() {
-            if let (Some(from), Some(to)) = (v.valid_from, v.valid_to) {
-                if to < from {
-                    issue(
-                        Subject::Version(id),
-                        Text::new(
-                            format!("ngày hết hiệu lực {} trước ngày có hiệu lực {}", fmt_date(to), fmt_date(from)),
-                            format!("valid_to {} is before valid_from {}", fmt_date(to), fmt_date(from)),
+            if let (Some(from), Some(to)) = (v.valid_from, v.valid_to)
+                && to < from
+            {
+                issue(
+                    Subject::Version(id),
+                    Text::new(
+                        format!(
+                            "ngày hết hiệu lực {} trước ngày có hiệu lực {}",
+                            fmt_date(to),
+                            fmt_date(from)
                         ),
-                        None,
-                    );
-                    continue;
-                }
+                        format!(
+                            "valid_to {} is before valid_from {}",
+                            fmt_date(to),
+                            fmt_date(from)
+                        ),
+                    ),
+                    None,
+                );
+                continue;
             }
             if let Some(parent) = &v.parent {
                 if let Some(problem) = self.parent_gap(v, parent) {
@@ -471,8 +497,16 @@ impl Registry {
                     issue(
                         Subject::Version(id),
                         Text::new(
-                            format!("mã {} có phiên bản mới từ ngày {} nhưng không có sự kiện sắp xếp nào dẫn tới", v.code, fmt_date(from)),
-                            format!("code {} has a new version from {} but no lineage event leads to it", v.code, fmt_date(from)),
+                            format!(
+                                "mã {} có phiên bản mới từ ngày {} nhưng không có sự kiện sắp xếp nào dẫn tới",
+                                v.code,
+                                fmt_date(from)
+                            ),
+                            format!(
+                                "code {} has a new version from {} but no lineage event leads to it",
+                                v.code,
+                                fmt_date(from)
+                            ),
                         ),
                         Some(Text::new(
                             "thêm dòng rename, move hoặc merge vào tệp lineage với to là mã này",
@@ -492,8 +526,14 @@ impl Registry {
                 issue(
                     Subject::Event(i),
                     Text::new(
-                        format!("không có đơn vị mã {} vào ngày {before} (ngày trước sự kiện)", e.from),
-                        format!("no unit had code {} on {before}, the day before the event", e.from),
+                        format!(
+                            "không có đơn vị mã {} vào ngày {before} (ngày trước sự kiện)",
+                            e.from
+                        ),
+                        format!(
+                            "no unit had code {} on {before}, the day before the event",
+                            e.from
+                        ),
                     ),
                     None,
                 );
@@ -522,16 +562,28 @@ impl Registry {
                             "chia tách cần tỷ lệ (share) lớn hơn 0 và không quá 1",
                             "a split needs a share above 0 and at most 1",
                         ),
-                        Some(Text::new("ví dụ 0,85 cho 85% diện tích, dân số", "for example 0.85 for 85% of the territory")),
+                        Some(Text::new(
+                            "ví dụ 0,85 cho 85% diện tích, dân số",
+                            "for example 0.85 for 85% of the territory",
+                        )),
                     ),
                 },
                 _ if e.share.is_some_and(|s| s != Decimal::ONE) => issue(
                     Subject::Event(i),
                     Text::new(
-                        format!("chỉ chia tách mới có tỷ lệ; {} chuyển toàn bộ đơn vị", e.kind.name_vi()),
-                        format!("only a split has a share; a {} moves the whole unit", e.kind),
+                        format!(
+                            "chỉ chia tách mới có tỷ lệ; {} chuyển toàn bộ đơn vị",
+                            e.kind.name_vi()
+                        ),
+                        format!(
+                            "only a split has a share; a {} moves the whole unit",
+                            e.kind
+                        ),
                     ),
-                    Some(Text::new("dùng split nếu chỉ một phần đơn vị được chuyển", "use split when only part of the unit moved")),
+                    Some(Text::new(
+                        "dùng split nếu chỉ một phần đơn vị được chuyển",
+                        "use split when only part of the unit moved",
+                    )),
                 ),
                 _ => {}
             }
@@ -539,12 +591,26 @@ impl Registry {
                 issue(
                     Subject::Event(i),
                     Text::new(
-                        format!("{} vẫn còn hiệu lực sau ngày {date} nên không thể {}", fv.label(), e.kind.name_vi()),
-                        format!("{} remains valid after {date}, so it cannot {}", fv.label(), e.kind),
+                        format!(
+                            "{} vẫn còn hiệu lực sau ngày {date} nên không thể {}",
+                            fv.label(),
+                            e.kind.name_vi()
+                        ),
+                        format!(
+                            "{} remains valid after {date}, so it cannot {}",
+                            fv.label(),
+                            e.kind
+                        ),
                     ),
                     Some(Text::new(
-                        format!("đặt valid_to của {} là ngày trước {date}, hoặc dùng split nếu chỉ tách một phần", fv.code),
-                        format!("set {}'s valid_to to the day before {date}, or use split for a partial transfer", fv.code),
+                        format!(
+                            "đặt valid_to của {} là ngày trước {date}, hoặc dùng split nếu chỉ tách một phần",
+                            fv.code
+                        ),
+                        format!(
+                            "set {}'s valid_to to the day before {date}, or use split for a partial transfer",
+                            fv.code
+                        ),
                     )),
                 );
             }
@@ -552,24 +618,43 @@ impl Registry {
                 issue(
                     Subject::Event(i),
                     Text::new(
-                        format!("{} phải bắt đầu hiệu lực từ ngày {date} để là tên mới / cấp trên mới", tv.label()),
-                        format!("{} must begin on {date} to be the renamed or moved unit", tv.label()),
+                        format!(
+                            "{} phải bắt đầu hiệu lực từ ngày {date} để là tên mới / cấp trên mới",
+                            tv.label()
+                        ),
+                        format!(
+                            "{} must begin on {date} to be the renamed or moved unit",
+                            tv.label()
+                        ),
                     ),
                     None,
                 );
             }
-            if e.kind == EventKind::Rename && fv.name == tv.name && fv.code == tv.code && fv.kind == tv.kind {
+            if e.kind == EventKind::Rename
+                && fv.name == tv.name
+                && fv.code == tv.code
+                && fv.kind == tv.kind
+            {
                 issue(
                     Subject::Event(i),
-                    Text::new("đổi tên nhưng tên, mã và loại đơn vị đều giữ nguyên", "a rename that keeps the name, code and kind"),
+                    Text::new(
+                        "đổi tên nhưng tên, mã và loại đơn vị đều giữ nguyên",
+                        "a rename that keeps the name, code and kind",
+                    ),
                     None,
                 );
             }
             if e.kind == EventKind::Move && fv.parent == tv.parent {
                 issue(
                     Subject::Event(i),
-                    Text::new("chuyển đơn vị cấp trên nhưng cấp trên giữ nguyên", "a move that keeps the same parent"),
-                    Some(Text::new("dùng rename nếu chỉ đổi tên", "use rename if only the name changed")),
+                    Text::new(
+                        "chuyển đơn vị cấp trên nhưng cấp trên giữ nguyên",
+                        "a move that keeps the same parent",
+                    ),
+                    Some(Text::new(
+                        "dùng rename nếu chỉ đổi tên",
+                        "use rename if only the name changed",
+                    )),
                 );
             }
             // A whole-unit event from a unit that goes on is reported above already.
@@ -584,7 +669,11 @@ impl Registry {
             let (ok, expected_vi, expected_en) = if ends {
                 (total == Decimal::ONE, "đúng bằng 1", "exactly 1")
             } else {
-                (total < Decimal::ONE, "nhỏ hơn 1 vì đơn vị vẫn tồn tại", "below 1, as the unit goes on")
+                (
+                    total < Decimal::ONE,
+                    "nhỏ hơn 1 vì đơn vị vẫn tồn tại",
+                    "below 1, as the unit goes on",
+                )
             };
             if !ok {
                 issue(
@@ -626,16 +715,32 @@ impl Registry {
             .collect();
         parents.sort_by_key(|p| p.valid_from);
         let gap = |on: NaiveDate| {
-            let on = if on == NaiveDate::MIN { "đầu".to_string() } else { fmt_date(on) };
+            let on = if on == NaiveDate::MIN {
+                "đầu".to_string()
+            } else {
+                fmt_date(on)
+            };
             Some(Text::new(
-                format!("đơn vị cấp trên {parent} không tồn tại vào ngày {on} trong khi {} còn hiệu lực", v.label()),
-                format!("parent {parent} does not exist on {on} while {} is valid", v.label()),
+                format!(
+                    "đơn vị cấp trên {parent} không tồn tại vào ngày {on} trong khi {} còn hiệu lực",
+                    v.label()
+                ),
+                format!(
+                    "parent {parent} does not exist on {on} while {} is valid",
+                    v.label()
+                ),
             ))
         };
         if parents.is_empty() {
             return Some(Text::new(
-                format!("không có đơn vị cấp trên mã {parent} trong thời gian {} có hiệu lực", v.label()),
-                format!("no parent with code {parent} exists while {} is valid", v.label()),
+                format!(
+                    "không có đơn vị cấp trên mã {parent} trong thời gian {} có hiệu lực",
+                    v.label()
+                ),
+                format!(
+                    "no parent with code {parent} exists while {} is valid",
+                    v.label()
+                ),
             ));
         }
         for p in parents {
@@ -677,7 +782,14 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn unit(code: &str, name: &str, kind: UnitKind, parent: Option<&str>, from: Option<&str>, to: Option<&str>) -> UnitVersion {
+    fn unit(
+        code: &str,
+        name: &str,
+        kind: UnitKind,
+        parent: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> UnitVersion {
         UnitVersion {
             code: code.into(),
             name: name.into(),
@@ -689,7 +801,13 @@ mod tests {
     }
 
     fn event(d: &str, kind: EventKind, from: &str, to: &str, share: Option<&str>) -> LineageEvent {
-        LineageEvent { date: date(d), kind, from: from.into(), to: to.into(), share: share.map(|s| s.parse().unwrap()) }
+        LineageEvent {
+            date: date(d),
+            kind,
+            from: from.into(),
+            to: to.into(),
+            share: share.map(|s| s.parse().unwrap()),
+        }
     }
 
     /// Bình Liêu: Tình Húc into the town on 01/01/2020, then the 2025 reform.
@@ -701,11 +819,25 @@ mod tests {
             vec![
                 unit("22", "Tỉnh Quảng Ninh", Tinh, None, None, None),
                 unit("198", "Huyện Bình Liêu", Huyen, Some("22"), None, end),
-                unit("06838", "Thị trấn Bình Liêu", ThiTran, Some("198"), None, end),
+                unit(
+                    "06838",
+                    "Thị trấn Bình Liêu",
+                    ThiTran,
+                    Some("198"),
+                    None,
+                    end,
+                ),
                 unit("06841", "Xã Hoành Mô", Xa, Some("198"), None, end),
                 unit("06844", "Xã Đồng Tâm", Xa, Some("198"), None, end),
                 unit("06847", "Xã Đồng Văn", Xa, Some("198"), None, end),
-                unit("06850", "Xã Tình Húc", Xa, Some("198"), None, Some("2019-12-31")),
+                unit(
+                    "06850",
+                    "Xã Tình Húc",
+                    Xa,
+                    Some("198"),
+                    None,
+                    Some("2019-12-31"),
+                ),
                 unit("06853", "Xã Vô Ngại", Xa, Some("198"), None, end),
                 unit("06856", "Xã Lục Hồn", Xa, Some("198"), None, end),
                 unit("06859", "Xã Húc Động", Xa, Some("198"), None, end),
@@ -718,8 +850,20 @@ mod tests {
                 event("2020-01-01", EventKind::Merge, "06850", "06838", None),
                 event("2025-07-01", EventKind::Merge, "06838", "06838", None),
                 event("2025-07-01", EventKind::Merge, "06859", "06838", None),
-                event("2025-07-01", EventKind::Split, "06853", "06838", Some("0.85")),
-                event("2025-07-01", EventKind::Split, "06853", "06862", Some("0.15")),
+                event(
+                    "2025-07-01",
+                    EventKind::Split,
+                    "06853",
+                    "06838",
+                    Some("0.85"),
+                ),
+                event(
+                    "2025-07-01",
+                    EventKind::Split,
+                    "06853",
+                    "06862",
+                    Some("0.15"),
+                ),
                 event("2025-07-01", EventKind::Merge, "06841", "06841", None),
                 event("2025-07-01", EventKind::Merge, "06847", "06841", None),
                 event("2025-07-01", EventKind::Merge, "06844", "06856", None),
@@ -756,7 +900,10 @@ mod tests {
         assert_eq!(r.children("198", date("2019-06-15")).len(), 8);
         assert_eq!(r.children("198", date("2025-07-01")).len(), 0);
         assert_eq!(r.descendants("22", date("2020-06-15")).len(), 8);
-        assert_eq!(codes(&r, &r.children("22", date("2026-01-01"))), ["06838", "06841", "06856", "06862"]);
+        assert_eq!(
+            codes(&r, &r.children("22", date("2026-01-01"))),
+            ["06838", "06841", "06856", "06862"]
+        );
     }
 
     #[test]
@@ -780,15 +927,21 @@ mod tests {
             .map(|(id, w)| (r.version(*id).name.clone(), w.normalize().to_string()))
             .collect();
         parts.sort();
-        assert_eq!(parts, [
-            ("Thị trấn Bình Liêu".to_string(), "1".to_string()),
-            ("Xã Húc Động".to_string(), "1".to_string()),
-            ("Xã Vô Ngại".to_string(), "0.85".to_string()),
-        ]);
+        assert_eq!(
+            parts,
+            [
+                ("Thị trấn Bình Liêu".to_string(), "1".to_string()),
+                ("Xã Húc Động".to_string(), "1".to_string()),
+                ("Xã Vô Ngại".to_string(), "0.85".to_string()),
+            ]
+        );
         assert!(past.approximate);
         // A full merge is exact.
         let hoanh_mo = r.resolve("06841", date("2026-06-30")).unwrap();
-        assert!(!r.composition(hoanh_mo, date("2026-06-30"), date("2025-06-30")).approximate);
+        assert!(
+            !r.composition(hoanh_mo, date("2026-06-30"), date("2025-06-30"))
+                .approximate
+        );
         // Xã Tiên Yên's other predecessors are not in this register: the answer says so.
         let tien_yen = r.resolve("06862", date("2026-06-30")).unwrap();
         let past = r.composition(tien_yen, date("2026-06-30"), date("2025-06-30"));
@@ -799,11 +952,18 @@ mod tests {
     #[test]
     fn a_commune_used_after_its_merger_is_refused_with_where_it_went() {
         let r = binh_lieu();
-        let err = r.unit_for_period("06850", &"2020S1".parse().unwrap()).unwrap_err();
+        let err = r
+            .unit_for_period("06850", &"2020S1".parse().unwrap())
+            .unwrap_err();
         assert!(err.message.en.contains("no longer existed"), "{err:?}");
         assert!(err.hint.unwrap().vi.contains("Thị trấn Bình Liêu (06838)"));
-        assert!(r.unit_for_period("06850", &"2019S1".parse().unwrap()).is_ok());
-        let err = r.unit_for_period("06862", &"2024".parse().unwrap()).unwrap_err();
+        assert!(
+            r.unit_for_period("06850", &"2019S1".parse().unwrap())
+                .is_ok()
+        );
+        let err = r
+            .unit_for_period("06862", &"2024".parse().unwrap())
+            .unwrap_err();
         assert!(err.message.en.contains("did not exist yet"));
         // A new commune reports for the whole year in which it was created.
         assert!(r.unit_for_period("06862", &"2025".parse().unwrap()).is_ok());
@@ -816,14 +976,37 @@ mod tests {
         // Vô Ngại's parts no longer add up to the whole.
         events[4].share = Some("0.1".parse().unwrap());
         // A merge from a unit that goes on.
-        events.push(event("2020-01-01", EventKind::Merge, "06841", "06838", None));
+        events.push(event(
+            "2020-01-01",
+            EventKind::Merge,
+            "06841",
+            "06838",
+            None,
+        ));
         // A commune whose parent did not exist yet.
-        versions.push(unit("99999", "Xã Mới", UnitKind::Xa, Some("06862"), Some("2020-01-01"), None));
+        versions.push(unit(
+            "99999",
+            "Xã Mới",
+            UnitKind::Xa,
+            Some("06862"),
+            Some("2020-01-01"),
+            None,
+        ));
         let issues = Registry::new(versions, events).check();
         let text: Vec<&str> = issues.iter().map(|i| i.message.en.as_str()).collect();
-        assert!(text.iter().any(|t| t.contains("add up to 0.95")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("remains valid after")), "{text:?}");
-        assert!(text.iter().any(|t| t.contains("parent 06862 does not exist")), "{text:?}");
+        assert!(
+            text.iter().any(|t| t.contains("add up to 0.95")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t.contains("remains valid after")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("parent 06862 does not exist")),
+            "{text:?}"
+        );
         assert_eq!(issues.len(), 3, "{text:?}");
     }
 }

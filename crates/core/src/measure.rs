@@ -36,7 +36,13 @@ const BASES: &[(&str, &str, u32)] = &[
     ("phan tram", "%", 0),
 ];
 
-const MULTIPLIERS: &[(&str, u32)] = &[("nghin", 3), ("ngan", 3), ("trieu", 6), ("ty", 9), ("ti", 9)];
+const MULTIPLIERS: &[(&str, u32)] = &[
+    ("nghin", 3),
+    ("ngan", 3),
+    ("trieu", 6),
+    ("ty", 9),
+    ("ti", 9),
+];
 
 impl MeasureUnit {
     /// Reads a unit as offices write it. Never fails: a unit it does not know ("sản phẩm",
@@ -47,13 +53,10 @@ impl MeasureUnit {
         let mut rest = folded.as_str();
         let mut power = 0u32;
         // "nghìn tỷ đồng" stacks multipliers.
-        loop {
-            let Some((word, exp)) = MULTIPLIERS
-                .iter()
-                .find(|(w, _)| rest.strip_prefix(w).is_some_and(|r| r.starts_with(' ')))
-            else {
-                break;
-            };
+        while let Some((word, exp)) = MULTIPLIERS
+            .iter()
+            .find(|(w, _)| rest.strip_prefix(w).is_some_and(|r| r.starts_with(' ')))
+        {
             // Beyond 10^18 no office counts; stop so the scale stays exact.
             if power + exp > 18 {
                 break;
@@ -123,23 +126,41 @@ mod tests {
         let trieu = MeasureUnit::parse("triệu đồng");
         assert_eq!(ty.scale(), d("1000000000"));
         assert_eq!(trieu.convert(d("2200"), &ty), Some(d("2.2")));
-        assert_eq!(MeasureUnit::parse("nghìn tỷ đồng").scale(), d("1000000000000"));
-        assert_eq!(MeasureUnit::parse("Triệu USD").factor_to(&MeasureUnit::parse("USD")), Some(d("1000000")));
+        assert_eq!(
+            MeasureUnit::parse("nghìn tỷ đồng").scale(),
+            d("1000000000000")
+        );
+        assert_eq!(
+            MeasureUnit::parse("Triệu USD").factor_to(&MeasureUnit::parse("USD")),
+            Some(d("1000000"))
+        );
     }
 
     #[test]
     fn different_things_never_convert() {
         let ty = MeasureUnit::parse("tỷ đồng");
         assert_eq!(MeasureUnit::parse("triệu USD").convert(d("1"), &ty), None);
-        assert_eq!(MeasureUnit::parse("lượt").convert(d("1"), &MeasureUnit::parse("người")), None);
-        assert_eq!(MeasureUnit::parse("ha").convert(d("1"), &MeasureUnit::parse("tấn")), None);
+        assert_eq!(
+            MeasureUnit::parse("lượt").convert(d("1"), &MeasureUnit::parse("người")),
+            None
+        );
+        assert_eq!(
+            MeasureUnit::parse("ha").convert(d("1"), &MeasureUnit::parse("tấn")),
+            None
+        );
     }
 
     #[test]
     fn unknown_units_compare_with_themselves() {
         let a = MeasureUnit::parse("sản phẩm");
-        assert_eq!(a.convert(d("28"), &MeasureUnit::parse("San pham")), Some(d("28")));
-        assert_eq!(MeasureUnit::parse("nghìn lượt").convert(d("6.668"), &MeasureUnit::parse("lượt")), Some(d("6668")));
+        assert_eq!(
+            a.convert(d("28"), &MeasureUnit::parse("San pham")),
+            Some(d("28"))
+        );
+        assert_eq!(
+            MeasureUnit::parse("nghìn lượt").convert(d("6.668"), &MeasureUnit::parse("lượt")),
+            Some(d("6668"))
+        );
         assert!(MeasureUnit::parse("%").is_percent());
         // Absurd stacks are read as an unknown unit rather than overflow.
         let _ = MeasureUnit::parse(&"tỷ ".repeat(10));

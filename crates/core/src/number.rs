@@ -39,7 +39,9 @@ impl FromStr for DecimalConvention {
         match s.trim().to_ascii_lowercase().as_str() {
             "comma" | "phay" | "," => Ok(DecimalConvention::Comma),
             "point" | "dot" | "cham" | "." => Ok(DecimalConvention::Point),
-            other => Err(format!("“{other}” is not a decimal convention: use comma or point")),
+            other => Err(format!(
+                "“{other}” is not a decimal convention: use comma or point"
+            )),
         }
     }
 }
@@ -128,12 +130,15 @@ fn read_with(body: &str, thousands: char, decimal: char) -> Option<Result<Decima
         Some((i, f)) => (i, Some(f)),
         None => (body, None),
     };
-    if let Some(f) = frac_part {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+    if let Some(f) = frac_part
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
     }
-    if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit() || b == thousands as u8)
+    if int_part.is_empty()
+        || !int_part
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == thousands as u8)
     {
         return None;
     }
@@ -206,7 +211,18 @@ mod tests {
 
     #[test]
     fn refuses_what_is_no_number() {
-        for bad in ["abc", "12a", "1..2", "1,2,3", ",5", "5,", "1.23.4", "--1", "1e5", "12,34,567.8"] {
+        for bad in [
+            "abc",
+            "12a",
+            "1..2",
+            "1,2,3",
+            ",5",
+            "5,",
+            "1.23.4",
+            "--1",
+            "1e5",
+            "12,34,567.8",
+        ] {
             assert!(readings(bad).is_err(), "{bad}");
         }
         assert_eq!(readings("  "), Err(NumberError::Empty));

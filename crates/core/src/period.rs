@@ -55,7 +55,9 @@ impl Period {
             return Err(format!("month {month} is not 1–12"));
         }
         if !(1..=MAX_MONTHS).contains(&months) {
-            return Err(format!("a period lasts 1 to {MAX_MONTHS} months, not {months}"));
+            return Err(format!(
+                "a period lasts 1 to {MAX_MONTHS} months, not {months}"
+            ));
         }
         Ok(Period {
             year,
@@ -178,8 +180,8 @@ impl Period {
     pub fn code(&self) -> String {
         match self.kind() {
             PeriodKind::Month => format!("{:04}{:02}", self.year, self.month),
-            PeriodKind::Quarter => format!("{}Q{}", self.year, (self.month + 2) / 3),
-            PeriodKind::HalfYear => format!("{}S{}", self.year, (self.month + 5) / 6),
+            PeriodKind::Quarter => format!("{}Q{}", self.year, self.month.div_ceil(3)),
+            PeriodKind::HalfYear => format!("{}S{}", self.year, self.month.div_ceil(6)),
             PeriodKind::Year => format!("{}", self.year),
             PeriodKind::YearToDate | PeriodKind::Span => self.iso(),
         }
@@ -195,7 +197,7 @@ impl Period {
         let y = self.year;
         match self.kind() {
             PeriodKind::Month => format!("tháng {} năm {y}", self.month),
-            PeriodKind::Quarter => format!("quý {} năm {y}", roman((self.month + 2) / 3)),
+            PeriodKind::Quarter => format!("quý {} năm {y}", roman(self.month.div_ceil(3))),
             PeriodKind::HalfYear if self.month == 1 => format!("6 tháng đầu năm {y}"),
             PeriodKind::HalfYear => format!("6 tháng cuối năm {y}"),
             PeriodKind::Year => format!("năm {y}"),
@@ -238,8 +240,8 @@ impl Period {
         let end = self.end_date();
         match self.kind() {
             PeriodKind::Month => format!("{} {y}", MONTHS[self.month as usize - 1]),
-            PeriodKind::Quarter => format!("Q{} {y}", (self.month + 2) / 3),
-            PeriodKind::HalfYear => format!("H{} {y}", (self.month + 5) / 6),
+            PeriodKind::Quarter => format!("Q{} {y}", self.month.div_ceil(3)),
+            PeriodKind::HalfYear => format!("H{} {y}", self.month.div_ceil(6)),
             PeriodKind::Year => format!("{y}"),
             PeriodKind::YearToDate => format!("first {} months of {y}", self.months),
             PeriodKind::Span => format!(
@@ -288,7 +290,8 @@ impl FromStr for Period {
         }
         let upper = s.to_ascii_uppercase();
         let result = if upper.len() == 4 {
-            num(&upper).ok_or_else(|| "a year is four digits".to_string())
+            num(&upper)
+                .ok_or_else(|| "a year is four digits".to_string())
                 .and_then(|y| Period::year(y as i32))
         } else if upper.len() == 6 && num(&upper).is_some() {
             let (y, m) = (num(&upper[..4]), num(&upper[4..]));
@@ -324,8 +327,7 @@ fn parse_iso_interval(start: &str, rest: &str) -> Result<Period, String> {
         return Err("a period starts on the first day of a month".into());
     }
     let rest = rest.trim();
-    let months = if let Some(duration) = rest.strip_prefix('P').or_else(|| rest.strip_prefix('p'))
-    {
+    let months = if let Some(duration) = rest.strip_prefix('P').or_else(|| rest.strip_prefix('p')) {
         parse_iso_duration_months(duration)?
     } else {
         let end = NaiveDate::parse_from_str(rest, "%Y-%m-%d")
@@ -333,7 +335,8 @@ fn parse_iso_interval(start: &str, rest: &str) -> Result<Period, String> {
         if end.succ_opt().is_none_or(|d| d.day() != 1) {
             return Err("a period ends on the last day of a month".into());
         }
-        let months = (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32 + 1;
+        let months =
+            (end.year() - start.year()) * 12 + end.month() as i32 - start.month() as i32 + 1;
         if months < 1 {
             return Err("the end comes before the start".into());
         }
@@ -352,7 +355,11 @@ fn parse_iso_duration_months(duration: &str) -> Result<u32, String> {
             '0'..='9' if digits.len() < 4 => digits.push(c),
             'Y' | 'y' | 'M' | 'm' if !digits.is_empty() => {
                 let n: u32 = digits.parse().map_err(|_| bad())?;
-                total += if c.eq_ignore_ascii_case(&'Y') { n * 12 } else { n };
+                total += if c.eq_ignore_ascii_case(&'Y') {
+                    n * 12
+                } else {
+                    n
+                };
                 digits.clear();
                 seen_any = true;
             }
@@ -416,14 +423,29 @@ mod tests {
         assert_eq!(p("2020-01-01/P9M"), Period::year_to_date(2020, 9).unwrap());
         assert_eq!(p("2020-04-01/P3M"), Period::quarter(2020, 2).unwrap());
         assert_eq!(p("2020-01-01/P1Y"), Period::year(2020).unwrap());
-        assert_eq!(p("2020-01-01/2020-05-31"), Period::year_to_date(2020, 5).unwrap());
+        assert_eq!(
+            p("2020-01-01/2020-05-31"),
+            Period::year_to_date(2020, 5).unwrap()
+        );
         assert_eq!(p("2019-11-01/P4M").end_date().to_string(), "2020-02-29");
     }
 
     #[test]
     fn refuses_what_is_not_a_period_and_says_why() {
-        for bad in ["", "2020Q5", "202013", "2020S3", "2020W12", "20200615", "2020-01-15/P1M",
-                    "2020-01-01/P0M", "2020-01-01/PXM", "abc", "2020-01-01/2020-01-15", "99999"] {
+        for bad in [
+            "",
+            "2020Q5",
+            "202013",
+            "2020S3",
+            "2020W12",
+            "20200615",
+            "2020-01-15/P1M",
+            "2020-01-01/P0M",
+            "2020-01-01/PXM",
+            "abc",
+            "2020-01-01/2020-01-15",
+            "99999",
+        ] {
             let err = bad.parse::<Period>().unwrap_err();
             assert!(!err.reason.is_empty(), "{bad}");
         }
@@ -431,7 +453,15 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_prefer_dhis2_forms() {
-        for code in ["202006", "2020Q2", "2020S1", "2020S2", "2020", "2020-01-01/P9M", "2020-03-01/P2M"] {
+        for code in [
+            "202006",
+            "2020Q2",
+            "2020S1",
+            "2020S2",
+            "2020",
+            "2020-01-01/P9M",
+            "2020-03-01/P2M",
+        ] {
             assert_eq!(p(code).code(), code);
         }
         assert_eq!(p("2020-01-01/P6M").code(), "2020S1");

@@ -138,7 +138,10 @@ pub fn check_code(code: &str) -> Result<(), String> {
     if code.is_empty() || code.len() > 16 {
         return Err("a unit code has 1 to 16 characters".into());
     }
-    if !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+    if !code
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
         return Err("a unit code is letters and digits (GSO codes such as 06838)".into());
     }
     Ok(())

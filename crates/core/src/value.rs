@@ -70,14 +70,22 @@ impl FromStr for Series {
                 let src = src.to_ascii_lowercase();
                 let valid = !src.is_empty()
                     && src.len() <= 32
-                    && src.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    && src
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
                 if valid {
                     Ok(Series::Plan(src))
                 } else {
-                    Err("a plan source is lower-case letters, digits and “-”, e.g. plan:hdnd-huyen".into())
+                    Err(
+                        "a plan source is lower-case letters, digits and “-”, e.g. plan:hdnd-huyen"
+                            .into(),
+                    )
                 }
             }
-            _ => Err("expected actual, plan or plan:SOURCE (e.g. plan:hdnd-huyen, plan:tinh-giao)".into()),
+            _ => Err(
+                "expected actual, plan or plan:SOURCE (e.g. plan:hdnd-huyen, plan:tinh-giao)"
+                    .into(),
+            ),
         }
     }
 }
@@ -121,7 +129,9 @@ impl FromStr for Status {
             "estimate" | "uoc tinh" | "uoc" | "ut" => Ok(Status::Estimate),
             "preliminary" | "so bo" | "sb" => Ok(Status::Preliminary),
             "official" | "chinh thuc" | "ct" => Ok(Status::Official),
-            _ => Err("expected estimate, preliminary or official (ước tính, sơ bộ, chính thức)".into()),
+            _ => Err(
+                "expected estimate, preliminary or official (ước tính, sơ bộ, chính thức)".into(),
+            ),
         }
     }
 }
@@ -248,8 +258,14 @@ mod tests {
     fn series_in_both_languages() {
         assert_eq!("actual".parse::<Series>(), Ok(Series::Actual));
         assert_eq!("Thực hiện".parse::<Series>(), Ok(Series::Actual));
-        assert_eq!("plan:hdnd-huyen".parse::<Series>(), Ok(Series::Plan("hdnd-huyen".into())));
-        assert_eq!("Kế hoạch:tinh-giao".parse::<Series>().unwrap().name_vi(), "kế hoạch tỉnh giao");
+        assert_eq!(
+            "plan:hdnd-huyen".parse::<Series>(),
+            Ok(Series::Plan("hdnd-huyen".into()))
+        );
+        assert_eq!(
+            "Kế hoạch:tinh-giao".parse::<Series>().unwrap().name_vi(),
+            "kế hoạch tỉnh giao"
+        );
         assert_eq!("plan".parse::<Series>().unwrap().code(), "plan");
         assert!("plan:Tỉnh giao".parse::<Series>().is_err());
         assert!("forecast".parse::<Series>().is_err());
@@ -265,7 +281,10 @@ mod tests {
 
     #[test]
     fn sources_survive_storage() {
-        let s = Source::File { path: "demo/values:2020.csv".into(), line: 12 };
+        let s = Source::File {
+            path: "demo/values:2020.csv".into(),
+            line: 12,
+        };
         assert_eq!(Source::from_parts(s.kind(), &s.detail()), s);
         assert_eq!(Source::from_parts("cli", ""), Source::Cli);
     }

@@ -68,7 +68,11 @@ const UNITS: &[Field] = &[
     f("code", &["ma", "ma don vi"], true),
     f("name", &["ten", "ten don vi"], true),
     f("kind", &["loai", "loai don vi", "cap"], true),
-    f("parent", &["cap tren", "don vi cap tren", "ma cap tren"], false),
+    f(
+        "parent",
+        &["cap tren", "don vi cap tren", "ma cap tren"],
+        false,
+    ),
     f("valid_from", &["hieu luc tu", "tu ngay"], false),
     f("valid_to", &["hieu luc den", "den ngay"], false),
 ];
@@ -106,7 +110,10 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Maps each header cell to a field of `fields`; `None` when a required field is missing.
-fn match_header(header: &[String], fields: &[Field]) -> Option<(HashMap<&'static str, usize>, Vec<usize>)> {
+fn match_header(
+    header: &[String],
+    fields: &[Field],
+) -> Option<(HashMap<&'static str, usize>, Vec<usize>)> {
     let mut map = HashMap::new();
     let mut unknown = Vec::new();
     for (i, h) in header.iter().enumerate() {
@@ -160,20 +167,31 @@ impl Row<'_> {
     fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
         let v = self.get(field);
         if v.is_empty() {
-            problems.push(self.problem(field, "ô này không được để trống", "this cell must not be empty"));
+            problems.push(self.problem(
+                field,
+                "ô này không được để trống",
+                "this cell must not be empty",
+            ));
             None
         } else {
             Some(clean(v))
         }
     }
 
-    fn parsed<T: FromStr<Err = String>>(&self, field: &str, problems: &mut Vec<Problem>) -> Option<T> {
+    fn parsed<T: FromStr<Err = String>>(
+        &self,
+        field: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<T> {
         let v = self.get(field);
         match v.parse::<T>() {
             Ok(x) => Some(x),
             Err(expected) => {
                 let (vi, en) = if v.is_empty() {
-                    ("ô này không được để trống".to_string(), format!("this cell must not be empty: {expected}"))
+                    (
+                        "ô này không được để trống".to_string(),
+                        format!("this cell must not be empty: {expected}"),
+                    )
                 } else {
                     (format!("giá trị không hợp lệ: {expected}"), expected)
                 };
@@ -183,7 +201,11 @@ impl Row<'_> {
         }
     }
 
-    fn optional<T: FromStr<Err = String>>(&self, field: &str, problems: &mut Vec<Problem>) -> Option<Option<T>> {
+    fn optional<T: FromStr<Err = String>>(
+        &self,
+        field: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Option<T>> {
         if self.get(field).is_empty() {
             Some(None)
         } else {
@@ -196,12 +218,17 @@ impl Row<'_> {
         if v.is_empty() {
             return Some(None);
         }
-        match NaiveDate::parse_from_str(v, "%Y-%m-%d").or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y")) {
+        match NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .or_else(|_| NaiveDate::parse_from_str(v, "%d/%m/%Y"))
+        {
             Ok(d) => Some(Some(d)),
             Err(_) => {
                 problems.push(
                     self.problem(field, "không phải ngày hợp lệ", "not a valid date")
-                        .with_hint(Text::new("viết ngày dạng 2025-07-01 hoặc 01/07/2025", "write dates as 2025-07-01 or 01/07/2025")),
+                        .with_hint(Text::new(
+                            "viết ngày dạng 2025-07-01 hoặc 01/07/2025",
+                            "write dates as 2025-07-01 or 01/07/2025",
+                        )),
                 );
                 None
             }
@@ -218,16 +245,26 @@ struct PendingNumber {
 
 /// Reads number cells of one file under one convention: the declared one, or the one the
 /// file's unambiguous values prove. Returns the values in order (`None` where refused).
-fn resolve_numbers(pending: &[PendingNumber], declared: Option<DecimalConvention>, problems: &mut Vec<Problem>) -> Vec<Option<Decimal>> {
-    let read: Vec<Result<solieu_core::number::Readings, NumberError>> = pending.iter().map(|p| readings(&p.text)).collect();
+fn resolve_numbers(
+    pending: &[PendingNumber],
+    declared: Option<DecimalConvention>,
+    problems: &mut Vec<Problem>,
+) -> Vec<Option<Decimal>> {
+    let read: Vec<Result<solieu_core::number::Readings, NumberError>> =
+        pending.iter().map(|p| readings(&p.text)).collect();
     let mut proofs: HashMap<bool, (usize, u64, &str)> = HashMap::new();
     for (p, r) in pending.iter().zip(&read) {
         if let Ok(Some(c)) = r.as_ref().map(|r| r.proves()) {
-            let e = proofs.entry(c == DecimalConvention::Comma).or_insert((0, p.line, &p.text));
+            let e = proofs
+                .entry(c == DecimalConvention::Comma)
+                .or_insert((0, p.line, &p.text));
             e.0 += 1;
         }
     }
-    let (commas, points) = (proofs.get(&true).map_or(0, |e| e.0), proofs.get(&false).map_or(0, |e| e.0));
+    let (commas, points) = (
+        proofs.get(&true).map_or(0, |e| e.0),
+        proofs.get(&false).map_or(0, |e| e.0),
+    );
     let convention = declared.or(match (commas, points) {
         (0, 0) => None,
         (c, p) if c > p => Some(DecimalConvention::Comma),
@@ -331,12 +368,16 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let text = match decode(file, bytes) {
         Ok(t) => t,
         Err(p) => {
-            result.problems.push(p);
+            result.problems.push(*p);
             return result;
         }
     };
     let first_line = text.lines().next().unwrap_or("");
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() { b';' } else { b',' };
+    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -352,7 +393,10 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
         None => {
             result.problems.push(Problem::error(
                 Location::file(file),
-                Text::new("tệp rỗng: thiếu dòng tiêu đề", "the file is empty: there is no header line"),
+                Text::new(
+                    "tệp rỗng: thiếu dòng tiêu đề",
+                    "the file is empty: there is no header line",
+                ),
             ));
             return result;
         }
@@ -393,11 +437,17 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                 Location::line(file, 1).with_column(header[i].clone()),
                 Text::new(
                     format!("cột không có trong định dạng {} hoặc bị lặp", kind.name()),
-                    format!("a column the {} format does not have, or a repeated one", kind.name()),
+                    format!(
+                        "a column the {} format does not have, or a repeated one",
+                        kind.name()
+                    ),
                 ),
             )
             .with_value(header[i].clone())
-            .with_hint(Text::new(format!("các cột: {}", expected.join(", ")), format!("the columns are: {}", expected.join(", ")))),
+            .with_hint(Text::new(
+                format!("các cột: {}", expected.join(", ")),
+                format!("the columns are: {}", expected.join(", ")),
+            )),
         );
     }
 
@@ -423,8 +473,16 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                 Problem::error(
                     Location::line(file, line),
                     Text::new(
-                        format!("dòng có {} ô nhưng tiêu đề có {} cột", record.len(), header.len()),
-                        format!("the line has {} cells but the header has {} columns", record.len(), header.len()),
+                        format!(
+                            "dòng có {} ô nhưng tiêu đề có {} cột",
+                            record.len(),
+                            header.len()
+                        ),
+                        format!(
+                            "the line has {} cells but the header has {} columns",
+                            record.len(),
+                            header.len()
+                        ),
                     ),
                 )
                 .with_hint(Text::new(
@@ -451,7 +509,10 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             }
             FileKind::Indicators => {
                 if let Some(i) = read_indicator(&row, problems) {
-                    result.incoming.indicators.push(Located { item: i, location });
+                    result
+                        .incoming
+                        .indicators
+                        .push(Located { item: i, location });
                 }
             }
             FileKind::Lineage => {
@@ -501,30 +562,45 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             Some(Some(s)) => event.share = Some(s),
             None => {}
         }
-        result.incoming.events.push(Located { item: event, location });
+        result.incoming.events.push(Located {
+            item: event,
+            location,
+        });
     }
     result
 }
 
-fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Problem> {
+fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Problem::error(
+        let problem = Problem::error(
             Location::file(file),
             Text::new("tệp được lưu dạng UTF-16", "the file is saved as UTF-16"),
         )
-        .with_hint(Text::new("lưu lại dạng “CSV UTF-8”", "save it again as “CSV UTF-8”")));
+        .with_hint(Text::new(
+            "lưu lại dạng “CSV UTF-8”",
+            "save it again as “CSV UTF-8”",
+        ));
+        return Err(Box::new(problem));
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
-        Problem::error(
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        let problem = Problem::error(
             Location::line(file, line),
-            Text::new("tệp không phải mã UTF-8 (có thể là bảng mã TCVN3 hoặc VNI cũ)", "the file is not UTF-8 (perhaps the old TCVN3 or VNI encoding)"),
+            Text::new(
+                "tệp không phải mã UTF-8 (có thể là bảng mã TCVN3 hoặc VNI cũ)",
+                "the file is not UTF-8 (perhaps the old TCVN3 or VNI encoding)",
+            ),
         )
         .with_hint(Text::new(
             "mở bằng Excel hoặc LibreOffice và lưu lại dạng “CSV UTF-8”",
             "open it in Excel or LibreOffice and save it as “CSV UTF-8”",
-        ))
+        ));
+        Box::new(problem)
     })
 }
 
@@ -532,7 +608,10 @@ fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
     Problem::error(
         Location::line(file, line),
-        Text::new(format!("dòng CSV không đọc được: {e}"), format!("unreadable CSV line: {e}")),
+        Text::new(
+            format!("dòng CSV không đọc được: {e}"),
+            format!("unreadable CSV line: {e}"),
+        ),
     )
 }
 
@@ -544,7 +623,9 @@ fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {
     }
     let name = row.required("name", problems);
     let kind = row.parsed::<UnitKind>("kind", problems);
-    let parent = Some(row.get("parent")).filter(|p| !p.is_empty()).map(str::to_string);
+    let parent = Some(row.get("parent"))
+        .filter(|p| !p.is_empty())
+        .map(str::to_string);
     let valid_from = row.date("valid_from", problems);
     let valid_to = row.date("valid_to", problems);
     (problems.len() == before).then(|| UnitVersion {
@@ -561,7 +642,11 @@ fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {
     let before = problems.len();
     let date = row.date("date", problems).flatten();
     if date.is_none() && row.get("date").is_empty() {
-        problems.push(row.problem("date", "ô này không được để trống", "this cell must not be empty"));
+        problems.push(row.problem(
+            "date",
+            "ô này không được để trống",
+            "this cell must not be empty",
+        ));
     }
     let kind = row.parsed::<EventKind>("event", problems);
     let from = row.required("from", problems);
@@ -583,7 +668,9 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
     }
     let name = row.required("name", problems);
     let unit = row.required("unit", problems);
-    let aggregate = row.optional::<Aggregate>("aggregate", problems).map(|a| a.unwrap_or(Aggregate::Sum));
+    let aggregate = row
+        .optional::<Aggregate>("aggregate", problems)
+        .map(|a| a.unwrap_or(Aggregate::Sum));
     let time_aggregate = row
         .optional::<TimeAggregate>("time_aggregate", problems)
         .map(|a| a.unwrap_or(TimeAggregate::Sum));
@@ -616,7 +703,9 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
         },
     };
     let price_basis = row.optional("price_basis", problems);
-    let name_en = Some(row.get("name_en")).filter(|n| !n.is_empty()).map(clean);
+    let name_en = Some(row.get("name_en"))
+        .filter(|n| !n.is_empty())
+        .map(clean);
     (problems.len() == before).then(|| Indicator {
         code: code.unwrap_or_default(),
         name: name.unwrap_or_default(),
@@ -643,7 +732,11 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
     let unit = row.required("unit", problems);
     let period = match row.get("period") {
         "" => {
-            problems.push(row.problem("period", "ô này không được để trống", "this cell must not be empty"));
+            problems.push(row.problem(
+                "period",
+                "ô này không được để trống",
+                "this cell must not be empty",
+            ));
             None
         }
         p => match p.parse::<Period>() {
@@ -651,7 +744,10 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
             Err(e) => {
                 problems.push(
                     row.problem("period", "không phải kỳ báo cáo hợp lệ", e.reason)
-                        .with_hint(Text::new(format!("các dạng được chấp nhận: {ACCEPTED_FORMS}"), format!("accepted forms: {ACCEPTED_FORMS}"))),
+                        .with_hint(Text::new(
+                            format!("các dạng được chấp nhận: {ACCEPTED_FORMS}"),
+                            format!("accepted forms: {ACCEPTED_FORMS}"),
+                        )),
                 );
                 None
             }
@@ -665,8 +761,15 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
         ("", Some(Series::Plan(_))) => Some(Status::Official),
         ("", Some(Series::Actual)) => {
             problems.push(
-                row.problem("status", "số thực hiện cần trạng thái", "an actual value needs a status")
-                    .with_hint(Text::new("ghi estimate, preliminary hoặc official (ước tính, sơ bộ, chính thức)", "write estimate, preliminary or official")),
+                row.problem(
+                    "status",
+                    "số thực hiện cần trạng thái",
+                    "an actual value needs a status",
+                )
+                .with_hint(Text::new(
+                    "ghi estimate, preliminary hoặc official (ước tính, sơ bộ, chính thức)",
+                    "write estimate, preliminary or official",
+                )),
             );
             None
         }

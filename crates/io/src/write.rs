@@ -13,7 +13,8 @@ fn to_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String;
     for row in rows {
         writer.write_record(&row).expect("writing to memory");
     }
-    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("all fields are UTF-8")
+    String::from_utf8(writer.into_inner().expect("writing to memory"))
+        .expect("all fields are UTF-8")
 }
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
@@ -74,7 +75,10 @@ pub fn write_indicators(indicators: &[Indicator]) -> String {
                 i.aggregate.code().to_string(),
                 i.time_aggregate.code().to_string(),
                 i.decimals.to_string(),
-                i.formula.as_ref().map(|f| f.text().to_string()).unwrap_or_default(),
+                i.formula
+                    .as_ref()
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default(),
                 i.name_en.clone().unwrap_or_default(),
                 i.price_basis.map(|p| p.code()).unwrap_or_default(),
             ]
@@ -84,7 +88,15 @@ pub fn write_indicators(indicators: &[Indicator]) -> String {
 
 pub fn write_values<'a>(values: impl IntoIterator<Item = &'a ValueRecord>) -> String {
     to_csv(
-        ["indicator", "unit", "period", "series", "value", "status", "note"],
+        [
+            "indicator",
+            "unit",
+            "period",
+            "series",
+            "value",
+            "status",
+            "note",
+        ],
         values.into_iter().map(|v| {
             [
                 v.key.indicator.clone(),

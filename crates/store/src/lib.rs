@@ -101,10 +101,10 @@ pub struct Store {
 impl Store {
     /// Opens an existing database and brings its schema up to date.
     pub async fn open(location: &Location) -> Result<Store> {
-        if let Some(path) = location.sqlite_path() {
-            if !path.exists() {
-                return Err(StoreError::Missing(location.given.clone()));
-            }
+        if let Some(path) = location.sqlite_path()
+            && !path.exists()
+        {
+            return Err(StoreError::Missing(location.given.clone()));
         }
         Store::connect(location, false).await
     }

@@ -45,7 +45,8 @@ where
 }
 
 pub(crate) fn parse_date(text: Option<String>) -> Result<Option<NaiveDate>> {
-    text.map(|t| parse_field::<NaiveDate>(&t, "date")).transpose()
+    text.map(|t| parse_field::<NaiveDate>(&t, "date"))
+        .transpose()
 }
 
 pub(crate) fn date_text(date: Option<NaiveDate>) -> Option<String> {
@@ -74,7 +75,9 @@ fn event_from_row(row: &AnyRow) -> Result<LineageEvent> {
         kind: parse_field(&row.try_get::<String, _>("kind")?, "lineage event")?,
         from: row.try_get("from_code")?,
         to: row.try_get("to_code")?,
-        share: share.map(|s| parse_field::<Decimal>(&s, "share")).transpose()?,
+        share: share
+            .map(|s| parse_field::<Decimal>(&s, "share"))
+            .transpose()?,
     })
 }
 
@@ -89,9 +92,15 @@ fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
         unit: MeasureUnit::parse(&row.try_get::<String, _>("unit")?),
         group: Indicator::parse_group(&row.try_get::<String, _>("group_path")?),
         aggregate: parse_field(&row.try_get::<String, _>("aggregate")?, "aggregate")?,
-        time_aggregate: parse_field(&row.try_get::<String, _>("time_aggregate")?, "time aggregate")?,
-        decimals: u8::try_from(decimals).map_err(|_| StoreError::Corrupt(format!("decimals {decimals}")))?,
-        price_basis: price_basis.map(|p| parse_field(&p, "price basis")).transpose()?,
+        time_aggregate: parse_field(
+            &row.try_get::<String, _>("time_aggregate")?,
+            "time aggregate",
+        )?,
+        decimals: u8::try_from(decimals)
+            .map_err(|_| StoreError::Corrupt(format!("decimals {decimals}")))?,
+        price_basis: price_basis
+            .map(|p| parse_field(&p, "price basis"))
+            .transpose()?,
         formula: formula
             .map(|f| Formula::parse(&f).map_err(|e| StoreError::Corrupt(e.to_string())))
             .transpose()?,
@@ -109,12 +118,14 @@ fn figure_from_row(row: &AnyRow) -> Result<Figure> {
 impl Store {
     /// Units, lineage and indicators as stored, with which indicators have values.
     pub async fn stored(&self) -> Result<Stored> {
-        let units = sqlx::query("SELECT code, name, kind, parent, valid_from, valid_to FROM units ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(unit_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let units = sqlx::query(
+            "SELECT code, name, kind, parent, valid_from, valid_to FROM units ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(unit_from_row)
+        .collect::<Result<Vec<_>>>()?;
         let events = sqlx::query(
             "SELECT event_date, kind, from_code, to_code, share FROM lineage_events ORDER BY event_date, id",
         )
@@ -271,7 +282,10 @@ impl Store {
 
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM meta WHERE key = $1").bind(key).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM meta WHERE key = $1")
+            .bind(key)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2)")
             .bind(key)
             .bind(value)

@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("SOLIEU_TEST_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("SOLIEU_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// Creates an empty PostgreSQL database and returns its URL.
@@ -28,9 +29,13 @@ pub async fn fresh_postgres() -> Location {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0)
     );
-    let mut conn = sqlx::AnyConnection::connect(&admin).await.unwrap_or_else(|e| {
-        panic!("PostgreSQL is needed for the test suite at {admin} (set SOLIEU_TEST_POSTGRES): {e}")
-    });
+    let mut conn = sqlx::AnyConnection::connect(&admin)
+        .await
+        .unwrap_or_else(|e| {
+            panic!(
+                "PostgreSQL is needed for the test suite at {admin} (set SOLIEU_TEST_POSTGRES): {e}"
+            )
+        });
     conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .await
         .expect("create a test database");
@@ -48,13 +53,20 @@ pub fn fresh_sqlite() -> (Location, tempfile::TempDir) {
 
 /// Drops a database made by [`fresh_postgres`], even if connections remain.
 pub async fn drop_postgres(location: &Location) {
-    let Some(name) = location.given.rsplit('/').next().filter(|n| n.starts_with("solieu_test_")) else {
+    let Some(name) = location
+        .given
+        .rsplit('/')
+        .next()
+        .filter(|n| n.starts_with("solieu_test_"))
+    else {
         return;
     };
     if let Ok(mut conn) = sqlx::AnyConnection::connect(&postgres_admin_url()).await {
-        conn.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
-            .await
-            .ok();
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+        )))
+        .await
+        .ok();
         conn.close().await.ok();
     }
 }

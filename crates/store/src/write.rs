@@ -53,7 +53,12 @@ fn describe_unit(u: &UnitVersion) -> String {
 impl Store {
     /// Applies `changes` as `who`, all or nothing. With `dry_run` the transaction is rolled
     /// back, so the report says exactly what would happen and nothing changes.
-    pub async fn apply(&self, changes: &ChangeSet, who: &str, dry_run: bool) -> Result<ApplyReport> {
+    pub async fn apply(
+        &self,
+        changes: &ChangeSet,
+        who: &str,
+        dry_run: bool,
+    ) -> Result<ApplyReport> {
         let mut tx = self.pool.begin().await?;
         let report = apply_in(&mut tx, changes, who).await?;
         if dry_run {
@@ -65,16 +70,28 @@ impl Store {
     }
 }
 
-async fn log_change(
-    tx: &mut Transaction<'static, Any>,
-    entity: &str,
-    key: &str,
-    action: &str,
+/// One line of the change log for units, lineage and indicators.
+struct LoggedChange<'a> {
+    entity: &'a str,
+    key: &'a str,
+    action: &'a str,
     before: Option<String>,
     after: Option<String>,
+}
+
+async fn log_change(
+    tx: &mut Transaction<'static, Any>,
+    change: LoggedChange<'_>,
     who: &str,
     at: &str,
 ) -> Result<()> {
+    let LoggedChange {
+        entity,
+        key,
+        action,
+        before,
+        after,
+    } = change;
     sqlx::query(
         "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -91,27 +108,39 @@ async fn log_change(
     Ok(())
 }
 
-async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: &str) -> Result<ApplyReport> {
+async fn apply_in(
+    tx: &mut Transaction<'static, Any>,
+    changes: &ChangeSet,
+    who: &str,
+) -> Result<ApplyReport> {
     let now = timestamp_text(Utc::now());
     let mut report = ApplyReport::default();
 
     for (code, valid_from, valid_to) in &changes.closed_units {
-        let row = sqlx::query("SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2")
-            .bind(code)
-            .bind(date_text(*valid_from))
-            .fetch_one(&mut **tx)
-            .await?;
+        let row = sqlx::query(
+            "SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2",
+        )
+        .bind(code)
+        .bind(date_text(*valid_from))
+        .fetch_one(&mut **tx)
+        .await?;
         let id: i64 = row.try_get("id")?;
-        let later: i64 = sqlx::query("SELECT COUNT(*) AS n FROM data_values WHERE unit_id = $1 AND period_end > $2")
-            .bind(id)
-            .bind(valid_to.to_string())
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("n")?;
+        let later: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM data_values WHERE unit_id = $1 AND period_end > $2",
+        )
+        .bind(id)
+        .bind(valid_to.to_string())
+        .fetch_one(&mut **tx)
+        .await?
+        .try_get("n")?;
         if later > 0 {
             return Err(StoreError::Conflict(Text::new(
-                format!("đơn vị {code} đã có {later} số liệu cho các kỳ kết thúc sau ngày {valid_to}; không thể kết thúc hiệu lực trước đó"),
-                format!("unit {code} has {later} values for periods ending after {valid_to}; it cannot end before them"),
+                format!(
+                    "đơn vị {code} đã có {later} số liệu cho các kỳ kết thúc sau ngày {valid_to}; không thể kết thúc hiệu lực trước đó"
+                ),
+                format!(
+                    "unit {code} has {later} values for periods ending after {valid_to}; it cannot end before them"
+                ),
             )));
         }
         sqlx::query("UPDATE units SET valid_to = $1 WHERE id = $2")
@@ -119,7 +148,19 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        log_change(tx, "unit", code, "close", None, Some(valid_to.to_string()), who, &now).await?;
+        log_change(
+            tx,
+            LoggedChange {
+                entity: "unit",
+                key: code,
+                action: "close",
+                before: None,
+                after: Some(valid_to.to_string()),
+            },
+            who,
+            &now,
+        )
+        .await?;
         report.units_closed += 1;
     }
 
@@ -135,7 +176,19 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
         .bind(date_text(u.valid_to))
         .execute(&mut **tx)
         .await?;
-        log_change(tx, "unit", &u.code, "add", None, Some(describe_unit(u)), who, &now).await?;
+        log_change(
+            tx,
+            LoggedChange {
+                entity: "unit",
+                key: &u.code,
+                action: "add",
+                before: None,
+                after: Some(describe_unit(u)),
+            },
+            who,
+            &now,
+        )
+        .await?;
         report.units_added += 1;
     }
 
@@ -151,7 +204,19 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
         .execute(&mut **tx)
         .await?;
         let key = format!("{} {} → {}", e.date, e.from, e.to);
-        log_change(tx, "lineage", &key, "add", None, Some(e.kind.code().to_string()), who, &now).await?;
+        log_change(
+            tx,
+            LoggedChange {
+                entity: "lineage",
+                key: &key,
+                action: "add",
+                before: None,
+                after: Some(e.kind.code().to_string()),
+            },
+            who,
+            &now,
+        )
+        .await?;
         report.events_added += 1;
     }
 
@@ -172,7 +237,19 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
         .bind(i.formula.as_ref().map(|f| f.text().to_string()))
         .execute(&mut **tx)
         .await?;
-        log_change(tx, "indicator", &i.code, "add", None, Some(describe_indicator(i)), who, &now).await?;
+        log_change(
+            tx,
+            LoggedChange {
+                entity: "indicator",
+                key: &i.code,
+                action: "add",
+                before: None,
+                after: Some(describe_indicator(i)),
+            },
+            who,
+            &now,
+        )
+        .await?;
         report.indicators_added += 1;
     }
 
@@ -195,11 +272,13 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
         .await?;
         log_change(
             tx,
-            "indicator",
-            &i.code,
-            "update",
-            Some(describe_indicator(old)),
-            Some(describe_indicator(i)),
+            LoggedChange {
+                entity: "indicator",
+                key: &i.code,
+                action: "update",
+                before: Some(describe_indicator(old)),
+                after: Some(describe_indicator(i)),
+            },
             who,
             &now,
         )
@@ -215,12 +294,14 @@ async fn apply_in(tx: &mut Transaction<'static, Any>, changes: &ChangeSet, who: 
         let unit_id = match unit_ids.get(&unit_key) {
             Some(id) => *id,
             None => {
-                let id: i64 = sqlx::query("SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2")
-                    .bind(&key.unit)
-                    .bind(date_text(planned.unit_valid_from))
-                    .fetch_one(&mut **tx)
-                    .await?
-                    .try_get("id")?;
+                let id: i64 = sqlx::query(
+                    "SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2",
+                )
+                .bind(&key.unit)
+                .bind(date_text(planned.unit_valid_from))
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get("id")?;
                 unit_ids.insert(unit_key, id);
                 id
             }

@@ -1,10 +1,12 @@
 //! The storage test suite. Every test runs once on SQLite and once on PostgreSQL.
 
+use solieu_core::Decimal;
 use solieu_core::changes::{self, ChangeSet, Incoming, Located, PlannedValue};
 use solieu_core::problem::Location as At;
 use solieu_core::value::{Figure, Series, Source, Status, ValueKey, ValueRecord};
-use solieu_core::Decimal;
-use solieu_io::{ReadOptions, read_csv, write_indicators, write_lineage, write_units, write_values};
+use solieu_io::{
+    ReadOptions, read_csv, write_indicators, write_lineage, write_units, write_values,
+};
 use solieu_store::test_support::{drop_postgres, fresh_postgres, fresh_sqlite};
 use solieu_store::{Location, Store, StoreError, ValueFilter};
 use std::str::FromStr;
@@ -33,7 +35,13 @@ macro_rules! on_both_backends {
     };
 }
 
-const DEMO: &[&str] = &["units.csv", "lineage.csv", "indicators.csv", "values-2018-2020.csv", "values-2025-2026.csv"];
+const DEMO: &[&str] = &[
+    "units.csv",
+    "lineage.csv",
+    "indicators.csv",
+    "values-2018-2020.csv",
+    "values-2025-2026.csv",
+];
 
 fn read_files(files: &[(String, Vec<u8>)]) -> Incoming {
     let mut incoming = Incoming::default();
@@ -51,7 +59,12 @@ fn read_files(files: &[(String, Vec<u8>)]) -> Incoming {
 fn demo_files() -> Vec<(String, Vec<u8>)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo");
     DEMO.iter()
-        .map(|f| (f.to_string(), std::fs::read(dir.join(f)).expect("demo file")))
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read(dir.join(f)).expect("demo file"),
+            )
+        })
         .collect()
 }
 
@@ -65,17 +78,38 @@ async fn export(store: &Store) -> Vec<(String, Vec<u8>)> {
     let values = store.values(&ValueFilter::default()).await.unwrap();
     vec![
         ("units.csv".into(), write_units(&stored.units).into_bytes()),
-        ("lineage.csv".into(), write_lineage(&stored.events).into_bytes()),
-        ("indicators.csv".into(), write_indicators(&stored.indicators).into_bytes()),
-        ("values.csv".into(), write_values(values.iter().map(|v| &v.record)).into_bytes()),
+        (
+            "lineage.csv".into(),
+            write_lineage(&stored.events).into_bytes(),
+        ),
+        (
+            "indicators.csv".into(),
+            write_indicators(&stored.indicators).into_bytes(),
+        ),
+        (
+            "values.csv".into(),
+            write_values(values.iter().map(|v| &v.record)).into_bytes(),
+        ),
     ]
 }
 
 /// The records of an import, without where they came from, in a comparable order.
 fn records(incoming: &Incoming) -> (Vec<String>, Vec<String>, Vec<String>, Vec<ValueRecord>) {
-    let mut units: Vec<String> = incoming.units.iter().map(|u| format!("{:?}", u.item)).collect();
-    let mut events: Vec<String> = incoming.events.iter().map(|e| format!("{:?}", e.item)).collect();
-    let mut indicators: Vec<String> = incoming.indicators.iter().map(|i| format!("{:?}", i.item)).collect();
+    let mut units: Vec<String> = incoming
+        .units
+        .iter()
+        .map(|u| format!("{:?}", u.item))
+        .collect();
+    let mut events: Vec<String> = incoming
+        .events
+        .iter()
+        .map(|e| format!("{:?}", e.item))
+        .collect();
+    let mut indicators: Vec<String> = incoming
+        .indicators
+        .iter()
+        .map(|i| format!("{:?}", i.item))
+        .collect();
     let mut values: Vec<ValueRecord> = incoming.values.iter().map(|v| v.item.clone()).collect();
     units.sort();
     events.sort();
@@ -93,7 +127,10 @@ on_both_backends!(demo_round_trips_through_export, |store| {
     assert_eq!(records(&read_files(&exported)), expected);
     // Importing the export changes nothing, and exporting again gives the same bytes.
     let again = load(&store, read_files(&exported)).await;
-    assert_eq!((again.values_added, again.values_changed, again.units_added), (0, 0, 0));
+    assert_eq!(
+        (again.values_added, again.values_changed, again.units_added),
+        (0, 0, 0)
+    );
     assert_eq!(export(&store).await, exported);
 });
 
@@ -105,23 +142,39 @@ fn value(unit: &str, period: &str, v: &str, status: Status) -> ValueRecord {
             period: period.parse().unwrap(),
             series: Series::Actual,
         },
-        figure: Figure { value: Decimal::from_str(v).unwrap(), status, note: String::new() },
+        figure: Figure {
+            value: Decimal::from_str(v).unwrap(),
+            status,
+            note: String::new(),
+        },
     }
 }
 
 fn located(record: ValueRecord, file: &str, line: u64) -> Located<ValueRecord> {
-    Located { item: record, location: At::line(file, line) }
+    Located {
+        item: record,
+        location: At::line(file, line),
+    }
 }
 
 on_both_backends!(a_revised_value_keeps_the_old_one_in_history, |store| {
     load(&store, read_files(&demo_files())).await;
     let revised = Incoming {
-        values: vec![located(value("06838", "2020S1", "12510", Status::Official), "revision.csv", 2)],
+        values: vec![located(
+            value("06838", "2020S1", "12510", Status::Official),
+            "revision.csv",
+            2,
+        )],
         ..Incoming::default()
     };
     let report = load(&store, revised).await;
     assert_eq!((report.values_changed, report.values_added), (1, 0));
-    let filter = ValueFilter { unit: Some("06838".into()), indicator: Some("KHAM_BENH_XA".into()), within: Some("2020".parse().unwrap()), ..Default::default() };
+    let filter = ValueFilter {
+        unit: Some("06838".into()),
+        indicator: Some("KHAM_BENH_XA".into()),
+        within: Some("2020".parse().unwrap()),
+        ..Default::default()
+    };
     let current = store.values(&filter).await.unwrap();
     assert_eq!(current.len(), 1);
     assert_eq!(current[0].record.figure.value, Decimal::from(12510));
@@ -130,12 +183,31 @@ on_both_backends!(a_revised_value_keeps_the_old_one_in_history, |store| {
     assert_eq!(history.len(), 2);
     assert_eq!(history[0].figure.value, Decimal::from(12480));
     assert_eq!(history[0].figure.status, Status::Estimate);
-    assert_eq!(history[0].source, Source::File { path: "values-2018-2020.csv".into(), line: 25 });
+    assert_eq!(
+        history[0].source,
+        Source::File {
+            path: "values-2018-2020.csv".into(),
+            line: 25
+        }
+    );
     assert_eq!(history[1].figure.status, Status::Official);
-    assert_eq!(history[1].source, Source::File { path: "revision.csv".into(), line: 2 });
+    assert_eq!(
+        history[1].source,
+        Source::File {
+            path: "revision.csv".into(),
+            line: 2
+        }
+    );
     assert_eq!(history[1].changed_by, "tester");
     // The same figure again adds no revision.
-    let same = Incoming { values: vec![located(value("06838", "2020S1", "12510.0", Status::Official), "again.csv", 2)], ..Incoming::default() };
+    let same = Incoming {
+        values: vec![located(
+            value("06838", "2020S1", "12510.0", Status::Official),
+            "again.csv",
+            2,
+        )],
+        ..Incoming::default()
+    };
     assert_eq!(load(&store, same).await.values_unchanged, 1);
     assert_eq!(store.history(current[0].id).await.unwrap().len(), 2);
 });
@@ -146,7 +218,15 @@ on_both_backends!(a_dry_run_writes_nothing, |store| {
     let report = store.apply(&plan, "tester", true).await.unwrap();
     assert!(report.values_added > 0);
     let counts = store.counts().await.unwrap();
-    assert_eq!((counts.units, counts.values, counts.revisions, counts.indicators), (0, 0, 0, 0));
+    assert_eq!(
+        (
+            counts.units,
+            counts.values,
+            counts.revisions,
+            counts.indicators
+        ),
+        (0, 0, 0, 0)
+    );
 });
 
 on_both_backends!(a_failing_change_set_leaves_nothing_behind, |store| {
@@ -174,14 +254,22 @@ on_both_backends!(a_failing_change_set_leaves_nothing_behind, |store| {
 on_both_backends!(ending_a_unit_before_its_figures_is_refused, |store| {
     load(&store, read_files(&demo_files())).await;
     let plan = ChangeSet {
-        closed_units: vec![("06862".into(), Some("2025-07-01".parse().unwrap()), "2025-12-31".parse().unwrap())],
+        closed_units: vec![(
+            "06862".into(),
+            Some("2025-07-01".parse().unwrap()),
+            "2025-12-31".parse().unwrap(),
+        )],
         ..ChangeSet::default()
     };
     // Xã Tiên Yên has no figures, so closing it is allowed (dry run keeps the demo intact) …
     store.apply(&plan, "tester", true).await.unwrap();
     // … but xã Bình Liêu has figures for 2026, so it cannot end in 2025.
     let plan = ChangeSet {
-        closed_units: vec![("06838".into(), Some("2025-07-01".parse().unwrap()), "2025-12-31".parse().unwrap())],
+        closed_units: vec![(
+            "06838".into(),
+            Some("2025-07-01".parse().unwrap()),
+            "2025-12-31".parse().unwrap(),
+        )],
         ..ChangeSet::default()
     };
     match store.apply(&plan, "tester", false).await {
@@ -189,7 +277,11 @@ on_both_backends!(ending_a_unit_before_its_figures_is_refused, |store| {
         other => panic!("expected a conflict, got {other:?}"),
     }
     let units = store.stored().await.unwrap().units;
-    assert!(units.iter().any(|u| u.code == "06838" && u.valid_from.is_some() && u.valid_to.is_none()));
+    assert!(
+        units
+            .iter()
+            .any(|u| u.code == "06838" && u.valid_from.is_some() && u.valid_to.is_none())
+    );
 });
 
 on_both_backends!(stored_history_answers_as_of_questions, |store| {
@@ -197,10 +289,21 @@ on_both_backends!(stored_history_answers_as_of_questions, |store| {
     let stored = store.stored().await.unwrap();
     let registry = solieu_core::lineage::Registry::new(stored.units, stored.events);
     assert!(registry.check().is_empty());
-    assert_eq!(registry.children("198", "2020-06-15".parse().unwrap()).len(), 7);
-    let xa = registry.resolve("06838", "2026-01-01".parse().unwrap()).unwrap();
+    assert_eq!(
+        registry
+            .children("198", "2020-06-15".parse().unwrap())
+            .len(),
+        7
+    );
+    let xa = registry
+        .resolve("06838", "2026-01-01".parse().unwrap())
+        .unwrap();
     assert_eq!(registry.version(xa).name, "Xã Bình Liêu");
-    let past = registry.composition(xa, "2026-06-30".parse().unwrap(), "2025-06-30".parse().unwrap());
+    let past = registry.composition(
+        xa,
+        "2026-06-30".parse().unwrap(),
+        "2025-06-30".parse().unwrap(),
+    );
     assert_eq!(past.parts.len(), 3);
     assert!(past.approximate);
 });

@@ -10,25 +10,42 @@ use std::process::ExitCode;
 /// The demo's files, in the order a person would import them.
 pub const DEMO_FILES: &[(&str, &str)] = &[
     ("demo/units.csv", include_str!("../../../../demo/units.csv")),
-    ("demo/lineage.csv", include_str!("../../../../demo/lineage.csv")),
-    ("demo/indicators.csv", include_str!("../../../../demo/indicators.csv")),
-    ("demo/values-2018-2020.csv", include_str!("../../../../demo/values-2018-2020.csv")),
-    ("demo/values-2025-2026.csv", include_str!("../../../../demo/values-2025-2026.csv")),
+    (
+        "demo/lineage.csv",
+        include_str!("../../../../demo/lineage.csv"),
+    ),
+    (
+        "demo/indicators.csv",
+        include_str!("../../../../demo/indicators.csv"),
+    ),
+    (
+        "demo/values-2018-2020.csv",
+        include_str!("../../../../demo/values-2018-2020.csv"),
+    ),
+    (
+        "demo/values-2025-2026.csv",
+        include_str!("../../../../demo/values-2025-2026.csv"),
+    ),
 ];
 
 const DEMO_MARK: &str = "demo-binh-lieu";
 
 pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
     // The global default names the working database; the demo gets its own file.
-    let db = if db == "solieu.db" && std::env::var_os("SOLIEU_DB").is_none() { "solieu-demo.db" } else { db };
+    let db = if db == "solieu.db" && std::env::var_os("SOLIEU_DB").is_none() {
+        "solieu-demo.db"
+    } else {
+        db
+    };
     let location = Location::parse(db);
-    if let Some(path) = location.sqlite_path() {
-        if path.exists() {
-            let store = Store::open(&location).await?;
-            let mark = store.meta("dataset").await?;
-            store.close().await;
-            if mark.as_deref() != Some(DEMO_MARK) {
-                bail!(
+    if let Some(path) = location.sqlite_path()
+        && path.exists()
+    {
+        let store = Store::open(&location).await?;
+        let mark = store.meta("dataset").await?;
+        store.close().await;
+        if mark.as_deref() != Some(DEMO_MARK) {
+            bail!(
                     "{} {db} {}",
                     say.t("đã có tệp", "the file"),
                     say.t(
@@ -36,19 +53,28 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
                         "exists and is not a demo database; choose another --db so real data is not overwritten"
                     )
                 );
-            }
-            for suffix in ["", "-wal", "-shm"] {
-                let file = format!("{}{suffix}", path.display());
-                if std::path::Path::new(&file).exists() {
-                    std::fs::remove_file(&file)?;
-                }
-            }
-            println!("{} {db}", say.t("Dựng lại cơ sở dữ liệu demo", "Rebuilding the demo database"));
         }
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{}{suffix}", path.display());
+            if std::path::Path::new(&file).exists() {
+                std::fs::remove_file(&file)?;
+            }
+        }
+        println!(
+            "{} {db}",
+            say.t(
+                "Dựng lại cơ sở dữ liệu demo",
+                "Rebuilding the demo database"
+            )
+        );
     }
     let store = Store::create(&location).await?;
-    if store.counts().await?.units > 0 && store.meta("dataset").await?.as_deref() != Some(DEMO_MARK) {
-        bail!("{} {db}", say.t("cơ sở dữ liệu không trống:", "the database is not empty:"));
+    if store.counts().await?.units > 0 && store.meta("dataset").await?.as_deref() != Some(DEMO_MARK)
+    {
+        bail!(
+            "{} {db}",
+            say.t("cơ sở dữ liệu không trống:", "the database is not empty:")
+        );
     }
     store.set_meta("dataset", DEMO_MARK).await?;
     let inputs = DEMO_FILES
@@ -64,7 +90,13 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
         bail!("the demo data does not import; this is a bug in solieu");
     }
     println!();
-    println!("{} {db}", say.t("Cơ sở dữ liệu demo huyện Bình Liêu:", "The Bình Liêu district demo database:"));
+    println!(
+        "{} {db}",
+        say.t(
+            "Cơ sở dữ liệu demo huyện Bình Liêu:",
+            "The Bình Liêu district demo database:"
+        )
+    );
     println!("  solieu --db {db} units --date 2020-06-15");
     println!("  solieu --db {db} units 06838");
     println!("  solieu --db {db} values --unit 198 --period 2020");

@@ -7,7 +7,12 @@ use solieu_store::{Location, Store, ValueFilter};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-pub async fn export(location: &Location, out: Option<PathBuf>, only: Option<String>, say: &Say) -> Result<ExitCode> {
+pub async fn export(
+    location: &Location,
+    out: Option<PathBuf>,
+    only: Option<String>,
+    say: &Say,
+) -> Result<ExitCode> {
     let store = Store::open(location).await?;
     let stored = store.stored().await?;
     let values = store.values(&ValueFilter::default()).await?;

@@ -33,7 +33,10 @@ pub async fn import(
             Ok(bytes) => inputs.push(Input { name, bytes }),
             Err(e) => problems.push(Problem::error(
                 ProblemLocation::file(&name),
-                Text::new(format!("không đọc được tệp: {e}"), format!("cannot read the file: {e}")),
+                Text::new(
+                    format!("không đọc được tệp: {e}"),
+                    format!("cannot read the file: {e}"),
+                ),
             )),
         }
     }
@@ -87,16 +90,48 @@ pub async fn import_inputs(
     } else {
         say.t("Đã nhập:", "Imported:")
     };
-    println!("{heading} {} {} {rows} {}", inputs.len(), say.t("tệp,", "files,"), say.t("dòng", "rows"));
+    println!(
+        "{heading} {} {} {rows} {}",
+        inputs.len(),
+        say.t("tệp,", "files,"),
+        say.t("dòng", "rows")
+    );
     let lines = [
-        (say.t("đơn vị hành chính thêm mới", "units added"), report.units_added),
-        (say.t("đơn vị hành chính kết thúc hiệu lực", "units closed"), report.units_closed),
-        (say.t("sự kiện sắp xếp đơn vị", "lineage events added"), report.events_added),
-        (say.t("chỉ tiêu thêm mới", "indicators added"), report.indicators_added),
-        (say.t("chỉ tiêu sửa đổi", "indicators changed"), report.indicators_changed),
-        (say.t("số liệu thêm mới", "values added"), report.values_added),
-        (say.t("số liệu thay đổi (giá trị cũ lưu trong lịch sử)", "values changed (old values kept in history)"), report.values_changed),
-        (say.t("số liệu không đổi", "values unchanged"), report.values_unchanged + changes.unchanged_records),
+        (
+            say.t("đơn vị hành chính thêm mới", "units added"),
+            report.units_added,
+        ),
+        (
+            say.t("đơn vị hành chính kết thúc hiệu lực", "units closed"),
+            report.units_closed,
+        ),
+        (
+            say.t("sự kiện sắp xếp đơn vị", "lineage events added"),
+            report.events_added,
+        ),
+        (
+            say.t("chỉ tiêu thêm mới", "indicators added"),
+            report.indicators_added,
+        ),
+        (
+            say.t("chỉ tiêu sửa đổi", "indicators changed"),
+            report.indicators_changed,
+        ),
+        (
+            say.t("số liệu thêm mới", "values added"),
+            report.values_added,
+        ),
+        (
+            say.t(
+                "số liệu thay đổi (giá trị cũ lưu trong lịch sử)",
+                "values changed (old values kept in history)",
+            ),
+            report.values_changed,
+        ),
+        (
+            say.t("số liệu không đổi", "values unchanged"),
+            report.values_unchanged + changes.unchanged_records,
+        ),
     ];
     for (label, n) in lines {
         if n > 0 {
@@ -108,7 +143,8 @@ pub async fn import_inputs(
 
 fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
     problems.sort_by(|a, b| {
-        (&a.location.file, a.location.line.unwrap_or(0)).cmp(&(&b.location.file, b.location.line.unwrap_or(0)))
+        (&a.location.file, a.location.line.unwrap_or(0))
+            .cmp(&(&b.location.file, b.location.line.unwrap_or(0)))
     });
     problems.dedup();
     for p in &problems {
@@ -116,8 +152,12 @@ fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
     match say.lang {
-        solieu_core::problem::Lang::Vi => eprintln!("Không nhập gì: có {errors} lỗi; cơ sở dữ liệu không thay đổi."),
-        solieu_core::problem::Lang::En => eprintln!("Nothing imported: {errors} problems; the database is unchanged."),
+        solieu_core::problem::Lang::Vi => {
+            eprintln!("Không nhập gì: có {errors} lỗi; cơ sở dữ liệu không thay đổi.")
+        }
+        solieu_core::problem::Lang::En => {
+            eprintln!("Nothing imported: {errors} problems; the database is unchanged.")
+        }
     }
     ExitCode::from(2)
 }

@@ -24,7 +24,10 @@ pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
     if existed {
         println!(
             "{} {} ({} {}, {} {})",
-            say.t("Cơ sở dữ liệu đã có, lược đồ đã được cập nhật:", "The database already exists; its schema is up to date:"),
+            say.t(
+                "Cơ sở dữ liệu đã có, lược đồ đã được cập nhật:",
+                "The database already exists; its schema is up to date:"
+            ),
             location.given,
             counts.units,
             say.t("đơn vị", "units"),
@@ -32,7 +35,11 @@ pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
             say.t("số liệu", "values"),
         );
     } else {
-        println!("{} {}", say.t("Đã tạo cơ sở dữ liệu", "Created the database"), location.given);
+        println!(
+            "{} {}",
+            say.t("Đã tạo cơ sở dữ liệu", "Created the database"),
+            location.given
+        );
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)

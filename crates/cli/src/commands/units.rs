@@ -9,22 +9,43 @@ use std::process::ExitCode;
 
 fn validity(registry: &Registry, id: VersionId) -> String {
     let v = registry.version(id);
-    let from = v.valid_from.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "…".into());
-    let to = v.valid_to.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_else(|| "…".into());
+    let from = v
+        .valid_from
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| "…".into());
+    let to = v
+        .valid_to
+        .map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| "…".into());
     format!("{from} – {to}")
 }
 
-pub async fn units(location: &Location, code: Option<String>, date: Option<NaiveDate>, say: &Say) -> Result<ExitCode> {
+pub async fn units(
+    location: &Location,
+    code: Option<String>,
+    date: Option<NaiveDate>,
+    say: &Say,
+) -> Result<ExitCode> {
     let store = Store::open(location).await?;
     let stored = store.stored().await?;
     store.close().await;
     let registry = Registry::new(stored.units, stored.events);
     let Some(code) = code else {
         let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
-        println!("{} {}", say.t("Đơn vị hành chính ngày", "Administrative units on"), date.format("%d/%m/%Y"));
+        println!(
+            "{} {}",
+            say.t("Đơn vị hành chính ngày", "Administrative units on"),
+            date.format("%d/%m/%Y")
+        );
         let roots: Vec<VersionId> = registry
             .valid_on(date)
-            .filter(|&id| registry.version(id).parent.as_ref().is_none_or(|p| registry.resolve(p, date).is_none()))
+            .filter(|&id| {
+                registry
+                    .version(id)
+                    .parent
+                    .as_ref()
+                    .is_none_or(|p| registry.resolve(p, date).is_none())
+            })
             .collect();
         for root in roots {
             println!("{}", registry.version(root).label());
@@ -35,22 +56,53 @@ pub async fn units(location: &Location, code: Option<String>, date: Option<Naive
     };
     let versions = registry.versions_of(&code);
     if versions.is_empty() {
-        anyhow::bail!("{} {code}", say.t("không có đơn vị nào mang mã", "no unit has ever had the code"));
+        anyhow::bail!(
+            "{} {code}",
+            say.t(
+                "không có đơn vị nào mang mã",
+                "no unit has ever had the code"
+            )
+        );
     }
     for &id in versions {
         let v = registry.version(id);
-        println!("{} — {} [{}], {} {}", v.label(), v.kind.name_vi(), validity(&registry, id), say.t("cấp trên", "parent"), v.parent.as_deref().unwrap_or("—"));
+        println!(
+            "{} — {} [{}], {} {}",
+            v.label(),
+            v.kind.name_vi(),
+            validity(&registry, id),
+            say.t("cấp trên", "parent"),
+            v.parent.as_deref().unwrap_or("—")
+        );
         for e in registry.events() {
             let (from, to) = registry.event_ends(e);
             if to == Some(id) {
-                let from = from.map(|f| registry.version(f).label()).unwrap_or_else(|| e.from.clone());
-                let share = e.share.map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize())).unwrap_or_default();
-                println!("    {} ← {} {}{share}", e.date.format("%d/%m/%Y"), e.kind.name_vi(), from);
+                let from = from
+                    .map(|f| registry.version(f).label())
+                    .unwrap_or_else(|| e.from.clone());
+                let share = e
+                    .share
+                    .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
+                    .unwrap_or_default();
+                println!(
+                    "    {} ← {} {}{share}",
+                    e.date.format("%d/%m/%Y"),
+                    e.kind.name_vi(),
+                    from
+                );
             }
         }
         for (e, to) in registry.successors(id) {
-            let share = e.share.map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize())).unwrap_or_default();
-            println!("    {} {} → {}{share}", e.date.format("%d/%m/%Y"), e.kind.name_vi(), registry.version(to).label());
+            let share = e
+                .share
+                .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
+                .unwrap_or_default();
+            println!(
+                "    {} {} → {}{share}",
+                e.date.format("%d/%m/%Y"),
+                e.kind.name_vi(),
+                registry.version(to).label()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

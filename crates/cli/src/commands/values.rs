@@ -54,7 +54,12 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
     let mut histories = Vec::new();
     if q.history {
         for v in &values {
-            histories.push(store.history(v.id).await.with_context(|| format!("history of value {}", v.id))?);
+            histories.push(
+                store
+                    .history(v.id)
+                    .await
+                    .with_context(|| format!("history of value {}", v.id))?,
+            );
         }
     }
     store.close().await;
@@ -86,7 +91,10 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
                 .collect();
             println!("{}", serde_json::to_string_pretty(&list)?);
         }
-        "csv" => print!("{}", solieu_io::write_values(values.iter().map(|v| &v.record))),
+        "csv" => print!(
+            "{}",
+            solieu_io::write_values(values.iter().map(|v| &v.record))
+        ),
         _ => print_table(&values, &histories, say),
     }
     Ok(ExitCode::SUCCESS)
@@ -94,7 +102,10 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
 
 fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
     if values.is_empty() {
-        println!("{}", say.t("Không có số liệu nào khớp.", "No values match."));
+        println!(
+            "{}",
+            say.t("Không có số liệu nào khớp.", "No values match.")
+        );
         return;
     }
     let header = [
@@ -160,7 +171,11 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
                     say.t("lúc", "at"),
                     r.changed_at.format("%Y-%m-%d %H:%M:%S UTC"),
                     r.source,
-                    if r.figure.note.is_empty() { String::new() } else { format!(" — {}", r.figure.note) },
+                    if r.figure.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" — {}", r.figure.note)
+                    },
                 );
             }
         }

@@ -6,14 +6,23 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 pub fn demo_csvs() -> Vec<PathBuf> {
-    ["units.csv", "lineage.csv", "indicators.csv", "values-2018-2020.csv", "values-2025-2026.csv"]
-        .iter()
-        .map(|f| repo().join("demo").join(f))
-        .collect()
+    [
+        "units.csv",
+        "lineage.csv",
+        "indicators.csv",
+        "values-2018-2020.csv",
+        "values-2025-2026.csv",
+    ]
+    .iter()
+    .map(|f| repo().join("demo").join(f))
+    .collect()
 }
 
 /// Runs `solieu --db DB ARGS…` in English and returns its output.

@@ -423,3 +423,270 @@ impl Location {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicator::{Aggregate, TimeAggregate};
+    use crate::measure::MeasureUnit;
+    use crate::unit::UnitKind;
+    use crate::value::{Figure, Status};
+
+    fn at(line: u64) -> Location {
+        Location::line("in.csv", line)
+    }
+
+    fn unit(
+        code: &str,
+        name: &str,
+        parent: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> UnitVersion {
+        UnitVersion {
+            code: code.into(),
+            name: name.into(),
+            kind: if parent.is_some() {
+                UnitKind::Xa
+            } else {
+                UnitKind::Tinh
+            },
+            parent: parent.map(Into::into),
+            valid_from: from.map(|d| d.parse().unwrap()),
+            valid_to: to.map(|d| d.parse().unwrap()),
+        }
+    }
+
+    fn indicator(code: &str, unit: &str) -> Indicator {
+        Indicator {
+            code: code.into(),
+            name: code.into(),
+            name_en: None,
+            unit: MeasureUnit::parse(unit),
+            group: vec![],
+            aggregate: Aggregate::Sum,
+            time_aggregate: TimeAggregate::Sum,
+            decimals: 2,
+            price_basis: None,
+            formula: None,
+        }
+    }
+
+    fn value(indicator: &str, unit: &str, period: &str, v: i64) -> ValueRecord {
+        ValueRecord {
+            key: ValueKey {
+                indicator: indicator.into(),
+                unit: unit.into(),
+                period: period.parse().unwrap(),
+                series: Series::Actual,
+            },
+            figure: Figure {
+                value: v.into(),
+                status: Status::Official,
+                note: String::new(),
+            },
+        }
+    }
+
+    fn stored() -> Stored {
+        Stored {
+            units: vec![
+                unit("22", "Tỉnh Quảng Ninh", None, None, None),
+                unit("06841", "Xã Hoành Mô", Some("22"), None, None),
+            ],
+            indicators: vec![indicator("A", "tỷ đồng")],
+            indicators_with_values: ["A".to_string()].into(),
+            indicators_with_actuals: ["A".to_string()].into(),
+            ..Stored::default()
+        }
+    }
+
+    fn messages(problems: &[Problem]) -> Vec<String> {
+        problems
+            .iter()
+            .map(|p| p.render(crate::problem::Lang::En))
+            .collect()
+    }
+
+    #[test]
+    fn stored_units_are_never_rewritten_but_may_be_closed() {
+        let renamed = Incoming {
+            units: vec![Located {
+                item: unit("06841", "Xã Hoành Mô Mới", Some("22"), None, None),
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        let problems = plan(&stored(), renamed).unwrap_err();
+        assert!(
+            messages(&problems)[0].contains("history is not rewritten"),
+            "{:?}",
+            messages(&problems)
+        );
+        assert!(problems[0].hint.as_ref().unwrap().en.contains("rename"));
+
+        let closed = Incoming {
+            units: vec![
+                Located {
+                    item: unit("22", "Tỉnh Quảng Ninh", None, None, None),
+                    location: at(2),
+                },
+                Located {
+                    item: unit("06841", "Xã Hoành Mô", Some("22"), None, Some("2025-06-30")),
+                    location: at(3),
+                },
+            ],
+            ..Incoming::default()
+        };
+        let changes = plan(&stored(), closed).unwrap();
+        assert_eq!(
+            changes.closed_units,
+            vec![("06841".to_string(), None, "2025-06-30".parse().unwrap())]
+        );
+        assert_eq!(changes.unchanged_records, 1);
+    }
+
+    #[test]
+    fn a_returning_code_needs_a_lineage_event() {
+        let mut s = stored();
+        s.units[1].valid_to = Some("2025-06-30".parse().unwrap());
+        let incoming = Incoming {
+            units: vec![Located {
+                item: unit("06841", "Xã Hoành Mô", Some("22"), Some("2025-07-01"), None),
+                location: at(5),
+            }],
+            ..Incoming::default()
+        };
+        let problems = plan(&s, incoming.clone()).unwrap_err();
+        assert!(
+            messages(&problems)[0].starts_with("in.csv, line 5: code 06841 has a new version"),
+            "{:?}",
+            messages(&problems)
+        );
+        let mut with_event = incoming;
+        with_event.events.push(Located {
+            item: LineageEvent {
+                date: "2025-07-01".parse().unwrap(),
+                kind: crate::lineage::EventKind::Merge,
+                from: "06841".into(),
+                to: "06841".into(),
+                share: None,
+            },
+            location: Location::line("lineage.csv", 2),
+        });
+        assert_eq!(plan(&s, with_event).unwrap().new_events.len(), 1);
+    }
+
+    #[test]
+    fn an_indicator_with_figures_keeps_its_unit_and_stays_entered() {
+        let rescaled = Incoming {
+            indicators: vec![Located {
+                item: indicator("A", "triệu đồng"),
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        assert!(messages(&plan(&stored(), rescaled).unwrap_err())[0].contains("changing its unit"));
+        // Renaming it is fine and recorded as a change.
+        let mut renamed = indicator("A", "tỷ đồng");
+        renamed.name = "Chỉ tiêu A".into();
+        let changes = plan(
+            &stored(),
+            Incoming {
+                indicators: vec![Located {
+                    item: renamed,
+                    location: at(2),
+                }],
+                ..Incoming::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(changes.changed_indicators.len(), 1);
+        // It cannot become a formula while it has entered actual values.
+        let mut derived = indicator("A", "tỷ đồng");
+        derived.formula = Some("B * 2".parse().unwrap());
+        let incoming = Incoming {
+            indicators: vec![
+                Located {
+                    item: derived,
+                    location: at(2),
+                },
+                Located {
+                    item: indicator("B", "tỷ đồng"),
+                    location: at(3),
+                },
+            ],
+            ..Incoming::default()
+        };
+        assert!(
+            messages(&plan(&stored(), incoming).unwrap_err())[0]
+                .contains("cannot become a computed indicator")
+        );
+    }
+
+    #[test]
+    fn a_repeated_identical_row_is_one_figure_and_a_different_one_an_error() {
+        let twice = Incoming {
+            values: vec![
+                Located {
+                    item: value("A", "06841", "2020S1", 5),
+                    location: at(2),
+                },
+                Located {
+                    item: value("A", "06841", "2020S1", 5),
+                    location: at(3),
+                },
+            ],
+            ..Incoming::default()
+        };
+        let changes = plan(&stored(), twice).unwrap();
+        assert_eq!(changes.values.len(), 1);
+        assert_eq!(
+            changes.values[0].source,
+            Source::File {
+                path: "in.csv".into(),
+                line: 2
+            }
+        );
+        let conflicting = Incoming {
+            values: vec![
+                Located {
+                    item: value("A", "06841", "2020S1", 5),
+                    location: at(2),
+                },
+                Located {
+                    item: value("A", "06841", "2020S1", 6),
+                    location: at(3),
+                },
+            ],
+            ..Incoming::default()
+        };
+        let m = messages(&plan(&stored(), conflicting).unwrap_err());
+        assert!(
+            m[0].starts_with("in.csv, line 3, column value: “6”") && m[0].contains("in.csv:2"),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn a_unit_name_in_the_unit_column_gets_its_code_as_a_hint() {
+        let by_name = Incoming {
+            values: vec![Located {
+                item: value("A", "Hoành Mô", "2020S1", 5),
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        let problems = plan(&stored(), by_name).unwrap_err();
+        assert!(
+            problems[0]
+                .hint
+                .as_ref()
+                .unwrap()
+                .en
+                .contains("Xã Hoành Mô (06841)"),
+            "{:?}",
+            problems[0]
+        );
+    }
+}

@@ -92,6 +92,16 @@ enum Command {
         #[arg(long)]
         date: Option<chrono::NaiveDate>,
     },
+    /// Copy the whole database, every revision and change included, into a new SQLite file.
+    Backup {
+        /// The backup file to create.
+        file: PathBuf,
+    },
+    /// Copy a backup into the database given by --db, which must be empty (SQLite or PostgreSQL).
+    Restore {
+        /// A file made by `solieu backup`.
+        file: PathBuf,
+    },
     /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
     Demo {
         /// Only build the database; do not serve it.
@@ -151,6 +161,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::values(&location, query, say).await
         }
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
+        Command::Backup { file } => commands::backup(&location, &file, say).await,
+        Command::Restore { file } => commands::restore(&location, &file, say).await,
         Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
     }
 }

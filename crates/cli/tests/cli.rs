@@ -327,3 +327,30 @@ fn units_shows_a_code_reused_after_the_reform_and_its_lineage() {
         "{tree}"
     );
 }
+
+on_both_backends!(a_backup_restores_every_value_with_its_history, |db, dir| {
+    import_demo(db);
+    let revision = dir.join("official.csv");
+    fs::write(
+        &revision,
+        "indicator,unit,period,series,value,status,note\nXNK,198,2020S1,actual,37.2,official,\n",
+    )
+    .unwrap();
+    ok(db, &["import", &revision.display().to_string()]);
+    let backup = dir.join("backup.db").display().to_string();
+    let out = ok(db, &["backup", &backup]);
+    assert!(out.contains("value_revisions: 69 rows"), "{out}");
+    assert!(
+        !solieu(db, &["backup", &backup]).status.success(),
+        "a backup never overwrites a file"
+    );
+    let restored = dir.join("restored.db").display().to_string();
+    ok(&restored, &["restore", &backup]);
+    let history = |d: &str| ok(d, &["values", "--history", "--format", "json"]);
+    assert_eq!(history(&restored), history(db));
+    assert!(history(&restored).contains("\"value\": \"37.129\""));
+    // Restoring over data is refused and leaves it alone.
+    let out = solieu(&restored, &["restore", &backup]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
+});

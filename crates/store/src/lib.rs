@@ -9,6 +9,7 @@
 //! applied whole or not at all, and every value written adds a revision row naming who, when
 //! and from where.
 
+mod backup;
 mod read;
 pub mod test_support;
 mod write;
@@ -18,6 +19,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
+pub use backup::CopyReport;
 pub use read::{Counts, StoredValue, ValueFilter};
 pub use write::ApplyReport;
 

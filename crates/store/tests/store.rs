@@ -318,3 +318,74 @@ async fn a_missing_sqlite_file_is_not_created_by_open() {
     }
     assert!(!dir.path().join("nothing-here.db").exists());
 }
+
+/// Everything a database holds: the exported CSVs and every value's full history.
+async fn everything(store: &Store) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
+    let mut histories = Vec::new();
+    for v in store.values(&ValueFilter::default()).await.unwrap() {
+        for r in store.history(v.id).await.unwrap() {
+            histories.push(format!("{:?} {:?}", v.record.key, r));
+        }
+    }
+    (export(store).await, histories)
+}
+
+async fn backup_and_restore(source: Store, target: Store) {
+    load(&source, read_files(&demo_files())).await;
+    let revised = Incoming {
+        values: vec![located(
+            value("06838", "2020S1", "12510", Status::Official),
+            "revision.csv",
+            2,
+        )],
+        ..Incoming::default()
+    };
+    load(&source, revised).await;
+    let (backup_location, _dir) = fresh_sqlite();
+    let backup = Store::create(&backup_location).await.unwrap();
+    source.copy_into(&backup).await.unwrap();
+    let report = backup.copy_into(&target).await.unwrap();
+    assert!(report.contains(&("value_revisions", 69)), "{report:?}");
+    let original = everything(&source).await;
+    assert_eq!(everything(&target).await, original);
+    assert_eq!(original.1.len(), 69);
+    // The restored database goes on working: a new value gets a fresh id and its own history.
+    let more = Incoming {
+        values: vec![located(
+            value("06841", "2019S1", "9000", Status::Official),
+            "more.csv",
+            2,
+        )],
+        ..Incoming::default()
+    };
+    assert_eq!(load(&target, more).await.values_added, 1);
+    // Restoring into a database that holds data is refused.
+    assert!(matches!(
+        backup.copy_into(&target).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_backup_restores_into_postgres() {
+    let (location, _dir) = fresh_sqlite();
+    let target = fresh_postgres().await;
+    backup_and_restore(
+        Store::create(&location).await.unwrap(),
+        Store::create(&target).await.unwrap(),
+    )
+    .await;
+    drop_postgres(&target).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_into_sqlite() {
+    let source = fresh_postgres().await;
+    let (location, _dir) = fresh_sqlite();
+    backup_and_restore(
+        Store::create(&source).await.unwrap(),
+        Store::create(&location).await.unwrap(),
+    )
+    .await;
+    drop_postgres(&source).await;
+}

@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
+mod backup;
 mod demo;
 mod export;
 mod import;
 mod units;
 mod values;
 
+pub use backup::{backup, restore};
 pub use demo::demo;
 pub use export::export;
 pub use import::import;

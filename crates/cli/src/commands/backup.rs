@@ -1,0 +1,74 @@
+//! `solieu backup` and `solieu restore`: the whole record, history included, as one SQLite file.
+
+use crate::say::Say;
+use anyhow::{Context, Result, bail};
+use solieu_store::{CopyReport, Location, Store};
+use std::path::Path;
+use std::process::ExitCode;
+
+fn print_report(report: &CopyReport, say: &Say) {
+    for (table, rows) in report {
+        println!("  {table}: {rows} {}", say.t("dòng", "rows"));
+    }
+}
+
+pub async fn backup(location: &Location, file: &Path, say: &Say) -> Result<ExitCode> {
+    if file.exists() {
+        bail!(
+            "{} {}",
+            file.display(),
+            say.t(
+                "đã tồn tại; chọn tên tệp khác",
+                "already exists; choose another file name"
+            )
+        );
+    }
+    let source = Store::open(location).await?;
+    let target_location = Location::parse(&file.display().to_string());
+    let target = Store::create(&target_location).await?;
+    let copied = source.copy_into(&target).await;
+    target.close().await;
+    source.close().await;
+    let report = match copied {
+        Ok(report) => report,
+        Err(e) => {
+            // A half-written backup must not be mistaken for a good one.
+            std::fs::remove_file(file).ok();
+            return Err(e.into());
+        }
+    };
+    println!(
+        "{} {}",
+        say.t("Đã sao lưu vào", "Backed up to"),
+        file.display()
+    );
+    print_report(&report, say);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn restore(location: &Location, file: &Path, say: &Say) -> Result<ExitCode> {
+    if !file.exists() {
+        bail!(
+            "{} {}",
+            say.t("không có tệp sao lưu", "no backup file at"),
+            file.display()
+        );
+    }
+    // Opening brings a backup's schema up to date; do that to a copy, never to the backup.
+    let work = tempfile::tempdir()?;
+    let copy = work.path().join("backup.db");
+    std::fs::copy(file, &copy).with_context(|| format!("reading {}", file.display()))?;
+    let backup = Store::open(&Location::parse(&copy.display().to_string())).await?;
+    let target = Store::create(location).await?;
+    let report = backup.copy_into(&target).await?;
+    backup.close().await;
+    target.close().await;
+    println!(
+        "{} {} → {}",
+        say.t("Đã khôi phục", "Restored"),
+        file.display(),
+        location.given
+    );
+    print_report(&report, say);
+    Ok(ExitCode::SUCCESS)
+}

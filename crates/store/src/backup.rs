@@ -1,0 +1,164 @@
+//! Whole-database copies: a backup is a SQLite file holding every table, revisions and change
+//! log included; restoring copies it into an empty database of either backend. The same copy
+//! moves a district's SQLite file into a province's PostgreSQL.
+
+use crate::{Backend, Result, Store, StoreError};
+use solieu_core::problem::Text;
+use sqlx::{AssertSqlSafe, Row};
+
+#[derive(Clone, Copy)]
+enum Column {
+    Int,
+    Text,
+}
+
+use Column::{Int, Text as Txt};
+
+/// Every table, parents before children, with its columns. The identity column comes first.
+const TABLES: &[(&str, &[(&str, Column)])] = &[
+    ("meta", &[("key", Txt), ("value", Txt)]),
+    (
+        "units",
+        &[
+            ("id", Int),
+            ("code", Txt),
+            ("name", Txt),
+            ("kind", Txt),
+            ("parent", Txt),
+            ("valid_from", Txt),
+            ("valid_to", Txt),
+        ],
+    ),
+    (
+        "lineage_events",
+        &[
+            ("id", Int),
+            ("event_date", Txt),
+            ("kind", Txt),
+            ("from_code", Txt),
+            ("to_code", Txt),
+            ("share", Txt),
+        ],
+    ),
+    (
+        "indicators",
+        &[
+            ("code", Txt),
+            ("name", Txt),
+            ("name_en", Txt),
+            ("unit", Txt),
+            ("group_path", Txt),
+            ("aggregate", Txt),
+            ("time_aggregate", Txt),
+            ("decimals", Int),
+            ("price_basis", Txt),
+            ("formula", Txt),
+        ],
+    ),
+    (
+        "data_values",
+        &[
+            ("id", Int),
+            ("indicator", Txt),
+            ("unit_id", Int),
+            ("period", Txt),
+            ("period_start", Txt),
+            ("period_end", Txt),
+            ("series", Txt),
+            ("value", Txt),
+            ("status", Txt),
+            ("note", Txt),
+            ("revision", Int),
+            ("updated_by", Txt),
+            ("updated_at", Txt),
+            ("source_kind", Txt),
+            ("source_detail", Txt),
+        ],
+    ),
+    (
+        "value_revisions",
+        &[
+            ("id", Int),
+            ("value_id", Int),
+            ("revision", Int),
+            ("value", Txt),
+            ("status", Txt),
+            ("note", Txt),
+            ("changed_by", Txt),
+            ("changed_at", Txt),
+            ("source_kind", Txt),
+            ("source_detail", Txt),
+        ],
+    ),
+    (
+        "change_log",
+        &[
+            ("id", Int),
+            ("entity", Txt),
+            ("entity_key", Txt),
+            ("action", Txt),
+            ("before", Txt),
+            ("after", Txt),
+            ("changed_by", Txt),
+            ("changed_at", Txt),
+        ],
+    ),
+];
+
+/// Rows copied per table.
+pub type CopyReport = Vec<(&'static str, u64)>;
+
+impl Store {
+    /// Copies every row of `self` into `target`, which must hold no data, in one transaction.
+    pub async fn copy_into(&self, target: &Store) -> Result<CopyReport> {
+        let counts = target.counts().await?;
+        if counts.units + counts.indicators + counts.values > 0 {
+            return Err(StoreError::Conflict(Text::new(
+                "cơ sở dữ liệu đích đã có số liệu; chỉ khôi phục vào cơ sở dữ liệu trống",
+                "the target database already holds data; restore only into an empty database",
+            )));
+        }
+        let mut report = Vec::new();
+        let mut tx = target.pool.begin().await?;
+        // A database created by `init` may already hold facts about itself; the copy's win.
+        sqlx::query("DELETE FROM meta").execute(&mut *tx).await?;
+        for (table, columns) in TABLES {
+            let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+            let select = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+            let rows = sqlx::query(AssertSqlSafe(select))
+                .fetch_all(&self.pool)
+                .await?;
+            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+            // PostgreSQL generates identities itself unless told to keep the copied ones.
+            let overriding = if target.backend == Backend::Postgres && names[0] == "id" {
+                " OVERRIDING SYSTEM VALUE"
+            } else {
+                ""
+            };
+            let insert = format!(
+                "INSERT INTO {table} ({}){overriding} VALUES ({})",
+                names.join(", "),
+                placeholders.join(", ")
+            );
+            for row in &rows {
+                let mut query = sqlx::query(AssertSqlSafe(insert.clone()));
+                for (i, (_, kind)) in columns.iter().enumerate() {
+                    query = match kind {
+                        Int => query.bind(row.try_get::<Option<i64>, _>(i)?),
+                        Txt => query.bind(row.try_get::<Option<String>, _>(i)?),
+                    };
+                }
+                query.execute(&mut *tx).await?;
+            }
+            if target.backend == Backend::Postgres && names[0] == "id" {
+                let reset = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                );
+                sqlx::query(AssertSqlSafe(reset)).execute(&mut *tx).await?;
+            }
+            report.push((*table, rows.len() as u64));
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+}

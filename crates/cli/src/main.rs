@@ -64,26 +64,7 @@ enum Command {
         only: Option<String>,
     },
     /// List stored values, optionally with every earlier version of each.
-    Values {
-        /// Only this indicator (code).
-        #[arg(long)]
-        indicator: Option<String>,
-        /// Only this unit (GSO code).
-        #[arg(long)]
-        unit: Option<String>,
-        /// Only values whose period lies within this one (2020, 2020S1, 202006, 2020-01-01/P9M).
-        #[arg(long)]
-        period: Option<String>,
-        /// Only this series: actual, plan, plan:hdnd-huyen …
-        #[arg(long)]
-        series: Option<String>,
-        /// Show each value's history: every revision with who, when and from where.
-        #[arg(long)]
-        history: bool,
-        /// Output format.
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-        format: String,
-    },
+    Values(commands::ValuesQuery),
     /// Show the administrative units as of a date, or one unit's versions and lineage.
     Units {
         /// A unit code: show its versions and where its territory came from and went.
@@ -142,24 +123,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             decimal,
         } => commands::import(&location, &files, dry_run, decimal, &user, say).await,
         Command::Export { out, only } => commands::export(&location, out, only, say).await,
-        Command::Values {
-            indicator,
-            unit,
-            period,
-            series,
-            history,
-            format,
-        } => {
-            let query = commands::ValuesQuery {
-                indicator,
-                unit,
-                period,
-                series,
-                history,
-                format,
-            };
-            commands::values(&location, query, say).await
-        }
+        Command::Values(query) => commands::values(&location, query, say).await,
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,

@@ -30,12 +30,25 @@ macro_rules! on_both_backends {
     };
 }
 
+/// `solieu import FILE…`, which must succeed; returns what it printed.
+fn import(db: &str, files: &[std::path::PathBuf]) -> String {
+    let mut args = vec!["import".to_string()];
+    args.extend(paths(files));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(db, &args)
+}
+
 fn import_demo(db: &str) {
     ok(db, &["init"]);
-    let mut args = vec!["import".to_string()];
-    args.extend(paths(&demo_csvs()));
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    ok(db, &args);
+    import(db, &demo_csvs());
+}
+
+/// The four files `solieu export --out dir` writes.
+fn exported_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    ["units", "lineage", "indicators", "values"]
+        .iter()
+        .map(|k| dir.join(format!("{k}.csv")))
+        .collect()
 }
 
 fn export_all(db: &str, dir: &std::path::Path) -> Vec<(String, String)> {
@@ -62,39 +75,14 @@ on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
     assert!(values.contains("XNK,198,2020S1,actual,37.129,estimate,tính đến ngày 15/6/2020"));
     assert!(values.contains("KHACH_DL,06838,2025S2,actual,12820,official,July to December 2025"));
     // A second database loaded from the export exports the same bytes.
-    let second_db = match db.starts_with("postgres") {
-        true => None,
-        false => Some(dir.join("second.db").display().to_string()),
-    };
-    if let Some(second) = second_db {
+    if !db.starts_with("postgres") {
+        let second = dir.join("second.db").display().to_string();
         ok(&second, &["init"]);
-        let files: Vec<String> = ["units", "lineage", "indicators", "values"]
-            .iter()
-            .map(|k| {
-                dir.join("first")
-                    .join(format!("{k}.csv"))
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        let mut args = vec!["import"];
-        args.extend(files.iter().map(String::as_str));
-        ok(&second, &args);
+        import(&second, &exported_files(&dir.join("first")));
         assert_eq!(export_all(&second, &dir.join("second")), first);
     }
     // Importing the export into the same database changes nothing.
-    let files: Vec<String> = ["units", "lineage", "indicators", "values"]
-        .iter()
-        .map(|k| {
-            dir.join("first")
-                .join(format!("{k}.csv"))
-                .display()
-                .to_string()
-        })
-        .collect();
-    let mut args = vec!["import"];
-    args.extend(files.iter().map(String::as_str));
-    let out = ok(db, &args);
+    let out = import(db, &exported_files(&dir.join("first")));
     assert!(
         !out.contains("values added") && !out.contains("values changed"),
         "{out}"

@@ -70,6 +70,33 @@ impl Store {
     }
 }
 
+const INDICATOR_INSERT: &str = "INSERT INTO indicators (code, name, name_en, unit, group_path, aggregate, \
+     time_aggregate, decimals, price_basis, formula) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const INDICATOR_UPDATE: &str = "UPDATE indicators SET name = $2, name_en = $3, unit = $4, group_path = $5, \
+     aggregate = $6, time_aggregate = $7, decimals = $8, price_basis = $9, formula = $10 WHERE code = $1";
+
+/// Runs `sql` (an insert or an update) with the indicator's fields as $1…$10.
+async fn write_indicator(
+    tx: &mut Transaction<'static, Any>,
+    sql: &'static str,
+    i: &Indicator,
+) -> Result<()> {
+    sqlx::query(sql)
+        .bind(&i.code)
+        .bind(&i.name)
+        .bind(i.name_en.clone())
+        .bind(i.unit.symbol())
+        .bind(i.group_path())
+        .bind(i.aggregate.code())
+        .bind(i.time_aggregate.code())
+        .bind(i64::from(i.decimals))
+        .bind(i.price_basis.map(|p| p.code()))
+        .bind(i.formula.as_ref().map(|f| f.text().to_string()))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// One line of the change log for units, lineage and indicators.
 struct LoggedChange<'a> {
     entity: &'a str,
@@ -221,22 +248,7 @@ async fn apply_in(
     }
 
     for i in &changes.new_indicators {
-        sqlx::query(
-            "INSERT INTO indicators (code, name, name_en, unit, group_path, aggregate, time_aggregate, decimals, price_basis, formula) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        )
-        .bind(&i.code)
-        .bind(&i.name)
-        .bind(i.name_en.clone())
-        .bind(i.unit.symbol())
-        .bind(i.group_path())
-        .bind(i.aggregate.code())
-        .bind(i.time_aggregate.code())
-        .bind(i64::from(i.decimals))
-        .bind(i.price_basis.map(|p| p.code()))
-        .bind(i.formula.as_ref().map(|f| f.text().to_string()))
-        .execute(&mut **tx)
-        .await?;
+        write_indicator(tx, INDICATOR_INSERT, i).await?;
         log_change(
             tx,
             LoggedChange {
@@ -254,22 +266,7 @@ async fn apply_in(
     }
 
     for (old, i) in &changes.changed_indicators {
-        sqlx::query(
-            "UPDATE indicators SET name = $2, name_en = $3, unit = $4, group_path = $5, aggregate = $6, \
-             time_aggregate = $7, decimals = $8, price_basis = $9, formula = $10 WHERE code = $1",
-        )
-        .bind(&i.code)
-        .bind(&i.name)
-        .bind(i.name_en.clone())
-        .bind(i.unit.symbol())
-        .bind(i.group_path())
-        .bind(i.aggregate.code())
-        .bind(i.time_aggregate.code())
-        .bind(i64::from(i.decimals))
-        .bind(i.price_basis.map(|p| p.code()))
-        .bind(i.formula.as_ref().map(|f| f.text().to_string()))
-        .execute(&mut **tx)
-        .await?;
+        write_indicator(tx, INDICATOR_UPDATE, i).await?;
         log_change(
             tx,
             LoggedChange {

@@ -80,10 +80,7 @@ pub async fn units(
                 let from = from
                     .map(|f| registry.version(f).label())
                     .unwrap_or_else(|| e.from.clone());
-                let share = e
-                    .share
-                    .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
-                    .unwrap_or_default();
+                let share = share_text(e.share);
                 println!(
                     "    {} ← {} {}{share}",
                     e.date.format("%d/%m/%Y"),
@@ -93,10 +90,7 @@ pub async fn units(
             }
         }
         for (e, to) in registry.successors(id) {
-            let share = e
-                .share
-                .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
-                .unwrap_or_default();
+            let share = share_text(e.share);
             println!(
                 "    {} {} → {}{share}",
                 e.date.format("%d/%m/%Y"),
@@ -106,6 +100,13 @@ pub async fn units(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// " (85%)" for a split's share, nothing otherwise.
+fn share_text(share: Option<rust_decimal::Decimal>) -> String {
+    share
+        .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
+        .unwrap_or_default()
 }
 
 fn print_children(registry: &Registry, code: &str, date: NaiveDate, depth: usize) {

@@ -9,12 +9,25 @@ use solieu_core::value::{Revision, Series};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
 use std::process::ExitCode;
 
+#[derive(clap::Args)]
 pub struct ValuesQuery {
+    /// Only this indicator (code).
+    #[arg(long)]
     pub indicator: Option<String>,
+    /// Only this unit (GSO code).
+    #[arg(long)]
     pub unit: Option<String>,
+    /// Only values whose period lies within this one (2020, 2020S1, 202006, 2020-01-01/P9M).
+    #[arg(long)]
     pub period: Option<String>,
+    /// Only this series: actual, plan, plan:hdnd-huyen …
+    #[arg(long)]
     pub series: Option<String>,
+    /// Show each value's history: every revision with who, when and from where.
+    #[arg(long)]
     pub history: bool,
+    /// Output format.
+    #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
     pub format: String,
 }
 

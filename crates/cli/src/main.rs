@@ -22,7 +22,7 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL for PostgreSQL.
-    #[arg(long, global = true, env = "SOLIEU_DB", default_value = "solieu.db")]
+    #[arg(long, global = true, env = "SOLIEU_DB", hide_env_values = true, default_value = "solieu.db")]
     db: String,
     /// Who is making changes, recorded with every value written.
     #[arg(long, global = true, env = "SOLIEU_USER")]

@@ -22,7 +22,13 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL for PostgreSQL.
-    #[arg(long, global = true, env = "SOLIEU_DB", hide_env_values = true, default_value = "solieu.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "SOLIEU_DB",
+        hide_env_values = true,
+        default_value = "solieu.db"
+    )]
     db: String,
     /// Who is making changes, recorded with every value written.
     #[arg(long, global = true, env = "SOLIEU_USER")]
@@ -65,6 +71,9 @@ enum Command {
     },
     /// List stored values, optionally with every earlier version of each.
     Values(commands::ValuesQuery),
+    /// Figures for a unit and period with each plan and the same period last year, computed
+    /// from the stored values (summed over months and communes, across unit mergers).
+    Query(commands::QueryArgs),
     /// Show the administrative units as of a date, or one unit's versions and lineage.
     Units {
         /// A unit code: show its versions and where its territory came from and went.
@@ -123,6 +132,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             decimal,
         } => commands::import(&location, &files, dry_run, decimal, &user, say).await,
         Command::Export { out, only } => commands::export(&location, out, only, say).await,
+        Command::Query(args) => commands::query(&location, args, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,

@@ -1,78 +1,37 @@
-//! The demo holds the data from which every figure of the seed article follows.
+//! The demo holds the data from which `solieu query` computes every figure of the seed article.
 //!
 //! The expected figures are read from `../shared/domain/seed-figures.md` (the article's table),
-//! not copied here; the demo's values are read back through `solieu values`, and each printed
-//! percentage is recomputed from them and rounded as the article rounds.
+//! not copied here; the computed ones come from `solieu query --format json`, and each printed
+//! percentage is compared after rounding as the article rounds.
 
 mod common;
 
 use common::*;
 use rust_decimal::{Decimal, RoundingStrategy};
-use solieu_core::formula::Formula;
+use serde_json::Value;
 use solieu_core::number::{DecimalConvention, parse};
 use std::collections::HashMap;
 
-struct Figures {
-    /// (indicator, unit, period, series) → value
-    values: HashMap<(String, String, String, String), Decimal>,
-    formulas: HashMap<String, Formula>,
+/// `solieu query` for the district and a period, by indicator code.
+fn query(db: &str, period: &str) -> HashMap<String, Value> {
+    let json: Value = serde_json::from_str(&ok(
+        db,
+        &[
+            "query", "--unit", "198", "--period", period, "--format", "json",
+        ],
+    ))
+    .unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["indicator"].as_str().unwrap().to_string(), v.clone()))
+        .collect()
 }
 
-impl Figures {
-    fn load() -> Figures {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("demo.db").display().to_string();
-        ok(&db, &["demo", "--no-serve"]);
-        let json: serde_json::Value =
-            serde_json::from_str(&ok(&db, &["values", "--format", "json"])).unwrap();
-        let values = json
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| {
-                let s = |k: &str| v[k].as_str().unwrap().to_string();
-                (
-                    (s("indicator"), s("unit"), s("period"), s("series")),
-                    s("value").parse().unwrap(),
-                )
-            })
-            .collect();
-        let indicators = ok(&db, &["export", "--only", "indicators"]);
-        let mut reader = csv::Reader::from_reader(indicators.as_bytes());
-        let formulas = reader
-            .records()
-            .map(|r| r.unwrap())
-            .filter(|r| !r[7].is_empty())
-            .map(|r| (r[0].to_string(), Formula::parse(&r[7]).unwrap()))
-            .collect();
-        Figures { values, formulas }
-    }
-
-    /// The district's value: stored at the district, summed over its communes, or computed
-    /// by the indicator's formula.
-    fn district(&self, indicator: &str, period: &str, series: &str) -> Option<Decimal> {
-        let key = |unit: &str| {
-            (
-                indicator.to_string(),
-                unit.to_string(),
-                period.to_string(),
-                series.to_string(),
-            )
-        };
-        if let Some(v) = self.values.get(&key("198")) {
-            return Some(*v);
-        }
-        if let Some(f) = self.formulas.get(indicator) {
-            return f.eval(&|code| self.district(code, period, series)).ok();
-        }
-        let communes: Vec<Decimal> = [
-            "06838", "06841", "06844", "06847", "06853", "06856", "06859",
-        ]
-        .iter()
-        .filter_map(|c| self.values.get(&key(c)).copied())
-        .collect();
-        (!communes.is_empty()).then(|| communes.iter().sum())
-    }
+fn number(v: &Value) -> Decimal {
+    v.to_string()
+        .parse()
+        .unwrap_or_else(|_| panic!("not a number: {v}"))
 }
 
 /// "39,89%" → (39.89, 2 decimals); "+11,2%" → (11.2, 1).
@@ -125,50 +84,61 @@ const INDICATORS: &[(u32, &str)] = &[
 ];
 
 #[test]
-fn every_seed_figure_follows_from_the_demo_data() {
-    let figures = Figures::load();
+fn every_seed_figure_is_computed_by_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    ok(&db, &["demo", "--no-serve"]);
+    let h1 = query(&db, "2020S1");
     let rows = seed_rows();
     assert_eq!(rows.len(), INDICATORS.len(), "the seed table changed shape");
     let mut checked = 0;
     for row in &rows {
-        let number: u32 = row[0].parse().unwrap();
-        let code = INDICATORS.iter().find(|(n, _)| *n == number).unwrap().1;
-        let value = figures
-            .district(code, "2020S1", "actual")
-            .unwrap_or_else(|| panic!("no H1 2020 value for {code}"));
+        let number_in_table: u32 = row[0].parse().unwrap();
+        let code = INDICATORS
+            .iter()
+            .find(|(n, _)| *n == number_in_table)
+            .unwrap()
+            .1;
+        let figure = h1
+            .get(code)
+            .unwrap_or_else(|| panic!("query gave no {code}"));
+        let value = number(&figure["value"]);
         // Value: "643,41 tỷ đồng", "> 98%".
         let printed = &row[2];
         if let Some(bound) = printed.strip_prefix("> ") {
             let (b, _) = printed_percent(bound).unwrap();
-            assert!(value > b, "row {number}: {value} is not above {b}");
+            assert!(value > b, "row {number_in_table}: {value} is not above {b}");
         } else {
             let token = printed.split_whitespace().next().unwrap();
             assert_eq!(
                 parse(token, DecimalConvention::Comma).unwrap(),
                 value,
-                "row {number} ({code})"
+                "row {number_in_table} ({code})"
             );
         }
         checked += 1;
-        // Percentage of the annual plan.
+        // Percentage of the annual plan (HĐND huyện giao).
         let plan_cell = &row[3];
         if plan_cell != "—" {
-            let plan = figures
-                .district(code, "2020", "plan:hdnd-huyen")
+            let plan = figure["plans"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["source"] == "plan:hdnd-huyen")
                 .unwrap_or_else(|| panic!("no plan for {code}"));
-            let percent = value / plan * Decimal::from(100);
+            let percent = number(&plan["percent"]);
             if plan_cell.contains("trên") {
                 let (bound, _) = printed_percent(plan_cell).unwrap();
                 assert!(
                     percent > bound,
-                    "row {number}: {percent}% of plan is not above {bound}%"
+                    "row {number_in_table}: {percent}% of plan is not above {bound}%"
                 );
             } else {
                 let (expected, decimals) = printed_percent(plan_cell).unwrap();
                 assert_eq!(
                     round(percent, decimals),
                     expected,
-                    "row {number} ({code}): % of plan"
+                    "row {number_in_table} ({code}): % of plan"
                 );
             }
             checked += 1;
@@ -176,29 +146,27 @@ fn every_seed_figure_follows_from_the_demo_data() {
         // Against the same period of 2019: a change ("+11,2%") or a ratio ("66,2% of H1 2019").
         let previous_cell = &row[4];
         if previous_cell != "—" {
-            let previous = figures
-                .district(code, "2019S1", "actual")
-                .unwrap_or_else(|| panic!("no H1 2019 value for {code}"));
-            let ratio = value / previous * Decimal::from(100);
+            let previous = &figure["previous"];
+            assert_eq!(previous["period"], "2019S1");
             let (expected, decimals) = printed_percent(previous_cell).unwrap();
             let computed = if previous_cell.contains("a ratio") {
-                ratio
+                &previous["ratio_percent"]
             } else {
-                ratio - Decimal::from(100)
+                &previous["change_percent"]
             };
             assert_eq!(
-                round(computed, decimals),
+                round(number(computed), decimals),
                 expected,
-                "row {number} ({code}): against H1 2019"
+                "row {number_in_table} ({code}): against H1 2019"
             );
             checked += 1;
             // "(H1 2019 growth was 15,86%)": the year before, one step further back.
             if let Some(at) = previous_cell.find("growth was") {
-                let earlier = figures.district(code, "2018S1", "actual").unwrap();
+                let earlier = query(&db, "2019S1");
                 let (expected, decimals) = printed_percent(&previous_cell[at..]).unwrap();
                 assert_eq!(
                     round(
-                        previous / earlier * Decimal::from(100) - Decimal::from(100),
+                        number(&earlier[code]["previous"]["change_percent"]),
                         decimals
                     ),
                     expected
@@ -207,6 +175,9 @@ fn every_seed_figure_follows_from_the_demo_data() {
             }
         }
     }
+    // 14 values, 9 percentages of plan, 8 same-period comparisons and the 2019 growth.
+    assert_eq!(checked, 14 + 9 + 8 + 1);
+
     // Row 12's parts: "70.123 lượt = 11.024 district centre + 59.099 communes".
     let row12 = &rows.iter().find(|r| r[0] == "12").unwrap()[2];
     let parts: Vec<Decimal> = row12
@@ -219,14 +190,18 @@ fn every_seed_figure_follows_from_the_demo_data() {
             .unwrap()
         })
         .collect();
-    assert_eq!(
-        figures.district("KHAM_BENH_HUYEN", "2020S1", "actual"),
-        Some(parts[1])
+    assert_eq!(number(&h1["KHAM_BENH_HUYEN"]["value"]), parts[1]);
+    assert_eq!(number(&h1["KHAM_BENH_XA"]["value"]), parts[2]);
+    assert_eq!(h1["KHAM_BENH_XA"]["method"], "sum over 7 of 7 units below");
+    assert_eq!(h1["KHAM_BENH"]["sources"].as_array().unwrap().len(), 8);
+
+    // The headline sentence, as the article phrases it.
+    let text = h1["GTSX"]["text_vi"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "6 tháng đầu năm 2020, ước đạt 643,41 tỷ đồng, bằng 39,89% kế hoạch HĐND huyện giao"
+        ),
+        "{text}"
     );
-    assert_eq!(
-        figures.district("KHAM_BENH_XA", "2020S1", "actual"),
-        Some(parts[2])
-    );
-    // 14 values, 9 percentages of plan, 8 same-period comparisons and the 2019 growth.
-    assert_eq!(checked, 14 + 9 + 8 + 1);
+    assert!(text.ends_with("tăng 11,2% so với cùng kỳ"), "{text}");
 }

@@ -5,6 +5,7 @@
 //! crates and depend on this one; nothing here depends on them.
 
 pub mod changes;
+pub mod format;
 pub mod formula;
 pub mod indicator;
 pub mod lineage;

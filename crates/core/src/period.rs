@@ -108,9 +108,16 @@ impl Period {
         self.months
     }
 
-    /// Months since year 0, for ordering and arithmetic.
-    fn index(&self) -> i64 {
+    /// The first month counted from January of year 0, for ordering and arithmetic.
+    pub fn index(&self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    /// The period of `months` months starting at month `index` (see [`Period::index`]).
+    pub fn from_index(index: i64, months: u32) -> Result<Period, String> {
+        let year =
+            i32::try_from(index.div_euclid(12)).map_err(|_| "year out of range".to_string())?;
+        Period::new(year, index.rem_euclid(12) as u32 + 1, months)
     }
 
     /// The first month as `yyyymm`, as stored for range queries.

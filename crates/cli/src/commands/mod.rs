@@ -4,6 +4,7 @@ mod backup;
 mod demo;
 mod export;
 mod import;
+mod query;
 mod units;
 mod values;
 
@@ -11,6 +12,7 @@ pub use backup::{backup, restore};
 pub use demo::demo;
 pub use export::export;
 pub use import::import;
+pub use query::{QueryArgs, query};
 pub use units::units;
 pub use values::{ValuesQuery, values};
 

@@ -1,0 +1,120 @@
+//! Numbers and comparisons written the way Vietnamese reports write them.
+//!
+//! Decimal comma, thousands dot, the indicator's decimals with trailing zeros dropped
+//! (11,20% → 11,2%), rounding half away from zero; and the phrases around them: "tăng 11,2%",
+//! "giảm 3,4%", "bằng 66,2%", "ước đạt" for an estimate.
+
+use crate::value::Status;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds half away from zero, as reports and spreadsheets do (43,25 → 43,3).
+pub fn round(value: Decimal, decimals: u32) -> Decimal {
+    value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `value` rounded to `decimals`, trailing zeros dropped, in Vietnamese form: 1.372.557; 643,41.
+pub fn number_vi(value: Decimal, decimals: u32) -> String {
+    let rounded = round(value, decimals).normalize();
+    let text = rounded.abs().to_string();
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::with_capacity(text.len() + text.len() / 3 + 1);
+    if rounded.is_sign_negative() && !rounded.is_zero() {
+        out.push('-');
+    }
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+/// A percentage with at most `decimals` decimals: "39,89%".
+pub fn percent_vi(value: Decimal, decimals: u32) -> String {
+    format!("{}%", number_vi(value, decimals))
+}
+
+/// Percentage change from `previous` to `current`: (current / previous − 1) × 100.
+pub fn change_percent(current: Decimal, previous: Decimal) -> Option<Decimal> {
+    Some(ratio_percent(current, previous)? - Decimal::ONE_HUNDRED)
+}
+
+/// `current` as a percentage of `reference`: current / reference × 100.
+pub fn ratio_percent(current: Decimal, reference: Decimal) -> Option<Decimal> {
+    if reference.is_zero() {
+        return None;
+    }
+    current
+        .checked_div(reference)?
+        .checked_mul(Decimal::ONE_HUNDRED)
+}
+
+/// "tăng 11,2%", "giảm 3,4%", "bằng cùng kỳ" for a change in percent.
+pub fn change_phrase_vi(change: Decimal, decimals: u32) -> String {
+    let rounded = round(change, decimals);
+    if rounded.is_zero() {
+        "bằng cùng kỳ".to_string()
+    } else if rounded.is_sign_positive() {
+        format!("tăng {}", percent_vi(rounded, decimals))
+    } else {
+        format!("giảm {}", percent_vi(-rounded, decimals))
+    }
+}
+
+/// "ước đạt" for an estimate, "đạt" otherwise.
+pub fn achieved_vi(status: Status) -> &'static str {
+    match status {
+        Status::Estimate => "ước đạt",
+        Status::Preliminary | Status::Official => "đạt",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn writes_numbers_as_reports_do() {
+        assert_eq!(number_vi(d("643.41"), 2), "643,41");
+        assert_eq!(number_vi(d("1372557"), 0), "1.372.557");
+        assert_eq!(number_vi(d("2715.4"), 2), "2.715,4");
+        assert_eq!(number_vi(d("37.129"), 3), "37,129");
+        assert_eq!(number_vi(d("-1234.5"), 1), "-1.234,5");
+        assert_eq!(number_vi(d("-0.004"), 2), "0");
+        assert_eq!(number_vi(d("999.995"), 2), "1.000");
+    }
+
+    #[test]
+    fn drops_trailing_zeros_and_rounds_half_away_from_zero() {
+        assert_eq!(percent_vi(d("11.20"), 2), "11,2%");
+        assert_eq!(percent_vi(d("43.25"), 1), "43,3%");
+        assert_eq!(percent_vi(d("-43.25"), 1), "-43,3%");
+        assert_eq!(percent_vi(d("39.8896"), 2), "39,89%");
+    }
+
+    #[test]
+    fn phrases_changes() {
+        assert_eq!(
+            change_phrase_vi(change_percent(d("643.41"), d("578.6")).unwrap(), 1),
+            "tăng 11,2%"
+        );
+        assert_eq!(change_phrase_vi(d("-3.44"), 1), "giảm 3,4%");
+        assert_eq!(change_phrase_vi(d("0.01"), 1), "bằng cùng kỳ");
+        assert_eq!(
+            ratio_percent(d("252.86"), d("382")).map(|r| percent_vi(r, 1)),
+            Some("66,2%".into())
+        );
+        assert_eq!(ratio_percent(d("1"), Decimal::ZERO), None);
+        assert_eq!(achieved_vi(Status::Estimate), "ước đạt");
+    }
+}

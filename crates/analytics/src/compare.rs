@@ -186,7 +186,7 @@ impl Engine {
                 ))
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.value.cmp(&a.1.value));
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.1.value));
         ranked
     }
 

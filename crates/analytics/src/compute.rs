@@ -138,8 +138,27 @@ impl Engine {
         if ind.aggregate == Aggregate::None {
             return None;
         }
+        // Over a span that crosses a reform, each unit below counts for the whole months it
+        // existed: a commune merged on 01/07 gives January to June, its successor the rest.
+        // A stock or an average is what the units at the period's end hold.
         let code = &self.registry().version(unit).code;
-        let children = self.registry().children(code, period.end_date());
+        let by_span = ind.time_aggregate == TimeAggregate::Sum;
+        let children: Vec<(VersionId, Period)> = if by_span {
+            self.registry()
+                .children_during(code, period.start_date(), period.end_date())
+                .into_iter()
+                .filter_map(|c| {
+                    let v = self.registry().version(c);
+                    Some((c, period.clip(v.valid_from, v.valid_to)?))
+                })
+                .collect()
+        } else {
+            self.registry()
+                .children(code, period.end_date())
+                .into_iter()
+                .map(|c| (c, *period))
+                .collect()
+        };
         if children.is_empty() {
             return None;
         }
@@ -148,8 +167,8 @@ impl Engine {
         let mut reported = 0;
         let mut approximate = false;
         let mut complete = true;
-        for &child in &children {
-            if let Some(c) = self.compute_in(indicator, child, period, series, memo, depth + 1) {
+        for (child, span) in &children {
+            if let Some(c) = self.compute_in(indicator, *child, span, series, memo, depth + 1) {
                 sum = sum.checked_add(c.value)?;
                 reported += 1;
                 approximate |= c.approximate;

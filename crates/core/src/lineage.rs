@@ -211,6 +211,20 @@ impl Registry {
             .unwrap_or_default()
     }
 
+    /// The units directly under `code` on at least one day of `[from, to]`: over a span that
+    /// crosses a reform, the communes that ended and those that began.
+    pub fn children_during(&self, code: &str, from: NaiveDate, to: NaiveDate) -> Vec<VersionId> {
+        self.by_parent
+            .get(code)
+            .map(|ids| {
+                ids.iter()
+                    .copied()
+                    .filter(|&id| self.versions[id].overlaps(from, to))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Every unit below `code` on `date`, at any depth, parents before their children.
     pub fn descendants(&self, code: &str, date: NaiveDate) -> Vec<VersionId> {
         let mut out = Vec::new();

@@ -154,6 +154,25 @@ impl Period {
         }
     }
 
+    /// The whole months of this period that fall within `[from, to]` (either end open), or
+    /// `None` if no whole month does. A unit valid from 01/07 keeps July onwards.
+    pub fn clip(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Option<Period> {
+        let mut first = self.index();
+        let mut last = self.last_month_index();
+        if let Some(from) = from {
+            let month = i64::from(from.year()) * 12 + i64::from(from.month()) - 1;
+            first = first.max(if from.day() == 1 { month } else { month + 1 });
+        }
+        if let Some(to) = to {
+            let month = i64::from(to.year()) * 12 + i64::from(to.month()) - 1;
+            let whole = to.succ_opt().is_some_and(|d| d.day() == 1);
+            last = last.min(if whole { month } else { month - 1 });
+        }
+        (first <= last)
+            .then(|| Period::from_index(first, (last - first + 1) as u32).ok())
+            .flatten()
+    }
+
     /// Whether `other` lies entirely within this period.
     pub fn contains(&self, other: &Period) -> bool {
         other.index() >= self.index() && other.last_month_index() <= self.last_month_index()
@@ -484,6 +503,18 @@ mod tests {
         assert_eq!(p("202006").name_vi(), "tháng 6 năm 2020");
         assert_eq!(p("2020").name_vi(), "năm 2020");
         assert_eq!(p("2020S1").name_en(), "H1 2020");
+    }
+
+    #[test]
+    fn clips_to_the_whole_months_a_unit_existed() {
+        let year = p("2025");
+        let d = |s: &str| Some(s.parse::<NaiveDate>().unwrap());
+        assert_eq!(year.clip(None, d("2025-06-30")), Some(p("2025S1")));
+        assert_eq!(year.clip(d("2025-07-01"), None), Some(p("2025S2")));
+        assert_eq!(year.clip(d("2025-07-15"), None), Some(p("2025-08-01/P5M")));
+        assert_eq!(year.clip(None, d("2025-06-29")), Some(p("2025-01-01/P5M")));
+        assert_eq!(year.clip(d("2026-01-01"), None), None);
+        assert_eq!(year.clip(None, None), Some(year));
     }
 
     #[test]

@@ -1,14 +1,12 @@
 //! The three numbers of every headline figure: the value, its percentage of each plan, and its
 //! change against the same period of the previous year, across reforms of the unit map.
 
-use crate::compute::{Computed, Memo, Method, Part};
+use crate::compute::{Computed, Ctx, Method, Part};
 use crate::{Engine, ratio};
 use rust_decimal::Decimal;
 use solieu_core::lineage::VersionId;
 use solieu_core::period::Period;
-use solieu_core::value::Series;
-use std::cell::RefCell;
-use std::collections::HashMap;
+use solieu_core::value::{Series, Status};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanComparison {
@@ -50,14 +48,31 @@ impl Engine {
     /// The value of `indicator` for `unit` in `period`, with each annual plan of the period's
     /// year and the same period of the previous year.
     pub fn compare(&self, indicator: u32, unit: VersionId, period: &Period) -> Comparison {
-        let actual = self.compute(indicator, unit, period, &Series::Actual);
+        self.compare_with(indicator, unit, period, true)
+    }
+
+    /// [`Engine::compare`] without collecting sources: for tables of many figures.
+    pub fn compare_values(&self, indicator: u32, unit: VersionId, period: &Period) -> Comparison {
+        self.compare_with(indicator, unit, period, false)
+    }
+
+    fn compare_with(
+        &self,
+        indicator: u32,
+        unit: VersionId,
+        period: &Period,
+        with_parts: bool,
+    ) -> Comparison {
+        let ctx = Ctx::new(with_parts);
+        let actual_id = self.series_id(&Series::Actual);
+        let actual = self.compute_in(indicator, unit, period, actual_id, &ctx, 0);
         let plan_period = Period::year(period.start_year()).unwrap_or(*period);
         let plans = self
             .plan_series(indicator)
             .into_iter()
             .filter_map(|s| {
                 let series = self.series(s).clone();
-                let plan = self.compute(indicator, unit, &plan_period, &series)?;
+                let plan = self.compute_in(indicator, unit, &plan_period, Some(s), &ctx, 0)?;
                 let percent = actual.as_ref().and_then(|a| ratio(a.value, plan.value));
                 Some(PlanComparison {
                     series,
@@ -67,8 +82,7 @@ impl Engine {
             })
             .collect();
         let previous = period.same_period_last_year().and_then(|prev| {
-            let memo = RefCell::new(HashMap::new());
-            let value = self.previous_value(indicator, unit, period, &prev, &memo)?;
+            let value = self.previous_value(indicator, unit, period, &prev, &ctx)?;
             let (change_percent, ratio_percent) = match &actual {
                 Some(a) => (
                     ratio(a.value, value.value).map(|r| r - Decimal::ONE_HUNDRED),
@@ -102,29 +116,31 @@ impl Engine {
         unit: VersionId,
         period: &Period,
         prev: &Period,
-        memo: &Memo,
+        ctx: &Ctx,
     ) -> Option<Computed> {
         let ind = self.indicator(indicator);
         let actual = self.series_id(&Series::Actual);
         if let Some(formula) = &ind.formula {
             // A ratio of sums, not a sum of ratios: compute each component across the change.
             let mut parts = Vec::new();
+            let mut status = Status::Official;
             let mut approximate = false;
             let value = formula
                 .eval(&|code| {
                     let id = self.indicator_id(code)?;
-                    self.previous_value(id, unit, period, prev, memo)
+                    self.previous_value(id, unit, period, prev, ctx)
                         .map(|c| c.value)
                 })
                 .ok()?;
             for code in formula.references() {
-                let c = self.previous_value(self.indicator_id(code)?, unit, period, prev, memo)?;
+                let c = self.previous_value(self.indicator_id(code)?, unit, period, prev, ctx)?;
+                status = status.min(c.status);
                 approximate |= c.approximate;
                 parts.extend(c.parts);
             }
             return Some(Computed {
                 value,
-                status: self.weakest(&parts),
+                status,
                 method: Method::Formula,
                 parts,
                 approximate,
@@ -141,14 +157,16 @@ impl Engine {
             && *only == unit
             && *weight == Decimal::ONE
         {
-            return self.compute_in(indicator, unit, prev, actual, memo, 0);
+            return self.compute_in(indicator, unit, prev, actual, ctx, 0);
         }
         let mut value = Decimal::ZERO;
         let mut parts = Vec::new();
+        let mut status = Status::Official;
         let mut complete = true;
         for (earlier, weight) in &composition.parts {
-            let c = self.compute_in(indicator, *earlier, prev, actual, memo, 0)?;
+            let c = self.compute_in(indicator, *earlier, prev, actual, ctx, 0)?;
             value = value.checked_add(c.value.checked_mul(*weight)?)?;
+            status = status.min(c.status);
             complete &= c.complete;
             parts.extend(c.parts.into_iter().map(|p| Part {
                 fact: p.fact,
@@ -157,7 +175,7 @@ impl Engine {
         }
         Some(Computed {
             value,
-            status: self.weakest(&parts),
+            status,
             method: Method::Lineage {
                 units: composition.parts.len(),
             },

@@ -1,8 +1,8 @@
 //! Computing one figure: an indicator's value for a unit, a period and a series.
 
 use crate::Engine;
+use crate::facts::{Block, EPOCH_MONTH, FactRef};
 use rust_decimal::Decimal;
-use solieu_core::formula::EvalGap;
 use solieu_core::indicator::{Aggregate, TimeAggregate};
 use solieu_core::lineage::VersionId;
 use solieu_core::period::Period;
@@ -14,7 +14,7 @@ use std::collections::HashMap;
 /// a split unit's recorded share).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Part {
-    pub fact: u32,
+    pub fact: FactRef,
     pub weight: Decimal,
 }
 
@@ -45,6 +45,7 @@ pub struct Computed {
     /// The weakest status of the values it came from.
     pub status: Status,
     pub method: Method,
+    /// The stored values used; empty when computed without provenance ([`Engine::value`]).
     pub parts: Vec<Part>,
     /// Built with a split share: an estimate of what the territory had.
     pub approximate: bool,
@@ -52,12 +53,27 @@ pub struct Computed {
     pub complete: bool,
 }
 
+/// One computation's shared state: results already computed, and whether to keep provenance.
+pub(crate) struct Ctx {
+    memo: RefCell<HashMap<(u32, VersionId, Period, Option<u32>), Option<Computed>>>,
+    pub(crate) with_parts: bool,
+}
+
+impl Ctx {
+    pub(crate) fn new(with_parts: bool) -> Ctx {
+        Ctx {
+            memo: RefCell::new(HashMap::new()),
+            with_parts,
+        }
+    }
+}
+
 impl Engine {
-    /// The figure of `indicator` for `unit` in `period` and `series`, if the stored values allow.
+    /// The figure of `indicator` for `unit` in `period` and `series`, with the stored values it
+    /// came from.
     ///
     /// In order: the unit's own values (the finest stored sub-periods that cover the period, or
-    /// the last value of a stock), a derived indicator's formula, then the units below it as of
-    /// the period's end.
+    /// the last value of a stock), a derived indicator's formula, then the units below it.
     pub fn compute(
         &self,
         indicator: u32,
@@ -65,9 +81,32 @@ impl Engine {
         period: &Period,
         series: &Series,
     ) -> Option<Computed> {
-        let series_id = self.series_id(series);
-        let memo = RefCell::new(HashMap::new());
-        self.compute_in(indicator, unit, period, series_id, &memo, 0)
+        self.compute_in(
+            indicator,
+            unit,
+            period,
+            self.series_id(series),
+            &Ctx::new(true),
+            0,
+        )
+    }
+
+    /// The same figure without collecting its sources: the fast path for totals and tables.
+    pub fn value(
+        &self,
+        indicator: u32,
+        unit: VersionId,
+        period: &Period,
+        series: &Series,
+    ) -> Option<Computed> {
+        self.compute_in(
+            indicator,
+            unit,
+            period,
+            self.series_id(series),
+            &Ctx::new(false),
+            0,
+        )
     }
 
     pub(crate) fn compute_in(
@@ -76,59 +115,69 @@ impl Engine {
         unit: VersionId,
         period: &Period,
         series: Option<u32>,
-        memo: &Memo,
+        ctx: &Ctx,
         depth: usize,
     ) -> Option<Computed> {
+        // A unit's own values are found without the memo: it is the common case and cheap.
+        if let Some(series) = series
+            && let Some(own) = self.own_value(indicator, unit, period, series, ctx.with_parts)
+        {
+            return Some(own);
+        }
         let key = (indicator, unit, *period, series);
-        if let Some(hit) = memo.borrow().get(&key) {
+        if let Some(hit) = ctx.memo.borrow().get(&key) {
             return hit.clone();
         }
-        let result = self.compute_uncached(indicator, unit, period, series, memo, depth);
-        memo.borrow_mut().insert(key, result.clone());
+        let result = self.derived_or_aggregated(indicator, unit, period, series, ctx, depth);
+        ctx.memo.borrow_mut().insert(key, result.clone());
         result
     }
 
-    fn compute_uncached(
+    fn derived_or_aggregated(
         &self,
         indicator: u32,
         unit: VersionId,
         period: &Period,
         series: Option<u32>,
-        memo: &Memo,
+        ctx: &Ctx,
         depth: usize,
     ) -> Option<Computed> {
         // Formulas and unit trees are shallow; this bound only guards against bad data.
         if depth > 32 {
             return None;
         }
-        if let Some(series) = series
-            && let Some(own) = self.own_value(indicator, unit, period, series)
-        {
-            return Some(own);
-        }
         let ind = self.indicator(indicator);
         if let Some(formula) = &ind.formula {
             let mut parts = Vec::new();
+            let mut status = Status::Official;
             let mut approximate = false;
             let mut complete = true;
-            let value = formula.eval(&|code| {
-                let id = self.indicator_id(code)?;
-                let c = self.compute_in(id, unit, period, series, memo, depth + 1)?;
-                Some(c.value)
-            });
-            let Ok(value) = value else {
-                return None;
-            };
+            let value = formula
+                .eval(&|code| {
+                    let id = self.indicator_id(code)?;
+                    Some(
+                        self.compute_in(id, unit, period, series, ctx, depth + 1)?
+                            .value,
+                    )
+                })
+                .ok()?;
             for code in formula.references() {
-                let id = self.indicator_id(code)?;
-                let c = self.compute_in(id, unit, period, series, memo, depth + 1)?;
+                let c = self.compute_in(
+                    self.indicator_id(code)?,
+                    unit,
+                    period,
+                    series,
+                    ctx,
+                    depth + 1,
+                )?;
+                status = status.min(c.status);
                 approximate |= c.approximate;
                 complete &= c.complete;
                 parts.extend(c.parts);
             }
             return Some(Computed {
                 value,
-                status: self.weakest(&parts),
+                status,
                 method: Method::Formula,
                 parts,
                 approximate,
@@ -142,8 +191,7 @@ impl Engine {
         // existed: a commune merged on 01/07 gives January to June, its successor the rest.
         // A stock or an average is what the units at the period's end hold.
         let code = &self.registry().version(unit).code;
-        let by_span = ind.time_aggregate == TimeAggregate::Sum;
-        let children: Vec<(VersionId, Period)> = if by_span {
+        let children: Vec<(VersionId, Period)> = if ind.time_aggregate == TimeAggregate::Sum {
             self.registry()
                 .children_during(code, period.start_date(), period.end_date())
                 .into_iter()
@@ -164,13 +212,15 @@ impl Engine {
         }
         let mut sum = Decimal::ZERO;
         let mut parts = Vec::new();
+        let mut status = Status::Official;
         let mut reported = 0;
         let mut approximate = false;
         let mut complete = true;
         for (child, span) in &children {
-            if let Some(c) = self.compute_in(indicator, *child, span, series, memo, depth + 1) {
+            if let Some(c) = self.compute_in(indicator, *child, span, series, ctx, depth + 1) {
                 sum = sum.checked_add(c.value)?;
                 reported += 1;
+                status = status.min(c.status);
                 approximate |= c.approximate;
                 complete &= c.complete;
                 parts.extend(c.parts);
@@ -189,7 +239,7 @@ impl Engine {
         };
         Some(Computed {
             value,
-            status: self.weakest(&parts),
+            status,
             method,
             parts,
             approximate,
@@ -204,140 +254,204 @@ impl Engine {
         unit: VersionId,
         period: &Period,
         series: u32,
+        with_parts: bool,
     ) -> Option<Computed> {
-        let rows = self.rows(indicator, series, unit);
+        let (b, block) = self.block(indicator, series)?;
+        let rows = block.unit_rows(unit as u32);
         if rows.is_empty() {
             return None;
         }
-        let (start, end) = (period.index(), period.index() + i64::from(period.months()));
-        let inside: Vec<u32> = rows
-            .iter()
-            .copied()
-            .filter(|&r| {
-                let f = self.fact(r);
-                f.start >= start && f.end() <= end
-            })
+        let start = (period.index() - EPOCH_MONTH) as u16;
+        let end = start + period.months() as u16;
+        let aggregation = self.indicator(indicator).time_aggregate;
+        if block.longer_than_a_month == 0 {
+            return monthly_value(b, block, rows, start, end, aggregation, with_parts);
+        }
+        // Rows of this unit inside the period; rows are ordered by first month.
+        let first = rows.start + block.start[rows.clone()].partition_point(|&s| s < start);
+        let inside: Vec<usize> = (first..rows.end)
+            .take_while(|&r| block.start[r] < end)
+            .filter(|&r| block.start[r] + u16::from(block.months[r]) <= end)
             .collect();
         if inside.is_empty() {
             return None;
         }
-        let whole = |fact: u32, method: Method| Computed {
-            value: self.fact(fact).value,
-            status: self.fact(fact).status,
+        let part = |row: usize| Part {
+            fact: FactRef {
+                block: b,
+                row: row as u32,
+            },
+            weight: Decimal::ONE,
+        };
+        let single = |row: usize, method: Method| Computed {
+            value: block.values.get(row),
+            status: block.status[row],
             method,
-            parts: vec![Part {
-                fact,
-                weight: Decimal::ONE,
-            }],
+            parts: if with_parts {
+                vec![part(row)]
+            } else {
+                Vec::new()
+            },
             approximate: false,
             complete: true,
         };
-        match self.indicator(indicator).time_aggregate {
-            TimeAggregate::Last => {
-                // The finest stored period ending with this one: June's herd before the half-year's.
-                let fact = inside
-                    .iter()
-                    .copied()
-                    .filter(|&r| self.fact(r).end() == end)
-                    .min_by_key(|&r| self.fact(r).months)?;
-                let method = if self.fact(fact).months == period.months() {
-                    Method::Stored
-                } else {
-                    Method::LastValue
-                };
-                Some(whole(fact, method))
-            }
-            aggregation => {
-                let cover = self.finest_cover(&inside, start, end)?;
-                if cover.len() == 1 {
-                    return Some(whole(cover[0], Method::Stored));
-                }
-                let pieces = cover.len();
-                let parts: Vec<Part> = cover
-                    .iter()
-                    .map(|&fact| Part {
-                        fact,
-                        weight: Decimal::ONE,
-                    })
-                    .collect();
-                let value = if aggregation == TimeAggregate::Average {
-                    let weighted = cover.iter().try_fold(Decimal::ZERO, |acc, &r| {
-                        acc.checked_add(
-                            self.fact(r)
-                                .value
-                                .checked_mul(Decimal::from(self.fact(r).months))?,
-                        )
-                    })?;
-                    weighted / Decimal::from(period.months())
-                } else {
-                    cover
-                        .iter()
-                        .try_fold(Decimal::ZERO, |acc, &r| acc.checked_add(self.fact(r).value))?
-                };
-                let method = if aggregation == TimeAggregate::Average {
-                    Method::TimeAverage { pieces }
-                } else {
-                    Method::TimeSum { pieces }
-                };
-                Some(Computed {
-                    value,
-                    status: self.weakest(&parts),
-                    method,
-                    parts,
-                    approximate: false,
-                    complete: true,
-                })
-            }
+        if aggregation == TimeAggregate::Last {
+            // The finest stored period ending with this one: June's herd before the half-year's.
+            let row = inside
+                .iter()
+                .copied()
+                .filter(|&r| block.start[r] + u16::from(block.months[r]) == end)
+                .min_by_key(|&r| block.months[r])?;
+            let method = if u32::from(block.months[row]) == period.months() {
+                Method::Stored
+            } else {
+                Method::LastValue
+            };
+            return Some(single(row, method));
         }
-    }
-
-    /// Stored sub-periods that exactly tile `[start, end)`, choosing the most pieces (the finest
-    /// granularity). `None` when no tiling exists.
-    fn finest_cover(&self, rows: &[u32], start: i64, end: i64) -> Option<Vec<u32>> {
-        let n = (end - start) as usize;
-        // best[i]: the most pieces tiling [start + i, end), with the first piece.
-        let mut best: Vec<Option<(usize, u32)>> = vec![None; n + 1];
-        best[n] = Some((0, u32::MAX));
-        for offset in (0..n).rev() {
-            for &r in rows {
-                let f = self.fact(r);
-                if f.start != start + offset as i64 {
-                    continue;
-                }
-                let next = offset + f.months as usize;
-                if let Some((pieces, _)) = best[next]
-                    && best[offset].is_none_or(|(b, _)| pieces + 1 > b)
-                {
-                    best[offset] = Some((pieces + 1, r));
-                }
-            }
+        let cover = finest_cover(block, &inside, start, end)?;
+        if cover.len() == 1 {
+            return Some(single(cover[0], Method::Stored));
         }
-        let mut cover = Vec::new();
-        let mut offset = 0;
-        while offset < n {
-            let (_, r) = best[offset]?;
-            cover.push(r);
-            offset += self.fact(r).months as usize;
-        }
-        Some(cover)
-    }
-
-    /// Explains why a formula gave nothing, for messages.
-    pub fn formula_gap(
-        &self,
-        indicator: u32,
-        unit: VersionId,
-        period: &Period,
-        series: &Series,
-    ) -> Option<EvalGap> {
-        let formula = self.indicator(indicator).formula.as_ref()?;
-        formula
-            .eval(&|code| {
-                let id = self.indicator_id(code)?;
-                self.compute(id, unit, period, series).map(|c| c.value)
-            })
-            .err()
+        let pieces = cover.len();
+        let status = cover
+            .iter()
+            .map(|&r| block.status[r])
+            .min()
+            .unwrap_or(Status::Official);
+        let (value, method) = if aggregation == TimeAggregate::Average {
+            let weighted = cover.iter().try_fold(Decimal::ZERO, |acc, &r| {
+                acc.checked_add(
+                    block
+                        .values
+                        .get(r)
+                        .checked_mul(Decimal::from(block.months[r]))?,
+                )
+            })?;
+            (
+                weighted / Decimal::from(period.months()),
+                Method::TimeAverage { pieces },
+            )
+        } else {
+            let sum = cover.iter().try_fold(Decimal::ZERO, |acc, &r| {
+                acc.checked_add(block.values.get(r))
+            })?;
+            (sum, Method::TimeSum { pieces })
+        };
+        Some(Computed {
+            value,
+            status,
+            method,
+            parts: if with_parts {
+                cover.into_iter().map(part).collect()
+            } else {
+                Vec::new()
+            },
+            approximate: false,
+            complete: true,
+        })
     }
 }
 
-pub(crate) type Memo = RefCell<HashMap<(u32, VersionId, Period, Option<u32>), Option<Computed>>>;
+/// The unit's figure when its block holds only single months: the months of the period, all of
+/// them or none. The rows are contiguous, so a sum is one pass over a slice.
+fn monthly_value(
+    b: u32,
+    block: &Block,
+    rows: std::ops::Range<usize>,
+    start: u16,
+    end: u16,
+    aggregation: TimeAggregate,
+    with_parts: bool,
+) -> Option<Computed> {
+    let months = &block.start[rows.clone()];
+    let from = rows.start + months.partition_point(|&s| s < start);
+    let to = rows.start + months.partition_point(|&s| s < end);
+    let wanted = usize::from(end - start);
+    let parts = |range: std::ops::Range<usize>| {
+        if with_parts {
+            range
+                .map(|row| Part {
+                    fact: FactRef {
+                        block: b,
+                        row: row as u32,
+                    },
+                    weight: Decimal::ONE,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        }
+    };
+    if aggregation == TimeAggregate::Last {
+        // The stock at the end of the period is its last month's.
+        if to == from || block.start[to - 1] != end - 1 {
+            return None;
+        }
+        let method = if wanted == 1 {
+            Method::Stored
+        } else {
+            Method::LastValue
+        };
+        return Some(Computed {
+            value: block.values.get(to - 1),
+            status: block.status[to - 1],
+            method,
+            parts: parts(to - 1..to),
+            approximate: false,
+            complete: true,
+        });
+    }
+    if to - from != wanted {
+        return None;
+    }
+    let sum = block.values.sum(from..to)?;
+    let status = block.status[from..to]
+        .iter()
+        .copied()
+        .min()
+        .unwrap_or(Status::Official);
+    let (value, method) = match (aggregation, wanted) {
+        (_, 1) => (sum, Method::Stored),
+        (TimeAggregate::Average, n) => (sum / Decimal::from(n), Method::TimeAverage { pieces: n }),
+        (_, n) => (sum, Method::TimeSum { pieces: n }),
+    };
+    Some(Computed {
+        value,
+        status,
+        method,
+        parts: parts(from..to),
+        approximate: false,
+        complete: true,
+    })
+}
+
+/// Stored sub-periods that exactly tile `[start, end)`, choosing the most pieces (the finest
+/// granularity). `None` when no tiling exists.
+fn finest_cover(block: &Block, rows: &[usize], start: u16, end: u16) -> Option<Vec<usize>> {
+    let n = usize::from(end - start);
+    // best[i]: the most pieces tiling [start + i, end), with the first piece.
+    let mut best: Vec<Option<(usize, usize)>> = vec![None; n + 1];
+    best[n] = Some((0, usize::MAX));
+    for offset in (0..n).rev() {
+        for &r in rows {
+            if usize::from(block.start[r] - start) != offset {
+                continue;
+            }
+            let next = offset + usize::from(block.months[r]);
+            if let Some((pieces, _)) = best[next]
+                && best[offset].is_none_or(|(b, _)| pieces + 1 > b)
+            {
+                best[offset] = Some((pieces + 1, r));
+            }
+        }
+    }
+    let mut cover = Vec::new();
+    let mut offset = 0;
+    while offset < n {
+        let (_, r) = best[offset]?;
+        cover.push(r);
+        offset += usize::from(block.months[r]);
+    }
+    Some(cover)
+}

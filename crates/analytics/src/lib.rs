@@ -10,12 +10,15 @@
 
 mod compare;
 mod compute;
+mod facts;
 mod view;
 
 pub use compare::{Comparison, PlanComparison, PreviousComparison, plans_reached};
 pub use compute::{Computed, Method, Part};
+pub use facts::FactRef;
 pub use view::{FigureView, PlanView, PreviousView, SourceView};
 
+use facts::{Block, EPOCH_MONTH, Row};
 use rust_decimal::Decimal;
 use solieu_core::indicator::Indicator;
 use solieu_core::lineage::{Registry, VersionId};
@@ -23,27 +26,19 @@ use solieu_core::period::Period;
 use solieu_core::value::{Series, Status, ValueRecord};
 use std::collections::HashMap;
 
-/// A stored value as the engine keeps it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Fact {
+/// A stored value as the engine shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactView {
     pub indicator: u32,
     pub series: u32,
-    pub unit: u32,
-    /// First month (see [`Period::index`]) and length.
-    pub start: i64,
-    pub months: u32,
+    pub unit: VersionId,
+    pub period: Period,
     pub value: Decimal,
     pub status: Status,
     /// The database id of the value, for provenance.
     pub value_id: i64,
-    /// Who last set it (an index into the engine's people).
-    pub entered_by: u32,
-}
-
-impl Fact {
-    fn end(&self) -> i64 {
-        self.start + i64::from(self.months)
-    }
+    /// Who last set it.
+    pub entered_by: String,
 }
 
 /// A value to load: what the store gives back.
@@ -58,6 +53,8 @@ pub struct Entry {
 pub enum EngineError {
     UnknownIndicator(String),
     UnknownUnit(String),
+    /// More than 65,535 different people entered values.
+    TooManyPeople,
 }
 
 impl std::fmt::Display for EngineError {
@@ -65,13 +62,12 @@ impl std::fmt::Display for EngineError {
         match self {
             EngineError::UnknownIndicator(c) => write!(f, "unknown indicator {c}"),
             EngineError::UnknownUnit(c) => write!(f, "no unit {c} for that period"),
+            EngineError::TooManyPeople => write!(f, "more than 65535 people entered values"),
         }
     }
 }
 
 impl std::error::Error for EngineError {}
-
-type Key = (u32, u32, u32);
 
 pub struct Engine {
     registry: Registry,
@@ -80,12 +76,11 @@ pub struct Engine {
     series: Vec<Series>,
     series_ids: HashMap<Series, u32>,
     people: Vec<String>,
-    people_ids: HashMap<String, u32>,
-    facts: Vec<Fact>,
-    /// Facts of one indicator, series and unit, ordered by (start, months).
-    index: HashMap<Key, Vec<u32>>,
-    /// Series that hold at least one value of each indicator.
-    series_of: HashMap<u32, Vec<u32>>,
+    people_ids: HashMap<String, u16>,
+    blocks: Vec<Block>,
+    /// (indicator, series) of each block.
+    block_keys: Vec<(u32, u32)>,
+    block_ids: HashMap<(u32, u32), u32>,
 }
 
 impl Engine {
@@ -103,9 +98,9 @@ impl Engine {
             series_ids: HashMap::new(),
             people: Vec::new(),
             people_ids: HashMap::new(),
-            facts: Vec::new(),
-            index: HashMap::new(),
-            series_of: HashMap::new(),
+            blocks: Vec::new(),
+            block_keys: Vec::new(),
+            block_ids: HashMap::new(),
         }
     }
 
@@ -125,24 +120,56 @@ impl Engine {
         &self.indicators[id as usize]
     }
 
-    pub fn fact(&self, id: u32) -> &Fact {
-        &self.facts[id as usize]
-    }
-
-    pub fn facts(&self) -> &[Fact] {
-        &self.facts
-    }
-
     pub fn series(&self, id: u32) -> &Series {
         &self.series[id as usize]
     }
 
-    pub fn person(&self, id: u32) -> &str {
-        &self.people[id as usize]
-    }
-
     pub fn series_id(&self, series: &Series) -> Option<u32> {
         self.series_ids.get(series).copied()
+    }
+
+    /// A stored value by reference.
+    pub fn fact(&self, r: FactRef) -> FactView {
+        let block = &self.blocks[r.block as usize];
+        let row = r.row as usize;
+        let (indicator, series) = self.block_keys[r.block as usize];
+        FactView {
+            indicator,
+            series,
+            unit: block.unit[row] as VersionId,
+            period: Period::from_index(
+                i64::from(block.start[row]) + EPOCH_MONTH,
+                u32::from(block.months[row]),
+            )
+            .expect("stored periods are valid"),
+            value: block.values.get(row),
+            status: block.status[row],
+            value_id: block.value_id[row],
+            entered_by: self.people[block.entered_by[row] as usize].clone(),
+        }
+    }
+
+    /// Every stored value, block by block.
+    pub fn fact_refs(&self) -> Vec<FactRef> {
+        self.blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(b, block)| {
+                (0..block.len()).map(move |row| FactRef {
+                    block: b as u32,
+                    row: row as u32,
+                })
+            })
+            .collect()
+    }
+
+    pub fn value_count(&self) -> usize {
+        self.blocks.iter().map(Block::len).sum()
+    }
+
+    /// Bytes the stored values take in memory (columns only).
+    pub fn value_bytes(&self) -> usize {
+        self.blocks.iter().map(Block::bytes).sum()
     }
 
     fn intern_series(&mut self, series: &Series) -> u32 {
@@ -155,18 +182,29 @@ impl Engine {
         id
     }
 
-    fn intern_person(&mut self, who: &str) -> u32 {
+    fn intern_person(&mut self, who: &str) -> Result<u16, EngineError> {
         if let Some(&id) = self.people_ids.get(who) {
-            return id;
+            return Ok(id);
         }
-        let id = self.people.len() as u32;
+        let id = u16::try_from(self.people.len()).map_err(|_| EngineError::TooManyPeople)?;
         self.people.push(who.to_string());
         self.people_ids.insert(who.to_string(), id);
-        id
+        Ok(id)
     }
 
-    /// Adds or replaces a value; the next computation sees it.
-    pub fn upsert(&mut self, entry: &Entry) -> Result<(), EngineError> {
+    fn block_id(&mut self, indicator: u32, series: u32) -> u32 {
+        if let Some(&b) = self.block_ids.get(&(indicator, series)) {
+            return b;
+        }
+        let b = self.blocks.len() as u32;
+        self.blocks.push(Block::new());
+        self.block_keys.push((indicator, series));
+        self.block_ids.insert((indicator, series), b);
+        b
+    }
+
+    /// The block and row an entry goes to.
+    fn place(&mut self, entry: &Entry) -> Result<(u32, Row), EngineError> {
         let key = &entry.record.key;
         let indicator = self
             .indicator_id(&key.indicator)
@@ -176,63 +214,72 @@ impl Engine {
             .unit_for_period(&key.unit, &key.period)
             .map_err(|_| EngineError::UnknownUnit(key.unit.clone()))? as u32;
         let series = self.intern_series(&key.series);
-        let entered_by = self.intern_person(&entry.entered_by);
-        let fact = Fact {
-            indicator,
-            series,
+        let entered_by = self.intern_person(&entry.entered_by)?;
+        let block = self.block_id(indicator, series);
+        let row = Row {
             unit,
-            start: key.period.index(),
-            months: key.period.months(),
+            start: (key.period.index() - EPOCH_MONTH) as u16,
+            months: key.period.months() as u8,
             value: entry.record.figure.value,
             status: entry.record.figure.status,
             value_id: entry.value_id,
             entered_by,
         };
-        let rows = self.index.entry((indicator, series, unit)).or_default();
-        let facts = &mut self.facts;
-        match rows.binary_search_by_key(&(fact.start, fact.months), |&r| {
-            (facts[r as usize].start, facts[r as usize].months)
-        }) {
-            Ok(at) => facts[rows[at] as usize] = fact,
-            Err(at) => {
-                rows.insert(at, facts.len() as u32);
-                facts.push(fact);
-            }
-        }
-        let known = self.series_of.entry(indicator).or_default();
-        if !known.contains(&series) {
-            known.push(series);
-        }
+        Ok((block, row))
+    }
+
+    /// Adds or replaces a value; the next computation sees it.
+    pub fn upsert(&mut self, entry: &Entry) -> Result<(), EngineError> {
+        let (block, row) = self.place(entry)?;
+        self.blocks[block as usize].upsert(row);
         Ok(())
     }
 
-    /// Loads many values; values the register or catalogue cannot place are returned.
+    /// Loads many values at once (much faster than one by one); values the register or
+    /// catalogue cannot place are returned and left out.
     pub fn load(&mut self, entries: &[Entry]) -> Vec<(i64, EngineError)> {
-        entries
-            .iter()
-            .filter_map(|e| self.upsert(e).err().map(|err| (e.value_id, err)))
-            .collect()
+        let mut refused = Vec::new();
+        let mut rows: HashMap<u32, Vec<Row>> = HashMap::new();
+        for e in entries {
+            match self.place(e) {
+                Ok((block, row)) => rows.entry(block).or_default().push(row),
+                Err(err) => refused.push((e.value_id, err)),
+            }
+        }
+        for (block, mut new_rows) in rows {
+            let old = std::mem::replace(&mut self.blocks[block as usize], Block::new());
+            // Existing rows first, so a loaded value replaces a stored one with the same key.
+            let mut all: Vec<Row> = (0..old.len())
+                .map(|i| Row {
+                    unit: old.unit[i],
+                    start: old.start[i],
+                    months: old.months[i],
+                    value: old.values.get(i),
+                    status: old.status[i],
+                    value_id: old.value_id[i],
+                    entered_by: old.entered_by[i],
+                })
+                .collect();
+            all.append(&mut new_rows);
+            self.blocks[block as usize] = Block::from_rows(all);
+        }
+        refused
     }
 
-    /// The facts stored for one indicator, series and unit, ordered by period.
-    fn rows(&self, indicator: u32, series: u32, unit: VersionId) -> &[u32] {
-        self.index
-            .get(&(indicator, series, unit as u32))
-            .map_or(&[], Vec::as_slice)
+    /// The block of `indicator` and `series`, if any value exists.
+    fn block(&self, indicator: u32, series: u32) -> Option<(u32, &Block)> {
+        let b = *self.block_ids.get(&(indicator, series))?;
+        Some((b, &self.blocks[b as usize]))
     }
 
     /// The plan series that hold values of `indicator`.
     fn plan_series(&self, indicator: u32) -> Vec<u32> {
         let mut out: Vec<u32> = self
-            .series_of
-            .get(&indicator)
-            .map(|s| {
-                s.iter()
-                    .copied()
-                    .filter(|&s| self.series[s as usize].is_plan())
-                    .collect()
-            })
-            .unwrap_or_default();
+            .block_keys
+            .iter()
+            .filter(|(i, s)| *i == indicator && self.series[*s as usize].is_plan())
+            .map(|(_, s)| *s)
+            .collect();
         out.sort_by(|a, b| self.series[*a as usize].cmp(&self.series[*b as usize]));
         out
     }
@@ -240,17 +287,8 @@ impl Engine {
     /// Indicators for which `unit` has an actual figure in `period`, in catalogue order.
     pub fn indicators_with_figures(&self, unit: VersionId, period: &Period) -> Vec<u32> {
         (0..self.indicators.len() as u32)
-            .filter(|&i| self.compute(i, unit, period, &Series::Actual).is_some())
+            .filter(|&i| self.value(i, unit, period, &Series::Actual).is_some())
             .collect()
-    }
-
-    /// The weakest status among `facts`: an estimate anywhere makes the figure an estimate.
-    fn weakest(&self, parts: &[Part]) -> Status {
-        parts
-            .iter()
-            .map(|p| self.facts[p.fact as usize].status)
-            .min()
-            .unwrap_or(Status::Official)
     }
 }
 

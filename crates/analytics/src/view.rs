@@ -105,19 +105,16 @@ impl Engine {
             .iter()
             .map(|p| {
                 let f = self.fact(p.fact);
-                let period = solieu_core::period::Period::from_index(f.start, f.months)
-                    .map(|p| p.code())
-                    .unwrap_or_default();
                 SourceView {
                     value_id: f.value_id,
                     indicator: self.indicator(f.indicator).code.clone(),
-                    unit: self.registry().version(f.unit as usize).code.clone(),
-                    period,
+                    unit: self.registry().version(f.unit).code.clone(),
+                    period: f.period.code(),
                     series: self.series(f.series).code(),
                     value: f.value,
                     weight: p.weight,
                     status: f.status.code(),
-                    entered_by: self.person(f.entered_by).to_string(),
+                    entered_by: f.entered_by,
                 }
             })
             .collect()

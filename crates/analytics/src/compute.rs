@@ -53,9 +53,12 @@ pub struct Computed {
     pub complete: bool,
 }
 
+/// (indicator, unit, period, series) of a figure.
+type FigureKey = (u32, VersionId, Period, Option<u32>);
+
 /// One computation's shared state: results already computed, and whether to keep provenance.
 pub(crate) struct Ctx {
-    memo: RefCell<HashMap<(u32, VersionId, Period, Option<u32>), Option<Computed>>>,
+    memo: RefCell<HashMap<FigureKey, Option<Computed>>>,
     pub(crate) with_parts: bool,
 }
 

@@ -34,7 +34,7 @@ impl Values {
         }
     }
 
-    fn to_exact(&mut self) {
+    fn make_exact(&mut self) {
         if let Values::Fixed { scale, mantissa } = self {
             let exact = mantissa.iter().map(|&m| Decimal::new(m, *scale)).collect();
             *self = Values::Exact(exact);
@@ -71,7 +71,7 @@ impl Values {
                 }
             }
             None => {
-                self.to_exact();
+                self.make_exact();
                 if let Values::Exact(v) = self {
                     v.insert(row, value);
                 }
@@ -87,7 +87,7 @@ impl Values {
                 }
             }
             None => {
-                self.to_exact();
+                self.make_exact();
                 if let Values::Exact(v) = self {
                     v[row] = value;
                 }

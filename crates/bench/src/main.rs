@@ -1,0 +1,433 @@
+//! `solieu-bench`: the analytics engine against DuckDB on the same synthetic province.
+//!
+//! A province of 10 districts × 100 communes, 400 indicators, 50 months (20 million values),
+//! generated from a fixed seed. Three queries, as the analytics issue defines them:
+//! - Q1: totals per indicator and district for one year;
+//! - Q2: for one indicator, each commune's year-to-date total against the same span a year
+//!   earlier, with growth;
+//! - Q3: every indicator's district and province totals for one month.
+//!
+//! Also measured: the time from writing a value to seeing it in a total, the bytes per value,
+//! and the load rate. With `--duckdb`, the same data goes to a CSV file that DuckDB (from PyPI,
+//! `pip install duckdb`) loads and queries in `duckdb/queries.py`; the ratios are printed.
+//!
+//! Run in release mode: `cargo run --release -p solieu-bench -- --duckdb`.
+
+use rust_decimal::Decimal;
+use solieu_analytics::{Engine, Entry};
+use solieu_core::indicator::{Aggregate, Indicator, TimeAggregate};
+use solieu_core::lineage::Registry;
+use solieu_core::measure::MeasureUnit;
+use solieu_core::period::Period;
+use solieu_core::unit::{UnitKind, UnitVersion};
+use solieu_core::value::{Figure, Series, Status, ValueKey, ValueRecord};
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+struct Size {
+    districts: usize,
+    communes_per_district: usize,
+    indicators: usize,
+    months: u32,
+}
+
+/// splitmix64: a fixed, dependency-free sequence so every run measures the same data.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}
+
+const SEED: u64 = 2020_06_30;
+const FIRST_YEAR: i32 = 2022;
+
+fn commune_code(i: usize) -> String {
+    format!("C{i:05}")
+}
+
+fn registry(size: &Size) -> Registry {
+    let mut units = vec![UnitVersion {
+        code: "P".into(),
+        name: "Tỉnh mẫu".into(),
+        kind: UnitKind::Tinh,
+        parent: None,
+        valid_from: None,
+        valid_to: None,
+    }];
+    for d in 0..size.districts {
+        units.push(UnitVersion {
+            code: format!("D{d:02}"),
+            name: format!("Huyện {d}"),
+            kind: UnitKind::Huyen,
+            parent: Some("P".into()),
+            valid_from: None,
+            valid_to: None,
+        });
+        for c in 0..size.communes_per_district {
+            let code = commune_code(d * size.communes_per_district + c);
+            units.push(UnitVersion {
+                name: format!("Xã {code}"),
+                code,
+                kind: UnitKind::Xa,
+                parent: Some(format!("D{d:02}")),
+                valid_from: None,
+                valid_to: None,
+            });
+        }
+    }
+    Registry::new(units, Vec::new())
+}
+
+fn indicators(size: &Size) -> Vec<Indicator> {
+    (0..size.indicators)
+        .map(|i| Indicator {
+            code: format!("I{i:03}"),
+            name: format!("Chỉ tiêu {i}"),
+            name_en: None,
+            unit: MeasureUnit::parse("tỷ đồng"),
+            group: vec![],
+            aggregate: Aggregate::Sum,
+            time_aggregate: TimeAggregate::Sum,
+            decimals: 2,
+            price_basis: None,
+            formula: None,
+        })
+        .collect()
+}
+
+/// Calls `f(indicator, commune, month, value in hundredths)` for every value, in a fixed order.
+fn each_value(size: &Size, mut f: impl FnMut(usize, usize, u32, i64)) {
+    let mut random = Random(SEED);
+    let communes = size.districts * size.communes_per_district;
+    for i in 0..size.indicators {
+        for c in 0..communes {
+            for m in 0..size.months {
+                f(i, c, m, (random.next() % 10_000_000) as i64);
+            }
+        }
+    }
+}
+
+fn month(m: u32) -> Period {
+    Period::from_index(i64::from(FIRST_YEAR) * 12 + i64::from(m), 1).expect("a valid month")
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut out = f(); // warm-up
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        out = f();
+        times.push(started.elapsed());
+    }
+    (median(times), out)
+}
+
+/// Runs `f` over `items` on two threads, as DuckDB is given two.
+fn on_two_threads<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let half = items.len().div_ceil(2);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(half.max(1))
+            .map(|chunk| scope.spawn(|| chunk.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a query thread"))
+            .collect()
+    })
+}
+
+fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| args.iter().any(|a| a == name);
+    let number = |name: &str, default: usize| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let size = Size {
+        districts: number("--districts", 10),
+        communes_per_district: number("--communes-per-district", 100),
+        indicators: number("--indicators", 400),
+        months: number("--months", 50) as u32,
+    };
+    let runs = number("--runs", 11);
+    let total =
+        size.indicators * size.districts * size.communes_per_district * size.months as usize;
+    println!(
+        "data: {} indicators × {} communes in {} districts × {} months = {} values (seed {SEED})",
+        size.indicators,
+        size.districts * size.communes_per_district,
+        size.districts,
+        size.months,
+        total
+    );
+
+    let rss_before = rss_kib();
+    let started = Instant::now();
+    let mut engine = Engine::new(registry(&size), indicators(&size));
+    let codes: Vec<String> = (0..size.districts * size.communes_per_district)
+        .map(commune_code)
+        .collect();
+    let ind_codes: Vec<String> = (0..size.indicators).map(|i| format!("I{i:03}")).collect();
+    // Loaded one indicator at a time so the entries never all sit in memory at once.
+    let per_indicator = total / size.indicators.max(1);
+    let mut batch: Vec<Entry> = Vec::with_capacity(per_indicator);
+    let mut id = 0i64;
+    each_value(&size, |i, c, m, hundredths| {
+        id += 1;
+        batch.push(Entry {
+            value_id: id,
+            record: ValueRecord {
+                key: ValueKey {
+                    indicator: ind_codes[i].clone(),
+                    unit: codes[c].clone(),
+                    period: month(m),
+                    series: Series::Actual,
+                },
+                figure: Figure {
+                    value: Decimal::new(hundredths, 2),
+                    status: Status::Official,
+                    note: String::new(),
+                },
+            },
+            entered_by: "bench".into(),
+        });
+        if batch.len() == per_indicator {
+            assert!(engine.load(&batch).is_empty());
+            batch.clear();
+        }
+    });
+    assert!(engine.load(&batch).is_empty());
+    let load = started.elapsed();
+    let rss_after = rss_kib();
+    println!(
+        "load into the engine: {:.1} s ({:.1} M values/s)",
+        load.as_secs_f64(),
+        total as f64 / load.as_secs_f64() / 1e6
+    );
+    println!(
+        "memory: {:.1} bytes per value in the value columns; process resident memory grew by {} MiB ({:.1} bytes per value)",
+        engine.value_bytes() as f64 / total as f64,
+        rss_after.zip(rss_before).map_or(0, |(a, b)| (a - b) / 1024),
+        rss_after
+            .zip(rss_before)
+            .map_or(0.0, |(a, b)| (a - b) as f64 * 1024.0 / total as f64),
+    );
+
+    let registry = engine.registry();
+    let last_full_year = FIRST_YEAR + (size.months / 12) as i32 - 1;
+    let year = Period::year(last_full_year).expect("a year");
+    let districts: Vec<usize> = (0..size.districts)
+        .map(|d| {
+            registry
+                .resolve(&format!("D{d:02}"), year.end_date())
+                .expect("district")
+        })
+        .collect();
+    let province = registry.resolve("P", year.end_date()).expect("province");
+    let indicator_ids: Vec<u32> = (0..size.indicators as u32).collect();
+
+    // Q1: totals per indicator and district for one year.
+    let (q1, q1_out) = time(runs, || {
+        on_two_threads(&indicator_ids, |&i| {
+            districts
+                .iter()
+                .map(|&d| engine.value(i, d, &year, &Series::Actual).map(|c| c.value))
+                .collect::<Vec<_>>()
+        })
+    });
+    let q1_check: Decimal = q1_out.iter().flatten().flatten().sum();
+
+    // Q2: one indicator, each commune's year-to-date against the same span a year earlier.
+    let ytd = Period::year_to_date(last_full_year, 9).expect("a span");
+    let commune_ids: Vec<usize> = codes
+        .iter()
+        .map(|c| registry.resolve(c, ytd.end_date()).expect("commune"))
+        .collect();
+    let (q2, q2_out) = time(runs, || {
+        on_two_threads(&commune_ids, |&c| {
+            let comparison = engine.compare_values(0, c, &ytd);
+            comparison.previous.and_then(|p| p.change_percent)
+        })
+    });
+    let q2_check: Decimal = q2_out.iter().flatten().map(|g| g.round_dp(6)).sum();
+
+    // Q3: every indicator's district and province totals for one month.
+    let june = Period::month(last_full_year, 6).expect("a month");
+    let (q3, q3_out) = time(runs, || {
+        on_two_threads(&indicator_ids, |&i| {
+            let mut out: Vec<Option<Decimal>> = districts
+                .iter()
+                .map(|&d| engine.value(i, d, &june, &Series::Actual).map(|c| c.value))
+                .collect();
+            out.push(
+                engine
+                    .value(i, province, &june, &Series::Actual)
+                    .map(|c| c.value),
+            );
+            out
+        })
+    });
+    let q3_check: Decimal = q3_out.iter().flatten().flatten().sum();
+
+    println!("solieu (median of {runs} warm runs, 2 threads):");
+    println!(
+        "  Q1 totals per indicator × district, one year:      {:8.2} ms  (check {q1_check})",
+        ms(q1)
+    );
+    println!(
+        "  Q2 one indicator, YTD vs last year per commune:     {:8.2} ms  (check {q2_check})",
+        ms(q2)
+    );
+    println!(
+        "  Q3 all indicators, district + province, one month:  {:8.2} ms  (check {q3_check})",
+        ms(q3)
+    );
+
+    // A written value, visible to the next query.
+    let mut visible = Vec::new();
+    let mut random = Random(SEED ^ 0xABCD);
+    for n in 0..runs {
+        let c = (random.next() as usize) % codes.len();
+        let m = (last_full_year - FIRST_YEAR) as u32 * 12 + (random.next() % 12) as u32;
+        let district = districts[c / size.communes_per_district];
+        let started = Instant::now();
+        engine
+            .upsert(&Entry {
+                value_id: -(n as i64) - 1,
+                record: ValueRecord {
+                    key: ValueKey {
+                        indicator: "I000".into(),
+                        unit: codes[c].clone(),
+                        period: month(m),
+                        series: Series::Actual,
+                    },
+                    figure: Figure {
+                        value: Decimal::new(123_456, 2),
+                        status: Status::Estimate,
+                        note: String::new(),
+                    },
+                },
+                entered_by: "officer".into(),
+            })
+            .expect("a known unit");
+        let total = engine
+            .value(0, district, &year, &Series::Actual)
+            .expect("a total");
+        visible.push(started.elapsed());
+        assert_eq!(
+            total.status,
+            Status::Estimate,
+            "the new estimate is in the total"
+        );
+    }
+    println!(
+        "  a written value visible in its district's yearly total: {:.3} ms (median)",
+        ms(median(visible))
+    );
+
+    if flag("--duckdb") {
+        duckdb(
+            &size,
+            runs,
+            last_full_year,
+            [q1, q2, q3],
+            [q1_check, q2_check, q3_check],
+        );
+    }
+}
+
+/// Writes the data as CSV, runs `duckdb/queries.py` on it and prints the ratios.
+fn duckdb(size: &Size, runs: usize, year: i32, ours: [Duration; 3], checks: [Decimal; 3]) {
+    let dir = std::env::temp_dir().join("solieu-bench");
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let csv = dir.join("values.csv");
+    let started = Instant::now();
+    {
+        let mut out = std::io::BufWriter::with_capacity(
+            1 << 20,
+            std::fs::File::create(&csv).expect("the CSV file"),
+        );
+        writeln!(out, "indicator,commune,district,month,value").expect("write");
+        each_value(size, |i, c, m, hundredths| {
+            let value = Decimal::new(hundredths, 2);
+            writeln!(
+                out,
+                "{i},{c},{},{m},{value}",
+                c / size.communes_per_district
+            )
+            .expect("write");
+        });
+    }
+    println!(
+        "wrote {} for DuckDB in {:.1} s",
+        csv.display(),
+        started.elapsed().as_secs_f64()
+    );
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/duckdb/queries.py");
+    let first_month_of_year = (year - FIRST_YEAR) * 12;
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&csv)
+        .arg(first_month_of_year.to_string())
+        .arg(runs.to_string())
+        .output()
+        .expect("python3 runs");
+    if !output.status.success() {
+        eprintln!(
+            "DuckDB failed (pip install duckdb?): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return;
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    print!("{text}");
+    let theirs: Vec<f64> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .collect();
+    let their_checks: Vec<Decimal> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("RESULT "))
+        .filter_map(|l| l.split_whitespace().nth(2)?.parse().ok())
+        .collect();
+    println!("ratio solieu / DuckDB (below 1: solieu is faster):");
+    for (n, (o, t)) in ours.iter().zip(&theirs).enumerate() {
+        let same = their_checks
+            .get(n)
+            .is_some_and(|c| (c.round_dp(2) - checks[n].round_dp(2)).abs() <= Decimal::new(1, 2));
+        println!(
+            "  Q{}: {:.2} ms / {:.2} ms = {:.2}  (same answer: {same})",
+            n + 1,
+            ms(*o),
+            t,
+            ms(*o) / t
+        );
+    }
+}

@@ -44,7 +44,7 @@ impl Random {
     }
 }
 
-const SEED: u64 = 2020_06_30;
+const SEED: u64 = 20_200_630;
 const FIRST_YEAR: i32 = 2022;
 
 fn commune_code(i: usize) -> String {

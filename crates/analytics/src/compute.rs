@@ -112,6 +112,23 @@ impl Engine {
         )
     }
 
+    /// Figures of one indicator for several units, sharing the work: a province's total reuses
+    /// the district totals computed before it. Without sources, like [`Engine::value`].
+    pub fn values_for(
+        &self,
+        indicator: u32,
+        units: &[VersionId],
+        period: &Period,
+        series: &Series,
+    ) -> Vec<Option<Computed>> {
+        let ctx = Ctx::new(false);
+        let series = self.series_id(series);
+        units
+            .iter()
+            .map(|&unit| self.compute_in(indicator, unit, period, series, &ctx, 0))
+            .collect()
+    }
+
     pub(crate) fn compute_in(
         &self,
         indicator: u32,
@@ -121,23 +138,46 @@ impl Engine {
         ctx: &Ctx,
         depth: usize,
     ) -> Option<Computed> {
+        let block = series.and_then(|s| self.block(indicator, s));
+        self.compute_with(block, indicator, unit, period, series, ctx, depth)
+    }
+
+    /// [`Engine::compute_in`] with the indicator's block already looked up, as a loop over many
+    /// units of one indicator has it.
+    #[allow(clippy::too_many_arguments)]
+    fn compute_with(
+        &self,
+        block: Option<(u32, &Block)>,
+        indicator: u32,
+        unit: VersionId,
+        period: &Period,
+        series: Option<u32>,
+        ctx: &Ctx,
+        depth: usize,
+    ) -> Option<Computed> {
         // A unit's own values are found without the memo: it is the common case and cheap.
-        if let Some(series) = series
-            && let Some(own) = self.own_value(indicator, unit, period, series, ctx.with_parts)
+        if let Some(block) = block
+            && let Some(own) = self.own_value(block, indicator, unit, period, ctx.with_parts)
         {
             return Some(own);
+        }
+        let ind = self.indicator(indicator);
+        if ind.formula.is_none() && self.children_of(unit).is_empty() {
+            return None;
         }
         let key = (indicator, unit, *period, series);
         if let Some(hit) = ctx.memo.borrow().get(&key) {
             return hit.clone();
         }
-        let result = self.derived_or_aggregated(indicator, unit, period, series, ctx, depth);
+        let result = self.derived_or_aggregated(block, indicator, unit, period, series, ctx, depth);
         ctx.memo.borrow_mut().insert(key, result.clone());
         result
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn derived_or_aggregated(
         &self,
+        block: Option<(u32, &Block)>,
         indicator: u32,
         unit: VersionId,
         period: &Period,
@@ -193,34 +233,30 @@ impl Engine {
         // Over a span that crosses a reform, each unit below counts for the whole months it
         // existed: a commune merged on 01/07 gives January to June, its successor the rest.
         // A stock or an average is what the units at the period's end hold.
-        let code = &self.registry().version(unit).code;
-        let children: Vec<(VersionId, Period)> = if ind.time_aggregate == TimeAggregate::Sum {
-            self.registry()
-                .children_during(code, period.start_date(), period.end_date())
-                .into_iter()
-                .filter_map(|c| {
-                    let v = self.registry().version(c);
-                    Some((c, period.clip(v.valid_from, v.valid_to)?))
-                })
-                .collect()
-        } else {
-            self.registry()
-                .children(code, period.end_date())
-                .into_iter()
-                .map(|c| (c, *period))
-                .collect()
-        };
-        if children.is_empty() {
-            return None;
-        }
+        let by_span = ind.time_aggregate == TimeAggregate::Sum;
+        let end = period.end_date();
         let mut sum = Decimal::ZERO;
         let mut parts = Vec::new();
         let mut status = Status::Official;
+        let mut units = 0;
         let mut reported = 0;
         let mut approximate = false;
         let mut complete = true;
-        for (child, span) in &children {
-            if let Some(c) = self.compute_in(indicator, *child, span, series, ctx, depth + 1) {
+        for child in self.children_of(unit) {
+            let span = if by_span {
+                match period.clip(child.from, child.to) {
+                    Some(span) => span,
+                    None => continue,
+                }
+            } else if child.from.is_none_or(|f| f <= end) && child.to.is_none_or(|t| end <= t) {
+                *period
+            } else {
+                continue;
+            };
+            units += 1;
+            if let Some(c) =
+                self.compute_with(block, indicator, child.id, &span, series, ctx, depth + 1)
+            {
                 sum = sum.checked_add(c.value)?;
                 reported += 1;
                 status = status.min(c.status);
@@ -232,7 +268,6 @@ impl Engine {
         if reported == 0 {
             return None;
         }
-        let units = children.len();
         let (value, method) = match ind.aggregate {
             Aggregate::Average => (
                 sum / Decimal::from(reported),
@@ -253,13 +288,12 @@ impl Engine {
     /// The unit's own stored values for the period.
     fn own_value(
         &self,
+        (b, block): (u32, &Block),
         indicator: u32,
         unit: VersionId,
         period: &Period,
-        series: u32,
         with_parts: bool,
     ) -> Option<Computed> {
-        let (b, block) = self.block(indicator, series)?;
         let rows = block.unit_rows(unit as u32);
         if rows.is_empty() {
             return None;
@@ -367,10 +401,19 @@ fn monthly_value(
     aggregation: TimeAggregate,
     with_parts: bool,
 ) -> Option<Computed> {
-    let months = &block.start[rows.clone()];
-    let from = rows.start + months.partition_point(|&s| s < start);
-    let to = rows.start + months.partition_point(|&s| s < end);
     let wanted = usize::from(end - start);
+    let (from, to) = match (
+        block.month_row(&rows, start),
+        block.month_row(&rows, end - 1),
+    ) {
+        // Both ends stored and nothing missing between them: the months are one slice.
+        (Some(first), Some(last)) if last - first + 1 == wanted => (first, last + 1),
+        _ if aggregation == TimeAggregate::Last => match block.month_row(&rows, end - 1) {
+            Some(last) => (last, last + 1),
+            None => return None,
+        },
+        _ => return None,
+    };
     let parts = |range: std::ops::Range<usize>| {
         if with_parts {
             range
@@ -388,9 +431,6 @@ fn monthly_value(
     };
     if aggregation == TimeAggregate::Last {
         // The stock at the end of the period is its last month's.
-        if to == from || block.start[to - 1] != end - 1 {
-            return None;
-        }
         let method = if wanted == 1 {
             Method::Stored
         } else {
@@ -404,9 +444,6 @@ fn monthly_value(
             approximate: false,
             complete: true,
         });
-    }
-    if to - from != wanted {
-        return None;
     }
     let sum = block.values.sum(from..to)?;
     let status = block.status[from..to]

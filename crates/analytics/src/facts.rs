@@ -129,6 +129,8 @@ pub(crate) struct Block {
     pub(crate) entered_by: Vec<u16>,
     /// Rows that are not single months: while zero, every unit's cover is its months.
     pub(crate) longer_than_a_month: usize,
+    /// The rows of unit `u` are `offsets[u]..offsets[u + 1]`.
+    offsets: Vec<u32>,
 }
 
 /// One row to put in a block.
@@ -143,8 +145,10 @@ pub(crate) struct Row {
 }
 
 impl Block {
-    pub(crate) fn new() -> Block {
+    /// An empty block for a register of `units` unit versions.
+    pub(crate) fn new(units: usize) -> Block {
         Block {
+            offsets: vec![0; units + 1],
             unit: Vec::new(),
             start: Vec::new(),
             months: Vec::new(),
@@ -165,9 +169,23 @@ impl Block {
 
     /// The rows of `unit`, ordered by first month.
     pub(crate) fn unit_rows(&self, unit: u32) -> std::ops::Range<usize> {
-        let from = self.unit.partition_point(|&u| u < unit);
-        let to = from + self.unit[from..].partition_point(|&u| u == unit);
-        from..to
+        let u = unit as usize;
+        self.offsets[u] as usize..self.offsets[u + 1] as usize
+    }
+
+    /// The row of `unit` for the single month `start`, if stored.
+    pub(crate) fn month_row(&self, rows: &std::ops::Range<usize>, start: u16) -> Option<usize> {
+        if rows.is_empty() {
+            return None;
+        }
+        let first = self.start[rows.start];
+        // Months are usually stored without gaps: then the row is found by arithmetic.
+        let guess = rows.start + usize::from(start.checked_sub(first)?);
+        if guess < rows.end && self.start[guess] == start && self.months[guess] == 1 {
+            return Some(guess);
+        }
+        let at = rows.start + self.start[rows.clone()].partition_point(|&s| s < start);
+        (at < rows.end && self.start[at] == start && self.months[at] == 1).then_some(at)
     }
 
     /// Adds a row or replaces the row with the same unit, first month and length.
@@ -195,11 +213,14 @@ impl Block {
         if row.months != 1 {
             self.longer_than_a_month += 1;
         }
+        for offset in &mut self.offsets[row.unit as usize + 1..] {
+            *offset += 1;
+        }
         debug_assert_eq!(self.values.len(), self.unit.len());
     }
 
     /// Builds a block from rows in any order; a later row with the same key wins.
-    pub(crate) fn from_rows(mut rows: Vec<Row>) -> Block {
+    pub(crate) fn from_rows(units: usize, mut rows: Vec<Row>) -> Block {
         rows.sort_by_key(|r| (r.unit, r.start, r.months));
         rows.dedup_by(|later, earlier| {
             let same = (later.unit, later.start, later.months)
@@ -209,7 +230,13 @@ impl Block {
             }
             same
         });
-        let mut block = Block::new();
+        let mut block = Block::new(units);
+        for r in &rows {
+            block.offsets[r.unit as usize + 1] += 1;
+        }
+        for u in 1..block.offsets.len() {
+            block.offsets[u] += block.offsets[u - 1];
+        }
         let exact_needed = rows
             .iter()
             .any(|r| r.value.normalize().scale() > MAX_FIXED_SCALE);
@@ -256,5 +283,6 @@ impl Block {
             + self.status.capacity()
             + self.value_id.capacity() * 8
             + self.entered_by.capacity() * 2
+            + self.offsets.capacity() * 4
     }
 }

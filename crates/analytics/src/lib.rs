@@ -78,13 +78,47 @@ pub struct Engine {
     people: Vec<String>,
     people_ids: HashMap<String, u16>,
     blocks: Vec<Block>,
+    /// The units below each unit version, over time.
+    tree: Vec<Vec<Child>>,
     /// (indicator, series) of each block.
     block_keys: Vec<(u32, u32)>,
     block_ids: HashMap<(u32, u32), u32>,
 }
 
+/// A unit below another, with the whole months it existed (see [`Period::clip`]).
+#[derive(Debug, Clone)]
+pub(crate) struct Child {
+    pub(crate) id: VersionId,
+    pub(crate) from: Option<chrono::NaiveDate>,
+    pub(crate) to: Option<chrono::NaiveDate>,
+}
+
+/// For each version, the versions whose parent code is its code while both exist.
+fn tree(registry: &Registry) -> Vec<Vec<Child>> {
+    let versions = registry.versions();
+    let mut tree = vec![Vec::new(); versions.len()];
+    for (id, v) in versions.iter().enumerate() {
+        let Some(parent) = &v.parent else { continue };
+        let (from, to) = (
+            v.valid_from.unwrap_or(chrono::NaiveDate::MIN),
+            v.valid_to.unwrap_or(chrono::NaiveDate::MAX),
+        );
+        for &p in registry.versions_of(parent) {
+            if versions[p].overlaps(from, to) {
+                tree[p].push(Child {
+                    id,
+                    from: v.valid_from,
+                    to: v.valid_to,
+                });
+            }
+        }
+    }
+    tree
+}
+
 impl Engine {
     pub fn new(registry: Registry, indicators: Vec<Indicator>) -> Engine {
+        let tree = tree(&registry);
         let indicator_ids = indicators
             .iter()
             .enumerate()
@@ -99,6 +133,7 @@ impl Engine {
             people: Vec::new(),
             people_ids: HashMap::new(),
             blocks: Vec::new(),
+            tree,
             block_keys: Vec::new(),
             block_ids: HashMap::new(),
         }
@@ -197,7 +232,7 @@ impl Engine {
             return b;
         }
         let b = self.blocks.len() as u32;
-        self.blocks.push(Block::new());
+        self.blocks.push(Block::new(self.registry.versions().len()));
         self.block_keys.push((indicator, series));
         self.block_ids.insert((indicator, series), b);
         b
@@ -247,7 +282,8 @@ impl Engine {
             }
         }
         for (block, mut new_rows) in rows {
-            let old = std::mem::replace(&mut self.blocks[block as usize], Block::new());
+            let units = self.registry.versions().len();
+            let old = std::mem::replace(&mut self.blocks[block as usize], Block::new(units));
             // Existing rows first, so a loaded value replaces a stored one with the same key.
             let mut all: Vec<Row> = (0..old.len())
                 .map(|i| Row {
@@ -261,9 +297,14 @@ impl Engine {
                 })
                 .collect();
             all.append(&mut new_rows);
-            self.blocks[block as usize] = Block::from_rows(all);
+            self.blocks[block as usize] = Block::from_rows(units, all);
         }
         refused
+    }
+
+    /// The units below `unit` over time.
+    pub(crate) fn children_of(&self, unit: VersionId) -> &[Child] {
+        &self.tree[unit]
     }
 
     /// The block of `indicator` and `series`, if any value exists.

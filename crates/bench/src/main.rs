@@ -279,6 +279,8 @@ fn main() {
 
     // Q3: every indicator's district and province totals for one month.
     let june = Period::month(last_full_year, 6).expect("a month");
+    let mut district_and_province = districts.clone();
+    district_and_province.push(province);
     let (q3, q3_out) = time(runs, || {
         on_two_threads(&indicator_ids, |&i| {
             let mut out: Vec<Option<Decimal>> = districts

@@ -2,13 +2,13 @@
 
 use crate::read::{date_text, timestamp_text};
 use crate::{Result, Store, StoreError};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use solieu_core::changes::ChangeSet;
 use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
 use solieu_core::problem::Text;
 use solieu_core::unit::UnitVersion;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use std::collections::HashMap;
 
 /// What applying a change set did (or, on a dry run, would do).
@@ -283,109 +283,187 @@ async fn apply_in(
         report.indicators_changed += 1;
     }
 
-    let mut unit_ids: HashMap<(String, Option<NaiveDate>), i64> = HashMap::new();
-    for planned in &changes.values {
-        let key = &planned.record.key;
-        let figure = &planned.record.figure;
-        let unit_key = (key.unit.clone(), planned.unit_valid_from);
-        let unit_id = match unit_ids.get(&unit_key) {
-            Some(id) => *id,
-            None => {
-                let id: i64 = sqlx::query(
-                    "SELECT id FROM units WHERE code = $1 AND valid_from IS NOT DISTINCT FROM $2",
-                )
-                .bind(&key.unit)
-                .bind(date_text(planned.unit_valid_from))
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get("id")?;
-                unit_ids.insert(unit_key, id);
-                id
-            }
-        };
-        let period = key.period.code();
-        let series = key.series.code();
-        let value = canonical(figure.value);
-        let existing = sqlx::query(
-            "SELECT id, value, status, note, revision FROM data_values \
-             WHERE indicator = $1 AND unit_id = $2 AND period = $3 AND series = $4",
-        )
-        .bind(&key.indicator)
-        .bind(unit_id)
-        .bind(&period)
-        .bind(&series)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let (value_id, revision) = match existing {
-            Some(row) => {
-                let same = row.try_get::<String, _>("value")? == value
-                    && row.try_get::<String, _>("status")? == figure.status.code()
-                    && row.try_get::<String, _>("note")? == figure.note;
-                if same {
-                    report.values_unchanged += 1;
-                    continue;
-                }
-                let id: i64 = row.try_get("id")?;
-                let revision: i64 = row.try_get::<i64, _>("revision")? + 1;
-                sqlx::query(
-                    "UPDATE data_values SET value = $2, status = $3, note = $4, revision = $5, updated_by = $6, \
-                     updated_at = $7, source_kind = $8, source_detail = $9 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(&value)
-                .bind(figure.status.code())
-                .bind(&figure.note)
-                .bind(revision)
-                .bind(who)
-                .bind(&now)
-                .bind(planned.source.kind())
-                .bind(planned.source.detail())
-                .execute(&mut **tx)
-                .await?;
-                report.values_changed += 1;
-                (id, revision)
-            }
-            None => {
-                let id: i64 = sqlx::query(
-                    "INSERT INTO data_values (indicator, unit_id, period, period_start, period_end, series, value, status, \
-                     note, revision, updated_by, updated_at, source_kind, source_detail) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $12, $13) RETURNING id",
-                )
-                .bind(&key.indicator)
-                .bind(unit_id)
-                .bind(&period)
-                .bind(key.period.start_date().to_string())
-                .bind(key.period.end_date().to_string())
-                .bind(&series)
-                .bind(&value)
-                .bind(figure.status.code())
-                .bind(&figure.note)
-                .bind(who)
-                .bind(&now)
-                .bind(planned.source.kind())
-                .bind(planned.source.detail())
-                .fetch_one(&mut **tx)
-                .await?
-                .try_get("id")?;
-                report.values_added += 1;
-                (id, 1)
-            }
-        };
-        sqlx::query(
-            "INSERT INTO value_revisions (value_id, revision, value, status, note, changed_by, changed_at, source_kind, source_detail) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(value_id)
-        .bind(revision)
-        .bind(&value)
-        .bind(figure.status.code())
-        .bind(&figure.note)
-        .bind(who)
-        .bind(&now)
-        .bind(planned.source.kind())
-        .bind(planned.source.detail())
-        .execute(&mut **tx)
-        .await?;
-    }
+    write_values(tx, &changes.values, who, &now, &mut report).await?;
     Ok(report)
+}
+
+/// Values per statement: 500 rows × 14 parameters stays under both backends' limits.
+const BATCH: usize = 500;
+
+/// The current state of a stored value, as compared with an incoming one.
+struct Existing {
+    id: i64,
+    value: String,
+    status: String,
+    note: String,
+    revision: i64,
+}
+
+/// (indicator, unit id, period code, series code)
+type Key = (String, i64, String, String);
+
+/// `(?, ?, …), (?, ?, …)` with `$n` placeholders for `rows` rows of `columns` columns.
+fn placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cells: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes values in batches: one query finds which exist, one inserts the new ones, one adds
+/// their revisions; changed values are updated one by one (they are few).
+async fn write_values(
+    tx: &mut Transaction<'static, Any>,
+    values: &[solieu_core::changes::PlannedValue],
+    who: &str,
+    now: &str,
+    report: &mut ApplyReport,
+) -> Result<()> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let mut unit_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
+    for row in sqlx::query("SELECT id, code, valid_from FROM units").fetch_all(&mut **tx).await? {
+        unit_ids.insert((row.try_get("code")?, row.try_get("valid_from")?), row.try_get("id")?);
+    }
+    for chunk in values.chunks(BATCH) {
+        let mut keyed = Vec::with_capacity(chunk.len());
+        for planned in chunk {
+            let k = &planned.record.key;
+            let unit_key = (k.unit.clone(), date_text(planned.unit_valid_from));
+            let unit_id = *unit_ids.get(&unit_key).ok_or_else(|| {
+                StoreError::Conflict(Text::new(
+                    format!("không có đơn vị {} trong cơ sở dữ liệu", k.unit),
+                    format!("unit {} is not in the database", k.unit),
+                ))
+            })?;
+            let key: Key = (k.indicator.clone(), unit_id, k.period.code(), k.series.code());
+            keyed.push((key, planned));
+        }
+
+        let sql = format!(
+            "SELECT id, indicator, unit_id, period, series, value, status, note, revision FROM data_values \
+             WHERE (indicator, unit_id, period, series) IN (VALUES {})",
+            placeholders(keyed.len(), 4)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for ((indicator, unit_id, period, series), _) in &keyed {
+            query = query.bind(indicator).bind(*unit_id).bind(period).bind(series);
+        }
+        let mut existing: HashMap<Key, Existing> = HashMap::new();
+        for row in query.fetch_all(&mut **tx).await? {
+            let key: Key = (row.try_get("indicator")?, row.try_get("unit_id")?, row.try_get("period")?, row.try_get("series")?);
+            existing.insert(
+                key,
+                Existing {
+                    id: row.try_get("id")?,
+                    value: row.try_get("value")?,
+                    status: row.try_get("status")?,
+                    note: row.try_get("note")?,
+                    revision: row.try_get("revision")?,
+                },
+            );
+        }
+
+        let mut fresh = Vec::new();
+        // (value id, revision, planned) for the revision rows to add.
+        let mut revisions: Vec<(i64, i64, &solieu_core::changes::PlannedValue)> = Vec::new();
+        for (key, planned) in keyed {
+            let figure = &planned.record.figure;
+            let value = canonical(figure.value);
+            match existing.get(&key) {
+                None => fresh.push((key, planned)),
+                Some(e) if e.value == value && e.status == figure.status.code() && e.note == figure.note => {
+                    report.values_unchanged += 1;
+                }
+                Some(e) => {
+                    let revision = e.revision + 1;
+                    sqlx::query(
+                        "UPDATE data_values SET value = $2, status = $3, note = $4, revision = $5, updated_by = $6, \
+                         updated_at = $7, source_kind = $8, source_detail = $9 WHERE id = $1",
+                    )
+                    .bind(e.id)
+                    .bind(&value)
+                    .bind(figure.status.code())
+                    .bind(&figure.note)
+                    .bind(revision)
+                    .bind(who)
+                    .bind(now)
+                    .bind(planned.source.kind())
+                    .bind(planned.source.detail())
+                    .execute(&mut **tx)
+                    .await?;
+                    report.values_changed += 1;
+                    revisions.push((e.id, revision, planned));
+                }
+            }
+        }
+
+        if !fresh.is_empty() {
+            let sql = format!(
+                "INSERT INTO data_values (indicator, unit_id, period, period_start, period_end, series, value, status, \
+                 note, revision, updated_by, updated_at, source_kind, source_detail) VALUES {} \
+                 RETURNING id, indicator, unit_id, period, series",
+                placeholders(fresh.len(), 14)
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for ((indicator, unit_id, period, series), planned) in &fresh {
+                let figure = &planned.record.figure;
+                let p = planned.record.key.period;
+                query = query
+                    .bind(indicator)
+                    .bind(*unit_id)
+                    .bind(period)
+                    .bind(p.start_date().to_string())
+                    .bind(p.end_date().to_string())
+                    .bind(series)
+                    .bind(canonical(figure.value))
+                    .bind(figure.status.code())
+                    .bind(&figure.note)
+                    .bind(1i64)
+                    .bind(who)
+                    .bind(now)
+                    .bind(planned.source.kind())
+                    .bind(planned.source.detail());
+            }
+            // RETURNING order is not guaranteed on SQLite: match the ids back by key.
+            let mut ids: HashMap<Key, i64> = HashMap::new();
+            for row in query.fetch_all(&mut **tx).await? {
+                let key: Key = (row.try_get("indicator")?, row.try_get("unit_id")?, row.try_get("period")?, row.try_get("series")?);
+                ids.insert(key, row.try_get("id")?);
+            }
+            for (key, planned) in &fresh {
+                let id = ids.get(key).copied().ok_or_else(|| StoreError::Corrupt("an inserted value has no id".into()))?;
+                revisions.push((id, 1, planned));
+            }
+            report.values_added += fresh.len();
+        }
+
+        for batch in revisions.chunks(BATCH) {
+            let sql = format!(
+                "INSERT INTO value_revisions (value_id, revision, value, status, note, changed_by, changed_at, \
+                 source_kind, source_detail) VALUES {}",
+                placeholders(batch.len(), 9)
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for (id, revision, planned) in batch {
+                let figure = &planned.record.figure;
+                query = query
+                    .bind(*id)
+                    .bind(*revision)
+                    .bind(canonical(figure.value))
+                    .bind(figure.status.code())
+                    .bind(&figure.note)
+                    .bind(who)
+                    .bind(now)
+                    .bind(planned.source.kind())
+                    .bind(planned.source.detail());
+            }
+            query.execute(&mut **tx).await?;
+        }
+    }
+    Ok(())
 }

@@ -234,8 +234,11 @@ on_both_backends!(a_failing_change_set_leaves_nothing_behind, |store| {
     let before = export(&store).await;
     let counts = store.counts().await.unwrap();
     // A plan whose last value names a unit version that does not exist fails inside the
-    // transaction, after earlier values were written.
+    // transaction, after its new indicator was written.
     let mut plan = ChangeSet::default();
+    let mut indicator = store.stored().await.unwrap().indicators[0].clone();
+    indicator.code = "NEW_ONE".into();
+    plan.new_indicators.push(indicator);
     plan.values.push(PlannedValue {
         record: value("06841", "2020S1", "1", Status::Official),
         unit_valid_from: None,
@@ -248,6 +251,7 @@ on_both_backends!(a_failing_change_set_leaves_nothing_behind, |store| {
     });
     assert!(store.apply(&plan, "tester", false).await.is_err());
     assert_eq!(export(&store).await, before);
+    assert!(!store.stored().await.unwrap().indicators.iter().any(|i| i.code == "NEW_ONE"));
     assert_eq!(store.counts().await.unwrap(), counts);
 });
 

@@ -239,18 +239,47 @@ impl Engine {
     }
 
     /// The block and row an entry goes to.
-    fn place(&mut self, entry: &Entry) -> Result<(u32, Row), EngineError> {
+    fn place(
+        &mut self,
+        entry: &Entry,
+        last: &mut Option<Placed>,
+    ) -> Result<(u32, Row), EngineError> {
         let key = &entry.record.key;
-        let indicator = self
-            .indicator_id(&key.indicator)
-            .ok_or_else(|| EngineError::UnknownIndicator(key.indicator.clone()))?;
-        let unit = self
-            .registry
-            .unit_for_period(&key.unit, &key.period)
-            .map_err(|_| EngineError::UnknownUnit(key.unit.clone()))? as u32;
-        let series = self.intern_series(&key.series);
-        let entered_by = self.intern_person(&entry.entered_by)?;
-        let block = self.block_id(indicator, series);
+        let end = key.period.end_date();
+        // Values arrive in runs of one indicator, unit and person: reuse the last lookups.
+        let reuse = last.as_ref().filter(|p| {
+            p.indicator_code == key.indicator
+                && p.series == key.series
+                && p.unit_code == key.unit
+                && p.person == entry.entered_by
+                && self.registry.version(p.unit as usize).is_valid_on(end)
+        });
+        let (block, unit, entered_by) = match reuse {
+            Some(p) => (p.block, p.unit, p.entered_by),
+            None => {
+                let indicator = self
+                    .indicator_id(&key.indicator)
+                    .ok_or_else(|| EngineError::UnknownIndicator(key.indicator.clone()))?;
+                let unit = self
+                    .registry
+                    .unit_for_period(&key.unit, &key.period)
+                    .map_err(|_| EngineError::UnknownUnit(key.unit.clone()))?
+                    as u32;
+                let series = self.intern_series(&key.series);
+                let entered_by = self.intern_person(&entry.entered_by)?;
+                let block = self.block_id(indicator, series);
+                *last = Some(Placed {
+                    indicator_code: key.indicator.clone(),
+                    series: key.series.clone(),
+                    unit_code: key.unit.clone(),
+                    person: entry.entered_by.clone(),
+                    block,
+                    unit,
+                    entered_by,
+                });
+                (block, unit, entered_by)
+            }
+        };
         let row = Row {
             unit,
             start: (key.period.index() - EPOCH_MONTH) as u16,
@@ -265,7 +294,7 @@ impl Engine {
 
     /// Adds or replaces a value; the next computation sees it.
     pub fn upsert(&mut self, entry: &Entry) -> Result<(), EngineError> {
-        let (block, row) = self.place(entry)?;
+        let (block, row) = self.place(entry, &mut None)?;
         self.blocks[block as usize].upsert(row);
         Ok(())
     }
@@ -273,14 +302,24 @@ impl Engine {
     /// Loads many values at once (much faster than one by one); values the register or
     /// catalogue cannot place are returned and left out.
     pub fn load(&mut self, entries: &[Entry]) -> Vec<(i64, EngineError)> {
-        let mut refused = Vec::new();
-        let mut rows: HashMap<u32, Vec<Row>> = HashMap::new();
+        let mut loader = self.loader();
         for e in entries {
-            match self.place(e) {
-                Ok((block, row)) => rows.entry(block).or_default().push(row),
-                Err(err) => refused.push((e.value_id, err)),
-            }
+            loader.push(e);
         }
+        loader.finish()
+    }
+
+    /// A bulk loader: values pushed one at a time, the columns built once at the end.
+    pub fn loader(&mut self) -> Loader<'_> {
+        Loader {
+            engine: self,
+            rows: HashMap::new(),
+            refused: Vec::new(),
+            last: None,
+        }
+    }
+
+    fn merge_rows(&mut self, rows: HashMap<u32, Vec<Row>>) {
         for (block, mut new_rows) in rows {
             let units = self.registry.versions().len();
             let old = std::mem::replace(&mut self.blocks[block as usize], Block::new(units));
@@ -299,7 +338,6 @@ impl Engine {
             all.append(&mut new_rows);
             self.blocks[block as usize] = Block::from_rows(units, all);
         }
-        refused
     }
 
     /// The units below `unit` over time.
@@ -330,6 +368,40 @@ impl Engine {
         (0..self.indicators.len() as u32)
             .filter(|&i| self.value(i, unit, period, &Series::Actual).is_some())
             .collect()
+    }
+}
+
+/// Collects values for [`Engine::loader`]; nothing is visible until [`Loader::finish`].
+pub struct Loader<'a> {
+    engine: &'a mut Engine,
+    rows: HashMap<u32, Vec<Row>>,
+    refused: Vec<(i64, EngineError)>,
+    last: Option<Placed>,
+}
+
+/// The lookups of the last value placed.
+struct Placed {
+    indicator_code: String,
+    series: Series,
+    unit_code: String,
+    person: String,
+    block: u32,
+    unit: u32,
+    entered_by: u16,
+}
+
+impl Loader<'_> {
+    pub fn push(&mut self, entry: &Entry) {
+        match self.engine.place(entry, &mut self.last) {
+            Ok((block, row)) => self.rows.entry(block).or_default().push(row),
+            Err(err) => self.refused.push((entry.value_id, err)),
+        }
+    }
+
+    /// Builds the columns; returns the values that could not be placed.
+    pub fn finish(self) -> Vec<(i64, EngineError)> {
+        self.engine.merge_rows(self.rows);
+        self.refused
     }
 }
 

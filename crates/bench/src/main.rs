@@ -13,6 +13,11 @@
 //!
 //! Run in release mode: `cargo run --release -p solieu-bench -- --duckdb`.
 
+/// glibc's allocator fragments under sqlx's many small buffers (40 % of an import was spent in
+/// it); mimalloc does not.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use rust_decimal::Decimal;
 use solieu_analytics::{Engine, Entry};
 use solieu_core::indicator::{Aggregate, Indicator, TimeAggregate};
@@ -353,6 +358,16 @@ fn main() {
         ms(median(visible))
     );
 
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--sqlite")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+    {
+        drop(engine);
+        sqlite(&size, n);
+    }
+
     if flag("--duckdb") {
         duckdb(
             &size,
@@ -362,6 +377,113 @@ fn main() {
             [q1_check, q2_check, q3_check],
         );
     }
+}
+
+/// Imports the first `n` generated values into a new SQLite database through the store (as
+/// `solieu import` does: planned, checked, written in transactions of 200,000 values), then
+/// measures how long the engine takes to start from it.
+fn sqlite(size: &Size, n: usize) {
+    use solieu_core::changes::{Incoming, Located, plan};
+    use solieu_core::problem::Location as At;
+    use solieu_store::{Location, Store};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let dir = std::env::temp_dir().join("solieu-bench");
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("values.db");
+    // SOLIEU_BENCH_REUSE measures start-up again on the database of an earlier run.
+    let reuse = std::env::var_os("SOLIEU_BENCH_REUSE").is_some() && path.exists();
+    if !reuse {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+    let location = Location::parse(&path.display().to_string());
+    runtime.block_on(async {
+      if !reuse {
+        let store = Store::create(&location).await.expect("a database");
+        let registry = registry(size);
+        let first = Incoming {
+            units: registry.versions().iter().map(|u| Located { item: u.clone(), location: At::file("bench") }).collect(),
+            indicators: indicators(size).into_iter().map(|i| Located { item: i, location: At::file("bench") }).collect(),
+            ..Incoming::default()
+        };
+        let changes = plan(&store.stored().await.expect("read"), first).expect("a valid set-up");
+        store.apply(&changes, "bench", false).await.expect("written");
+
+        let codes: Vec<String> = (0..size.districts * size.communes_per_district).map(commune_code).collect();
+        let mut batch: Vec<Located<ValueRecord>> = Vec::new();
+        let mut written = 0usize;
+        let mut writing = Duration::ZERO;
+        let mut pending: Vec<Vec<Located<ValueRecord>>> = Vec::new();
+        each_value(size, |i, c, m, hundredths| {
+            if written + batch.len() + pending.len() * 200_000 >= n {
+                return;
+            }
+            batch.push(Located {
+                item: ValueRecord {
+                    key: ValueKey { indicator: format!("I{i:03}"), unit: codes[c].clone(), period: month(m), series: Series::Actual },
+                    figure: Figure { value: Decimal::new(hundredths, 2), status: Status::Official, note: String::new() },
+                },
+                location: At::line("bench.csv", (written + batch.len()) as u64 + 2),
+            });
+            if batch.len() == 200_000 {
+                pending.push(std::mem::take(&mut batch));
+            }
+        });
+        pending.push(batch);
+        let stored = store.stored().await.expect("read");
+        for values in pending {
+            let count = values.len();
+            let started = Instant::now();
+            let changes = plan(&stored, Incoming { values, ..Incoming::default() }).expect("valid values");
+            let planned = started.elapsed();
+            store.apply(&changes, "bench", false).await.expect("written");
+            if std::env::var_os("SOLIEU_BENCH_VERBOSE").is_some() {
+                println!("  {count} values: planned in {:.2} s, written in {:.2} s", planned.as_secs_f64(), (started.elapsed() - planned).as_secs_f64());
+            }
+            writing += started.elapsed();
+            written += count;
+        }
+        println!(
+            "import into SQLite through the store: {written} values in {:.1} s ({:.0} values/s)",
+            writing.as_secs_f64(),
+            written as f64 / writing.as_secs_f64()
+        );
+        store.close().await;
+      }
+
+        let started = Instant::now();
+        let store = Store::open(&location).await.expect("the database");
+        let stored = store.stored().await.expect("read");
+        let opened = started.elapsed();
+        let mut engine = Engine::new(Registry::new(stored.units, stored.events), stored.indicators);
+        let mut loader = engine.loader();
+        let count = store
+            .for_each_value(|v| loader.push(&Entry { value_id: v.id, record: v.record, entered_by: v.updated_by }))
+            .await
+            .expect("read");
+        let read = started.elapsed();
+        assert!(loader.finish().is_empty());
+        let startup = started.elapsed();
+        if std::env::var_os("SOLIEU_BENCH_VERBOSE").is_some() {
+            println!(
+                "  opened in {:.3} s, values read in {:.3} s, columns built in {:.3} s",
+                opened.as_secs_f64(),
+                (read - opened).as_secs_f64(),
+                (startup - read).as_secs_f64()
+            );
+        }
+        println!(
+            "start-up from SQLite: {count} values into the engine in {:.2} s ({:.2} M values/s; 20 M would take {:.1} s)",
+            startup.as_secs_f64(),
+            count as f64 / startup.as_secs_f64() / 1e6,
+            20e6 / (count as f64 / startup.as_secs_f64())
+        );
+    });
 }
 
 /// Writes the data as CSV, runs `duckdb/queries.py` on it and prints the ratios.

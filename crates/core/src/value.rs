@@ -125,6 +125,13 @@ impl Status {
 impl FromStr for Status {
     type Err = String;
     fn from_str(s: &str) -> Result<Status, String> {
+        // The stored codes first: folding is slow, and a start-up reads millions of statuses.
+        match s {
+            "estimate" => return Ok(Status::Estimate),
+            "preliminary" => return Ok(Status::Preliminary),
+            "official" => return Ok(Status::Official),
+            _ => {}
+        }
         match fold(s).as_str() {
             "estimate" | "uoc tinh" | "uoc" | "ut" => Ok(Status::Estimate),
             "preliminary" | "so bo" | "sb" => Ok(Status::Preliminary),

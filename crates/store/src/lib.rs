@@ -20,7 +20,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
 pub use backup::CopyReport;
-pub use read::{Counts, StoredValue, ValueFilter};
+pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +98,8 @@ impl Location {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The SQLite file, for the bulk read that bypasses the pool (see `read.rs`).
+    sqlite_path: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -138,7 +140,16 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect(&url)
+            .connect_with({
+                // Statement logging formats every statement's SQL, which costs more than running
+                // a batch insert; errors still come back as errors.
+                let options: sqlx::any::AnyConnectOptions =
+                    url.parse().map_err(|source| StoreError::Connect {
+                        location: location.given.clone(),
+                        source,
+                    })?;
+                sqlx::ConnectOptions::disable_statement_logging(options)
+            })
             .await
             .map_err(|source| StoreError::Connect {
                 location: location.given.clone(),
@@ -148,7 +159,11 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            sqlite_path: location.sqlite_path().map(Path::to_path_buf),
+        })
     }
 
     pub fn backend(&self) -> Backend {

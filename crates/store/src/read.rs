@@ -295,3 +295,166 @@ impl Store {
         Ok(())
     }
 }
+
+/// A stored value as the analytics engine needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueForAnalysis {
+    pub id: i64,
+    pub record: ValueRecord,
+    pub updated_by: String,
+}
+
+/// The columns [`Store::for_each_value`] reads, the same on every backend.
+const VALUES_FOR_ANALYSIS: &str = "SELECT v.id, v.indicator, u.code, v.period, v.series, v.value, v.status, v.updated_by \
+     FROM data_values v JOIN units u ON u.id = v.unit_id";
+
+/// Parses the period and series of consecutive rows, which mostly share them, once each.
+#[derive(Default)]
+struct RowParser {
+    period: Option<(String, Period)>,
+    series: Option<(String, Series)>,
+}
+
+impl RowParser {
+    #[allow(clippy::too_many_arguments)]
+    fn parse(
+        &mut self,
+        id: i64,
+        indicator: String,
+        unit: String,
+        period: &str,
+        series: &str,
+        value: &str,
+        status: &str,
+        updated_by: String,
+    ) -> Result<ValueForAnalysis> {
+        let period = match &self.period {
+            Some((t, p)) if t == period => *p,
+            _ => {
+                let p: Period = parse_field(period, "period")?;
+                self.period = Some((period.to_string(), p));
+                p
+            }
+        };
+        let series = match &self.series {
+            Some((t, s)) if t == series => s.clone(),
+            _ => {
+                let s: Series = parse_field(series, "series")?;
+                self.series = Some((series.to_string(), s.clone()));
+                s
+            }
+        };
+        Ok(ValueForAnalysis {
+            id,
+            record: ValueRecord {
+                key: ValueKey {
+                    indicator,
+                    unit,
+                    period,
+                    series,
+                },
+                figure: Figure {
+                    value: parse_field(value, "value")?,
+                    status: parse_field(status, "status")?,
+                    note: String::new(),
+                },
+            },
+            updated_by,
+        })
+    }
+}
+
+impl Store {
+    /// Streams every stored value to `each`, without holding them all in memory: how the
+    /// analytics engine starts.
+    pub async fn for_each_value(&self, mut each: impl FnMut(ValueForAnalysis)) -> Result<u64> {
+        if let Some(path) = &self.sqlite_path {
+            return read_sqlite_values(path.clone(), each).await;
+        }
+        use futures_util::TryStreamExt;
+        let mut rows = sqlx::query(VALUES_FOR_ANALYSIS).fetch(&self.pool);
+        let mut parser = RowParser::default();
+        let mut count = 0;
+        while let Some(row) = rows.try_next().await? {
+            each(parser.parse(
+                row.try_get(0)?,
+                row.try_get(1)?,
+                row.try_get(2)?,
+                row.try_get(3)?,
+                row.try_get(4)?,
+                row.try_get(5)?,
+                row.try_get(6)?,
+                row.try_get(7)?,
+            )?);
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+/// Values per message from the reading thread.
+const CHUNK: usize = 65_536;
+
+/// SQLite's bulk read: sqlx hands rows one by one from its worker thread, at about 200,000 a
+/// second; reading the file directly on a blocking thread and passing chunks is some twenty
+/// times faster, which is what makes start-up on millions of values a matter of seconds. The
+/// same `libsqlite3-sys` serves both, so SQLite is built once.
+async fn read_sqlite_values(
+    path: std::path::PathBuf,
+    mut each: impl FnMut(ValueForAnalysis),
+) -> Result<u64> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Vec<ValueForAnalysis>>>(4);
+    let reader = tokio::task::spawn_blocking(move || {
+        let read = || -> Result<()> {
+            let db = |e: rusqlite::Error| StoreError::Corrupt(format!("reading values: {e}"));
+            let conn = rusqlite::Connection::open_with_flags(
+                &path,
+                rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+            )
+            .map_err(db)?;
+            let mut statement = conn.prepare(VALUES_FOR_ANALYSIS).map_err(db)?;
+            let mut rows = statement.query([]).map_err(db)?;
+            let mut parser = RowParser::default();
+            let mut chunk = Vec::with_capacity(CHUNK);
+            while let Some(row) = rows.next().map_err(db)? {
+                let text = |i: usize| {
+                    row.get_ref(i)
+                        .map_err(db)
+                        .and_then(|v| v.as_str().map_err(|e| db(e.into())))
+                };
+                chunk.push(parser.parse(
+                    row.get(0).map_err(db)?,
+                    text(1)?.to_string(),
+                    text(2)?.to_string(),
+                    text(3)?,
+                    text(4)?,
+                    text(5)?,
+                    text(6)?,
+                    text(7)?.to_string(),
+                )?);
+                if chunk.len() == CHUNK {
+                    let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                    if sender.blocking_send(Ok(full)).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            let _ = sender.blocking_send(Ok(chunk));
+            Ok(())
+        };
+        if let Err(e) = read() {
+            let _ = sender.blocking_send(Err(e));
+        }
+    });
+    let mut count = 0;
+    while let Some(chunk) = receiver.recv().await {
+        for value in chunk? {
+            each(value);
+            count += 1;
+        }
+    }
+    reader
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("the reading thread stopped: {e}")))?;
+    Ok(count)
+}

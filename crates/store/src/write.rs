@@ -1,7 +1,7 @@
 //! Writing a planned change set in one transaction, with a revision for every value written.
 
 use crate::read::{date_text, timestamp_text};
-use crate::{Result, Store, StoreError};
+use crate::{Backend, Result, Store, StoreError};
 use chrono::Utc;
 use solieu_core::changes::ChangeSet;
 use solieu_core::indicator::Indicator;
@@ -60,7 +60,7 @@ impl Store {
         dry_run: bool,
     ) -> Result<ApplyReport> {
         let mut tx = self.pool.begin().await?;
-        let report = apply_in(&mut tx, changes, who).await?;
+        let report = apply_in(self.backend, &mut tx, changes, who).await?;
         if dry_run {
             tx.rollback().await?;
         } else {
@@ -136,6 +136,7 @@ async fn log_change(
 }
 
 async fn apply_in(
+    backend: Backend,
     tx: &mut Transaction<'static, Any>,
     changes: &ChangeSet,
     who: &str,
@@ -283,12 +284,12 @@ async fn apply_in(
         report.indicators_changed += 1;
     }
 
-    write_values(tx, &changes.values, who, &now, &mut report).await?;
+    write_values(backend, tx, &changes.values, who, &now, &mut report).await?;
     Ok(report)
 }
 
 /// Values per statement: 500 rows × 14 parameters stays under both backends' limits.
-const BATCH: usize = 500;
+const BATCH: usize = 100;
 
 /// The current state of a stored value, as compared with an incoming one.
 struct Existing {
@@ -302,11 +303,17 @@ struct Existing {
 /// (indicator, unit id, period code, series code)
 type Key = (String, i64, String, String);
 
-/// `(?, ?, …), (?, ?, …)` with `$n` placeholders for `rows` rows of `columns` columns.
-fn placeholders(rows: usize, columns: usize) -> String {
+/// `($1, $2, …), ($3, $4, …)` for `rows` rows of `columns` columns. SQLite gets `?`: it finds
+/// a numbered parameter by searching all names, which makes a 7,000-parameter batch quadratic.
+fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|r| {
-            let cells: Vec<String> = (1..=columns).map(|c| format!("${}", r * columns + c)).collect();
+            let cells: Vec<String> = (1..=columns)
+                .map(|c| match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}", r * columns + c),
+                })
+                .collect();
             format!("({})", cells.join(", "))
         })
         .collect::<Vec<_>>()
@@ -316,6 +323,7 @@ fn placeholders(rows: usize, columns: usize) -> String {
 /// Writes values in batches: one query finds which exist, one inserts the new ones, one adds
 /// their revisions; changed values are updated one by one (they are few).
 async fn write_values(
+    backend: Backend,
     tx: &mut Transaction<'static, Any>,
     values: &[solieu_core::changes::PlannedValue],
     who: &str,
@@ -326,8 +334,14 @@ async fn write_values(
         return Ok(());
     }
     let mut unit_ids: HashMap<(String, Option<String>), i64> = HashMap::new();
-    for row in sqlx::query("SELECT id, code, valid_from FROM units").fetch_all(&mut **tx).await? {
-        unit_ids.insert((row.try_get("code")?, row.try_get("valid_from")?), row.try_get("id")?);
+    for row in sqlx::query("SELECT id, code, valid_from FROM units")
+        .fetch_all(&mut **tx)
+        .await?
+    {
+        unit_ids.insert(
+            (row.try_get("code")?, row.try_get("valid_from")?),
+            row.try_get("id")?,
+        );
     }
     for chunk in values.chunks(BATCH) {
         let mut keyed = Vec::with_capacity(chunk.len());
@@ -340,22 +354,40 @@ async fn write_values(
                     format!("unit {} is not in the database", k.unit),
                 ))
             })?;
-            let key: Key = (k.indicator.clone(), unit_id, k.period.code(), k.series.code());
+            let key: Key = (
+                k.indicator.clone(),
+                unit_id,
+                k.period.code(),
+                k.series.code(),
+            );
             keyed.push((key, planned));
         }
 
+        // A join from the batch's keys lets both databases use the unique index per key
+        // (a row-value IN makes SQLite scan the whole table).
         let sql = format!(
-            "SELECT id, indicator, unit_id, period, series, value, status, note, revision FROM data_values \
-             WHERE (indicator, unit_id, period, series) IN (VALUES {})",
-            placeholders(keyed.len(), 4)
+            "WITH k (indicator, unit_id, period, series) AS (VALUES {}) \
+             SELECT d.id, d.indicator, d.unit_id, d.period, d.series, d.value, d.status, d.note, d.revision \
+             FROM k JOIN data_values d ON d.indicator = k.indicator AND d.unit_id = k.unit_id \
+             AND d.period = k.period AND d.series = k.series",
+            placeholders(backend, keyed.len(), 4)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         for ((indicator, unit_id, period, series), _) in &keyed {
-            query = query.bind(indicator).bind(*unit_id).bind(period).bind(series);
+            query = query
+                .bind(indicator)
+                .bind(*unit_id)
+                .bind(period)
+                .bind(series);
         }
         let mut existing: HashMap<Key, Existing> = HashMap::new();
         for row in query.fetch_all(&mut **tx).await? {
-            let key: Key = (row.try_get("indicator")?, row.try_get("unit_id")?, row.try_get("period")?, row.try_get("series")?);
+            let key: Key = (
+                row.try_get("indicator")?,
+                row.try_get("unit_id")?,
+                row.try_get("period")?,
+                row.try_get("series")?,
+            );
             existing.insert(
                 key,
                 Existing {
@@ -376,7 +408,11 @@ async fn write_values(
             let value = canonical(figure.value);
             match existing.get(&key) {
                 None => fresh.push((key, planned)),
-                Some(e) if e.value == value && e.status == figure.status.code() && e.note == figure.note => {
+                Some(e)
+                    if e.value == value
+                        && e.status == figure.status.code()
+                        && e.note == figure.note =>
+                {
                     report.values_unchanged += 1;
                 }
                 Some(e) => {
@@ -407,7 +443,7 @@ async fn write_values(
                 "INSERT INTO data_values (indicator, unit_id, period, period_start, period_end, series, value, status, \
                  note, revision, updated_by, updated_at, source_kind, source_detail) VALUES {} \
                  RETURNING id, indicator, unit_id, period, series",
-                placeholders(fresh.len(), 14)
+                placeholders(backend, fresh.len(), 14)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for ((indicator, unit_id, period, series), planned) in &fresh {
@@ -432,11 +468,19 @@ async fn write_values(
             // RETURNING order is not guaranteed on SQLite: match the ids back by key.
             let mut ids: HashMap<Key, i64> = HashMap::new();
             for row in query.fetch_all(&mut **tx).await? {
-                let key: Key = (row.try_get("indicator")?, row.try_get("unit_id")?, row.try_get("period")?, row.try_get("series")?);
+                let key: Key = (
+                    row.try_get("indicator")?,
+                    row.try_get("unit_id")?,
+                    row.try_get("period")?,
+                    row.try_get("series")?,
+                );
                 ids.insert(key, row.try_get("id")?);
             }
             for (key, planned) in &fresh {
-                let id = ids.get(key).copied().ok_or_else(|| StoreError::Corrupt("an inserted value has no id".into()))?;
+                let id = ids
+                    .get(key)
+                    .copied()
+                    .ok_or_else(|| StoreError::Corrupt("an inserted value has no id".into()))?;
                 revisions.push((id, 1, planned));
             }
             report.values_added += fresh.len();
@@ -446,7 +490,7 @@ async fn write_values(
             let sql = format!(
                 "INSERT INTO value_revisions (value_id, revision, value, status, note, changed_by, changed_at, \
                  source_kind, source_detail) VALUES {}",
-                placeholders(batch.len(), 9)
+                placeholders(backend, batch.len(), 9)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (id, revision, planned) in batch {

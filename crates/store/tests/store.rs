@@ -251,7 +251,15 @@ on_both_backends!(a_failing_change_set_leaves_nothing_behind, |store| {
     });
     assert!(store.apply(&plan, "tester", false).await.is_err());
     assert_eq!(export(&store).await, before);
-    assert!(!store.stored().await.unwrap().indicators.iter().any(|i| i.code == "NEW_ONE"));
+    assert!(
+        !store
+            .stored()
+            .await
+            .unwrap()
+            .indicators
+            .iter()
+            .any(|i| i.code == "NEW_ONE")
+    );
     assert_eq!(store.counts().await.unwrap(), counts);
 });
 

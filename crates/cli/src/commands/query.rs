@@ -5,7 +5,7 @@ use anyhow::{Result, anyhow, bail};
 use solieu_analytics::{Engine, Entry, FigureView};
 use solieu_core::lineage::Registry;
 use solieu_core::period::Period;
-use solieu_store::{Location, Store, ValueFilter};
+use solieu_store::{Location, Store};
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -27,20 +27,21 @@ pub struct QueryArgs {
 /// Loads every stored value into a fresh engine.
 pub async fn load_engine(store: &Store) -> Result<Engine> {
     let stored = store.stored().await?;
-    let values = store.values(&ValueFilter::default()).await?;
     let mut engine = Engine::new(
         Registry::new(stored.units, stored.events),
         stored.indicators,
     );
-    let entries: Vec<Entry> = values
-        .into_iter()
-        .map(|v| Entry {
-            value_id: v.id,
-            record: v.record,
-            entered_by: v.updated_by,
+    let mut loader = engine.loader();
+    store
+        .for_each_value(|v| {
+            loader.push(&Entry {
+                value_id: v.id,
+                record: v.record,
+                entered_by: v.updated_by,
+            })
         })
-        .collect();
-    if let Some((id, e)) = engine.load(&entries).into_iter().next() {
+        .await?;
+    if let Some((id, e)) = loader.finish().into_iter().next() {
         bail!("stored value {id} cannot be placed: {e}");
     }
     Ok(engine)

@@ -456,6 +456,13 @@ fn sqlite(size: &Size, n: usize) {
         store.close().await;
       }
 
+        if std::env::var_os("SOLIEU_BENCH_VERBOSE").is_some() {
+            let store = Store::open(&location).await.expect("the database");
+            let t = Instant::now();
+            let n = store.for_each_value(|_| {}).await.expect("read");
+            println!("  reading alone: {n} values in {:.3} s", t.elapsed().as_secs_f64());
+            store.close().await;
+        }
         let started = Instant::now();
         let store = Store::open(&location).await.expect("the database");
         let stored = store.stored().await.expect("read");

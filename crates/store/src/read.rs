@@ -308,10 +308,11 @@ pub struct ValueForAnalysis {
 const VALUES_FOR_ANALYSIS: &str = "SELECT v.id, v.indicator, u.code, v.period, v.series, v.value, v.status, v.updated_by \
      FROM data_values v JOIN units u ON u.id = v.unit_id";
 
-/// Parses the period and series of consecutive rows, which mostly share them, once each.
+/// Parses each distinct period once (a database holds few), and the series of consecutive
+/// rows, which mostly share it.
 #[derive(Default)]
 struct RowParser {
-    period: Option<(String, Period)>,
+    periods: std::collections::HashMap<String, Period>,
     series: Option<(String, Series)>,
 }
 
@@ -328,11 +329,11 @@ impl RowParser {
         status: &str,
         updated_by: String,
     ) -> Result<ValueForAnalysis> {
-        let period = match &self.period {
-            Some((t, p)) if t == period => *p,
-            _ => {
+        let period = match self.periods.get(period) {
+            Some(p) => *p,
+            None => {
                 let p: Period = parse_field(period, "period")?;
-                self.period = Some((period.to_string(), p));
+                self.periods.insert(period.to_string(), p);
                 p
             }
         };
@@ -412,6 +413,11 @@ async fn read_sqlite_values(
                 rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
             )
             .map_err(db)?;
+            // Reading through a memory map spares a copy of every page.
+            conn.pragma_update(None, "mmap_size", 1i64 << 34)
+                .map_err(db)?;
+            conn.pragma_update(None, "cache_size", -262_144)
+                .map_err(db)?;
             let mut statement = conn.prepare(VALUES_FOR_ANALYSIS).map_err(db)?;
             let mut rows = statement.query([]).map_err(db)?;
             let mut parser = RowParser::default();

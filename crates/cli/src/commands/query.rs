@@ -13,12 +13,21 @@ pub struct QueryArgs {
     /// Indicator codes, comma separated; without it, every indicator with a figure.
     #[arg(long, value_delimiter = ',')]
     pub indicator: Vec<String>,
-    /// The unit (GSO code), as of the period's end.
+    /// Units (GSO codes, comma separated), each as of the period's end.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub unit: Vec<String>,
+    /// Also every unit directly below the (first) unit: the communes of a district.
     #[arg(long)]
-    pub unit: String,
-    /// The period: 2020S1, 2020, 202006, 2020-01-01/P9M …
-    #[arg(long)]
-    pub period: String,
+    pub children: bool,
+    /// Periods, comma separated: 2020S1, 2020, 202006, 2020-01-01/P9M …
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub period: Vec<String>,
+    /// A table of values instead of a list of figures: what goes down the rows.
+    #[arg(long, value_parser = ["indicator", "unit", "period"], requires = "columns")]
+    pub rows: Option<String>,
+    /// … and what goes across the columns (the third of indicator, unit, period has one value).
+    #[arg(long, value_parser = ["indicator", "unit", "period"], requires = "rows")]
+    pub columns: Option<String>,
     /// Output format.
     #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
     pub format: String,
@@ -48,36 +57,220 @@ pub async fn load_engine(store: &Store) -> Result<Engine> {
 }
 
 pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<ExitCode> {
-    let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
+    let periods: Vec<Period> = args
+        .period
+        .iter()
+        .map(|p| p.parse().map_err(|e| anyhow!("{e}")))
+        .collect::<Result<_>>()?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;
     store.close().await;
-    let unit = engine
-        .registry()
-        .unit_for_period(&args.unit, &period)
-        .map_err(|e| anyhow!("{}", e.message.get(say.lang)))?;
-    let indicators: Vec<u32> = if args.indicator.is_empty() {
-        engine.indicators_with_figures(unit, &period)
-    } else {
-        args.indicator
-            .iter()
-            .map(|code| {
-                engine
-                    .indicator_id(code.trim())
-                    .ok_or_else(|| anyhow!("{} {code}", say.t("không có chỉ tiêu", "no indicator")))
-            })
-            .collect::<Result<_>>()?
-    };
-    let views: Vec<FigureView> = indicators
-        .iter()
-        .map(|&i| engine.view(&engine.compare(i, unit, &period)))
-        .collect();
+    let mut views: Vec<FigureView> = Vec::new();
+    for period in &periods {
+        let mut units = Vec::new();
+        for code in &args.unit {
+            let unit = engine
+                .registry()
+                .unit_for_period(code.trim(), period)
+                .map_err(|e| anyhow!("{}", e.message.get(say.lang)))?;
+            units.push(unit);
+        }
+        if args.children {
+            let below = engine
+                .registry()
+                .children(&engine.registry().version(units[0]).code, period.end_date());
+            units.extend(below);
+        }
+        for &unit in &units {
+            let indicators: Vec<u32> = if args.indicator.is_empty() {
+                engine.indicators_with_figures(unit, period)
+            } else {
+                args.indicator
+                    .iter()
+                    .map(|code| {
+                        engine.indicator_id(code.trim()).ok_or_else(|| {
+                            anyhow!("{} {code}", say.t("không có chỉ tiêu", "no indicator"))
+                        })
+                    })
+                    .collect::<Result<_>>()?
+            };
+            views.extend(
+                indicators
+                    .iter()
+                    .map(|&i| engine.view(&engine.compare(i, unit, period))),
+            );
+        }
+    }
+    if let (Some(rows), Some(columns)) = (&args.rows, &args.columns) {
+        let pivot = pivot(&views, rows, columns, say)?;
+        match args.format.as_str() {
+            "json" => println!("{}", serde_json::to_string_pretty(&pivot)?),
+            "csv" => print!("{}", pivot.to_csv()),
+            _ => pivot.print(),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match args.format.as_str() {
         "json" => println!("{}", serde_json::to_string_pretty(&views)?),
         "csv" => print!("{}", to_csv(&views)),
         _ => print_table(&views, say),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Figures laid out as a table: one dimension down, one across, values in the cells.
+#[derive(serde::Serialize)]
+struct Pivot {
+    rows: Vec<String>,
+    columns: Vec<String>,
+    /// `cells[row][column]`: the value as a number, if there is one.
+    #[serde(serialize_with = "cells_as_numbers")]
+    cells: Vec<Vec<Option<rust_decimal::Decimal>>>,
+    /// The same cells written the Vietnamese way, with their unit of measure.
+    cells_vi: Vec<Vec<String>>,
+    corner: String,
+}
+
+fn cells_as_numbers<S: serde::Serializer>(
+    cells: &[Vec<Option<rust_decimal::Decimal>>],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeSeq;
+    let mut seq = s.serialize_seq(Some(cells.len()))?;
+    for row in cells {
+        let numbers: Vec<Option<serde_json::Value>> = row
+            .iter()
+            .map(|c| {
+                c.map(|d| {
+                    serde_json::Value::Number(
+                        d.normalize()
+                            .to_string()
+                            .parse()
+                            .expect("a decimal is a JSON number"),
+                    )
+                })
+            })
+            .collect();
+        seq.serialize_element(&numbers)?;
+    }
+    seq.end()
+}
+
+fn dimension(view: &FigureView, name: &str) -> String {
+    match name {
+        "indicator" => format!("{} ({})", view.indicator_name, view.indicator),
+        "unit" => view.unit_name.clone(),
+        _ => view.period_name.clone(),
+    }
+}
+
+fn pivot(views: &[FigureView], rows: &str, columns: &str, say: &Say) -> Result<Pivot> {
+    if rows == columns {
+        bail!(
+            "{}",
+            say.t(
+                "--rows và --columns phải khác nhau",
+                "--rows and --columns must differ"
+            )
+        );
+    }
+    let third = ["indicator", "unit", "period"]
+        .into_iter()
+        .find(|d| *d != rows && *d != columns)
+        .expect("three dimensions");
+    let distinct = |name: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        for v in views {
+            let key = dimension(v, name);
+            if !seen.contains(&key) {
+                seen.push(key);
+            }
+        }
+        seen
+    };
+    let (row_keys, column_keys, thirds) = (distinct(rows), distinct(columns), distinct(third));
+    if thirds.len() > 1 {
+        bail!(
+            "{} {third}: {}",
+            say.t(
+                "bảng chỉ có hai chiều; chọn một giá trị cho",
+                "a table has two dimensions; give one value for"
+            ),
+            thirds.join(", ")
+        );
+    }
+    let mut cells = vec![vec![None; column_keys.len()]; row_keys.len()];
+    let mut cells_vi = vec![vec![String::new(); column_keys.len()]; row_keys.len()];
+    for v in views {
+        let r = row_keys
+            .iter()
+            .position(|k| *k == dimension(v, rows))
+            .expect("a row key");
+        let c = column_keys
+            .iter()
+            .position(|k| *k == dimension(v, columns))
+            .expect("a column key");
+        cells[r][c] = v.value;
+        cells_vi[r][c] = v.value_vi.clone().unwrap_or_else(|| "—".into());
+    }
+    Ok(Pivot {
+        rows: row_keys,
+        columns: column_keys,
+        cells,
+        cells_vi,
+        corner: thirds.into_iter().next().unwrap_or_default(),
+    })
+}
+
+impl Pivot {
+    fn to_csv(&self) -> String {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header = vec![self.corner.clone()];
+        header.extend(self.columns.iter().cloned());
+        w.write_record(&header).expect("writing to memory");
+        for (r, row) in self.rows.iter().enumerate() {
+            let mut record = vec![row.clone()];
+            record.extend(
+                self.cells[r]
+                    .iter()
+                    .map(|c| c.map(|d| d.normalize().to_string()).unwrap_or_default()),
+            );
+            w.write_record(&record).expect("writing to memory");
+        }
+        String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
+    }
+
+    fn print(&self) {
+        let mut table: Vec<Vec<String>> = vec![
+            std::iter::once(self.corner.clone())
+                .chain(self.columns.iter().cloned())
+                .collect(),
+        ];
+        for (r, row) in self.rows.iter().enumerate() {
+            table.push(
+                std::iter::once(row.clone())
+                    .chain(self.cells_vi[r].iter().cloned())
+                    .collect(),
+            );
+        }
+        let widths: Vec<usize> = (0..table[0].len())
+            .map(|c| {
+                table
+                    .iter()
+                    .map(|row| row[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in table {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| format!("{cell:<w$}"))
+                .collect();
+            println!("{}", line.join("  ").trim_end());
+        }
+    }
 }
 
 fn plans_text(v: &FigureView) -> String {

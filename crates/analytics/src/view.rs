@@ -111,8 +111,8 @@ impl Engine {
                     unit: self.registry().version(f.unit).code.clone(),
                     period: f.period.code(),
                     series: self.series(f.series).code(),
-                    value: f.value,
-                    weight: p.weight,
+                    value: f.value.normalize(),
+                    weight: p.weight.normalize(),
                     status: f.status.code(),
                     entered_by: f.entered_by,
                 }
@@ -139,17 +139,17 @@ impl Engine {
             .map(|p| PlanView {
                 source: p.series.code(),
                 source_name: p.series.name_vi(),
-                value: p.plan.value,
-                percent: p.percent,
+                value: p.plan.value.normalize(),
+                percent: p.percent.map(|x| x.normalize()),
                 percent_vi: p.percent.map(|x| percent_vi(x, PERCENT_DECIMALS)),
             })
             .collect();
         let previous = c.previous.as_ref().map(|p| PreviousView {
             period: p.period.code(),
-            value: p.value.value,
+            value: p.value.value.normalize(),
             value_vi: with_unit(p.value.value),
-            change_percent: p.change_percent,
-            ratio_percent: p.ratio_percent,
+            change_percent: p.change_percent.map(|x| x.normalize()),
+            ratio_percent: p.ratio_percent.map(|x| x.normalize()),
             change_vi: p
                 .change_percent
                 .map(|x| change_phrase_vi(x, PERCENT_DECIMALS)),
@@ -191,7 +191,7 @@ impl Engine {
             unit_name: unit.name.clone(),
             period: c.period.code(),
             period_name: c.period.name_vi(),
-            value: c.actual.as_ref().map(|a| a.value),
+            value: c.actual.as_ref().map(|a| a.value.normalize()),
             status: c.actual.as_ref().map(|a| a.status.code()),
             method: c.actual.as_ref().map(|a| method_text(&a.method)),
             plans,

@@ -342,3 +342,92 @@ on_both_backends!(a_backup_restores_every_value_with_its_history, |db, dir| {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("empty database"));
 });
+
+#[test]
+fn query_compares_a_merged_commune_with_its_predecessors_and_pivots() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["demo", "--no-serve"]);
+    let json: serde_json::Value = serde_json::from_str(&ok(
+        &db,
+        &[
+            "query",
+            "--unit",
+            "06838,06841",
+            "--period",
+            "2026S1",
+            "--indicator",
+            "KHAM_BENH_XA",
+            "--format",
+            "json",
+        ],
+    ))
+    .unwrap();
+    let binh_lieu = &json[0];
+    assert_eq!(binh_lieu["unit_name"], "Xã Bình Liêu");
+    assert_eq!(binh_lieu["previous"]["value"].to_string(), "27786.5");
+    assert_eq!(binh_lieu["approximate"], true);
+    assert!(
+        binh_lieu["text_vi"]
+            .as_str()
+            .unwrap()
+            .contains("ước tính theo tỷ lệ sắp xếp đơn vị")
+    );
+    let vo_ngai = binh_lieu["previous"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["unit"] == "06853")
+        .unwrap();
+    assert_eq!(vo_ngai["weight"].to_string(), "0.85");
+    let hoanh_mo = &json[1];
+    assert_eq!(hoanh_mo["previous"]["value"].to_string(), "18117");
+    assert_eq!(hoanh_mo["approximate"], false);
+
+    let table = ok(
+        &db,
+        &[
+            "query",
+            "--unit",
+            "198",
+            "--children",
+            "--period",
+            "2020S1",
+            "--indicator",
+            "KHAM_BENH_XA",
+            "--rows",
+            "unit",
+            "--columns",
+            "period",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        table.starts_with("Lượt khám bệnh tại tuyến xã (KHAM_BENH_XA),6 tháng đầu năm 2020\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Huyện Bình Liêu,59099\n") && table.contains("Xã Húc Động,5462\n"),
+        "{table}"
+    );
+    assert_eq!(table.lines().count(), 9);
+    let out = solieu(
+        &db,
+        &[
+            "query",
+            "--unit",
+            "198",
+            "--period",
+            "2019S1,2020S1",
+            "--rows",
+            "unit",
+            "--columns",
+            "indicator",
+        ],
+    );
+    assert!(
+        !out.status.success(),
+        "two periods do not fit a unit × indicator table"
+    );
+}

@@ -401,3 +401,21 @@ async fn a_postgres_backup_restores_into_sqlite() {
     .await;
     drop_postgres(&source).await;
 }
+
+on_both_backends!(streaming_values_for_analysis_gives_every_value, |store| {
+    load(&store, read_files(&demo_files())).await;
+    let listed = store.values(&ValueFilter::default()).await.unwrap();
+    let mut streamed = Vec::new();
+    let count = store.for_each_value(|v| streamed.push(v)).await.unwrap();
+    assert_eq!(count as usize, listed.len());
+    let mut by_id: std::collections::HashMap<i64, &solieu_store::StoredValue> =
+        listed.iter().map(|v| (v.id, v)).collect();
+    for v in &streamed {
+        let l = by_id.remove(&v.id).expect("a listed value");
+        assert_eq!(v.record.key, l.record.key);
+        assert_eq!(v.record.figure.value, l.record.figure.value);
+        assert_eq!(v.record.figure.status, l.record.figure.status);
+        assert_eq!(v.updated_by, l.updated_by);
+    }
+    assert!(by_id.is_empty());
+});

@@ -122,29 +122,8 @@ impl Engine {
         let actual = self.series_id(&Series::Actual);
         if let Some(formula) = &ind.formula {
             // A ratio of sums, not a sum of ratios: compute each component across the change.
-            let mut parts = Vec::new();
-            let mut status = Status::Official;
-            let mut approximate = false;
-            let value = formula
-                .eval(&|code| {
-                    let id = self.indicator_id(code)?;
-                    self.previous_value(id, unit, period, prev, ctx)
-                        .map(|c| c.value)
-                })
-                .ok()?;
-            for code in formula.references() {
-                let c = self.previous_value(self.indicator_id(code)?, unit, period, prev, ctx)?;
-                status = status.min(c.status);
-                approximate |= c.approximate;
-                parts.extend(c.parts);
-            }
-            return Some(Computed {
-                value,
-                status,
-                method: Method::Formula,
-                parts,
-                approximate,
-                complete: true,
+            return self.by_formula(formula, |id| {
+                self.previous_value(id, unit, period, prev, ctx)
             });
         }
         let composition = self

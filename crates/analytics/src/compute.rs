@@ -3,6 +3,7 @@
 use crate::Engine;
 use crate::facts::{Block, EPOCH_MONTH, FactRef};
 use rust_decimal::Decimal;
+use solieu_core::formula::Formula;
 use solieu_core::indicator::{Aggregate, TimeAggregate};
 use solieu_core::lineage::VersionId;
 use solieu_core::period::Period;
@@ -191,40 +192,8 @@ impl Engine {
         }
         let ind = self.indicator(indicator);
         if let Some(formula) = &ind.formula {
-            let mut parts = Vec::new();
-            let mut status = Status::Official;
-            let mut approximate = false;
-            let mut complete = true;
-            let value = formula
-                .eval(&|code| {
-                    let id = self.indicator_id(code)?;
-                    Some(
-                        self.compute_in(id, unit, period, series, ctx, depth + 1)?
-                            .value,
-                    )
-                })
-                .ok()?;
-            for code in formula.references() {
-                let c = self.compute_in(
-                    self.indicator_id(code)?,
-                    unit,
-                    period,
-                    series,
-                    ctx,
-                    depth + 1,
-                )?;
-                status = status.min(c.status);
-                approximate |= c.approximate;
-                complete &= c.complete;
-                parts.extend(c.parts);
-            }
-            return Some(Computed {
-                value,
-                status,
-                method: Method::Formula,
-                parts,
-                approximate,
-                complete,
+            return self.by_formula(formula, |id| {
+                self.compute_in(id, unit, period, series, ctx, depth + 1)
             });
         }
         if ind.aggregate == Aggregate::None {
@@ -282,6 +251,40 @@ impl Engine {
             parts,
             approximate,
             complete: complete && reported == units,
+        })
+    }
+
+    /// A derived figure: `formula` over the figures `component` gives for each indicator it
+    /// names, each computed once, with their sources and the weakest status.
+    pub(crate) fn by_formula(
+        &self,
+        formula: &Formula,
+        component: impl Fn(u32) -> Option<Computed>,
+    ) -> Option<Computed> {
+        let mut inputs: HashMap<&str, Computed> = HashMap::new();
+        for code in formula.references() {
+            inputs.insert(code, component(self.indicator_id(code)?)?);
+        }
+        let value = formula
+            .eval(&|code| inputs.get(code).map(|c| c.value))
+            .ok()?;
+        let mut parts = Vec::new();
+        let mut status = Status::Official;
+        let mut approximate = false;
+        let mut complete = true;
+        for c in inputs.into_values() {
+            status = status.min(c.status);
+            approximate |= c.approximate;
+            complete &= c.complete;
+            parts.extend(c.parts);
+        }
+        Some(Computed {
+            value,
+            status,
+            method: Method::Formula,
+            parts,
+            approximate,
+            complete,
         })
     }
 

@@ -3,6 +3,7 @@
 
 mod commands;
 mod say;
+mod table;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};

@@ -253,22 +253,8 @@ impl Pivot {
                     .collect(),
             );
         }
-        let widths: Vec<usize> = (0..table[0].len())
-            .map(|c| {
-                table
-                    .iter()
-                    .map(|row| row[c].chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        for row in table {
-            let line: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .collect();
-            println!("{}", line.join("  ").trim_end());
+        for line in crate::table::aligned(&table) {
+            println!("{line}");
         }
     }
 }
@@ -347,41 +333,22 @@ fn print_table(views: &[FigureView], say: &Say) {
         say.t("cùng kỳ", "same period"),
         say.t("so cùng kỳ", "change"),
     ];
-    let rows: Vec<[String; 5]> = views
-        .iter()
-        .map(|v| {
-            let prev = v.previous.as_ref();
-            let mark = if v.approximate { " ≈" } else { "" };
-            [
-                format!("{} ({})", v.indicator_name, v.indicator),
-                v.value_vi.clone().unwrap_or_else(|| "—".into()),
-                plans_text(v),
-                prev.map(|p| p.value_vi.clone()).unwrap_or_default(),
-                prev.and_then(|p| p.change_vi.clone())
-                    .map(|c| format!("{c}{mark}"))
-                    .unwrap_or_default(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<String>| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    println!("{}", line(header.iter().map(|h| h.to_string()).collect()));
-    for row in rows {
-        println!("{}", line(row.to_vec()));
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    rows.extend(views.iter().map(|v| {
+        let prev = v.previous.as_ref();
+        let mark = if v.approximate { " ≈" } else { "" };
+        vec![
+            format!("{} ({})", v.indicator_name, v.indicator),
+            v.value_vi.clone().unwrap_or_else(|| "—".into()),
+            plans_text(v),
+            prev.map(|p| p.value_vi.clone()).unwrap_or_default(),
+            prev.and_then(|p| p.change_vi.clone())
+                .map(|c| format!("{c}{mark}"))
+                .unwrap_or_default(),
+        ]
+    }));
+    for line in crate::table::aligned(&rows) {
+        println!("{line}");
     }
     if views.iter().any(|v| v.approximate) {
         println!(

@@ -132,46 +132,29 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
         say.t("người cập nhật", "updated by"),
         say.t("nguồn", "source"),
     ];
-    let rows: Vec<[String; 9]> = values
-        .iter()
-        .map(|v| {
-            let k = &v.record.key;
-            let status = match say.lang {
-                solieu_core::problem::Lang::Vi => v.record.figure.status.name_vi().to_string(),
-                solieu_core::problem::Lang::En => v.record.figure.status.code().to_string(),
-            };
-            [
-                k.indicator.clone(),
-                k.unit.clone(),
-                k.period.code(),
-                k.series.code(),
-                canonical(v.record.figure.value),
-                status,
-                v.revision.to_string(),
-                v.updated_by.clone(),
-                v.source.to_string(),
-            ]
-        })
-        .collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_string()
-    };
-    println!("{}", line(&header.map(str::to_string)));
-    for (i, row) in rows.iter().enumerate() {
-        println!("{}", line(row));
+    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
+    rows.extend(values.iter().map(|v| {
+        let k = &v.record.key;
+        let status = match say.lang {
+            solieu_core::problem::Lang::Vi => v.record.figure.status.name_vi().to_string(),
+            solieu_core::problem::Lang::En => v.record.figure.status.code().to_string(),
+        };
+        vec![
+            k.indicator.clone(),
+            k.unit.clone(),
+            k.period.code(),
+            k.series.code(),
+            canonical(v.record.figure.value),
+            status,
+            v.revision.to_string(),
+            v.updated_by.clone(),
+            v.source.to_string(),
+        ]
+    }));
+    let lines = crate::table::aligned(&rows);
+    println!("{}", lines[0]);
+    for (i, line) in lines[1..].iter().enumerate() {
+        println!("{line}");
         if let Some(history) = histories.get(i) {
             for r in history.iter().rev() {
                 println!(

@@ -350,6 +350,31 @@ fn print_table(views: &[FigureView], say: &Say) {
     for line in crate::table::aligned(&rows) {
         println!("{line}");
     }
+    // "5/25 chỉ tiêu đạt và vượt kế hoạch": against the first plan each indicator has.
+    let with_plan: Vec<&FigureView> = views
+        .iter()
+        .filter(|v| v.plans.iter().any(|p| p.percent.is_some()))
+        .collect();
+    if !with_plan.is_empty() {
+        let hundred = rust_decimal::Decimal::ONE_HUNDRED;
+        let reached = with_plan
+            .iter()
+            .filter(|v| {
+                v.plans
+                    .iter()
+                    .find_map(|p| p.percent)
+                    .is_some_and(|p| p >= hundred)
+            })
+            .count();
+        println!(
+            "{reached}/{} {}",
+            with_plan.len(),
+            say.t(
+                "chỉ tiêu đạt và vượt kế hoạch",
+                "indicators at or above plan"
+            )
+        );
+    }
     if views.iter().any(|v| v.approximate) {
         println!(
             "≈ {}",

@@ -2,7 +2,7 @@
 
 use crate::say::Say;
 use anyhow::{Result, anyhow, bail};
-use solieu_analytics::{Engine, Entry, FigureView};
+use solieu_analytics::{Engine, Entry, FigureView, plans_reached};
 use solieu_core::lineage::Registry;
 use solieu_core::period::Period;
 use solieu_store::{Location, Store};
@@ -66,6 +66,7 @@ pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<Ex
     let engine = load_engine(&store).await?;
     store.close().await;
     let mut views: Vec<FigureView> = Vec::new();
+    let mut comparisons = Vec::new();
     for period in &periods {
         let mut units = Vec::new();
         for code in &args.unit {
@@ -94,11 +95,11 @@ pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<Ex
                     })
                     .collect::<Result<_>>()?
             };
-            views.extend(
-                indicators
-                    .iter()
-                    .map(|&i| engine.view(&engine.compare(i, unit, period))),
-            );
+            for &i in &indicators {
+                let comparison = engine.compare(i, unit, period);
+                views.push(engine.view(&comparison));
+                comparisons.push(comparison);
+            }
         }
     }
     if let (Some(rows), Some(columns)) = (&args.rows, &args.columns) {
@@ -113,7 +114,7 @@ pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<Ex
     match args.format.as_str() {
         "json" => println!("{}", serde_json::to_string_pretty(&views)?),
         "csv" => print!("{}", to_csv(&views)),
-        _ => print_table(&views, say),
+        _ => print_table(&views, plans_reached(&comparisons, None), say),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -313,7 +314,7 @@ fn to_csv(views: &[FigureView]) -> String {
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
 }
 
-fn print_table(views: &[FigureView], say: &Say) {
+fn print_table(views: &[FigureView], (reached, with_plan): (usize, usize), say: &Say) {
     if views.is_empty() {
         println!(
             "{}",
@@ -351,24 +352,9 @@ fn print_table(views: &[FigureView], say: &Say) {
         println!("{line}");
     }
     // "5/25 chỉ tiêu đạt và vượt kế hoạch": against the first plan each indicator has.
-    let with_plan: Vec<&FigureView> = views
-        .iter()
-        .filter(|v| v.plans.iter().any(|p| p.percent.is_some()))
-        .collect();
-    if !with_plan.is_empty() {
-        let hundred = rust_decimal::Decimal::ONE_HUNDRED;
-        let reached = with_plan
-            .iter()
-            .filter(|v| {
-                v.plans
-                    .iter()
-                    .find_map(|p| p.percent)
-                    .is_some_and(|p| p >= hundred)
-            })
-            .count();
+    if with_plan > 0 {
         println!(
-            "{reached}/{} {}",
-            with_plan.len(),
+            "{reached}/{with_plan} {}",
             say.t(
                 "chỉ tiêu đạt và vượt kế hoạch",
                 "indicators at or above plan"

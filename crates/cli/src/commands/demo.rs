@@ -100,6 +100,8 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
     println!("  solieu --db {db} units --date 2020-06-15");
     println!("  solieu --db {db} units 06838");
     println!("  solieu --db {db} values --unit 198 --period 2020");
+    println!("  solieu --db {db} query --unit 198 --period 2020S1");
+    println!("  solieu --db {db} query --unit 06838 --period 2026S1");
     if !no_serve {
         println!();
         println!(

@@ -89,6 +89,12 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     let mut units: Vec<UnitVersion> = stored.units.clone();
     let mut unit_locations: Vec<Location> = vec![stored_location(); units.len()];
     let mut incoming_unit_at: HashMap<(String, Option<NaiveDate>), usize> = HashMap::new();
+    // Where each (code, valid_from) is in `units`: a national list has ten thousand.
+    let mut unit_at: HashMap<(String, Option<NaiveDate>), usize> = units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| ((u.code.clone(), u.valid_from), i))
+        .collect();
     for Located { item, location } in incoming.units {
         let key = (item.code.clone(), item.valid_from);
         if let Some(&i) = incoming_unit_at.get(&key) {
@@ -106,9 +112,7 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             }
             continue;
         }
-        let existing = units
-            .iter()
-            .position(|u| u.code == item.code && u.valid_from == item.valid_from);
+        let existing = unit_at.get(&key).copied();
         match existing {
             Some(i) if units[i] == item => changes.unchanged_records += 1,
             Some(i) if is_closure(&units[i], &item) => {
@@ -132,7 +136,8 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
                 )),
             ),
             None => {
-                incoming_unit_at.insert(key, units.len());
+                incoming_unit_at.insert(key.clone(), units.len());
+                unit_at.insert(key, units.len());
                 changes.new_units.push(item.clone());
                 units.push(item);
                 unit_locations.push(location);
@@ -143,10 +148,14 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     // Lineage events: added, never changed.
     let mut events: Vec<LineageEvent> = stored.events.clone();
     let mut event_locations: Vec<Location> = vec![stored_location(); events.len()];
+    let mut event_at: HashMap<(NaiveDate, String, String), usize> = events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| ((e.date, e.from.clone(), e.to.clone()), i))
+        .collect();
     for Located { item, location } in incoming.events {
-        let same_link = events
-            .iter()
-            .position(|e| e.date == item.date && e.from == item.from && e.to == item.to);
+        let link = (item.date, item.from.clone(), item.to.clone());
+        let same_link = event_at.get(&link).copied();
         match same_link {
             Some(i) if events[i] == item => {
                 if i < stored.events.len() {
@@ -174,6 +183,7 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             )),
             None => {
                 changes.new_events.push(item.clone());
+                event_at.insert(link, events.len());
                 events.push(item);
                 event_locations.push(location);
             }

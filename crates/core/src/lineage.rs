@@ -72,7 +72,9 @@ pub struct LineageEvent {
     pub kind: EventKind,
     pub from: String,
     pub to: String,
-    /// The part of `from` that went to `to`; only for splits.
+    /// The part of `from` that went to `to`; only for splits. A split without a share is a part
+    /// of unknown size: the register gives the unknown parts of one unit equal shares of what
+    /// the recorded ones leave, and every figure built on them is approximate.
     pub share: Option<Decimal>,
 }
 
@@ -129,6 +131,14 @@ pub struct Registry {
     by_parent: HashMap<String, Vec<VersionId>>,
     /// Event indices by the date they take effect.
     events_by_date: BTreeMap<NaiveDate, Vec<usize>>,
+    /// Each event's versions: `from` on the day before, `to` on the day.
+    ends: Vec<(Option<VersionId>, Option<VersionId>)>,
+    /// Events by the version they lead to, and by the version they come from.
+    into: HashMap<VersionId, Vec<usize>>,
+    out_of: HashMap<VersionId, Vec<usize>>,
+    /// The part of `from` each event carries; a split without a recorded share gets an equal
+    /// part of what the recorded ones leave.
+    shares: Vec<Decimal>,
 }
 
 fn day_before(date: NaiveDate) -> Option<NaiveDate> {
@@ -160,13 +170,74 @@ impl Registry {
         for (i, e) in events.iter().enumerate() {
             events_by_date.entry(e.date).or_default().push(i);
         }
-        Registry {
+        let mut registry = Registry {
             versions,
             events,
             by_code,
             by_parent,
             events_by_date,
+            ..Registry::default()
+        };
+        registry.ends = registry
+            .events
+            .iter()
+            .map(|e| registry.event_ends(e))
+            .collect();
+        for (i, (from, to)) in registry.ends.iter().enumerate() {
+            if let Some(to) = to {
+                registry.into.entry(*to).or_default().push(i);
+            }
+            if let Some(from) = from {
+                registry.out_of.entry(*from).or_default().push(i);
+            }
         }
+        registry.shares = registry.effective_shares();
+        registry
+    }
+
+    /// See `shares`: recorded shares as they are, unknown split shares filled in equally.
+    fn effective_shares(&self) -> Vec<Decimal> {
+        let mut shares: Vec<Decimal> = self
+            .events
+            .iter()
+            .map(LineageEvent::carried_share)
+            .collect();
+        for (&from, events) in &self.out_of {
+            let mut by_date: BTreeMap<NaiveDate, Vec<usize>> = BTreeMap::new();
+            for &i in events {
+                by_date.entry(self.events[i].date).or_default().push(i);
+            }
+            for (date, events) in by_date {
+                let unknown: Vec<usize> = events
+                    .iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.events[i].kind == EventKind::Split && self.events[i].share.is_none()
+                    })
+                    .collect();
+                if unknown.is_empty() {
+                    continue;
+                }
+                let known: Decimal = events
+                    .iter()
+                    .filter(|i| !unknown.contains(i))
+                    .map(|&i| self.events[i].carried_share())
+                    .sum();
+                // A unit that goes on keeps a part as large as each unknown one.
+                let goes_on = self.versions[from].is_valid_on(date);
+                let parts = Decimal::from(unknown.len() + usize::from(goes_on));
+                let each = ((Decimal::ONE - known) / parts).max(Decimal::ZERO);
+                for i in unknown {
+                    shares[i] = each;
+                }
+            }
+        }
+        shares
+    }
+
+    /// The part of its `from` unit that event `index` carries (see [`LineageEvent::share`]).
+    pub fn share(&self, index: usize) -> Decimal {
+        self.shares[index]
     }
 
     pub fn versions(&self) -> &[UnitVersion] {
@@ -250,18 +321,10 @@ impl Registry {
 
     /// Events whose `to` is this version, and whose `from` is.
     pub fn events_of(&self, id: VersionId) -> (Vec<usize>, Vec<usize>) {
-        let mut into = Vec::new();
-        let mut out_of = Vec::new();
-        for (i, e) in self.events.iter().enumerate() {
-            let (from, to) = self.event_ends(e);
-            if to == Some(id) {
-                into.push(i);
-            }
-            if from == Some(id) {
-                out_of.push(i);
-            }
-        }
-        (into, out_of)
+        (
+            self.into.get(&id).cloned().unwrap_or_default(),
+            self.out_of.get(&id).cloned().unwrap_or_default(),
+        )
     }
 
     /// The unit that carries figures for `code` in `period`: the version valid on the period's
@@ -352,12 +415,11 @@ impl Registry {
 
     /// Where a version's territory went: (event, receiving version).
     pub fn successors(&self, id: VersionId) -> Vec<(&LineageEvent, VersionId)> {
-        self.events
-            .iter()
-            .filter_map(|e| match self.event_ends(e) {
-                (Some(from), Some(to)) if from == id => Some((e, to)),
-                _ => None,
-            })
+        self.out_of
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| Some((&self.events[i], self.ends[i].1?)))
             .collect()
     }
 
@@ -373,30 +435,38 @@ impl Registry {
                 .events_by_date
                 .range(day_after(back).unwrap_or(back)..=at)
                 .rev();
-            for (&date, event_ids) in window {
+            for (&date, _) in window {
+                let on = |list: Option<&Vec<usize>>| -> Vec<usize> {
+                    list.into_iter()
+                        .flatten()
+                        .copied()
+                        .filter(|&i| self.events[i].date == date)
+                        .collect()
+                };
                 let mut next: BTreeMap<VersionId, Decimal> = BTreeMap::new();
                 for (&v, &w) in &weights {
                     let version = &self.versions[v];
                     let began_here = version.valid_from == Some(date);
                     let mut received = false;
-                    let mut given = Decimal::ZERO;
-                    for &ei in event_ids {
-                        let e = &self.events[ei];
-                        let (from, to) = self.event_ends(e);
-                        if to == Some(v)
-                            && let Some(from) = from
-                        {
-                            let share = e.carried_share();
-                            approximate |= share != Decimal::ONE;
+                    for i in on(self.into.get(&v)) {
+                        if let Some(from) = self.ends[i].0 {
+                            let share = self.shares[i];
+                            approximate |=
+                                share != Decimal::ONE || self.events[i].kind == EventKind::Split;
                             *next.entry(from).or_default() += w * share;
                             received = true;
-                        }
-                        if from == Some(v) && !began_here && version.is_valid_on(date) {
-                            given += e.carried_share();
                         }
                     }
                     if !began_here {
                         // The unit itself goes on; what it gave away is no longer in it.
+                        let given: Decimal = if version.is_valid_on(date) {
+                            on(self.out_of.get(&v))
+                                .iter()
+                                .map(|&i| self.shares[i])
+                                .sum()
+                        } else {
+                            Decimal::ZERO
+                        };
                         let kept = (Decimal::ONE - given).max(Decimal::ZERO);
                         approximate |= !given.is_zero();
                         if !kept.is_zero() {
@@ -531,9 +601,10 @@ impl Registry {
             }
         }
 
-        let mut outflow: HashMap<(VersionId, NaiveDate), (Decimal, usize)> = HashMap::new();
+        // (recorded shares, splits without a share, an event to point at)
+        let mut outflow: HashMap<(VersionId, NaiveDate), (Decimal, usize, usize)> = HashMap::new();
         for (i, e) in self.events.iter().enumerate() {
-            let (from, to) = self.event_ends(e);
+            let (from, to) = self.ends[i];
             let date = fmt_date(e.date);
             let Some(from) = from else {
                 let before = day_before(e.date).map(fmt_date).unwrap_or_default();
@@ -569,6 +640,8 @@ impl Registry {
             let to_begins = tv.valid_from == Some(e.date);
             match e.kind {
                 EventKind::Split => match e.share {
+                    // No share: not recorded; the unknown parts are taken as equal.
+                    None => {}
                     Some(s) if s > Decimal::ZERO && s <= Decimal::ONE => {}
                     _ => issue(
                         Subject::Event(i),
@@ -673,14 +746,26 @@ impl Registry {
             }
             // A whole-unit event from a unit that goes on is reported above already.
             if e.kind == EventKind::Split || from_ends {
-                let entry = outflow.entry((from, e.date)).or_insert((Decimal::ZERO, i));
-                entry.0 += e.carried_share();
+                let entry = outflow
+                    .entry((from, e.date))
+                    .or_insert((Decimal::ZERO, 0, i));
+                if e.kind == EventKind::Split && e.share.is_none() {
+                    entry.1 += 1;
+                } else {
+                    entry.0 += e.carried_share();
+                }
             }
         }
-        for ((from, date), (total, event)) in outflow {
+        for ((from, date), (total, unknown, event)) in outflow {
             let v = &self.versions[from];
             let ends = v.valid_to.and_then(day_after) == Some(date);
-            let (ok, expected_vi, expected_en) = if ends {
+            let (ok, expected_vi, expected_en) = if unknown > 0 {
+                (
+                    total < Decimal::ONE,
+                    "nhỏ hơn 1 để còn phần cho các dòng split không ghi tỷ lệ",
+                    "below 1, leaving a part for the split lines without a share",
+                )
+            } else if ends {
                 (total == Decimal::ONE, "đúng bằng 1", "exactly 1")
             } else {
                 (
@@ -981,6 +1066,37 @@ mod tests {
         assert!(err.message.en.contains("did not exist yet"));
         // A new commune reports for the whole year in which it was created.
         assert!(r.unit_for_period("06862", &"2025".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn splits_without_shares_get_equal_parts_and_stay_approximate() {
+        let mut events = binh_lieu().events().to_vec();
+        events[3].share = None;
+        events[4].share = None;
+        let r = Registry::new(binh_lieu().versions().to_vec(), events.clone());
+        assert_eq!(r.check(), vec![]);
+        assert_eq!(r.share(3), "0.5".parse().unwrap());
+        let xa = r.resolve("06838", date("2026-06-30")).unwrap();
+        let past = r.composition(xa, date("2026-06-30"), date("2025-06-30"));
+        assert!(past.approximate);
+        assert!(
+            past.parts
+                .iter()
+                .any(|(_, w)| *w == "0.5".parse::<Decimal>().unwrap())
+        );
+        // One recorded share leaves the rest to the other part.
+        events[3].share = Some("0.7".parse().unwrap());
+        let r = Registry::new(binh_lieu().versions().to_vec(), events.clone());
+        assert_eq!(r.share(4), "0.3".parse().unwrap());
+        // A recorded share of all of it leaves nothing for the other: refused.
+        events[3].share = Some(Decimal::ONE);
+        let issues = Registry::new(binh_lieu().versions().to_vec(), events).check();
+        assert!(
+            issues
+                .iter()
+                .any(|i| i.message.en.contains("leaving a part")),
+            "{issues:?}"
+        );
     }
 
     #[test]

@@ -47,8 +47,9 @@ enum Command {
     Init,
     /// Load units, lineage, indicators and values from CSV files, all or nothing.
     ///
-    /// Each file is recognised by its header (see docs/formats.md). If any row of any file is
-    /// wrong, nothing is loaded and every problem is listed with file, line and column.
+    /// Each CSV file is recognised by its header (see docs/formats.md); JSON files are the
+    /// statistics office's nested unit lists or the 2025 reform mapping. If any row of any file
+    /// is wrong, nothing is loaded and every problem is listed with file, line and column.
     Import {
         /// CSV files, in any order.
         #[arg(required = true)]
@@ -60,6 +61,10 @@ enum Command {
         /// Without it, each file's convention is read from values that can only be read one way.
         #[arg(long)]
         decimal: Option<DecimalConvention>,
+        /// The day a reform mapping (JSON) takes effect: its new units begin that day and every
+        /// unit open before ends the day before.
+        #[arg(long, default_value = "2025-07-01")]
+        effective: chrono::NaiveDate,
     },
     /// Write the stored units, lineage, indicators and values back out as CSV.
     Export {
@@ -131,7 +136,15 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             files,
             dry_run,
             decimal,
-        } => commands::import(&location, &files, dry_run, decimal, &user, say).await,
+            effective,
+        } => {
+            let options = commands::ImportOptions {
+                dry_run,
+                decimal,
+                effective,
+            };
+            commands::import(&location, &files, options, &user, say).await
+        }
         Command::Export { out, only } => commands::export(&location, out, only, say).await,
         Command::Query(args) => commands::query(&location, args, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,

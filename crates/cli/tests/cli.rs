@@ -431,3 +431,98 @@ fn query_compares_a_merged_commune_with_its_predecessors_and_pivots() {
         "two periods do not fit a unit × indicator table"
     );
 }
+
+on_both_backends!(
+    the_2020_list_then_the_2025_mapping_give_the_2025_map,
+    |db, _dir| {
+        let shared = repo().join("../shared/data/admin-units");
+        ok(db, &["init"]);
+        let list = ok(
+            db,
+            &[
+                "import",
+                &shared
+                    .join("dvhcvn_sorted_20200601.json")
+                    .display()
+                    .to_string(),
+            ],
+        );
+        assert!(list.contains("units added: 11413"), "{list}");
+        let out = solieu(
+            db,
+            &[
+                "import",
+                &shared
+                    .join("dvhcvn2025_mapping_merges_new_to_old.json")
+                    .display()
+                    .to_string(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("lineage events added: 10667"), "{stdout}");
+        // 18 predecessors created after 2020 are added, and said so; 614 communes end without one.
+        let notes = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            notes.matches("is not in the register").count(),
+            18,
+            "{notes}"
+        );
+        assert!(notes.contains("614 commune-level units"), "{notes}");
+        // The map of 01/07/2025: 34 provinces, 3,321 communes.
+        let map = ok(db, &["units", "--date", "2025-07-01"]);
+        assert_eq!(
+            map.lines().filter(|l| !l.starts_with(' ')).count(),
+            1 + 34,
+            "{map}"
+        );
+        assert_eq!(
+            map.lines()
+                .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+                .count(),
+            3321
+        );
+        // The day before, the old map: 63 provinces.
+        let old = ok(db, &["units", "--date", "2025-06-30"]);
+        assert_eq!(
+            old.lines().filter(|l| !l.starts_with(' ')).count(),
+            1 + 63 + 18,
+            "the added predecessors have no parent"
+        );
+        // Xã Bình Liêu: the town, Húc Động and part of Vô Ngại.
+        let binh_lieu = ok(db, &["units", "06838"]);
+        for line in [
+            "Thị trấn Bình Liêu (06838) — thị trấn [… – 30/06/2025], parent 198",
+            "Xã Bình Liêu (06838) — xã [01/07/2025 – …], parent 22",
+            "01/07/2025 ← sáp nhập Thị trấn Bình Liêu (06838)",
+            "01/07/2025 ← sáp nhập Xã Húc Động (06859)",
+            "01/07/2025 ← chia tách Xã Vô Ngại (06853) (in part, share not recorded)",
+        ] {
+            assert!(binh_lieu.contains(line), "missing {line:?} in\n{binh_lieu}");
+        }
+        // Importing the mapping again changes nothing.
+        let again = ok(
+            db,
+            &[
+                "import",
+                &shared
+                    .join("dvhcvn2025_mapping_merges_new_to_old.json")
+                    .display()
+                    .to_string(),
+            ],
+        );
+        assert!(
+            !again.contains("added") && !again.contains("closed"),
+            "{again}"
+        );
+        // 3,355 new units and 10,667 events, all already stored.
+        assert!(
+            again.contains("units, events and indicators unchanged: 14022"),
+            "{again}"
+        );
+    }
+);

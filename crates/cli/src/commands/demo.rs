@@ -1,7 +1,7 @@
 //! `solieu demo`: builds the Bình Liêu demo database from the CSVs in `demo/`, which are
 //! compiled into the binary so the demo works from any folder.
 
-use super::import::{Input, import_inputs};
+use super::import::{ImportOptions, Input, import_inputs};
 use crate::say::Say;
 use anyhow::{Result, bail};
 use solieu_store::{Location, Store};
@@ -84,7 +84,19 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
             bytes: text.as_bytes().to_vec(),
         })
         .collect();
-    let code = import_inputs(&store, inputs, Vec::new(), false, None, "demo", say).await?;
+    let code = import_inputs(
+        &store,
+        inputs,
+        Vec::new(),
+        ImportOptions {
+            dry_run: false,
+            decimal: None,
+            effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date"),
+        },
+        "demo",
+        say,
+    )
+    .await?;
     store.close().await;
     if code != ExitCode::SUCCESS {
         bail!("the demo data does not import; this is a bug in solieu");

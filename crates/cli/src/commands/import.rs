@@ -5,7 +5,7 @@ use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
-use solieu_io::{ReadOptions, read_csv};
+use solieu_io::{ReadOptions, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,8 +19,7 @@ pub struct Input {
 pub async fn import(
     location: &Location,
     files: &[PathBuf],
-    dry_run: bool,
-    decimal: Option<DecimalConvention>,
+    options: ImportOptions,
     user: &str,
     say: &Say,
 ) -> Result<ExitCode> {
@@ -40,34 +39,83 @@ pub async fn import(
             )),
         }
     }
-    let code = import_inputs(&store, inputs, problems, dry_run, decimal, user, say).await?;
+    let code = import_inputs(&store, inputs, problems, options, user, say).await?;
     store.close().await;
     Ok(code)
 }
 
 /// Reads, plans and applies `inputs`; prints every problem or what changed.
+/// How files are to be read: the decimal convention of CSVs, the date a reform mapping takes
+/// effect.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    pub dry_run: bool,
+    pub decimal: Option<DecimalConvention>,
+    pub effective: chrono::NaiveDate,
+}
+
 pub async fn import_inputs(
     store: &Store,
     inputs: Vec<Input>,
     mut problems: Vec<Problem>,
-    dry_run: bool,
-    decimal: Option<DecimalConvention>,
+    options: ImportOptions,
     user: &str,
     say: &Say,
 ) -> Result<ExitCode> {
-    let options = ReadOptions { decimal };
+    let dry_run = options.dry_run;
+    let csv_options = ReadOptions {
+        decimal: options.decimal,
+    };
     let mut incoming = Incoming::default();
     let mut rows = 0;
+    let mut mappings = Vec::new();
     for input in &inputs {
-        let read = read_csv(&input.name, &input.bytes, &options);
-        rows += read.rows;
-        problems.extend(read.problems);
-        incoming.units.extend(read.incoming.units);
-        incoming.events.extend(read.incoming.events);
-        incoming.indicators.extend(read.incoming.indicators);
-        incoming.values.extend(read.incoming.values);
+        match gso::detect_json(&input.bytes) {
+            Some(gso::JsonKind::UnitList) => {
+                let (units, found) = gso::read_unit_list(&input.name, &input.bytes);
+                rows += units.len();
+                problems.extend(found);
+                incoming.units.extend(units);
+            }
+            // A reform is read last: it ends every unit known before it, from any file.
+            Some(gso::JsonKind::ReformMapping) => mappings.push(input),
+            None => {
+                let read = read_csv(&input.name, &input.bytes, &csv_options);
+                rows += read.rows;
+                problems.extend(read.problems);
+                incoming.units.extend(read.incoming.units);
+                incoming.events.extend(read.incoming.events);
+                incoming.indicators.extend(read.incoming.indicators);
+                incoming.values.extend(read.incoming.values);
+            }
+        }
     }
     let stored = store.stored().await?;
+    for input in mappings {
+        let known: Vec<_> = stored
+            .units
+            .iter()
+            .cloned()
+            .chain(incoming.units.iter().map(|u| u.item.clone()))
+            .collect();
+        let (reform, found) =
+            gso::read_reform(&input.name, &input.bytes, options.effective, &known);
+        rows += reform.units.len() + reform.events.len();
+        problems.extend(found);
+        // A closure replaces the same version read from a list in this import.
+        for unit in reform.units {
+            match incoming.units.iter_mut().find(|u| {
+                u.item.code == unit.item.code && u.item.valid_from == unit.item.valid_from
+            }) {
+                Some(existing) => existing.item.valid_to = unit.item.valid_to,
+                None => incoming.units.push(unit),
+            }
+        }
+        incoming.events.extend(reform.events);
+    }
+    let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
+        problems.into_iter().partition(|p| !p.is_error());
+    let mut problems = errors;
     let planned = changes::plan(&stored, incoming);
     let changes = match planned {
         Ok(changes) if problems.is_empty() => changes,
@@ -77,6 +125,9 @@ pub async fn import_inputs(
             return Ok(refuse(problems, say));
         }
     };
+    for w in &warnings {
+        eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
+    }
     let report = match store.apply(&changes, user, dry_run).await {
         Ok(report) => report,
         Err(solieu_store::StoreError::Conflict(text)) => {
@@ -130,7 +181,14 @@ pub async fn import_inputs(
         ),
         (
             say.t("số liệu không đổi", "values unchanged"),
-            report.values_unchanged + changes.unchanged_records,
+            report.values_unchanged,
+        ),
+        (
+            say.t(
+                "đơn vị, sự kiện, chỉ tiêu không đổi",
+                "units, events and indicators unchanged",
+            ),
+            changes.unchanged_records,
         ),
     ];
     for (label, n) in lines {

@@ -11,7 +11,7 @@ mod values;
 pub use backup::{backup, restore};
 pub use demo::demo;
 pub use export::export;
-pub use import::import;
+pub use import::{ImportOptions, import};
 pub use query::{QueryArgs, query};
 pub use units::units;
 pub use values::{ValuesQuery, values};

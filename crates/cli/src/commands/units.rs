@@ -80,7 +80,7 @@ pub async fn units(
                 let from = from
                     .map(|f| registry.version(f).label())
                     .unwrap_or_else(|| e.from.clone());
-                let share = share_text(e.share);
+                let share = share_text(e, say);
                 println!(
                     "    {} ← {} {}{share}",
                     e.date.format("%d/%m/%Y"),
@@ -90,7 +90,7 @@ pub async fn units(
             }
         }
         for (e, to) in registry.successors(id) {
-            let share = share_text(e.share);
+            let share = share_text(e, say);
             println!(
                 "    {} {} → {}{share}",
                 e.date.format("%d/%m/%Y"),
@@ -102,11 +102,21 @@ pub async fn units(
     Ok(ExitCode::SUCCESS)
 }
 
-/// " (85%)" for a split's share, nothing otherwise.
-fn share_text(share: Option<rust_decimal::Decimal>) -> String {
-    share
-        .map(|s| format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()))
-        .unwrap_or_default()
+/// " (85%)" for a split's share, " (một phần)" for a split whose share was not recorded.
+fn share_text(event: &solieu_core::lineage::LineageEvent, say: &Say) -> String {
+    match (event.kind, event.share) {
+        (_, Some(s)) => format!(" ({}%)", (s * rust_decimal::Decimal::from(100)).normalize()),
+        (solieu_core::lineage::EventKind::Split, None) => {
+            format!(
+                " ({})",
+                say.t(
+                    "một phần, tỷ lệ chưa ghi nhận",
+                    "in part, share not recorded"
+                )
+            )
+        }
+        _ => String::new(),
+    }
 }
 
 fn print_children(registry: &Registry, code: &str, date: NaiveDate, depth: usize) {

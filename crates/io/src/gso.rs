@@ -46,7 +46,7 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Value, Box<Problem>> {
                 format!("JSON không đọc được: {e}"),
                 format!("unreadable JSON: {e}"),
             ),
-        )
+        ))
     })
 }
 

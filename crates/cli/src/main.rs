@@ -65,6 +65,10 @@ enum Command {
         /// unit open before ends the day before.
         #[arg(long, default_value = "2025-07-01")]
         effective: chrono::NaiveDate,
+        /// For DHIS2 files (dataValueSet JSON, CSV, XML; ADX): a CSV `kind,dhis2,solieu` linking
+        /// data elements (`DE`, `DE|COMBO`, `DE|category=option`) and org units to our codes.
+        #[arg(long)]
+        dhis2_mapping: Option<PathBuf>,
     },
     /// Write the stored units, lineage, indicators and values back out as CSV.
     Export {
@@ -74,6 +78,13 @@ enum Command {
         /// Write only one of them, to standard output unless --out is given.
         #[arg(long, value_parser = ["units", "lineage", "indicators", "values"])]
         only: Option<String>,
+        /// The format: solieu's CSVs, or actual values as a DHIS2 data value set (JSON, CSV,
+        /// XML) or ADX, to standard output unless --out names a file.
+        #[arg(long, default_value = "csv", value_parser = ["csv", "dhis2-json", "dhis2-csv", "dhis2-xml", "adx"])]
+        format: String,
+        /// For DHIS2 formats: the mapping of our codes to DHIS2's (see import).
+        #[arg(long)]
+        dhis2_mapping: Option<PathBuf>,
     },
     /// List stored values, optionally with every earlier version of each.
     Values(commands::ValuesQuery),
@@ -137,15 +148,25 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             dry_run,
             decimal,
             effective,
+            dhis2_mapping,
         } => {
             let options = commands::ImportOptions {
                 dry_run,
                 decimal,
                 effective,
+                dhis2_mapping: commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?,
             };
             commands::import(&location, &files, options, &user, say).await
         }
-        Command::Export { out, only } => commands::export(&location, out, only, say).await,
+        Command::Export {
+            out,
+            only,
+            format,
+            dhis2_mapping,
+        } => {
+            let mapping = commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?;
+            commands::export(&location, out, only, &format, &mapping, say).await
+        }
         Command::Query(args) => commands::query(&location, args, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
         Command::Units { code, date } => commands::units(&location, code, date, say).await,

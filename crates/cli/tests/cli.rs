@@ -526,3 +526,226 @@ on_both_backends!(
         );
     }
 );
+
+/// Units and indicators for the codes a DHIS2 sample uses, so its values have somewhere to go.
+fn dhis2_catalogue(
+    dir: &std::path::Path,
+    units: &[&str],
+    indicators: &[String],
+) -> Vec<std::path::PathBuf> {
+    let u = dir.join("dhis2-units.csv");
+    let i = dir.join("dhis2-indicators.csv");
+    let mut text = String::from("code,name,kind\n");
+    for code in units {
+        text.push_str(&format!("{code},Xã {code},xa\n"));
+    }
+    fs::write(&u, text).unwrap();
+    let mut text = String::from("code,name,unit\n");
+    for code in indicators {
+        text.push_str(&format!("{code},Chỉ tiêu {code},lượt\n"));
+    }
+    fs::write(&i, text).unwrap();
+    vec![u, i]
+}
+
+#[test]
+fn dhis2_samples_import_export_in_each_format_and_reimport_unchanged() {
+    let shared = repo().join("../shared/data/dhis2");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["init"]);
+    // The identifiers the data value sets use, read from the files themselves.
+    let mut elements = std::collections::BTreeSet::new();
+    let mut org_units = std::collections::BTreeSet::new();
+    for file in ["dataValues_bulk.json", "dataValueSetCreateDate.json"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(shared.join(file)).unwrap()).unwrap();
+        for v in json["dataValues"].as_array().unwrap() {
+            let de = v["dataElement"].as_str().unwrap();
+            elements.insert(match v["categoryOptionCombo"].as_str() {
+                Some(coc) => format!("{de}.{coc}"),
+                None => de.to_string(),
+            });
+            org_units.insert(v["orgUnit"].as_str().unwrap().to_string());
+        }
+    }
+    for line in fs::read_to_string(shared.join("dataValueSetB.csv"))
+        .unwrap()
+        .lines()
+        .skip(1)
+    {
+        let cells: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
+        elements.insert(cells[0].to_string());
+        org_units.insert(cells[2].to_string());
+    }
+    let elements: Vec<String> = elements.into_iter().collect();
+    let org_units: Vec<&str> = org_units.iter().map(String::as_str).collect();
+    import(&db, &dhis2_catalogue(dir.path(), &org_units, &elements));
+
+    let out = import(&db, &[shared.join("dataValueSetB.csv")]);
+    assert!(out.contains("values added: 12"), "{out}");
+    // The same set as XML is the same figures.
+    assert!(import(&db, &[shared.join("dataValueSetB.xml")]).contains("values unchanged: 12"));
+    let out = import(&db, &[shared.join("dataValues_bulk.json")]);
+    assert!(out.contains("values added: 231"), "{out}");
+    // A later value for the same figure replaces it and keeps the old one.
+    assert!(
+        import(&db, &[shared.join("dataValueSetCreateDate.json")])
+            .contains("values changed (old values kept in history): 1")
+    );
+    let history = ok(
+        &db,
+        &[
+            "values",
+            "--indicator",
+            "f7n9E0hX8qk",
+            "--unit",
+            "DiszpKrYNg8",
+            "--period",
+            "201201",
+            "--history",
+        ],
+    );
+    assert!(
+        history.contains("#2 20 (official)") && history.contains("#1 10001 (official)"),
+        "{history}"
+    );
+
+    for format in ["dhis2-json", "dhis2-csv", "dhis2-xml", "adx"] {
+        let file = dir.path().join(format!("out.{format}"));
+        ok(
+            &db,
+            &[
+                "export",
+                "--format",
+                format,
+                "--out",
+                &file.display().to_string(),
+            ],
+        );
+        let again = import(&db, std::slice::from_ref(&file));
+        assert!(
+            again.contains("values unchanged: 243")
+                && !again.contains("values added")
+                && !again.contains("values changed"),
+            "{format}: {again}"
+        );
+        // And into an empty database, the same figures.
+        let other = dir
+            .path()
+            .join(format!("{format}.db"))
+            .display()
+            .to_string();
+        ok(&other, &["init"]);
+        import(&other, &dhis2_catalogue(dir.path(), &org_units, &elements));
+        assert!(import(&other, &[file]).contains("values added: 243"));
+        assert_eq!(
+            ok(&other, &["values", "--format", "csv"])
+                .lines()
+                .filter(|l| !l.contains("f7n9E0hX8qk"))
+                .count(),
+            ok(&db, &["values", "--format", "csv"])
+                .lines()
+                .filter(|l| !l.contains("f7n9E0hX8qk"))
+                .count()
+        );
+    }
+    // Exported as DHIS2 writes it: data element and combination apart, ISO periods in ADX.
+    let adx = fs::read_to_string(dir.path().join("out.adx")).unwrap();
+    assert!(adx.contains(r#"<dataValue dataElement="BjDrgVrkBI3" categoryOptionCombo="hF0pQZIn6Ch" value="4333"/>"#), "{adx}");
+    assert!(adx.contains(r#"period="2012-01-01/P1M""#));
+}
+
+#[test]
+fn an_adx_message_imports_through_a_mapping_and_exports_back() {
+    let shared = repo().join("../shared/data/dhis2");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["init"]);
+    let mapping = dir.path().join("mapping.csv");
+    let keys = [
+        (
+            "Malaria numeric|Age_category=under555555|Sex_category=FFFFFFFFFFF",
+            "SR_NU_DUOI5",
+        ),
+        (
+            "Malaria numeric|Age_category=under555555|Sex_category=MMMMMMMMMMM",
+            "SR_NAM_DUOI5",
+        ),
+        ("Malaria numeric|FOver555555", "SR_NU_TREN5"),
+        ("Malaria numeric|MOver555555", "SR_NAM_TREN5"),
+        ("Malaria text", "SR_GHI_CHU"),
+        (
+            "Malaria numeric|Age_category=under555555|Mechanism_category=PEPFARRRRRR|Sex_category=FFFFFFFFFFF",
+            "SR_NU_DUOI5_PEPFAR",
+        ),
+        (
+            "Malaria numeric|Age_category=over5555555|Mechanism_category=McDonaldsss|Sex_category=FFFFFFFFFFF",
+            "SR_NU_TREN5_MCD",
+        ),
+        (
+            "Malaria numeric|Age_category=under555555|Sex_category=MMMMMMMMMMM|attributeOptionCombo=cocMcDonald",
+            "SR_NAM_DUOI5_MCD",
+        ),
+    ];
+    let mut text = String::from("kind,dhis2,solieu\norgUnit,123,06841\norgUnit,456,06856\n");
+    for (dhis2, ours) in keys {
+        text.push_str(&format!("dataElement,\"{dhis2}\",{ours}\n"));
+    }
+    fs::write(&mapping, text).unwrap();
+    let codes: Vec<String> = keys.iter().map(|(_, c)| c.to_string()).collect();
+    import(
+        &db,
+        &dhis2_catalogue(dir.path(), &["06841", "06856"], &codes),
+    );
+    let mapping_arg = mapping.display().to_string();
+    let adx = shared.join("importA.adx.xml").display().to_string();
+    let out = ok(&db, &["import", "--dhis2-mapping", &mapping_arg, &adx]);
+    assert!(out.contains("values added: 9"), "{out}");
+    let csv = ok(&db, &["values", "--format", "csv"]);
+    assert!(
+        csv.contains("SR_GHI_CHU,06841,202001,actual,0,official,Text data value"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("SR_NU_DUOI5_PEPFAR,06856,2021Q1,actual,10,official,"),
+        "{csv}"
+    );
+    // Back to ADX with the same mapping: DHIS2's identifiers and a re-import that changes nothing.
+    let back = dir.path().join("back.adx.xml");
+    ok(
+        &db,
+        &[
+            "export",
+            "--format",
+            "adx",
+            "--dhis2-mapping",
+            &mapping_arg,
+            "--out",
+            &back.display().to_string(),
+        ],
+    );
+    let text = fs::read_to_string(&back).unwrap();
+    assert!(
+        text.contains(r#"orgUnit="123""#) && text.contains(r#"Mechanism_category="PEPFARRRRRR""#),
+        "{text}"
+    );
+    assert!(
+        text.contains("<annotation>Text data value</annotation>"),
+        "{text}"
+    );
+    let again = ok(
+        &db,
+        &[
+            "import",
+            "--dhis2-mapping",
+            &mapping_arg,
+            &back.display().to_string(),
+        ],
+    );
+    assert!(again.contains("values unchanged: 9"), "{again}");
+    // Without the mapping, the message's names are no indicators of ours: refused, not guessed.
+    let out = solieu(&db, &["import", &adx]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown indicator"));
+}

@@ -137,3 +137,64 @@ proptest::proptest! {
         let _ = read_reform("fuzz.json", text.as_bytes(), date(), &[]);
     }
 }
+
+mod dhis2_files {
+    use solieu_io::dhis2::{Format, Mapping, detect, read, to_records};
+
+    #[test]
+    fn each_format_is_recognised() {
+        assert_eq!(detect(br#"{"dataValues": []}"#), Some(Format::Json));
+        assert_eq!(
+            detect(b"\"dataelement\",\"period\",\"orgunit\",\"value\"\n"),
+            Some(Format::Csv)
+        );
+        assert_eq!(
+            detect(b"<dataValueSet xmlns=\"http://dhis2.org/schema/dxf/2.0\"/>"),
+            Some(Format::Xml)
+        );
+        assert_eq!(
+            detect(b"<?xml version=\"1.0\"?><adx xmlns=\"urn:ihe:qrph:adx:2015\"/>"),
+            Some(Format::Adx)
+        );
+        assert_eq!(detect(br#"{"data": []}"#), None);
+        assert_eq!(detect(b"code,name,kind\n"), None);
+    }
+
+    #[test]
+    fn a_value_that_is_no_figure_is_refused_where_it_is() {
+        let json = br#"{"dataValues": [{"dataElement": "A", "period": "202001", "orgUnit": "X", "value": "many"},
+                                        {"dataElement": "A", "period": "2020W3", "orgUnit": "X", "value": "1"},
+                                        {"dataElement": "A", "period": "202002", "orgUnit": "X", "value": "true"}]}"#;
+        let (values, problems) = read(Format::Json, "d.json", json);
+        assert!(problems.is_empty());
+        let mut problems = Vec::new();
+        let records = to_records(values, &Mapping::default(), &mut problems);
+        let text: Vec<String> = problems
+            .iter()
+            .map(|p| p.render(solieu_core::problem::Lang::En))
+            .collect();
+        assert!(
+            text[0].starts_with("d.json, column $.dataValues[0].value: “many”"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with("d.json, column $.dataValues[1].period: “2020W3”"),
+            "{text:?}"
+        );
+        // A yes/no value counts as 1 or 0, as in DHIS2's own analytics.
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].item.figure.value, solieu_core::Decimal::ONE);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_input_never_panics(text in "[<>/=\"{}\\[\\],:a-zA-Z0-9 \n&;#]{0,200}") {
+            for format in [Format::Json, Format::Csv, Format::Xml, Format::Adx] {
+                let (values, _) = read(format, "fuzz", text.as_bytes());
+                let mut problems = Vec::new();
+                let _ = to_records(values, &Mapping::default(), &mut problems);
+            }
+            let _ = Mapping::read("fuzz.csv", text.as_bytes());
+        }
+    }
+}

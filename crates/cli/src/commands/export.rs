@@ -2,7 +2,7 @@
 
 use crate::say::Say;
 use anyhow::{Context, Result};
-use solieu_io::{write_indicators, write_lineage, write_units, write_values};
+use solieu_io::{dhis2, write_indicators, write_lineage, write_units, write_values};
 use solieu_store::{Location, Store, ValueFilter};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,8 +11,28 @@ pub async fn export(
     location: &Location,
     out: Option<PathBuf>,
     only: Option<String>,
+    format: &str,
+    mapping: &dhis2::Mapping,
     say: &Say,
 ) -> Result<ExitCode> {
+    if let Some(format) = dhis2::Format::parse(format) {
+        let store = Store::open(location).await?;
+        let values = store.values(&ValueFilter::default()).await?;
+        store.close().await;
+        let text = dhis2::write(
+            format,
+            &dhis2::from_records(values.iter().map(|v| &v.record), mapping),
+        );
+        match out {
+            Some(file) => {
+                std::fs::write(&file, text)
+                    .with_context(|| format!("writing {}", file.display()))?;
+                println!("{} {}", say.t("Đã ghi", "Wrote"), file.display());
+            }
+            None => print!("{text}"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let store = Store::open(location).await?;
     let stored = store.stored().await?;
     let values = store.values(&ValueFilter::default()).await?;

@@ -5,7 +5,7 @@ use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
-use solieu_io::{ReadOptions, gso, read_csv};
+use solieu_io::{ReadOptions, dhis2, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,11 +47,13 @@ pub async fn import(
 /// Reads, plans and applies `inputs`; prints every problem or what changed.
 /// How files are to be read: the decimal convention of CSVs, the date a reform mapping takes
 /// effect.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ImportOptions {
     pub dry_run: bool,
     pub decimal: Option<DecimalConvention>,
     pub effective: chrono::NaiveDate,
+    /// How DHIS2 identifiers map to ours; codes as they are without it.
+    pub dhis2_mapping: dhis2::Mapping,
 }
 
 pub async fn import_inputs(
@@ -70,6 +72,14 @@ pub async fn import_inputs(
     let mut rows = 0;
     let mut mappings = Vec::new();
     for input in &inputs {
+        if let Some(format) = dhis2::detect(&input.bytes) {
+            let (values, found) = dhis2::read(format, &input.name, &input.bytes);
+            rows += values.len();
+            problems.extend(found);
+            let records = dhis2::to_records(values, &options.dhis2_mapping, &mut problems);
+            incoming.values.extend(records);
+            continue;
+        }
         match gso::detect_json(&input.bytes) {
             Some(gso::JsonKind::UnitList) => {
                 let (units, found) = gso::read_unit_list(&input.name, &input.bytes);

@@ -21,6 +21,22 @@ use anyhow::Result;
 use solieu_store::{Location, Store};
 use std::process::ExitCode;
 
+/// Reads a DHIS2 mapping file, or gives the identity mapping without one.
+pub fn read_dhis2_mapping(
+    path: Option<&std::path::Path>,
+    say: &Say,
+) -> Result<solieu_io::dhis2::Mapping> {
+    let Some(path) = path else {
+        return Ok(solieu_io::dhis2::Mapping::default());
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    solieu_io::dhis2::Mapping::read(&name, &bytes).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().map(|p| p.render(say.lang)).collect();
+        anyhow::anyhow!("{}", lines.join("\n"))
+    })
+}
+
 pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
     let existed = location.sqlite_path().is_some_and(|p| p.exists());
     let store = Store::create(location).await?;

@@ -7,7 +7,7 @@
 //! two different things about the same figure.
 
 use crate::indicator::{Indicator, check_catalog};
-use crate::lineage::{LineageEvent, Registry, Subject};
+use crate::lineage::{LineageEvent, NameMatch, Registry, Subject};
 use crate::problem::{Location, Problem, Text};
 use crate::text::closest;
 use crate::unit::UnitVersion;
@@ -298,20 +298,55 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             );
             continue;
         }
-        let version = match registry.unit_for_period(&key.unit, &key.period) {
+        let found = match registry.unit_for_period(&key.unit, &key.period) {
+            Ok(id) => Ok(id),
+            // Not a code: perhaps the commune written by name, as clerks do.
+            Err(e) if registry.versions_of(&key.unit).is_empty() => {
+                match registry.find(&key.unit, key.period.end_date()) {
+                    NameMatch::One(id) => Ok(id),
+                    NameMatch::Ambiguous(ids) => {
+                        let names: Vec<String> =
+                            ids.iter().map(|&id| registry.version(id).label()).collect();
+                        Err((
+                            Text::new(
+                                format!("tên đơn vị ứng với nhiều đơn vị: {}", names.join(", ")),
+                                format!("the unit name fits several units: {}", names.join(", ")),
+                            ),
+                            Some(Text::new(
+                                "ghi mã GSO hoặc tên đầy đủ có loại đơn vị",
+                                "write the GSO code or the full name with its kind",
+                            )),
+                        ))
+                    }
+                    NameMatch::Unknown(ids) => {
+                        let names: Vec<String> =
+                            ids.iter().map(|&id| registry.version(id).label()).collect();
+                        let hint = (!names.is_empty()).then(|| {
+                            Text::new(
+                                format!("có phải: {}?", names.join(", ")),
+                                format!("did you mean {}?", names.join(", ")),
+                            )
+                        });
+                        Err((e.message, hint))
+                    }
+                }
+            }
+            Err(e) => Err((e.message, e.hint)),
+        };
+        let version = match found {
             Ok(id) => registry.version(id),
-            Err(e) => {
-                let hint = e
-                    .hint
-                    .or_else(|| unit_name_hint(&registry, &key.unit, &key.period));
+            Err((message, hint)) => {
                 problems.push(
-                    Problem::error(location.with_column("unit"), e.message)
+                    Problem::error(location.with_column("unit"), message)
                         .with_value(&key.unit)
                         .with_hint_opt(hint),
                 );
                 continue;
             }
         };
+        let mut item = item;
+        item.key.unit = version.code.clone();
+        let key = &item.key;
         if let Some((index, first)) = first_seen.get(key) {
             let earlier: &PlannedValue = &changes.values[*index];
             if !earlier.record.figure.same_as(&item.figure) {
@@ -349,30 +384,6 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     } else {
         Ok(changes)
     }
-}
-
-/// When a unit column holds a name instead of a code, the code to write instead.
-fn unit_name_hint(
-    registry: &Registry,
-    written: &str,
-    period: &crate::period::Period,
-) -> Option<Text> {
-    let wanted = crate::text::fold(written);
-    let matches: Vec<String> = registry
-        .valid_on(period.end_date())
-        .map(|id| registry.version(id))
-        .filter(|v| {
-            let name = crate::text::fold(&v.name);
-            name == wanted || name.ends_with(&format!(" {wanted}"))
-        })
-        .map(|v| v.label())
-        .collect();
-    (!matches.is_empty()).then(|| {
-        Text::new(
-            format!("cột đơn vị ghi mã GSO: {}", matches.join(", ")),
-            format!("the unit column takes the GSO code: {}", matches.join(", ")),
-        )
-    })
 }
 
 fn is_closure(stored: &UnitVersion, incoming: &UnitVersion) -> bool {
@@ -679,15 +690,58 @@ mod tests {
     }
 
     #[test]
-    fn a_unit_name_in_the_unit_column_gets_its_code_as_a_hint() {
-        let by_name = Incoming {
+    fn communes_are_found_by_name_as_clerks_write_them() {
+        let mut s = stored();
+        s.units
+            .push(unit("06847", "Xã Đồng Văn", Some("22"), None, None));
+        s.units
+            .push(unit("07777", "Phường Đồng Văn", Some("22"), None, None));
+        for written in ["Xã Hoành Mô", "hoanh mo", "HOÀNH MÔ", "06841", "6841"] {
+            let incoming = Incoming {
+                values: vec![Located {
+                    item: value("A", written, "2020S1", 5),
+                    location: at(2),
+                }],
+                ..Incoming::default()
+            };
+            let changes = plan(&s, incoming).unwrap_or_else(|p| panic!("{written}: {p:?}"));
+            assert_eq!(changes.values[0].record.key.unit, "06841", "{written}");
+        }
+        // "Đồng Văn" is a commune and a ward: refused with both, until the kind says which.
+        let ambiguous = Incoming {
             values: vec![Located {
-                item: value("A", "Hoành Mô", "2020S1", 5),
+                item: value("A", "dong van", "2020S1", 5),
                 location: at(2),
             }],
             ..Incoming::default()
         };
-        let problems = plan(&stored(), by_name).unwrap_err();
+        let m = messages(&plan(&s, ambiguous).unwrap_err());
+        assert!(
+            m[0].contains("fits several units")
+                && m[0].contains("Xã Đồng Văn (06847)")
+                && m[0].contains("Phường Đồng Văn (07777)"),
+            "{m:?}"
+        );
+        let precise = Incoming {
+            values: vec![Located {
+                item: value("A", "phuong dong van", "2020S1", 5),
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        assert_eq!(
+            plan(&s, precise).unwrap().values[0].record.key.unit,
+            "07777"
+        );
+        // An unknown name is refused with the closest names.
+        let unknown = Incoming {
+            values: vec![Located {
+                item: value("A", "Hoanh Mo Moi", "2020S1", 5),
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        let problems = plan(&s, unknown).unwrap_err();
         assert!(
             problems[0]
                 .hint

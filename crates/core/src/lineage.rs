@@ -88,6 +88,31 @@ impl LineageEvent {
     }
 }
 
+/// What a unit written by name or code turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameMatch {
+    One(VersionId),
+    /// Several units answer to it: the candidates.
+    Ambiguous(Vec<VersionId>),
+    /// None does: the closest names.
+    Unknown(Vec<VersionId>),
+}
+
+/// A folded name without its leading kind: ("xa", "hoanh mo") from "xa hoanh mo".
+fn split_kind(folded: &str) -> (Option<crate::unit::UnitKind>, String) {
+    crate::unit::UnitKind::ALL
+        .into_iter()
+        .filter_map(|k| {
+            let word = crate::text::fold(k.name_vi());
+            folded
+                .strip_prefix(&format!("{word} "))
+                .map(|rest| (k, word.len(), rest))
+        })
+        .max_by_key(|(_, len, _)| *len)
+        .map(|(k, _, rest)| (Some(k), rest.trim().to_string()))
+        .unwrap_or_else(|| (None, folded.trim().to_string()))
+}
+
 /// Index of a version in a [`Registry`].
 pub type VersionId = usize;
 
@@ -267,6 +292,50 @@ impl Registry {
 
     pub fn valid_on(&self, date: NaiveDate) -> impl Iterator<Item = VersionId> + '_ {
         (0..self.versions.len()).filter(move |&id| self.versions[id].is_valid_on(date))
+    }
+
+    /// Finds a unit valid on `date` by what a clerk writes for it: its code (leading zeros
+    /// optional: "6841"), or its name with or without diacritics and kind ("Xã Hoành Mô",
+    /// "hoanh mo").
+    pub fn find(&self, written: &str, date: NaiveDate) -> NameMatch {
+        let written = written.trim();
+        if written.bytes().all(|b| b.is_ascii_digit()) && !written.is_empty() {
+            let bare = written.trim_start_matches('0');
+            let found: Vec<VersionId> = self
+                .valid_on(date)
+                .filter(|&id| self.versions[id].code.trim_start_matches('0') == bare)
+                .collect();
+            if let [one] = found.as_slice() {
+                return NameMatch::One(*one);
+            }
+        }
+        let (kind, bare) = split_kind(&crate::text::fold(written));
+        let candidates: Vec<VersionId> = self
+            .valid_on(date)
+            .filter(|&id| {
+                let v = &self.versions[id];
+                let (their_kind, their_bare) = split_kind(&crate::text::fold(&v.name));
+                their_bare == bare && (kind.is_none() || kind == their_kind || kind == Some(v.kind))
+            })
+            .collect();
+        match candidates.as_slice() {
+            [one] => NameMatch::One(*one),
+            [] => {
+                let valid: Vec<VersionId> = self.valid_on(date).collect();
+                let names: Vec<String> = valid
+                    .iter()
+                    .map(|&id| split_kind(&crate::text::fold(&self.versions[id].name)).1)
+                    .collect();
+                let close: Vec<&str> =
+                    crate::text::closest(&bare, names.iter().map(String::as_str));
+                let ids = close
+                    .iter()
+                    .filter_map(|c| names.iter().position(|n| n == c).map(|i| valid[i]))
+                    .collect();
+                NameMatch::Unknown(ids)
+            }
+            many => NameMatch::Ambiguous(many.to_vec()),
+        }
     }
 
     /// The units directly under `code` on `date`.

@@ -56,7 +56,7 @@ fn demo() -> Engine {
         .enumerate()
         .map(|(i, v)| Entry {
             value_id: i as i64,
-            record: v.item,
+            record: v.item.record,
             entered_by: "demo".into(),
         })
         .collect();

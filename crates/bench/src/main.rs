@@ -383,7 +383,7 @@ fn main() {
 /// `solieu import` does: planned, checked, written in transactions of 200,000 values), then
 /// measures how long the engine takes to start from it.
 fn sqlite(size: &Size, n: usize) {
-    use solieu_core::changes::{Incoming, Located, plan};
+    use solieu_core::changes::{Incoming, IncomingValue, Located, plan};
     use solieu_core::problem::Location as At;
     use solieu_store::{Location, Store};
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -415,19 +415,19 @@ fn sqlite(size: &Size, n: usize) {
         store.apply(&changes, "bench", false).await.expect("written");
 
         let codes: Vec<String> = (0..size.districts * size.communes_per_district).map(commune_code).collect();
-        let mut batch: Vec<Located<ValueRecord>> = Vec::new();
+        let mut batch: Vec<Located<IncomingValue>> = Vec::new();
         let mut written = 0usize;
         let mut writing = Duration::ZERO;
-        let mut pending: Vec<Vec<Located<ValueRecord>>> = Vec::new();
+        let mut pending: Vec<Vec<Located<IncomingValue>>> = Vec::new();
         each_value(size, |i, c, m, hundredths| {
             if written + batch.len() + pending.len() * 200_000 >= n {
                 return;
             }
             batch.push(Located {
-                item: ValueRecord {
+                item: IncomingValue::from(ValueRecord {
                     key: ValueKey { indicator: format!("I{i:03}"), unit: codes[c].clone(), period: month(m), series: Series::Actual },
                     figure: Figure { value: Decimal::new(hundredths, 2), status: Status::Official, note: String::new() },
-                },
+                }),
                 location: At::line("bench.csv", (written + batch.len()) as u64 + 2),
             });
             if batch.len() == 200_000 {

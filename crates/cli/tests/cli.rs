@@ -749,3 +749,47 @@ fn an_adx_message_imports_through_a_mapping_and_exports_back() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown indicator"));
 }
+
+#[test]
+fn a_unit_written_in_the_cell_is_converted_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let file = dir.path().join("units.csv");
+    fs::write(
+        &file,
+        "mã chỉ tiêu;đơn vị;kỳ;loại;giá trị;trạng thái\n\
+         GTSX_NLTS;198;2017S1;thực hiện;2.200 triệu đồng;chính thức\n\
+         GTSX_CNXD;198;2017S1;thực hiện;80,5;chính thức\n\
+         KHACH_DL;198;2017S1;thực hiện;5 tấn;chính thức\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let out = solieu(&db, &["import", &file]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 4, column value: “5 tấn”: the value is written in “tấn” but KHACH_DL is measured in “lượt”; they do not convert"),
+        "{err}"
+    );
+    assert!(!err.contains("line 2"), "tỷ and triệu đồng convert: {err}");
+    // Without the faulty line, 2.200 triệu đồng is stored as 2,2 tỷ đồng.
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.lines().take(3).collect::<Vec<_>>().join("\n")).unwrap();
+    ok(&db, &["import", &file]);
+    let csv = ok(
+        &db,
+        &[
+            "values",
+            "--indicator",
+            "GTSX_NLTS",
+            "--period",
+            "2017",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(
+        csv.contains("GTSX_NLTS,198,2017S1,actual,2.2,official,"),
+        "{csv}"
+    );
+}

@@ -8,6 +8,7 @@
 
 use crate::indicator::{Indicator, check_catalog};
 use crate::lineage::{LineageEvent, NameMatch, Registry, Subject};
+use crate::measure::MeasureUnit;
 use crate::problem::{Location, Problem, Text};
 use crate::text::closest;
 use crate::unit::UnitVersion;
@@ -39,7 +40,24 @@ pub struct Incoming {
     pub units: Vec<Located<UnitVersion>>,
     pub events: Vec<Located<LineageEvent>>,
     pub indicators: Vec<Located<Indicator>>,
-    pub values: Vec<Located<ValueRecord>>,
+    pub values: Vec<Located<IncomingValue>>,
+}
+
+/// A value as written: the figure, and the unit of measure written with it ("2.200 triệu
+/// đồng"), which planning converts to the indicator's unit or refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomingValue {
+    pub record: ValueRecord,
+    pub measure: Option<String>,
+}
+
+impl From<ValueRecord> for IncomingValue {
+    fn from(record: ValueRecord) -> IncomingValue {
+        IncomingValue {
+            record,
+            measure: None,
+        }
+    }
 }
 
 /// A value ready to store: the unit version it belongs to is named by code and `valid_from`.
@@ -246,7 +264,15 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
     // Values.
     let mut first_seen: HashMap<ValueKey, (usize, Location)> = HashMap::new();
     let indicator_codes: Vec<&str> = catalog.keys().map(String::as_str).collect();
-    for Located { item, location } in incoming.values {
+    for Located {
+        item: incoming_value,
+        location,
+    } in incoming.values
+    {
+        let IncomingValue {
+            record: mut item,
+            measure,
+        } = incoming_value;
         let key = &item.key;
         let Some((indicator, _)) = catalog.get(&key.indicator) else {
             let suggestions = closest(&key.indicator, indicator_codes.iter().copied());
@@ -279,6 +305,31 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             );
             continue;
         };
+        // "2.200 triệu đồng" for an indicator in tỷ đồng: 2,2. Never between different things.
+        if let Some(written) = &measure {
+            let written_unit = MeasureUnit::parse(written);
+            match written_unit.convert(item.figure.value, &indicator.unit) {
+                Some(converted) => item.figure.value = converted,
+                None => {
+                    problems.push(
+                        Problem::error(
+                            location.with_column("value"),
+                            Text::new(
+                                format!("giá trị ghi theo đơn vị “{written}” nhưng chỉ tiêu {} tính bằng “{}”; không quy đổi được", indicator.code, indicator.unit),
+                                format!("the value is written in “{written}” but {} is measured in “{}”; they do not convert", indicator.code, indicator.unit),
+                            ),
+                        )
+                        .with_value(format!("{} {written}", item.figure.value))
+                        .with_hint(Text::new(
+                            format!("ghi số theo {}", indicator.unit),
+                            format!("write the number in {}", indicator.unit),
+                        )),
+                    );
+                    continue;
+                }
+            }
+        }
+        let key = &item.key;
         if indicator.is_derived() && key.series == Series::Actual {
             let formula = indicator
                 .formula
@@ -344,7 +395,6 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
                 continue;
             }
         };
-        let mut item = item;
         item.key.unit = version.code.clone();
         let key = &item.key;
         if let Some((index, first)) = first_seen.get(key) {
@@ -650,11 +700,11 @@ mod tests {
         let twice = Incoming {
             values: vec![
                 Located {
-                    item: value("A", "06841", "2020S1", 5),
+                    item: value("A", "06841", "2020S1", 5).into(),
                     location: at(2),
                 },
                 Located {
-                    item: value("A", "06841", "2020S1", 5),
+                    item: value("A", "06841", "2020S1", 5).into(),
                     location: at(3),
                 },
             ],
@@ -672,11 +722,11 @@ mod tests {
         let conflicting = Incoming {
             values: vec![
                 Located {
-                    item: value("A", "06841", "2020S1", 5),
+                    item: value("A", "06841", "2020S1", 5).into(),
                     location: at(2),
                 },
                 Located {
-                    item: value("A", "06841", "2020S1", 6),
+                    item: value("A", "06841", "2020S1", 6).into(),
                     location: at(3),
                 },
             ],
@@ -699,7 +749,7 @@ mod tests {
         for written in ["Xã Hoành Mô", "hoanh mo", "HOÀNH MÔ", "06841", "6841"] {
             let incoming = Incoming {
                 values: vec![Located {
-                    item: value("A", written, "2020S1", 5),
+                    item: value("A", written, "2020S1", 5).into(),
                     location: at(2),
                 }],
                 ..Incoming::default()
@@ -710,7 +760,7 @@ mod tests {
         // "Đồng Văn" is a commune and a ward: refused with both, until the kind says which.
         let ambiguous = Incoming {
             values: vec![Located {
-                item: value("A", "dong van", "2020S1", 5),
+                item: value("A", "dong van", "2020S1", 5).into(),
                 location: at(2),
             }],
             ..Incoming::default()
@@ -724,7 +774,7 @@ mod tests {
         );
         let precise = Incoming {
             values: vec![Located {
-                item: value("A", "phuong dong van", "2020S1", 5),
+                item: value("A", "phuong dong van", "2020S1", 5).into(),
                 location: at(2),
             }],
             ..Incoming::default()
@@ -736,7 +786,7 @@ mod tests {
         // An unknown name is refused with the closest names.
         let unknown = Incoming {
             values: vec![Located {
-                item: value("A", "Hoanh Mo Moi", "2020S1", 5),
+                item: value("A", "Hoanh Mo Moi", "2020S1", 5).into(),
                 location: at(2),
             }],
             ..Incoming::default()

@@ -11,7 +11,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-use solieu_core::changes::Located;
+use solieu_core::changes::{IncomingValue, Located};
 use solieu_core::number::{DecimalConvention, canonical, parse as parse_number};
 use solieu_core::period::Period;
 use solieu_core::problem::{Location, Problem, Text};
@@ -558,7 +558,7 @@ pub fn to_records(
     values: Vec<Located<DataValue>>,
     mapping: &Mapping,
     problems: &mut Vec<Problem>,
-) -> Vec<Located<ValueRecord>> {
+) -> Vec<Located<IncomingValue>> {
     let mut out = Vec::new();
     for Located { item: dv, location } in values {
         // A JSON value is located by its path; name the field within it.
@@ -607,7 +607,7 @@ pub fn to_records(
             }
         };
         out.push(Located {
-            item: ValueRecord {
+            item: IncomingValue::from(ValueRecord {
                 key: ValueKey {
                     indicator: mapping.indicator(&dv),
                     unit: mapping.unit(&dv.org_unit),
@@ -619,7 +619,7 @@ pub fn to_records(
                     status: Status::Official,
                     note: dv.comment.clone().unwrap_or_default(),
                 },
-            },
+            }),
             location,
         });
     }

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
-use solieu_core::changes::{Incoming, Located};
+use solieu_core::changes::{Incoming, IncomingValue, Located};
 use solieu_core::formula::Formula;
 use solieu_core::indicator::{self, Aggregate, Indicator, MAX_DECIMALS, TimeAggregate};
 use solieu_core::lineage::{EventKind, LineageEvent};
@@ -529,12 +529,14 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                 }
             }
             FileKind::Values => {
+                let (number, measure) = split_measure(row.get("value"));
                 pending_numbers.push(PendingNumber {
                     line,
                     location: row.location("value"),
-                    text: row.get("value").to_string(),
+                    text: number.to_string(),
                 });
-                if let Some(parts) = read_value_parts(&row, problems) {
+                if let Some(mut parts) = read_value_parts(&row, problems) {
+                    parts.measure = measure.map(str::to_string);
                     values_waiting.push((pending_numbers.len() - 1, location, parts));
                 }
             }
@@ -544,13 +546,16 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     for (index, location, parts) in values_waiting {
         if let Some(value) = numbers[index] {
             result.incoming.values.push(Located {
-                item: ValueRecord {
-                    key: parts.key,
-                    figure: Figure {
-                        value,
-                        status: parts.status,
-                        note: parts.note,
+                item: IncomingValue {
+                    record: ValueRecord {
+                        key: parts.key,
+                        figure: Figure {
+                            value,
+                            status: parts.status,
+                            note: parts.note,
+                        },
                     },
+                    measure: parts.measure,
                 },
                 location,
             });
@@ -724,6 +729,24 @@ struct ValueKeyParts {
     key: ValueKey,
     status: Status,
     note: String,
+    /// A unit of measure written after the number.
+    measure: Option<String>,
+}
+
+/// "2.200 triệu đồng" → ("2.200", Some("triệu đồng")); a bare number has no unit.
+fn split_measure(text: &str) -> (&str, Option<&str>) {
+    let text = text.trim();
+    match text.find(|c: char| c.is_alphabetic() || c == '%') {
+        Some(at)
+            if at > 0
+                && text[..at]
+                    .trim_end()
+                    .ends_with(|c: char| c.is_ascii_digit()) =>
+        {
+            (text[..at].trim_end(), Some(text[at..].trim()))
+        }
+        _ => (text, None),
+    }
 }
 
 fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyParts> {
@@ -784,5 +807,6 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
         },
         status: status.expect("checked"),
         note: clean(row.get("note")),
+        measure: None,
     })
 }

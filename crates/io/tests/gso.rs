@@ -183,7 +183,10 @@ mod dhis2_files {
         );
         // A yes/no value counts as 1 or 0, as in DHIS2's own analytics.
         assert_eq!(records.len(), 1);
-        assert_eq!(records[0].item.figure.value, solieu_core::Decimal::ONE);
+        assert_eq!(
+            records[0].item.record.figure.value,
+            solieu_core::Decimal::ONE
+        );
     }
 
     proptest::proptest! {

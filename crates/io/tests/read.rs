@@ -23,10 +23,16 @@ fn vietnamese_headers_semicolons_and_bom_are_read() {
     assert_eq!(r.kind, Some(FileKind::Values));
     assert!(r.problems.is_empty(), "{:?}", messages(&r));
     let v = &r.incoming.values;
-    assert_eq!(v[0].item.key.series, Series::Plan("hdnd-huyen".into()));
-    assert_eq!(v[0].item.figure.value, Decimal::from(1613));
-    assert_eq!(v[1].item.figure.value, Decimal::from_str("146.53").unwrap());
-    assert_eq!(v[1].item.figure.status, Status::Estimate);
+    assert_eq!(
+        v[0].item.record.key.series,
+        Series::Plan("hdnd-huyen".into())
+    );
+    assert_eq!(v[0].item.record.figure.value, Decimal::from(1613));
+    assert_eq!(
+        v[1].item.record.figure.value,
+        Decimal::from_str("146.53").unwrap()
+    );
+    assert_eq!(v[1].item.record.figure.status, Status::Estimate);
     assert_eq!(v[1].location.line, Some(3));
 }
 

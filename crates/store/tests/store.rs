@@ -1,7 +1,7 @@
 //! The storage test suite. Every test runs once on SQLite and once on PostgreSQL.
 
 use solieu_core::Decimal;
-use solieu_core::changes::{self, ChangeSet, Incoming, Located, PlannedValue};
+use solieu_core::changes::{self, ChangeSet, Incoming, IncomingValue, Located, PlannedValue};
 use solieu_core::problem::Location as At;
 use solieu_core::value::{Figure, Series, Source, Status, ValueKey, ValueRecord};
 use solieu_io::{
@@ -110,7 +110,11 @@ fn records(incoming: &Incoming) -> (Vec<String>, Vec<String>, Vec<String>, Vec<V
         .iter()
         .map(|i| format!("{:?}", i.item))
         .collect();
-    let mut values: Vec<ValueRecord> = incoming.values.iter().map(|v| v.item.clone()).collect();
+    let mut values: Vec<ValueRecord> = incoming
+        .values
+        .iter()
+        .map(|v| v.item.record.clone())
+        .collect();
     units.sort();
     events.sort();
     indicators.sort();
@@ -150,9 +154,9 @@ fn value(unit: &str, period: &str, v: &str, status: Status) -> ValueRecord {
     }
 }
 
-fn located(record: ValueRecord, file: &str, line: u64) -> Located<ValueRecord> {
+fn located(record: ValueRecord, file: &str, line: u64) -> Located<IncomingValue> {
     Located {
-        item: record,
+        item: record.into(),
         location: At::line(file, line),
     }
 }

@@ -91,6 +91,19 @@ enum Command {
     /// Figures for a unit and period with each plan and the same period last year, computed
     /// from the stored values (summed over months and communes, across unit mergers).
     Query(commands::QueryArgs),
+    /// Apply the validation rules to the stored figures of a unit (and its units below) for a
+    /// period; exits with 3 if a rule of high importance is broken.
+    Validate {
+        /// The unit (GSO code).
+        #[arg(long)]
+        unit: String,
+        /// The period: 2020S1, 2020, 202006 …
+        #[arg(long)]
+        period: String,
+        /// Also every unit directly below it.
+        #[arg(long)]
+        children: bool,
+    },
     /// Show the administrative units as of a date, or one unit's versions and lineage.
     Units {
         /// A unit code: show its versions and where its territory came from and went.
@@ -169,6 +182,11 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         }
         Command::Query(args) => commands::query(&location, args, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
+        Command::Validate {
+            unit,
+            period,
+            children,
+        } => commands::validate(&location, &unit, &period, children, say).await,
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,

@@ -793,3 +793,83 @@ fn a_unit_written_in_the_cell_is_converted_or_refused() {
         "{csv}"
     );
 }
+
+#[test]
+fn validation_rules_stop_what_is_impossible_and_keep_what_is_doubtful() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let out = ok(
+        &db,
+        &[
+            "validate",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--children",
+        ],
+    );
+    assert!(out.contains("0 broken"), "{out}");
+    // A rate above 100% breaks a rule of high importance: nothing is imported.
+    let bad = dir.path().join("bad.csv");
+    fs::write(
+        &bad,
+        "indicator,unit,period,series,value,status\nHS_TRO_LAI_TRUONG,198,2019S1,actual,120,official\nKHACH_DL,198,2018S1,actual,100,official\n",
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{}, line 2: rule HS_TY_LE_TOI_DA (Tỷ lệ học sinh trở lại trường không quá 100%) is broken for 198, H1 2019: HS_TRO_LAI_TRUONG <= 100 (left 120, right 100)", bad.display())),
+        "{err}"
+    );
+    assert!(
+        !ok(
+            &db,
+            &[
+                "values",
+                "--indicator",
+                "KHACH_DL",
+                "--period",
+                "2018",
+                "--format",
+                "csv"
+            ]
+        )
+        .contains("2018S1")
+    );
+    // More inpatients than examinations is doubtful, not impossible: imported, reported and kept.
+    let doubtful = dir.path().join("doubtful.csv");
+    fs::write(
+        &doubtful,
+        "indicator,unit,period,series,value,status\nDIEU_TRI_NOI_TRU,198,2019S1,actual,2500,official\nKHAM_BENH_HUYEN,198,2019S1,actual,2000,official\n",
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &doubtful.display().to_string()]);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("rule NOI_TRU_IT_HON_KHAM"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("validation warnings kept: 1"));
+    let out = ok(&db, &["validate", "--unit", "198", "--period", "2019S1"]);
+    assert!(
+        out.contains("BROKEN [medium] Huyện Bình Liêu (198): NOI_TRU_IT_HON_KHAM"),
+        "{out}"
+    );
+    // A rule naming an indicator that does not exist is refused.
+    let rules = dir.path().join("rules.csv");
+    fs::write(
+        &rules,
+        "code,name,left,operator,right\nX,Thử,KHONG_CO,<=,1\n",
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &rules.display().to_string()]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the rule uses undefined indicators: KHONG_CO")
+    );
+}

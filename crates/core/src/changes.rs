@@ -32,6 +32,7 @@ pub struct Stored {
     /// Indicators that have at least one stored value, and those with actual values.
     pub indicators_with_values: HashSet<String>,
     pub indicators_with_actuals: HashSet<String>,
+    pub rules: Vec<crate::validation::Rule>,
 }
 
 /// Everything one import brings.
@@ -41,6 +42,7 @@ pub struct Incoming {
     pub events: Vec<Located<LineageEvent>>,
     pub indicators: Vec<Located<Indicator>>,
     pub values: Vec<Located<IncomingValue>>,
+    pub rules: Vec<Located<crate::validation::Rule>>,
 }
 
 /// A value as written: the figure, and the unit of measure written with it ("2.200 triệu
@@ -81,6 +83,10 @@ pub struct ChangeSet {
     pub values: Vec<PlannedValue>,
     /// Records identical to what is stored, left alone.
     pub unchanged_records: usize,
+    /// Validation rules added or replaced.
+    pub rules: Vec<crate::validation::Rule>,
+    /// Broken rules of medium or low importance, kept with the values.
+    pub findings: Vec<crate::validation::Finding>,
 }
 
 impl ChangeSet {
@@ -91,6 +97,7 @@ impl ChangeSet {
             && self.new_indicators.is_empty()
             && self.changed_indicators.is_empty()
             && self.values.is_empty()
+            && self.rules.is_empty()
     }
 }
 
@@ -259,6 +266,50 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
         problems.push(
             Problem::error(location.with_column("formula"), issue.message).with_value(&issue.code),
         );
+    }
+
+    // Validation rules: added or replaced; they may only name known indicators.
+    let mut rule_codes: HashSet<String> = HashSet::new();
+    for Located { item, location } in incoming.rules {
+        if !rule_codes.insert(item.code.clone()) {
+            problems.push(
+                Problem::error(
+                    location,
+                    Text::new(
+                        "mã quy tắc bị lặp trong lần nhập",
+                        "the rule code is repeated in this import",
+                    ),
+                )
+                .with_value(&item.code),
+            );
+            continue;
+        }
+        let unknown: Vec<&str> = item
+            .references()
+            .into_iter()
+            .filter(|r| !catalog.contains_key(*r))
+            .collect();
+        if !unknown.is_empty() {
+            problems.push(
+                Problem::error(
+                    location,
+                    Text::new(
+                        format!(
+                            "quy tắc dùng chỉ tiêu chưa khai báo: {}",
+                            unknown.join(", ")
+                        ),
+                        format!("the rule uses undefined indicators: {}", unknown.join(", ")),
+                    ),
+                )
+                .with_value(&item.code),
+            );
+            continue;
+        }
+        if stored.rules.contains(&item) {
+            changes.unchanged_records += 1;
+        } else {
+            changes.rules.push(item);
+        }
     }
 
     // Values.

@@ -15,6 +15,7 @@ pub mod period;
 pub mod problem;
 pub mod text;
 pub mod unit;
+pub mod validation;
 pub mod value;
 
 pub use rust_decimal::Decimal;

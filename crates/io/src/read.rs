@@ -22,6 +22,7 @@ pub enum FileKind {
     Lineage,
     Indicators,
     Values,
+    Rules,
 }
 
 impl FileKind {
@@ -31,6 +32,7 @@ impl FileKind {
             FileKind::Lineage => "lineage",
             FileKind::Indicators => "indicators",
             FileKind::Values => "values",
+            FileKind::Rules => "rules",
         }
     }
 }
@@ -94,6 +96,15 @@ const INDICATORS: &[Field] = &[
     f("formula", &["cong thuc"], false),
     f("name_en", &["ten tieng anh"], false),
     f("price_basis", &["gia"], false),
+];
+const RULES: &[Field] = &[
+    f("code", &["ma", "ma quy tac"], true),
+    f("name", &["ten", "ten quy tac"], true),
+    f("left", &["ve trai"], true),
+    f("operator", &["phep so sanh", "toan tu"], true),
+    f("right", &["ve phai"], true),
+    f("importance", &["muc do"], false),
+    f("tolerance", &["sai so"], false),
 ];
 const VALUES: &[Field] = &[
     f("indicator", &["ma chi tieu", "chi tieu"], true),
@@ -404,6 +415,7 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let kinds = [
         (FileKind::Values, VALUES),
         (FileKind::Lineage, LINEAGE),
+        (FileKind::Rules, RULES),
         (FileKind::Units, UNITS),
         (FileKind::Indicators, INDICATORS),
     ];
@@ -505,6 +517,11 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             FileKind::Units => {
                 if let Some(u) = read_unit(&row, problems) {
                     result.incoming.units.push(Located { item: u, location });
+                }
+            }
+            FileKind::Rules => {
+                if let Some(r) = read_rule(&row, problems) {
+                    result.incoming.rules.push(Located { item: r, location });
                 }
             }
             FileKind::Indicators => {
@@ -643,6 +660,50 @@ fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {
     })
 }
 
+fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::validation::Rule> {
+    let before = problems.len();
+    let code = row.required("code", problems);
+    let name = row.required("name", problems);
+    let side = |field: &str, problems: &mut Vec<Problem>| match Formula::parse(row.get(field)) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            problems.push(row.problem(
+                field,
+                format!("biểu thức sai ở ký tự {}: {}", e.position, e.reason),
+                format!("expression error at character {}: {}", e.position, e.reason),
+            ));
+            None
+        }
+    };
+    let left = side("left", problems);
+    let right = side("right", problems);
+    let operator = row.parsed::<solieu_core::validation::Operator>("operator", problems);
+    let importance = row.parsed::<solieu_core::validation::Importance>("importance", problems);
+    let tolerance = match row.get("tolerance") {
+        "" => Some(Decimal::ZERO),
+        t => match t.replace(',', ".").parse::<Decimal>() {
+            Ok(d) if d >= Decimal::ZERO => Some(d),
+            _ => {
+                problems.push(row.problem(
+                    "tolerance",
+                    "sai số phải là số không âm",
+                    "the tolerance must be a number, at least 0",
+                ));
+                None
+            }
+        },
+    };
+    (problems.len() == before).then(|| solieu_core::validation::Rule {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        left: left.expect("checked"),
+        operator: operator.expect("checked"),
+        right: right.expect("checked"),
+        importance: importance.expect("checked"),
+        tolerance: tolerance.expect("checked"),
+    })
+}
+
 fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {
     let before = problems.len();
     let date = row.date("date", problems).flatten();
@@ -736,16 +797,17 @@ struct ValueKeyParts {
 /// "2.200 triệu đồng" → ("2.200", Some("triệu đồng")); a bare number has no unit.
 fn split_measure(text: &str) -> (&str, Option<&str>) {
     let text = text.trim();
-    match text.find(|c: char| c.is_alphabetic() || c == '%') {
-        Some(at)
-            if at > 0
-                && text[..at]
-                    .trim_end()
-                    .ends_with(|c: char| c.is_ascii_digit()) =>
-        {
-            (text[..at].trim_end(), Some(text[at..].trim()))
-        }
-        _ => (text, None),
+    // A unit stands apart from the number ("2.200 triệu đồng") or is a percent sign ("98,4%");
+    // "12x0" is a mistyped number, not 12 of the unit "x0".
+    let Some(at) = text.find(|c: char| c.is_alphabetic() || c == '%') else {
+        return (text, None);
+    };
+    let (number, unit) = (&text[..at], &text[at..]);
+    let apart = number.ends_with(char::is_whitespace) || unit.starts_with('%');
+    if at > 0 && apart && number.trim_end().ends_with(|c: char| c.is_ascii_digit()) {
+        (number.trim_end(), Some(unit.trim()))
+    } else {
+        (text, None)
     }
 }
 

@@ -91,6 +91,34 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
         ],
     ),
     (
+        "validation_rules",
+        &[
+            ("code", Txt),
+            ("name", Txt),
+            ("left_side", Txt),
+            ("operator", Txt),
+            ("right_side", Txt),
+            ("importance", Txt),
+            ("tolerance", Txt),
+        ],
+    ),
+    (
+        "validation_findings",
+        &[
+            ("id", Int),
+            ("rule", Txt),
+            ("unit", Txt),
+            ("period", Txt),
+            ("importance", Txt),
+            ("left_value", Txt),
+            ("right_value", Txt),
+            ("found_by", Txt),
+            ("found_at", Txt),
+            ("source_kind", Txt),
+            ("source_detail", Txt),
+        ],
+    ),
+    (
         "change_log",
         &[
             ("id", Int),

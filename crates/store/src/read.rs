@@ -107,6 +107,22 @@ fn indicator_from_row(row: &AnyRow) -> Result<Indicator> {
     })
 }
 
+fn rule_from_row(row: &AnyRow) -> Result<solieu_core::validation::Rule> {
+    let formula = |column: &str| -> Result<Formula> {
+        let text: String = row.try_get(column)?;
+        Formula::parse(&text).map_err(|e| StoreError::Corrupt(e.to_string()))
+    };
+    Ok(solieu_core::validation::Rule {
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        left: formula("left_side")?,
+        operator: parse_field(&row.try_get::<String, _>("operator")?, "operator")?,
+        right: formula("right_side")?,
+        importance: parse_field(&row.try_get::<String, _>("importance")?, "importance")?,
+        tolerance: parse_field(&row.try_get::<String, _>("tolerance")?, "tolerance")?,
+    })
+}
+
 fn figure_from_row(row: &AnyRow) -> Result<Figure> {
     Ok(Figure {
         value: parse_field(&row.try_get::<String, _>("value")?, "value")?,
@@ -143,10 +159,19 @@ impl Store {
         .iter()
         .map(indicator_from_row)
         .collect::<Result<Vec<_>>>()?;
+        let rules = sqlx::query(
+            "SELECT code, name, left_side, operator, right_side, importance, tolerance FROM validation_rules ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rule_from_row)
+        .collect::<Result<Vec<_>>>()?;
         let mut stored = Stored {
             units,
             events,
             indicators,
+            rules,
             ..Stored::default()
         };
         for row in sqlx::query("SELECT DISTINCT indicator, series FROM data_values")

@@ -22,6 +22,8 @@ pub struct ApplyReport {
     pub values_added: usize,
     pub values_changed: usize,
     pub values_unchanged: usize,
+    pub rules_written: usize,
+    pub findings_kept: usize,
 }
 
 fn describe_indicator(i: &Indicator) -> String {
@@ -284,7 +286,81 @@ async fn apply_in(
         report.indicators_changed += 1;
     }
 
+    for rule in &changes.rules {
+        let before: Option<String> = sqlx::query("SELECT left_side, operator, right_side, importance, tolerance FROM validation_rules WHERE code = $1")
+            .bind(&rule.code)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| -> Result<String> {
+                Ok(format!(
+                    "{} {} {} | {} | ±{}",
+                    r.try_get::<String, _>(0)?,
+                    r.try_get::<String, _>(1)?,
+                    r.try_get::<String, _>(2)?,
+                    r.try_get::<String, _>(3)?,
+                    r.try_get::<String, _>(4)?
+                ))
+            })
+            .transpose()?;
+        sqlx::query("DELETE FROM validation_rules WHERE code = $1")
+            .bind(&rule.code)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO validation_rules (code, name, left_side, operator, right_side, importance, tolerance) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&rule.code)
+        .bind(&rule.name)
+        .bind(rule.left.text())
+        .bind(rule.operator.symbol())
+        .bind(rule.right.text())
+        .bind(rule.importance.code())
+        .bind(canonical(rule.tolerance))
+        .execute(&mut **tx)
+        .await?;
+        let after = format!(
+            "{} | {} | ±{}",
+            rule.text(),
+            rule.importance.code(),
+            canonical(rule.tolerance)
+        );
+        let action = if before.is_some() { "update" } else { "add" };
+        log_change(
+            tx,
+            LoggedChange {
+                entity: "rule",
+                key: &rule.code,
+                action,
+                before,
+                after: Some(after),
+            },
+            who,
+            &now,
+        )
+        .await?;
+        report.rules_written += 1;
+    }
     write_values(backend, tx, &changes.values, who, &now, &mut report).await?;
+    for f in &changes.findings {
+        sqlx::query(
+            "INSERT INTO validation_findings (rule, unit, period, importance, left_value, right_value, found_by, found_at, \
+             source_kind, source_detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(&f.rule)
+        .bind(&f.unit)
+        .bind(f.period.code())
+        .bind(f.importance.code())
+        .bind(canonical(f.left))
+        .bind(canonical(f.right))
+        .bind(who)
+        .bind(&now)
+        .bind(f.source.kind())
+        .bind(f.source.detail())
+        .execute(&mut **tx)
+        .await?;
+        report.findings_kept += 1;
+    }
     Ok(report)
 }
 

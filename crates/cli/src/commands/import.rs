@@ -5,6 +5,7 @@ use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
+use solieu_core::validation;
 use solieu_io::{ReadOptions, dhis2, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
@@ -97,6 +98,7 @@ pub async fn import_inputs(
                 incoming.events.extend(read.incoming.events);
                 incoming.indicators.extend(read.incoming.indicators);
                 incoming.values.extend(read.incoming.values);
+                incoming.rules.extend(read.incoming.rules);
             }
         }
     }
@@ -127,7 +129,7 @@ pub async fn import_inputs(
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
     let planned = changes::plan(&stored, incoming);
-    let changes = match planned {
+    let mut changes = match planned {
         Ok(changes) if problems.is_empty() => changes,
         Ok(_) => return Ok(refuse(problems, say)),
         Err(more) => {
@@ -135,6 +137,18 @@ pub async fn import_inputs(
             return Ok(refuse(problems, say));
         }
     };
+    // Validation rules over what this import writes, with what is stored beside it.
+    let (rule_problems, findings) = check_rules(store, &stored.rules, &changes).await?;
+    let (rule_warnings, rule_errors): (Vec<Problem>, Vec<Problem>) =
+        rule_problems.into_iter().partition(|p| !p.is_error());
+    if !rule_errors.is_empty() {
+        return Ok(refuse(rule_errors, say));
+    }
+    changes.findings = findings
+        .into_iter()
+        .filter(|f| f.importance != validation::Importance::High)
+        .collect();
+    let warnings: Vec<Problem> = warnings.into_iter().chain(rule_warnings).collect();
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
     }
@@ -194,6 +208,14 @@ pub async fn import_inputs(
             report.values_unchanged,
         ),
         (
+            say.t("quy tắc kiểm tra ghi mới", "validation rules written"),
+            report.rules_written,
+        ),
+        (
+            say.t("cảnh báo kiểm tra được lưu lại", "validation warnings kept"),
+            report.findings_kept,
+        ),
+        (
             say.t(
                 "đơn vị, sự kiện, chỉ tiêu không đổi",
                 "units, events and indicators unchanged",
@@ -207,6 +229,49 @@ pub async fn import_inputs(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Applies the stored rules, replaced by any this import brings, to the values it writes.
+async fn check_rules(
+    store: &Store,
+    stored_rules: &[validation::Rule],
+    changes: &changes::ChangeSet,
+) -> Result<(Vec<Problem>, Vec<validation::Finding>)> {
+    let mut rules: Vec<validation::Rule> = stored_rules
+        .iter()
+        .filter(|r| !changes.rules.iter().any(|n| n.code == r.code))
+        .cloned()
+        .collect();
+    rules.extend(changes.rules.iter().cloned());
+    if rules.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let mut pairs: Vec<(String, solieu_core::period::Period)> = changes
+        .values
+        .iter()
+        .filter(|v| v.record.key.series == solieu_core::value::Series::Actual)
+        .map(|v| (v.record.key.unit.clone(), v.record.key.period))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    let mut stored = std::collections::HashMap::new();
+    for (unit, period) in pairs {
+        let filter = solieu_store::ValueFilter {
+            unit: Some(unit.clone()),
+            within: Some(period),
+            series: Some(solieu_core::value::Series::Actual),
+            ..Default::default()
+        };
+        for v in store.values(&filter).await? {
+            if v.record.key.period == period {
+                stored.insert(
+                    (v.record.key.indicator, unit.clone(), period),
+                    v.record.figure.value,
+                );
+            }
+        }
+    }
+    Ok(validation::check_planned(&changes.values, &rules, &stored))
 }
 
 fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {

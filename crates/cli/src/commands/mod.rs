@@ -6,6 +6,7 @@ mod export;
 mod import;
 mod query;
 mod units;
+mod validate;
 mod values;
 
 pub use backup::{backup, restore};
@@ -14,6 +15,7 @@ pub use export::export;
 pub use import::{ImportOptions, import};
 pub use query::{QueryArgs, query};
 pub use units::units;
+pub use validate::validate;
 pub use values::{ValuesQuery, values};
 
 use crate::say::Say;

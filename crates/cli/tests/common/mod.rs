@@ -17,6 +17,7 @@ pub fn demo_csvs() -> Vec<PathBuf> {
         "units.csv",
         "lineage.csv",
         "indicators.csv",
+        "rules.csv",
         "values-2018-2020.csv",
         "values-2025-2026.csv",
     ]

@@ -873,3 +873,38 @@ fn validation_rules_stop_what_is_impossible_and_keep_what_is_doubtful() {
             .contains("the rule uses undefined indicators: KHONG_CO")
     );
 }
+
+#[test]
+fn a_figure_far_from_its_units_history_is_imported_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    let history = dir.path().join("history.csv");
+    let mut text = String::from("indicator,unit,period,series,value,status\n");
+    for (year, visits) in [
+        (2014, 41000),
+        (2015, 43500),
+        (2016, 39800),
+        (2017, 44100),
+        (2018, 42600),
+    ] {
+        text.push_str(&format!("KHACH_DL,198,{year}S1,actual,{visits},official\n"));
+    }
+    fs::write(&history, text).unwrap();
+    ok(&db, &["import", &history.display().to_string()]);
+    // 46.800.000 visitors where 46.800 were meant.
+    let typo = dir.path().join("typo.csv");
+    fs::write(
+        &typo,
+        "indicator,unit,period,series,value,status\nKHACH_DL,198,2013S1,actual,46800000,official\n",
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &typo.display().to_string()]);
+    assert!(out.status.success());
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        notes.contains("line 2, column value: “46800000”: unusual for unit 198"),
+        "{notes}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("validation warnings kept: 1"));
+}

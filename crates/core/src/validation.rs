@@ -323,3 +323,158 @@ pub fn check_planned(
     }
     (problems, findings)
 }
+
+/// A figure this far from its unit's usual ones, in modified z-scores, is flagged.
+pub const OUTLIER_SCORE: Decimal = Decimal::from_parts(35, 0, 0, false, 1);
+/// Fewer earlier figures than this say too little about what is usual.
+pub const OUTLIER_HISTORY: usize = 5;
+
+/// Flags values far from their unit's own history: the modified z-score (Iglewicz and
+/// Hoaglin) of the value against the earlier figures of the same indicator, unit and period
+/// length; above [`OUTLIER_SCORE`] it is reported as a warning and kept as a finding.
+/// `history` holds, per (indicator, unit), the stored (period, value) pairs.
+pub fn outliers(
+    values: &[crate::changes::PlannedValue],
+    history: &std::collections::HashMap<(String, String), Vec<(crate::period::Period, Decimal)>>,
+) -> (Vec<crate::problem::Problem>, Vec<Finding>) {
+    use crate::problem::{Location, Problem, Severity, Text};
+    use crate::value::{Series, Source};
+    let median = |mut xs: Vec<Decimal>| -> Decimal {
+        xs.sort();
+        let n = xs.len();
+        if n % 2 == 1 {
+            xs[n / 2]
+        } else {
+            (xs[n / 2 - 1] + xs[n / 2]) / Decimal::TWO
+        }
+    };
+    let mut problems = Vec::new();
+    let mut findings = Vec::new();
+    for v in values
+        .iter()
+        .filter(|v| v.record.key.series == Series::Actual)
+    {
+        let k = &v.record.key;
+        let Some(past) = history.get(&(k.indicator.clone(), k.unit.clone())) else {
+            continue;
+        };
+        let earlier: Vec<Decimal> = past
+            .iter()
+            .filter(|(p, _)| p.months() == k.period.months() && *p != k.period)
+            .map(|(_, x)| *x)
+            .collect();
+        if earlier.len() < OUTLIER_HISTORY {
+            continue;
+        }
+        let count = earlier.len();
+        let m = median(earlier.clone());
+        let mad = median(earlier.iter().map(|x| (*x - m).abs()).collect());
+        if mad.is_zero() {
+            continue;
+        }
+        let Some(score) = (v.record.figure.value - m)
+            .checked_mul(Decimal::new(6745, 4))
+            .and_then(|x| x.checked_div(mad))
+        else {
+            continue;
+        };
+        if score.abs() <= OUTLIER_SCORE {
+            continue;
+        }
+        let location = match &v.source {
+            Source::File { path, line } => Location::line(path.clone(), *line).with_column("value"),
+            other => Location::file(other.to_string()),
+        };
+        let score_text = score.round_dp(1).normalize();
+        problems.push(Problem {
+            severity: Severity::Warning,
+            location,
+            value: Some(v.record.figure.value.normalize().to_string()),
+            message: Text::new(
+                format!(
+                    "khác thường so với chính đơn vị {}: trung vị {count} số liệu cùng loại kỳ trước đây là {} (điểm z hiệu chỉnh {score_text})",
+                    k.unit,
+                    m.normalize()
+                ),
+                format!(
+                    "unusual for unit {}: the median of its {count} earlier figures of this kind is {} (modified z-score {score_text})",
+                    k.unit,
+                    m.normalize()
+                ),
+            ),
+            hint: Some(Text::new("kiểm tra lại đơn vị tính và dấu thập phân", "check the unit of measure and the decimal separator")),
+        });
+        findings.push(Finding {
+            rule: "OUTLIER".into(),
+            unit: k.unit.clone(),
+            period: k.period,
+            importance: Importance::Low,
+            left: v.record.figure.value,
+            right: m,
+            source: v.source.clone(),
+        });
+    }
+    (problems, findings)
+}
+
+#[cfg(test)]
+mod outlier_tests {
+    use super::*;
+    use crate::changes::PlannedValue;
+    use crate::value::{Figure, Series, Source, Status, ValueKey, ValueRecord};
+    use std::collections::HashMap;
+
+    fn planned(value: &str) -> PlannedValue {
+        PlannedValue {
+            record: ValueRecord {
+                key: ValueKey {
+                    indicator: "KHACH_DL".into(),
+                    unit: "198".into(),
+                    period: "2026S1".parse().unwrap(),
+                    series: Series::Actual,
+                },
+                figure: Figure {
+                    value: value.parse().unwrap(),
+                    status: Status::Estimate,
+                    note: String::new(),
+                },
+            },
+            unit_valid_from: None,
+            source: Source::File {
+                path: "v.csv".into(),
+                line: 2,
+            },
+        }
+    }
+
+    fn history() -> HashMap<(String, String), Vec<(crate::period::Period, Decimal)>> {
+        let past = [
+            "2019S1", "2020S1", "2021S1", "2022S1", "2023S1", "2024S1", "2020",
+        ]
+        .iter()
+        .zip(["45050", "6668", "30100", "41000", "44800", "47300", "90000"])
+        .map(|(p, v)| (p.parse().unwrap(), v.parse().unwrap()))
+        .collect();
+        HashMap::from([(("KHACH_DL".to_string(), "198".to_string()), past)])
+    }
+
+    #[test]
+    fn a_figure_a_thousand_times_too_large_is_flagged_a_usual_one_is_not() {
+        // 46.800.000 where 46.800 was meant: the decimal separator read the wrong way.
+        let (problems, findings) = outliers(&[planned("46800000")], &history());
+        assert_eq!(findings.len(), 1);
+        assert!(
+            problems[0]
+                .render(crate::problem::Lang::En)
+                .contains("the median of its 6 earlier figures of this kind is 42900"),
+            "{problems:?}"
+        );
+        assert!(outliers(&[planned("46800")], &history()).0.is_empty());
+        // With too little history nothing is said.
+        let short = HashMap::from([(
+            ("KHACH_DL".to_string(), "198".to_string()),
+            history().into_values().next().unwrap()[..3].to_vec(),
+        )]);
+        assert!(outliers(&[planned("46800000")], &short).0.is_empty());
+    }
+}

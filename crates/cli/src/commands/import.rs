@@ -148,7 +148,13 @@ pub async fn import_inputs(
         .into_iter()
         .filter(|f| f.importance != validation::Importance::High)
         .collect();
-    let warnings: Vec<Problem> = warnings.into_iter().chain(rule_warnings).collect();
+    let (outlier_warnings, outlier_findings) = check_outliers(store, &changes).await?;
+    changes.findings.extend(outlier_findings);
+    let warnings: Vec<Problem> = warnings
+        .into_iter()
+        .chain(rule_warnings)
+        .chain(outlier_warnings)
+        .collect();
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
     }
@@ -272,6 +278,39 @@ async fn check_rules(
         }
     }
     Ok(validation::check_planned(&changes.values, &rules, &stored))
+}
+
+/// Compares each value this import writes with its unit's own earlier figures.
+async fn check_outliers(
+    store: &Store,
+    changes: &changes::ChangeSet,
+) -> Result<(Vec<Problem>, Vec<validation::Finding>)> {
+    let mut units: Vec<&str> = changes
+        .values
+        .iter()
+        .filter(|v| v.record.key.series == solieu_core::value::Series::Actual)
+        .map(|v| v.record.key.unit.as_str())
+        .collect();
+    units.sort();
+    units.dedup();
+    let mut history: std::collections::HashMap<
+        (String, String),
+        Vec<(solieu_core::period::Period, rust_decimal::Decimal)>,
+    > = std::collections::HashMap::new();
+    for unit in units {
+        let filter = solieu_store::ValueFilter {
+            unit: Some(unit.to_string()),
+            series: Some(solieu_core::value::Series::Actual),
+            ..Default::default()
+        };
+        for v in store.values(&filter).await? {
+            history
+                .entry((v.record.key.indicator, unit.to_string()))
+                .or_default()
+                .push((v.record.key.period, v.record.figure.value));
+        }
+    }
+    Ok(validation::outliers(&changes.values, &history))
 }
 
 fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {

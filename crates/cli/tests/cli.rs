@@ -38,6 +38,14 @@ fn import(db: &str, files: &[std::path::PathBuf]) -> String {
     ok(db, &args)
 }
 
+/// A SQLite database with the demo's files imported, in its own temporary folder.
+fn demo_db() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    import_demo(&db);
+    (dir, db)
+}
+
 fn import_demo(db: &str) {
     ok(db, &["init"]);
     import(db, &demo_csvs());
@@ -193,9 +201,7 @@ on_both_backends!(
 
 #[test]
 fn an_ambiguous_number_is_refused_unless_the_convention_is_declared() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (dir, db) = demo_db();
     let file = dir.path().join("visits.csv");
     fs::write(&file, "indicator;unit;period;series;value;status;note\nKHACH_DL;198;2018S1;actual;1.234;official;\n").unwrap();
     let file = file.display().to_string();
@@ -240,9 +246,7 @@ fn an_ambiguous_number_is_refused_unless_the_convention_is_declared() {
 
 #[test]
 fn a_file_contradicting_its_own_convention_names_the_line_that_set_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (dir, db) = demo_db();
     let file = dir.path().join("mixed.csv");
     fs::write(
         &file,
@@ -288,9 +292,7 @@ fn commands_on_a_missing_database_say_how_to_create_one() {
 
 #[test]
 fn units_shows_a_code_reused_after_the_reform_and_its_lineage() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (_dir, db) = demo_db();
     let out = ok(&db, &["units", "06838"]);
     assert!(
         out.contains("Thị trấn Bình Liêu (06838) — thị trấn [… – 30/06/2025]"),
@@ -752,9 +754,7 @@ fn an_adx_message_imports_through_a_mapping_and_exports_back() {
 
 #[test]
 fn a_unit_written_in_the_cell_is_converted_or_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (dir, db) = demo_db();
     let file = dir.path().join("units.csv");
     fs::write(
         &file,
@@ -796,9 +796,7 @@ fn a_unit_written_in_the_cell_is_converted_or_refused() {
 
 #[test]
 fn validation_rules_stop_what_is_impossible_and_keep_what_is_doubtful() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (dir, db) = demo_db();
     let out = ok(
         &db,
         &[
@@ -876,9 +874,7 @@ fn validation_rules_stop_what_is_impossible_and_keep_what_is_doubtful() {
 
 #[test]
 fn a_figure_far_from_its_units_history_is_imported_with_a_warning() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db").display().to_string();
-    import_demo(&db);
+    let (dir, db) = demo_db();
     let history = dir.path().join("history.csv");
     let mut text = String::from("indicator,unit,period,series,value,status\n");
     for (year, visits) in [

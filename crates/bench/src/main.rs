@@ -368,6 +368,16 @@ fn main() {
         sqlite(&size, n);
     }
 
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--import-csv")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+    {
+        import_csv(&size, n, false);
+        import_csv(&size, n, true);
+    }
+
     if flag("--duckdb") {
         duckdb(
             &size,
@@ -490,6 +500,84 @@ fn sqlite(size: &Size, n: usize) {
             count as f64 / startup.as_secs_f64() / 1e6,
             20e6 / (count as f64 / startup.as_secs_f64())
         );
+    });
+}
+
+/// Writes the first `n` generated values as a values CSV and imports it as `solieu import`
+/// does (read, plan, write in one transaction), into a new SQLite file or PostgreSQL database.
+fn import_csv(size: &Size, n: usize, postgres: bool) {
+    use solieu_core::changes::{Incoming, Located, plan};
+    use solieu_core::problem::Location as At;
+    use solieu_io::{ReadOptions, read_csv};
+    use solieu_store::{Location, Store};
+    let dir = std::env::temp_dir().join("solieu-bench");
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let csv = dir.join("import-values.csv");
+    {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).expect("the CSV file"));
+        writeln!(out, "indicator,unit,period,series,value,status,note").expect("write");
+        let mut written = 0;
+        each_value(size, |i, c, m, hundredths| {
+            if written < n {
+                writeln!(
+                    out,
+                    "I{i:03},{},{},actual,{},official,",
+                    commune_code(c),
+                    month(m).code(),
+                    Decimal::new(hundredths, 2)
+                )
+                .expect("write");
+                written += 1;
+            }
+        });
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let location = if postgres {
+            solieu_store::test_support::fresh_postgres().await
+        } else {
+            let path = dir.join("import.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+            Location::parse(&path.display().to_string())
+        };
+        let store = Store::create(&location).await.expect("a database");
+        let setup = Incoming {
+            units: registry(size).versions().iter().map(|u| Located { item: u.clone(), location: At::file("bench") }).collect(),
+            indicators: indicators(size).into_iter().map(|i| Located { item: i, location: At::file("bench") }).collect(),
+            ..Incoming::default()
+        };
+        let changes = plan(&store.stored().await.expect("read"), setup).expect("a valid set-up");
+        store.apply(&changes, "bench", false).await.expect("written");
+
+        let started = Instant::now();
+        let bytes = std::fs::read(&csv).expect("the CSV");
+        let read = read_csv("import-values.csv", &bytes, &ReadOptions::default());
+        assert!(read.problems.is_empty());
+        let parsed = started.elapsed();
+        let changes = plan(&store.stored().await.expect("read"), read.incoming).expect("valid values");
+        let planned = started.elapsed();
+        let report = store.apply(&changes, "bench", false).await.expect("written");
+        let total = started.elapsed();
+        println!(
+            "import from CSV into {}: {} values in {:.1} s ({:.0} values/s; read {:.1} s, checked {:.1} s, written {:.1} s)",
+            if postgres { "PostgreSQL" } else { "SQLite" },
+            report.values_added,
+            total.as_secs_f64(),
+            report.values_added as f64 / total.as_secs_f64(),
+            parsed.as_secs_f64(),
+            (planned - parsed).as_secs_f64(),
+            (total - planned).as_secs_f64()
+        );
+        store.close().await;
+        if postgres {
+            solieu_store::test_support::drop_postgres(&location).await;
+        }
     });
 }
 

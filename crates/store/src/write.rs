@@ -439,24 +439,37 @@ async fn write_values(
             keyed.push((key, planned));
         }
 
-        // A join from the batch's keys lets both databases use the unique index per key
-        // (a row-value IN makes SQLite scan the whole table).
+        // New figures go in at once; a figure already stored makes its row do nothing and is
+        // compared below. Most imports bring new figures, so most batches stop here.
         let sql = format!(
-            "WITH k (indicator, unit_id, period, series) AS (VALUES {}) \
-             SELECT d.id, d.indicator, d.unit_id, d.period, d.series, d.value, d.status, d.note, d.revision \
-             FROM k JOIN data_values d ON d.indicator = k.indicator AND d.unit_id = k.unit_id \
-             AND d.period = k.period AND d.series = k.series",
-            placeholders(backend, keyed.len(), 4)
+            "INSERT INTO data_values (indicator, unit_id, period, period_start, period_end, series, value, status, \
+             note, revision, updated_by, updated_at, source_kind, source_detail) VALUES {} \
+             ON CONFLICT (indicator, unit_id, period, series) DO NOTHING \
+             RETURNING id, indicator, unit_id, period, series",
+            placeholders(backend, keyed.len(), 14)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
-        for ((indicator, unit_id, period, series), _) in &keyed {
+        for ((indicator, unit_id, period, series), planned) in &keyed {
+            let figure = &planned.record.figure;
+            let p = planned.record.key.period;
             query = query
                 .bind(indicator)
                 .bind(*unit_id)
                 .bind(period)
-                .bind(series);
+                .bind(p.start_date().to_string())
+                .bind(p.end_date().to_string())
+                .bind(series)
+                .bind(canonical(figure.value))
+                .bind(figure.status.code())
+                .bind(&figure.note)
+                .bind(1i64)
+                .bind(who)
+                .bind(now)
+                .bind(planned.source.kind())
+                .bind(planned.source.detail());
         }
-        let mut existing: HashMap<Key, Existing> = HashMap::new();
+        // RETURNING order is not guaranteed on SQLite: match the ids back by key.
+        let mut inserted: HashMap<Key, i64> = HashMap::new();
         for row in query.fetch_all(&mut **tx).await? {
             let key: Key = (
                 row.try_get("indicator")?,
@@ -464,85 +477,37 @@ async fn write_values(
                 row.try_get("period")?,
                 row.try_get("series")?,
             );
-            existing.insert(
-                key,
-                Existing {
-                    id: row.try_get("id")?,
-                    value: row.try_get("value")?,
-                    status: row.try_get("status")?,
-                    note: row.try_get("note")?,
-                    revision: row.try_get("revision")?,
-                },
-            );
+            inserted.insert(key, row.try_get("id")?);
         }
-
-        let mut fresh = Vec::new();
+        report.values_added += inserted.len();
         // (value id, revision, planned) for the revision rows to add.
         let mut revisions: Vec<(i64, i64, &solieu_core::changes::PlannedValue)> = Vec::new();
+        let mut stored_before = Vec::new();
         for (key, planned) in keyed {
-            let figure = &planned.record.figure;
-            let value = canonical(figure.value);
-            match existing.get(&key) {
-                None => fresh.push((key, planned)),
-                Some(e)
-                    if e.value == value
-                        && e.status == figure.status.code()
-                        && e.note == figure.note =>
-                {
-                    report.values_unchanged += 1;
-                }
-                Some(e) => {
-                    let revision = e.revision + 1;
-                    sqlx::query(
-                        "UPDATE data_values SET value = $2, status = $3, note = $4, revision = $5, updated_by = $6, \
-                         updated_at = $7, source_kind = $8, source_detail = $9 WHERE id = $1",
-                    )
-                    .bind(e.id)
-                    .bind(&value)
-                    .bind(figure.status.code())
-                    .bind(&figure.note)
-                    .bind(revision)
-                    .bind(who)
-                    .bind(now)
-                    .bind(planned.source.kind())
-                    .bind(planned.source.detail())
-                    .execute(&mut **tx)
-                    .await?;
-                    report.values_changed += 1;
-                    revisions.push((e.id, revision, planned));
-                }
+            match inserted.get(&key) {
+                Some(id) => revisions.push((*id, 1, planned)),
+                None => stored_before.push((key, planned)),
             }
         }
 
-        if !fresh.is_empty() {
+        if !stored_before.is_empty() {
+            // A join from the keys lets both databases use the unique index per key.
             let sql = format!(
-                "INSERT INTO data_values (indicator, unit_id, period, period_start, period_end, series, value, status, \
-                 note, revision, updated_by, updated_at, source_kind, source_detail) VALUES {} \
-                 RETURNING id, indicator, unit_id, period, series",
-                placeholders(backend, fresh.len(), 14)
+                "WITH k (indicator, unit_id, period, series) AS (VALUES {}) \
+                 SELECT d.id, d.indicator, d.unit_id, d.period, d.series, d.value, d.status, d.note, d.revision \
+                 FROM k JOIN data_values d ON d.indicator = k.indicator AND d.unit_id = k.unit_id \
+                 AND d.period = k.period AND d.series = k.series",
+                placeholders(backend, stored_before.len(), 4)
             );
             let mut query = sqlx::query(AssertSqlSafe(sql));
-            for ((indicator, unit_id, period, series), planned) in &fresh {
-                let figure = &planned.record.figure;
-                let p = planned.record.key.period;
+            for ((indicator, unit_id, period, series), _) in &stored_before {
                 query = query
                     .bind(indicator)
                     .bind(*unit_id)
                     .bind(period)
-                    .bind(p.start_date().to_string())
-                    .bind(p.end_date().to_string())
-                    .bind(series)
-                    .bind(canonical(figure.value))
-                    .bind(figure.status.code())
-                    .bind(&figure.note)
-                    .bind(1i64)
-                    .bind(who)
-                    .bind(now)
-                    .bind(planned.source.kind())
-                    .bind(planned.source.detail());
+                    .bind(series);
             }
-            // RETURNING order is not guaranteed on SQLite: match the ids back by key.
-            let mut ids: HashMap<Key, i64> = HashMap::new();
+            let mut existing: HashMap<Key, Existing> = HashMap::new();
             for row in query.fetch_all(&mut **tx).await? {
                 let key: Key = (
                     row.try_get("indicator")?,
@@ -550,16 +515,46 @@ async fn write_values(
                     row.try_get("period")?,
                     row.try_get("series")?,
                 );
-                ids.insert(key, row.try_get("id")?);
+                existing.insert(
+                    key,
+                    Existing {
+                        id: row.try_get("id")?,
+                        value: row.try_get("value")?,
+                        status: row.try_get("status")?,
+                        note: row.try_get("note")?,
+                        revision: row.try_get("revision")?,
+                    },
+                );
             }
-            for (key, planned) in &fresh {
-                let id = ids
-                    .get(key)
-                    .copied()
-                    .ok_or_else(|| StoreError::Corrupt("an inserted value has no id".into()))?;
-                revisions.push((id, 1, planned));
+            for (key, planned) in stored_before {
+                let figure = &planned.record.figure;
+                let value = canonical(figure.value);
+                let e = existing.get(&key).ok_or_else(|| {
+                    StoreError::Corrupt("a value both stored and not found".into())
+                })?;
+                if e.value == value && e.status == figure.status.code() && e.note == figure.note {
+                    report.values_unchanged += 1;
+                    continue;
+                }
+                let revision = e.revision + 1;
+                sqlx::query(
+                    "UPDATE data_values SET value = $2, status = $3, note = $4, revision = $5, updated_by = $6, \
+                     updated_at = $7, source_kind = $8, source_detail = $9 WHERE id = $1",
+                )
+                .bind(e.id)
+                .bind(&value)
+                .bind(figure.status.code())
+                .bind(&figure.note)
+                .bind(revision)
+                .bind(who)
+                .bind(now)
+                .bind(planned.source.kind())
+                .bind(planned.source.detail())
+                .execute(&mut **tx)
+                .await?;
+                report.values_changed += 1;
+                revisions.push((e.id, revision, planned));
             }
-            report.values_added += fresh.len();
         }
 
         for batch in revisions.chunks(BATCH) {

@@ -164,6 +164,9 @@ pub struct Registry {
     /// The part of `from` each event carries; a split without a recorded share gets an equal
     /// part of what the recorded ones leave.
     shares: Vec<Decimal>,
+    /// Each version's name folded and split from its kind, for [`Registry::find`]; built on the
+    /// first search, since most registers are never searched by name.
+    folded_names: std::sync::OnceLock<Vec<(Option<crate::unit::UnitKind>, String)>>,
 }
 
 fn day_before(date: NaiveDate) -> Option<NaiveDate> {
@@ -309,28 +312,32 @@ impl Registry {
                 return NameMatch::One(*one);
             }
         }
+        let names = self.folded_names.get_or_init(|| {
+            self.versions
+                .iter()
+                .map(|v| split_kind(&crate::text::fold(&v.name)))
+                .collect()
+        });
         let (kind, bare) = split_kind(&crate::text::fold(written));
         let candidates: Vec<VersionId> = self
             .valid_on(date)
             .filter(|&id| {
-                let v = &self.versions[id];
-                let (their_kind, their_bare) = split_kind(&crate::text::fold(&v.name));
-                their_bare == bare && (kind.is_none() || kind == their_kind || kind == Some(v.kind))
+                let (their_kind, their_bare) = &names[id];
+                *their_bare == bare
+                    && (kind.is_none()
+                        || kind == *their_kind
+                        || kind == Some(self.versions[id].kind))
             })
             .collect();
         match candidates.as_slice() {
             [one] => NameMatch::One(*one),
             [] => {
                 let valid: Vec<VersionId> = self.valid_on(date).collect();
-                let names: Vec<String> = valid
-                    .iter()
-                    .map(|&id| split_kind(&crate::text::fold(&self.versions[id].name)).1)
-                    .collect();
                 let close: Vec<&str> =
-                    crate::text::closest(&bare, names.iter().map(String::as_str));
+                    crate::text::closest(&bare, valid.iter().map(|&id| names[id].1.as_str()));
                 let ids = close
                     .iter()
-                    .filter_map(|c| names.iter().position(|n| n == c).map(|i| valid[i]))
+                    .filter_map(|c| valid.iter().copied().find(|&id| names[id].1 == *c))
                     .collect();
                 NameMatch::Unknown(ids)
             }
@@ -645,7 +652,10 @@ impl Registry {
                 .iter()
                 .any(|&o| o != id && self.versions[o].valid_from < v.valid_from);
             if let (true, Some(from)) = (earlier, v.valid_from) {
-                let explained = self.events.iter().any(|e| e.date == from && e.to == v.code);
+                let explained = self
+                    .into
+                    .get(&id)
+                    .is_some_and(|events| events.iter().any(|&i| self.events[i].date == from));
                 if !explained {
                     issue(
                         Subject::Version(id),

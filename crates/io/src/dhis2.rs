@@ -105,6 +105,17 @@ impl DataValue {
     }
 }
 
+/// A data value without one of the three identifiers DHIS2 requires.
+fn incomplete(file: &str, line: u64) -> Problem {
+    Problem::error(
+        Location::line(file, line),
+        Text::new(
+            "thiếu dataElement, period hoặc orgUnit",
+            "dataElement, period or orgUnit is missing",
+        ),
+    )
+}
+
 fn problem(file: &str, at: &str, vi: String, en: String) -> Problem {
     Problem::error(
         Location::file(file).with_column(at.to_string()),
@@ -242,13 +253,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 .map(str::to_string)
         };
         let (Some(data_element), Some(period), Some(org_unit)) = (get(de), get(pe), get(ou)) else {
-            problems.push(Problem::error(
-                Location::line(file, line),
-                Text::new(
-                    "thiếu dataelement, period hoặc orgunit",
-                    "dataelement, period or orgunit is missing",
-                ),
-            ));
+            problems.push(incomplete(file, line));
             continue;
         };
         out.push(Located {
@@ -380,13 +385,7 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                             || dv.period.is_empty()
                             || dv.org_unit.is_empty()
                         {
-                            problems.push(Problem::error(
-                                Location::line(file, line),
-                                Text::new(
-                                    "thiếu dataElement, period hoặc orgUnit",
-                                    "dataElement, period or orgUnit is missing",
-                                ),
-                            ));
+                            problems.push(incomplete(file, line));
                             continue;
                         }
                         out.push(Located {
@@ -438,6 +437,9 @@ pub struct Mapping {
     /// element key ([`DataValue::element_key`]) → indicator code
     elements: HashMap<String, String>,
     org_units: HashMap<String, String>,
+    /// The other way, for exports; where two DHIS2 keys name one code, the first row wins.
+    elements_back: HashMap<String, String>,
+    org_units_back: HashMap<String, String>,
 }
 
 impl Mapping {
@@ -456,9 +458,9 @@ impl Mapping {
                 record.get(1).unwrap_or("").trim(),
                 record.get(2).unwrap_or("").trim(),
             );
-            let target = match kind {
-                "dataElement" => &mut mapping.elements,
-                "orgUnit" => &mut mapping.org_units,
+            let (target, back) = match kind {
+                "dataElement" => (&mut mapping.elements, &mut mapping.elements_back),
+                "orgUnit" => (&mut mapping.org_units, &mut mapping.org_units_back),
                 other => {
                     problems.push(
                         Problem::error(
@@ -484,6 +486,8 @@ impl Mapping {
                 continue;
             }
             target.insert(dhis2.to_string(), ours.to_string());
+            back.entry(ours.to_string())
+                .or_insert_with(|| dhis2.to_string());
         }
         if problems.is_empty() {
             Ok(mapping)
@@ -513,10 +517,9 @@ impl Mapping {
     /// 11-character DHIS2 identifier) into data element and combination.
     fn element_of(&self, indicator: &str) -> DataValue {
         let key = self
-            .elements
-            .iter()
-            .find(|(_, ours)| *ours == indicator)
-            .map(|(k, _)| k.clone())
+            .elements_back
+            .get(indicator)
+            .cloned()
             .unwrap_or_else(|| match indicator.rsplit_once('.') {
                 Some((de, coc)) if is_uid(coc) => format!("{de}|{coc}"),
                 _ => indicator.to_string(),
@@ -539,10 +542,9 @@ impl Mapping {
     }
 
     fn org_unit_of(&self, unit: &str) -> String {
-        self.org_units
-            .iter()
-            .find(|(_, ours)| *ours == unit)
-            .map(|(k, _)| k.clone())
+        self.org_units_back
+            .get(unit)
+            .cloned()
             .unwrap_or_else(|| unit.to_string())
     }
 }

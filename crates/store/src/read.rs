@@ -190,24 +190,42 @@ impl Store {
 
     /// Stored values, ordered by indicator, unit, period and series.
     pub async fn values(&self, filter: &ValueFilter) -> Result<Vec<StoredValue>> {
-        let rows = sqlx::query(
+        // Only the conditions given: `($1 IS NULL OR …)` would hide the indexes from the
+        // planner and make every filtered listing a scan of all values.
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut binds: Vec<String> = Vec::new();
+        let mut add = |condition: &'static str, value: Option<String>| {
+            if let Some(value) = value {
+                conditions.push(condition);
+                binds.push(value);
+            }
+        };
+        add("v.indicator = ?", filter.indicator.clone());
+        add("u.code = ?", filter.unit.clone());
+        add(
+            "v.period_start >= ?",
+            filter.within.map(|p| p.start_date().to_string()),
+        );
+        add(
+            "v.period_end <= ?",
+            filter.within.map(|p| p.end_date().to_string()),
+        );
+        add("v.series = ?", filter.series.as_ref().map(Series::code));
+        let mut sql = String::from(
             "SELECT v.id, v.indicator, u.code AS unit_code, v.period, v.series, v.value, v.status, v.note, \
                     v.revision, v.updated_by, v.updated_at, v.source_kind, v.source_detail \
-             FROM data_values v JOIN units u ON u.id = v.unit_id \
-             WHERE ($1 IS NULL OR v.indicator = $1) \
-               AND ($2 IS NULL OR u.code = $2) \
-               AND ($3 IS NULL OR v.period_start >= $3) \
-               AND ($4 IS NULL OR v.period_end <= $4) \
-               AND ($5 IS NULL OR v.series = $5) \
-             ORDER BY v.indicator, u.code, v.period_start, v.period_end, v.series",
-        )
-        .bind(filter.indicator.clone())
-        .bind(filter.unit.clone())
-        .bind(filter.within.map(|p| p.start_date().to_string()))
-        .bind(filter.within.map(|p| p.end_date().to_string()))
-        .bind(filter.series.as_ref().map(Series::code))
-        .fetch_all(&self.pool)
-        .await?;
+             FROM data_values v JOIN units u ON u.id = v.unit_id",
+        );
+        for (i, condition) in conditions.iter().enumerate() {
+            sql.push_str(if i == 0 { " WHERE " } else { " AND " });
+            sql.push_str(&condition.replace('?', &format!("${}", i + 1)));
+        }
+        sql.push_str(" ORDER BY v.indicator, u.code, v.period_start, v.period_end, v.series");
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for value in binds {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|row| {
                 let at: String = row.try_get("updated_at")?;

@@ -115,12 +115,21 @@ pub async fn import_inputs(
         rows += reform.units.len() + reform.events.len();
         problems.extend(found);
         // A closure replaces the same version read from a list in this import.
+        let mut at: std::collections::HashMap<(String, Option<chrono::NaiveDate>), usize> =
+            incoming
+                .units
+                .iter()
+                .enumerate()
+                .map(|(i, u)| ((u.item.code.clone(), u.item.valid_from), i))
+                .collect();
         for unit in reform.units {
-            match incoming.units.iter_mut().find(|u| {
-                u.item.code == unit.item.code && u.item.valid_from == unit.item.valid_from
-            }) {
-                Some(existing) => existing.item.valid_to = unit.item.valid_to,
-                None => incoming.units.push(unit),
+            let key = (unit.item.code.clone(), unit.item.valid_from);
+            match at.get(&key) {
+                Some(&i) => incoming.units[i].item.valid_to = unit.item.valid_to,
+                None => {
+                    at.insert(key, incoming.units.len());
+                    incoming.units.push(unit);
+                }
             }
         }
         incoming.events.extend(reform.events);

@@ -202,6 +202,26 @@ fn a_written_value_is_in_the_next_answer() {
     );
 }
 
+#[test]
+fn communes_ranked_and_counted_against_a_threshold() {
+    let engine = demo();
+    let kham = engine.indicator_id("KHAM_BENH_XA").unwrap();
+    let district = unit(&engine, "198", "2020S1");
+    let ranked = engine.ranking(kham, district, &p("2020S1"));
+    let names: Vec<&str> = ranked
+        .iter()
+        .map(|(u, _)| engine.registry().version(*u).name.as_str())
+        .collect();
+    assert_eq!(names[0], "Thị trấn Bình Liêu");
+    assert_eq!(names[6], "Xã Húc Động");
+    assert!(ranked.windows(2).all(|w| w[0].1.value >= w[1].1.value));
+    // "4 xã đạt từ 8.000 lượt trở lên" of the 7 that reported.
+    assert_eq!(
+        engine.count_reaching(kham, district, &p("2020S1"), d("8000")),
+        (4, 7)
+    );
+}
+
 // Generated trees: a province, districts, communes, some merged into a neighbour on 01/07/2021.
 
 struct World {

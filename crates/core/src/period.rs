@@ -181,10 +181,6 @@ impl Period {
         other.index() >= self.index() && other.last_month_index() <= self.last_month_index()
     }
 
-    pub fn contains_date(&self, date: NaiveDate) -> bool {
-        self.start_date() <= date && date <= self.end_date()
-    }
-
     /// The same span `years` years later (negative: earlier).
     pub fn shift_years(&self, years: i32) -> Option<Period> {
         Period::new(self.year.checked_add(years)?, self.month, self.months).ok()

@@ -74,20 +74,20 @@ pub async fn units(
             say.t("cấp trên", "parent"),
             v.parent.as_deref().unwrap_or("—")
         );
-        for e in registry.events() {
-            let (from, to) = registry.event_ends(e);
-            if to == Some(id) {
-                let from = from
-                    .map(|f| registry.version(f).label())
-                    .unwrap_or_else(|| e.from.clone());
-                let share = share_text(e, say);
-                println!(
-                    "    {} ← {} {}{share}",
-                    e.date.format("%d/%m/%Y"),
-                    e.kind.name_vi(),
-                    from
-                );
-            }
+        for i in registry.events_of(id).0 {
+            let e = &registry.events()[i];
+            let from = registry
+                .event_ends(e)
+                .0
+                .map(|f| registry.version(f).label())
+                .unwrap_or_else(|| e.from.clone());
+            let share = share_text(e, say);
+            println!(
+                "    {} ← {} {}{share}",
+                e.date.format("%d/%m/%Y"),
+                e.kind.name_vi(),
+                from
+            );
         }
         for (e, to) in registry.successors(id) {
             let share = share_text(e, say);

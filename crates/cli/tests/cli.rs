@@ -46,9 +46,9 @@ fn demo_db() -> (tempfile::TempDir, String) {
     (dir, db)
 }
 
+/// The demo database as `solieu demo` builds it, on the backend `db` names.
 fn import_demo(db: &str) {
-    ok(db, &["init"]);
-    import(db, &demo_csvs());
+    ok(db, &["demo", "--no-serve"]);
 }
 
 /// The four files `solieu export --out dir` writes.
@@ -903,4 +903,26 @@ fn a_figure_far_from_its_units_history_is_imported_with_a_warning() {
         "{notes}"
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("validation warnings kept: 1"));
+}
+
+#[test]
+fn the_demo_holds_every_file_of_the_demo_folder() {
+    let (_dir, db) = demo_db();
+    let out = ok(&db, &["validate", "--unit", "198", "--period", "2020S1"]);
+    assert!(out.contains("hold"), "the demo's rules are loaded: {out}");
+    let files = fs::read_dir(repo().join("demo"))
+        .unwrap()
+        .filter(|f| {
+            f.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|e| e == "csv")
+        })
+        .count();
+    let again = ok(&db, &["demo", "--no-serve"]);
+    assert!(
+        again.contains(&format!("Imported: {files} files")),
+        "{again}"
+    );
 }

@@ -18,6 +18,7 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
         "demo/indicators.csv",
         include_str!("../../../../demo/indicators.csv"),
     ),
+    ("demo/rules.csv", include_str!("../../../../demo/rules.csv")),
     (
         "demo/values-2018-2020.csv",
         include_str!("../../../../demo/values-2018-2020.csv"),

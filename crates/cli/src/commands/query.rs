@@ -260,10 +260,17 @@ impl Pivot {
     }
 }
 
-fn plans_text(v: &FigureView) -> String {
+/// "39,89% kế hoạch HĐND huyện giao" (the source's code in English).
+fn plans_text(v: &FigureView, say: &Say) -> String {
     v.plans
         .iter()
-        .filter_map(|p| Some(format!("{} {}", p.percent_vi.as_ref()?, p.source)))
+        .filter_map(|p| {
+            Some(format!(
+                "{} {}",
+                p.percent_vi.as_ref()?,
+                say.t(&p.source_name, &p.source)
+            ))
+        })
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -341,7 +348,7 @@ fn print_table(views: &[FigureView], (reached, with_plan): (usize, usize), say: 
         vec![
             format!("{} ({})", v.indicator_name, v.indicator),
             v.value_vi.clone().unwrap_or_else(|| "—".into()),
-            plans_text(v),
+            plans_text(v, say),
             prev.map(|p| p.value_vi.clone()).unwrap_or_default(),
             prev.and_then(|p| p.change_vi.clone())
                 .map(|c| format!("{c}{mark}"))

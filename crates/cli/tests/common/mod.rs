@@ -12,20 +12,6 @@ pub fn repo() -> PathBuf {
         .unwrap()
 }
 
-pub fn demo_csvs() -> Vec<PathBuf> {
-    [
-        "units.csv",
-        "lineage.csv",
-        "indicators.csv",
-        "rules.csv",
-        "values-2018-2020.csv",
-        "values-2025-2026.csv",
-    ]
-    .iter()
-    .map(|f| repo().join("demo").join(f))
-    .collect()
-}
-
 /// Runs `solieu --db DB ARGS…` in English and returns its output.
 pub fn solieu(db: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_solieu"))

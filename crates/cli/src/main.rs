@@ -131,6 +131,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `solieu values | head` should stop quietly when `head` has read enough, as other command
+    // line tools do, not panic on the closed pipe.
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of one signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let say = Say::new(cli.lang.into());
     let runtime = tokio::runtime::Builder::new_multi_thread()

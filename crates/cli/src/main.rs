@@ -51,8 +51,8 @@ enum Command {
     /// statistics office's nested unit lists or the 2025 reform mapping. If any row of any file
     /// is wrong, nothing is loaded and every problem is listed with file, line and column.
     Import {
-        /// CSV files, in any order.
-        #[arg(required = true)]
+        /// CSV files, workbooks (XLSX, XLS, ODS), GSO JSON, DHIS2 files; in any order.
+        #[arg(required_unless_present = "template")]
         files: Vec<PathBuf>,
         /// Check everything and report what would change, but write nothing.
         #[arg(long)]
@@ -69,6 +69,16 @@ enum Command {
         /// data elements (`DE`, `DE|COMBO`, `DE|category=option`) and org units to our codes.
         #[arg(long)]
         dhis2_mapping: Option<PathBuf>,
+        /// For a wide workbook not made by --template: a CSV `sheet,column,role,unit,period,
+        /// series,status` saying what each column holds (docs/formats.md).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        /// Import nothing: write an empty workbook to fill in for --unit and --period (indicators
+        /// down, communes or plan / same period / this period across), which imports as it is.
+        #[arg(long, value_name = "FILE.xlsx", conflicts_with_all = ["files", "dry_run"])]
+        template: Option<PathBuf>,
+        #[command(flatten)]
+        template_args: commands::TemplateArgs,
     },
     /// Write the stored units, lineage, indicators and values back out as CSV.
     Export {
@@ -169,12 +179,19 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             decimal,
             effective,
             dhis2_mapping,
+            mapping,
+            template,
+            template_args,
         } => {
+            if let Some(out) = template {
+                return commands::template(&location, &out, &template_args, say).await;
+            }
             let options = commands::ImportOptions {
                 dry_run,
                 decimal,
                 effective,
                 dhis2_mapping: commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?,
+                mapping: commands::read_column_mapping(mapping.as_deref(), say)?,
             };
             commands::import(&location, &files, options, &user, say).await
         }

@@ -466,7 +466,7 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
             continue;
         }
         let source = Source::File {
-            path: location.file.clone(),
+            path: location.source_path(),
             line: location.line.unwrap_or(0),
         };
         first_seen.insert(key.clone(), (changes.values.len(), location));
@@ -479,7 +479,11 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
 
     if problems.iter().any(Problem::is_error) {
         problems.sort_by(|a, b| {
-            (&a.location.file, a.location.line).cmp(&(&b.location.file, b.location.line))
+            (&a.location.file, &a.location.sheet, a.location.line).cmp(&(
+                &b.location.file,
+                &b.location.sheet,
+                b.location.line,
+            ))
         });
         Err(problems)
     } else {

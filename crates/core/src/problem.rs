@@ -35,10 +35,12 @@ impl Text {
     }
 }
 
-/// Where a piece of input came from: a file and a line (1-based, the header is line 1).
+/// Where a piece of input came from: a file, the sheet of a workbook, and a line (1-based,
+/// the header is line 1; in a workbook, the spreadsheet's own row number).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Location {
     pub file: String,
+    pub sheet: Option<String>,
     pub line: Option<u64>,
     pub column: Option<String>,
 }
@@ -55,7 +57,25 @@ impl Location {
         Location {
             file: file.into(),
             line: Some(line),
+            ..Location::default()
+        }
+    }
+
+    /// A row of a workbook's sheet.
+    pub fn cell(file: impl Into<String>, sheet: impl Into<String>, row: u64) -> Location {
+        Location {
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            line: Some(row),
             column: None,
+        }
+    }
+
+    /// The file as a value's source names it: `book.xlsx#Biểu 01` for a sheet.
+    pub fn source_path(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{}#{sheet}", self.file),
+            None => self.file.clone(),
         }
     }
 
@@ -93,6 +113,13 @@ impl Problem {
         }
     }
 
+    pub fn warning(location: Location, message: Text) -> Problem {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(location, message)
+        }
+    }
+
     pub fn with_value(mut self, value: impl Into<String>) -> Problem {
         self.value = Some(value.into());
         self
@@ -117,6 +144,12 @@ impl Problem {
         let mut out = String::new();
         let loc = &self.location;
         out.push_str(&loc.file);
+        if let Some(sheet) = &loc.sheet {
+            match lang {
+                Lang::Vi => out.push_str(&format!(", trang tính “{sheet}”")),
+                Lang::En => out.push_str(&format!(", sheet “{sheet}”")),
+            }
+        }
         if let Some(line) = loc.line {
             match lang {
                 Lang::Vi => out.push_str(&format!(", dòng {line}")),

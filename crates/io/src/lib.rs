@@ -6,8 +6,10 @@
 //! The formats are described in `docs/formats.md`.
 
 pub mod dhis2;
+pub mod excel;
 pub mod gso;
 mod read;
+pub mod template;
 mod write;
 
 pub use read::{FileKind, ReadOptions, ReadResult, read_csv};

@@ -52,13 +52,17 @@ pub struct ReadResult {
     pub rows: usize,
 }
 
-struct Field {
+pub(crate) struct Field {
     name: &'static str,
     aliases: &'static [&'static str],
     required: bool,
 }
 
-const fn f(name: &'static str, aliases: &'static [&'static str], required: bool) -> Field {
+pub(crate) const fn f(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> Field {
     Field {
         name,
         aliases,
@@ -121,7 +125,7 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Maps each header cell to a field of `fields`; `None` when a required field is missing.
-fn match_header(
+pub(crate) fn match_header(
     header: &[String],
     fields: &[Field],
 ) -> Option<(HashMap<&'static str, usize>, Vec<usize>)> {
@@ -145,30 +149,65 @@ fn match_header(
         .then_some((map, unknown))
 }
 
+/// One table of cells read from a CSV file or a workbook's sheet, before its kind is known.
+pub(crate) struct Table {
+    pub file: String,
+    pub sheet: Option<String>,
+    pub header_line: u64,
+    pub header: Vec<String>,
+    /// How messages name each column: the header, or in a workbook "E (value)".
+    pub labels: Vec<String>,
+    pub records: Vec<Record>,
+}
+
+/// A data row: its text cells, and for cells a spreadsheet stored as numbers, their exact value
+/// (which needs no decimal convention).
+pub(crate) struct Record {
+    pub line: u64,
+    pub cells: Vec<String>,
+    pub numbers: Vec<Option<Decimal>>,
+}
+
+impl Table {
+    fn location(&self, line: u64) -> Location {
+        Location {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            line: Some(line),
+            column: None,
+        }
+    }
+}
+
 struct Row<'a> {
-    file: &'a str,
-    line: u64,
-    cells: &'a csv::StringRecord,
+    table: &'a Table,
+    record: &'a Record,
     columns: &'a HashMap<&'static str, usize>,
-    header: &'a [String],
 }
 
 impl Row<'_> {
     fn get(&self, field: &str) -> &str {
         self.columns
             .get(field)
-            .and_then(|&i| self.cells.get(i))
-            .map(str::trim)
+            .and_then(|&i| self.record.cells.get(i))
+            .map(|c| c.trim())
             .unwrap_or("")
+    }
+
+    /// The exact value of a cell the spreadsheet stored as a number.
+    fn number(&self, field: &str) -> Option<Decimal> {
+        self.columns
+            .get(field)
+            .and_then(|&i| self.record.numbers.get(i).copied().flatten())
     }
 
     fn location(&self, field: &str) -> Location {
         let column = self
             .columns
             .get(field)
-            .map(|&i| self.header[i].trim().to_string())
+            .map(|&i| self.table.labels[i].trim().to_string())
             .unwrap_or_else(|| field.to_string());
-        Location::line(self.file, self.line).with_column(column)
+        self.table.location(self.record.line).with_column(column)
     }
 
     fn problem(&self, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Problem {
@@ -248,15 +287,17 @@ impl Row<'_> {
 }
 
 /// A number cell waiting for the file's decimal convention to be settled.
-struct PendingNumber {
-    line: u64,
-    location: Location,
-    text: String,
+pub(crate) struct PendingNumber {
+    pub line: u64,
+    pub location: Location,
+    pub text: String,
+    /// Stored as a number by a spreadsheet: taken as it is.
+    pub exact: Option<Decimal>,
 }
 
 /// Reads number cells of one file under one convention: the declared one, or the one the
 /// file's unambiguous values prove. Returns the values in order (`None` where refused).
-fn resolve_numbers(
+pub(crate) fn resolve_numbers(
     pending: &[PendingNumber],
     declared: Option<DecimalConvention>,
     problems: &mut Vec<Problem>,
@@ -264,7 +305,7 @@ fn resolve_numbers(
     let read: Vec<Result<solieu_core::number::Readings, NumberError>> =
         pending.iter().map(|p| readings(&p.text)).collect();
     let mut proofs: HashMap<bool, (usize, u64, &str)> = HashMap::new();
-    for (p, r) in pending.iter().zip(&read) {
+    for (p, r) in pending.iter().zip(&read).filter(|(p, _)| p.exact.is_none()) {
         if let Ok(Some(c)) = r.as_ref().map(|r| r.proves()) {
             let e = proofs
                 .entry(c == DecimalConvention::Comma)
@@ -291,6 +332,9 @@ fn resolve_numbers(
         .iter()
         .zip(read)
         .map(|(p, r)| {
+            if p.exact.is_some() {
+                return p.exact;
+            }
             let fail = |vi: String, en: String, hint: Option<Text>| {
                 Problem::error(p.location.clone(), Text::new(vi, en))
                     .with_value(&p.text)
@@ -412,20 +456,87 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             return result;
         }
     };
-    let kinds = [
-        (FileKind::Values, VALUES),
-        (FileKind::Lineage, LINEAGE),
-        (FileKind::Rules, RULES),
-        (FileKind::Units, UNITS),
-        (FileKind::Indicators, INDICATORS),
-    ];
-    let Some((kind, fields, (columns, unknown))) = kinds
+    let mut table = Table {
+        file: file.to_string(),
+        sheet: None,
+        header_line: 1,
+        labels: header.clone(),
+        header,
+        records: Vec::new(),
+    };
+    for record in records {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                result.problems.push(csv_problem(file, &e));
+                continue;
+            }
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        if record.len() != table.header.len() {
+            result.rows += 1;
+            result.problems.push(
+                Problem::error(
+                    Location::line(file, line),
+                    Text::new(
+                        format!(
+                            "dòng có {} ô nhưng tiêu đề có {} cột",
+                            record.len(),
+                            table.header.len()
+                        ),
+                        format!(
+                            "the line has {} cells but the header has {} columns",
+                            record.len(),
+                            table.header.len()
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "ô có dấu phẩy phải đặt trong ngoặc kép: \"Nông, lâm nghiệp\"",
+                    "a cell containing the separator must be quoted: \"Nông, lâm nghiệp\"",
+                )),
+            );
+            continue;
+        }
+        table.records.push(Record {
+            line,
+            cells: record.iter().map(str::to_string).collect(),
+            numbers: vec![None; record.len()],
+        });
+    }
+    read_table(&table, options, &mut result);
+    result
+}
+
+/// The header names each format's columns by; `None` for a header none of them has.
+pub(crate) fn recognise(header: &[String]) -> Option<FileKind> {
+    KINDS
         .iter()
-        .find_map(|(k, fields)| match_header(&header, fields).map(|m| (*k, *fields, m)))
+        .find(|(_, fields)| match_header(header, fields).is_some())
+        .map(|(k, _)| *k)
+}
+
+const KINDS: [(FileKind, &[Field]); 5] = [
+    (FileKind::Values, VALUES),
+    (FileKind::Lineage, LINEAGE),
+    (FileKind::Rules, RULES),
+    (FileKind::Units, UNITS),
+    (FileKind::Indicators, INDICATORS),
+];
+
+/// Reads the records of one table (a CSV file or a long-layout sheet) into `result`.
+pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut ReadResult) {
+    let header = &table.header;
+    let Some((kind, fields, (columns, unknown))) = KINDS
+        .iter()
+        .find_map(|(k, fields)| match_header(header, fields).map(|m| (*k, *fields, m)))
     else {
         result.problems.push(
             Problem::error(
-                Location::line(file, 1),
+                table.location(table.header_line),
                 Text::new(
                     "không nhận ra loại tệp từ dòng tiêu đề",
                     "cannot tell which kind of file this is from its header",
@@ -439,14 +550,16 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                  indicators (code,name,unit,group,aggregate,time_aggregate,decimals,formula); values (indicator,unit,period,series,value,status,note)",
             )),
         );
-        return result;
+        return;
     };
     result.kind = Some(kind);
     for i in unknown {
         let expected: Vec<&str> = fields.iter().map(|f| f.name).collect();
         result.problems.push(
             Problem::error(
-                Location::line(file, 1).with_column(header[i].clone()),
+                table
+                    .location(table.header_line)
+                    .with_column(table.labels[i].clone()),
                 Text::new(
                     format!("cột không có trong định dạng {} hoặc bị lặp", kind.name()),
                     format!(
@@ -467,52 +580,16 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     // Records waiting for their numbers, by index into pending_numbers.
     let mut values_waiting: Vec<(usize, Location, ValueKeyParts)> = Vec::new();
     let mut events_waiting: Vec<(Option<usize>, Location, LineageEvent)> = Vec::new();
-    for record in records {
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                result.problems.push(csv_problem(file, &e));
-                continue;
-            }
-        };
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
+    for record in &table.records {
         result.rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        if record.len() != header.len() {
-            result.problems.push(
-                Problem::error(
-                    Location::line(file, line),
-                    Text::new(
-                        format!(
-                            "dòng có {} ô nhưng tiêu đề có {} cột",
-                            record.len(),
-                            header.len()
-                        ),
-                        format!(
-                            "the line has {} cells but the header has {} columns",
-                            record.len(),
-                            header.len()
-                        ),
-                    ),
-                )
-                .with_hint(Text::new(
-                    "ô có dấu phẩy phải đặt trong ngoặc kép: \"Nông, lâm nghiệp\"",
-                    "a cell containing the separator must be quoted: \"Nông, lâm nghiệp\"",
-                )),
-            );
-            continue;
-        }
+        let line = record.line;
         let row = Row {
-            file,
-            line,
-            cells: &record,
+            table,
+            record,
             columns: &columns,
-            header: &header,
         };
         let problems = &mut result.problems;
-        let location = Location::line(file, line);
+        let location = table.location(line);
         match kind {
             FileKind::Units => {
                 if let Some(u) = read_unit(&row, problems) {
@@ -538,6 +615,7 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                         line,
                         location: row.location("share"),
                         text: row.get("share").to_string(),
+                        exact: row.number("share"),
                     });
                     pending_numbers.len() - 1
                 });
@@ -551,6 +629,7 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
                     line,
                     location: row.location("value"),
                     text: number.to_string(),
+                    exact: row.number("value"),
                 });
                 if let Some(mut parts) = read_value_parts(&row, problems) {
                     parts.measure = measure.map(str::to_string);
@@ -589,10 +668,9 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             location,
         });
     }
-    result
 }
 
-fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
+pub(crate) fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let problem = Problem::error(
             Location::file(file),
@@ -795,7 +873,7 @@ struct ValueKeyParts {
 }
 
 /// "2.200 triệu đồng" → ("2.200", Some("triệu đồng")); a bare number has no unit.
-fn split_measure(text: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_measure(text: &str) -> (&str, Option<&str>) {
     let text = text.trim();
     // A unit stands apart from the number ("2.200 triệu đồng") or is a percent sign ("98,4%");
     // "12x0" is a mistyped number, not 12 of the unit "x0".

@@ -94,6 +94,7 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
             decimal: None,
             effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date"),
             dhis2_mapping: Default::default(),
+            mapping: None,
         },
         "demo",
         say,

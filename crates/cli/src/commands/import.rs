@@ -6,7 +6,7 @@ use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
 use solieu_core::validation;
-use solieu_io::{ReadOptions, dhis2, gso, read_csv};
+use solieu_io::{ReadOptions, dhis2, excel, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -55,6 +55,8 @@ pub struct ImportOptions {
     pub effective: chrono::NaiveDate,
     /// How DHIS2 identifiers map to ours; codes as they are without it.
     pub dhis2_mapping: dhis2::Mapping,
+    /// What each column of a wide workbook holds, for workbooks without their own mapping.
+    pub mapping: Option<excel::Mapping>,
 }
 
 pub async fn import_inputs(
@@ -72,7 +74,40 @@ pub async fn import_inputs(
     let mut incoming = Incoming::default();
     let mut rows = 0;
     let mut mappings = Vec::new();
+    let stored = store.stored().await?;
+    // Built only when a workbook needs to find communes named in its headers.
+    let mut registry: Option<solieu_core::lineage::Registry> = None;
     for input in &inputs {
+        if excel::is_workbook(&input.bytes) {
+            let registry = registry.get_or_insert_with(|| {
+                solieu_core::lineage::Registry::new(stored.units.clone(), stored.events.clone())
+            });
+            let indicators: Vec<_> = stored
+                .indicators
+                .iter()
+                .cloned()
+                .chain(incoming.indicators.iter().map(|i| i.item.clone()))
+                .collect();
+            let catalog = excel::Catalog {
+                indicators: &indicators,
+                registry,
+            };
+            let read = excel::read_workbook(
+                &input.name,
+                &input.bytes,
+                options.mapping.as_ref(),
+                &catalog,
+                &csv_options,
+            );
+            rows += read.rows;
+            problems.extend(read.problems);
+            incoming.units.extend(read.incoming.units);
+            incoming.events.extend(read.incoming.events);
+            incoming.indicators.extend(read.incoming.indicators);
+            incoming.values.extend(read.incoming.values);
+            incoming.rules.extend(read.incoming.rules);
+            continue;
+        }
         if let Some(format) = dhis2::detect(&input.bytes) {
             let (values, found) = dhis2::read(format, &input.name, &input.bytes);
             rows += values.len();
@@ -102,7 +137,6 @@ pub async fn import_inputs(
             }
         }
     }
-    let stored = store.stored().await?;
     for input in mappings {
         let known: Vec<_> = stored
             .units
@@ -324,8 +358,16 @@ async fn check_outliers(
 
 fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
     problems.sort_by(|a, b| {
-        (&a.location.file, a.location.line.unwrap_or(0))
-            .cmp(&(&b.location.file, b.location.line.unwrap_or(0)))
+        (
+            &a.location.file,
+            &a.location.sheet,
+            a.location.line.unwrap_or(0),
+        )
+            .cmp(&(
+                &b.location.file,
+                &b.location.sheet,
+                b.location.line.unwrap_or(0),
+            ))
     });
     problems.dedup();
     for p in &problems {

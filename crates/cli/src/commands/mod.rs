@@ -5,6 +5,7 @@ mod demo;
 mod export;
 mod import;
 mod query;
+mod template;
 mod units;
 mod validate;
 mod values;
@@ -14,6 +15,7 @@ pub use demo::demo;
 pub use export::export;
 pub use import::{ImportOptions, import};
 pub use query::{QueryArgs, query};
+pub use template::{TemplateArgs, template};
 pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
@@ -65,4 +67,22 @@ pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
     }
     store.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads the column mapping of a wide workbook (`--mapping`), if one is given.
+pub fn read_column_mapping(
+    path: Option<&std::path::Path>,
+    say: &Say,
+) -> Result<Option<solieu_io::excel::Mapping>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let (mapping, problems) = solieu_io::excel::Mapping::from_csv(&name, &bytes);
+    if problems.iter().any(|p| p.is_error()) {
+        let lines: Vec<String> = problems.iter().map(|p| p.render(say.lang)).collect();
+        anyhow::bail!("{}", lines.join("\n"));
+    }
+    Ok(Some(mapping))
 }

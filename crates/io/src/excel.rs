@@ -1,0 +1,1224 @@
+//! Workbooks (XLSX; XLS and ODS through the same reader) in the two layouts offices use.
+//!
+//! - The **long layout**: a sheet whose first row is the header of one of the documented CSV
+//!   formats; read exactly as that CSV would be.
+//! - The **wide layout** ("biểu mẫu"): indicators down (by code or by name), communes, periods
+//!   or series across, with title rows, merged header cells, a unit-of-measure column and totals
+//!   that are checked, not imported. A [`Mapping`] says what each column is: a CSV given with
+//!   `--mapping`, or the hidden sheet [`MAPPING_SHEET`] that [`write_template`] puts into the
+//!   workbooks it writes, so the round trip is template → fill in Excel or LibreOffice → import.
+//!
+//! Cells a spreadsheet stored as numbers are taken exactly as stored and need no decimal
+//! convention; numbers typed as text go through the same convention rules as a CSV.
+
+use crate::read::{
+    Field, PendingNumber, ReadOptions, ReadResult, Record, Table, f, match_header, read_table,
+    recognise, resolve_numbers, split_measure,
+};
+use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use solieu_core::changes::{IncomingValue, Located};
+use solieu_core::indicator::{Aggregate, Indicator};
+use solieu_core::lineage::{NameMatch, Registry};
+use solieu_core::measure::MeasureUnit;
+use solieu_core::period::Period;
+use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::text::{clean, closest, fold};
+use solieu_core::value::{Figure, Series, Status, ValueKey, ValueRecord};
+use std::collections::HashMap;
+use std::io::Cursor;
+use std::str::FromStr;
+
+/// The sheet in which a template carries its own mapping.
+pub const MAPPING_SHEET: &str = "solieu";
+
+/// Whether `bytes` look like a workbook: a ZIP container (XLSX, ODS) or an OLE one (XLS).
+pub fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
+/// "A", "B", … "Z", "AA" for a 0-based column.
+pub fn column_letter(column: u32) -> String {
+    let mut n = column as u64 + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = ((n - 1) % 26) as u8;
+        letters.push((b'A' + rem) as char);
+        n = (n - 1) / 26;
+    }
+    letters.iter().rev().collect()
+}
+
+/// The 0-based column of "E" or "AB"; `None` for anything else.
+pub fn parse_column(letters: &str) -> Option<u32> {
+    let letters = letters.trim();
+    if letters.is_empty() || letters.len() > 3 || !letters.chars().all(|c| c.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let n = letters.chars().fold(0u32, |n, c| {
+        n * 26 + (c.to_ascii_uppercase() as u32 - 'A' as u32 + 1)
+    });
+    Some(n - 1)
+}
+
+/// What a column of a wide sheet holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Indicator codes or names: which indicator each row is.
+    Indicator,
+    /// The unit of measure written for each row (ĐVT), checked against the indicator's.
+    Measure,
+    /// Figures to import.
+    Value,
+    /// A total of the value columns of the same period and series: checked, never imported.
+    Total,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Indicator => "indicator",
+            Role::Measure => "measure",
+            Role::Value => "value",
+            Role::Total => "total",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Role, String> {
+        match fold(s).as_str() {
+            "indicator" | "chi tieu" => Ok(Role::Indicator),
+            "measure" | "dvt" | "don vi tinh" => Ok(Role::Measure),
+            "value" | "so lieu" | "gia tri" => Ok(Role::Value),
+            "total" | "tong" | "tong cong" => Ok(Role::Total),
+            _ => Err("expected indicator, measure, value or total".into()),
+        }
+    }
+}
+
+/// One column of a wide sheet, as the mapping describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnSpec {
+    /// The sheet; the workbook's first sheet when not given.
+    pub sheet: Option<String>,
+    /// 0-based.
+    pub column: u32,
+    pub role: Role,
+    /// The unit (code or name) of every figure in the column; when not given, the column's
+    /// header cell names it ("Xã Hoành Mô", "06841").
+    pub unit: Option<String>,
+    pub period: Option<Period>,
+    pub series: Option<Series>,
+    pub status: Option<Status>,
+    /// Where the mapping said so, for messages.
+    pub location: Location,
+}
+
+/// What each column of a wide sheet is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Mapping {
+    pub columns: Vec<ColumnSpec>,
+}
+
+const MAPPING_FIELDS: &[Field] = &[
+    f("sheet", &["trang tinh"], false),
+    f("column", &["cot"], true),
+    f("role", &["vai tro"], true),
+    f("unit", &["don vi"], false),
+    f("period", &["ky", "ky bao cao"], false),
+    f("series", &["loai so lieu"], false),
+    f("status", &["trang thai"], false),
+];
+
+/// The mapping's header, as written in files and in the template's mapping sheet.
+pub const MAPPING_HEADER: [&str; 7] = [
+    "sheet", "column", "role", "unit", "period", "series", "status",
+];
+
+impl Mapping {
+    /// Reads a mapping from rows of text (a CSV file or a mapping sheet): the header first.
+    pub fn from_rows(
+        base: &Location,
+        header: &[String],
+        rows: &[(u64, Vec<String>)],
+    ) -> (Mapping, Vec<Problem>) {
+        let mut problems = Vec::new();
+        let at = |line: u64| Location {
+            line: Some(line),
+            ..base.clone()
+        };
+        let Some((columns, unknown)) = match_header(header, MAPPING_FIELDS) else {
+            problems.push(
+                Problem::error(
+                    at(base.line.unwrap_or(1)),
+                    Text::new(
+                        "không phải tệp ánh xạ cột: thiếu cột column hoặc role",
+                        "not a column mapping: the column or role column is missing",
+                    ),
+                )
+                .with_value(header.join(","))
+                .with_hint(Text::new(
+                    format!("tiêu đề: {}", MAPPING_HEADER.join(",")),
+                    format!("the header is: {}", MAPPING_HEADER.join(",")),
+                )),
+            );
+            return (Mapping::default(), problems);
+        };
+        for i in unknown {
+            problems.push(
+                Problem::error(
+                    at(base.line.unwrap_or(1)).with_column(header[i].clone()),
+                    Text::new(
+                        "cột không có trong tệp ánh xạ",
+                        "a column the mapping does not have",
+                    ),
+                )
+                .with_value(header[i].clone())
+                .with_hint(Text::new(
+                    format!("các cột: {}", MAPPING_HEADER.join(", ")),
+                    format!("the columns are: {}", MAPPING_HEADER.join(", ")),
+                )),
+            );
+        }
+        let mut mapping = Mapping::default();
+        for (line, cells) in rows {
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            let get = |field: &str| {
+                columns
+                    .get(field)
+                    .and_then(|&i| cells.get(i))
+                    .map(|c| c.trim())
+                    .unwrap_or("")
+            };
+            let here = |field: &str| at(*line).with_column(field.to_string());
+            let before = problems.len();
+            let column = parse_column(get("column"));
+            if column.is_none() {
+                problems.push(
+                    Problem::error(
+                        here("column"),
+                        Text::new("không phải tên cột", "not a column letter"),
+                    )
+                    .with_value(get("column"))
+                    .with_hint(Text::new("ví dụ E hoặc AB", "for example E or AB")),
+                );
+            }
+            let role = get("role").parse::<Role>().map_err(|e| {
+                problems.push(
+                    Problem::error(here("role"), Text::new("vai trò cột không hợp lệ", e))
+                        .with_value(get("role"))
+                        .with_hint(Text::new(
+                            "indicator (chỉ tiêu), measure (ĐVT), value (số liệu) hoặc total (tổng)",
+                            "indicator, measure, value or total",
+                        )),
+                )
+            });
+            let period = match get("period") {
+                "" => None,
+                p => match p.parse::<Period>() {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        problems.push(
+                            Problem::error(
+                                here("period"),
+                                Text::new("không phải kỳ báo cáo hợp lệ", e.reason),
+                            )
+                            .with_value(p),
+                        );
+                        None
+                    }
+                },
+            };
+            let series = match get("series") {
+                "" => None,
+                s => match s.parse::<Series>() {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        problems.push(
+                            Problem::error(
+                                here("series"),
+                                Text::new("loại số liệu không hợp lệ", e),
+                            )
+                            .with_value(s),
+                        );
+                        None
+                    }
+                },
+            };
+            let status = match get("status") {
+                "" => None,
+                s => match s.parse::<Status>() {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        problems.push(
+                            Problem::error(here("status"), Text::new("trạng thái không hợp lệ", e))
+                                .with_value(s),
+                        );
+                        None
+                    }
+                },
+            };
+            let Ok(role) = role else { continue };
+            if matches!(role, Role::Value | Role::Total) {
+                if period.is_none() && get("period").is_empty() {
+                    problems.push(Problem::error(
+                        here("period"),
+                        Text::new(
+                            "cột số liệu cần kỳ báo cáo",
+                            "a value or total column needs its period",
+                        ),
+                    ));
+                }
+                if series.is_none() && get("series").is_empty() {
+                    problems.push(
+                        Problem::error(
+                            here("series"),
+                            Text::new(
+                                "cột số liệu cần loại số liệu",
+                                "a value or total column needs its series",
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "actual (thực hiện) hoặc plan:hdnd-huyen …",
+                            "actual, or plan:hdnd-huyen …",
+                        )),
+                    );
+                }
+                if role == Role::Value && series == Some(Series::Actual) && status.is_none() {
+                    problems.push(
+                        Problem::error(
+                            here("status"),
+                            Text::new(
+                                "cột số thực hiện cần trạng thái",
+                                "a column of actual values needs a status",
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            "estimate (ước tính), preliminary (sơ bộ) hoặc official (chính thức)",
+                            "estimate, preliminary or official",
+                        )),
+                    );
+                }
+            }
+            if problems.len() > before {
+                continue;
+            }
+            let sheet = Some(get("sheet"))
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            mapping.columns.push(ColumnSpec {
+                sheet,
+                column: column.expect("checked"),
+                role,
+                unit: Some(get("unit"))
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                period,
+                series,
+                status,
+                location: at(*line),
+            });
+        }
+        // One indicator column per sheet: without it the rows mean nothing.
+        let mut sheets: Vec<Option<&String>> =
+            mapping.columns.iter().map(|c| c.sheet.as_ref()).collect();
+        sheets.sort();
+        sheets.dedup();
+        for sheet in sheets {
+            let of_sheet = || {
+                mapping
+                    .columns
+                    .iter()
+                    .filter(move |c| c.sheet.as_ref() == sheet)
+            };
+            let indicators = of_sheet().filter(|c| c.role == Role::Indicator).count();
+            if indicators != 1 {
+                problems.push(Problem::error(
+                    base.clone(),
+                    Text::new(
+                        format!(
+                            "trang tính {} cần đúng một cột chỉ tiêu (role indicator), có {indicators}",
+                            sheet.map_or("đầu tiên", |s| s.as_str())
+                        ),
+                        format!(
+                            "sheet {} needs exactly one indicator column (role indicator); it has {indicators}",
+                            sheet.map_or("one", |s| s.as_str())
+                        ),
+                    ),
+                ));
+            }
+        }
+        (mapping, problems)
+    }
+
+    /// Reads a mapping given as a CSV file.
+    pub fn from_csv(file: &str, bytes: &[u8]) -> (Mapping, Vec<Problem>) {
+        let text = match crate::read::decode(file, bytes) {
+            Ok(t) => t,
+            Err(p) => return (Mapping::default(), vec![*p]),
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut rows = Vec::new();
+        let mut problems = Vec::new();
+        for record in reader.records() {
+            match record {
+                Ok(r) => rows.push((
+                    r.position().map_or(0, |p| p.line()),
+                    r.iter().map(str::to_string).collect::<Vec<_>>(),
+                )),
+                Err(e) => problems.push(Problem::error(
+                    Location::file(file),
+                    Text::new(
+                        format!("dòng CSV không đọc được: {e}"),
+                        format!("unreadable CSV line: {e}"),
+                    ),
+                )),
+            }
+        }
+        if rows.is_empty() {
+            problems.push(Problem::error(
+                Location::file(file),
+                Text::new("tệp ánh xạ rỗng", "the mapping file is empty"),
+            ));
+            return (Mapping::default(), problems);
+        }
+        let (_, header) = rows.remove(0);
+        let (mapping, found) = Mapping::from_rows(&Location::line(file, 1), &header, &rows);
+        problems.extend(found);
+        (mapping, problems)
+    }
+}
+
+/// What the wide layout needs to know of the stored catalog: indicators by code and name, and
+/// the unit register to find communes named in headers.
+pub struct Catalog<'a> {
+    pub indicators: &'a [Indicator],
+    pub registry: &'a Registry,
+}
+
+/// Reads a workbook. Sheets in the long layout are read as their CSV would be; a workbook with
+/// a mapping (its own [`MAPPING_SHEET`], else `mapping`) is read in the wide layout.
+pub fn read_workbook(
+    file: &str,
+    bytes: &[u8],
+    mapping: Option<&Mapping>,
+    catalog: &Catalog,
+    options: &ReadOptions,
+) -> ReadResult {
+    let mut result = ReadResult::default();
+    let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
+        Ok(b) => b,
+        Err(e) => {
+            result.problems.push(
+                Problem::error(
+                    Location::file(file),
+                    Text::new(
+                        format!("không mở được bảng tính: {e}"),
+                        format!("cannot open the workbook: {e}"),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
+                    "open it in Excel or LibreOffice and save it as .xlsx",
+                )),
+            );
+            return result;
+        }
+    };
+    let names = book.sheet_names();
+    let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
+    for name in &names {
+        match book.worksheet_range(name) {
+            Ok(range) => sheets.push((name.clone(), range)),
+            Err(e) => result.problems.push(Problem::error(
+                Location {
+                    file: file.to_string(),
+                    sheet: Some(name.clone()),
+                    ..Location::default()
+                },
+                Text::new(
+                    format!("không đọc được trang tính: {e}"),
+                    format!("cannot read the sheet: {e}"),
+                ),
+            )),
+        }
+    }
+    let own_mapping = sheets
+        .iter()
+        .find(|(name, _)| name == MAPPING_SHEET)
+        .map(|(name, range)| {
+            let mut rows = text_rows(range);
+            let (line, header) = if rows.is_empty() {
+                (1, Vec::new())
+            } else {
+                rows.remove(0)
+            };
+            Mapping::from_rows(&Location::cell(file, name, line), &header, &rows)
+        });
+    let mapping = match (mapping, own_mapping) {
+        (Some(given), _) => Some(given.clone()),
+        (None, Some((own, problems))) => {
+            result.problems.extend(problems);
+            Some(own)
+        }
+        (None, None) => None,
+    };
+    let data_sheets: Vec<&(String, Range<Data>)> = sheets
+        .iter()
+        .filter(|(name, _)| name != MAPPING_SHEET)
+        .collect();
+    match mapping {
+        Some(mapping) => {
+            let first = data_sheets.first().map(|(n, _)| n.clone());
+            let mut by_sheet: Vec<(String, Vec<&ColumnSpec>)> = Vec::new();
+            for spec in &mapping.columns {
+                let Some(name) = spec.sheet.clone().or_else(|| first.clone()) else {
+                    continue;
+                };
+                match by_sheet.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, specs)) => specs.push(spec),
+                    None => by_sheet.push((name, vec![spec])),
+                }
+            }
+            for (name, specs) in by_sheet {
+                let Some((_, range)) = data_sheets.iter().find(|(n, _)| *n == name) else {
+                    result.problems.push(
+                        Problem::error(
+                            specs[0].location.clone(),
+                            Text::new(
+                                format!("bảng tính không có trang “{name}”"),
+                                format!("the workbook has no sheet “{name}”"),
+                            ),
+                        )
+                        .with_hint(Text::new(
+                            format!(
+                                "các trang: {}",
+                                data_sheets
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                            format!(
+                                "its sheets are: {}",
+                                data_sheets
+                                    .iter()
+                                    .map(|(n, _)| n.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )),
+                    );
+                    continue;
+                };
+                let formulas = book.worksheet_formula(&name).ok();
+                let sheet = WideSheet {
+                    file,
+                    name: &name,
+                    range,
+                    formulas: formulas.as_ref(),
+                };
+                sheet.read(&specs, catalog, options, &mut result);
+            }
+        }
+        None => {
+            let mut any = false;
+            for (name, range) in &data_sheets {
+                let Some(table) = long_table(file, name, range) else {
+                    continue;
+                };
+                if recognise(&table.header).is_none() {
+                    result.problems.push(
+                        Problem::warning(
+                            Location::cell(file, name.as_str(), table.header_line),
+                            Text::new(
+                                "trang tính không được đọc: dòng đầu không phải tiêu đề của định dạng nào",
+                                "sheet not read: its first row is not the header of any format",
+                            ),
+                        )
+                        .with_value(table.header.join(",")),
+                    );
+                    continue;
+                }
+                any = true;
+                let mut read = ReadResult::default();
+                read_table(&table, options, &mut read);
+                result.kind = result.kind.or(read.kind);
+                result.rows += read.rows;
+                result.problems.extend(read.problems);
+                let i = read.incoming;
+                result.incoming.units.extend(i.units);
+                result.incoming.events.extend(i.events);
+                result.incoming.indicators.extend(i.indicators);
+                result.incoming.values.extend(i.values);
+                result.incoming.rules.extend(i.rules);
+            }
+            if !any {
+                result.problems.push(
+                    Problem::error(
+                        Location::file(file),
+                        Text::new(
+                            "không nhận ra bố cục bảng tính: không trang nào có dòng tiêu đề của định dạng dài, và không có ánh xạ cột",
+                            "cannot tell the workbook's layout: no sheet starts with the header of a long format, and there is no column mapping",
+                        ),
+                    )
+                    .with_hint(Text::new(
+                        "dùng biểu mẫu do `solieu import --template` tạo, hoặc khai báo --mapping TỆP.csv cho biểu tự làm",
+                        "use a workbook made by `solieu import --template`, or give --mapping FILE.csv for a hand-made one",
+                    )),
+                );
+            }
+        }
+    }
+    result
+}
+
+/// A cell as text: numbers in plain decimal form, dates as ISO dates.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(x) => exact_number(*x).map_or_else(|| x.to_string(), |d| d.to_string()),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTime(dt) => match cell_date(cell) {
+            Some(d) => d.format("%Y-%m-%d").to_string(),
+            None => dt.to_string(),
+        },
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn cell_date(cell: &Data) -> Option<NaiveDate> {
+    match cell {
+        Data::DateTime(dt) => dt.as_datetime().map(|d| d.date()),
+        Data::DateTimeIso(s) => s.get(..10).and_then(|d| d.parse().ok()),
+        _ => None,
+    }
+}
+
+/// The decimal a spreadsheet meant by a stored float: the shortest text that reads back as
+/// the same float is what was typed (643.41, not 643.40999…).
+fn exact_number(x: f64) -> Option<Decimal> {
+    if !x.is_finite() {
+        return None;
+    }
+    Decimal::from_str(&x.to_string())
+        .ok()
+        .map(|d| d.normalize())
+}
+
+fn cell_number(cell: &Data) -> Option<Decimal> {
+    match cell {
+        Data::Int(i) => Some(Decimal::from(*i)),
+        Data::Float(x) => exact_number(*x),
+        _ => None,
+    }
+}
+
+/// Every non-empty row of a sheet as text, with its spreadsheet row number.
+fn text_rows(range: &Range<Data>) -> Vec<(u64, Vec<String>)> {
+    let Some((top, _)) = range.start() else {
+        return Vec::new();
+    };
+    range
+        .rows()
+        .enumerate()
+        .filter(|(_, row)| row.iter().any(|c| !cell_text(c).trim().is_empty()))
+        .map(|(i, row)| {
+            (
+                top as u64 + i as u64 + 1,
+                row.iter().map(cell_text).collect(),
+            )
+        })
+        .collect()
+}
+
+/// A long-layout sheet as a table: its first non-empty row is the header.
+fn long_table(file: &str, sheet: &str, range: &Range<Data>) -> Option<Table> {
+    let (top, left) = range.start()?;
+    let mut rows = range.rows().enumerate().filter(|(_, row)| {
+        row.iter()
+            .any(|c| !matches!(c, Data::Empty) && !cell_text(c).trim().is_empty())
+    });
+    let (header_index, header_row) = rows.next()?;
+    let header: Vec<String> = header_row
+        .iter()
+        .map(|c| cell_text(c).trim().to_string())
+        .collect();
+    let labels = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("{} ({h})", column_letter(left + i as u32)))
+        .collect();
+    let records = rows
+        .map(|(i, row)| Record {
+            line: top as u64 + i as u64 + 1,
+            cells: row.iter().map(cell_text).collect(),
+            numbers: row.iter().map(cell_number).collect(),
+        })
+        .collect();
+    Some(Table {
+        file: file.to_string(),
+        sheet: Some(sheet.to_string()),
+        header_line: top as u64 + header_index as u64 + 1,
+        header,
+        labels,
+        records,
+    })
+}
+
+/// A wide sheet being read.
+struct WideSheet<'a> {
+    file: &'a str,
+    name: &'a str,
+    range: &'a Range<Data>,
+    formulas: Option<&'a Range<String>>,
+}
+
+/// A value column once its unit is known.
+struct ValueColumn<'a> {
+    spec: &'a ColumnSpec,
+    unit: String,
+    label: String,
+}
+
+/// Rounding of each part and of the total lets a correct total differ from the sum of its
+/// printed parts by half a unit of the last decimal for each of them.
+fn tolerance(decimals: u8, terms: usize) -> Decimal {
+    Decimal::new(1, decimals as u32) * Decimal::from(terms + 1) / Decimal::from(2)
+}
+
+impl WideSheet<'_> {
+    fn cell(&self, row: u32, column: u32) -> &Data {
+        self.range.get_value((row, column)).unwrap_or(&Data::Empty)
+    }
+
+    fn is_formula(&self, row: u32, column: u32) -> bool {
+        self.formulas
+            .and_then(|f| f.get_value((row, column)))
+            .is_some_and(|f| !f.trim().is_empty())
+    }
+
+    fn at(&self, row: u32, column: u32, label: &str) -> Location {
+        Location::cell(self.file, self.name, row as u64 + 1)
+            .with_column(format!("{} ({label})", column_letter(column)))
+    }
+
+    /// The header cell of a column: the nearest non-empty text above the first data row.
+    fn header_above(&self, column: u32, first_data_row: u32) -> Option<(u32, String)> {
+        let top = self.range.start().map_or(0, |(r, _)| r);
+        (top..first_data_row)
+            .rev()
+            .map(|r| (r, cell_text(self.cell(r, column)).trim().to_string()))
+            .find(|(_, t)| !t.is_empty())
+    }
+
+    fn read(
+        &self,
+        specs: &[&ColumnSpec],
+        catalog: &Catalog,
+        options: &ReadOptions,
+        result: &mut ReadResult,
+    ) {
+        let problems_before = result.problems.len();
+        let Some(indicator_column) = specs.iter().find(|s| s.role == Role::Indicator) else {
+            return;
+        };
+        let measure_column = specs.iter().find(|s| s.role == Role::Measure);
+        let numeric: Vec<&&ColumnSpec> = specs
+            .iter()
+            .filter(|s| matches!(s.role, Role::Value | Role::Total))
+            .collect();
+        let by_code: HashMap<String, &Indicator> = catalog
+            .indicators
+            .iter()
+            .map(|i| (i.code.to_uppercase(), i))
+            .collect();
+        let by_name: HashMap<String, &Indicator> = catalog
+            .indicators
+            .iter()
+            .map(|i| (fold(&i.name), i))
+            .collect();
+        let Some(((top, _), (bottom, _))) = self.range.start().zip(self.range.end()) else {
+            return;
+        };
+        // Which indicator each row is; rows naming none are titles, headings or notes unless
+        // they carry figures.
+        let mut rows: Vec<(u32, &Indicator)> = Vec::new();
+        for r in top..=bottom {
+            let written = clean(&cell_text(self.cell(r, indicator_column.column)));
+            if written.is_empty() {
+                continue;
+            }
+            let found = by_code
+                .get(&written.to_uppercase())
+                .or_else(|| by_name.get(&fold(&written)));
+            match found {
+                Some(indicator) => rows.push((r, indicator)),
+                None => {
+                    let figures = numeric.iter().any(|s| {
+                        let c = self.cell(r, s.column);
+                        cell_number(c).is_some()
+                            || solieu_core::number::readings(split_measure(&cell_text(c)).0).is_ok()
+                    });
+                    if figures {
+                        let names: Vec<&str> =
+                            catalog.indicators.iter().map(|i| i.name.as_str()).collect();
+                        let near = closest(&written, names.iter().copied());
+                        result.problems.push(
+                            Problem::error(
+                                self.at(r, indicator_column.column, "chỉ tiêu"),
+                                Text::new(
+                                    "chỉ tiêu không có trong danh mục",
+                                    "no indicator of the catalogue has this code or name",
+                                ),
+                            )
+                            .with_value(written)
+                            .with_hint_opt((!near.is_empty()).then(|| {
+                                Text::new(
+                                    format!("có phải: {}?", near.join("; ")),
+                                    format!("did you mean: {}?", near.join("; ")),
+                                )
+                            })),
+                        );
+                    }
+                }
+            }
+        }
+        let Some(first_data_row) = rows.first().map(|(r, _)| *r) else {
+            result.problems.push(
+                Problem::error(
+                    Location::cell(self.file, self.name, top as u64 + 1),
+                    Text::new(
+                        format!(
+                            "không dòng nào ở cột {} có mã hoặc tên chỉ tiêu của danh mục",
+                            column_letter(indicator_column.column)
+                        ),
+                        format!(
+                            "no row of column {} holds the code or name of a known indicator",
+                            column_letter(indicator_column.column)
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "kiểm tra cột chỉ tiêu trong ánh xạ, và nhập danh mục chỉ tiêu trước",
+                    "check the indicator column of the mapping, and import the indicators first",
+                )),
+            );
+            return;
+        };
+        // Each numeric column's unit: from the mapping, or from its header cell.
+        let mut columns: Vec<ValueColumn> = Vec::new();
+        for spec in &numeric {
+            let (Some(period), Some(_)) = (spec.period, spec.series.as_ref()) else {
+                continue;
+            };
+            let date = period.end_date();
+            if spec.role == Role::Total {
+                // A total is only checked: whose total it is does not matter.
+                let label = self
+                    .header_above(spec.column, first_data_row)
+                    .map_or_else(|| "Tổng".to_string(), |(_, t)| t);
+                columns.push(ValueColumn {
+                    spec,
+                    unit: spec.unit.clone().unwrap_or_default(),
+                    label,
+                });
+                continue;
+            }
+            let (written, location, label) = match &spec.unit {
+                Some(u) => (
+                    u.clone(),
+                    spec.location.clone().with_column("unit"),
+                    u.clone(),
+                ),
+                None => match self.header_above(spec.column, first_data_row) {
+                    Some((r, text)) => (text.clone(), self.at(r, spec.column, &text), text),
+                    None => {
+                        result.problems.push(Problem::error(
+                            self.at(first_data_row, spec.column, "?"),
+                            Text::new(
+                                "cột không có tiêu đề ghi tên đơn vị, và ánh xạ không nói đơn vị",
+                                "the column has no header naming its unit, and the mapping names none",
+                            ),
+                        ));
+                        continue;
+                    }
+                },
+            };
+            match find_unit(catalog.registry, &written, date) {
+                Ok(code) => columns.push(ValueColumn {
+                    spec,
+                    unit: code,
+                    label,
+                }),
+                Err((vi, en)) => result.problems.push(
+                    Problem::error(
+                        location,
+                        Text::new(
+                            format!(
+                                "không xác định được đơn vị hành chính vào ngày {}: {vi}",
+                                date.format("%d/%m/%Y")
+                            ),
+                            format!(
+                                "no single administrative unit answers to this on {}: {en}",
+                                date.format("%d/%m/%Y")
+                            ),
+                        ),
+                    )
+                    .with_value(written),
+                ),
+            }
+        }
+
+        let mut pending: Vec<PendingNumber> = Vec::new();
+        // (row, column index, indicator, pending index, measure written in the cell)
+        let mut cells: Vec<(u32, usize, &Indicator, usize, Option<String>)> = Vec::new();
+        for &(r, indicator) in &rows {
+            result.rows += 1;
+            if let Some(m) = measure_column {
+                let written = clean(&cell_text(self.cell(r, m.column)));
+                let same = written.is_empty()
+                    || MeasureUnit::parse(&written).factor_to(&indicator.unit)
+                        == Some(Decimal::ONE);
+                if !same {
+                    let factor = MeasureUnit::parse(&written).factor_to(&indicator.unit);
+                    result.problems.push(
+                        Problem::error(
+                            self.at(r, m.column, "ĐVT"),
+                            Text::new(
+                                format!(
+                                    "đơn vị tính khác với của chỉ tiêu {} ({})",
+                                    indicator.code,
+                                    indicator.unit.symbol()
+                                ),
+                                format!(
+                                    "the unit of measure differs from indicator {}'s ({})",
+                                    indicator.code,
+                                    indicator.unit.symbol()
+                                ),
+                            ),
+                        )
+                        .with_value(written.clone())
+                        .with_hint(Text::new(
+                            match factor {
+                                Some(k) => format!(
+                                    "ghi số theo {} (1 {written} = {} {}) và giữ nguyên cột ĐVT của biểu",
+                                    indicator.unit.symbol(),
+                                    k.normalize(),
+                                    indicator.unit.symbol()
+                                ),
+                                None => format!(
+                                    "chỉ tiêu này tính bằng {}; giữ nguyên cột ĐVT của biểu",
+                                    indicator.unit.symbol()
+                                ),
+                            },
+                            match factor {
+                                Some(k) => format!(
+                                    "write the figures in {} (1 {written} = {} {}) and keep the template's unit column",
+                                    indicator.unit.symbol(),
+                                    k.normalize(),
+                                    indicator.unit.symbol()
+                                ),
+                                None => format!(
+                                    "this indicator is measured in {}; keep the template's unit column",
+                                    indicator.unit.symbol()
+                                ),
+                            },
+                        )),
+                    );
+                }
+            }
+            for (ci, column) in columns.iter().enumerate() {
+                let c = column.spec.column;
+                let cell = self.cell(r, c);
+                let location = self.at(r, c, &column.label);
+                let refuse = |vi: &str, en: &str, hint: Text| {
+                    Problem::error(location.clone(), Text::new(vi, en))
+                        .with_value(cell_text(cell))
+                        .with_hint(hint)
+                };
+                let (text, exact, measure) = match cell {
+                    Data::Empty => continue,
+                    Data::Int(_) | Data::Float(_) => (cell_text(cell), cell_number(cell), None),
+                    Data::String(s) => {
+                        if s.trim().is_empty() {
+                            continue;
+                        }
+                        let (number, measure) = split_measure(s);
+                        (number.to_string(), None, measure.map(str::to_string))
+                    }
+                    Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+                        result.problems.push(refuse(
+                            "ô số liệu chứa ngày tháng, không phải số",
+                            "the cell holds a date, not a number",
+                            Text::new(
+                                "định dạng ô là Số (Number) rồi gõ lại số",
+                                "format the cell as Number and type the figure again",
+                            ),
+                        ));
+                        continue;
+                    }
+                    Data::Bool(_) | Data::Error(_) => {
+                        result.problems.push(refuse(
+                            "ô số liệu không chứa số (lỗi công thức hoặc giá trị đúng/sai)",
+                            "the cell holds no number (a formula error or a true/false value)",
+                            Text::new(
+                                "sửa công thức hoặc gõ số vào ô",
+                                "fix the formula or type the figure",
+                            ),
+                        ));
+                        continue;
+                    }
+                };
+                pending.push(PendingNumber {
+                    line: r as u64 + 1,
+                    location,
+                    text,
+                    exact,
+                });
+                cells.push((r, ci, indicator, pending.len() - 1, measure));
+            }
+        }
+        let numbers = resolve_numbers(&pending, options.decimal, &mut result.problems);
+        // The figure in each (row, column), for the checks.
+        let figure: HashMap<(u32, usize), Decimal> = cells
+            .iter()
+            .filter_map(|(r, ci, _, p, _)| numbers[*p].map(|v| ((*r, *ci), v)))
+            .collect();
+        let row_of: HashMap<&str, u32> = rows.iter().map(|(r, i)| (i.code.as_str(), *r)).collect();
+        let mut incoming = Vec::new();
+        for (r, ci, indicator, p, measure) in &cells {
+            let Some(value) = numbers[*p] else { continue };
+            let column = &columns[*ci];
+            let spec = column.spec;
+            let series = spec.series.clone().expect("checked");
+            let computed_here = indicator.is_derived() && series == Series::Actual;
+            if spec.role == Role::Total || computed_here {
+                // Checked below, never imported: solieu computes totals itself.
+                continue;
+            }
+            incoming.push(Located {
+                item: IncomingValue {
+                    record: ValueRecord {
+                        key: ValueKey {
+                            indicator: indicator.code.clone(),
+                            unit: column.unit.clone(),
+                            period: spec.period.expect("checked"),
+                            series,
+                        },
+                        figure: Figure {
+                            value,
+                            status: spec.status.unwrap_or(Status::Official),
+                            note: String::new(),
+                        },
+                    },
+                    measure: measure.clone(),
+                },
+                location: Location::cell(self.file, self.name, *r as u64 + 1).with_column(format!(
+                    "{} ({})",
+                    column_letter(spec.column),
+                    column.label
+                )),
+            });
+        }
+        for (r, ci, indicator, p, _) in &cells {
+            let Some(written) = numbers[*p] else { continue };
+            let column = &columns[*ci];
+            let spec = column.spec;
+            if self.is_formula(*r, spec.column) {
+                // The spreadsheet computed it from the cells beside it.
+                continue;
+            }
+            let location = self.at(*r, spec.column, &column.label);
+            if spec.role == Role::Total {
+                if indicator.is_derived() || indicator.aggregate != Aggregate::Sum {
+                    continue;
+                }
+                let parts: Vec<(usize, &ValueColumn)> = columns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        c.spec.role == Role::Value
+                            && c.spec.period == spec.period
+                            && c.spec.series == spec.series
+                    })
+                    .collect();
+                let empty: Vec<&str> = parts
+                    .iter()
+                    .filter(|(i, _)| !figure.contains_key(&(*r, *i)))
+                    .map(|(_, c)| c.label.as_str())
+                    .collect();
+                if !empty.is_empty() {
+                    result.problems.push(
+                        Problem::error(
+                            location,
+                            Text::new(
+                                format!(
+                                    "có số tổng nhưng chưa có số của: {}; số tổng không được nhập nên sẽ mất",
+                                    empty.join(", ")
+                                ),
+                                format!(
+                                    "a total is written but these are empty: {}; totals are not imported, so it would be lost",
+                                    empty.join(", ")
+                                ),
+                            ),
+                        )
+                        .with_value(written.normalize().to_string())
+                        .with_hint(Text::new(
+                            "điền số của từng đơn vị; phần mềm tự cộng tổng",
+                            "fill in each unit's figure; solieu computes the total",
+                        )),
+                    );
+                    continue;
+                }
+                let sum: Decimal = parts.iter().map(|(i, _)| figure[&(*r, *i)]).sum();
+                if (sum - written).abs() > tolerance(indicator.decimals, parts.len()) {
+                    result.problems.push(total_mismatch(
+                        location,
+                        written,
+                        sum,
+                        &format!("tổng các cột {}", column_range(&parts)),
+                        &format!("the sum of columns {}", column_range(&parts)),
+                    ));
+                }
+            } else if indicator.is_derived() && spec.series == Some(Series::Actual) {
+                let formula = indicator.formula.as_ref().expect("derived");
+                let lookup = |code: &str| {
+                    row_of
+                        .get(code)
+                        .and_then(|row| figure.get(&(*row, *ci)).copied())
+                };
+                let Ok(expected) = formula.eval(&lookup) else {
+                    continue;
+                };
+                let terms = formula.references().len();
+                if (expected - written).abs() > tolerance(indicator.decimals, terms) {
+                    result.problems.push(total_mismatch(
+                        location,
+                        written,
+                        expected,
+                        &format!("{} = {}", indicator.code, formula.text()),
+                        &format!("{} = {}", indicator.code, formula.text()),
+                    ));
+                }
+            }
+        }
+        if result.problems.len() == problems_before
+            || result.problems[problems_before..]
+                .iter()
+                .all(|p| !p.is_error())
+        {
+            result.incoming.values.extend(incoming);
+        }
+        result.kind = result.kind.or(Some(crate::FileKind::Values));
+    }
+}
+
+fn column_range(parts: &[(usize, &ValueColumn)]) -> String {
+    match (parts.first(), parts.last()) {
+        (Some((_, a)), Some((_, b))) if parts.len() > 1 => format!(
+            "{}–{}",
+            column_letter(a.spec.column),
+            column_letter(b.spec.column)
+        ),
+        (Some((_, a)), _) => column_letter(a.spec.column),
+        _ => String::new(),
+    }
+}
+
+fn total_mismatch(
+    location: Location,
+    written: Decimal,
+    expected: Decimal,
+    vi: &str,
+    en: &str,
+) -> Problem {
+    let vn = |d: Decimal| solieu_core::format::number_vi(d, d.scale().min(6));
+    Problem::error(
+        location,
+        Text::new(
+            format!(
+                "số tổng không khớp: {vi} là {} nhưng ô ghi {} (lệch {})",
+                vn(expected.normalize()),
+                vn(written.normalize()),
+                vn((written - expected).normalize())
+            ),
+            format!(
+                "the total does not add up: {en} is {} but the cell says {} (off by {})",
+                expected.normalize(),
+                written.normalize(),
+                (written - expected).normalize()
+            ),
+        ),
+    )
+    .with_value(written.normalize().to_string())
+    .with_hint(Text::new(
+        "sửa số của các thành phần hoặc số tổng; số tổng không được nhập, chỉ để đối chiếu",
+        "correct the parts or the total; totals are only checked, never imported",
+    ))
+}
+
+/// The unit a header or mapping names: a code in parentheses ("Xã Hoành Mô (06841)") first,
+/// then the whole text as a clerk writes it.
+fn find_unit(
+    registry: &Registry,
+    written: &str,
+    date: NaiveDate,
+) -> Result<String, (String, String)> {
+    let code_in_parens = written
+        .rsplit_once('(')
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .map(str::trim)
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()));
+    if let Some(code) = code_in_parens
+        && let NameMatch::One(id) = registry.find(code, date)
+    {
+        return Ok(registry.version(id).code.clone());
+    }
+    let describe = |ids: &[usize]| {
+        ids.iter()
+            .map(|&id| {
+                let v = registry.version(id);
+                format!("{} ({})", v.name, v.code)
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    match registry.find(written, date) {
+        NameMatch::One(id) => Ok(registry.version(id).code.clone()),
+        NameMatch::Ambiguous(ids) => Err((
+            format!("nhiều đơn vị cùng tên: {}; ghi kèm mã", describe(&ids)),
+            format!(
+                "several units have this name: {}; add the code",
+                describe(&ids)
+            ),
+        )),
+        NameMatch::Unknown(ids) if ids.is_empty() => Err((
+            "không có đơn vị nào tên như vậy".into(),
+            "no unit has this name or code".into(),
+        )),
+        NameMatch::Unknown(ids) => Err((
+            format!(
+                "không có đơn vị nào tên như vậy; có phải: {}?",
+                describe(&ids)
+            ),
+            format!(
+                "no unit has this name or code; did you mean: {}?",
+                describe(&ids)
+            ),
+        )),
+    }
+}

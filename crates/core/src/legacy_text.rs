@@ -321,7 +321,16 @@ fn convert_raw(text: &str, encoding: Encoding, out: &mut String) {
 pub fn to_unicode(text: &str, encoding: Encoding) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 4);
     convert_raw(text, encoding, &mut out);
-    out.nfc().collect()
+    nfc(out)
+}
+
+/// Most text is NFC already; checking is much cheaper than rebuilding it.
+fn nfc(text: String) -> String {
+    if unicode_normalization::is_nfc(&text) {
+        text
+    } else {
+        text.nfc().collect()
+    }
 }
 
 /// Windows-1252 bytes as text; the five codes Windows-1252 leaves undefined become the C1
@@ -354,43 +363,52 @@ const INITIALS: [&str; 28] = [
 ];
 const FINALS: [&str; 9] = ["", "c", "ch", "m", "n", "ng", "nh", "p", "t"];
 /// Vowel groups that end the syllable (they end in a glide).
-const OPEN_GROUPS: [&str; 31] = [
-    "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui", "ưa",
-    "ưi", "ưu", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya", "uyu",
-    "uơ",
+const OPEN_GROUPS: [&str; 32] = [
+    "y", "ai", "ao", "au", "ay", "âu", "ây", "eo", "êu", "ia", "iu", "oi", "ôi", "ơi", "ua", "ui",
+    "ưa", "ưi", "ưu", "iêu", "yêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "ươi", "ươu", "uya",
+    "uyu", "uơ",
 ];
 /// Vowel groups that need a final consonant.
 const CLOSED_GROUPS: [&str; 10] = ["ă", "â", "oă", "uâ", "iê", "yê", "uô", "ươ", "uyê", "oo"];
 /// Vowel groups with or without a final consonant.
-const FREE_GROUPS: [&str; 14] = [
-    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y", "oa", "oe", "uê", "uy",
+const FREE_GROUPS: [&str; 13] = [
+    "a", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "oa", "oe", "uê", "uy",
 ];
 
 /// Whether `word` is a well-formed Vietnamese syllable (any case): an initial consonant, a
 /// vowel group, a final consonant fitting the group, at most one tone, and the stop finals
 /// (c, ch, p, t) only with the acute or dot-below tone.
 pub fn is_vietnamese_syllable(word: &str) -> bool {
-    let mut letters = String::with_capacity(word.len());
+    // The longest syllable ("nghiêng") takes 9 bytes without its tone; no allocation, since
+    // detection asks this of every word of a file three times.
+    let mut buf = [0u8; 16];
+    let mut len = 0;
     let mut tone = 0u8;
     for c in word.chars() {
-        let c = lower(c);
-        if let Some((base, t)) = split_vowel(c) {
-            if t != 0 {
-                if tone != 0 {
-                    return false;
-                }
-                tone = t;
-            }
-            letters.push(base);
-        } else if "bcdđghklmnpqrstvx".contains(c) {
-            letters.push(c);
+        let (base, t) = if c.is_ascii_alphabetic() {
+            (c.to_ascii_lowercase(), 0)
+        } else if matches!(c, 'đ' | 'Đ') {
+            ('đ', 0)
         } else {
+            match split_vowel(lower(c)) {
+                Some(split) => split,
+                None => return false,
+            }
+        };
+        if matches!(base, 'f' | 'j' | 'w' | 'z') || len + base.len_utf8() > buf.len() {
             return false;
         }
-        if letters.len() > 16 {
-            return false;
+        if t != 0 {
+            if tone != 0 {
+                return false;
+            }
+            tone = t;
         }
+        len += base.encode_utf8(&mut buf[len..]).len();
     }
+    let Ok(letters) = std::str::from_utf8(&buf[..len]) else {
+        return false;
+    };
     INITIALS.iter().any(|initial| {
         letters
             .strip_prefix(initial)
@@ -419,7 +437,14 @@ fn rhyme_ok(initial: &str, rhyme: &str, tone: u8) -> bool {
         FREE_GROUPS.contains(&group)
     };
     let front = "eêiy".contains(first);
-    fits && (!matches!(fin, "c" | "ch" | "p" | "t") || tone == 4 || tone == 5)
+    // ch and nh close only front vowels (anh, ênh, inh, oanh, uynh); c and ng never follow them.
+    let final_fits = match fin {
+        "ch" | "nh" => matches!(group, "a" | "ê" | "i" | "oa" | "uê" | "uy"),
+        "c" | "ng" => !matches!(group, "ê" | "i" | "uê" | "uy"),
+        _ => true,
+    };
+    fits && final_fits
+        && (!matches!(fin, "c" | "ch" | "p" | "t") || tone == 4 || tone == 5)
         && match initial {
             "k" | "gh" | "ngh" => front,
             "c" | "ng" => !matches!(first, 'e' | 'ê' | 'i'),
@@ -454,26 +479,61 @@ fn suspect_words(text: &str) -> impl Iterator<Item = &str> {
 /// Which encoding `text` is in, judged from the whole text: give it as much as is known to
 /// share one encoding (a column, a file), since one short word may read well several ways.
 pub fn detect(text: &str) -> Detected {
+    detect_all([text])
+}
+
+/// Words with Latin-1 characters read three ways before deciding: plenty for a verdict, and it
+/// keeps detection of a large file to a quick scan for Unicode-only letters.
+const SAMPLE_WORDS: usize = 20_000;
+
+/// Which encoding the texts are in, judged together: for the cells of a column or a sheet,
+/// without joining them. The first 20,000 words with Latin-1 characters are weighed; the whole
+/// text is searched for letters only Unicode has.
+pub fn detect_all<'a>(texts: impl IntoIterator<Item = &'a str>) -> Detected {
     let (mut words, mut as_is, mut tcvn3, mut vni) = (0usize, 0usize, 0usize, 0usize);
+    let (mut unicode_letters, mut tcvn3_only, mut vni_pairs) = (false, false, false);
     let mut buf = String::new();
-    for word in suspect_words(text) {
-        words += 1;
-        as_is += usize::from(is_vietnamese_syllable(word));
-        for (encoding, score) in [(Encoding::Tcvn3, &mut tcvn3), (Encoding::Vni, &mut vni)] {
+    for text in texts {
+        unicode_letters = unicode_letters || text.chars().any(is_unicode_vietnamese);
+        if words >= SAMPLE_WORDS {
+            if unicode_letters {
+                break;
+            }
+            continue;
+        }
+        for word in suspect_words(text).take(SAMPLE_WORDS - words) {
+            words += 1;
+            as_is += usize::from(is_vietnamese_syllable(word));
             buf.clear();
-            convert_raw(word, encoding, &mut buf);
-            *score += usize::from(is_vietnamese_syllable(&buf));
+            convert_raw(word, Encoding::Tcvn3, &mut buf);
+            tcvn3 += usize::from(is_vietnamese_syllable(&buf));
+            // Codes below 0xC0 are letters in TCVN3 and never used by VNI.
+            tcvn3_only = tcvn3_only
+                || word
+                    .chars()
+                    .any(|c| c < '\u{C0}' && tcvn3_letter(c).is_some());
+            let before = buf.len();
+            convert_raw(word, Encoding::Vni, &mut buf);
+            let converted = &buf[before..];
+            vni += usize::from(is_vietnamese_syllable(converted));
+            // A base letter and its mark became one letter: the two-character form only VNI has.
+            vni_pairs = vni_pairs || converted.chars().count() < word.chars().count();
         }
     }
-    let (best, winner) = if tcvn3 >= vni {
-        (tcvn3, Detected::Tcvn3)
-    } else {
-        (vni, Detected::Vni)
+    let (best, winner) = match tcvn3.cmp(&vni) {
+        std::cmp::Ordering::Greater => (tcvn3, Detected::Tcvn3),
+        std::cmp::Ordering::Less => (vni, Detected::Vni),
+        // A tie is broken only by characters one encoding alone uses.
+        std::cmp::Ordering::Equal => match (tcvn3_only, vni_pairs) {
+            (true, false) => (tcvn3, Detected::Tcvn3),
+            (false, true) => (vni, Detected::Vni),
+            _ => (tcvn3, Detected::Ambiguous),
+        },
     };
     // Converting needs more well-formed words than the text has as it stands, in at least
     // half of the words in question.
     let legacy_wins = best > as_is && best * 2 >= words;
-    if text.chars().any(is_unicode_vietnamese) {
+    if unicode_letters {
         // Unicode Vietnamese is there; legacy words beside it mean a mixed text.
         return if legacy_wins && best >= 2 {
             Detected::Ambiguous
@@ -484,7 +544,7 @@ pub fn detect(text: &str) -> Detected {
     if words == 0 || as_is == words || best <= as_is {
         return Detected::Unicode;
     }
-    if !legacy_wins || tcvn3 == vni {
+    if !legacy_wins {
         return Detected::Ambiguous;
     }
     winner
@@ -547,7 +607,7 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<(String, Encoding), LegacyTextError>
                     sample: sample(&text),
                 })
             } else {
-                Ok((text.nfc().collect(), fallback))
+                Ok((nfc(text), fallback))
             }
         }
     }

@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use solieu_core::legacy_text::{
-    Detected, Encoding, LegacyTextError, decode_bytes, decode_windows_1252, detect,
+    Detected, Encoding, LegacyTextError, decode_bytes, decode_windows_1252, detect, detect_all,
     is_vietnamese_syllable, to_unicode,
 };
 use unicode_normalization::UnicodeNormalization;
@@ -259,6 +259,27 @@ fn detection_does_not_misfire() {
 }
 
 #[test]
+fn cells_are_judged_together() {
+    let cells: Vec<String> = PHRASES.iter().map(|p| tcvn3(p)).collect();
+    assert_eq!(
+        detect_all(cells.iter().map(String::as_str)),
+        Detected::Tcvn3
+    );
+    let cells: Vec<String> = PHRASES.iter().map(|p| vni(p)).collect();
+    assert_eq!(detect_all(cells.iter().map(String::as_str)), Detected::Vni);
+    assert_eq!(detect_all(PHRASES), Detected::Unicode);
+    assert_eq!(detect_all([]), Detected::Unicode);
+}
+
+#[test]
+fn a_word_both_encodings_read_alike_is_not_guessed() {
+    // TCVN3 "ử", VNI "ư": nothing tells them apart.
+    assert_eq!(detect("ö"), Detected::Ambiguous);
+    // TCVN3 "á" beside VNI "à": one word each.
+    assert_eq!(detect("¸ aø"), Detected::Ambiguous);
+}
+
+#[test]
 fn mixed_unicode_and_legacy_is_not_guessed() {
     let mixed = format!("{}\n{}", PHRASES.join("\n"), tcvn3(&PHRASES.join("\n")));
     assert_eq!(detect(&mixed), Detected::Ambiguous);
@@ -268,13 +289,13 @@ fn mixed_unicode_and_legacy_is_not_guessed() {
 fn syllables() {
     for good in [
         "nghiêng", "Hoành", "quyết", "giữ", "gì", "khuya", "thuở", "xoong", "Đồng", "ĐỒNG", "ưu",
-        "yêu", "oanh", "hoặc", "ăn",
+        "yêu", "oanh", "hoặc", "ăn", "huynh", "thích", "xẻng", "kênh", "y", "mỹ",
     ] {
         assert!(is_vietnamese_syllable(good), "{good}");
     }
     for bad in [
         "", "café", "Müller", "kan", "ngi", "hát́", "tan̉", "bác̀", "lac", "moo", "hoaønh", "xyz",
-        "ă", "mâ",
+        "ă", "mâ", "ỵn", "ing", "ônh", "ệng",
     ] {
         assert!(!is_vietnamese_syllable(bad), "{bad}");
     }
@@ -378,6 +399,16 @@ fn tcvn3_char() -> impl Strategy<Value = char> {
 }
 
 proptest! {
+    #[test]
+    fn no_panic_on_latin1_text(chars in proptest::collection::vec(any::<u8>(), 0..120)) {
+        let text: String = chars.into_iter().map(char::from).collect();
+        let _ = detect(&text);
+        for encoding in [Encoding::Tcvn3, Encoding::Vni] {
+            let out = to_unicode(&text, encoding);
+            prop_assert!(out.chars().count() <= text.chars().count());
+        }
+    }
+
     #[test]
     fn no_panic_on_any_text(text in any::<String>()) {
         let _ = detect(&text);

@@ -19,7 +19,9 @@
 //! Text is only ever called legacy on evidence, because converting Unicode text by mistake would
 //! rewrite it: words with Latin-1 characters are read three ways (as they are, as TCVN3, as VNI)
 //! and a legacy reading wins only if it yields more well-formed Vietnamese syllables than the
-//! text as it stands, and clearly more than the other legacy reading.
+//! text as it stands, in at least half of those words, and more than the other legacy reading
+//! (a tie goes to an encoding only when characters that it alone uses are present). Text that
+//! mixes Unicode Vietnamese with legacy words is reported as ambiguous, not half converted.
 
 use crate::problem::Text;
 use unicode_normalization::UnicodeNormalization;

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod format;
 pub mod formula;
 pub mod indicator;
+pub mod legacy_text;
 pub mod lineage;
 pub mod measure;
 pub mod number;

@@ -361,7 +361,7 @@ impl Mapping {
     /// Reads a mapping given as a CSV file.
     pub fn from_csv(file: &str, bytes: &[u8]) -> (Mapping, Vec<Problem>) {
         let text = match crate::read::decode(file, bytes) {
-            Ok(t) => t,
+            Ok((text, _)) => text,
             Err(p) => return (Mapping::default(), vec![*p]),
         };
         let mut reader = csv::ReaderBuilder::new()
@@ -453,6 +453,7 @@ pub fn read_workbook(
             )),
         }
     }
+    convert_legacy_text(file, &mut sheets, &mut result.problems);
     let own_mapping = sheets
         .iter()
         .find(|(name, _)| name == MAPPING_SHEET)
@@ -687,10 +688,11 @@ struct WideSheet<'a> {
     formulas: Option<&'a Range<String>>,
 }
 
-/// A value column once its unit is known.
+/// A value column and the unit it turned out to be for; `None` when that could not be told
+/// (its cells are still read, so every fault is found in one pass, but never imported).
 struct ValueColumn<'a> {
     spec: &'a ColumnSpec,
-    unit: String,
+    unit: Option<String>,
     label: String,
 }
 
@@ -833,7 +835,7 @@ impl WideSheet<'_> {
                     .map_or_else(|| "Tổng".to_string(), |(_, t)| t);
                 columns.push(ValueColumn {
                     spec,
-                    unit: spec.unit.clone().unwrap_or_default(),
+                    unit: spec.unit.clone(),
                     label,
                 });
                 continue;
@@ -861,25 +863,32 @@ impl WideSheet<'_> {
             match find_unit(catalog.registry, &written, date) {
                 Ok(code) => columns.push(ValueColumn {
                     spec,
-                    unit: code,
+                    unit: Some(code),
                     label,
                 }),
-                Err((vi, en)) => result.problems.push(
-                    Problem::error(
-                        location,
-                        Text::new(
-                            format!(
-                                "không xác định được đơn vị hành chính vào ngày {}: {vi}",
-                                date.format("%d/%m/%Y")
+                Err((vi, en)) => {
+                    columns.push(ValueColumn {
+                        spec,
+                        unit: None,
+                        label: label.clone(),
+                    });
+                    result.problems.push(
+                        Problem::error(
+                            location,
+                            Text::new(
+                                format!(
+                                    "không xác định được đơn vị hành chính vào ngày {}: {vi}",
+                                    date.format("%d/%m/%Y")
+                                ),
+                                format!(
+                                    "no single administrative unit answers to this on {}: {en}",
+                                    date.format("%d/%m/%Y")
+                                ),
                             ),
-                            format!(
-                                "no single administrative unit answers to this on {}: {en}",
-                                date.format("%d/%m/%Y")
-                            ),
-                        ),
+                        )
+                        .with_value(written),
                     )
-                    .with_value(written),
-                ),
+                }
             }
         }
 
@@ -998,6 +1007,11 @@ impl WideSheet<'_> {
             .iter()
             .filter_map(|(r, ci, _, p, _)| numbers[*p].map(|v| ((*r, *ci), v)))
             .collect();
+        let unreadable: std::collections::HashSet<(u32, usize)> = cells
+            .iter()
+            .filter(|(_, _, _, p, _)| numbers[*p].is_none())
+            .map(|(r, ci, _, _, _)| (*r, *ci))
+            .collect();
         let row_of: HashMap<&str, u32> = rows.iter().map(|(r, i)| (i.code.as_str(), *r)).collect();
         let mut incoming = Vec::new();
         for (r, ci, indicator, p, measure) in &cells {
@@ -1006,6 +1020,7 @@ impl WideSheet<'_> {
             let spec = column.spec;
             let series = spec.series.clone().expect("checked");
             let computed_here = indicator.is_derived() && series == Series::Actual;
+            let Some(unit) = &column.unit else { continue };
             if spec.role == Role::Total || computed_here {
                 // Checked below, never imported: solieu computes totals itself.
                 continue;
@@ -1015,7 +1030,7 @@ impl WideSheet<'_> {
                     record: ValueRecord {
                         key: ValueKey {
                             indicator: indicator.code.clone(),
-                            unit: column.unit.clone(),
+                            unit: unit.clone(),
                             period: spec.period.expect("checked"),
                             series,
                         },
@@ -1056,6 +1071,10 @@ impl WideSheet<'_> {
                             && c.spec.series == spec.series
                     })
                     .collect();
+                if parts.iter().any(|(i, _)| unreadable.contains(&(*r, *i))) {
+                    // That cell's own fault is reported; a sum without it means nothing.
+                    continue;
+                }
                 let empty: Vec<&str> = parts
                     .iter()
                     .filter(|(i, _)| !figure.contains_key(&(*r, *i)))
@@ -1221,4 +1240,71 @@ fn find_unit(
             ),
         )),
     }
+}
+
+/// Old workbooks typed with TCVN3 (ABC) or VNI fonts hold their Vietnamese as look-alike Latin-1
+/// letters ("Hoµnh M«"). The whole workbook's text is weighed at once, since one short cell can
+/// read several ways, and converted when the encoding is clear; refused when it is not.
+fn convert_legacy_text(
+    file: &str,
+    sheets: &mut [(String, Range<Data>)],
+    problems: &mut Vec<Problem>,
+) {
+    use solieu_core::legacy_text::{Detected, detect_all, to_unicode};
+    let detected = detect_all(sheets.iter().flat_map(|(_, range)| {
+        range.used_cells().filter_map(|(_, _, c)| match c {
+            Data::String(s) => Some(s.as_str()),
+            _ => None,
+        })
+    }));
+    let encoding = match detected {
+        Detected::Unicode => return,
+        Detected::Ambiguous => {
+            problems.push(
+                Problem::error(
+                    Location::file(file),
+                    Text::new(
+                        "không xác định được bảng mã của chữ trong bảng tính: có chữ giống TCVN3 (ABC) hoặc VNI nhưng không đủ rõ",
+                        "cannot tell the encoding of the workbook's text: some words look like TCVN3 (ABC) or VNI, but not clearly",
+                    ),
+                )
+                .with_hint(Text::new(
+                    "chuyển văn bản sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi lưu lại",
+                    "convert the text to Unicode (e.g. with Unikey's converter) and save again",
+                )),
+            );
+            return;
+        }
+        Detected::Tcvn3 | Detected::Vni => detected.encoding().expect("legacy"),
+    };
+    for (_, range) in sheets.iter_mut() {
+        let Some((top, left)) = range.start() else {
+            continue;
+        };
+        let converted: Vec<((u32, u32), String)> = range
+            .used_cells()
+            .filter_map(|(r, c, cell)| match cell {
+                Data::String(s) => {
+                    Some(((top + r as u32, left + c as u32), to_unicode(s, encoding)))
+                }
+                _ => None,
+            })
+            .collect();
+        for (at, text) in converted {
+            range.set_value(at, Data::String(text));
+        }
+    }
+    problems.push(Problem::warning(
+        Location::file(file),
+        Text::new(
+            format!(
+                "chữ trong bảng tính dùng bảng mã cũ {}; đã chuyển sang Unicode",
+                encoding.name()
+            ),
+            format!(
+                "the workbook's text is in the old {} encoding; it was converted to Unicode",
+                encoding.name()
+            ),
+        ),
+    ));
 }

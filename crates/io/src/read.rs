@@ -421,7 +421,10 @@ pub(crate) fn resolve_numbers(
 pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let mut result = ReadResult::default();
     let text = match decode(file, bytes) {
-        Ok(t) => t,
+        Ok((text, note)) => {
+            result.problems.extend(note);
+            text
+        }
         Err(p) => {
             result.problems.push(*p);
             return result;
@@ -670,38 +673,37 @@ pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut Read
     }
 }
 
-pub(crate) fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let problem = Problem::error(
-            Location::file(file),
-            Text::new("tệp được lưu dạng UTF-16", "the file is saved as UTF-16"),
-        )
-        .with_hint(Text::new(
-            "lưu lại dạng “CSV UTF-8”",
-            "save it again as “CSV UTF-8”",
-        ));
-        return Err(Box::new(problem));
+/// The text of a file: UTF-8 (with or without byte order mark) or UTF-16 with one; text in
+/// the old TCVN3 (ABC) or VNI encodings, from old Excel files, is recognised and converted to
+/// Unicode, with a note saying so. What cannot be told apart is refused.
+pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<(String, Option<Problem>), Box<Problem>> {
+    use solieu_core::legacy_text::{Encoding, decode_bytes};
+    match decode_bytes(bytes) {
+        Ok((text, Encoding::Unicode | Encoding::Windows1252)) => Ok((text, None)),
+        Ok((text, encoding)) => {
+            let note = Problem::warning(
+                Location::file(file),
+                Text::new(
+                    format!(
+                        "tệp dùng bảng mã cũ {}; đã chuyển sang Unicode",
+                        encoding.name()
+                    ),
+                    format!(
+                        "the file is in the old {} encoding; it was converted to Unicode",
+                        encoding.name()
+                    ),
+                ),
+            )
+            .with_hint(Text::new(
+                "kiểm tra tên đơn vị và chỉ tiêu sau khi nhập; lần sau lưu tệp dạng CSV UTF-8",
+                "check unit and indicator names after the import; next time save the file as CSV UTF-8",
+            ));
+            Ok((text, Some(note)))
+        }
+        Err(e) => Err(Box::new(
+            Problem::error(Location::file(file), e.message()).with_hint(e.hint()),
+        )),
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        let problem = Problem::error(
-            Location::line(file, line),
-            Text::new(
-                "tệp không phải mã UTF-8 (có thể là bảng mã TCVN3 hoặc VNI cũ)",
-                "the file is not UTF-8 (perhaps the old TCVN3 or VNI encoding)",
-            ),
-        )
-        .with_hint(Text::new(
-            "mở bằng Excel hoặc LibreOffice và lưu lại dạng “CSV UTF-8”",
-            "open it in Excel or LibreOffice and save it as “CSV UTF-8”",
-        ));
-        Box::new(problem)
-    })
 }
 
 fn csv_problem(file: &str, e: &csv::Error) -> Problem {

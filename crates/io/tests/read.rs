@@ -86,17 +86,42 @@ fn every_problem_of_a_file_is_named_with_line_and_column() {
 }
 
 #[test]
-fn text_that_is_not_utf8_is_refused_with_its_line() {
-    let mut bytes = b"code,name,kind\n22,T\xe1nh,tinh\n".to_vec();
+fn old_encodings_are_converted_or_refused_clearly() {
+    // "Hoành Mô" as a CSV saved from a .VnTime workbook: Windows-1252 bytes of TCVN3 letters.
+    let mut bytes = b"code,name,kind,parent\n06841,X\xb7 Ho\xb5nh M\xab,xa,198\n".to_vec();
     let r = read_csv("old.csv", &bytes, &ReadOptions::default());
-    assert!(
-        messages(&r)[0].starts_with("old.csv, line 2: the file is not UTF-8"),
+    assert_eq!(
+        r.incoming.units[0].item.name,
+        "Xã Hoành Mô",
         "{:?}",
         messages(&r)
     );
-    bytes = vec![0xFF, 0xFE, b'c', 0];
+    assert!(
+        messages(&r)[0].starts_with("old.csv: the file is in the old TCVN3 (ABC) encoding"),
+        "{:?}",
+        messages(&r)
+    );
+    assert!(!r.problems[0].is_error());
+    // Western text that is no Vietnamese encoding is refused, not turned into wrong letters.
+    bytes = b"code,name,kind\n22,M\xfcller Stra\xdfe,tinh\n".to_vec();
+    let r = read_csv("w.csv", &bytes, &ReadOptions::default());
+    assert!(
+        messages(&r)[0].starts_with("w.csv: the file is not UTF-8 and does not read as TCVN3"),
+        "{:?}",
+        messages(&r)
+    );
+    assert!(r.incoming.units.is_empty());
+    // UTF-16 with its byte order mark, as Excel's "Unicode text" saves, reads.
+    let text = "code,name,kind\n22,Quảng Ninh,tinh\n";
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     let r = read_csv("u16.csv", &bytes, &ReadOptions::default());
-    assert!(messages(&r)[0].contains("UTF-16"));
+    assert_eq!(
+        r.incoming.units[0].item.name,
+        "Quảng Ninh",
+        "{:?}",
+        messages(&r)
+    );
     assert!(messages(&read(""))[0].contains("empty"));
 }
 

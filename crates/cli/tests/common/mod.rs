@@ -53,3 +53,31 @@ pub async fn database(backend: &str, dir: &Path) -> String {
 pub async fn cleanup(db: &str) {
     solieu_store::test_support::drop_postgres(&solieu_store::Location::parse(db)).await;
 }
+
+/// A test run once on SQLite and once on PostgreSQL, each with a fresh database.
+macro_rules! on_both_backends {
+    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            fn run($db: &str, $dir: &std::path::Path) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("sqlite", dir.path()).await;
+                run(&db, dir.path());
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("postgres", dir.path()).await;
+                run(&db, dir.path());
+                cleanup(&db).await;
+            }
+        }
+    };
+}
+
+pub(crate) use on_both_backends;

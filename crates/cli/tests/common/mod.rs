@@ -1,6 +1,6 @@
 //! Running the `solieu` binary as a user would, against SQLite or PostgreSQL.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros, unused_imports)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -370,8 +370,18 @@ fn main() {
         .and_then(|i| args.get(i + 1))
         .and_then(|v| v.parse().ok())
     {
-        import_csv(&size, n, false);
-        import_csv(&size, n, true);
+        import_file(&size, n, false, false);
+        import_file(&size, n, true, false);
+    }
+
+    if let Some(n) = args
+        .iter()
+        .position(|a| a == "--import-xlsx")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+    {
+        import_file(&size, n, false, true);
+        import_file(&size, n, true, true);
     }
 
     if flag("--duckdb") {
@@ -499,19 +509,57 @@ fn sqlite(size: &Size, n: usize) {
     });
 }
 
-/// Writes the first `n` generated values as a values CSV and imports it as `solieu import`
-/// does (read, plan, write in one transaction), into a new SQLite file or PostgreSQL database.
-fn import_csv(size: &Size, n: usize, postgres: bool) {
+/// Writes the first `n` generated values as a values CSV (or the same table as the one sheet of
+/// an XLSX workbook) and imports it as `solieu import` does (read, plan, write in one
+/// transaction), into a new SQLite file or PostgreSQL database.
+fn import_file(size: &Size, n: usize, postgres: bool, xlsx: bool) {
     use solieu_core::changes::{Incoming, Located, plan};
     use solieu_core::problem::Location as At;
     use solieu_io::{ReadOptions, read_csv};
     use solieu_store::{Location, Store};
     let dir = std::env::temp_dir().join("solieu-bench");
     std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let csv = dir.join("import-values.csv");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&csv).expect("the CSV file"));
-        writeln!(out, "indicator,unit,period,series,value,status,note").expect("write");
+    let file = dir.join(if xlsx {
+        "import-values.xlsx"
+    } else {
+        "import-values.csv"
+    });
+    let header = [
+        "indicator",
+        "unit",
+        "period",
+        "series",
+        "value",
+        "status",
+        "note",
+    ];
+    if xlsx {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (c, h) in header.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).expect("write");
+        }
+        let mut row = 0u32;
+        each_value(size, |i, c, m, hundredths| {
+            if (row as usize) < n {
+                row += 1;
+                sheet
+                    .write_string(row, 0, format!("I{i:03}"))
+                    .expect("write");
+                sheet.write_string(row, 1, commune_code(c)).expect("write");
+                sheet.write_string(row, 2, month(m).code()).expect("write");
+                sheet.write_string(row, 3, "actual").expect("write");
+                // Stored as a number, as a spreadsheet stores a typed figure.
+                sheet
+                    .write_number(row, 4, hundredths as f64 / 100.0)
+                    .expect("write");
+                sheet.write_string(row, 5, "official").expect("write");
+            }
+        });
+        book.save(&file).expect("the workbook");
+    } else {
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file).expect("the CSV file"));
+        writeln!(out, "{}", header.join(",")).expect("write");
         let mut written = 0;
         each_value(size, |i, c, m, hundredths| {
             if written < n {
@@ -552,16 +600,24 @@ fn import_csv(size: &Size, n: usize, postgres: bool) {
         store.apply(&changes, "bench", false).await.expect("written");
 
         let started = Instant::now();
-        let bytes = std::fs::read(&csv).expect("the CSV");
-        let read = read_csv("import-values.csv", &bytes, &ReadOptions::default());
-        assert!(read.problems.is_empty());
+        let bytes = std::fs::read(&file).expect("the file");
+        let read = if xlsx {
+            let registry = registry(size);
+            let indicators = indicators(size);
+            let catalog = solieu_io::excel::Catalog { indicators: &indicators, registry: &registry };
+            solieu_io::excel::read_workbook("import-values.xlsx", &bytes, None, &catalog, &ReadOptions::default())
+        } else {
+            read_csv("import-values.csv", &bytes, &ReadOptions::default())
+        };
+        assert!(read.problems.is_empty(), "{:?}", read.problems.first());
         let parsed = started.elapsed();
         let changes = plan(&store.stored().await.expect("read"), read.incoming).expect("valid values");
         let planned = started.elapsed();
         let report = store.apply(&changes, "bench", false).await.expect("written");
         let total = started.elapsed();
         println!(
-            "import from CSV into {}: {} values in {:.1} s ({:.0} values/s; read {:.1} s, checked {:.1} s, written {:.1} s)",
+            "import from {} into {}: {} values in {:.1} s ({:.0} values/s; read {:.1} s, checked {:.1} s, written {:.1} s)",
+            if xlsx { "XLSX" } else { "CSV" },
             if postgres { "PostgreSQL" } else { "SQLite" },
             report.values_added,
             total.as_secs_f64(),

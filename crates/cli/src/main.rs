@@ -2,6 +2,7 @@
 //! Errors become `anyhow` only here, at the edge.
 
 mod commands;
+mod progress;
 mod say;
 mod table;
 

@@ -61,8 +61,20 @@ impl Store {
         who: &str,
         dry_run: bool,
     ) -> Result<ApplyReport> {
+        self.apply_reporting(changes, who, dry_run, &|_| {}).await
+    }
+
+    /// [`Store::apply`], calling `progress` with the number of values written so far after
+    /// each batch, for a progress bar on large imports.
+    pub async fn apply_reporting(
+        &self,
+        changes: &ChangeSet,
+        who: &str,
+        dry_run: bool,
+        progress: &(dyn Fn(usize) + Send + Sync),
+    ) -> Result<ApplyReport> {
         let mut tx = self.pool.begin().await?;
-        let report = apply_in(self.backend, &mut tx, changes, who).await?;
+        let report = apply_in(self.backend, &mut tx, changes, who, progress).await?;
         if dry_run {
             tx.rollback().await?;
         } else {
@@ -142,6 +154,7 @@ async fn apply_in(
     tx: &mut Transaction<'static, Any>,
     changes: &ChangeSet,
     who: &str,
+    progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<ApplyReport> {
     let now = timestamp_text(Utc::now());
     let mut report = ApplyReport::default();
@@ -341,7 +354,16 @@ async fn apply_in(
         .await?;
         report.rules_written += 1;
     }
-    write_values(backend, tx, &changes.values, who, &now, &mut report).await?;
+    write_values(
+        backend,
+        tx,
+        &changes.values,
+        who,
+        &now,
+        &mut report,
+        progress,
+    )
+    .await?;
     for f in &changes.findings {
         sqlx::query(
             "INSERT INTO validation_findings (rule, unit, period, importance, left_value, right_value, found_by, found_at, \
@@ -405,6 +427,7 @@ async fn write_values(
     who: &str,
     now: &str,
     report: &mut ApplyReport,
+    progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<()> {
     if values.is_empty() {
         return Ok(());
@@ -419,7 +442,8 @@ async fn write_values(
             row.try_get("id")?,
         );
     }
-    for chunk in values.chunks(BATCH) {
+    for (n, chunk) in values.chunks(BATCH).enumerate() {
+        progress(n * BATCH);
         let mut keyed = Vec::with_capacity(chunk.len());
         for planned in chunk {
             let k = &planned.record.key;

@@ -1,5 +1,6 @@
 //! `solieu import`: read every file, plan the change, apply it whole or not at all.
 
+use crate::progress::Progress;
 use crate::say::Say;
 use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
@@ -74,10 +75,16 @@ pub async fn import_inputs(
     let mut incoming = Incoming::default();
     let mut rows = 0;
     let mut mappings = Vec::new();
+    let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
+    progress.step(
+        say.t("Đang đọc cơ sở dữ liệu…", "Reading the database…")
+            .into(),
+    );
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
     for input in &inputs {
+        progress.step(format!("{} {}…", say.t("Đang đọc", "Reading"), input.name));
         if excel::is_workbook(&input.bytes) {
             let registry = registry.get_or_insert_with(|| {
                 solieu_core::lineage::Registry::new(stored.units.clone(), stored.events.clone())
@@ -168,16 +175,21 @@ pub async fn import_inputs(
         }
         incoming.events.extend(reform.events);
     }
+    progress.step(say.t("Đang kiểm tra…", "Checking…").into());
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
+    let refuse = |problems: Vec<Problem>| {
+        progress.finish();
+        refuse(problems, rows, say)
+    };
     let planned = changes::plan(&stored, incoming);
     let mut changes = match planned {
         Ok(changes) if problems.is_empty() => changes,
-        Ok(_) => return Ok(refuse(problems, say)),
+        Ok(_) => return Ok(refuse(problems)),
         Err(more) => {
             problems.extend(more);
-            return Ok(refuse(problems, say));
+            return Ok(refuse(problems));
         }
     };
     // Validation rules over what this import writes, with what is stored beside it.
@@ -185,7 +197,7 @@ pub async fn import_inputs(
     let (rule_warnings, rule_errors): (Vec<Problem>, Vec<Problem>) =
         rule_problems.into_iter().partition(|p| !p.is_error());
     if !rule_errors.is_empty() {
-        return Ok(refuse(rule_errors, say));
+        return Ok(refuse(rule_errors));
     }
     changes.findings = findings
         .into_iter()
@@ -198,14 +210,22 @@ pub async fn import_inputs(
         .chain(rule_warnings)
         .chain(outlier_warnings)
         .collect();
+    progress.counted(
+        say.t("Đang ghi số liệu", "Writing values").into(),
+        changes.values.len() as u64,
+    );
+    let written = store
+        .apply_reporting(&changes, user, dry_run, &|n| progress.at(n as u64))
+        .await;
+    progress.finish();
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
     }
-    let report = match store.apply(&changes, user, dry_run).await {
+    let report = match written {
         Ok(report) => report,
         Err(solieu_store::StoreError::Conflict(text)) => {
             let problem = Problem::error(ProblemLocation::file("(import)"), text);
-            return Ok(refuse(vec![problem], say));
+            return Ok(refuse(vec![problem]));
         }
         Err(e) => return Err(e.into()),
     };
@@ -215,10 +235,14 @@ pub async fn import_inputs(
         say.t("Đã nhập:", "Imported:")
     };
     println!(
-        "{heading} {} {} {rows} {}",
+        "{heading} {} {} {rows} {}{}",
         inputs.len(),
         say.t("tệp,", "files,"),
-        say.t("dòng", "rows")
+        say.t("dòng", "rows"),
+        match warnings.len() {
+            0 => String::new(),
+            n => format!(", {n} {}", say.t("lưu ý (xem trên)", "notes (above)")),
+        }
     );
     let lines = [
         (
@@ -356,7 +380,7 @@ async fn check_outliers(
     Ok(validation::outliers(&changes.values, &history))
 }
 
-fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
+fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
     problems.sort_by(|a, b| {
         (
             &a.location.file,
@@ -374,13 +398,27 @@ fn refuse(mut problems: Vec<Problem>, say: &Say) -> ExitCode {
         eprintln!("{}", p.render(say.lang));
     }
     let errors = problems.iter().filter(|p| p.is_error()).count();
+    // Rows named by a problem; problems about a whole file or the database name no row.
+    let mut refused: Vec<(&str, Option<&str>, u64)> = problems
+        .iter()
+        .filter(|p| p.is_error())
+        .filter_map(|p| {
+            let l = &p.location;
+            l.line
+                .map(|line| (l.file.as_str(), l.sheet.as_deref(), line))
+        })
+        .collect();
+    refused.sort();
+    refused.dedup();
     match say.lang {
-        solieu_core::problem::Lang::Vi => {
-            eprintln!("Không nhập gì: có {errors} lỗi; cơ sở dữ liệu không thay đổi.")
-        }
-        solieu_core::problem::Lang::En => {
-            eprintln!("Nothing imported: {errors} problems; the database is unchanged.")
-        }
+        solieu_core::problem::Lang::Vi => eprintln!(
+            "Không nhập gì: có {errors} lỗi ở {} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
+            refused.len()
+        ),
+        solieu_core::problem::Lang::En => eprintln!(
+            "Nothing imported: {errors} problems on {} of the {rows} rows read; the database is unchanged.",
+            refused.len()
+        ),
     }
     ExitCode::from(2)
 }

@@ -1205,7 +1205,28 @@ fn find_unit(
     if let Some(code) = code_in_parens
         && let NameMatch::One(id) = registry.find(code, date)
     {
-        return Ok(registry.version(id).code.clone());
+        let version = registry.version(id);
+        let name = written.rsplit_once('(').map_or("", |(name, _)| name.trim());
+        let agrees = match registry.find(name, date) {
+            _ if name.is_empty() => true,
+            NameMatch::One(other) => other == id,
+            NameMatch::Ambiguous(ids) => ids.contains(&id),
+            NameMatch::Unknown(_) => false,
+        };
+        return if agrees {
+            Ok(version.code.clone())
+        } else {
+            Err((
+                format!(
+                    "tên và mã không khớp: mã {} là {}",
+                    version.code, version.name
+                ),
+                format!(
+                    "the name and the code disagree: {} is {}",
+                    version.code, version.name
+                ),
+            ))
+        };
     }
     let describe = |ids: &[usize]| {
         ids.iter()

@@ -308,6 +308,22 @@ fn faults_in_a_wide_sheet_are_each_named_and_nothing_is_read() {
         r.incoming.values.is_empty(),
         "nothing of a faulty sheet is read"
     );
+
+    // A header whose code names another commune than its name is refused, not guessed.
+    let bytes = hand_made_sheet(
+        [
+            [N(1.0), N(2.0), N(3.0)],
+            [N(1.0), N(2.0), N(3.0)],
+            [N(2.0), N(4.0), N(6.0)],
+        ],
+        "Xã Hoành Mô (06847)",
+    );
+    let e = errors(&read(&bytes, Some(&mapping(HAND_MAPPING))));
+    assert!(
+        e.iter()
+            .any(|m| m.contains("the name and the code disagree: 06847 is Xã Đồng Văn")),
+        "{e:#?}"
+    );
 }
 
 #[test]

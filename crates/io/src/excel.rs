@@ -1080,6 +1080,11 @@ impl WideSheet<'_> {
                     .filter(|(i, _)| !figure.contains_key(&(*r, *i)))
                     .map(|(_, c)| c.label.as_str())
                     .collect();
+                if empty.len() == parts.len() && written.is_zero() {
+                    // A formula's 0 over empty cells, where the spreadsheet format does not
+                    // say it is a formula (XLS shared formulas): nothing is lost.
+                    continue;
+                }
                 if !empty.is_empty() {
                     result.problems.push(
                         Problem::error(

@@ -37,11 +37,9 @@ impl Progress {
     pub fn counted(&self, message: String, total: u64) {
         if let Some(bar) = &self.bar {
             bar.set_style(
-                ProgressStyle::with_template(
-                    "{msg} [{bar:30}] {human_pos}/{human_len} ({per_sec}, {eta})",
-                )
-                .expect("a valid template")
-                .progress_chars("=> "),
+                ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} ({eta})")
+                    .expect("a valid template")
+                    .progress_chars("=> "),
             );
             bar.set_length(total);
             bar.set_position(0);

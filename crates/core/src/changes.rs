@@ -45,6 +45,17 @@ pub struct Incoming {
     pub rules: Vec<Located<crate::validation::Rule>>,
 }
 
+impl Incoming {
+    /// Adds what another file brings.
+    pub fn extend(&mut self, other: Incoming) {
+        self.units.extend(other.units);
+        self.events.extend(other.events);
+        self.indicators.extend(other.indicators);
+        self.values.extend(other.values);
+        self.rules.extend(other.rules);
+    }
+}
+
 /// A value as written: the figure, and the unit of measure written with it ("2.200 triệu
 /// đồng"), which planning converts to the indicator's unit or refuses.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -220,51 +220,27 @@ impl Mapping {
                         )),
                 )
             });
-            let period = match get("period") {
-                "" => None,
-                p => match p.parse::<Period>() {
-                    Ok(p) => Some(p),
-                    Err(e) => {
-                        problems.push(
-                            Problem::error(
-                                here("period"),
-                                Text::new("không phải kỳ báo cáo hợp lệ", e.reason),
-                            )
-                            .with_value(p),
-                        );
-                        None
-                    }
-                },
-            };
-            let series = match get("series") {
-                "" => None,
-                s => match s.parse::<Series>() {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        problems.push(
-                            Problem::error(
-                                here("series"),
-                                Text::new("loại số liệu không hợp lệ", e),
-                            )
-                            .with_value(s),
-                        );
-                        None
-                    }
-                },
-            };
-            let status = match get("status") {
-                "" => None,
-                s => match s.parse::<Status>() {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        problems.push(
-                            Problem::error(here("status"), Text::new("trạng thái không hợp lệ", e))
-                                .with_value(s),
-                        );
-                        None
-                    }
-                },
-            };
+            let period = parse_optional(
+                get("period"),
+                here("period"),
+                "không phải kỳ báo cáo hợp lệ",
+                |p| p.parse::<Period>().map_err(|e| e.reason),
+                &mut problems,
+            );
+            let series = parse_optional(
+                get("series"),
+                here("series"),
+                "loại số liệu không hợp lệ",
+                str::parse::<Series>,
+                &mut problems,
+            );
+            let status = parse_optional(
+                get("status"),
+                here("status"),
+                "trạng thái không hợp lệ",
+                str::parse::<Status>,
+                &mut problems,
+            );
             let Ok(role) = role else { continue };
             if matches!(role, Role::Value | Role::Total) {
                 if period.is_none() && get("period").is_empty() {
@@ -397,6 +373,24 @@ impl Mapping {
         problems.extend(found);
         (mapping, problems)
     }
+}
+
+/// A cell that may be empty; when not, it must read as a `T`.
+fn parse_optional<T>(
+    text: &str,
+    location: Location,
+    vi: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+    problems: &mut Vec<Problem>,
+) -> Option<T> {
+    if text.is_empty() {
+        return None;
+    }
+    parse(text)
+        .map_err(|en| {
+            problems.push(Problem::error(location, Text::new(vi, en)).with_value(text));
+        })
+        .ok()
 }
 
 /// What the wide layout needs to know of the stored catalog: indicators by code and name, and
@@ -557,12 +551,7 @@ pub fn read_workbook(
                 result.kind = result.kind.or(read.kind);
                 result.rows += read.rows;
                 result.problems.extend(read.problems);
-                let i = read.incoming;
-                result.incoming.units.extend(i.units);
-                result.incoming.events.extend(i.events);
-                result.incoming.indicators.extend(i.indicators);
-                result.incoming.values.extend(i.values);
-                result.incoming.rules.extend(i.rules);
+                result.incoming.extend(read.incoming);
             }
             if !any {
                 result.problems.push(

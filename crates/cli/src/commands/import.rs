@@ -108,11 +108,7 @@ pub async fn import_inputs(
             );
             rows += read.rows;
             problems.extend(read.problems);
-            incoming.units.extend(read.incoming.units);
-            incoming.events.extend(read.incoming.events);
-            incoming.indicators.extend(read.incoming.indicators);
-            incoming.values.extend(read.incoming.values);
-            incoming.rules.extend(read.incoming.rules);
+            incoming.extend(read.incoming);
             continue;
         }
         if let Some(format) = dhis2::detect(&input.bytes) {
@@ -136,11 +132,7 @@ pub async fn import_inputs(
                 let read = read_csv(&input.name, &input.bytes, &csv_options);
                 rows += read.rows;
                 problems.extend(read.problems);
-                incoming.units.extend(read.incoming.units);
-                incoming.events.extend(read.incoming.events);
-                incoming.indicators.extend(read.incoming.indicators);
-                incoming.values.extend(read.incoming.values);
-                incoming.rules.extend(read.incoming.rules);
+                incoming.extend(read.incoming);
             }
         }
     }

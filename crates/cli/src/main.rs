@@ -122,6 +122,9 @@ enum Command {
         /// A file made by `solieu backup`.
         file: PathBuf,
     },
+    /// New Rural Development: criteria and indicators met per commune, district averages, the
+    /// change since the start of the year, the roadmap and what each commune still lacks.
+    Ntm(commands::NtmArgs),
     /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
     Demo {
         /// Only build the database; do not serve it.
@@ -197,6 +200,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,
+        Command::Ntm(args) => commands::ntm(&location, args, say).await,
         Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod dhis2;
 pub mod gso;
+pub mod programs;
 mod read;
 mod write;
 

@@ -52,13 +52,17 @@ pub struct ReadResult {
     pub rows: usize,
 }
 
-struct Field {
-    name: &'static str,
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
     aliases: &'static [&'static str],
     required: bool,
 }
 
-const fn f(name: &'static str, aliases: &'static [&'static str], required: bool) -> Field {
+pub(crate) const fn f(
+    name: &'static str,
+    aliases: &'static [&'static str],
+    required: bool,
+) -> Field {
     Field {
         name,
         aliases,
@@ -121,7 +125,7 @@ fn normalise_header(h: &str) -> String {
 }
 
 /// Maps each header cell to a field of `fields`; `None` when a required field is missing.
-fn match_header(
+pub(crate) fn match_header(
     header: &[String],
     fields: &[Field],
 ) -> Option<(HashMap<&'static str, usize>, Vec<usize>)> {
@@ -145,16 +149,16 @@ fn match_header(
         .then_some((map, unknown))
 }
 
-struct Row<'a> {
-    file: &'a str,
-    line: u64,
-    cells: &'a csv::StringRecord,
-    columns: &'a HashMap<&'static str, usize>,
-    header: &'a [String],
+pub(crate) struct Row<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) line: u64,
+    pub(crate) cells: &'a csv::StringRecord,
+    pub(crate) columns: &'a HashMap<&'static str, usize>,
+    pub(crate) header: &'a [String],
 }
 
 impl Row<'_> {
-    fn get(&self, field: &str) -> &str {
+    pub(crate) fn get(&self, field: &str) -> &str {
         self.columns
             .get(field)
             .and_then(|&i| self.cells.get(i))
@@ -162,7 +166,7 @@ impl Row<'_> {
             .unwrap_or("")
     }
 
-    fn location(&self, field: &str) -> Location {
+    pub(crate) fn location(&self, field: &str) -> Location {
         let column = self
             .columns
             .get(field)
@@ -171,11 +175,16 @@ impl Row<'_> {
         Location::line(self.file, self.line).with_column(column)
     }
 
-    fn problem(&self, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Problem {
+    pub(crate) fn problem(
+        &self,
+        field: &str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Problem {
         Problem::error(self.location(field), Text::new(vi, en)).with_value(self.get(field))
     }
 
-    fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
+    pub(crate) fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
         let v = self.get(field);
         if v.is_empty() {
             problems.push(self.problem(
@@ -189,7 +198,7 @@ impl Row<'_> {
         }
     }
 
-    fn parsed<T: FromStr<Err = String>>(
+    pub(crate) fn parsed<T: FromStr<Err = String>>(
         &self,
         field: &str,
         problems: &mut Vec<Problem>,
@@ -212,7 +221,7 @@ impl Row<'_> {
         }
     }
 
-    fn optional<T: FromStr<Err = String>>(
+    pub(crate) fn optional<T: FromStr<Err = String>>(
         &self,
         field: &str,
         problems: &mut Vec<Problem>,
@@ -224,7 +233,11 @@ impl Row<'_> {
         }
     }
 
-    fn date(&self, field: &str, problems: &mut Vec<Problem>) -> Option<Option<NaiveDate>> {
+    pub(crate) fn date(
+        &self,
+        field: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Option<NaiveDate>> {
         let v = self.get(field);
         if v.is_empty() {
             return Some(None);
@@ -248,15 +261,15 @@ impl Row<'_> {
 }
 
 /// A number cell waiting for the file's decimal convention to be settled.
-struct PendingNumber {
-    line: u64,
-    location: Location,
-    text: String,
+pub(crate) struct PendingNumber {
+    pub(crate) line: u64,
+    pub(crate) location: Location,
+    pub(crate) text: String,
 }
 
 /// Reads number cells of one file under one convention: the declared one, or the one the
 /// file's unambiguous values prove. Returns the values in order (`None` where refused).
-fn resolve_numbers(
+pub(crate) fn resolve_numbers(
     pending: &[PendingNumber],
     declared: Option<DecimalConvention>,
     problems: &mut Vec<Problem>,
@@ -592,7 +605,7 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     result
 }
 
-fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
+pub(crate) fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let problem = Problem::error(
             Location::file(file),
@@ -626,7 +639,7 @@ fn decode<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, Box<Problem>> {
     })
 }
 
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
     Problem::error(
         Location::line(file, line),

@@ -1,0 +1,243 @@
+//! Programs beside the indicators, as a user meets them: NTM criteria sets and assessments
+//! imported from files, the district figures of the demo, a set of another province. On both
+//! backends, starting from the demo database.
+
+mod common;
+
+use common::*;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::fs;
+
+macro_rules! on_both_backends {
+    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            fn run($db: &str, $dir: &std::path::Path) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("sqlite", dir.path()).await;
+                run(&db, dir.path());
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("postgres", dir.path()).await;
+                run(&db, dir.path());
+                cleanup(&db).await;
+            }
+        }
+    };
+}
+
+fn decimal(v: &Value) -> Decimal {
+    match v {
+        Value::String(s) => s.parse().unwrap(),
+        Value::Number(n) => n.to_string().parse().unwrap(),
+        other => panic!("not a number: {other}"),
+    }
+}
+
+fn json(db: &str, args: &[&str]) -> Value {
+    serde_json::from_str(&ok(db, args)).unwrap()
+}
+
+fn summary<'a>(all: &'a Value, set: &str) -> &'a Value {
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["set"] == set)
+        .unwrap_or_else(|| panic!("no summary of {set} in {all}"))
+}
+
+on_both_backends!(demo_ntm_figures_are_the_seeds, |db, _dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let all = json(
+        db,
+        &[
+            "ntm",
+            "--unit",
+            "198",
+            "--date",
+            "2020-06-15",
+            "--format",
+            "json",
+        ],
+    );
+    let s = summary(&all, "QN-NTM-2016-2020");
+    // The town is not assessed on NTM: six communes.
+    assert_eq!(s["communes"], 6);
+    assert_eq!(s["criteria_total"], 20);
+    assert_eq!(s["indicators_total"], 53);
+    assert_eq!(decimal(&s["average_criteria"]), "17.5".parse().unwrap());
+    assert_eq!(decimal(&s["average_indicators"]), "46.33".parse().unwrap());
+    assert_eq!(decimal(&s["change_criteria"]), "1.17".parse().unwrap());
+    assert_eq!(decimal(&s["change_indicators"]), "1.16".parse().unwrap());
+    assert_eq!(s["below"], 0);
+    assert_eq!(s["year_start"]["below"], 2);
+    let advanced = summary(&all, "QN-NTMNC-2018-2020");
+    let hoanh_mo = &advanced["per_commune"][0];
+    assert_eq!(hoanh_mo["commune"], "06841");
+    assert_eq!(hoanh_mo["criteria_met"], 2);
+    assert_eq!(hoanh_mo["criteria_total"], 8);
+    assert_eq!(hoanh_mo["indicators_met"], 15);
+    assert_eq!(hoanh_mo["indicators_total"], 27);
+
+    // The sentence the report prints, and what each commune lacks.
+    let text = ok(
+        db,
+        &["ntm", "--unit", "198", "--date", "2020-06-15", "--lacking"],
+    );
+    assert!(
+        text.contains("Bình quân đạt 17,5/20 tiêu chí và 46,33/53 chỉ tiêu/xã, tăng 1,17 tiêu chí và 1,16 chỉ tiêu so với đầu năm; không còn xã dưới 15 tiêu chí."),
+        "{text}"
+    );
+    assert!(
+        text.contains("Xã Hoành Mô đạt 2/8 tiêu chí và 15/27 chỉ tiêu nông thôn mới nâng cao."),
+        "{text}"
+    );
+    // Vô Ngại misses the income criterion under the mountain region's threshold.
+    assert!(text.contains("10.1 Thu nhập bình quân đầu người"), "{text}");
+    assert!(text.contains("required ≥ 36"), "{text}");
+
+    // At the start of the year two communes were still below 15 criteria.
+    let start = json(
+        db,
+        &[
+            "ntm",
+            "--unit",
+            "198",
+            "--date",
+            "2020-01-01",
+            "--set",
+            "QN-NTM-2016-2020",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(start[0]["below"], 2);
+    assert_eq!(
+        decimal(&start[0]["average_criteria"]),
+        "16.33".parse().unwrap()
+    );
+});
+
+const MADE_UP_SET: &str = "\
+set,set_name,level,group,criterion,criterion_name,indicator,indicator_name,region,operator,threshold
+TX-2022,Bộ tiêu chí thử của tỉnh X,chuan,Hạ tầng,A,Đường,A1,Tỷ lệ đường được cứng hóa (%),,>=,80
+TX-2022,Bộ tiêu chí thử của tỉnh X,chuan,Hạ tầng,A,Đường,A1,Tỷ lệ đường được cứng hóa (%),vung_cao,>=,60
+TX-2022,Bộ tiêu chí thử của tỉnh X,chuan,Hạ tầng,A,Đường,A2,Có bến xe khách,,dat,
+TX-2022,Bộ tiêu chí thử của tỉnh X,chuan,Kinh tế,B,Hộ nghèo,B1,Tỷ lệ hộ nghèo (%),,<=,4
+";
+
+on_both_backends!(a_made_up_provincial_set_is_imported_and_used, |db, dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let set = dir.join("set.csv");
+    let communes = dir.join("communes.csv");
+    let assessed = dir.join("assessed.csv");
+    fs::write(&set, MADE_UP_SET).unwrap();
+    fs::write(
+        &communes,
+        "set,commune,region,target_year\nTX-2022,06847,vung_cao,2023\nTX-2022,06853,,2024\n",
+    )
+    .unwrap();
+    // 65 passes the highland threshold (60) but not the default (80).
+    fs::write(
+        &assessed,
+        "set;commune;date;indicator;value;evidence;assessed_by\n\
+         TX-2022;06847;01/03/2022;A1;65,5;Biên bản;Sở Xây dựng\n\
+         TX-2022;06847;01/03/2022;A2;đạt;;\n\
+         TX-2022;06847;01/03/2022;B1;3,2;;\n\
+         TX-2022;06853;01/03/2022;A1;65,5;;\n\
+         TX-2022;06853;01/03/2022;A2;không đạt;;\n\
+         TX-2022;06853;01/03/2022;B1;4,5;;\n",
+    )
+    .unwrap();
+
+    // A wrong indicator code refuses the whole import, located.
+    let bad = dir.join("bad.csv");
+    fs::write(
+        &bad,
+        "set,commune,date,indicator,value,evidence,assessed_by\nTX-2022,06847,2022-03-01,A9,1,,\n",
+    )
+    .unwrap();
+    let args = paths(&[set.clone(), communes.clone(), bad]);
+    let mut argv = vec!["import"];
+    argv.extend(args.iter().map(String::as_str));
+    let out = solieu(db, &argv);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.csv, line 2"), "{err}");
+    assert!(
+        err.contains("criteria set TX-2022 has no indicator A9"),
+        "{err}"
+    );
+    let none = json(
+        db,
+        &[
+            "ntm",
+            "--unit",
+            "198",
+            "--date",
+            "2022-06-01",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(
+        none.as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["set"] != "TX-2022"),
+        "nothing of a refused import is stored: {none}"
+    );
+
+    let args = paths(&[set, communes, assessed]);
+    let mut argv = vec!["import"];
+    argv.extend(args.iter().map(String::as_str));
+    let printed = ok(db, &argv);
+    assert!(printed.contains("NTM criteria sets added: 1"), "{printed}");
+    let all = json(
+        db,
+        &[
+            "ntm",
+            "--unit",
+            "198",
+            "--date",
+            "2022-06-01",
+            "--set",
+            "TX-2022",
+            "--format",
+            "json",
+        ],
+    );
+    let s = &all[0];
+    assert_eq!(s["communes"], 2);
+    assert_eq!(s["criteria_total"], 2);
+    assert_eq!(s["indicators_total"], 3);
+    let by_code = |code: &str| {
+        s["per_commune"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["commune"] == code)
+            .unwrap()
+            .clone()
+    };
+    // Đồng Văn (highland) meets the set; Vô Ngại (default region) meets neither criterion.
+    assert_eq!(by_code("06847")["meets_set"], true);
+    assert_eq!(by_code("06853")["criteria_met"], 0);
+    assert_eq!(by_code("06853")["indicators_met"], 0);
+    assert_eq!(decimal(&s["average_criteria"]), Decimal::ONE);
+
+    // A stored set is not edited: a changed definition under the same code is refused.
+    let changed = dir.join("changed.csv");
+    fs::write(&changed, MADE_UP_SET.replace(">=,80", ">=,75")).unwrap();
+    let out = solieu(db, &["import", &changed.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("give the new version a new code"));
+});

@@ -125,6 +125,14 @@ enum Command {
     /// New Rural Development: criteria and indicators met per commune, district averages, the
     /// change since the start of the year, the roadmap and what each commune still lacks.
     Ntm(commands::NtmArgs),
+    /// The OCOP registry: products, stars under the rules of each evaluation's year, counts by
+    /// stars, commune and year, certificates that end soon.
+    Ocop(commands::OcopArgs),
+    /// Production-support projects of a year by fund: steps reached, support against plan.
+    Projects(commands::ProjectsArgs),
+    /// Tasks assigned by meetings' conclusions: standing on a date, overdue by agency;
+    /// `tasks done ID --note …` records completion, `tasks history ID` shows every state.
+    Tasks(commands::TasksArgs),
     /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
     Demo {
         /// Only build the database; do not serve it.
@@ -201,6 +209,9 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,
         Command::Ntm(args) => commands::ntm(&location, args, say).await,
+        Command::Ocop(args) => commands::ocop(&location, args, say).await,
+        Command::Projects(args) => commands::projects(&location, args, say).await,
+        Command::Tasks(args) => commands::tasks(&location, args, &user, say).await,
         Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
     }
 }

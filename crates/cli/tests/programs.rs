@@ -241,3 +241,175 @@ on_both_backends!(a_made_up_provincial_set_is_imported_and_used, |db, dir| {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("give the new version a new code"));
 });
+
+on_both_backends!(demo_ocop_registry_and_stars, |db, dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let s = json(
+        db,
+        &[
+            "ocop",
+            "--unit",
+            "198",
+            "--date",
+            "2020-06-15",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(s["products"], 28);
+    let new: Vec<(&str, &str)> = s["new_this_year"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["producer"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        new,
+        [
+            ("Miến dong Bình Liêu", "Cơ sở Trần Đức Nghiệp"),
+            ("Lan vũ nữ cắt bông (màu vàng)", "HTX Hoa Bình Liêu")
+        ]
+    );
+    // Stars come from the score under the year's rules; a re-evaluation replaces the rating.
+    let line = |code: &str| {
+        s["registry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(line("BL01")["stars"], 4);
+    assert_eq!(line("BL01")["first_year"], 2017);
+    assert_eq!(line("BL26")["stars"], 2);
+    assert_eq!(line("BL26")["validity"], "none");
+    let ending: Vec<&str> = s["expiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(ending, ["BL02", "BL04", "BL06", "BL07"]);
+    let text = ok(db, &["ocop", "--unit", "198", "--date", "2020-06-15"]);
+    assert!(
+        text.contains("28 sản phẩm tham gia Chương trình OCOP, thêm 2 sản phẩm mới năm 2020"),
+        "{text}"
+    );
+
+    // Stars written against the score of the year's rules are refused, located.
+    let wrong = dir.join("ocop.csv");
+    fs::write(
+        &wrong,
+        "product,name,producer,producer_type,commune,group,year,score,stars,certified_on,certificate\n\
+         X1,Chè,HTX Chè,htx,06847,do_uong,2023,49,2,,\n",
+    )
+    .unwrap();
+    let out = solieu(db, &["import", &wrong.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ocop.csv, line 2, column stars"), "{err}");
+    assert!(err.contains("a score of 49 gives no rating"), "{err}");
+});
+
+on_both_backends!(demo_projects_and_funds_are_the_seeds, |db, _dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let s = json(
+        db,
+        &[
+            "projects", "--unit", "198", "--year", "2020", "--format", "json",
+        ],
+    );
+    let fund = |code: &str| {
+        s["funds"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["fund"] == code)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(fund("P135")["approved"], 9);
+    let ntm = fund("NTM");
+    assert_eq!(decimal(&ntm["support"]), Decimal::from(2200));
+    assert_eq!(decimal(&ntm["percent_of_plan"]), "61.1".parse().unwrap());
+    let per_commune: Vec<(String, u64, u64)> = ntm["by_commune"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["commune"].as_str().unwrap().to_string(),
+                c["projects"].as_u64().unwrap(),
+                c["carried_over"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("06838", 1, 0),
+        ("06841", 1, 0),
+        ("06844", 2, 0),
+        ("06847", 3, 0),
+        ("06853", 2, 0),
+        ("06856", 11, 1),
+    ];
+    assert_eq!(
+        per_commune,
+        expected.map(|(c, n, k)| (c.to_string(), n, k)).to_vec()
+    );
+    let text = ok(db, &["projects", "--unit", "198", "--year", "2020"]);
+    assert!(text.contains("9 dự án được phê duyệt"), "{text}");
+    assert!(text.contains("2.200 triệu đồng, đạt 61,1% KH"), "{text}");
+});
+
+on_both_backends!(
+    an_overdue_task_shows_for_its_agency_and_completion_is_kept,
+    |db, _dir| {
+        ok(db, &["demo", "--no-serve"]);
+        let s = json(db, &["tasks", "--date", "2020-06-15", "--format", "json"]);
+        assert_eq!(s["overdue"], 1);
+        let late: Vec<(&str, &str)> = s["by_agency"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|a| a["overdue"].as_array().unwrap())
+            .map(|t| (t["agency"].as_str().unwrap(), t["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(late, [("Phòng Tài nguyên và Môi trường", "KL650-01")]);
+
+        let done = ok(
+            db,
+            &[
+                "tasks",
+                "done",
+                "KL650-01",
+                "--note",
+                "Đã cấp 35 giấy chứng nhận",
+                "--date",
+                "2020-06-20",
+            ],
+        );
+        assert!(done.contains("KL650-01"), "{done}");
+        let after = json(db, &["tasks", "--date", "2020-06-25", "--format", "json"]);
+        assert_eq!(after["overdue"], 0);
+        let line = after["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["code"] == "KL650-01")
+            .unwrap()
+            .clone();
+        assert_eq!(line["standing"], "done_late");
+        assert_eq!(line["days_late"], 10);
+        let history = ok(db, &["tasks", "history", "KL650-01"]);
+        assert!(history.contains("Đã cấp 35 giấy chứng nhận"), "{history}");
+        assert!(history.contains("test-officer"), "{history}");
+        assert!(history.contains("solieu tasks done"), "{history}");
+        assert!(
+            history.contains("demo/programs/tasks-650-KL-HU.csv"),
+            "{history}"
+        );
+        let missing = solieu(db, &["tasks", "done", "KL650-99"]);
+        assert!(!missing.status.success());
+    }
+);

@@ -44,6 +44,26 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
         "demo/programs/ntm-assessments-2020.csv",
         include_str!("../../../../demo/programs/ntm-assessments-2020.csv"),
     ),
+    (
+        "demo/programs/ocop-products.csv",
+        include_str!("../../../../demo/programs/ocop-products.csv"),
+    ),
+    (
+        "demo/programs/funds-2020.csv",
+        include_str!("../../../../demo/programs/funds-2020.csv"),
+    ),
+    (
+        "demo/programs/projects-2020.csv",
+        include_str!("../../../../demo/programs/projects-2020.csv"),
+    ),
+    (
+        "demo/programs/documents.csv",
+        include_str!("../../../../demo/programs/documents.csv"),
+    ),
+    (
+        "demo/programs/tasks-650-KL-HU.csv",
+        include_str!("../../../../demo/programs/tasks-650-KL-HU.csv"),
+    ),
 ];
 
 const DEMO_MARK: &str = "demo-binh-lieu";
@@ -134,6 +154,9 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
     println!("  solieu --db {db} query --unit 198 --period 2020S1");
     println!("  solieu --db {db} query --unit 06838 --period 2026S1");
     println!("  solieu --db {db} ntm --unit 198 --date 2020-06-15 --lacking");
+    println!("  solieu --db {db} ocop --unit 198 --date 2020-06-15");
+    println!("  solieu --db {db} projects --unit 198 --year 2020");
+    println!("  solieu --db {db} tasks --date 2020-06-15");
     if !no_serve {
         println!();
         println!(

@@ -85,6 +85,10 @@ enum Command {
         /// For DHIS2 formats: the mapping of our codes to DHIS2's (see import).
         #[arg(long)]
         dhis2_mapping: Option<PathBuf>,
+        /// Write the program registers (NTM sets and assessments, OCOP, funds, projects,
+        /// documents, tasks) as their CSVs into --out instead.
+        #[arg(long, requires = "out", conflicts_with_all = ["only", "dhis2_mapping"])]
+        programs: bool,
     },
     /// List stored values, optionally with every earlier version of each.
     Values(commands::ValuesQuery),
@@ -190,10 +194,16 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::import(&location, &files, options, &user, say).await
         }
         Command::Export {
+            out: Some(dir),
+            programs: true,
+            ..
+        } => commands::export_programs(&location, &dir, say).await,
+        Command::Export {
             out,
             only,
             format,
             dhis2_mapping,
+            ..
         } => {
             let mapping = commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?;
             commands::export(&location, out, only, &format, &mapping, say).await

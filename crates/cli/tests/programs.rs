@@ -413,3 +413,68 @@ on_both_backends!(
         assert!(!missing.status.success());
     }
 );
+
+on_both_backends!(registers_export_and_import_back_unchanged, |db, dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let core = dir.join("core");
+    let registers = dir.join("programs");
+    ok(db, &["export", "--out", &core.display().to_string()]);
+    ok(
+        db,
+        &[
+            "export",
+            "--programs",
+            "--out",
+            &registers.display().to_string(),
+        ],
+    );
+    let files = |d: &std::path::Path| -> Vec<std::path::PathBuf> {
+        let mut v: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        v.sort();
+        v
+    };
+    // Back into the same database: nothing changes.
+    let same = paths(&files(&registers));
+    let mut argv = vec!["import"];
+    argv.extend(same.iter().map(String::as_str));
+    let again = ok(db, &argv);
+    assert!(again.contains("program records unchanged"), "{again}");
+    assert!(!again.contains("assessments"), "{again}");
+
+    // Into a new database: the same figures.
+    let copy = dir.join("copy.db").display().to_string();
+    let all = paths(&[files(&core), files(&registers)].concat());
+    let mut argv = vec!["import"];
+    argv.extend(all.iter().map(String::as_str));
+    ok(&copy, &["init"]);
+    ok(&copy, &argv);
+    for args in [
+        vec![
+            "ntm",
+            "--unit",
+            "198",
+            "--date",
+            "2020-06-15",
+            "--format",
+            "json",
+        ],
+        vec![
+            "ocop",
+            "--unit",
+            "198",
+            "--date",
+            "2020-06-15",
+            "--format",
+            "json",
+        ],
+        vec![
+            "projects", "--unit", "198", "--year", "2020", "--format", "json",
+        ],
+        vec!["tasks", "--date", "2020-06-15", "--format", "json"],
+    ] {
+        assert_eq!(json(db, &args), json(&copy, &args), "{args:?}");
+    }
+});

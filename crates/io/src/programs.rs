@@ -338,11 +338,14 @@ pub fn read_program_csv(
                 None => Some(None),
             }
         };
+        // A number that could not be read is reported already; its row gives no record.
+        let bad_number = at.values().any(|&i| numbers[i].is_none());
         let location = Location::line(file, *line);
         let problems = &mut out.problems;
         let before = problems.len();
         let incoming = &mut out.incoming;
         match kind {
+            ProgramFile::NtmCriteria if bad_number => {}
             ProgramFile::NtmCriteria => {
                 read_criterion_row(&row, number("threshold"), &mut sets, problems)
             }
@@ -350,7 +353,7 @@ pub fn read_program_csv(
                 let set = row.required("set", problems);
                 let commune = row.required("commune", problems);
                 let target_year = row.optional::<Year>("target_year", problems);
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.enrolments.push(Located {
                         item: ntm::Enrolment {
                             set: set.unwrap_or_default(),
@@ -371,7 +374,7 @@ pub fn read_program_csv(
                     Some(v) => Some(v),
                     None => required_number(&row, "value", number("value"), problems),
                 };
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.assessments.push(Located {
                         item: ntm::Assessment {
                             set: set.unwrap_or_default(),
@@ -386,12 +389,13 @@ pub fn read_program_csv(
                     });
                 }
             }
+            ProgramFile::OcopProducts if bad_number => {}
             ProgramFile::OcopProducts => read_ocop_row(&row, number("score"), incoming, problems),
             ProgramFile::Funds => {
                 let fund = row.required("fund", problems);
                 let year = row.parsed::<Year>("year", problems);
                 let plan = required_number(&row, "plan", number("plan"), problems);
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.fund_plans.push(Located {
                         item: projects::FundPlan {
                             fund: fund.unwrap_or_default(),
@@ -414,7 +418,7 @@ pub fn read_program_csv(
                 let step_date = row.date("step_date", problems);
                 let support = required_number(&row, "support", number("support"), problems);
                 let disbursed = number("disbursed");
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.projects.push(Located {
                         item: projects::Project {
                             code: code.unwrap_or_default(),
@@ -443,7 +447,7 @@ pub fn read_program_csv(
                         .as_deref()
                         .map(|n| tasks::kind_from_number(n).unwrap_or("CV").to_string()),
                 };
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.documents.push(Located {
                         item: tasks::Document {
                             number: number.unwrap_or_default(),
@@ -483,7 +487,7 @@ pub fn read_program_csv(
                     .map(clean)
                     .filter(|c| !c.is_empty())
                     .collect();
-                if problems.len() == before {
+                if problems.len() == before && !bad_number {
                     incoming.tasks.push(Located {
                         item: tasks::Task {
                             code: code.unwrap_or_default(),
@@ -794,4 +798,273 @@ impl std::str::FromStr for Stars {
             _ => Err("1 to 5 stars".into()),
         }
     }
+}
+
+/// The registers as the CSVs this module reads, in canonical form (English headers, ISO dates,
+/// decimal point): `(file name, text)`, empty registers left out. Assessments are written as
+/// they stand (the latest record of each commune, indicator and day); their history stays in the
+/// database and its backups.
+pub fn write_programs(p: &solieu_core::programs::Programs) -> Vec<(&'static str, String)> {
+    use crate::write::{date, to_csv};
+    use solieu_core::number::canonical;
+    let mut files = Vec::new();
+    if !p.sets.is_empty() {
+        let rows = p.sets.iter().flat_map(|s| {
+            s.indicators.iter().flat_map(move |i| {
+                let c = s.criteria.iter().find(|c| c.code == i.criterion);
+                i.thresholds.iter().map(move |t| {
+                    [
+                        s.code.clone(),
+                        s.name.clone(),
+                        s.level.code().to_string(),
+                        c.map(|c| c.group.clone()).unwrap_or_default(),
+                        i.criterion.clone(),
+                        c.map(|c| c.name.clone()).unwrap_or_default(),
+                        i.code.clone(),
+                        i.name.clone(),
+                        t.region.clone().unwrap_or_default(),
+                        t.operator.symbol().to_string(),
+                        if t.operator == ntm::Operator::Yes {
+                            String::new()
+                        } else {
+                            canonical(t.value)
+                        },
+                    ]
+                })
+            })
+        });
+        files.push((
+            "ntm-criteria.csv",
+            to_csv(
+                [
+                    "set",
+                    "set_name",
+                    "level",
+                    "group",
+                    "criterion",
+                    "criterion_name",
+                    "indicator",
+                    "indicator_name",
+                    "region",
+                    "operator",
+                    "threshold",
+                ],
+                rows,
+            ),
+        ));
+    }
+    if !p.enrolments.is_empty() {
+        files.push((
+            "ntm-communes.csv",
+            to_csv(
+                ["set", "commune", "region", "target_year"],
+                p.enrolments.iter().map(|e| {
+                    [
+                        e.set.clone(),
+                        e.commune.clone(),
+                        e.region.clone().unwrap_or_default(),
+                        e.target_year.map(|y| y.to_string()).unwrap_or_default(),
+                    ]
+                }),
+            ),
+        ));
+    }
+    if !p.assessments.is_empty() {
+        let mut latest: Vec<&ntm::Assessment> = Vec::new();
+        let mut at: HashMap<(&str, &str, &str, NaiveDate), usize> = HashMap::new();
+        for a in &p.assessments {
+            let key = (
+                a.set.as_str(),
+                a.commune.as_str(),
+                a.indicator.as_str(),
+                a.date,
+            );
+            match at.get(&key) {
+                Some(&i) => latest[i] = a,
+                None => {
+                    at.insert(key, latest.len());
+                    latest.push(a);
+                }
+            }
+        }
+        let yes_no = |a: &ntm::Assessment| {
+            p.sets
+                .iter()
+                .find(|s| s.code == a.set)
+                .and_then(|s| s.indicator(&a.indicator))
+                .is_some_and(|i| {
+                    i.thresholds
+                        .iter()
+                        .all(|t| t.operator == ntm::Operator::Yes)
+                })
+        };
+        files.push((
+            "ntm-assessments.csv",
+            to_csv(
+                [
+                    "set",
+                    "commune",
+                    "date",
+                    "indicator",
+                    "value",
+                    "evidence",
+                    "assessed_by",
+                ],
+                latest.into_iter().map(|a| {
+                    let value = match (yes_no(a), a.value == Decimal::ONE) {
+                        (true, true) => "đạt".to_string(),
+                        (true, false) => "không đạt".to_string(),
+                        (false, _) => canonical(a.value),
+                    };
+                    [
+                        a.set.clone(),
+                        a.commune.clone(),
+                        a.date.to_string(),
+                        a.indicator.clone(),
+                        value,
+                        a.evidence.clone(),
+                        a.assessed_by.clone(),
+                    ]
+                }),
+            ),
+        ));
+    }
+    if !p.evaluations.is_empty() {
+        let rows = p.evaluations.iter().filter_map(|e| {
+            let pr = p.products.iter().find(|x| x.code == e.product)?;
+            let stars = if ocop::Rules::for_year(e.year).is_some() {
+                String::new()
+            } else {
+                e.stars.map(|s| s.to_string()).unwrap_or_default()
+            };
+            Some([
+                pr.code.clone(),
+                pr.name.clone(),
+                pr.producer.clone(),
+                pr.producer_type.code().to_string(),
+                pr.commune.clone(),
+                pr.group.code().to_string(),
+                e.year.to_string(),
+                canonical(e.score),
+                stars,
+                date(e.certified_on),
+                e.certificate.clone(),
+            ])
+        });
+        files.push((
+            "ocop-products.csv",
+            to_csv(
+                [
+                    "product",
+                    "name",
+                    "producer",
+                    "producer_type",
+                    "commune",
+                    "group",
+                    "year",
+                    "score",
+                    "stars",
+                    "certified_on",
+                    "certificate",
+                ],
+                rows,
+            ),
+        ));
+    }
+    if !p.fund_plans.is_empty() {
+        files.push((
+            "funds.csv",
+            to_csv(
+                ["fund", "year", "name", "plan"],
+                p.fund_plans.iter().map(|f| {
+                    [
+                        f.fund.clone(),
+                        f.year.to_string(),
+                        f.name.clone(),
+                        canonical(f.plan),
+                    ]
+                }),
+            ),
+        ));
+    }
+    if !p.projects.is_empty() {
+        files.push((
+            "projects.csv",
+            to_csv(
+                [
+                    "project",
+                    "name",
+                    "commune",
+                    "fund",
+                    "year",
+                    "carried_over",
+                    "step",
+                    "step_date",
+                    "support",
+                    "disbursed",
+                ],
+                p.projects.iter().map(|x| {
+                    [
+                        x.code.clone(),
+                        x.name.clone(),
+                        x.commune.clone(),
+                        x.fund.clone(),
+                        x.year.to_string(),
+                        if x.carried_over { "có" } else { "không" }.to_string(),
+                        x.step.code().to_string(),
+                        date(x.step_date),
+                        canonical(x.support),
+                        canonical(x.disbursed),
+                    ]
+                }),
+            ),
+        ));
+    }
+    if !p.documents.is_empty() {
+        files.push((
+            "documents.csv",
+            to_csv(
+                ["number", "date", "issuer", "kind", "summary"],
+                p.documents.iter().map(|d| {
+                    [
+                        d.number.clone(),
+                        d.date.to_string(),
+                        d.issuer.clone(),
+                        d.kind.clone(),
+                        d.summary.clone(),
+                    ]
+                }),
+            ),
+        ));
+    }
+    if !p.tasks.is_empty() {
+        files.push((
+            "tasks.csv",
+            to_csv(
+                [
+                    "task",
+                    "document",
+                    "agency",
+                    "title",
+                    "deadline",
+                    "cites",
+                    "status",
+                    "status_date",
+                ],
+                p.tasks.iter().map(|t| {
+                    [
+                        t.code.clone(),
+                        t.document.clone(),
+                        t.agency.clone(),
+                        t.title.clone(),
+                        date(t.deadline),
+                        t.cites.join(";"),
+                        t.status.code().to_string(),
+                        date(t.status_date),
+                    ]
+                }),
+            ),
+        ));
+    }
+    files
 }

@@ -66,3 +66,21 @@ pub async fn export(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `solieu export --programs --out DIR`: the program registers as the CSVs `import` reads.
+pub async fn export_programs(
+    location: &Location,
+    dir: &std::path::Path,
+    say: &Say,
+) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    let programs = store.programs().await?;
+    store.close().await;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in solieu_io::programs::write_programs(&programs) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -15,7 +15,7 @@ mod values;
 
 pub use backup::{backup, restore};
 pub use demo::demo;
-pub use export::export;
+pub use export::{export, export_programs};
 pub use import::{ImportOptions, import};
 pub use ntm::{NtmArgs, ntm};
 pub use ocop::{OcopArgs, ocop};

@@ -727,3 +727,220 @@ impl TaskSummary {
         s
     }
 }
+
+/// A program count or sum as a figure the report and dashboard can place beside indicators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramFigure {
+    /// Stable code: `NTM_TIEU_CHI_BQ`, `OCOP_SAN_PHAM`, `DA_PHE_DUYET_P135`, …
+    pub code: String,
+    pub name: String,
+    /// Unit of measure, as indicators write it.
+    pub unit: String,
+    pub value: Decimal,
+    pub decimals: u32,
+}
+
+fn figure(
+    code: impl Into<String>,
+    name: impl Into<String>,
+    unit: &str,
+    value: Decimal,
+    decimals: u32,
+) -> ProgramFigure {
+    ProgramFigure {
+        code: code.into(),
+        name: name.into(),
+        unit: unit.to_string(),
+        value,
+        decimals,
+    }
+}
+
+fn count(n: usize) -> Decimal {
+    Decimal::from(n as u64)
+}
+
+impl NtmSummary {
+    /// The summary's numbers as figures (for the set's communes within the unit on the date).
+    pub fn figures(&self) -> Vec<ProgramFigure> {
+        let mut out = vec![
+            figure(
+                "NTM_XA_DANH_GIA",
+                "Số xã được đánh giá",
+                "xã",
+                count(self.communes),
+                0,
+            ),
+            figure(
+                "NTM_TIEU_CHI_BQ",
+                "Số tiêu chí đạt bình quân/xã",
+                "tiêu chí",
+                self.average_criteria,
+                2,
+            ),
+            figure(
+                "NTM_CHI_TIEU_BQ",
+                "Số chỉ tiêu đạt bình quân/xã",
+                "chỉ tiêu",
+                self.average_indicators,
+                2,
+            ),
+            figure(
+                "NTM_XA_DAT_CHUAN",
+                "Số xã đạt chuẩn",
+                "xã",
+                count(self.meeting_set),
+                0,
+            ),
+            figure(
+                "NTM_XA_DUOI_NGUONG",
+                format!("Số xã dưới {} tiêu chí", self.below_threshold),
+                "xã",
+                count(self.below),
+                0,
+            ),
+        ];
+        if let (Some(c), Some(i)) = (self.change_criteria, self.change_indicators) {
+            out.push(figure(
+                "NTM_TIEU_CHI_TANG",
+                "Tiêu chí bình quân tăng so với đầu năm",
+                "tiêu chí",
+                c,
+                2,
+            ));
+            out.push(figure(
+                "NTM_CHI_TIEU_TANG",
+                "Chỉ tiêu bình quân tăng so với đầu năm",
+                "chỉ tiêu",
+                i,
+                2,
+            ));
+        }
+        out
+    }
+}
+
+impl OcopSummary {
+    pub fn figures(&self) -> Vec<ProgramFigure> {
+        let stars = |n: u8| self.registry.iter().filter(|l| l.stars == Some(n)).count();
+        vec![
+            figure(
+                "OCOP_SAN_PHAM",
+                "Sản phẩm OCOP",
+                "sản phẩm",
+                count(self.products),
+                0,
+            ),
+            figure(
+                "OCOP_SAN_PHAM_MOI",
+                "Sản phẩm OCOP mới trong năm",
+                "sản phẩm",
+                count(self.new_this_year.len()),
+                0,
+            ),
+            figure(
+                "OCOP_3_SAO",
+                "Sản phẩm OCOP 3 sao",
+                "sản phẩm",
+                count(stars(3)),
+                0,
+            ),
+            figure(
+                "OCOP_4_SAO",
+                "Sản phẩm OCOP 4 sao",
+                "sản phẩm",
+                count(stars(4)),
+                0,
+            ),
+            figure(
+                "OCOP_5_SAO",
+                "Sản phẩm OCOP 5 sao",
+                "sản phẩm",
+                count(stars(5)),
+                0,
+            ),
+            figure(
+                "OCOP_SAP_HET_HAN",
+                "Giấy chứng nhận OCOP sắp hết hạn",
+                "sản phẩm",
+                count(self.expiring.len()),
+                0,
+            ),
+        ]
+    }
+}
+
+impl ProjectSummary {
+    /// Per fund: `DA_PHE_DUYET_{fund}`, `KP_HO_TRO_{fund}`, `KP_GIAI_NGAN_{fund}`, `TY_LE_KH_{fund}`.
+    pub fn figures(&self) -> Vec<ProgramFigure> {
+        let mut out = Vec::new();
+        for f in &self.funds {
+            out.push(figure(
+                format!("DA_{}", f.fund),
+                format!("Dự án {}", f.name),
+                "dự án",
+                count(f.projects),
+                0,
+            ));
+            out.push(figure(
+                format!("DA_PHE_DUYET_{}", f.fund),
+                format!("Dự án được phê duyệt, {}", f.name),
+                "dự án",
+                count(f.approved),
+                0,
+            ));
+            out.push(figure(
+                format!("KP_HO_TRO_{}", f.fund),
+                format!("Kinh phí hỗ trợ, {}", f.name),
+                "triệu đồng",
+                f.support,
+                2,
+            ));
+            out.push(figure(
+                format!("KP_GIAI_NGAN_{}", f.fund),
+                format!("Kinh phí đã giải ngân, {}", f.name),
+                "triệu đồng",
+                f.disbursed,
+                2,
+            ));
+            if let Some(p) = f.percent_of_plan {
+                out.push(figure(
+                    format!("TY_LE_KH_{}", f.fund),
+                    format!("Kinh phí hỗ trợ so với kế hoạch, {}", f.name),
+                    "%",
+                    p,
+                    1,
+                ));
+            }
+        }
+        out
+    }
+}
+
+impl TaskSummary {
+    pub fn figures(&self) -> Vec<ProgramFigure> {
+        vec![
+            figure(
+                "NV_GIAO",
+                "Nhiệm vụ được giao",
+                "nhiệm vụ",
+                count(self.tasks),
+                0,
+            ),
+            figure(
+                "NV_HOAN_THANH",
+                "Nhiệm vụ hoàn thành",
+                "nhiệm vụ",
+                count(self.done_on_time + self.done_late),
+                0,
+            ),
+            figure(
+                "NV_QUA_HAN",
+                "Nhiệm vụ quá hạn",
+                "nhiệm vụ",
+                count(self.overdue),
+                0,
+            ),
+        ]
+    }
+}

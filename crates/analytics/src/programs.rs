@@ -146,10 +146,21 @@ pub fn ntm_summary(
         .iter()
         .filter(|e| e.set == set.code && inside.contains(&e.commune))
         .collect();
+    // Each commune's assessments once, in recorded order, not the whole register per commune.
+    let mut by_commune: std::collections::HashMap<&str, Vec<&ntm::Assessment>> =
+        std::collections::HashMap::new();
+    for a in programs.assessments.iter().filter(|a| a.set == set.code) {
+        by_commune.entry(a.commune.as_str()).or_default().push(a);
+    }
     let statuses_on = |day: NaiveDate| -> Vec<CommuneStatus> {
         enrolments
             .iter()
-            .map(|e| ntm::status(set, e, &programs.assessments, day))
+            .map(|e| {
+                let own = by_commune
+                    .get(e.commune.as_str())
+                    .map_or(&[][..], Vec::as_slice);
+                ntm::status(set, e, own.iter().copied(), day)
+            })
             .collect()
     };
     let now = statuses_on(date);

@@ -176,10 +176,11 @@ fn print(s: &NtmSummary, lacking: bool, say: &Say) {
             for m in &c.status.missing {
                 println!("    {} {}", m.code, m.name);
                 for i in &m.indicators {
-                    let value = i
-                        .value
-                        .map(|v| number_vi(v, 6))
-                        .unwrap_or_else(|| say.t("chưa đánh giá", "not assessed").into());
+                    let value = match i.value {
+                        None => say.t("chưa đánh giá", "not assessed").to_string(),
+                        Some(_) if i.yes_no => say.t("không đạt", "not met").to_string(),
+                        Some(v) => number_vi(v, 6),
+                    };
                     println!(
                         "      {} {} — {} {value}, {} {}",
                         i.code,

@@ -221,6 +221,8 @@ pub struct MissingIndicator {
     pub value: Option<Decimal>,
     /// What is required ("≥ 36").
     pub required: String,
+    /// A yes/no indicator: `value` is 1 (đạt) or 0 (không đạt).
+    pub yes_no: bool,
 }
 
 /// A criterion a commune does not meet, with the indicators it lacks.
@@ -252,10 +254,10 @@ pub struct CommuneStatus {
 /// The commune's standing on `date`: for each indicator the latest assessment made on or before
 /// that day (of two on the same day, the one recorded later); an indicator never assessed is not
 /// met. `assessments` are in the order they were recorded and may include other communes.
-pub fn status(
+pub fn status<'a>(
     set: &CriteriaSet,
     enrolment: &Enrolment,
-    assessments: &[Assessment],
+    assessments: impl IntoIterator<Item = &'a Assessment>,
     date: NaiveDate,
 ) -> CommuneStatus {
     let mut latest: HashMap<&str, &Assessment> = HashMap::new();
@@ -288,6 +290,7 @@ pub fn status(
                     name: i.name.clone(),
                     value,
                     required: threshold.map(Threshold::text_vi).unwrap_or_default(),
+                    yes_no: threshold.is_some_and(|t| t.operator == Operator::Yes),
                 });
             }
         }

@@ -1068,3 +1068,97 @@ pub fn write_programs(p: &solieu_core::programs::Programs) -> Vec<(&'static str,
     }
     files
 }
+
+/// Columns written as numbers and as dates in the workbook; everything else is text.
+const XLSX_NUMBERS: &[&str] = &[
+    "threshold",
+    "target_year",
+    "value",
+    "year",
+    "score",
+    "stars",
+    "plan",
+    "support",
+    "disbursed",
+];
+const XLSX_DATES: &[&str] = &[
+    "date",
+    "certified_on",
+    "step_date",
+    "deadline",
+    "status_date",
+];
+
+/// The registers as one workbook, a sheet per register with the columns of its CSV: numbers as
+/// numbers, dates as dates (dd/mm/yyyy), so a clerk can sort, filter and sum them. The workbook
+/// is for reading: its numbers are spreadsheet floats; the CSVs and the database keep the exact
+/// decimals.
+pub fn write_programs_xlsx(
+    p: &solieu_core::programs::Programs,
+) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let sheet_name = |file: &str| match file {
+        "ntm-criteria.csv" => "Bộ tiêu chí NTM",
+        "ntm-communes.csv" => "Xã đánh giá NTM",
+        "ntm-assessments.csv" => "Đánh giá NTM",
+        "ocop-products.csv" => "Sản phẩm OCOP",
+        "funds.csv" => "Nguồn vốn",
+        "projects.csv" => "Dự án",
+        "documents.csv" => "Văn bản",
+        "tasks.csv" => "Nhiệm vụ",
+        _ => "Sheet",
+    };
+    let bold = Format::new().set_bold();
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let mut workbook = Workbook::new();
+    for (file, text) in write_programs(p) {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(sheet_name(file))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut header: Vec<String> = Vec::new();
+        for (r, record) in reader.records().enumerate() {
+            let Ok(record) = record else { continue };
+            let row = u32::try_from(r).unwrap_or(u32::MAX);
+            for (c, cell) in record.iter().enumerate() {
+                let col = u16::try_from(c).unwrap_or(u16::MAX);
+                if r == 0 {
+                    header.push(cell.to_string());
+                    sheet.write_with_format(row, col, cell, &bold)?;
+                    continue;
+                }
+                let column = header.get(c).map(String::as_str).unwrap_or("");
+                let number = XLSX_NUMBERS
+                    .contains(&column)
+                    .then(|| cell.parse::<f64>().ok())
+                    .flatten();
+                let date = XLSX_DATES
+                    .contains(&column)
+                    .then(|| cell.parse::<NaiveDate>().ok())
+                    .flatten();
+                match (number, date) {
+                    (Some(n), _) => {
+                        sheet.write(row, col, n)?;
+                    }
+                    (_, Some(d)) => {
+                        use chrono::Datelike;
+                        let d = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )?;
+                        sheet.write_with_format(row, col, &d, &date_format)?;
+                    }
+                    _ if cell.is_empty() => {}
+                    _ => {
+                        sheet.write(row, col, cell)?;
+                    }
+                }
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        sheet.autofit();
+    }
+    workbook.save_to_buffer()
+}

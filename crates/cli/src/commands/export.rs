@@ -82,5 +82,11 @@ pub async fn export_programs(
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
         println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
     }
+    // The same registers as one workbook, for people rather than for import.
+    let path = dir.join("programs.xlsx");
+    let workbook = solieu_io::programs::write_programs_xlsx(&programs)
+        .map_err(|e| anyhow::anyhow!("programs.xlsx: {e}"))?;
+    std::fs::write(&path, workbook).with_context(|| format!("writing {}", path.display()))?;
+    println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -409,6 +409,15 @@ on_both_backends!(
             history.contains("demo/programs/tasks-650-KL-HU.csv"),
             "{history}"
         );
+        let register = ok(db, &["tasks", "documents"]);
+        assert!(
+            register.contains("Kế hoạch số 256/KH-UBND ngày 15/01/2020"),
+            "{register}"
+        );
+        assert!(
+            register.contains("Văn bản số 1354/UBND ngày 04/05/2020"),
+            "{register}"
+        );
         let missing = solieu(db, &["tasks", "done", "KL650-99"]);
         assert!(!missing.status.success());
     }

@@ -45,6 +45,8 @@ pub enum TaskAction {
         /// The task's code.
         id: String,
     },
+    /// The documents register: number and symbol, date, issuer, summary, tasks assigned.
+    Documents,
 }
 
 pub async fn tasks(
@@ -113,6 +115,35 @@ pub async fn tasks(
                     e.by.clone(),
                     e.at.clone(),
                     e.source.clone(),
+                ]);
+            }
+            for line in aligned(&rows) {
+                println!("  {line}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Some(TaskAction::Documents) => {
+            let programs = store.programs().await?;
+            store.close().await;
+            let mut rows = vec![vec![
+                say.t("Số, ký hiệu", "Number").to_string(),
+                say.t("Ngày", "Date").to_string(),
+                say.t("Cơ quan ban hành", "Issuer").to_string(),
+                say.t("Trích yếu", "Summary").to_string(),
+                say.t("Nhiệm vụ giao", "Tasks assigned").to_string(),
+            ]];
+            for d in &programs.documents {
+                let assigned = programs
+                    .tasks
+                    .iter()
+                    .filter(|t| t.document == d.number)
+                    .count();
+                rows.push(vec![
+                    d.number.clone(),
+                    d.date.format("%d/%m/%Y").to_string(),
+                    d.issuer.clone(),
+                    format!("{}: {}", d.citation_vi(), d.summary),
+                    assigned.to_string(),
                 ]);
             }
             for line in aligned(&rows) {

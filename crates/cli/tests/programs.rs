@@ -409,6 +409,25 @@ on_both_backends!(
             history.contains("demo/programs/tasks-650-KL-HU.csv"),
             "{history}"
         );
+        // Importing the conclusion's file again does not quietly reopen the finished task.
+        let out = solieu(
+            db,
+            &[
+                "import",
+                &repo()
+                    .join("demo/programs/tasks-650-KL-HU.csv")
+                    .display()
+                    .to_string(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("task KL650-01 is recorded as hoan_thanh on 20/06/2020"),
+            "{err}"
+        );
+
         let register = ok(db, &["tasks", "documents"]);
         assert!(
             register.contains("Kế hoạch số 256/KH-UBND ngày 15/01/2020"),

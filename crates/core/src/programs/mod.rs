@@ -499,6 +499,45 @@ pub fn plan(
         &mut problems,
         &mut out.unchanged,
     );
+    // Re-importing the file a conclusion's tasks first came from must not undo what was
+    // recorded since: a finished task is reopened only on purpose, with the day.
+    for (old, new) in &changed {
+        if old.status != tasks::TaskStatus::Open
+            && new.status == tasks::TaskStatus::Open
+            && new.status_date.is_none()
+        {
+            let location = incoming
+                .tasks
+                .iter()
+                .find(|l| l.item.code == new.code)
+                .map(|l| l.location.clone())
+                .unwrap_or_default();
+            let day = old
+                .status_date
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default();
+            problems.push(
+                problem(
+                    &location,
+                    format!(
+                        "nhiệm vụ {} đã ghi {} ngày {day}; tệp này ghi lại là đang thực hiện",
+                        new.code,
+                        old.status.name_vi()
+                    ),
+                    format!(
+                        "task {} is recorded as {} on {day}; this file says it is open again",
+                        new.code,
+                        old.status.code()
+                    ),
+                )
+                .with_value(new.status.code())
+                .with_hint(Text::new(
+                    "bỏ dòng này hoặc ghi trạng thái hiện tại; nếu thật sự giao lại, ghi ngày giao lại ở cột status_date",
+                    "leave the row out or write its current status; to reopen it on purpose, give the day in status_date",
+                )),
+            );
+        }
+    }
     out.new_tasks = new;
     out.changed_tasks = changed;
 

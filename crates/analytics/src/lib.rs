@@ -11,6 +11,7 @@
 mod compare;
 mod compute;
 mod facts;
+pub mod programs;
 mod view;
 
 pub use compare::{Comparison, PlanComparison, PreviousComparison, plans_reached};

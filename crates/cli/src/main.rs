@@ -96,6 +96,10 @@ enum Command {
         /// For DHIS2 formats: the mapping of our codes to DHIS2's (see import).
         #[arg(long)]
         dhis2_mapping: Option<PathBuf>,
+        /// Write the program registers (NTM sets and assessments, OCOP, funds, projects,
+        /// documents, tasks) as their CSVs into --out instead.
+        #[arg(long, requires = "out", conflicts_with_all = ["only", "dhis2_mapping"])]
+        programs: bool,
     },
     /// List stored values, optionally with every earlier version of each.
     Values(commands::ValuesQuery),
@@ -133,6 +137,17 @@ enum Command {
         /// A file made by `solieu backup`.
         file: PathBuf,
     },
+    /// New Rural Development: criteria and indicators met per commune, district averages, the
+    /// change since the start of the year, the roadmap and what each commune still lacks.
+    Ntm(commands::NtmArgs),
+    /// The OCOP registry: products, stars under the rules of each evaluation's year, counts by
+    /// stars, commune and year, certificates that end soon.
+    Ocop(commands::OcopArgs),
+    /// Production-support projects of a year by fund: steps reached, support against plan.
+    Projects(commands::ProjectsArgs),
+    /// Tasks assigned by meetings' conclusions: standing on a date, overdue by agency;
+    /// `tasks done ID --note …` records completion, `tasks history ID` shows every state.
+    Tasks(commands::TasksArgs),
     /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
     Demo {
         /// Only build the database; do not serve it.
@@ -197,10 +212,16 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::import(&location, &files, options, &user, say).await
         }
         Command::Export {
+            out: Some(dir),
+            programs: true,
+            ..
+        } => commands::export_programs(&location, &dir, say).await,
+        Command::Export {
             out,
             only,
             format,
             dhis2_mapping,
+            ..
         } => {
             let mapping = commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?;
             commands::export(&location, out, only, &format, &mapping, say).await
@@ -215,6 +236,10 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,
+        Command::Ntm(args) => commands::ntm(&location, args, say).await,
+        Command::Ocop(args) => commands::ocop(&location, args, say).await,
+        Command::Projects(args) => commands::projects(&location, args, say).await,
+        Command::Tasks(args) => commands::tasks(&location, args, &user, say).await,
         Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
     }
 }

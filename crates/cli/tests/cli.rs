@@ -887,16 +887,22 @@ fn the_demo_holds_every_file_of_the_demo_folder() {
     let (_dir, db) = demo_db();
     let out = ok(&db, &["validate", "--unit", "198", "--period", "2020S1"]);
     assert!(out.contains("hold"), "the demo's rules are loaded: {out}");
-    let files = fs::read_dir(repo().join("demo"))
-        .unwrap()
-        .filter(|f| {
-            f.as_ref()
+    // The demo folder and its programs folder.
+    let files: usize = ["demo", "demo/programs"]
+        .iter()
+        .map(|d| {
+            fs::read_dir(repo().join(d))
                 .unwrap()
-                .path()
-                .extension()
-                .is_some_and(|e| e == "csv")
+                .filter(|f| {
+                    f.as_ref()
+                        .unwrap()
+                        .path()
+                        .extension()
+                        .is_some_and(|e| e == "csv")
+                })
+                .count()
         })
-        .count();
+        .sum();
     let again = ok(&db, &["demo", "--no-serve"]);
     assert!(
         again.contains(&format!("Imported: {files} files")),

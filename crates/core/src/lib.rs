@@ -14,6 +14,7 @@ pub mod measure;
 pub mod number;
 pub mod period;
 pub mod problem;
+pub mod programs;
 pub mod text;
 pub mod unit;
 pub mod validation;

@@ -666,6 +666,7 @@ fn long_table(file: &str, sheet: &str, range: &Range<Data>) -> Option<Table> {
         header,
         labels,
         records,
+        refused: 0,
     })
 }
 

@@ -8,6 +8,7 @@
 pub mod dhis2;
 pub mod excel;
 pub mod gso;
+pub mod programs;
 mod read;
 pub mod template;
 mod write;

@@ -53,7 +53,7 @@ pub struct ReadResult {
 }
 
 pub(crate) struct Field {
-    name: &'static str,
+    pub(crate) name: &'static str,
     aliases: &'static [&'static str],
     required: bool,
 }
@@ -158,6 +158,8 @@ pub(crate) struct Table {
     /// How messages name each column: the header, or in a workbook "E (value)".
     pub labels: Vec<String>,
     pub records: Vec<Record>,
+    /// Rows refused before their cells were read (a CSV line of the wrong width).
+    pub refused: usize,
 }
 
 /// A data row: its text cells, and for cells a spreadsheet stored as numbers, their exact value
@@ -169,7 +171,7 @@ pub(crate) struct Record {
 }
 
 impl Table {
-    fn location(&self, line: u64) -> Location {
+    pub(crate) fn location(&self, line: u64) -> Location {
         Location {
             file: self.file.clone(),
             sheet: self.sheet.clone(),
@@ -179,14 +181,14 @@ impl Table {
     }
 }
 
-struct Row<'a> {
-    table: &'a Table,
-    record: &'a Record,
-    columns: &'a HashMap<&'static str, usize>,
+pub(crate) struct Row<'a> {
+    pub(crate) table: &'a Table,
+    pub(crate) record: &'a Record,
+    pub(crate) columns: &'a HashMap<&'static str, usize>,
 }
 
 impl Row<'_> {
-    fn get(&self, field: &str) -> &str {
+    pub(crate) fn get(&self, field: &str) -> &str {
         self.columns
             .get(field)
             .and_then(|&i| self.record.cells.get(i))
@@ -195,13 +197,13 @@ impl Row<'_> {
     }
 
     /// The exact value of a cell the spreadsheet stored as a number.
-    fn number(&self, field: &str) -> Option<Decimal> {
+    pub(crate) fn number(&self, field: &str) -> Option<Decimal> {
         self.columns
             .get(field)
             .and_then(|&i| self.record.numbers.get(i).copied().flatten())
     }
 
-    fn location(&self, field: &str) -> Location {
+    pub(crate) fn location(&self, field: &str) -> Location {
         let column = self
             .columns
             .get(field)
@@ -210,11 +212,16 @@ impl Row<'_> {
         self.table.location(self.record.line).with_column(column)
     }
 
-    fn problem(&self, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Problem {
+    pub(crate) fn problem(
+        &self,
+        field: &str,
+        vi: impl Into<String>,
+        en: impl Into<String>,
+    ) -> Problem {
         Problem::error(self.location(field), Text::new(vi, en)).with_value(self.get(field))
     }
 
-    fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
+    pub(crate) fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
         let v = self.get(field);
         if v.is_empty() {
             problems.push(self.problem(
@@ -228,7 +235,7 @@ impl Row<'_> {
         }
     }
 
-    fn parsed<T: FromStr<Err = String>>(
+    pub(crate) fn parsed<T: FromStr<Err = String>>(
         &self,
         field: &str,
         problems: &mut Vec<Problem>,
@@ -251,7 +258,7 @@ impl Row<'_> {
         }
     }
 
-    fn optional<T: FromStr<Err = String>>(
+    pub(crate) fn optional<T: FromStr<Err = String>>(
         &self,
         field: &str,
         problems: &mut Vec<Problem>,
@@ -263,7 +270,11 @@ impl Row<'_> {
         }
     }
 
-    fn date(&self, field: &str, problems: &mut Vec<Problem>) -> Option<Option<NaiveDate>> {
+    pub(crate) fn date(
+        &self,
+        field: &str,
+        problems: &mut Vec<Problem>,
+    ) -> Option<Option<NaiveDate>> {
         let v = self.get(field);
         if v.is_empty() {
             return Some(None);
@@ -420,14 +431,24 @@ pub(crate) fn resolve_numbers(
 /// Reads one CSV file named `file` (for messages) from `bytes`.
 pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let mut result = ReadResult::default();
+    if let Some(table) = csv_table(file, bytes, &mut result.problems) {
+        result.rows += table.refused;
+        read_table(&table, options, &mut result);
+    }
+    result
+}
+
+/// A CSV file as a table of text cells: decoded (old encodings converted), its separator taken
+/// from the header line, empty lines skipped, lines of the wrong width refused.
+pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
     let text = match decode(file, bytes) {
         Ok((text, note)) => {
-            result.problems.extend(note);
+            problems.extend(note);
             text
         }
         Err(p) => {
-            result.problems.push(*p);
-            return result;
+            problems.push(*p);
+            return None;
         }
     };
     let first_line = text.lines().next().unwrap_or("");
@@ -445,18 +466,18 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let header: Vec<String> = match records.next() {
         Some(Ok(h)) => h.iter().map(|c| c.trim().to_string()).collect(),
         Some(Err(e)) => {
-            result.problems.push(csv_problem(file, &e));
-            return result;
+            problems.push(csv_problem(file, &e));
+            return None;
         }
         None => {
-            result.problems.push(Problem::error(
+            problems.push(Problem::error(
                 Location::file(file),
                 Text::new(
                     "tệp rỗng: thiếu dòng tiêu đề",
                     "the file is empty: there is no header line",
                 ),
             ));
-            return result;
+            return None;
         }
     };
     let mut table = Table {
@@ -466,12 +487,13 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
         labels: header.clone(),
         header,
         records: Vec::new(),
+        refused: 0,
     };
     for record in records {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                result.problems.push(csv_problem(file, &e));
+                problems.push(csv_problem(file, &e));
                 continue;
             }
         };
@@ -480,8 +502,8 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
         }
         let line = record.position().map_or(0, |p| p.line());
         if record.len() != table.header.len() {
-            result.rows += 1;
-            result.problems.push(
+            table.refused += 1;
+            problems.push(
                 Problem::error(
                     Location::line(file, line),
                     Text::new(
@@ -510,8 +532,7 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
             numbers: vec![None; record.len()],
         });
     }
-    read_table(&table, options, &mut result);
-    result
+    Some(table)
 }
 
 /// The header names each format's columns by; `None` for a header none of them has.
@@ -710,7 +731,7 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<(String, Option<Problem
     }
 }
 
-fn csv_problem(file: &str, e: &csv::Error) -> Problem {
+pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
     Problem::error(
         Location::line(file, line),

@@ -7,7 +7,10 @@ use solieu_core::number::canonical;
 use solieu_core::unit::UnitVersion;
 use solieu_core::value::ValueRecord;
 
-fn to_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String; N]>) -> String {
+pub(crate) fn to_csv<const N: usize>(
+    header: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+) -> String {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).expect("writing to memory");
     for row in rows {
@@ -17,7 +20,7 @@ fn to_csv<const N: usize>(header: [&str; N], rows: impl Iterator<Item = [String;
         .expect("all fields are UTF-8")
 }
 
-fn date(d: Option<chrono::NaiveDate>) -> String {
+pub(crate) fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 

@@ -131,6 +131,148 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("changed_at", Txt),
         ],
     ),
+    // Programs (migration 0010).
+    (
+        "ntm_sets",
+        &[("code", Txt), ("name", Txt), ("level_code", Txt)],
+    ),
+    (
+        "ntm_criteria",
+        &[
+            ("set_code", Txt),
+            ("code", Txt),
+            ("name", Txt),
+            ("group_name", Txt),
+            ("position", Int),
+        ],
+    ),
+    (
+        "ntm_indicators",
+        &[
+            ("set_code", Txt),
+            ("code", Txt),
+            ("criterion", Txt),
+            ("name", Txt),
+            ("position", Int),
+        ],
+    ),
+    (
+        "ntm_thresholds",
+        &[
+            ("set_code", Txt),
+            ("indicator", Txt),
+            ("region", Txt),
+            ("operator", Txt),
+            ("threshold", Txt),
+        ],
+    ),
+    (
+        "ntm_enrolments",
+        &[
+            ("set_code", Txt),
+            ("commune", Txt),
+            ("region", Txt),
+            ("target_year", Int),
+        ],
+    ),
+    (
+        "ntm_assessments",
+        &[
+            ("id", Int),
+            ("set_code", Txt),
+            ("commune", Txt),
+            ("indicator", Txt),
+            ("assessed_on", Txt),
+            ("value", Txt),
+            ("evidence", Txt),
+            ("assessed_by", Txt),
+            ("recorded_by", Txt),
+            ("recorded_at", Txt),
+            ("source", Txt),
+        ],
+    ),
+    (
+        "ocop_products",
+        &[
+            ("code", Txt),
+            ("name", Txt),
+            ("producer", Txt),
+            ("producer_type", Txt),
+            ("commune", Txt),
+            ("product_group", Txt),
+        ],
+    ),
+    (
+        "ocop_evaluations",
+        &[
+            ("product", Txt),
+            ("year", Int),
+            ("score", Txt),
+            ("stars", Int),
+            ("certified_on", Txt),
+            ("certificate", Txt),
+        ],
+    ),
+    (
+        "fund_plans",
+        &[
+            ("fund", Txt),
+            ("year", Int),
+            ("name", Txt),
+            ("plan_amount", Txt),
+        ],
+    ),
+    (
+        "projects",
+        &[
+            ("code", Txt),
+            ("name", Txt),
+            ("commune", Txt),
+            ("fund", Txt),
+            ("year", Int),
+            ("carried_over", Int),
+            ("step", Txt),
+            ("step_date", Txt),
+            ("support", Txt),
+            ("disbursed", Txt),
+        ],
+    ),
+    (
+        "documents",
+        &[
+            ("doc_number", Txt),
+            ("issued_on", Txt),
+            ("issuer", Txt),
+            ("kind", Txt),
+            ("summary", Txt),
+        ],
+    ),
+    (
+        "tasks",
+        &[
+            ("code", Txt),
+            ("document", Txt),
+            ("agency", Txt),
+            ("title", Txt),
+            ("deadline", Txt),
+            ("cites", Txt),
+            ("status", Txt),
+            ("status_date", Txt),
+        ],
+    ),
+    (
+        "task_history",
+        &[
+            ("id", Int),
+            ("task", Txt),
+            ("status", Txt),
+            ("status_date", Txt),
+            ("note", Txt),
+            ("changed_by", Txt),
+            ("changed_at", Txt),
+            ("source", Txt),
+        ],
+    ),
 ];
 
 /// Rows copied per table.

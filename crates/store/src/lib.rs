@@ -10,6 +10,7 @@
 //! and from where.
 
 mod backup;
+mod programs;
 mod read;
 pub mod test_support;
 mod write;
@@ -20,6 +21,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
 pub use backup::CopyReport;
+pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use write::ApplyReport;
 

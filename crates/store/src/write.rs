@@ -149,7 +149,7 @@ async fn log_change(
     Ok(())
 }
 
-async fn apply_in(
+pub(crate) async fn apply_in(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
     changes: &ChangeSet,

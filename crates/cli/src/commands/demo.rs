@@ -27,6 +27,43 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
         "demo/values-2025-2026.csv",
         include_str!("../../../../demo/values-2025-2026.csv"),
     ),
+    // Programs: NTM criteria sets, assessments, OCOP, projects, documents and tasks.
+    (
+        "demo/programs/ntm-criteria-quang-ninh-2020.csv",
+        include_str!("../../../../demo/programs/ntm-criteria-quang-ninh-2020.csv"),
+    ),
+    (
+        "demo/programs/ntm-criteria-advanced-2020.csv",
+        include_str!("../../../../demo/programs/ntm-criteria-advanced-2020.csv"),
+    ),
+    (
+        "demo/programs/ntm-communes.csv",
+        include_str!("../../../../demo/programs/ntm-communes.csv"),
+    ),
+    (
+        "demo/programs/ntm-assessments-2020.csv",
+        include_str!("../../../../demo/programs/ntm-assessments-2020.csv"),
+    ),
+    (
+        "demo/programs/ocop-products.csv",
+        include_str!("../../../../demo/programs/ocop-products.csv"),
+    ),
+    (
+        "demo/programs/funds-2020.csv",
+        include_str!("../../../../demo/programs/funds-2020.csv"),
+    ),
+    (
+        "demo/programs/projects-2020.csv",
+        include_str!("../../../../demo/programs/projects-2020.csv"),
+    ),
+    (
+        "demo/programs/documents.csv",
+        include_str!("../../../../demo/programs/documents.csv"),
+    ),
+    (
+        "demo/programs/tasks-650-KL-HU.csv",
+        include_str!("../../../../demo/programs/tasks-650-KL-HU.csv"),
+    ),
 ];
 
 const DEMO_MARK: &str = "demo-binh-lieu";
@@ -117,6 +154,10 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
     println!("  solieu --db {db} values --unit 198 --period 2020");
     println!("  solieu --db {db} query --unit 198 --period 2020S1");
     println!("  solieu --db {db} query --unit 06838 --period 2026S1");
+    println!("  solieu --db {db} ntm --unit 198 --date 2020-06-15 --lacking");
+    println!("  solieu --db {db} ocop --unit 198 --date 2020-06-15");
+    println!("  solieu --db {db} projects --unit 198 --year 2020");
+    println!("  solieu --db {db} tasks --date 2020-06-15");
     if !no_serve {
         println!();
         println!(

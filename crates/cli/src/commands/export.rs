@@ -66,3 +66,27 @@ pub async fn export(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `solieu export --programs --out DIR`: the program registers as the CSVs `import` reads.
+pub async fn export_programs(
+    location: &Location,
+    dir: &std::path::Path,
+    say: &Say,
+) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    let programs = store.programs().await?;
+    store.close().await;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for (name, text) in solieu_io::programs::write_programs(&programs) {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+    }
+    // The same registers as one workbook, for people rather than for import.
+    let path = dir.join("programs.xlsx");
+    let workbook = solieu_io::programs::write_programs_xlsx(&programs)
+        .map_err(|e| anyhow::anyhow!("programs.xlsx: {e}"))?;
+    std::fs::write(&path, workbook).with_context(|| format!("writing {}", path.display()))?;
+    println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+    Ok(ExitCode::SUCCESS)
+}

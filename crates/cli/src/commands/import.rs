@@ -83,8 +83,17 @@ pub async fn import_inputs(
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
+    let mut program_incoming = solieu_core::programs::Incoming::default();
     for input in &inputs {
         progress.step(format!("{} {}…", say.t("Đang đọc", "Reading"), input.name));
+        if solieu_io::programs::detect(&input.bytes).is_some() {
+            let read =
+                solieu_io::programs::read_program_csv(&input.name, &input.bytes, options.decimal);
+            rows += read.rows;
+            problems.extend(read.problems);
+            program_incoming.extend(read.incoming);
+            continue;
+        }
         if excel::is_workbook(&input.bytes) {
             let registry = registry.get_or_insert_with(|| {
                 solieu_core::lineage::Registry::new(stored.units.clone(), stored.events.clone())
@@ -171,6 +180,25 @@ pub async fn import_inputs(
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
+    // Program registers name communes known before or brought by this import.
+    let known_units: Vec<solieu_core::unit::UnitVersion> = stored
+        .units
+        .iter()
+        .cloned()
+        .chain(incoming.units.iter().map(|u| u.item.clone()))
+        .collect();
+    let program_changes = if program_incoming.is_empty() {
+        solieu_core::programs::ProgramChanges::default()
+    } else {
+        match solieu_core::programs::plan(&store.programs().await?, &known_units, program_incoming)
+        {
+            Ok(c) => c,
+            Err(more) => {
+                problems.extend(more);
+                Default::default()
+            }
+        }
+    };
     let refuse = |problems: Vec<Problem>| {
         progress.finish();
         refuse(problems, rows, say)
@@ -206,15 +234,19 @@ pub async fn import_inputs(
         say.t("Đang ghi số liệu", "Writing values").into(),
         changes.values.len() as u64,
     );
+    let source: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let source = format!("import: {}", source.join(", "));
     let written = store
-        .apply_reporting(&changes, user, dry_run, &|n| progress.at(n as u64))
+        .apply_with_programs(&changes, &program_changes, user, &source, dry_run, &|n| {
+            progress.at(n as u64)
+        })
         .await;
     progress.finish();
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
     }
-    let report = match written {
-        Ok(report) => report,
+    let (report, program_report) = match written {
+        Ok(reports) => reports,
         Err(solieu_store::StoreError::Conflict(text)) => {
             let problem = Problem::error(ProblemLocation::file("(import)"), text);
             return Ok(refuse(vec![problem]));
@@ -289,6 +321,45 @@ pub async fn import_inputs(
         ),
     ];
     for (label, n) in lines {
+        if n > 0 {
+            println!("  {label}: {n}");
+        }
+    }
+    let p = program_report;
+    let program_lines = [
+        (
+            say.t("bộ tiêu chí NTM thêm mới", "NTM criteria sets added"),
+            p.sets_added,
+        ),
+        (
+            say.t("xã đánh giá theo bộ tiêu chí", "communes enrolled on a set"),
+            p.enrolments_written,
+        ),
+        (
+            say.t("kết quả đánh giá chỉ tiêu NTM", "NTM indicator assessments"),
+            p.assessments_added,
+        ),
+        (say.t("sản phẩm OCOP", "OCOP products"), p.products_written),
+        (
+            say.t("lượt đánh giá, phân hạng OCOP", "OCOP evaluations"),
+            p.evaluations_written,
+        ),
+        (say.t("kế hoạch nguồn vốn", "fund plans"), p.funds_written),
+        (
+            say.t("dự án hỗ trợ", "support projects"),
+            p.projects_written,
+        ),
+        (say.t("văn bản", "documents"), p.documents_written),
+        (say.t("nhiệm vụ", "tasks"), p.tasks_written),
+        (
+            say.t(
+                "bản ghi chương trình không đổi",
+                "program records unchanged",
+            ),
+            program_changes.unchanged,
+        ),
+    ];
+    for (label, n) in program_lines {
         if n > 0 {
             println!("  {label}: {n}");
         }

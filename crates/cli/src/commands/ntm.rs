@@ -1,0 +1,196 @@
+//! `solieu ntm`: where a unit's communes stand on the New Rural Development criteria sets on a
+//! date, district averages, and what each commune still lacks.
+
+use crate::say::Say;
+use crate::table::aligned;
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use solieu_analytics::programs::{NtmSummary, ntm_summary};
+use solieu_core::format::number_vi;
+use solieu_core::lineage::Registry;
+use solieu_store::{Location, Store};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct NtmArgs {
+    /// The unit: a district (its communes) or one commune (GSO code).
+    #[arg(long)]
+    pub unit: String,
+    /// The day to look at (default: today).
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// One criteria set (its code); default: every set the unit's communes are assessed on.
+    #[arg(long)]
+    pub set: Option<String>,
+    /// List, for each commune, the criteria and indicators it does not meet yet.
+    #[arg(long)]
+    pub lacking: bool,
+    /// The threshold of "xã dưới N tiêu chí".
+    #[arg(long, default_value_t = 15)]
+    pub below: usize,
+    /// text (default) or json (the summaries as the report and the web use them).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+pub async fn ntm(location: &Location, args: NtmArgs, say: &Say) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    let stored = store.stored().await?;
+    let programs = store.programs().await?;
+    store.close().await;
+    let registry = Registry::new(stored.units, stored.events);
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    if registry.versions_of(&args.unit).is_empty() {
+        bail!(
+            "{} {}",
+            say.t(
+                "không có đơn vị hành chính mã",
+                "there is no unit with code"
+            ),
+            args.unit
+        );
+    }
+    let sets: Vec<&str> = match &args.set {
+        Some(s) => {
+            if !programs.sets.iter().any(|x| &x.code == s) {
+                let known: Vec<&str> = programs.sets.iter().map(|x| x.code.as_str()).collect();
+                bail!(
+                    "{} {s} ({}: {})",
+                    say.t("không có bộ tiêu chí", "there is no criteria set"),
+                    say.t("có", "known"),
+                    known.join(", ")
+                );
+            }
+            vec![s.as_str()]
+        }
+        None => programs.sets.iter().map(|s| s.code.as_str()).collect(),
+    };
+    let summaries: Vec<NtmSummary> = sets
+        .into_iter()
+        .filter_map(|s| ntm_summary(&programs, &registry, s, &args.unit, date, args.below))
+        .filter(|s| s.communes > 0 || args.set.is_some())
+        .collect();
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&summaries)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if summaries.is_empty() {
+        println!(
+            "{}",
+            say.t(
+                "Không có xã nào của đơn vị này được đánh giá theo bộ tiêu chí nông thôn mới.",
+                "No commune of this unit is assessed on a New Rural Development criteria set."
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    for s in &summaries {
+        print(s, args.lacking, say);
+        println!();
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print(s: &NtmSummary, lacking: bool, say: &Say) {
+    println!(
+        "{} ({}) — {}, {}",
+        s.set_name,
+        s.set,
+        s.unit_name,
+        s.date.format("%d/%m/%Y")
+    );
+    println!("{}", s.phrase_vi());
+    if s.communes > 1 {
+        println!("{}", s.distribution_vi());
+    }
+    let mut rows = vec![vec![
+        say.t("Mã", "Code").to_string(),
+        say.t("Xã", "Commune").to_string(),
+        say.t("Tiêu chí", "Criteria").to_string(),
+        say.t("Chỉ tiêu", "Indicators").to_string(),
+        say.t("Đạt chuẩn", "Meets").to_string(),
+        say.t("Lộ trình", "Target").to_string(),
+        say.t("Tiêu chí chưa đạt", "Criteria not met").to_string(),
+    ]];
+    for c in &s.per_commune {
+        let st = &c.status;
+        rows.push(vec![
+            st.commune.clone(),
+            c.name.clone(),
+            format!("{}/{}", st.criteria_met, st.criteria_total),
+            format!("{}/{}", st.indicators_met, st.indicators_total),
+            if st.meets_set {
+                say.t("đạt", "yes")
+            } else {
+                ""
+            }
+            .to_string(),
+            st.target_year.map(|y| y.to_string()).unwrap_or_default(),
+            st.missing
+                .iter()
+                .map(|m| m.code.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ]);
+    }
+    for line in aligned(&rows) {
+        println!("  {line}");
+    }
+    if let Some(start) = &s.year_start {
+        println!(
+            "  {} {}: {} {}, {} {}",
+            say.t("Đầu năm", "Start of year"),
+            start.date.format("%d/%m/%Y"),
+            number_vi(start.average_criteria, 2),
+            say.t("tiêu chí", "criteria"),
+            number_vi(start.average_indicators, 2),
+            say.t("chỉ tiêu bình quân", "indicators on average"),
+        );
+    }
+    for y in &s.roadmap {
+        println!(
+            "  {} {}: {} {} ({} {})",
+            say.t("Lộ trình năm", "Roadmap"),
+            y.year,
+            y.communes.len(),
+            say.t("xã", "communes"),
+            y.met,
+            say.t("đã đạt", "meet it now")
+        );
+    }
+    if lacking {
+        for c in s
+            .per_commune
+            .iter()
+            .filter(|c| !c.status.missing.is_empty())
+        {
+            println!();
+            println!(
+                "  {} ({}) {}:",
+                c.name,
+                c.status.commune,
+                say.t("còn thiếu", "lacks")
+            );
+            for m in &c.status.missing {
+                println!("    {} {}", m.code, m.name);
+                for i in &m.indicators {
+                    let value = match i.value {
+                        None => say.t("chưa đánh giá", "not assessed").to_string(),
+                        Some(_) if i.yes_no => say.t("không đạt", "not met").to_string(),
+                        Some(v) => number_vi(v, 6),
+                    };
+                    println!(
+                        "      {} {} — {} {value}, {} {}",
+                        i.code,
+                        i.name,
+                        say.t("hiện", "now"),
+                        say.t("yêu cầu", "required"),
+                        i.required
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! `solieu ocop`: the OCOP registry of a unit's communes on a date, counts by stars, commune
+//! and year, and certificates that end soon or have ended.
+
+use crate::say::Say;
+use crate::table::aligned;
+use anyhow::{Result, bail};
+use chrono::NaiveDate;
+use solieu_analytics::programs::{Count, ProductLine, ocop_summary};
+use solieu_core::format::number_vi;
+use solieu_core::lineage::Registry;
+use solieu_store::{Location, Store};
+use std::process::ExitCode;
+
+#[derive(clap::Args)]
+pub struct OcopArgs {
+    /// The unit: a district (its communes) or one commune (GSO code).
+    #[arg(long)]
+    pub unit: String,
+    /// The day to look at (default: today).
+    #[arg(long)]
+    pub date: Option<NaiveDate>,
+    /// Warn about certificates ending within this many days.
+    #[arg(long, default_value_t = 90)]
+    pub warn_days: i64,
+    /// text (default) or json.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+pub async fn ocop(location: &Location, args: OcopArgs, say: &Say) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    let stored = store.stored().await?;
+    let programs = store.programs().await?;
+    store.close().await;
+    let registry = Registry::new(stored.units, stored.events);
+    if registry.versions_of(&args.unit).is_empty() {
+        bail!(
+            "{} {}",
+            say.t(
+                "không có đơn vị hành chính mã",
+                "there is no unit with code"
+            ),
+            args.unit
+        );
+    }
+    let date = args
+        .date
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let s = ocop_summary(&programs, &registry, &args.unit, date, args.warn_days);
+    if args.format == "json" {
+        println!("{}", serde_json::to_string_pretty(&s)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} — {}, {}",
+        say.t("Sản phẩm OCOP", "OCOP products"),
+        s.unit_name,
+        date.format("%d/%m/%Y")
+    );
+    println!("{}", s.phrase_vi());
+    let counts = |label: &str, list: &[Count]| {
+        let parts: Vec<String> = list
+            .iter()
+            .map(|c| format!("{} {}", c.label, c.count))
+            .collect();
+        println!("  {label}: {}", parts.join(", "));
+    };
+    counts(say.t("Theo hạng sao", "By stars"), &s.by_stars);
+    counts(say.t("Theo xã", "By commune"), &s.by_commune);
+    counts(say.t("Theo năm tham gia", "By year joined"), &s.by_year);
+    let mut rows = vec![vec![
+        say.t("Mã", "Code").to_string(),
+        say.t("Sản phẩm", "Product").to_string(),
+        say.t("Chủ thể", "Producer").to_string(),
+        say.t("Xã", "Commune").to_string(),
+        say.t("Năm", "Year").to_string(),
+        say.t("Điểm", "Score").to_string(),
+        say.t("Sao", "Stars").to_string(),
+        say.t("Hiệu lực đến", "Valid until").to_string(),
+    ]];
+    for l in &s.registry {
+        rows.push(vec![
+            l.code.clone(),
+            l.name.clone(),
+            l.producer.clone(),
+            l.commune_name.clone(),
+            l.year.to_string(),
+            number_vi(l.score, 2),
+            l.stars.map(|n| n.to_string()).unwrap_or_default(),
+            l.valid_until
+                .map(|d| d.format("%d/%m/%Y").to_string())
+                .unwrap_or_default(),
+        ]);
+    }
+    for line in aligned(&rows) {
+        println!("  {line}");
+    }
+    let warn = |label: &str, list: &[ProductLine]| {
+        if list.is_empty() {
+            return;
+        }
+        println!("{label}:");
+        for l in list {
+            println!(
+                "  {} {} ({}) — {}",
+                l.code,
+                l.name,
+                l.producer,
+                l.valid_until
+                    .map(|d| d.format("%d/%m/%Y").to_string())
+                    .unwrap_or_default()
+            );
+        }
+    };
+    warn(
+        &format!(
+            "{} {} {}",
+            say.t(
+                "Giấy chứng nhận hết hạn trong",
+                "Certificates ending within"
+            ),
+            args.warn_days,
+            say.t("ngày", "days")
+        ),
+        &s.expiring,
+    );
+    warn(
+        say.t("Giấy chứng nhận đã hết hạn", "Certificates ended"),
+        &s.expired,
+    );
+    Ok(ExitCode::SUCCESS)
+}

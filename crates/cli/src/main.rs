@@ -91,6 +91,10 @@ enum Command {
     /// Figures for a unit and period with each plan and the same period last year, computed
     /// from the stored values (summed over months and communes, across unit mergers).
     Query(commands::QueryArgs),
+    /// Write the socio-economic report of a unit for a period (DOCX in the Decree 30/2020 form,
+    /// XLSX appendix tables, HTML, PDF, Markdown, JSON with every figure's provenance) from an
+    /// editable template.
+    Report(commands::ReportArgs),
     /// Apply the validation rules to the stored figures of a unit (and its units below) for a
     /// period; exits with 3 if a rule of high importance is broken.
     Validate {
@@ -188,6 +192,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::export(&location, out, only, &format, &mapping, say).await
         }
         Command::Query(args) => commands::query(&location, args, say).await,
+        Command::Report(args) => commands::report(&location, args, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
         Command::Validate {
             unit,

@@ -1,0 +1,169 @@
+//! `solieu report`: the periodic socio-economic report, written from the stored figures.
+
+use crate::commands::query::load_engine;
+use crate::say::Say;
+use anyhow::{Context, Result, anyhow, bail};
+use solieu_analytics::Engine;
+use solieu_core::period::Period;
+use solieu_report::{Report, Request};
+use solieu_store::{Location, Store};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+pub const FORMATS: [&str; 6] = ["docx", "xlsx", "html", "pdf", "md", "json"];
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    /// The unit (GSO code), as of the period's end.
+    #[arg(long)]
+    pub unit: String,
+    /// The period: 2020S1, 2020, 2020Q3, 202006 …
+    #[arg(long)]
+    pub period: String,
+    /// Formats, comma separated: docx, xlsx, html, pdf, md, json (default: from --out's
+    /// extension).
+    #[arg(long, value_delimiter = ',', value_parser = FORMATS)]
+    pub format: Vec<String>,
+    /// The file to write (its extension changed per format when several are asked for), or with
+    /// --children a folder. Without it, Markdown goes to standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// A report template (minijinja, see docs/report-templates.md) instead of the built-in one.
+    #[arg(long)]
+    pub template: Option<PathBuf>,
+    /// Program summaries (NTM, OCOP, projects) as JSON, for the template's program sections.
+    #[arg(long)]
+    pub programs: Option<PathBuf>,
+    /// The date on the document (default: the day after the Decree 09 cut-off).
+    #[arg(long)]
+    pub date: Option<chrono::NaiveDate>,
+    /// The document number: "123/BC-UBND".
+    #[arg(long)]
+    pub number: Option<String>,
+    /// Print the template that would be used (to copy and edit), and write nothing.
+    #[arg(long)]
+    pub show_template: bool,
+    /// Also a report for every unit directly below (every commune), into the --out folder.
+    #[arg(long, alias = "all-communes")]
+    pub children: bool,
+}
+
+fn formats_for(args: &ReportArgs, say: &Say) -> Result<Vec<String>> {
+    if !args.format.is_empty() {
+        return Ok(args.format.clone());
+    }
+    let ext = args
+        .out
+        .as_ref()
+        .filter(|_| !args.children)
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase);
+    match ext {
+        Some(e) if FORMATS.contains(&e.as_str()) => Ok(vec![e]),
+        Some(e) => bail!(
+            "{} .{e}; {}",
+            say.t("không biết định dạng", "unknown format"),
+            say.t("dùng --format", "use --format")
+        ),
+        None => Ok(vec!["md".into()]),
+    }
+}
+
+/// Writes one report in one format.
+pub fn write(report: &Report, format: &str, path: &Path) -> Result<()> {
+    let bytes: Vec<u8> = match format {
+        "md" => solieu_report::text::markdown(&report.document).into_bytes(),
+        "html" => solieu_report::text::html(&report.document).into_bytes(),
+        "json" => solieu_report::text::json(report)?.into_bytes(),
+        other => bail!("{other}: not yet"),
+    };
+    std::fs::write(path, bytes).with_context(|| path.display().to_string())
+}
+
+fn request(
+    engine: &Engine,
+    code: &str,
+    period: Period,
+    args: &ReportArgs,
+    say: &Say,
+) -> Result<Request> {
+    let unit = engine
+        .registry()
+        .unit_for_period(code, &period)
+        .map_err(|e| anyhow!("{}", e.message.get(say.lang)))?;
+    let template = match &args.template {
+        Some(p) => Some((
+            p.display().to_string(),
+            std::fs::read_to_string(p).with_context(|| p.display().to_string())?,
+        )),
+        None => None,
+    };
+    let programs = match &args.programs {
+        Some(p) => Some(
+            serde_json::from_str(
+                &std::fs::read_to_string(p).with_context(|| p.display().to_string())?,
+            )
+            .with_context(|| p.display().to_string())?,
+        ),
+        None => None,
+    };
+    Ok(Request {
+        unit,
+        period,
+        template,
+        programs,
+        date: args.date,
+        number: args.number.clone(),
+    })
+}
+
+pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<ExitCode> {
+    let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
+    let formats = formats_for(&args, say)?;
+    let store = Store::open(location).await?;
+    let engine = load_engine(&store).await?;
+    store.close().await;
+    let main = request(&engine, args.unit.trim(), period, &args, say)?;
+    if args.show_template {
+        let (_, text) = main
+            .template
+            .clone()
+            .unwrap_or_else(|| solieu_report::default_template(&engine, main.unit));
+        print!("{text}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut units = vec![main.unit];
+    if args.children {
+        let code = &engine.registry().version(main.unit).code;
+        units.extend(engine.registry().children(code, period.end_date()));
+    }
+    let Some(out) = &args.out else {
+        let report = solieu_report::build(&engine, &main)?;
+        print!("{}", solieu_report::text::markdown(&report.document));
+        return Ok(ExitCode::SUCCESS);
+    };
+    if args.children {
+        std::fs::create_dir_all(out).with_context(|| out.display().to_string())?;
+    }
+    for &unit in &units {
+        let mut req = main.clone();
+        req.unit = unit;
+        if unit != main.unit && args.template.is_none() {
+            req.template = None;
+        }
+        let report = solieu_report::build(&engine, &req)?;
+        for format in &formats {
+            let path = if args.children {
+                out.join(format!("{}-{}.{format}", report.unit, report.period))
+            } else if formats.len() > 1 {
+                out.with_extension(format)
+            } else {
+                out.clone()
+            };
+            write(&report, format, &path)?;
+            println!("{}", path.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

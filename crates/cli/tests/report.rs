@@ -1,0 +1,301 @@
+//! `solieu report` on the demo: the 6-month 2020 report for Bình Liêu says every figure of
+//! `../shared/domain/seed-figures.md`, phrased as the article phrases it; the template is read
+//! at run time; the JSON traces every printed figure to stored values.
+
+mod common;
+
+use common::*;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde_json::Value;
+use solieu_core::number::{DecimalConvention, parse};
+
+fn demo() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db").display().to_string();
+    ok(&db, &["demo", "--no-serve"]);
+    (dir, db)
+}
+
+fn seed() -> String {
+    let path = repo().join("../shared/domain/seed-figures.md");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The seed table's numbered rows, cells trimmed.
+fn seed_rows(seed: &str) -> Vec<Vec<String>> {
+    seed.lines()
+        .filter(|l| {
+            l.starts_with("| ")
+                && l.split('|')
+                    .nth(1)
+                    .is_some_and(|c| c.trim().parse::<u32>().is_ok())
+        })
+        .map(|l| l.split('|').skip(1).map(|c| c.trim().to_string()).collect())
+        .collect()
+}
+
+/// The first number in `text` written the Vietnamese way, with its decimals.
+fn first_number(text: &str) -> Option<(Decimal, u32)> {
+    let start = text.find(|c: char| c.is_ascii_digit())?;
+    let number: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .collect();
+    let number = number.trim_end_matches(['.', ',']);
+    let decimals = number.split_once(',').map_or(0, |(_, f)| f.len() as u32);
+    Some((parse(number, DecimalConvention::Comma).ok()?, decimals))
+}
+
+fn round(v: Decimal, decimals: u32) -> Decimal {
+    v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The clause of the report that starts where `phrase` is said: up to the next ";" or the end
+/// of the sentence (a "." not inside a number).
+fn clause<'a>(text: &'a str, phrase: &str) -> &'a str {
+    let at = text
+        .find(phrase)
+        .unwrap_or_else(|| panic!("the report never says {phrase:?}"));
+    let rest = &text[at..];
+    let bytes = rest.as_bytes();
+    let end = (0..bytes.len())
+        .find(|&i| {
+            bytes[i] == b';'
+                || (bytes[i] == b'.' && !bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit()))
+        })
+        .unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The percentage printed just before `after` in `clause` ("bằng 39,89% kế hoạch").
+fn percent_before(clause: &str, after: &str) -> Option<(Decimal, u32)> {
+    let at = clause.find(after)?;
+    let head = &clause[..at];
+    let start = head.rfind(|c: char| !(c.is_ascii_digit() || c == ',' || c == '%' || c == ' '))?;
+    first_number(&head[start..])
+}
+
+#[test]
+fn the_demo_report_says_every_seed_figure() {
+    let (dir, db) = demo();
+    let out = dir.path().join("bao-cao.md");
+    let out_s = out.display().to_string();
+    ok(
+        &db,
+        &[
+            "report", "--unit", "198", "--period", "2020S1", "--out", &out_s,
+        ],
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let seed = seed();
+    let rows = seed_rows(&seed);
+    assert_eq!(rows.len(), 14, "the seed table changed shape");
+    let mut checked = 0;
+    for row in &rows {
+        let n = &row[0];
+        let printed = &row[2];
+        // The value with its unit, as printed ("643,41 tỷ đồng"); "> 98%" is a bound.
+        let phrase = if let Some(bound) = printed.strip_prefix("> ") {
+            let (b, _) = first_number(bound).unwrap();
+            let at = text.find("trở lại trường").expect("the return to school");
+            let c = clause(&text, &text[at..at + "trở lại trường".len()]);
+            let (v, _) = first_number(c).unwrap();
+            assert!(v > b, "row {n}: {v} not above {b}: {c}");
+            assert!(c.contains(&format!("trên {bound}")), "row {n}: {c}");
+            checked += 1;
+            continue;
+        } else {
+            let mut words = printed.split_whitespace();
+            let number = words.next().unwrap();
+            let unit: Vec<&str> = words
+                .take_while(|w| !w.starts_with('(') && *w != "=" && *w != "to")
+                .collect();
+            format!("{number} {}", unit.join(" "))
+        };
+        let c = clause(&text, &phrase);
+        assert!(
+            c.starts_with(&phrase) && (n != "6" || text.contains(&format!("ước đạt {phrase}"))),
+            "row {n}: {c}"
+        );
+        checked += 1;
+        // The percentage of the plan, to the article's rounding; "trên 50%" as said.
+        let plan = &row[3];
+        if plan != "—" {
+            if plan.contains("trên") {
+                assert!(c.contains(plan.trim_matches('"')), "row {n}: {c}");
+            } else {
+                let (expected, decimals) = first_number(plan).unwrap();
+                let (said, _) = percent_before(c, "% kế hoạch")
+                    .unwrap_or_else(|| panic!("row {n}: no % of plan in {c}"));
+                assert_eq!(round(said, decimals), expected, "row {n}: {c}");
+            }
+            checked += 1;
+        }
+        // Against the same period: "tăng 11,2% so với cùng kỳ", or a ratio "bằng 66,2% so với
+        // cùng kỳ" where the article gives one.
+        let previous = &row[4];
+        if previous != "—" {
+            let (expected, decimals) = first_number(previous).unwrap();
+            let (said, _) = percent_before(c, "% so với cùng kỳ")
+                .unwrap_or_else(|| panic!("row {n}: no comparison in {c}"));
+            let word = if previous.contains("a ratio") {
+                "bằng "
+            } else {
+                "tăng "
+            };
+            assert!(
+                c.contains(&format!(
+                    "{word}{}",
+                    solieu_core::format::number_vi(said, 4)
+                )),
+                "row {n}: {c}"
+            );
+            assert_eq!(round(said, decimals), expected, "row {n}: {c}");
+            checked += 1;
+            if let Some(at) = previous.find("growth was") {
+                let (growth, _) = first_number(&previous[at..]).unwrap();
+                let said = format!(
+                    "cùng kỳ năm 2019 tăng {}%",
+                    solieu_core::format::number_vi(growth, 2)
+                );
+                assert!(c.contains(&said), "row {n}: {c}");
+                checked += 1;
+            }
+        }
+        // "70.123 lượt = 11.024 district centre + 59.099 communes": the parts are said too.
+        if printed.contains('=') {
+            for part in printed.split(['=', '+']).skip(1) {
+                let number = part.split_whitespace().next().unwrap();
+                assert!(c.contains(&format!("{number} lượt")), "row {n}: {c}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 14 + 9 + 8 + 1 + 2);
+}
+
+#[test]
+fn program_sections_say_what_the_programs_give() {
+    let (dir, db) = demo();
+    // "District average: 17,5/20 criteria and 46,33/53 indicators per commune … no commune
+    // below 15 criteria."
+    let seed = seed();
+    let line = seed
+        .lines()
+        .find(|l| l.contains("District average"))
+        .unwrap();
+    let numbers: Vec<&str> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == ',' || c == '/'))
+        .filter(|w| w.contains('/'))
+        .collect();
+    let (criteria, criteria_total) = numbers[0].split_once('/').unwrap();
+    let (indicators, indicators_total) = numbers[1].split_once('/').unwrap();
+    let dec = |s: &str| parse(s, DecimalConvention::Comma).unwrap().to_string();
+    let programs = dir.path().join("programs.json");
+    std::fs::write(
+        &programs,
+        format!(
+            r#"{{"ntm": {{"average_criteria": {}, "criteria_total": {}, "average_indicators": {}, "indicators_total": {}, "below_15": 0}}}}"#,
+            dec(criteria),
+            criteria_total,
+            dec(indicators),
+            indicators_total
+        ),
+    )
+    .unwrap();
+    let text = ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--programs",
+            &programs.display().to_string(),
+        ],
+    );
+    assert!(
+        text.contains(&format!("{criteria}/{criteria_total} tiêu chí")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{indicators}/{indicators_total} chỉ tiêu")));
+    assert!(text.contains("không còn xã dưới 15 tiêu chí"));
+    // Without programs, no program section.
+    let without = ok(&db, &["report", "--unit", "198", "--period", "2020S1"]);
+    assert!(!without.contains("nông thôn mới"));
+}
+
+#[test]
+fn an_edited_template_changes_the_report_without_a_rebuild() {
+    let (dir, db) = demo();
+    let args = ["report", "--unit", "198", "--period", "2020S1"];
+    let template = ok(&db, &[&args[..], &["--show-template"]].concat());
+    let before = ok(&db, &args);
+    assert!(before.contains("b) Giáo dục và đào tạo"));
+    assert!(before.contains("Tổng giá trị sản xuất (giá so sánh 2010)"));
+    // A sentence reworded, a section removed.
+    let start = template.find("### b) Giáo dục").unwrap();
+    let end = template.find("### c) Văn hóa").unwrap();
+    let edited = format!("{}{}", &template[..start], &template[end..]).replace(
+        "Tổng giá trị sản xuất (giá so sánh 2010)",
+        "Giá trị sản xuất toàn huyện theo giá so sánh",
+    );
+    let path = dir.path().join("mau.md.j2");
+    std::fs::write(&path, edited).unwrap();
+    let after = ok(
+        &db,
+        &[&args[..], &["--template", &path.display().to_string()]].concat(),
+    );
+    assert!(!after.contains("Giáo dục và đào tạo"));
+    assert!(!after.contains("Sau thời gian tạm nghỉ học"));
+    assert!(after.contains(
+        "Giá trị sản xuất toàn huyện theo giá so sánh 6 tháng đầu năm 2020 **ước đạt 643,41 tỷ đồng"
+    ));
+    // A template with an error names its file and line.
+    std::fs::write(&path, "dòng một\n{% if %}\n").unwrap();
+    let bad = solieu(
+        &db,
+        &[&args[..], &["--template", &path.display().to_string()]].concat(),
+    );
+    assert!(!bad.status.success());
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("mau.md.j2") && err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn the_json_report_traces_every_printed_figure() {
+    let (dir, db) = demo();
+    let out = dir.path().join("r.json");
+    ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let figures = json["figures"].as_array().unwrap();
+    let gtsx = figures
+        .iter()
+        .find(|f| f["figure"]["indicator"] == "GTSX" && f["figure"]["unit"] == "198")
+        .expect("the headline figure is recorded");
+    // A derived figure: its three components, each a stored value with who entered it.
+    let sources = gtsx["figure"]["sources"].as_array().unwrap();
+    assert_eq!(sources.len(), 3);
+    for s in sources {
+        assert!(s["value_id"].as_i64().unwrap() > 0);
+        assert_eq!(s["status"], "estimate");
+        assert_eq!(s["entered_by"], "demo");
+    }
+    // Commune figures the report printed are there too (the health stations' table).
+    assert!(figures.iter().any(|f| f["figure"]["unit"] == "06841"));
+    // Every printed number of the body appears in some recorded figure.
+    let body = json["document"]["blocks"].to_string();
+    assert!(body.contains("643,41 tỷ đồng"));
+}

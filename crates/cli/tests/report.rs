@@ -299,3 +299,196 @@ fn the_json_report_traces_every_printed_figure() {
     let body = json["document"]["blocks"].to_string();
     assert!(body.contains("643,41 tỷ đồng"));
 }
+
+/// The parts of a DOCX (or XLSX) file by name.
+fn unzip(path: &std::path::Path) -> std::collections::HashMap<String, String> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut parts = std::collections::HashMap::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        let mut text = String::new();
+        if f.read_to_string(&mut text).is_ok() {
+            parts.insert(f.name().unwrap().to_string(), text);
+        }
+    }
+    parts
+}
+
+/// Twips in the `attr` attribute of the first `element` of `xml`.
+fn twips(xml: &str, element: &str, attr: &str) -> u32 {
+    let at = xml.find(&format!("<{element} ")).unwrap();
+    let rest = &xml[at..];
+    let a = rest.find(&format!("{attr}=\"")).unwrap() + attr.len() + 2;
+    rest[a..].split('"').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_docx_has_the_decree_30_layout() {
+    let (dir, db) = demo();
+    let out = dir.path().join("bc.docx");
+    ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let parts = unzip(&out);
+    let doc = &parts["word/document.xml"];
+    // A4 portrait.
+    assert_eq!(twips(doc, "w:pgSz", "w:w"), 11906);
+    assert_eq!(twips(doc, "w:pgSz", "w:h"), 16838);
+    // Margins: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm (56,7 twips a mm).
+    let mm = |t: u32| f64::from(t) / 56.692;
+    let within = |t: u32, lo: f64, hi: f64| (lo - 0.05..=hi + 0.05).contains(&mm(t));
+    assert!(within(twips(doc, "w:pgMar", "w:top"), 20.0, 25.0));
+    assert!(within(twips(doc, "w:pgMar", "w:bottom"), 20.0, 25.0));
+    assert!(within(twips(doc, "w:pgMar", "w:left"), 30.0, 35.0));
+    assert!(within(twips(doc, "w:pgMar", "w:right"), 15.0, 20.0));
+    // The header: a borderless table of two columns, issuing body and number on the left,
+    // national title, motto and the italic place-date line on the right.
+    let first_table = &doc[doc.find("<w:tbl>").unwrap()..doc.find("</w:tbl>").unwrap()];
+    assert!(first_table.contains("<w:top w:val=\"nil\"/>"));
+    assert_eq!(first_table.matches("<w:tc>").count(), 2);
+    let left = &first_table[..first_table.find("CỘNG HÒA").unwrap()];
+    assert!(left.contains("ỦY BAN NHÂN DÂN") && left.contains("HUYỆN BÌNH LIÊU"));
+    assert!(left.contains("Số: …/BC-UBND"));
+    assert!(first_table.contains(
+        "<w:b/><w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/></w:rPr><w:t xml:space=\"preserve\">HUYỆN BÌNH LIÊU"
+    ));
+    assert!(first_table.contains("Độc lập - Tự do - Hạnh phúc"));
+    assert!(first_table.contains("<w:i/><w:sz w:val=\"28\"/><w:szCs w:val=\"28\"/></w:rPr><w:t xml:space=\"preserve\">Bình Liêu, ngày 15 tháng 6 năm 2020"));
+    // Two short rules (bottom borders), one under each side's title.
+    assert_eq!(
+        first_table
+            .matches("<w:pBdr><w:bottom w:val=\"single\"")
+            .count(),
+        2
+    );
+    // Title and body: justified with a first-line indent of 1,27 cm.
+    assert!(doc.contains("BÁO CÁO"));
+    assert!(doc.contains("<w:ind w:firstLine=\"720\"/><w:jc w:val=\"both\"/>"));
+    // Page numbers at the top from page 2: a different first page with an empty header.
+    assert!(doc.contains("<w:titlePg/>"));
+    assert!(doc.contains("w:type=\"first\" r:id=\"rIdFirstHeader\""));
+    assert!(parts["word/header1.xml"].contains(" PAGE "));
+    assert!(parts["word/header1.xml"].contains("<w:jc w:val=\"center\"/>"));
+    assert!(!parts["word/header2.xml"].contains("PAGE"));
+    // Times New Roman, 14 pt.
+    assert!(parts["word/styles.xml"].contains("w:ascii=\"Times New Roman\""));
+    assert!(parts["word/styles.xml"].contains("<w:sz w:val=\"28\"/>"));
+    // Signature block and "Nơi nhận".
+    assert!(doc.contains("Nơi nhận:") && doc.contains("TM. ỦY BAN NHÂN DÂN"));
+}
+
+#[test]
+fn the_xlsx_keeps_numbers_as_numbers() {
+    let (dir, db) = demo();
+    let out = dir.path().join("bieu.xlsx");
+    ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let parts = unzip(&out);
+    let sheet = &parts["xl/worksheets/sheet1.xml"];
+    let strings = &parts["xl/sharedStrings.xml"];
+    assert!(strings.contains("Giá trị sản xuất"));
+    // 643,41 is a number cell, not text; 39,89% is stored as a fraction.
+    assert!(sheet.contains("<v>643.41</v>"), "{sheet}");
+    assert!(!strings.contains("643,41"));
+    assert!(sheet.contains("<v>0.3989</v>"));
+    let styles = &parts["xl/styles.xml"];
+    assert!(styles.contains("formatCode=\"#,##0.00\""));
+    assert!(styles.contains("formatCode=\"0.00%\""));
+    // The communes' sheet.
+    assert!(parts["xl/worksheets/sheet2.xml"].contains("<v>9215</v>"));
+}
+
+/// Where LibreOffice is installed (CI installs it), it opens the DOCX and XLSX and renders them.
+#[test]
+fn libreoffice_renders_the_docx_and_xlsx() {
+    let soffice = std::process::Command::new("soffice")
+        .arg("--version")
+        .output();
+    if !soffice.is_ok_and(|o| o.status.success()) {
+        eprintln!("soffice not installed: skipped");
+        return;
+    }
+    let (dir, db) = demo();
+    let base = dir.path().join("bc");
+    ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--format",
+            "docx,xlsx,pdf",
+            "--out",
+            &base.display().to_string(),
+        ],
+    );
+    let pdf = dir.path().join("bc.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&pdf)
+        .arg("-")
+        .output();
+    if let Some(t) = text.ok().filter(|t| t.status.success()) {
+        let text = String::from_utf8_lossy(&t.stdout).to_string();
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        assert!(pages.len() > 2, "{} pages", pages.len());
+        assert!(pages[0].contains("BÁO CÁO") && pages[0].contains("643,41 tỷ đồng"));
+        assert!(pages[0].contains("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"));
+        // No number on the first page; "2" centred at the top of the second.
+        assert!(
+            pages[0]
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .is_some_and(|l| l.trim() != "1")
+        );
+        assert_eq!(
+            pages[1]
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .map(str::trim),
+            Some("2")
+        );
+    }
+    // The XLSX opens too.
+    let convert = std::process::Command::new("soffice")
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(dir.path().join("bc.xlsx"))
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert!(convert.status.success());
+    let csv = std::fs::read_to_string(dir.path().join("bc.csv")).unwrap();
+    assert!(
+        csv.contains("Giá trị sản xuất") && csv.contains("643"),
+        "{csv}"
+    );
+}

@@ -523,6 +523,7 @@ fn directive(
     let what = args.first().map(String::as_str).unwrap_or("");
     Ok(match (name, what) {
         ("pagebreak", _) => Block::PageBreak,
+        ("signature", _) => Block::Signature,
         ("table", "figures") => {
             let codes = codes(built, unit, args.get(1), engine);
             let mut rows = Vec::new();

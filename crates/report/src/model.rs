@@ -68,6 +68,8 @@ pub enum Block {
     Table(Table),
     Chart(Chart),
     PageBreak,
+    /// Where the signature block and "Nơi nhận" go (`@signature`); at the end when absent.
+    Signature,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,10 +174,14 @@ impl Document {
                     out.push_str(&c.title);
                     out.push('\n');
                 }
-                Block::PageBreak => {}
+                Block::PageBreak | Block::Signature => {}
             }
         }
         out
+    }
+
+    pub fn has_signature(&self) -> bool {
+        self.blocks.contains(&Block::Signature)
     }
 
     pub fn tables(&self) -> impl Iterator<Item = &Table> {

@@ -74,8 +74,17 @@ pub fn markdown(doc: &Document) -> String {
                 out.push('\n');
             }
             Block::PageBreak => out.push_str("---\n\n"),
+            Block::Signature => md_signature(doc, &mut out),
         }
     }
+    if !doc.has_signature() {
+        md_signature(doc, &mut out);
+    }
+    out
+}
+
+fn md_signature(doc: &Document, out: &mut String) {
+    let m = &doc.meta;
     out.push_str(&format!("**{}**  \n**{}**\n\n", m.sign_for, m.sign_title));
     if !m.signer.is_empty() {
         out.push_str(&format!("**{}**\n\n", m.signer));
@@ -85,8 +94,8 @@ pub fn markdown(doc: &Document) -> String {
         for r in &m.recipients {
             out.push_str(&format!("{r}  \n"));
         }
+        out.push('\n');
     }
-    out
 }
 
 fn html_runs(runs: &[Run]) -> String {
@@ -165,8 +174,18 @@ pub fn html(doc: &Document) -> String {
             }
             Block::Chart(c) => out.push_str(&svg(c)),
             Block::PageBreak => out.push_str("<hr>\n"),
+            Block::Signature => html_signature(doc, &mut out),
         }
     }
+    if !doc.has_signature() {
+        html_signature(doc, &mut out);
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn html_signature(doc: &Document, out: &mut String) {
+    let m = &doc.meta;
     out.push_str("<div class=\"foot\"><div class=\"recipients\">");
     if !m.recipients.is_empty() {
         out.push_str("<b><em>Nơi nhận:</em></b><br>");
@@ -175,12 +194,11 @@ pub fn html(doc: &Document) -> String {
         }
     }
     out.push_str(&format!(
-        "</div><div class=\"sign\">{}<br>{}<br><br><br><br>{}</div></div>\n</body></html>\n",
+        "</div><div class=\"sign\">{}<br>{}<br><br><br><br>{}</div></div>\n",
         escape(&m.sign_for),
         escape(&m.sign_title),
         escape(&m.signer)
     ));
-    out
 }
 
 /// The whole report: document, and every figure printed with the stored values behind it.

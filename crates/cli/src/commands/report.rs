@@ -76,9 +76,46 @@ pub fn write(report: &Report, format: &str, path: &Path) -> Result<()> {
         "md" => solieu_report::text::markdown(&report.document).into_bytes(),
         "html" => solieu_report::text::html(&report.document).into_bytes(),
         "json" => solieu_report::text::json(report)?.into_bytes(),
-        other => bail!("{other}: not yet"),
+        "docx" => solieu_report::docx::docx(
+            &report.document,
+            &vec![None; report.document.charts().count()],
+        )?,
+        "xlsx" => solieu_report::xlsx::xlsx(&report.document)?,
+        "pdf" => return pdf(report, path),
+        other => bail!("{other}?"),
     };
     std::fs::write(path, bytes).with_context(|| path.display().to_string())
+}
+
+/// PDF through LibreOffice, from the DOCX: the document the office signs is the one printed.
+fn pdf(report: &Report, path: &Path) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let docx = dir.path().join("report.docx");
+    write(report, "docx", &docx)?;
+    // A profile of its own, so that a running LibreOffice or a parallel conversion is no obstacle.
+    let profile = format!(
+        "-env:UserInstallation=file://{}/profile",
+        dir.path().display()
+    );
+    let out = std::process::Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .map_err(|e| {
+            anyhow!(
+                "soffice: {e}. PDF cần LibreOffice (Debian: libreoffice-writer-nogui) / PDF needs LibreOffice"
+            )
+        })?;
+    let made = dir.path().join("report.pdf");
+    if !out.status.success() || !made.exists() {
+        bail!(
+            "soffice --convert-to pdf: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::copy(&made, path).with_context(|| path.display().to_string())?;
+    Ok(())
 }
 
 fn request(
@@ -146,7 +183,15 @@ pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<
     if args.children {
         std::fs::create_dir_all(out).with_context(|| out.display().to_string())?;
     }
-    for &unit in &units {
+    let total = units.len();
+    for (n, &unit) in units.iter().enumerate() {
+        if total > 1 {
+            eprint!(
+                "\r[{}/{total}] {}        ",
+                n + 1,
+                engine.registry().version(unit).name
+            );
+        }
         let mut req = main.clone();
         req.unit = unit;
         if unit != main.unit && args.template.is_none() {
@@ -162,8 +207,18 @@ pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<
                 out.clone()
             };
             write(&report, format, &path)?;
-            println!("{}", path.display());
+            if total == 1 {
+                println!("{}", path.display());
+            }
         }
+    }
+    if total > 1 {
+        eprintln!();
+        println!(
+            "{total} {} {}",
+            say.t("báo cáo trong", "reports in"),
+            out.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@ use rust_decimal::prelude::ToPrimitive;
 use solieu_core::format::number_vi;
 
 pub const WIDTH: f64 = 640.0;
-const LABEL_WIDTH: f64 = 250.0;
+const LABEL_WIDTH: f64 = 270.0;
 const BAR_HEIGHT: f64 = 22.0;
 const GAP: f64 = 8.0;
 const TOP: f64 = 40.0;
@@ -25,7 +25,7 @@ pub(crate) fn escape(s: &str) -> String {
 
 /// Labels longer than the label column are cut with an ellipsis.
 fn fit(label: &str) -> String {
-    const MAX: usize = 38;
+    const MAX: usize = 34;
     if label.chars().count() <= MAX {
         label.to_string()
     } else {
@@ -52,7 +52,7 @@ pub fn svg(chart: &Chart) -> String {
     let plot = WIDTH - LABEL_WIDTH - 70.0;
     let x = |v: f64| LABEL_WIDTH + (v - min) / span * plot;
     let mut s = format!(
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{h}" viewBox="0 0 {WIDTH} {h}" font-family="Times New Roman, Liberation Serif, Tinos, serif" font-size="13">
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{h}" viewBox="0 0 {WIDTH} {h}" font-family="'Times New Roman', 'Liberation Serif', Tinos, serif" font-size="12">
 <rect width="100%" height="100%" fill="white"/>
 <text x="{}" y="22" text-anchor="middle" font-weight="bold" font-size="14">{}</text>
 "#,
@@ -100,6 +100,41 @@ pub fn svg(chart: &Chart) -> String {
     s
 }
 
+/// The system's fonts, loaded once per process (tens of milliseconds).
+fn options() -> &'static resvg::usvg::Options<'static> {
+    static OPTIONS: std::sync::OnceLock<resvg::usvg::Options<'static>> = std::sync::OnceLock::new();
+    OPTIONS.get_or_init(|| {
+        let mut opt = resvg::usvg::Options {
+            font_family: "Liberation Serif".into(),
+            ..resvg::usvg::Options::default()
+        };
+        opt.fontdb_mut().load_system_fonts();
+        opt
+    })
+}
+
+/// Whether any font is available to draw labels with; without one a PNG would have bars
+/// and no words, so the DOCX gets the chart's values as a table instead.
+pub fn can_draw_text() -> bool {
+    !options().fontdb.is_empty()
+}
+
+/// The chart as PNG at twice its SVG size (192 dpi), for the DOCX; `None` without fonts.
+pub fn png(chart: &Chart) -> Option<Vec<u8>> {
+    if !can_draw_text() {
+        return None;
+    }
+    let tree = resvg::usvg::Tree::from_str(&svg(chart), options()).ok()?;
+    let size = tree.size().to_int_size();
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width() * 2, size.height() * 2)?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(2.0, 2.0),
+        &mut pixmap.as_mut(),
+    );
+    pixmap.encode_png().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +159,24 @@ mod tests {
         assert!(s.contains("Giá trị sản xuất nông, lâm nghiệp") && s.contains("…<"));
         assert!(s.contains(">37,58%<"));
         assert!(s.contains("stroke-dasharray"));
+    }
+
+    #[test]
+    fn charts_become_pngs_where_fonts_exist() {
+        let chart = Chart {
+            name: "change".into(),
+            title: "Tăng, giảm so với cùng kỳ".into(),
+            measure: "%".into(),
+            bars: vec![Bar {
+                label: "Khách du lịch".into(),
+                value: Decimal::new(-852, 1),
+                decimals: 1,
+            }],
+            reference: None,
+        };
+        match png(&chart) {
+            Some(png) => assert!(png.starts_with(b"\x89PNG")),
+            None => assert!(!can_draw_text()),
+        }
     }
 }

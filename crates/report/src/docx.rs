@@ -238,7 +238,7 @@ fn chart_picture(c: &Chart, rid: &str, id: usize) -> String {
         "center",
         0,
         120,
-        "<w:keepNext/>",
+        "",
         &format!(
             "<w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{id}\" name=\"{name}\" descr=\"{name}\"/><a:graphic xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\"><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:nvPicPr><pic:cNvPr id=\"{id}\" name=\"chart{id}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rid}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
         ),
@@ -360,17 +360,15 @@ pub fn document_xml(doc: &Document, pictures: &[Option<String>]) -> String {
             }
             Block::Table(t) => body.push_str(&data_table(t)),
             Block::Chart(c) => {
+                chart_no += 1;
                 if c.bars.is_empty() {
                     continue;
                 }
-                match pictures.get(chart_no).cloned().flatten() {
-                    Some(rid) => {
-                        body.push_str(&para("center", 0, 60, "<w:keepNext/>", &run(&c.title, b14)));
-                        body.push_str(&chart_picture(c, &rid, chart_no + 1));
-                    }
+                match pictures.get(chart_no - 1).cloned().flatten() {
+                    // The picture carries its title.
+                    Some(rid) => body.push_str(&chart_picture(c, &rid, chart_no)),
                     None => body.push_str(&chart_table(c)),
                 }
-                chart_no += 1;
             }
             Block::PageBreak => body.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
             Block::Signature => body.push_str(&signature(doc)),
@@ -403,6 +401,21 @@ const ROOT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"
 
 const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/></Types>"#;
+
+/// The DOCX with its charts drawn as pictures where fonts are available.
+pub fn docx_with_charts(doc: &Document) -> Result<Vec<u8>, ReportError> {
+    let pngs: Vec<Option<Vec<u8>>> = doc
+        .charts()
+        .map(|c| {
+            if c.bars.is_empty() {
+                None
+            } else {
+                chart::png(c)
+            }
+        })
+        .collect();
+    docx(doc, &pngs)
+}
 
 /// The DOCX bytes. `pngs` are the charts' pictures in document order where the caller could
 /// rasterise them (`None`: the chart is written as a table of its values).

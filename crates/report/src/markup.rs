@@ -83,11 +83,23 @@ pub fn parse(text: &str) -> (Meta, Vec<Item>) {
             let name = words.next().unwrap_or_default();
             items.push(Item::Directive(name, words.collect()));
         } else {
+            // A list item ("- …", "+ …", "2. …") starts a paragraph of its own.
+            if starts_item(t) {
+                flush(&mut paragraph, &mut items);
+            }
             paragraph.push(t);
         }
     }
     flush(&mut paragraph, &mut items);
     (meta, items)
+}
+
+fn starts_item(line: &str) -> bool {
+    if line.starts_with("- ") || line.starts_with("+ ") {
+        return true;
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && line[digits..].starts_with(". ")
 }
 
 /// `**bold**`, `*italic*`, `***both***`; an unmatched marker is kept as text.
@@ -157,6 +169,8 @@ mod tests {
             items[2],
             Item::Directive("table".into(), vec!["figures".into(), "all".into()])
         );
+        let (_, list) = parse("Nhiệm vụ:\n- một;\n- hai.\n2. ba\n");
+        assert_eq!(list.len(), 4);
     }
 
     #[test]

@@ -76,10 +76,7 @@ pub fn write(report: &Report, format: &str, path: &Path) -> Result<()> {
         "md" => solieu_report::text::markdown(&report.document).into_bytes(),
         "html" => solieu_report::text::html(&report.document).into_bytes(),
         "json" => solieu_report::text::json(report)?.into_bytes(),
-        "docx" => solieu_report::docx::docx(
-            &report.document,
-            &vec![None; report.document.charts().count()],
-        )?,
+        "docx" => solieu_report::docx::docx_with_charts(&report.document)?,
         "xlsx" => solieu_report::xlsx::xlsx(&report.document)?,
         "pdf" => return pdf(report, path),
         other => bail!("{other}?"),

@@ -95,6 +95,11 @@ enum Command {
     /// XLSX appendix tables, HTML, PDF, Markdown, JSON with every figure's provenance) from an
     /// editable template.
     Report(commands::ReportArgs),
+    /// Recorded reports: list them, show one as it was generated, or what changed since.
+    Reports {
+        #[command(subcommand)]
+        action: commands::ReportsAction,
+    },
     /// Apply the validation rules to the stored figures of a unit (and its units below) for a
     /// period; exits with 3 if a rule of high importance is broken.
     Validate {
@@ -192,7 +197,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::export(&location, out, only, &format, &mapping, say).await
         }
         Command::Query(args) => commands::query(&location, args, say).await,
-        Command::Report(args) => commands::report(&location, args, say).await,
+        Command::Report(args) => commands::report(&location, args, &user, say).await,
+        Command::Reports { action } => commands::reports(&location, action, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
         Command::Validate {
             unit,

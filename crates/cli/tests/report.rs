@@ -492,3 +492,82 @@ fn libreoffice_renders_the_docx_and_xlsx() {
         "{csv}"
     );
 }
+
+macro_rules! on_both_backends {
+    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            fn run($db: &str, $dir: &std::path::Path) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("sqlite", dir.path()).await;
+                run(&db, dir.path());
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let dir = tempfile::tempdir().unwrap();
+                let db = database("postgres", dir.path()).await;
+                run(&db, dir.path());
+                cleanup(&db).await;
+            }
+        }
+    };
+}
+
+on_both_backends!(a_report_is_a_snapshot, |db, dir| {
+    ok(db, &["demo", "--no-serve"]);
+    let first = dir.join("bc.md");
+    ok(
+        db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--out",
+            &first.display().to_string(),
+        ],
+    );
+    let printed = std::fs::read_to_string(&first).unwrap();
+    assert!(printed.contains("nông, lâm nghiệp và thủy sản ước đạt 146,53 tỷ đồng"));
+    let listed = ok(db, &["reports", "list"]);
+    assert!(listed.contains("198") && listed.contains("2020S1") && listed.contains("test-officer"));
+    // Nothing revised yet.
+    assert!(ok(db, &["reports", "diff", "1"]).contains("No figure has changed"));
+    // The agriculture figure is revised (preliminary now).
+    let revision = dir.join("revision.csv");
+    std::fs::write(
+        &revision,
+        "indicator,unit,period,series,value,status,note\nGTSX_NLTS,198,2020S1,actual,150.2,preliminary,\n",
+    )
+    .unwrap();
+    ok(db, &["import", &revision.display().to_string()]);
+    // A new report says the new figure; the recorded one is shown as it was.
+    let now = ok(db, &["report", "--unit", "198", "--period", "2020S1"]);
+    assert!(now.contains("đạt 150,2 tỷ đồng") && !now.contains("146,53"));
+    assert_eq!(ok(db, &["reports", "show", "1"]), printed);
+    // And what changed since: the value, the total computed from it, and the status.
+    let diff = ok(db, &["reports", "diff", "1"]);
+    assert!(
+        diff.contains("GTSX_NLTS 198 2020S1  value: 146,53 → 150,2 tỷ đồng"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("GTSX 198 2020S1  value: 643,41 → 647,08 tỷ đồng"),
+        "{diff}"
+    );
+    assert!(diff.contains("status: estimate → preliminary"), "{diff}");
+    // The recorded report also comes back as DOCX.
+    let docx = dir.join("again.docx");
+    ok(
+        db,
+        &["reports", "show", "1", "--out", &docx.display().to_string()],
+    );
+    assert!(unzip(&docx)["word/document.xml"].contains("146,53 tỷ đồng"));
+    assert!(!solieu(db, &["reports", "diff", "9"]).status.success());
+});

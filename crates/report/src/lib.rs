@@ -62,6 +62,9 @@ pub struct Report {
     pub unit_name: String,
     pub period: String,
     pub template: String,
+    /// The template's text, kept with a recorded report.
+    #[serde(skip)]
+    pub template_text: String,
     pub document: Document,
     /// The figures the document printed, in the order it first used them.
     pub figures: Vec<Printed>,
@@ -90,6 +93,7 @@ pub fn build(engine: &Engine, request: &Request) -> Result<Report, ReportError> 
         unit_name: unit.name.clone(),
         period: request.period.code(),
         template: name,
+        template_text: text,
         document,
         figures,
     })

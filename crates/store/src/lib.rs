@@ -11,6 +11,7 @@
 
 mod backup;
 mod read;
+mod reports;
 pub mod test_support;
 mod write;
 
@@ -21,6 +22,7 @@ use std::path::Path;
 
 pub use backup::CopyReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
+pub use reports::{NewReport, StoredReport};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,9 @@ use crate::say::Say;
 use anyhow::{Context, Result, anyhow, bail};
 use solieu_analytics::Engine;
 use solieu_core::period::Period;
+use solieu_report::model::Document;
 use solieu_report::{Report, Request};
-use solieu_store::{Location, Store};
+use solieu_store::{Location, NewReport, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -72,23 +73,34 @@ fn formats_for(args: &ReportArgs, say: &Say) -> Result<Vec<String>> {
 
 /// Writes one report in one format.
 pub fn write(report: &Report, format: &str, path: &Path) -> Result<()> {
+    let json = || Ok(solieu_report::text::json(report)?);
+    write_document(&report.document, json, format, path)
+}
+
+/// Writes a document in one format; `json` gives the JSON form (document and figures).
+pub fn write_document(
+    document: &Document,
+    json: impl FnOnce() -> Result<String>,
+    format: &str,
+    path: &Path,
+) -> Result<()> {
     let bytes: Vec<u8> = match format {
-        "md" => solieu_report::text::markdown(&report.document).into_bytes(),
-        "html" => solieu_report::text::html(&report.document).into_bytes(),
-        "json" => solieu_report::text::json(report)?.into_bytes(),
-        "docx" => solieu_report::docx::docx_with_charts(&report.document)?,
-        "xlsx" => solieu_report::xlsx::xlsx(&report.document)?,
-        "pdf" => return pdf(report, path),
+        "md" => solieu_report::text::markdown(document).into_bytes(),
+        "html" => solieu_report::text::html(document).into_bytes(),
+        "json" => json()?.into_bytes(),
+        "docx" => solieu_report::docx::docx_with_charts(document)?,
+        "xlsx" => solieu_report::xlsx::xlsx(document)?,
+        "pdf" => return pdf(document, path),
         other => bail!("{other}?"),
     };
     std::fs::write(path, bytes).with_context(|| path.display().to_string())
 }
 
 /// PDF through LibreOffice, from the DOCX: the document the office signs is the one printed.
-fn pdf(report: &Report, path: &Path) -> Result<()> {
+fn pdf(document: &Document, path: &Path) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let docx = dir.path().join("report.docx");
-    write(report, "docx", &docx)?;
+    std::fs::write(&docx, solieu_report::docx::docx_with_charts(document)?)?;
     // A profile of its own, so that a running LibreOffice or a parallel conversion is no obstacle.
     let profile = format!(
         "-env:UserInstallation=file://{}/profile",
@@ -152,12 +164,28 @@ fn request(
     })
 }
 
-pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<ExitCode> {
+/// What the store keeps of a generated report.
+fn snapshot(report: &Report) -> Result<NewReport> {
+    Ok(NewReport {
+        unit: report.unit.clone(),
+        period: report.period.clone(),
+        template: report.template.clone(),
+        template_text: report.template_text.clone(),
+        document: serde_json::to_string(&report.document)?,
+        figures: serde_json::to_string(&report.figures)?,
+    })
+}
+
+pub async fn report(
+    location: &Location,
+    args: ReportArgs,
+    who: &str,
+    say: &Say,
+) -> Result<ExitCode> {
     let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
     let formats = formats_for(&args, say)?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;
-    store.close().await;
     let main = request(&engine, args.unit.trim(), period, &args, say)?;
     if args.show_template {
         let (_, text) = main
@@ -175,6 +203,7 @@ pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<
     let Some(out) = &args.out else {
         let report = solieu_report::build(&engine, &main)?;
         print!("{}", solieu_report::text::markdown(&report.document));
+        store.close().await;
         return Ok(ExitCode::SUCCESS);
     };
     if args.children {
@@ -195,6 +224,15 @@ pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<
             req.template = None;
         }
         let report = solieu_report::build(&engine, &req)?;
+        // Recorded as printed, so it can be shown again and compared after revisions.
+        let id = store.save_report(&snapshot(&report)?, who).await?;
+        if total == 1 {
+            eprintln!(
+                "{} {id} ({} {id})",
+                say.t("Đã lưu báo cáo số", "Recorded as report"),
+                say.t("xem lại: solieu reports show", "see: solieu reports show")
+            );
+        }
         for format in &formats {
             let path = if args.children {
                 out.join(format!("{}-{}.{format}", report.unit, report.period))
@@ -209,6 +247,7 @@ pub async fn report(location: &Location, args: ReportArgs, say: &Say) -> Result<
             }
         }
     }
+    store.close().await;
     if total > 1 {
         eprintln!();
         println!(

@@ -106,6 +106,15 @@ enum Command {
     /// Figures for a unit and period with each plan and the same period last year, computed
     /// from the stored values (summed over months and communes, across unit mergers).
     Query(commands::QueryArgs),
+    /// Write the socio-economic report of a unit for a period (DOCX in the Decree 30/2020 form,
+    /// XLSX appendix tables, HTML, PDF, Markdown, JSON with every figure's provenance) from an
+    /// editable template.
+    Report(commands::ReportArgs),
+    /// Recorded reports: list them, show one as it was generated, or what changed since.
+    Reports {
+        #[command(subcommand)]
+        action: commands::ReportsAction,
+    },
     /// Apply the validation rules to the stored figures of a unit (and its units below) for a
     /// period; exits with 3 if a rule of high importance is broken.
     Validate {
@@ -227,6 +236,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             commands::export(&location, out, only, &format, &mapping, say).await
         }
         Command::Query(args) => commands::query(&location, args, say).await,
+        Command::Report(args) => commands::report(&location, args, &user, say).await,
+        Command::Reports { action } => commands::reports(&location, action, say).await,
         Command::Values(query) => commands::values(&location, query, say).await,
         Command::Validate {
             unit,

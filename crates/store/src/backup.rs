@@ -119,6 +119,20 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
         ],
     ),
     (
+        "reports",
+        &[
+            ("id", Int),
+            ("unit", Txt),
+            ("period", Txt),
+            ("template", Txt),
+            ("template_text", Txt),
+            ("document", Txt),
+            ("figures", Txt),
+            ("created_by", Txt),
+            ("created_at", Txt),
+        ],
+    ),
+    (
         "change_log",
         &[
             ("id", Int),

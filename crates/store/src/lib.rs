@@ -12,6 +12,7 @@
 mod backup;
 mod programs;
 mod read;
+mod reports;
 pub mod test_support;
 mod write;
 
@@ -23,6 +24,7 @@ use std::path::Path;
 pub use backup::CopyReport;
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
+pub use reports::{NewReport, StoredReport};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -346,6 +346,38 @@ async fn everything(store: &Store) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
     (export(store).await, histories)
 }
 
+fn sample_report(unit: &str) -> solieu_store::NewReport {
+    solieu_store::NewReport {
+        unit: unit.into(),
+        period: "2020S1".into(),
+        template: "district.md.j2".into(),
+        template_text: "# I. KINH TẾ\n{{ f.GTSX.value_vi }}\n".into(),
+        document: r#"{"meta":{},"blocks":[]}"#.into(),
+        figures: r#"[{"figure":{"indicator":"GTSX","value":643.41}}]"#.into(),
+    }
+}
+
+on_both_backends!(reports_are_kept_as_generated, |store| {
+    let first = store
+        .save_report(&sample_report("198"), "chuyên viên")
+        .await
+        .unwrap();
+    let second = store
+        .save_report(&sample_report("06838"), "chuyên viên")
+        .await
+        .unwrap();
+    assert!(second > first);
+    let got = store.report(first).await.unwrap().unwrap();
+    assert_eq!(got.report, sample_report("198"));
+    assert_eq!(got.created_by, "chuyên viên");
+    assert!(got.created_at.starts_with("20"));
+    assert_eq!(store.reports(None).await.unwrap().len(), 2);
+    let for_commune = store.reports(Some("06838")).await.unwrap();
+    assert_eq!(for_commune.len(), 1);
+    assert_eq!(for_commune[0].id, second);
+    assert!(store.report(second + 1).await.unwrap().is_none());
+});
+
 async fn backup_and_restore(source: Store, target: Store) {
     load(&source, read_files(&demo_files())).await;
     let revised = Incoming {
@@ -357,6 +389,10 @@ async fn backup_and_restore(source: Store, target: Store) {
         ..Incoming::default()
     };
     load(&source, revised).await;
+    source
+        .save_report(&sample_report("06838"), "tester")
+        .await
+        .unwrap();
     let (backup_location, _dir) = fresh_sqlite();
     let backup = Store::create(&backup_location).await.unwrap();
     source.copy_into(&backup).await.unwrap();
@@ -375,6 +411,18 @@ async fn backup_and_restore(source: Store, target: Store) {
         ..Incoming::default()
     };
     assert_eq!(load(&target, more).await.values_added, 1);
+    // Reports come along, and the next one gets the next number.
+    assert_eq!(
+        target.reports(None).await.unwrap(),
+        source.reports(None).await.unwrap()
+    );
+    assert_eq!(
+        target
+            .save_report(&sample_report("198"), "tester")
+            .await
+            .unwrap(),
+        2
+    );
     // Restoring into a database that holds data is refused.
     assert!(matches!(
         backup.copy_into(&target).await,

@@ -183,6 +183,15 @@ pub async fn report(
     say: &Say,
 ) -> Result<ExitCode> {
     let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
+    if args.children && args.out.is_none() && !args.show_template {
+        bail!(
+            "{}",
+            say.t(
+                "--children cần --out THƯ_MỤC cho các báo cáo",
+                "--children needs --out FOLDER for the reports"
+            )
+        );
+    }
     let formats = formats_for(&args, say)?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;

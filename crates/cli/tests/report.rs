@@ -571,3 +571,57 @@ on_both_backends!(a_report_is_a_snapshot, |db, dir| {
     assert!(unzip(&docx)["word/document.xml"].contains("146,53 tỷ đồng"));
     assert!(!solieu(db, &["reports", "diff", "9"]).status.success());
 });
+
+#[test]
+fn every_commune_is_reported_in_one_command() {
+    let (dir, db) = demo();
+    let out = dir.path().join("ca-huyen");
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--children",
+            "--format",
+            "md,xlsx",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    assert!(said.contains("8 reports in"), "{said}");
+    for code in [
+        "198", "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+    ] {
+        for ext in ["md", "xlsx"] {
+            assert!(
+                out.join(format!("{code}-2020S1.{ext}")).exists(),
+                "{code}.{ext}"
+            );
+        }
+    }
+    // A commune gets the commune template, with its own figure.
+    let hoanh_mo = std::fs::read_to_string(out.join("06841-2020S1.md")).unwrap();
+    assert!(hoanh_mo.contains("**XÃ HOÀNH MÔ**"));
+    assert!(
+        hoanh_mo.contains("Lượt khám bệnh tại tuyến xã ước đạt 9.215 lượt"),
+        "{hoanh_mo}"
+    );
+    // Each report is recorded.
+    assert_eq!(ok(&db, &["reports", "list"]).lines().count(), 1 + 8);
+    // A batch without a folder is refused before anything is written.
+    let refused = solieu(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--children",
+        ],
+    );
+    assert!(!refused.status.success());
+}

@@ -170,10 +170,14 @@ fn header(doc: &Document) -> String {
 fn data_table(t: &Table) -> String {
     let n = t.columns.len().max(1) as u32;
     // The indicator (or unit) name takes the room the numbers leave.
-    let narrow = if n > 3 { 1000 } else { 2000 };
+    let narrow = match n {
+        0..=3 => 2000,
+        4..=6 => 1100,
+        _ => 980,
+    };
     let mut widths: Vec<u32> = (0..n)
         .map(|i| match i {
-            0 => 600,
+            0 => 620,
             1 => 0,
             _ => narrow,
         })
@@ -182,8 +186,9 @@ fn data_table(t: &Table) -> String {
     if n > 1 {
         widths[1] = TEXT_WIDTH.saturating_sub(used).max(1500);
     }
+    // 11 pt; 10,5 pt for the wide tables so that "116,22%" stays on one line.
     let s = Style {
-        size: 22,
+        size: if n > 6 { 21 } else { 22 },
         ..Style::default()
     };
     let mut rows = vec![
@@ -195,7 +200,10 @@ fn data_table(t: &Table) -> String {
     for r in &t.rows {
         rows.push(
             r.iter()
-                .map(|c| match c {
+                .enumerate()
+                .map(|(i, c)| match c {
+                    // The row number (STT) centred, as tables in reports have it.
+                    _ if i == 0 => centered(&c.display(), s),
                     Cell::Number { .. } => para("right", 0, 0, "", &run(&c.display(), s)),
                     _ => para("left", 0, 0, "", &run(&c.display(), s)),
                 })

@@ -115,7 +115,7 @@ fn html_runs(runs: &[Run]) -> String {
 const CSS: &str = "body{font-family:'Times New Roman','Liberation Serif',Tinos,serif;font-size:14pt;max-width:170mm;margin:20mm auto 20mm 30mm;color:#000;line-height:1.35}
 .head{display:grid;grid-template-columns:2fr 3fr;text-align:center;font-size:13pt}
 .head b{display:block}.rule{width:35%;margin:2px auto 6px;border-top:1px solid #000}
-.date{font-style:italic;text-align:right;margin-right:1em}
+.date{font-style:italic;font-size:14pt}
 h1{text-align:center;font-size:14pt;margin:1.2em 0 0}.summary{text-align:center;font-weight:bold;margin:0 0 1.2em}
 h2,h3,h4{font-size:14pt;margin:0.6em 0 0.3em}h4{font-style:italic}
 p{text-align:justify;text-indent:1.27cm;margin:0 0 6pt}
@@ -134,7 +134,7 @@ pub fn html(doc: &Document) -> String {
         escape(&m.summary)
     );
     out.push_str(&format!(
-        "<div class=\"head\"><div>{}<b>{}</b><div class=\"rule\"></div>Số: {}</div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><b>Độc lập - Tự do - Hạnh phúc</b><div class=\"rule\"></div></div></div>\n<p class=\"date\">{}</p>\n<h1>{}</h1><p class=\"summary\">{}</p>\n",
+        "<div class=\"head\"><div>{}<b>{}</b><div class=\"rule\"></div>Số: {}</div><div><b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><b>Độc lập - Tự do - Hạnh phúc</b><div class=\"rule\"></div><div class=\"date\">{}</div></div></div>\n<h1>{}</h1><p class=\"summary\">{}</p>\n",
         escape(&m.issuer_parent),
         escape(&m.issuer),
         escape(&m.number),

@@ -183,6 +183,15 @@ pub async fn report(
     say: &Say,
 ) -> Result<ExitCode> {
     let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
+    if args.children && args.out.is_none() && !args.show_template {
+        bail!(
+            "{}",
+            say.t(
+                "--children cần --out THƯ_MỤC cho các báo cáo",
+                "--children needs --out FOLDER for the reports"
+            )
+        );
+    }
     let formats = formats_for(&args, say)?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;
@@ -210,14 +219,17 @@ pub async fn report(
         std::fs::create_dir_all(out).with_context(|| out.display().to_string())?;
     }
     let total = units.len();
-    for (n, &unit) in units.iter().enumerate() {
-        if total > 1 {
-            eprint!(
-                "\r[{}/{total}] {}        ",
-                n + 1,
-                engine.registry().version(unit).name
-            );
-        }
+    // A bar on the terminal for batches; nothing when standard error is not a terminal.
+    let progress = if total > 1 {
+        indicatif::ProgressBar::new(total as u64).with_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                .expect("a valid progress template"),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    for &unit in &units {
+        progress.set_message(engine.registry().version(unit).name.clone());
         let mut req = main.clone();
         req.unit = unit;
         if unit != main.unit && args.template.is_none() {
@@ -246,10 +258,11 @@ pub async fn report(
                 println!("{}", path.display());
             }
         }
+        progress.inc(1);
     }
+    progress.finish_and_clear();
     store.close().await;
     if total > 1 {
-        eprintln!();
         println!(
             "{total} {} {}",
             say.t("báo cáo trong", "reports in"),

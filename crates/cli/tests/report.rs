@@ -175,7 +175,7 @@ fn the_demo_report_says_every_seed_figure() {
 }
 
 #[test]
-fn program_sections_say_what_the_programs_give() {
+fn program_sections_say_what_the_demo_registers_give() {
     let (dir, db) = demo();
     // "District average: 17,5/20 criteria and 46,33/53 indicators per commune … no commune
     // below 15 criteria."
@@ -190,40 +190,52 @@ fn program_sections_say_what_the_programs_give() {
         .collect();
     let (criteria, criteria_total) = numbers[0].split_once('/').unwrap();
     let (indicators, indicators_total) = numbers[1].split_once('/').unwrap();
+    let report = ["report", "--unit", "198", "--period", "2020S1"];
+    let text = ok(&db, &report);
+    // Computed from the demo's assessments, products, projects and tasks as of 15/06/2020.
+    for expected in [
+        format!("{criteria}/{criteria_total} tiêu chí"),
+        format!("{indicators}/{indicators_total} chỉ tiêu"),
+        "không còn xã dưới 15 tiêu chí".to_string(),
+        "Xã Hoành Mô đạt 2/8 tiêu chí và 15/27 chỉ tiêu nông thôn mới nâng cao".to_string(),
+        "28 sản phẩm tham gia Chương trình OCOP, trong đó 2 sản phẩm mới năm 2020".to_string(),
+        "“Miến dong Bình Liêu” (Cơ sở Trần Đức Nghiệp)".to_string(),
+        "Vốn Chương trình 135: 9 dự án được phê duyệt".to_string(),
+        "kinh phí hỗ trợ 2.200 triệu đồng, đạt 61,1% KH".to_string(),
+        "quá hạn (Phòng Tài nguyên và Môi trường)".to_string(),
+    ] {
+        assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+    }
+    // A summary file replaces what the registers give.
     let dec = |s: &str| parse(s, DecimalConvention::Comma).unwrap().to_string();
     let programs = dir.path().join("programs.json");
     std::fs::write(
         &programs,
         format!(
-            r#"{{"ntm": {{"average_criteria": {}, "criteria_total": {}, "average_indicators": {}, "indicators_total": {}, "below_15": 0}}}}"#,
-            dec(criteria),
-            criteria_total,
+            r#"{{"ntm": {{"average_criteria": 18.5, "criteria_total": {criteria_total}, "average_indicators": {}, "indicators_total": {indicators_total}, "below_15": 0}}}}"#,
             dec(indicators),
-            indicators_total
         ),
     )
     .unwrap();
-    let text = ok(
+    let given = ok(
         &db,
         &[
-            "report",
-            "--unit",
-            "198",
-            "--period",
-            "2020S1",
-            "--programs",
-            &programs.display().to_string(),
-        ],
+            &report[..],
+            &["--programs", &programs.display().to_string()],
+        ]
+        .concat(),
     );
     assert!(
-        text.contains(&format!("{criteria}/{criteria_total} tiêu chí")),
-        "{text}"
+        given.contains(&format!("18,5/{criteria_total} tiêu chí")),
+        "{given}"
     );
-    assert!(text.contains(&format!("{indicators}/{indicators_total} chỉ tiêu")));
-    assert!(text.contains("không còn xã dưới 15 tiêu chí"));
-    // Without programs, no program section.
-    let without = ok(&db, &["report", "--unit", "198", "--period", "2020S1"]);
-    assert!(!without.contains("nông thôn mới"));
+    assert!(!given.contains("OCOP"), "{given}");
+    // A unit with no program records has no program section: xã Bình Liêu after the reform.
+    let after = ok(&db, &["report", "--unit", "06838", "--period", "2026S1"]);
+    assert!(
+        !after.contains("nông thôn mới") && !after.contains("OCOP"),
+        "{after}"
+    );
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod context;
 pub mod docx;
 pub mod markup;
 pub mod model;
+pub mod programs;
 pub mod text;
 pub mod xlsx;
 

@@ -195,7 +195,28 @@ pub async fn report(
     let formats = formats_for(&args, say)?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;
-    let main = request(&engine, args.unit.trim(), period, &args, say)?;
+    let mut main = request(&engine, args.unit.trim(), period, &args, say)?;
+    // The program sections read the registers as they stand at the report's cut-off, unless a
+    // summary file is given.
+    let register = match args.programs {
+        Some(_) => None,
+        None => Some(store.programs().await?),
+    };
+    let as_of = args.date.unwrap_or_else(|| {
+        period
+            .decree_09_cutoff()
+            .succ_opt()
+            .unwrap_or(period.end_date())
+    });
+    let programs_of = |unit: solieu_core::lineage::VersionId| {
+        register.as_ref().map(|r| {
+            let code = &engine.registry().version(unit).code;
+            solieu_report::programs::context(r, engine.registry(), code, as_of)
+        })
+    };
+    if register.is_some() {
+        main.programs = programs_of(main.unit);
+    }
     if args.show_template {
         let (_, text) = main
             .template
@@ -232,6 +253,9 @@ pub async fn report(
         progress.set_message(engine.registry().version(unit).name.clone());
         let mut req = main.clone();
         req.unit = unit;
+        if register.is_some() {
+            req.programs = programs_of(unit);
+        }
         if unit != main.unit && args.template.is_none() {
             req.template = None;
         }

@@ -122,12 +122,24 @@ enum Command {
         /// A file made by `solieu backup`.
         file: PathBuf,
     },
-    /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
+    /// Build the Bình Liêu demo database with demo accounts, then serve it on the web.
     Demo {
         /// Only build the database; do not serve it.
         #[arg(long)]
         no_serve: bool,
+        /// Where to serve the web application.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
     },
+    /// Serve the web application (pages and the JSON API under /api/v1).
+    Serve {
+        /// Address and port to listen on; behind a TLS proxy for anything but loopback.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Web accounts: add, passwd, disable.
+    #[command(subcommand)]
+    User(commands::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -197,6 +209,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Units { code, date } => commands::units(&location, code, date, say).await,
         Command::Backup { file } => commands::backup(&location, &file, say).await,
         Command::Restore { file } => commands::restore(&location, &file, say).await,
-        Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
+        Command::Demo { no_serve, listen } => commands::demo(&cli.db, no_serve, listen, say).await,
+        Command::Serve { listen } => commands::serve(&location, listen, say).await,
+        Command::User(command) => commands::user(&location, command, &user, say).await,
     }
 }

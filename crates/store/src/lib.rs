@@ -12,6 +12,7 @@
 mod backup;
 mod read;
 pub mod test_support;
+mod web;
 mod write;
 
 use solieu_core::problem::Text;
@@ -21,6 +22,7 @@ use std::path::Path;
 
 pub use backup::CopyReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
+pub use web::{DataSetRow, NewUser, Submission, SubmissionEvent, User, ValueAbout};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -72,7 +72,12 @@ pub async fn import_inputs(
     let mut incoming = Incoming::default();
     let mut rows = 0;
     let mut mappings = Vec::new();
+    let mut data_set_files = Vec::new();
     for input in &inputs {
+        if solieu_web::datasets::detect(&input.bytes) {
+            data_set_files.push(input);
+            continue;
+        }
         if let Some(format) = dhis2::detect(&input.bytes) {
             let (values, found) = dhis2::read(format, &input.name, &input.bytes);
             rows += values.len();
@@ -146,6 +151,23 @@ pub async fn import_inputs(
             return Ok(refuse(problems, say));
         }
     };
+    // Data sets name indicators stored or brought by this import.
+    let mut data_sets = Vec::new();
+    let known: Vec<_> = stored
+        .indicators
+        .iter()
+        .chain(changes.new_indicators.iter())
+        .cloned()
+        .collect();
+    for input in data_set_files {
+        match solieu_web::datasets::read(&input.name, &input.bytes, &known) {
+            Ok(sets) => data_sets.extend(sets),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(refuse(problems, say));
+    }
     // Validation rules over what this import writes, with what is stored beside it.
     let (rule_problems, findings) = check_rules(store, &stored.rules, &changes).await?;
     let (rule_warnings, rule_errors): (Vec<Problem>, Vec<Problem>) =
@@ -174,6 +196,11 @@ pub async fn import_inputs(
             return Ok(refuse(vec![problem], say));
         }
         Err(e) => return Err(e.into()),
+    };
+    let data_sets_written = if dry_run || data_sets.is_empty() {
+        data_sets.len()
+    } else {
+        store.put_data_sets(&data_sets, user).await?
     };
     let heading = if dry_run {
         say.t("Chạy thử (không ghi gì):", "Dry run (nothing written):")
@@ -229,6 +256,10 @@ pub async fn import_inputs(
         (
             say.t("cảnh báo kiểm tra được lưu lại", "validation warnings kept"),
             report.findings_kept,
+        ),
+        (
+            say.t("bộ số liệu ghi mới", "data sets written"),
+            data_sets_written,
         ),
         (
             say.t(

@@ -8,6 +8,7 @@ mod query;
 mod units;
 mod validate;
 mod values;
+mod web;
 
 pub use backup::{backup, restore};
 pub use demo::demo;
@@ -17,6 +18,7 @@ pub use query::{QueryArgs, query};
 pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
+pub use web::{DEMO_USERS, UserCommand, serve, user};
 
 use crate::say::Say;
 use anyhow::Result;

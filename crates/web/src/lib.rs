@@ -208,9 +208,12 @@ pub async fn serve(store: Store, listen: std::net::SocketAddr) -> Result<(), Web
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;
-    axum::serve(listener, router(app))
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 pub fn text(lang: Lang, vi: &str, en: &str) -> String {

@@ -127,9 +127,29 @@ pub fn render(
         .get_template(name)
         .map_err(|e| WebError::Internal(e.to_string()))?;
     template
-        .render(minijinja::value::Serde(&context))
+        .render(to_template(&context))
         .map(Html)
         .map_err(|e| WebError::Internal(format!("{e:#}")))
+}
+
+/// JSON to a template value. serde_json's exact numbers (the workspace enables
+/// `arbitrary_precision` for decimals) would reach the template as a private struct.
+fn to_template(v: &Value) -> minijinja::Value {
+    match v {
+        Value::Null => minijinja::Value::from(()),
+        Value::Bool(b) => minijinja::Value::from(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => minijinja::Value::from(i),
+            None => minijinja::Value::from(n.to_string()),
+        },
+        Value::String(s) => minijinja::Value::from(s.as_str()),
+        Value::Array(items) => items.iter().map(to_template).collect::<Vec<_>>().into(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.clone(), to_template(v)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into(),
+    }
 }
 
 pub fn routes(app: Shared) -> Router<Shared> {

@@ -726,8 +726,8 @@ pub fn dashboard(
         .filter(|v| authorize(&engine, who, Action::Read, &v.code, &[], date).is_ok())
         .map(|v| (v.code.clone(), v.name.clone()))
         .collect();
-    let elapsed = Decimal::from(period.start_month() - 1 + period.months()) * Decimal::from(100)
-        / Decimal::from(12);
+    // The share of the year the period covers: half a year should bring half the annual plan.
+    let elapsed = Decimal::from(period.months().min(12)) * Decimal::from(100) / Decimal::from(12);
     let mut plans = Vec::new();
     let mut changes = Vec::new();
     let mut comparisons = Vec::new();

@@ -55,6 +55,13 @@ pub fn templates() -> minijinja::Environment<'static> {
             if is_en(state) { en } else { vi }
         },
     );
+    env.add_filter("vn", |v: minijinja::Value| {
+        let text = v.to_string();
+        match text.parse::<rust_decimal::Decimal>() {
+            Ok(d) => solieu_core::format::number_vi(d, d.scale()),
+            Err(_) => text,
+        }
+    });
     env.add_function("state_name", |state: &minijinja::State, s: String| {
         let (vi, en) = match s.as_str() {
             "submitted" => ("đã gửi, chờ duyệt", "submitted"),

@@ -20,7 +20,7 @@ pub fn bars(rows: &[(String, Decimal, String)]) -> String {
     let row_h = 26.0;
     let height = row_h * rows.len() as f64 + 10.0;
     let mut s = format!(
-        r##"<svg class="chart" viewBox="0 0 600 {height}" role="img" xmlns="http://www.w3.org/2000/svg">"##
+        r##"<svg class="chart" viewBox="0 0 600 {height}" role="img" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg">"##
     );
     for (k, (name, value, label)) in rows.iter().enumerate() {
         let y = 5.0 + row_h * k as f64;
@@ -47,11 +47,11 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8) -> String {
     let min = values.iter().copied().fold(f64::MAX, f64::min).min(0.0);
     let span = if max > min { max - min } else { 1.0 };
     let (w, h, left, top) = (600.0, 220.0, 50.0, 20.0);
-    let plot_w = w - left - 20.0;
+    let plot_w = w - left - 45.0;
     let plot_h = h - top - 40.0;
     let step = plot_w / (points.len().max(2) - 1) as f64;
     let mut s = format!(
-        r##"<svg class="chart" viewBox="0 0 {w} {h}" role="img" xmlns="http://www.w3.org/2000/svg"><line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#999"/>"##,
+        r##"<svg class="chart" viewBox="0 0 {w} {h}" role="img" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg"><line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#999"/>"##,
         base = top + plot_h,
         right = left + plot_w
     );

@@ -280,7 +280,7 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.shoot("value");
         b.open("/lang/en");
         b.open("/dashboard?unit=06838&period=2026S2");
-        assert!(b.source().contains("Behind plan"));
+        assert!(b.source().contains("Against the annual plan"));
         b.sign_out();
         b.open("/public?period=2026S2");
         assert!(b.source().contains("15.321"), "published once approved");

@@ -183,20 +183,35 @@ impl Browser {
             .to_string()
     }
 
+    /// The page once `ready` holds: a click may return before the browser has navigated.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let page = self.source();
+            if ready(&page) {
+                return page;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{what}: the page never showed it:\n{page}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn sign_in(&self, username: &str) {
         self.open("/login");
         self.type_into("#username", username);
         self.type_into("#password", common::PASSWORD);
         self.click("#signin");
-        assert!(
-            self.source().contains("/logout"),
-            "{username} is signed in: {}",
-            self.source()
-        );
+        self.wait_for(&format!("{username} is signed in"), |p| {
+            p.contains("/logout")
+        });
     }
 
     fn sign_out(&self) {
         self.click("header form.inline button");
+        self.wait_for("signed out", |p| !p.contains("/logout"));
     }
 
     /// Saves the page at 1366×768 and at phone width when SOLIEU_SCREENSHOTS names a folder.
@@ -248,11 +263,10 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.type_into("#value-KHAM_BENH_XA", "15.321");
         b.type_into("#value-TONG_DAN_TRAU_BO", "4.250");
         b.click("#save");
-        let page = b.source();
-        assert!(page.contains("id=\"saved\""), "saved: {page}");
+        b.wait_for("saved", |p| p.contains("id=\"saved\""));
         b.shoot("form");
         b.click("#submit");
-        assert!(b.source().contains("class=\"state submitted\""));
+        b.wait_for("submitted", |p| p.contains("class=\"state submitted\""));
         b.sign_out();
 
         b.sign_in("office");
@@ -260,11 +274,7 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.shoot("completeness");
         b.open(form);
         b.click("#approve");
-        let page = b.source();
-        assert!(
-            page.contains("class=\"state approved\""),
-            "approved: {page}"
-        );
+        b.wait_for("approved", |p| p.contains("class=\"state approved\""));
         b.open("/dashboard?unit=06838&period=2026S2&indicator=KHAM_BENH_XA");
         let page = b.source();
         assert!(
@@ -275,8 +285,10 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.open("/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA");
         b.shoot("dashboard-province");
         b.click("#provenance");
+        b.wait_for("provenance", |p| p.contains("/values/"));
         b.shoot("provenance");
         b.click("td a[href^='/values/']");
+        b.wait_for("a value's history", |p| p.contains("<small>#"));
         b.shoot("value");
         b.open("/lang/en");
         b.open("/dashboard?unit=06838&period=2026S2");

@@ -139,7 +139,7 @@ async fn user(addr: String, k: usize, until: Instant) -> Times {
             .await;
         t.dashboard.push(start.elapsed());
         t.errors += usize::from(a.status != 200);
-        if n % 3 == 0 {
+        if n.is_multiple_of(3) {
             let start = Instant::now();
             let page = c.request("GET", &form, None).await;
             t.form.push(start.elapsed());

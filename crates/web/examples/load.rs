@@ -7,7 +7,8 @@
 //! cargo run --release -p solieu-web --example load -- 127.0.0.1:8090 100 20 $SERVER_PID
 //! ```
 //!
-//! Arguments: address, users, seconds, and the server's process id (for its memory).
+//! Arguments: address, users, seconds, the server's process id (for its memory), and the
+//! milliseconds each user waits between two requests (0: as fast as the server answers).
 
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -106,9 +107,10 @@ struct Times {
     form: Vec<Duration>,
     save: Vec<Duration>,
     errors: usize,
+    statuses: std::collections::BTreeMap<(&'static str, u16), usize>,
 }
 
-async fn user(addr: String, k: usize, until: Instant) -> Times {
+async fn user(addr: String, k: usize, until: Instant, think: Duration) -> Times {
     let (name, password, unit) = ACCOUNTS[k % ACCOUNTS.len()];
     let mut c = Conn::new(&addr).await;
     let login = c.request("GET", "/login", None).await;
@@ -127,8 +129,11 @@ async fn user(addr: String, k: usize, until: Instant) -> Times {
         "/forms/BC_XA_6T/{}/2026S2",
         if unit == "22" { "06856" } else { unit }
     );
+    // Users do not all start in the same millisecond.
+    tokio::time::sleep(think.mul_f64((k % 10) as f64 / 10.0)).await;
     while Instant::now() < until {
         n += 1;
+        tokio::time::sleep(think).await;
         let start = Instant::now();
         let a = c
             .request(
@@ -139,12 +144,15 @@ async fn user(addr: String, k: usize, until: Instant) -> Times {
             .await;
         t.dashboard.push(start.elapsed());
         t.errors += usize::from(a.status != 200);
+        *t.statuses.entry(("dashboard", a.status)).or_default() += 1;
         if n.is_multiple_of(3) {
             let start = Instant::now();
             let page = c.request("GET", &form, None).await;
             t.form.push(start.elapsed());
             t.errors += usize::from(page.status != 200);
+            *t.statuses.entry(("form", page.status)).or_default() += 1;
             let token = csrf(&page.body);
+            tokio::time::sleep(think).await;
             let start = Instant::now();
             let a = c
                 .request(
@@ -158,6 +166,20 @@ async fn user(addr: String, k: usize, until: Instant) -> Times {
                 .await;
             t.save.push(start.elapsed());
             t.errors += usize::from(a.status != 200);
+            *t.statuses.entry(("save", a.status)).or_default() += 1;
+            if a.status >= 500 && t.statuses[&("save", a.status)] == 1 && k < 3 {
+                eprintln!(
+                    "save answered {}: {}",
+                    a.status,
+                    a.body
+                        .split("class=\"error\">")
+                        .nth(1)
+                        .unwrap_or(&a.body)
+                        .split("</p>")
+                        .next()
+                        .unwrap_or("")
+                );
+            }
         }
     }
     t
@@ -192,9 +214,10 @@ async fn main() {
     let users: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(100);
     let seconds: u64 = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(20);
     let pid = args.get(4).cloned().unwrap_or_default();
+    let think = Duration::from_millis(args.get(5).and_then(|a| a.parse().ok()).unwrap_or(0));
     let until = Instant::now() + Duration::from_secs(seconds);
     let tasks: Vec<_> = (0..users)
-        .map(|k| tokio::spawn(user(addr.clone(), k, until)))
+        .map(|k| tokio::spawn(user(addr.clone(), k, until, think)))
         .collect();
     let mut all = Times::default();
     for task in tasks {
@@ -203,6 +226,9 @@ async fn main() {
         all.form.extend(t.form);
         all.save.extend(t.save);
         all.errors += t.errors;
+        for (k, v) in t.statuses {
+            *all.statuses.entry(k).or_default() += v;
+        }
     }
     let mut every: Vec<Duration> = all
         .dashboard
@@ -232,6 +258,7 @@ async fn main() {
             percentile(&list, 1.0)
         );
     }
+    println!("answers: {:?}", all.statuses);
     if !pid.is_empty() {
         println!(
             "server {} / {}",

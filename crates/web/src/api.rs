@@ -43,6 +43,7 @@ pub async fn sign_in(
     let user = check_password(app, username, password, remote).await?;
     let session = auth::random_token();
     let expires = chrono::Utc::now() + chrono::Duration::hours(auth::SESSION_HOURS);
+    let _writing = app.writes.lock().await;
     app.store
         .create_session(
             &auth::token_hash(&session),
@@ -72,18 +73,7 @@ async fn check_password(
     }
     let user = app.store.user_by_name(username).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
-    let password = password.to_string();
-    // Argon2 takes tens of milliseconds of CPU: off the async threads. An unknown name is
-    // checked against a dummy hash so it costs the same time as a known one.
-    let ok = tokio::task::spawn_blocking(move || match hash {
-        Some(h) => auth::verify_password(&password, &h),
-        None => {
-            auth::verify_password(&password, &DUMMY_HASH);
-            false
-        }
-    })
-    .await
-    .map_err(|e| WebError::Internal(e.to_string()))?;
+    let ok = auth::check_password(password.to_string(), hash).await;
     match user {
         Some(u) if ok && !u.disabled => {
             app.throttle.succeed(&keys[0]);
@@ -95,10 +85,6 @@ async fn check_password(
         }
     }
 }
-
-/// The Argon2id hash of a password nobody has, checked when the account does not exist.
-static DUMMY_HASH: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| auth::hash_password(&auth::random_token()).unwrap_or_default());
 
 fn api_csrf(who: &crate::policy::Principal, headers: &HeaderMap) -> Result<(), WebError> {
     auth::check_csrf(
@@ -126,6 +112,7 @@ async fn create_token(
     } else {
         req.name.trim().to_string()
     };
+    let _writing = app.writes.lock().await;
     app.store
         .add_token(&auth::token_hash(&token), user.id, &name)
         .await?;

@@ -30,6 +30,10 @@ pub struct App {
     pub templates: minijinja::Environment<'static>,
     pub throttle: auth::Throttle,
     pub secure_cookies: bool,
+    /// Held while a form is saved or a workflow step taken: the lock check, the plan and the
+    /// write see one state, and SQLite is not asked to upgrade two read transactions to
+    /// writes at once (it refuses one with "database is locked" instead of waiting).
+    pub writes: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +162,7 @@ impl App {
             templates: pages::templates(),
             throttle: auth::Throttle::default(),
             secure_cookies,
+            writes: tokio::sync::Mutex::new(()),
         })
     }
 

@@ -337,6 +337,7 @@ pub async fn save(
     // A read check first: nobody learns from a 422 about a unit they cannot see.
     authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
     authorize(&app.engine(), who, Action::Write, unit, &codes, date)?;
+    let _writing = app.writes.lock().await;
     if let Some(s) = app
         .store
         .submission(set, unit, &scope.period.code())
@@ -515,6 +516,7 @@ pub async fn step(
             "reopening needs a reason",
         )));
     }
+    let _writing = app.writes.lock().await;
     app.store
         .step_submission(
             set,

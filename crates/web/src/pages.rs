@@ -391,6 +391,7 @@ async fn logout(
         .map_err(|_| WebError::Csrf)?;
     auth::check_csrf(&who, form.csrf.as_deref())?;
     if let Some(s) = session {
+        let _writing = app.writes.lock().await;
         app.store.delete_session(&auth::token_hash(&s)).await?;
     }
     let mut response = Redirect::to("/login").into_response();

@@ -23,6 +23,7 @@ pub fn routes() -> Router<Shared> {
         .route("/datasets", get(data_sets))
         .route("/forms/{set}/{unit}/{period}", get(form).post(save))
         .route("/forms/{set}/{unit}/{period}/{action}", post(step))
+        .route("/check/{set}/{unit}/{period}", post(check))
         .route("/completeness", get(completeness))
         .route("/dashboard", get(dashboard))
         .route("/figures/{indicator}/{unit}/{period}", get(figure))
@@ -169,7 +170,24 @@ async fn save(
         client: who.token.clone().unwrap_or_else(|| "session".into()),
     };
     Ok(Json(
-        ops::save(&app, &who, &set, &unit, &period, req.values, source).await?,
+        ops::save(&app, &who, &set, &unit, &period, req.values, source, false).await?,
+    ))
+}
+
+/// The save's checks without the save: what the form shows as the clerk types.
+async fn check(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    headers: HeaderMap,
+    Path((set, unit, period)): Path<(String, String, String)>,
+    Json(req): Json<SaveRequest>,
+) -> Result<Json<ops::Saved>, WebError> {
+    api_csrf(&who, &headers)?;
+    let source = Source::Form {
+        form: format!("{set}/{unit}/{period}"),
+    };
+    Ok(Json(
+        ops::save(&app, &who, &set, &unit, &period, req.values, source, true).await?,
     ))
 }
 

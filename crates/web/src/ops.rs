@@ -317,7 +317,9 @@ fn read_number(text: &str) -> Option<Decimal> {
 }
 
 /// Saves figures for one data set, unit and period through the store's one write path, with
-/// the same planning and validation rules as an import, then shows them to the engine.
+/// the same planning and validation rules as an import, then shows them to the engine. With
+/// `dry_run` the same transaction is rolled back: the form's check as the clerk types.
+#[allow(clippy::too_many_arguments)]
 pub async fn save(
     app: &App,
     who: &Principal,
@@ -326,6 +328,7 @@ pub async fn save(
     period: &str,
     entered: Vec<Entered>,
     source: Source,
+    dry_run: bool,
 ) -> Result<Saved, WebError> {
     let scope = scope(app, set, unit, period).await?;
     let date = scope.period.end_date();
@@ -446,7 +449,15 @@ pub async fn save(
         .into_iter()
         .filter(|f| f.importance != validation::Importance::High)
         .collect();
-    let report = app.store.apply(&planned, &who.username, false).await?;
+    let report = app.store.apply(&planned, &who.username, dry_run).await?;
+    if dry_run {
+        return Ok(Saved {
+            values_added: report.values_added,
+            values_changed: report.values_changed,
+            values_unchanged: report.values_unchanged,
+            warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
+        });
+    }
     // The engine sees the written values before the response goes out.
     let written = app
         .store

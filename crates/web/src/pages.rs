@@ -493,7 +493,7 @@ async fn form_save(
     let source = Source::Form {
         form: format!("{set}/{unit}/{period}"),
     };
-    let result = ops::save(&app, &who, &set, &unit, &period, entered, source).await;
+    let result = ops::save(&app, &who, &set, &unit, &period, entered, source, false).await;
     let (saved, problems, status) = match result {
         Ok(s) => {
             let mut text = crate::text(

@@ -260,6 +260,11 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.shoot("entry");
         let form = "/forms/BC_XA_6T/06838/2026S2";
         b.open(form);
+        // A malformed figure is flagged by the server's checks as it is typed.
+        b.type_into("#value-KHAM_BENH_XA", "15,3,21");
+        b.wait_for("the check as one types", |p| {
+            p.contains("id=\"check-KHAM_BENH_XA\">không phải là số")
+        });
         b.type_into("#value-KHAM_BENH_XA", "15.321");
         b.type_into("#value-TONG_DAN_TRAU_BO", "4.250");
         b.click("#save");

@@ -80,6 +80,15 @@ async fn try_every_route(
             .await;
         out.push((format!("POST {uri}"), a.status));
     }
+    let uri = format!("/api/v1/check/BC_XA_6T/{unit}/2026S2");
+    let a = c
+        .post_json(
+            &uri,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "99"}]}),
+            Some(csrf),
+        )
+        .await;
+    out.push((format!("POST {uri}"), a.status));
     let uri = format!("/api/v1{form}");
     let a = c
         .post_json(
@@ -453,6 +462,28 @@ on_both_backends!(figures_are_checked_as_an_import_checks_them, |app| {
     let problems = a.json()["problems"].as_array().unwrap().clone();
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert_eq!(problems[0]["column"], "KHAM_BENH_XA");
+    // The form's check as the clerk types: the same answers, and nothing written either way.
+    let before = values_of(&app, OWN).await;
+    let check = format!("/api/v1/check/BC_XA_6T/{OWN}/2026S2");
+    let a = c
+        .post_json(
+            &check,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "mười"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["problems"][0]["column"], "KHAM_BENH_XA");
+    let a = c
+        .post_json(
+            &check,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "15.321"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.json()["values_added"], 1);
+    assert_eq!(values_of(&app, OWN).await, before);
     // A department writes only its own indicators.
     let mut health = signed_in(&app, "health").await;
     let hc = health.csrf().await;

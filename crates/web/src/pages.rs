@@ -252,7 +252,8 @@ async fn set_lang(
         .and_then(|r| r.to_str().ok())
         .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
         .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        // Only a path of ours: "//host" and "/\\host" would leave the site.
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
         .unwrap_or_else(|| "/".into());
     let mut response = Redirect::to(&back).into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(

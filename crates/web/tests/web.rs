@@ -520,6 +520,25 @@ on_both_backends!(strangers_are_sent_to_sign_in, |app| {
         officer.get("/api/v1/me").await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The language switch goes back to the page it was clicked on, never to another site.
+    for (referer, back) in [
+        (
+            "http://127.0.0.1:8080/completeness?period=2026S1",
+            "/completeness?period=2026S1",
+        ),
+        ("http://127.0.0.1:8080//evil.example/x", "/"),
+        ("http://127.0.0.1:8080/\\evil.example", "/"),
+    ] {
+        let r = axum::http::Request::builder()
+            .uri("/lang/en")
+            .header("referer", referer)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let a = c.send(r).await;
+        assert_eq!(a.location.as_deref(), Some(back), "{referer}");
+    }
+    let page = c.get("/login").await;
+    assert!(page.body.contains("Sign in") && !page.body.contains("Đăng nhập"));
     // The OpenAPI document is served and names the routes the API has.
     let doc = Client::new(&app).get("/api/v1/openapi.json").await.json();
     let paths = doc["paths"].as_object().unwrap();

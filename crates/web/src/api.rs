@@ -11,6 +11,7 @@ use axum::routing::{get, post};
 use axum::{Router, http::header};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use solieu_core::number::DecimalConvention;
 use solieu_core::problem::Text;
 use solieu_core::value::Source;
 use std::collections::HashMap;
@@ -170,11 +171,23 @@ async fn save(
         client: who.token.clone().unwrap_or_else(|| "session".into()),
     };
     Ok(Json(
-        ops::save(&app, &who, &set, &unit, &period, req.values, source, false).await?,
+        ops::save(
+            &app,
+            &who,
+            &set,
+            &unit,
+            &period,
+            req.values,
+            source,
+            DecimalConvention::Point,
+            false,
+        )
+        .await?,
     ))
 }
 
-/// The save's checks without the save: what the form shows as the clerk types.
+/// The save's checks without the save: what the form shows as the clerk types (figures
+/// written the Vietnamese way, as on the form).
 async fn check(
     State(app): State<Shared>,
     Viewer(who): Viewer,
@@ -187,7 +200,19 @@ async fn check(
         form: format!("{set}/{unit}/{period}"),
     };
     Ok(Json(
-        ops::save(&app, &who, &set, &unit, &period, req.values, source, true).await?,
+        ops::save(
+            &app,
+            &who,
+            &set,
+            &unit,
+            &period,
+            req.values,
+            source,
+            // The form's own text, as the clerk typed it.
+            DecimalConvention::Comma,
+            true,
+        )
+        .await?,
     ))
 }
 

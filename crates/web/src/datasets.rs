@@ -214,4 +214,20 @@ mod tests {
         assert_eq!(columns, ["period_type", "deadline_days", "indicators"]);
         assert!(problems.iter().all(|p| p.location.line == Some(2)));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_read_or_refused_without_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = detect(&bytes);
+            let _ = read("x.csv", &bytes, &[]);
+        }
+
+        #[test]
+        fn any_text_under_the_header_is_read_or_refused(body in "\\PC{0,300}") {
+            let file = format!("{}\n{body}", HEADER.join(","));
+            if let Err(problems) = read("x.csv", file.as_bytes(), &[]) {
+                proptest::prop_assert!(problems.iter().all(|p| p.location.file == "x.csv"));
+            }
+        }
+    }
 }

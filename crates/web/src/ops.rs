@@ -303,17 +303,11 @@ pub struct Saved {
     pub warnings: Vec<String>,
 }
 
-/// A plain decimal ("1234.5") from a program, else the Vietnamese way ("1.234,5").
-fn read_number(text: &str) -> Option<Decimal> {
-    let t = text.trim();
-    if let Ok(d) = t.parse::<Decimal>()
-        && t.matches('.').count() <= 1
-        && !t.contains(',')
-        && !(t.contains('.') && t.split('.').nth(1).is_some_and(|f| f.len() == 3))
-    {
-        return Some(d);
-    }
-    parse(t, DecimalConvention::Comma).ok()
+/// A figure as written under `convention`: a form is written the Vietnamese way ("1.234,5"),
+/// the API the way programs write ("1234.5"). Never guessed: "15.321" is fifteen thousand on
+/// a form and fifteen in the API.
+fn read_number(text: &str, convention: DecimalConvention) -> Option<Decimal> {
+    parse(text.trim(), convention).ok()
 }
 
 /// Saves figures for one data set, unit and period through the store's one write path, with
@@ -328,6 +322,7 @@ pub async fn save(
     period: &str,
     entered: Vec<Entered>,
     source: Source,
+    convention: DecimalConvention,
     dry_run: bool,
 ) -> Result<Saved, WebError> {
     let scope = scope(app, set, unit, period).await?;
@@ -367,14 +362,20 @@ pub async fn save(
             );
             continue;
         }
-        let Some(value) = read_number(&e.value) else {
+        let Some(value) = read_number(&e.value, convention) else {
             problems.push(
                 Problem::error(at, Text::new("không phải là số", "not a number"))
                     .with_value(&e.value)
-                    .with_hint(Text::new(
-                        "viết theo kiểu Việt Nam: 1.234,5",
-                        "write it the Vietnamese way: 1.234,5 (or 1234.5)",
-                    )),
+                    .with_hint(match convention {
+                        DecimalConvention::Comma => Text::new(
+                            "viết theo kiểu Việt Nam: 1.234,5",
+                            "write it the Vietnamese way: 1.234,5",
+                        ),
+                        DecimalConvention::Point => Text::new(
+                            "qua API viết số kiểu 1234.5",
+                            "through the API write numbers as 1234.5",
+                        ),
+                    }),
             );
             continue;
         };
@@ -1092,4 +1093,33 @@ pub async fn published(app: &App, period: &Period) -> Result<Vec<PublicFigure>, 
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_number;
+    use rust_decimal::Decimal;
+    use solieu_core::number::DecimalConvention;
+
+    #[test]
+    fn figures_are_read_under_the_convention_of_where_they_come_from() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let form = DecimalConvention::Comma;
+        let api = DecimalConvention::Point;
+        assert_eq!(read_number("1.234,5", form), Some(d("1234.5")));
+        assert_eq!(read_number("15.321", form), Some(d("15321")));
+        assert_eq!(read_number("15.321", api), Some(d("15.321")));
+        assert_eq!(read_number("643,41", form), Some(d("643.41")));
+        assert_eq!(read_number("1234.5", api), Some(d("1234.5")));
+        assert_eq!(read_number("15,3,21", form), None);
+        assert_eq!(read_number("mười", api), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_number_or_refused_without_a_panic(text in "\\PC{0,40}") {
+            let _ = read_number(&text, DecimalConvention::Comma);
+            let _ = read_number(&text, DecimalConvention::Point);
+        }
+    }
 }

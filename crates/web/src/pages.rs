@@ -494,7 +494,18 @@ async fn form_save(
     let source = Source::Form {
         form: format!("{set}/{unit}/{period}"),
     };
-    let result = ops::save(&app, &who, &set, &unit, &period, entered, source, false).await;
+    let result = ops::save(
+        &app,
+        &who,
+        &set,
+        &unit,
+        &period,
+        entered,
+        source,
+        solieu_core::number::DecimalConvention::Comma,
+        false,
+    )
+    .await;
     let (saved, problems, status) = match result {
         Ok(s) => {
             let mut text = crate::text(

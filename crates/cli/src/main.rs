@@ -157,12 +157,24 @@ enum Command {
     /// Tasks assigned by meetings' conclusions: standing on a date, overdue by agency;
     /// `tasks done ID --note …` records completion, `tasks history ID` shows every state.
     Tasks(commands::TasksArgs),
-    /// Build the Bình Liêu demo database (and, once the web interface exists, serve it).
+    /// Build the Bình Liêu demo database with demo accounts, then serve it on the web.
     Demo {
         /// Only build the database; do not serve it.
         #[arg(long)]
         no_serve: bool,
+        /// Where to serve the web application.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
     },
+    /// Serve the web application (pages and the JSON API under /api/v1).
+    Serve {
+        /// Address and port to listen on; behind a TLS proxy for anything but loopback.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
+    /// Web accounts: add, passwd, disable.
+    #[command(subcommand)]
+    User(commands::UserCommand),
 }
 
 fn main() -> ExitCode {
@@ -251,6 +263,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Ocop(args) => commands::ocop(&location, args, say).await,
         Command::Projects(args) => commands::projects(&location, args, say).await,
         Command::Tasks(args) => commands::tasks(&location, args, &user, say).await,
-        Command::Demo { no_serve } => commands::demo(&cli.db, no_serve, say).await,
+        Command::Demo { no_serve, listen } => commands::demo(&cli.db, no_serve, listen, say).await,
+        Command::Serve { listen } => commands::serve(&location, listen, say).await,
+        Command::User(command) => commands::user(&location, command, &user, say).await,
     }
 }

@@ -14,6 +14,7 @@ mod programs;
 mod read;
 mod reports;
 pub mod test_support;
+mod web;
 mod write;
 
 use solieu_core::problem::Text;
@@ -25,6 +26,7 @@ pub use backup::CopyReport;
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
+pub use web::{DataSetRow, NewUser, Submission, SubmissionEvent, User, ValueAbout};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

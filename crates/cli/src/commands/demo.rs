@@ -20,6 +20,10 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
     ),
     ("demo/rules.csv", include_str!("../../../../demo/rules.csv")),
     (
+        "demo/datasets.csv",
+        include_str!("../../../../demo/datasets.csv"),
+    ),
+    (
         "demo/values-2018-2020.csv",
         include_str!("../../../../demo/values-2018-2020.csv"),
     ),
@@ -68,7 +72,12 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
 
 const DEMO_MARK: &str = "demo-binh-lieu";
 
-pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
+pub async fn demo(
+    db: &str,
+    no_serve: bool,
+    listen: std::net::SocketAddr,
+    say: &Say,
+) -> Result<ExitCode> {
     // The global default names the working database; the demo gets its own file.
     let db = if db == "solieu.db" && std::env::var_os("SOLIEU_DB").is_none() {
         "solieu-demo.db"
@@ -137,9 +146,26 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
         say,
     )
     .await?;
-    store.close().await;
     if code != ExitCode::SUCCESS {
         bail!("the demo data does not import; this is a bug in solieu");
+    }
+    // Accounts for each role; Argon2 is slow on purpose, so hash on the blocking pool.
+    for (username, password, role, unit, group, name) in super::DEMO_USERS {
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || solieu_web::auth::hash_password(&password))
+            .await?
+            .map_err(|e| anyhow::anyhow!(e))?;
+        super::web::add(
+            &store,
+            username,
+            *role,
+            unit.map(str::to_string),
+            group.map(|g| vec![g.to_string()]).unwrap_or_default(),
+            Some(name.to_string()),
+            &hash,
+            "demo",
+        )
+        .await?;
     }
     println!();
     println!(
@@ -158,15 +184,33 @@ pub async fn demo(db: &str, no_serve: bool, say: &Say) -> Result<ExitCode> {
     println!("  solieu --db {db} ocop --unit 198 --date 2020-06-15");
     println!("  solieu --db {db} projects --unit 198 --year 2020");
     println!("  solieu --db {db} tasks --date 2020-06-15");
-    if !no_serve {
-        println!();
+    println!("  solieu --db {db} serve");
+    println!();
+    println!(
+        "{}",
+        say.t(
+            "Tài khoản demo (tên / mật khẩu / vai trò):",
+            "Demo accounts (username / password / role):"
+        )
+    );
+    for (username, password, role, unit, _, name) in super::DEMO_USERS {
         println!(
-            "{}",
-            say.t(
-                "Giao diện web chưa có trong phiên bản này; dùng các lệnh trên để xem số liệu.",
-                "This version has no web interface yet; use the commands above to look at the figures."
-            )
+            "  {username:<11} {password:<15} {:<10} {} {name}",
+            role.code(),
+            unit.unwrap_or("")
         );
     }
+    if no_serve {
+        store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!();
+    println!(
+        "{} http://{listen}/",
+        say.t("Giao diện web:", "The web application:")
+    );
+    solieu_web::serve(store, listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message().get(say.lang)))?;
     Ok(ExitCode::SUCCESS)
 }

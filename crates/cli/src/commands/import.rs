@@ -84,8 +84,13 @@ pub async fn import_inputs(
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
     let mut program_incoming = solieu_core::programs::Incoming::default();
+    let mut data_set_files = Vec::new();
     for input in &inputs {
         progress.step(format!("{} {}…", say.t("Đang đọc", "Reading"), input.name));
+        if solieu_web::datasets::detect(&input.bytes) {
+            data_set_files.push(input);
+            continue;
+        }
         if solieu_io::programs::detect(&input.bytes).is_some() {
             let read =
                 solieu_io::programs::read_program_csv(&input.name, &input.bytes, options.decimal);
@@ -212,6 +217,23 @@ pub async fn import_inputs(
             return Ok(refuse(problems));
         }
     };
+    // Data sets name indicators stored or brought by this import.
+    let mut data_sets = Vec::new();
+    let known: Vec<_> = stored
+        .indicators
+        .iter()
+        .chain(changes.new_indicators.iter())
+        .cloned()
+        .collect();
+    for input in data_set_files {
+        match solieu_web::datasets::read(&input.name, &input.bytes, &known) {
+            Ok(sets) => data_sets.extend(sets),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(refuse(problems));
+    }
     // Validation rules over what this import writes, with what is stored beside it.
     let (rule_problems, findings) = check_rules(store, &stored.rules, &changes).await?;
     let (rule_warnings, rule_errors): (Vec<Problem>, Vec<Problem>) =
@@ -252,6 +274,11 @@ pub async fn import_inputs(
             return Ok(refuse(vec![problem]));
         }
         Err(e) => return Err(e.into()),
+    };
+    let data_sets_written = if dry_run || data_sets.is_empty() {
+        data_sets.len()
+    } else {
+        store.put_data_sets(&data_sets, user).await?
     };
     let heading = if dry_run {
         say.t("Chạy thử (không ghi gì):", "Dry run (nothing written):")
@@ -311,6 +338,10 @@ pub async fn import_inputs(
         (
             say.t("cảnh báo kiểm tra được lưu lại", "validation warnings kept"),
             report.findings_kept,
+        ),
+        (
+            say.t("bộ số liệu ghi mới", "data sets written"),
+            data_sets_written,
         ),
         (
             say.t(

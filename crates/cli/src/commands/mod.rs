@@ -15,6 +15,7 @@ mod template;
 mod units;
 mod validate;
 mod values;
+mod web;
 
 pub use backup::{backup, restore};
 pub use demo::demo;
@@ -31,6 +32,7 @@ pub use template::{TemplateArgs, template};
 pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
+pub use web::{DEMO_USERS, UserCommand, serve, user};
 
 use crate::say::Say;
 use anyhow::Result;

@@ -1,0 +1,221 @@
+//! `solieu serve` and `solieu user`: the web application and its accounts.
+
+use crate::say::Say;
+use anyhow::{Result, anyhow, bail};
+use solieu_store::{Location, NewUser, Store};
+use solieu_web::policy::Role;
+use std::process::ExitCode;
+
+pub async fn serve(
+    location: &Location,
+    listen: std::net::SocketAddr,
+    say: &Say,
+) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    println!(
+        "{} http://{listen}/  ({})",
+        say.t("Đang phục vụ tại", "Serving at"),
+        say.t("Ctrl+C để dừng", "Ctrl+C to stop")
+    );
+    solieu_web::serve(store, listen)
+        .await
+        .map_err(|e| anyhow!("{}", e.message().get(say.lang)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password is read from SOLIEU_PASSWORD or the first line of standard input.
+    Add {
+        username: String,
+        /// admin, office (planning office), department, commune, leader.
+        #[arg(long)]
+        role: String,
+        /// The unit the account works on (a commune's code; the office's district or province).
+        #[arg(long)]
+        unit: Option<String>,
+        /// A department's indicator group, e.g. "Văn hóa - xã hội > Y tế"; repeat for several.
+        #[arg(long)]
+        group: Vec<String>,
+        /// The name shown on pages.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Set a new password (read as for add); every session of the account ends.
+    Passwd { username: String },
+    /// Disable an account: its sessions and tokens stop working at once.
+    Disable { username: String },
+}
+
+fn read_password(say: &Say) -> Result<String> {
+    let password = match std::env::var("SOLIEU_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            eprintln!("{}", say.t("Mật khẩu:", "Password:"));
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if password.chars().count() < 8 {
+        bail!(
+            "{}",
+            say.t(
+                "mật khẩu cần ít nhất 8 ký tự",
+                "a password needs at least 8 characters"
+            )
+        );
+    }
+    Ok(password)
+}
+
+pub async fn user(
+    location: &Location,
+    command: UserCommand,
+    by: &str,
+    say: &Say,
+) -> Result<ExitCode> {
+    let store = Store::open(location).await?;
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            unit,
+            group,
+            name,
+        } => {
+            let Some(role) = Role::parse(&role) else {
+                bail!(
+                    "{} “{role}”: admin, office, department, commune, leader",
+                    say.t("vai trò không hợp lệ", "unknown role")
+                );
+            };
+            if matches!(role, Role::Commune | Role::Office) && unit.is_none() {
+                bail!(
+                    "{}",
+                    say.t("vai trò này cần --unit", "this role needs --unit")
+                );
+            }
+            if role == Role::Department && group.is_empty() {
+                bail!(
+                    "{}",
+                    say.t("phòng, ban cần --group", "a department needs --group")
+                );
+            }
+            let hash =
+                solieu_web::auth::hash_password(&read_password(say)?).map_err(|e| anyhow!(e))?;
+            add(&store, &username, role, unit, group, name, &hash, by).await?;
+            println!(
+                "{} {username}",
+                say.t("Đã thêm tài khoản", "Added the account")
+            );
+        }
+        UserCommand::Passwd { username } => {
+            let hash =
+                solieu_web::auth::hash_password(&read_password(say)?).map_err(|e| anyhow!(e))?;
+            if !store.set_password(&username, &hash, by).await? {
+                bail!("{} {username}", say.t("không có tài khoản", "no account"));
+            }
+            println!(
+                "{} {username}",
+                say.t("Đã đổi mật khẩu cho", "Changed the password of")
+            );
+        }
+        UserCommand::Disable { username } => {
+            if !store.set_disabled(&username, true, by).await? {
+                bail!("{} {username}", say.t("không có tài khoản", "no account"));
+            }
+            println!(
+                "{} {username}",
+                say.t("Đã khóa tài khoản", "Disabled the account")
+            );
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn add(
+    store: &Store,
+    username: &str,
+    role: Role,
+    unit: Option<String>,
+    groups: Vec<String>,
+    name: Option<String>,
+    hash: &str,
+    by: &str,
+) -> Result<()> {
+    store
+        .add_user(
+            &NewUser {
+                username: username.to_string(),
+                display_name: name.unwrap_or_else(|| username.to_string()),
+                password_hash: hash.to_string(),
+                role: role.code().to_string(),
+                unit_code: unit,
+                groups,
+            },
+            by,
+        )
+        .await
+        .map_err(|e| match e {
+            solieu_store::StoreError::Conflict(t) => anyhow!("{}", t.vi),
+            e => e.into(),
+        })?;
+    Ok(())
+}
+
+/// A demo account: (username, password, role, unit, group, name).
+pub type DemoUser = (
+    &'static str,
+    &'static str,
+    Role,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+);
+
+pub const DEMO_USERS: &[DemoUser] = &[
+    ("admin", "demo-admin", Role::Admin, None, None, "Quản trị"),
+    (
+        "vanphong",
+        "demo-vanphong",
+        Role::Office,
+        Some("22"),
+        None,
+        "Văn phòng UBND tỉnh",
+    ),
+    (
+        "lanhdao",
+        "demo-lanhdao",
+        Role::Leader,
+        Some("22"),
+        None,
+        "Lãnh đạo UBND tỉnh",
+    ),
+    (
+        "yte",
+        "demo-yte",
+        Role::Department,
+        None,
+        Some("Văn hóa - xã hội > Y tế"),
+        "Sở Y tế",
+    ),
+    (
+        "xabinhlieu",
+        "demo-binhlieu",
+        Role::Commune,
+        Some("06838"),
+        None,
+        "Cán bộ xã Bình Liêu",
+    ),
+    (
+        "xahoanhmo",
+        "demo-hoanhmo",
+        Role::Commune,
+        Some("06841"),
+        None,
+        "Cán bộ xã Hoành Mô",
+    ),
+];

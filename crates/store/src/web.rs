@@ -1,0 +1,588 @@
+//! What the web application keeps: accounts, sessions, machine tokens, data sets and the
+//! submission workflow. Account changes go to `change_log`; every workflow step is a row of
+//! `submission_events`, so a reopened period keeps why and by whom.
+
+use crate::read::timestamp_text;
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use solieu_core::problem::Text;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+/// An account. `groups` are indicator group paths (a department's); `unit_code` the unit
+/// whose figures the account works on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_code: Option<String>,
+    pub groups: Vec<String>,
+    pub disabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub unit_code: Option<String>,
+    pub groups: Vec<String>,
+}
+
+/// A named group of indicators entered together, for one kind of period, due
+/// `deadline_days` after the period ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataSetRow {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub period_type: String,
+    pub deadline_days: i64,
+    pub indicators: Vec<String>,
+}
+
+/// Where one data set of one unit and period stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub data_set: String,
+    pub unit_code: String,
+    pub period: String,
+    pub state: String,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_by: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionEvent {
+    pub action: String,
+    pub reason: String,
+    pub done_by: String,
+    pub done_at: DateTime<Utc>,
+}
+
+const GROUP_SEPARATOR: &str = "\n";
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("time “{text}”: {e}")))
+}
+
+fn user_from_row(row: &AnyRow) -> Result<User> {
+    let groups: String = row.try_get("groups")?;
+    Ok(User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        password_hash: row.try_get("password_hash")?,
+        role: row.try_get("role")?,
+        unit_code: row.try_get("unit_code")?,
+        groups: groups
+            .split(GROUP_SEPARATOR)
+            .filter(|g| !g.is_empty())
+            .map(str::to_string)
+            .collect(),
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
+}
+
+fn submission_from_row(row: &AnyRow) -> Result<Submission> {
+    let submitted_at: Option<String> = row.try_get("submitted_at")?;
+    Ok(Submission {
+        data_set: row.try_get("data_set")?,
+        unit_code: row.try_get("unit_code")?,
+        period: row.try_get("period")?,
+        state: row.try_get("state")?,
+        submitted_at: submitted_at.as_deref().map(parse_time).transpose()?,
+        updated_by: row.try_get("updated_by")?,
+        updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
+    })
+}
+
+const USER_COLUMNS: &str =
+    "id, username, display_name, password_hash, role, unit_code, groups, disabled";
+
+impl Store {
+    /// Adds an account; refused if the name is taken.
+    pub async fn add_user(&self, user: &NewUser, by: &str) -> Result<i64> {
+        let mut tx = self.pool.begin().await?;
+        let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
+            .bind(&user.username)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::Conflict(Text::new(
+                format!("đã có tài khoản {}", user.username),
+                format!("the account {} already exists", user.username),
+            )));
+        }
+        let now = timestamp_text(Utc::now());
+        let id: i64 = sqlx::query(
+            "INSERT INTO users (username, display_name, password_hash, role, unit_code, groups, disabled, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.display_name)
+        .bind(&user.password_hash)
+        .bind(&user.role)
+        .bind(user.unit_code.clone())
+        .bind(user.groups.join(GROUP_SEPARATOR))
+        .bind(by)
+        .bind(&now)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+        log_user(
+            &mut tx,
+            &user.username,
+            "add",
+            &format!(
+                "{} | {} | {}",
+                user.role,
+                user.unit_code.as_deref().unwrap_or(""),
+                user.groups.join("; ")
+            ),
+            by,
+            &now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replaces an account's password hash; false if there is no such account. Every session
+    /// of the account ends.
+    pub async fn set_password(&self, username: &str, hash: &str, by: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+            .bind(hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            end_sessions(&mut tx, username).await?;
+            let now = timestamp_text(Utc::now());
+            log_user(&mut tx, username, "passwd", "", by, &now).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    /// Disables (or enables again) an account; a disabled account's sessions and tokens stop
+    /// working at once.
+    pub async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
+            .bind(i64::from(disabled))
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if done {
+            if disabled {
+                end_sessions(&mut tx, username).await?;
+            }
+            let now = timestamp_text(Utc::now());
+            let action = if disabled { "disable" } else { "enable" };
+            log_user(&mut tx, username, action, "", by, &now).await?;
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+
+    pub async fn user_by_name(&self, username: &str) -> Result<Option<User>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE username = $1"
+        )))
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        )))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(user_from_row)
+        .collect()
+    }
+
+    pub async fn create_session(
+        &self,
+        id_hash: &str,
+        user_id: i64,
+        csrf: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id_hash)
+        .bind(user_id)
+        .bind(csrf)
+        .bind(timestamp_text(Utc::now()))
+        .bind(timestamp_text(expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The account and CSRF token of a live session of an enabled account.
+    pub async fn session(&self, id_hash: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.unit_code, u.groups, u.disabled, \
+             s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1",
+        )
+        .bind(id_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user = user_from_row(&row)?;
+        let expires = parse_time(&row.try_get::<String, _>("expires_at")?)?;
+        if user.disabled || expires < Utc::now() {
+            return Ok(None);
+        }
+        Ok(Some((user, row.try_get("csrf")?)))
+    }
+
+    pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn add_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(name)
+        .bind(timestamp_text(Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The enabled account a live token belongs to, with the token's name.
+    pub async fn token_user(&self, token_hash: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.unit_code, u.groups, u.disabled, \
+             t.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user = user_from_row(&row)?;
+        if user.disabled {
+            return Ok(None);
+        }
+        Ok(Some((user, row.try_get("name")?)))
+    }
+
+    /// Adds or replaces data sets, in one transaction, each change in the change log.
+    pub async fn put_data_sets(&self, sets: &[DataSetRow], by: &str) -> Result<usize> {
+        let mut tx = self.pool.begin().await?;
+        let now = timestamp_text(Utc::now());
+        let mut written = 0;
+        for set in sets {
+            let describe = format!(
+                "{} | {} | {} | {} | {}",
+                set.name,
+                set.name_en,
+                set.period_type,
+                set.deadline_days,
+                set.indicators.join(" ")
+            );
+            let before: Option<String> = sqlx::query(
+                "SELECT name, name_en, period_type, deadline_days, indicators FROM data_sets WHERE code = $1",
+            )
+            .bind(&set.code)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| -> Result<String> {
+                Ok(format!(
+                    "{} | {} | {} | {} | {}",
+                    r.try_get::<String, _>("name")?,
+                    r.try_get::<String, _>("name_en")?,
+                    r.try_get::<String, _>("period_type")?,
+                    r.try_get::<i64, _>("deadline_days")?,
+                    r.try_get::<String, _>("indicators")?
+                ))
+            })
+            .transpose()?;
+            if before.as_deref() == Some(describe.as_str()) {
+                continue;
+            }
+            sqlx::query("DELETE FROM data_sets WHERE code = $1")
+                .bind(&set.code)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO data_sets (code, name, name_en, period_type, deadline_days, indicators) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&set.code)
+            .bind(&set.name)
+            .bind(&set.name_en)
+            .bind(&set.period_type)
+            .bind(set.deadline_days)
+            .bind(set.indicators.join(" "))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
+                 VALUES ('data_set', $1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&set.code)
+            .bind(if before.is_some() { "change" } else { "add" })
+            .bind(before)
+            .bind(describe)
+            .bind(by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+            written += 1;
+        }
+        tx.commit().await?;
+        Ok(written)
+    }
+
+    pub async fn data_sets(&self) -> Result<Vec<DataSetRow>> {
+        sqlx::query(
+            "SELECT code, name, name_en, period_type, deadline_days, indicators FROM data_sets ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let indicators: String = r.try_get("indicators")?;
+            Ok(DataSetRow {
+                code: r.try_get("code")?,
+                name: r.try_get("name")?,
+                name_en: r.try_get("name_en")?,
+                period_type: r.try_get("period_type")?,
+                deadline_days: r.try_get("deadline_days")?,
+                indicators: indicators.split_whitespace().map(str::to_string).collect(),
+            })
+        })
+        .collect()
+    }
+
+    pub async fn submission(
+        &self,
+        data_set: &str,
+        unit: &str,
+        period: &str,
+    ) -> Result<Option<Submission>> {
+        sqlx::query(
+            "SELECT data_set, unit_code, period, state, submitted_at, updated_by, updated_at FROM submissions \
+             WHERE data_set = $1 AND unit_code = $2 AND period = $3",
+        )
+        .bind(data_set)
+        .bind(unit)
+        .bind(period)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(submission_from_row)
+        .transpose()
+    }
+
+    /// Every submission of a data set for a period.
+    pub async fn submissions(&self, data_set: &str, period: &str) -> Result<Vec<Submission>> {
+        sqlx::query(
+            "SELECT data_set, unit_code, period, state, submitted_at, updated_by, updated_at FROM submissions \
+             WHERE data_set = $1 AND period = $2 ORDER BY unit_code",
+        )
+        .bind(data_set)
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(submission_from_row)
+        .collect()
+    }
+
+    /// Moves a submission from one of `from` states (None: no submission yet) to `to`, and
+    /// records the step; refused, with nothing written, if it is in another state.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn step_submission(
+        &self,
+        data_set: &str,
+        unit: &str,
+        period: &str,
+        from: &[Option<&str>],
+        to: &str,
+        action: &str,
+        reason: &str,
+        by: &str,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let current: Option<String> = sqlx::query(
+            "SELECT state FROM submissions WHERE data_set = $1 AND unit_code = $2 AND period = $3",
+        )
+        .bind(data_set)
+        .bind(unit)
+        .bind(period)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("state"))
+        .transpose()?;
+        if !from.contains(&current.as_deref()) {
+            let state = current.unwrap_or_else(|| "draft".into());
+            return Err(StoreError::Conflict(Text::new(
+                format!("không thể {action}: báo cáo đang ở trạng thái {state}"),
+                format!("cannot {action}: the submission is {state}"),
+            )));
+        }
+        let now = timestamp_text(Utc::now());
+        let submitted_at = (to == "submitted").then(|| now.clone());
+        if current.is_some() {
+            sqlx::query(
+                "UPDATE submissions SET state = $1, submitted_at = COALESCE($2, submitted_at), updated_by = $3, updated_at = $4 \
+                 WHERE data_set = $5 AND unit_code = $6 AND period = $7",
+            )
+            .bind(to)
+            .bind(submitted_at)
+            .bind(by)
+            .bind(&now)
+            .bind(data_set)
+            .bind(unit)
+            .bind(period)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO submissions (data_set, unit_code, period, state, submitted_at, updated_by, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(data_set)
+            .bind(unit)
+            .bind(period)
+            .bind(to)
+            .bind(submitted_at)
+            .bind(by)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT INTO submission_events (data_set, unit_code, period, action, reason, done_by, done_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(data_set)
+        .bind(unit)
+        .bind(period)
+        .bind(action)
+        .bind(reason)
+        .bind(by)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn submission_events(
+        &self,
+        data_set: &str,
+        unit: &str,
+        period: &str,
+    ) -> Result<Vec<SubmissionEvent>> {
+        sqlx::query(
+            "SELECT action, reason, done_by, done_at FROM submission_events \
+             WHERE data_set = $1 AND unit_code = $2 AND period = $3 ORDER BY id",
+        )
+        .bind(data_set)
+        .bind(unit)
+        .bind(period)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(SubmissionEvent {
+                action: r.try_get("action")?,
+                reason: r.try_get("reason")?,
+                done_by: r.try_get("done_by")?,
+                done_at: parse_time(&r.try_get::<String, _>("done_at")?)?,
+            })
+        })
+        .collect()
+    }
+}
+
+async fn end_sessions(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    username: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE username = $1)")
+        .bind(username)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+async fn log_user(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    username: &str,
+    action: &str,
+    after: &str,
+    by: &str,
+    at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
+         VALUES ('user', $1, $2, NULL, $3, $4, $5)",
+    )
+    .bind(username)
+    .bind(action)
+    .bind(after)
+    .bind(by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What a stored value is about: (indicator, unit code, period, series), for checking who
+/// may see it before showing its history.
+pub type ValueAbout = (String, String, String, String);
+
+impl Store {
+    pub async fn value_about(&self, value_id: i64) -> Result<Option<ValueAbout>> {
+        sqlx::query(
+            "SELECT v.indicator, u.code AS unit_code, v.period, v.series FROM data_values v \
+             JOIN units u ON u.id = v.unit_id WHERE v.id = $1",
+        )
+        .bind(value_id)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|r| {
+            Ok((
+                r.try_get("indicator")?,
+                r.try_get("unit_code")?,
+                r.try_get("period")?,
+                r.try_get("series")?,
+            ))
+        })
+        .transpose()
+    }
+}

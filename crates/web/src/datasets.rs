@@ -1,0 +1,233 @@
+//! Data sets: named groups of indicators entered together, read from a CSV
+//! (`code,name,name_en,period_type,deadline_days,indicators`; see docs/formats.md).
+
+use solieu_core::indicator::Indicator;
+use solieu_core::period::{Period, PeriodKind};
+use solieu_core::problem::{Location, Problem, Text};
+use solieu_store::DataSetRow;
+
+pub const HEADER: &[&str] = &[
+    "code",
+    "name",
+    "name_en",
+    "period_type",
+    "deadline_days",
+    "indicators",
+];
+
+pub const PERIOD_TYPES: &[&str] = &["month", "quarter", "half", "year"];
+
+/// Whether `bytes` is a data set file (by its header).
+pub fn detect(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    first.trim().replace(';', ",") == HEADER.join(",")
+}
+
+/// Whether `period` is of the data set's kind.
+pub fn period_fits(period_type: &str, period: &Period) -> bool {
+    matches!(
+        (period_type, period.kind()),
+        ("month", PeriodKind::Month)
+            | ("quarter", PeriodKind::Quarter)
+            | ("half", PeriodKind::HalfYear)
+            | ("year", PeriodKind::Year)
+    )
+}
+
+/// The period of the data set's kind that ends last on or before `day`, and the one before.
+pub fn latest_period(period_type: &str, day: chrono::NaiveDate) -> Option<Period> {
+    use chrono::Datelike;
+    let months = match period_type {
+        "month" => 1,
+        "quarter" => 3,
+        "half" => 6,
+        _ => 12,
+    };
+    // Whole months before this month, rounded down to the period length.
+    let index = i64::from(day.year()) * 12 + i64::from(day.month0());
+    let start = (index - months) - (index - months).rem_euclid(months);
+    Period::from_index(start, months as u32).ok()
+}
+
+/// Reads a data set file; every problem found, with line and column.
+pub fn read(
+    file: &str,
+    bytes: &[u8],
+    indicators: &[Indicator],
+) -> Result<Vec<DataSetRow>, Vec<Problem>> {
+    let text = String::from_utf8_lossy(bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let delimiter = if text.lines().next().unwrap_or("").contains(';') {
+        b';'
+    } else {
+        b','
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut problems = Vec::new();
+    let mut sets: Vec<DataSetRow> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        let at = |column: &str| Location::line(file, line).with_column(column);
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(Problem::error(
+                    Location::line(file, line),
+                    Text::new(
+                        format!("dòng không đọc được: {e}"),
+                        format!("unreadable line: {e}"),
+                    ),
+                ));
+                continue;
+            }
+        };
+        let field = |n: usize| record.get(n).unwrap_or("").trim().to_string();
+        let code = field(0);
+        if code.is_empty() {
+            problems.push(Problem::error(
+                at("code"),
+                Text::new("thiếu mã bộ số liệu", "the data set code is missing"),
+            ));
+            continue;
+        }
+        if sets.iter().any(|s| s.code == code) {
+            problems.push(
+                Problem::error(
+                    at("code"),
+                    Text::new("mã bộ số liệu lặp lại", "the data set code is repeated"),
+                )
+                .with_value(&code),
+            );
+        }
+        let period_type = field(3);
+        if !PERIOD_TYPES.contains(&period_type.as_str()) {
+            problems.push(
+                Problem::error(
+                    at("period_type"),
+                    Text::new("loại kỳ không hợp lệ", "unknown period type"),
+                )
+                .with_value(&period_type)
+                .with_hint(Text::new(
+                    "một trong: month, quarter, half, year",
+                    "one of: month, quarter, half, year",
+                )),
+            );
+        }
+        let deadline = field(4);
+        let deadline_days = match deadline.parse::<i64>() {
+            Ok(d) if (0..=366).contains(&d) => d,
+            _ => {
+                problems.push(
+                    Problem::error(
+                        at("deadline_days"),
+                        Text::new(
+                            "hạn nộp phải là số ngày sau khi hết kỳ (0–366)",
+                            "the deadline is a number of days after the period ends (0–366)",
+                        ),
+                    )
+                    .with_value(&deadline),
+                );
+                0
+            }
+        };
+        let codes: Vec<String> = field(5).split_whitespace().map(str::to_string).collect();
+        if codes.is_empty() {
+            problems.push(Problem::error(
+                at("indicators"),
+                Text::new(
+                    "bộ số liệu cần ít nhất một chỉ tiêu (mã cách nhau bởi dấu cách)",
+                    "a data set needs at least one indicator (codes separated by spaces)",
+                ),
+            ));
+        }
+        for c in &codes {
+            match indicators.iter().find(|i| &i.code == c) {
+                None => problems.push(
+                    Problem::error(
+                        at("indicators"),
+                        Text::new("không có chỉ tiêu này", "no such indicator"),
+                    )
+                    .with_value(c),
+                ),
+                Some(i) if i.is_derived() => problems.push(
+                    Problem::error(
+                        at("indicators"),
+                        Text::new(
+                            "chỉ tiêu tính theo công thức, không nhập được",
+                            "a derived indicator is computed, not entered",
+                        ),
+                    )
+                    .with_value(c),
+                ),
+                Some(_) => {}
+            }
+        }
+        let name = field(1);
+        sets.push(DataSetRow {
+            name_en: Some(field(2))
+                .filter(|n| !n.is_empty())
+                .unwrap_or(name.clone()),
+            name,
+            code,
+            period_type,
+            deadline_days,
+            indicators: codes,
+        });
+    }
+    if problems.is_empty() {
+        Ok(sets)
+    } else {
+        Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latest_complete_period_of_each_kind() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        assert_eq!(latest_period("half", day).unwrap().code(), "2026S1");
+        assert_eq!(latest_period("quarter", day).unwrap().code(), "2026Q3");
+        assert_eq!(latest_period("month", day).unwrap().code(), "202610");
+        assert_eq!(latest_period("year", day).unwrap().code(), "2025");
+    }
+
+    #[test]
+    fn bad_rows_are_named() {
+        let file =
+            "code,name,name_en,period_type,deadline_days,indicators\nA,Bộ A,,weekly,x,NOPE\n";
+        let problems = read("ds.csv", file.as_bytes(), &[]).unwrap_err();
+        let columns: Vec<_> = problems
+            .iter()
+            .map(|p| p.location.column.clone().unwrap())
+            .collect();
+        assert_eq!(columns, ["period_type", "deadline_days", "indicators"]);
+        assert!(problems.iter().all(|p| p.location.line == Some(2)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_are_read_or_refused_without_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..400)) {
+            let _ = detect(&bytes);
+            let _ = read("x.csv", &bytes, &[]);
+        }
+
+        #[test]
+        fn any_text_under_the_header_is_read_or_refused(body in "\\PC{0,300}") {
+            let file = format!("{}\n{body}", HEADER.join(","));
+            if let Err(problems) = read("x.csv", file.as_bytes(), &[]) {
+                proptest::prop_assert!(problems.iter().all(|p| p.location.file == "x.csv"));
+            }
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The solieu web application: server-rendered pages in Vietnamese (English on request) and a
+//! JSON API under `/api/v1`, over one store and one in-memory analytics engine.
+//!
+//! Every handler goes through the same operations ([`ops`]), and every operation asks
+//! [`policy::allowed`] before it reads or writes a unit's figures: a page and its API call
+//! cannot disagree about who may do what.
+
+pub mod api;
+pub mod auth;
+pub mod datasets;
+pub mod ops;
+pub mod pages;
+pub mod policy;
+mod svg;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use solieu_analytics::{Engine, Entry};
+use solieu_core::lineage::Registry;
+use solieu_core::problem::{Lang, Problem, Text};
+use solieu_store::{Store, StoreError};
+use std::sync::{Arc, RwLock};
+
+/// Everything a request handler needs.
+pub struct App {
+    pub store: Store,
+    /// Every stored value in memory; a saved form updates it before the response goes out.
+    pub engine: RwLock<Engine>,
+    pub templates: minijinja::Environment<'static>,
+    pub throttle: auth::Throttle,
+    pub secure_cookies: bool,
+    /// Held while a form is saved or a workflow step taken: the lock check, the plan and the
+    /// write see one state, and SQLite is not asked to upgrade two read transactions to
+    /// writes at once (it refuses one with "database is locked" instead of waiting).
+    pub writes: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not signed in")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("too many failed sign-ins")]
+    Throttled,
+    #[error("not found")]
+    NotFound(Text),
+    #[error("bad request")]
+    BadRequest(Text),
+    #[error("the figures do not pass the checks")]
+    Invalid(Vec<Problem>),
+    #[error("locked")]
+    Locked,
+    #[error("conflict")]
+    Conflict(Text),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden | WebError::Csrf => StatusCode::FORBIDDEN,
+            WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> Text {
+        match self {
+            WebError::Unauthenticated => Text::new("Chưa đăng nhập", "Not signed in"),
+            WebError::Forbidden => Text::new(
+                "Tài khoản không có quyền với đơn vị hay chỉ tiêu này",
+                "This account has no right to this unit or indicator",
+            ),
+            WebError::Csrf => Text::new(
+                "Biểu mẫu hết hạn hoặc thiếu mã chống giả mạo (CSRF); tải lại trang và gửi lại",
+                "The form has expired or lacks its CSRF token; reload the page and send it again",
+            ),
+            WebError::Throttled => Text::new(
+                "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút",
+                "Too many failed sign-ins; try again in 15 minutes",
+            ),
+            WebError::NotFound(t) | WebError::BadRequest(t) | WebError::Conflict(t) => t.clone(),
+            WebError::Invalid(problems) => Text::new(
+                format!("Số liệu chưa hợp lệ ({} lỗi); chưa ghi gì", problems.len()),
+                format!(
+                    "The figures are not valid ({} problems); nothing was saved",
+                    problems.len()
+                ),
+            ),
+            WebError::Locked => Text::new(
+                "Kỳ báo cáo đã được duyệt và khóa; cần người duyệt mở lại trước khi sửa",
+                "The period is approved and locked; an approver must reopen it before changes",
+            ),
+            WebError::Store(StoreError::Conflict(t)) => t.clone(),
+            WebError::Store(e) => Text::new(format!("Lỗi cơ sở dữ liệu: {e}"), e.to_string()),
+            WebError::Internal(e) => Text::new(format!("Lỗi: {e}"), e.clone()),
+        }
+    }
+}
+
+/// Errors leave as JSON with a marker header; the page layer ([`pages::html_errors`]) turns
+/// them into pages for a browser.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let message = self.message();
+        let problems: Vec<serde_json::Value> = match &self {
+            WebError::Invalid(problems) => problems
+                .iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "column": p.location.column,
+                        "value": p.value,
+                        "message_vi": p.message.vi,
+                        "message_en": p.message.en,
+                        "hint_vi": p.hint.as_ref().map(|h| h.vi.clone()),
+                        "hint_en": p.hint.as_ref().map(|h| h.en.clone()),
+                    })
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let body = serde_json::json!({
+            "error": self.status().as_u16(),
+            "message_vi": message.vi,
+            "message_en": message.en,
+            "problems": problems,
+        });
+        (
+            self.status(),
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::HeaderName::from_static("x-solieu-error"), "1"),
+            ],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
+
+pub type Shared = Arc<App>;
+
+impl App {
+    /// Opens the application over `store`, loading every stored value into the engine.
+    pub async fn new(store: Store, secure_cookies: bool) -> Result<App, WebError> {
+        let engine = load_engine(&store).await?;
+        Ok(App {
+            store,
+            engine: RwLock::new(engine),
+            templates: pages::templates(),
+            throttle: auth::Throttle::default(),
+            secure_cookies,
+            writes: tokio::sync::Mutex::new(()),
+        })
+    }
+
+    pub fn engine(&self) -> std::sync::RwLockReadGuard<'_, Engine> {
+        self.engine.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Every stored value in a fresh engine (as `solieu query` loads it).
+pub async fn load_engine(store: &Store) -> Result<Engine, WebError> {
+    let stored = store.stored().await?;
+    let mut engine = Engine::new(
+        Registry::new(stored.units, stored.events),
+        stored.indicators,
+    );
+    let mut loader = engine.loader();
+    store
+        .for_each_value(|v| {
+            loader.push(&Entry {
+                value_id: v.id,
+                record: v.record,
+                entered_by: v.updated_by,
+            })
+        })
+        .await?;
+    if let Some((id, e)) = loader.finish().into_iter().next() {
+        return Err(WebError::Internal(format!(
+            "stored value {id} cannot be placed: {e}"
+        )));
+    }
+    Ok(engine)
+}
+
+/// The whole application: pages, static files and the API.
+pub fn router(app: Shared) -> Router {
+    Router::new()
+        .merge(pages::routes(app.clone()))
+        .nest("/api/v1", api::routes())
+        .with_state(app)
+}
+
+/// Serves `store` on `listen` until the process is stopped.
+pub async fn serve(store: Store, listen: std::net::SocketAddr) -> Result<(), WebError> {
+    // A session cookie marked Secure is never sent over plain HTTP; on loopback (a test or a
+    // single machine) there is no TLS, elsewhere a TLS proxy is expected in front.
+    let secure = !listen.ip().is_loopback();
+    let app = Arc::new(App::new(store, secure).await?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .await
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+pub fn text(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.to_string(),
+        Lang::En => en.to_string(),
+    }
+}

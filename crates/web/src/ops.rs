@@ -1,0 +1,1125 @@
+//! What the pages and the API do, written once: each operation takes the [`Principal`],
+//! checks it with [`policy::allowed`] and returns plain data that a page renders or the API
+//! returns as JSON.
+
+use crate::policy::{self, Action, Principal};
+use crate::{App, WebError, datasets};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use solieu_analytics::{Engine, Entry};
+use solieu_core::changes::{self, Incoming, IncomingValue, Located};
+use solieu_core::format::{change_percent, number_vi, percent_vi};
+use solieu_core::lineage::VersionId;
+use solieu_core::number::{DecimalConvention, parse};
+use solieu_core::period::Period;
+use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::validation;
+use solieu_core::value::{Figure, Series, Source, Status, ValueKey, ValueRecord};
+use solieu_store::{DataSetRow, ValueFilter};
+use std::collections::HashMap;
+
+fn not_found(vi: &str, en: &str, what: &str) -> WebError {
+    WebError::NotFound(Text::new(format!("{vi}: {what}"), format!("{en}: {what}")))
+}
+
+pub fn parse_period(text: &str) -> Result<Period, WebError> {
+    text.trim().parse::<Period>().map_err(|e| {
+        WebError::BadRequest(Text::new(
+            format!("kỳ không hợp lệ “{text}” (ví dụ 2026S1, 2026Q2, 202606, 2026)"),
+            e.to_string(),
+        ))
+    })
+}
+
+/// The unit version carrying `unit`'s figures for `period`, or 404.
+pub fn unit_version(engine: &Engine, unit: &str, period: &Period) -> Result<VersionId, WebError> {
+    engine
+        .registry()
+        .unit_for_period(unit, period)
+        .map_err(|e| WebError::NotFound(e.message))
+}
+
+/// The single gate: refuses unless the principal may do `action` to `unit`'s figures of
+/// `indicators` (codes) as of `date`.
+pub fn authorize(
+    engine: &Engine,
+    who: &Principal,
+    action: Action,
+    unit: &str,
+    indicators: &[String],
+    date: chrono::NaiveDate,
+) -> Result<(), WebError> {
+    let groups: Vec<String> = indicators
+        .iter()
+        .map(|code| {
+            engine
+                .indicator_id(code)
+                .map(|i| engine.indicator(i).group_path())
+                .unwrap_or_default()
+        })
+        .collect();
+    let groups: Vec<&str> = groups.iter().map(String::as_str).collect();
+    if policy::allowed(who, action, unit, &groups, date, engine.registry()) {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden)
+    }
+}
+
+pub async fn data_set(app: &App, code: &str) -> Result<DataSetRow, WebError> {
+    app.store
+        .data_sets()
+        .await?
+        .into_iter()
+        .find(|d| d.code == code)
+        .ok_or_else(|| not_found("không có bộ số liệu", "no data set", code))
+}
+
+/// A data set, unit and period checked against each other.
+pub struct Scope {
+    pub set: DataSetRow,
+    pub unit: String,
+    pub period: Period,
+}
+
+pub async fn scope(app: &App, set: &str, unit: &str, period: &str) -> Result<Scope, WebError> {
+    let set = data_set(app, set).await?;
+    let period = parse_period(period)?;
+    if !datasets::period_fits(&set.period_type, &period) {
+        return Err(WebError::BadRequest(Text::new(
+            format!("bộ số liệu {} nhập theo kỳ {}", set.code, set.period_type),
+            format!("data set {} is entered by {}", set.code, set.period_type),
+        )));
+    }
+    unit_version(&app.engine(), unit, &period)?;
+    Ok(Scope {
+        set,
+        unit: unit.to_string(),
+        period,
+    })
+}
+
+fn deadline(set: &DataSetRow, period: &Period) -> chrono::NaiveDate {
+    period.end_date() + chrono::Duration::days(set.deadline_days)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldView {
+    pub indicator: String,
+    pub name: String,
+    pub measure: String,
+    /// As a clerk writes it: 1.234,5.
+    pub value: Option<String>,
+    pub value_id: Option<i64>,
+    pub status: Option<&'static str>,
+    pub note: String,
+    pub entered_by: Option<String>,
+    pub plan: Option<String>,
+    pub plan_name: Option<String>,
+    pub last_year: Option<String>,
+    pub previous: Option<String>,
+    pub writable: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub action: String,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FormView {
+    pub data_set: String,
+    pub data_set_name: String,
+    pub data_set_name_en: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_name: String,
+    pub last_year_name: Option<String>,
+    pub previous_name: String,
+    /// draft, submitted or approved (approved = locked).
+    pub state: String,
+    pub locked: bool,
+    pub deadline: String,
+    pub fields: Vec<FieldView>,
+    pub events: Vec<EventView>,
+    pub can_write: bool,
+    pub can_submit: bool,
+    pub can_approve: bool,
+}
+
+fn vi(value: Decimal, decimals: u8) -> String {
+    number_vi(value, u32::from(decimals))
+}
+
+pub async fn form(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+) -> Result<FormView, WebError> {
+    let scope = scope(app, set, unit, period).await?;
+    let date = scope.period.end_date();
+    authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
+    let stored = app
+        .store
+        .values(&ValueFilter {
+            unit: Some(unit.to_string()),
+            within: Some(scope.period),
+            series: Some(Series::Actual),
+            ..Default::default()
+        })
+        .await?;
+    let submission = app
+        .store
+        .submission(set, unit, &scope.period.code())
+        .await?;
+    let events = app
+        .store
+        .submission_events(set, unit, &scope.period.code())
+        .await?;
+    let state = submission.map_or_else(|| "draft".to_string(), |s| s.state);
+    let engine = app.engine();
+    let version = unit_version(&engine, unit, &scope.period)?;
+    let months = scope.period.months();
+    let previous_period = Period::from_index(scope.period.index() - i64::from(months), months).ok();
+    let mut fields = Vec::new();
+    for code in &scope.set.indicators {
+        let Some(i) = engine.indicator_id(code) else {
+            continue;
+        };
+        let ind = engine.indicator(i);
+        let own = stored
+            .iter()
+            .find(|v| &v.record.key.indicator == code && v.record.key.period == scope.period);
+        let comparison = engine.compare(i, version, &scope.period);
+        let plan = comparison.plans.first();
+        let previous = previous_period
+            .and_then(|p| {
+                let v = unit_version(&engine, unit, &p).ok()?;
+                engine.value(i, v, &p, &Series::Actual)
+            })
+            .map(|c| vi(c.value, ind.decimals));
+        let writable = authorize(
+            &engine,
+            who,
+            Action::Write,
+            unit,
+            std::slice::from_ref(code),
+            date,
+        )
+        .is_ok();
+        fields.push(FieldView {
+            indicator: code.clone(),
+            name: ind.name.clone(),
+            measure: ind.unit.symbol().to_string(),
+            value: own.map(|v| {
+                vi(
+                    v.record.figure.value,
+                    ind.decimals.max(v.record.figure.value.scale() as u8),
+                )
+            }),
+            value_id: own.map(|v| v.id),
+            status: own.map(|v| v.record.figure.status.code()),
+            note: own
+                .map(|v| v.record.figure.note.clone())
+                .unwrap_or_default(),
+            entered_by: own.map(|v| v.updated_by.clone()),
+            plan: plan.map(|p| vi(p.plan.value, ind.decimals)),
+            plan_name: plan.map(|p| p.series.name_vi()),
+            last_year: comparison
+                .previous
+                .as_ref()
+                .map(|p| vi(p.value.value, ind.decimals)),
+            previous,
+            writable,
+        });
+    }
+    let locked = state == "approved";
+    let can_write = !locked && fields.iter().any(|f| f.writable);
+    let can_submit = state == "draft"
+        && authorize(
+            &engine,
+            who,
+            Action::Submit,
+            unit,
+            &scope.set.indicators,
+            date,
+        )
+        .is_ok();
+    let can_approve = authorize(&engine, who, Action::Approve, unit, &[], date).is_ok();
+    Ok(FormView {
+        data_set: scope.set.code.clone(),
+        data_set_name: scope.set.name.clone(),
+        data_set_name_en: scope.set.name_en.clone(),
+        unit: unit.to_string(),
+        unit_name: engine.registry().version(version).name.clone(),
+        period: scope.period.code(),
+        period_name: scope.period.name_vi(),
+        last_year_name: scope.period.same_period_last_year().map(|p| p.name_vi()),
+        previous_name: previous_period.map(|p| p.name_vi()).unwrap_or_default(),
+        state,
+        locked,
+        deadline: deadline(&scope.set, &scope.period)
+            .format("%d/%m/%Y")
+            .to_string(),
+        fields,
+        events: events
+            .into_iter()
+            .map(|e| EventView {
+                action: e.action,
+                reason: e.reason,
+                by: e.done_by,
+                at: e.done_at.format("%d/%m/%Y %H:%M").to_string(),
+            })
+            .collect(),
+        can_write,
+        can_submit,
+        can_approve,
+    })
+}
+
+/// One figure as typed into a form or sent to the API.
+#[derive(Debug, Clone, serde::Deserialize, Serialize)]
+pub struct Entered {
+    pub indicator: String,
+    /// Written the Vietnamese way (1.234,5) or as a plain number (1234.5).
+    pub value: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Saved {
+    pub values_added: usize,
+    pub values_changed: usize,
+    pub values_unchanged: usize,
+    pub warnings: Vec<String>,
+}
+
+/// A figure as written under `convention`: a form is written the Vietnamese way ("1.234,5"),
+/// the API the way programs write ("1234.5"). Never guessed: "15.321" is fifteen thousand on
+/// a form and fifteen in the API.
+fn read_number(text: &str, convention: DecimalConvention) -> Option<Decimal> {
+    parse(text.trim(), convention).ok()
+}
+
+/// Saves figures for one data set, unit and period through the store's one write path, with
+/// the same planning and validation rules as an import, then shows them to the engine. With
+/// `dry_run` the same transaction is rolled back: the form's check as the clerk types.
+#[allow(clippy::too_many_arguments)]
+pub async fn save(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+    entered: Vec<Entered>,
+    source: Source,
+    convention: DecimalConvention,
+    dry_run: bool,
+) -> Result<Saved, WebError> {
+    let scope = scope(app, set, unit, period).await?;
+    let date = scope.period.end_date();
+    let entered: Vec<Entered> = entered
+        .into_iter()
+        .filter(|e| !e.value.trim().is_empty())
+        .collect();
+    let codes: Vec<String> = entered.iter().map(|e| e.indicator.clone()).collect();
+    // A read check first: nobody learns from a 422 about a unit they cannot see.
+    authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
+    authorize(&app.engine(), who, Action::Write, unit, &codes, date)?;
+    let _writing = app.writes.lock().await;
+    if let Some(s) = app
+        .store
+        .submission(set, unit, &scope.period.code())
+        .await?
+        && s.state == "approved"
+    {
+        return Err(WebError::Locked);
+    }
+    let form_name = format!("{set}/{unit}/{}", scope.period.code());
+    let mut problems = Vec::new();
+    let mut incoming = Incoming::default();
+    for e in &entered {
+        let at = Location::file(format!("form {form_name}")).with_column(&e.indicator);
+        if !scope.set.indicators.contains(&e.indicator) {
+            problems.push(
+                Problem::error(
+                    at,
+                    Text::new(
+                        "chỉ tiêu không thuộc bộ số liệu này",
+                        "the indicator is not in this data set",
+                    ),
+                )
+                .with_value(&e.indicator),
+            );
+            continue;
+        }
+        let Some(value) = read_number(&e.value, convention) else {
+            problems.push(
+                Problem::error(at, Text::new("không phải là số", "not a number"))
+                    .with_value(&e.value)
+                    .with_hint(match convention {
+                        DecimalConvention::Comma => Text::new(
+                            "viết theo kiểu Việt Nam: 1.234,5",
+                            "write it the Vietnamese way: 1.234,5",
+                        ),
+                        DecimalConvention::Point => Text::new(
+                            "qua API viết số kiểu 1234.5",
+                            "through the API write numbers as 1234.5",
+                        ),
+                    }),
+            );
+            continue;
+        };
+        let status = match e.status.as_deref().filter(|s| !s.is_empty()) {
+            None => Status::Estimate,
+            Some(s) => match s.parse::<Status>() {
+                Ok(s) => s,
+                Err(msg) => {
+                    problems.push(
+                        Problem::error(
+                            at,
+                            Text::new(format!("trạng thái không hợp lệ: {msg}"), msg),
+                        )
+                        .with_value(s),
+                    );
+                    continue;
+                }
+            },
+        };
+        incoming.values.push(Located {
+            item: IncomingValue::from(ValueRecord {
+                key: ValueKey {
+                    indicator: e.indicator.clone(),
+                    unit: unit.to_string(),
+                    period: scope.period,
+                    series: Series::Actual,
+                },
+                figure: Figure {
+                    value,
+                    status,
+                    note: e.note.clone().unwrap_or_default().trim().to_string(),
+                },
+            }),
+            location: at,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(WebError::Invalid(problems));
+    }
+    let stored = app.store.stored().await?;
+    let mut planned = changes::plan(&stored, incoming).map_err(WebError::Invalid)?;
+    for v in &mut planned.values {
+        v.source = source.clone();
+    }
+    // The validation rules, with the unit's stored figures of the period beside the new ones.
+    let mut beside = HashMap::new();
+    for v in app
+        .store
+        .values(&ValueFilter {
+            unit: Some(unit.to_string()),
+            within: Some(scope.period),
+            series: Some(Series::Actual),
+            ..Default::default()
+        })
+        .await?
+    {
+        if v.record.key.period == scope.period {
+            beside.insert(
+                (v.record.key.indicator, unit.to_string(), scope.period),
+                v.record.figure.value,
+            );
+        }
+    }
+    let (rule_problems, findings) =
+        validation::check_planned(&planned.values, &stored.rules, &beside);
+    let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
+        rule_problems.into_iter().partition(|p| !p.is_error());
+    if !errors.is_empty() {
+        return Err(WebError::Invalid(errors));
+    }
+    planned.findings = findings
+        .into_iter()
+        .filter(|f| f.importance != validation::Importance::High)
+        .collect();
+    let report = app.store.apply(&planned, &who.username, dry_run).await?;
+    if dry_run {
+        return Ok(Saved {
+            values_added: report.values_added,
+            values_changed: report.values_changed,
+            values_unchanged: report.values_unchanged,
+            warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
+        });
+    }
+    // The engine sees the written values before the response goes out.
+    let written = app
+        .store
+        .values(&ValueFilter {
+            unit: Some(unit.to_string()),
+            within: Some(scope.period),
+            series: Some(Series::Actual),
+            ..Default::default()
+        })
+        .await?;
+    {
+        let mut engine = app.engine.write().unwrap_or_else(|e| e.into_inner());
+        for v in written {
+            if v.record.key.period == scope.period && codes.contains(&v.record.key.indicator) {
+                engine
+                    .upsert(&Entry {
+                        value_id: v.id,
+                        record: v.record,
+                        entered_by: v.updated_by,
+                    })
+                    .map_err(|e| WebError::Internal(e.to_string()))?;
+            }
+        }
+    }
+    Ok(Saved {
+        values_added: report.values_added,
+        values_changed: report.values_changed,
+        values_unchanged: report.values_unchanged,
+        warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
+    })
+}
+
+/// A workflow step: `submit`, `approve` or `reopen` (with a reason).
+pub async fn step(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+    action: &str,
+    reason: &str,
+) -> Result<(), WebError> {
+    let scope = scope(app, set, unit, period).await?;
+    let date = scope.period.end_date();
+    authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
+    let (check, from, to): (Action, &[Option<&str>], &str) = match action {
+        "submit" => (Action::Submit, &[None, Some("draft")], "submitted"),
+        "approve" => (Action::Approve, &[Some("submitted")], "approved"),
+        "reopen" => (
+            Action::Approve,
+            &[Some("submitted"), Some("approved")],
+            "draft",
+        ),
+        _ => {
+            return Err(not_found("không có thao tác", "no such action", action));
+        }
+    };
+    let indicators = if check == Action::Submit {
+        scope.set.indicators.clone()
+    } else {
+        Vec::new()
+    };
+    authorize(&app.engine(), who, check, unit, &indicators, date)?;
+    if action == "reopen" && reason.trim().is_empty() {
+        return Err(WebError::BadRequest(Text::new(
+            "mở lại cần ghi lý do",
+            "reopening needs a reason",
+        )));
+    }
+    let _writing = app.writes.lock().await;
+    app.store
+        .step_submission(
+            set,
+            unit,
+            &scope.period.code(),
+            from,
+            to,
+            action,
+            reason.trim(),
+            &who.username,
+        )
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CompletenessRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub state: String,
+    pub submitted_at: Option<String>,
+    /// on-time, late, missing (past the deadline), open (not due yet).
+    pub timeliness: &'static str,
+    pub filled: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Completeness {
+    pub data_set: String,
+    pub data_set_name: String,
+    pub period: String,
+    pub period_name: String,
+    pub deadline: String,
+    pub submitted: usize,
+    pub rows: Vec<CompletenessRow>,
+}
+
+/// Which reporting units (those with no unit below) the viewer may see have submitted.
+pub async fn completeness(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    period: &str,
+    today: chrono::NaiveDate,
+) -> Result<Completeness, WebError> {
+    let set = data_set(app, set).await?;
+    let period = parse_period(period)?;
+    let date = period.end_date();
+    let due = deadline(&set, &period);
+    let submissions = app.store.submissions(&set.code, &period.code()).await?;
+    let values = app
+        .store
+        .values(&ValueFilter {
+            within: Some(period),
+            series: Some(Series::Actual),
+            ..Default::default()
+        })
+        .await?;
+    let engine = app.engine();
+    let registry = engine.registry();
+    let mut rows = Vec::new();
+    for id in registry.valid_on(date) {
+        let v = registry.version(id);
+        if !registry.children(&v.code, date).is_empty()
+            || authorize(&engine, who, Action::Read, &v.code, &[], date).is_err()
+        {
+            continue;
+        }
+        let s = submissions.iter().find(|s| s.unit_code == v.code);
+        let submitted_at = s.and_then(|s| s.submitted_at);
+        let state = s.map_or("draft", |s| s.state.as_str()).to_string();
+        let timeliness = match submitted_at {
+            Some(at) if state != "draft" && at.date_naive() <= due => "on-time",
+            Some(_) if state != "draft" => "late",
+            _ if today > due => "missing",
+            _ => "open",
+        };
+        let filled = set
+            .indicators
+            .iter()
+            .filter(|c| {
+                values.iter().any(|x| {
+                    &x.record.key.indicator == *c
+                        && x.record.key.unit == v.code
+                        && x.record.key.period == period
+                })
+            })
+            .count();
+        rows.push(CompletenessRow {
+            unit: v.code.clone(),
+            unit_name: v.name.clone(),
+            state,
+            submitted_at: submitted_at.map(|t| t.format("%d/%m/%Y %H:%M").to_string()),
+            timeliness,
+            filled,
+            total: set.indicators.len(),
+        });
+    }
+    rows.sort_by(|a, b| a.unit.cmp(&b.unit));
+    Ok(Completeness {
+        submitted: rows.iter().filter(|r| r.state != "draft").count(),
+        data_set: set.code.clone(),
+        data_set_name: set.name.clone(),
+        period: period.code(),
+        period_name: period.name_vi(),
+        deadline: due.format("%d/%m/%Y").to_string(),
+        rows,
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanRow {
+    pub indicator: String,
+    pub name: String,
+    pub measure: String,
+    pub value: String,
+    pub plan: String,
+    pub plan_name: String,
+    pub percent: String,
+    pub expected: String,
+    /// Percentage points short of (negative) or ahead of the time elapsed.
+    pub gap: String,
+    pub behind: bool,
+    pub value_id: Option<i64>,
+    pub status: &'static str,
+    pub entered_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRow {
+    pub indicator: String,
+    pub name: String,
+    pub measure: String,
+    pub value: String,
+    pub previous: String,
+    pub previous_name: String,
+    pub change: String,
+    pub up: bool,
+    pub value_id: Option<i64>,
+    pub status: &'static str,
+    pub entered_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UnitRow {
+    pub unit: String,
+    pub unit_name: String,
+    pub value: String,
+    #[serde(skip)]
+    pub number: Decimal,
+    pub value_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Dashboard {
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_name: String,
+    pub indicator: Option<String>,
+    pub indicator_name: Option<String>,
+    pub units: Vec<(String, String)>,
+    pub indicators: Vec<(String, String)>,
+    pub behind: Vec<PlanRow>,
+    pub plans: Vec<PlanRow>,
+    pub changes: Vec<ChangeRow>,
+    pub communes: Vec<UnitRow>,
+    pub communes_svg: Option<String>,
+    pub trend_svg: Option<String>,
+    pub reached: (usize, usize),
+}
+
+/// The unit a viewer starts from: its own, else the first top-level unit of the day.
+pub fn home_unit(engine: &Engine, who: &Principal, date: chrono::NaiveDate) -> Option<String> {
+    if let Some(u) = &who.unit
+        && engine.registry().resolve(u, date).is_some()
+    {
+        return Some(u.clone());
+    }
+    let registry = engine.registry();
+    registry
+        .valid_on(date)
+        .map(|id| registry.version(id))
+        .find(|v| v.parent.is_none())
+        .map(|v| v.code.clone())
+}
+
+pub fn dashboard(
+    app: &App,
+    who: &Principal,
+    unit: Option<&str>,
+    period: &Period,
+    indicator: Option<&str>,
+) -> Result<Dashboard, WebError> {
+    let engine = app.engine();
+    let date = period.end_date();
+    let unit = match unit.filter(|u| !u.is_empty()) {
+        Some(u) => u.to_string(),
+        None => home_unit(&engine, who, date)
+            .ok_or_else(|| not_found("không có đơn vị", "no unit", &period.code()))?,
+    };
+    let version = unit_version(&engine, &unit, period)?;
+    authorize(&engine, who, Action::Read, &unit, &[], date)?;
+    let registry = engine.registry();
+    let units: Vec<(String, String)> = registry
+        .valid_on(date)
+        .map(|id| registry.version(id))
+        .filter(|v| authorize(&engine, who, Action::Read, &v.code, &[], date).is_ok())
+        .map(|v| (v.code.clone(), v.name.clone()))
+        .collect();
+    // The share of the year the period covers: half a year should bring half the annual plan.
+    let elapsed = Decimal::from(period.months().min(12)) * Decimal::from(100) / Decimal::from(12);
+    let mut plans = Vec::new();
+    let mut changes = Vec::new();
+    let mut comparisons = Vec::new();
+    let mut with_figures = Vec::new();
+    for i in 0..engine.indicators().len() as u32 {
+        let c = engine.compare(i, version, period);
+        let Some(actual) = &c.actual else {
+            if !c.plans.is_empty() {
+                comparisons.push(c);
+            }
+            continue;
+        };
+        let ind = engine.indicator(i);
+        with_figures.push((ind.code.clone(), ind.name.clone()));
+        let first_part = actual.parts.first().map(|p| engine.fact(p.fact));
+        let value_id = first_part
+            .as_ref()
+            .filter(|_| actual.parts.len() == 1)
+            .map(|f| f.value_id);
+        let entered_by = first_part.map(|f| f.entered_by);
+        if let Some(p) = c.plans.first()
+            && let Some(percent) = p.percent
+        {
+            let gap = percent - elapsed;
+            plans.push(PlanRow {
+                indicator: ind.code.clone(),
+                name: ind.name.clone(),
+                measure: ind.unit.symbol().to_string(),
+                value: vi(actual.value, ind.decimals),
+                plan: vi(p.plan.value, ind.decimals),
+                plan_name: p.series.name_vi(),
+                percent: percent_vi(percent, 2),
+                expected: percent_vi(elapsed, 0),
+                gap: number_vi(gap, 1),
+                behind: gap < Decimal::ZERO,
+                value_id,
+                status: actual.status.code(),
+                entered_by: entered_by.clone(),
+            });
+        }
+        if let Some(prev) = &c.previous
+            && let Some(change) = change_percent(actual.value, prev.value.value)
+        {
+            changes.push(ChangeRow {
+                indicator: ind.code.clone(),
+                name: ind.name.clone(),
+                measure: ind.unit.symbol().to_string(),
+                value: vi(actual.value, ind.decimals),
+                previous: vi(prev.value.value, ind.decimals),
+                previous_name: prev.period.name_vi(),
+                change: format!(
+                    "{}{}%",
+                    if change > Decimal::ZERO { "+" } else { "" },
+                    number_vi(change, 1)
+                ),
+                up: change >= Decimal::ZERO,
+                value_id,
+                status: actual.status.code(),
+                entered_by,
+            });
+        }
+        comparisons.push(c);
+    }
+    plans.sort_by(|a, b| {
+        a.behind
+            .cmp(&b.behind)
+            .reverse()
+            .then(a.indicator.cmp(&b.indicator))
+    });
+    let behind: Vec<PlanRow> = plans.iter().filter(|p| p.behind).cloned().collect();
+    let chosen = indicator
+        .and_then(|code| engine.indicator_id(code))
+        .or_else(|| {
+            with_figures
+                .first()
+                .and_then(|(c, _)| engine.indicator_id(c))
+        });
+    let mut communes = Vec::new();
+    let mut communes_svg = None;
+    let mut trend_svg = None;
+    if let Some(i) = chosen {
+        let ind = engine.indicator(i);
+        let below = registry.children(&unit, date);
+        let values = engine.values_for(i, &below, period, &Series::Actual);
+        for (&id, value) in below.iter().zip(values) {
+            let v = registry.version(id);
+            if let Some(value) = value
+                && authorize(&engine, who, Action::Read, &v.code, &[], date).is_ok()
+            {
+                let value_id = (value.parts.len() == 1)
+                    .then(|| value.parts.first().map(|p| engine.fact(p.fact).value_id))
+                    .flatten();
+                communes.push(UnitRow {
+                    unit: v.code.clone(),
+                    unit_name: v.name.clone(),
+                    value: vi(value.value, ind.decimals),
+                    number: value.value,
+                    value_id,
+                });
+            }
+        }
+        communes.sort_by_key(|r| std::cmp::Reverse(r.number));
+        if !communes.is_empty() {
+            communes_svg = Some(crate::svg::bars(
+                &communes
+                    .iter()
+                    .map(|r| (r.unit_name.clone(), r.number, r.value.clone()))
+                    .collect::<Vec<_>>(),
+            ));
+        }
+        // The same kind of period going back: eight points.
+        let months = period.months();
+        let mut points = Vec::new();
+        for back in (0..8).rev() {
+            let Ok(p) = Period::from_index(period.index() - i64::from(months) * back, months)
+            else {
+                continue;
+            };
+            let value = unit_version(&engine, &unit, &p)
+                .ok()
+                .and_then(|v| engine.value(i, v, &p, &Series::Actual));
+            points.push((p.code(), value.map(|c| c.value)));
+        }
+        if points.iter().filter(|(_, v)| v.is_some()).count() >= 1 {
+            trend_svg = Some(crate::svg::line(&points, ind.decimals));
+        }
+    }
+    Ok(Dashboard {
+        unit_name: registry.version(version).name.clone(),
+        unit,
+        period: period.code(),
+        period_name: period.name_vi(),
+        indicator: chosen.map(|i| engine.indicator(i).code.clone()),
+        indicator_name: chosen.map(|i| engine.indicator(i).name.clone()),
+        units,
+        indicators: with_figures,
+        behind,
+        plans,
+        changes,
+        communes,
+        communes_svg,
+        trend_svg,
+        reached: solieu_analytics::plans_reached(&comparisons, None),
+    })
+}
+
+/// A computed figure with the stored values behind it.
+pub fn provenance(
+    app: &App,
+    who: &Principal,
+    indicator: &str,
+    unit: &str,
+    period: &str,
+) -> Result<solieu_analytics::FigureView, WebError> {
+    let period = parse_period(period)?;
+    let engine = app.engine();
+    let version = unit_version(&engine, unit, &period)?;
+    authorize(&engine, who, Action::Read, unit, &[], period.end_date())?;
+    let i = engine
+        .indicator_id(indicator)
+        .ok_or_else(|| not_found("không có chỉ tiêu", "no indicator", indicator))?;
+    Ok(engine.view(&engine.compare(i, version, &period)))
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub revision: i64,
+    pub value: String,
+    pub status: &'static str,
+    pub note: String,
+    pub changed_by: String,
+    pub changed_at: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueHistory {
+    pub value_id: i64,
+    pub indicator: String,
+    pub indicator_name: String,
+    pub unit: String,
+    pub period: String,
+    pub series: String,
+    pub revisions: Vec<RevisionView>,
+}
+
+/// Every state a stored value has had, if the viewer may read its unit.
+pub async fn history(app: &App, who: &Principal, value_id: i64) -> Result<ValueHistory, WebError> {
+    let missing = || not_found("không có số liệu", "no value", &value_id.to_string());
+    let (indicator, unit, period, series) =
+        app.store.value_about(value_id).await?.ok_or_else(missing)?;
+    let p = parse_period(&period)?;
+    let indicator_name = {
+        let engine = app.engine();
+        // Same answer for a value that exists elsewhere and one that does not.
+        authorize(&engine, who, Action::Read, &unit, &[], p.end_date()).map_err(|_| missing())?;
+        engine
+            .indicator_id(&indicator)
+            .map(|i| engine.indicator(i).name.clone())
+            .unwrap_or_default()
+    };
+    let revisions = app.store.history(value_id).await?;
+    Ok(ValueHistory {
+        value_id,
+        indicator,
+        indicator_name,
+        unit,
+        period,
+        series,
+        revisions: revisions
+            .into_iter()
+            .map(|r| RevisionView {
+                revision: r.number,
+                value: number_vi(r.figure.value, r.figure.value.scale()),
+                status: r.figure.status.code(),
+                note: r.figure.note,
+                changed_by: r.changed_by,
+                changed_at: r.changed_at.format("%d/%m/%Y %H:%M").to_string(),
+                source: r.source.to_string(),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Assignment {
+    pub data_set: String,
+    pub data_set_name: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_name: String,
+    pub deadline: String,
+    pub state: String,
+}
+
+/// The forms a viewer can open: each data set's latest two periods, for every reporting unit
+/// the viewer may write to (or read, for approvers).
+pub async fn assignments(
+    app: &App,
+    who: &Principal,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Assignment>, WebError> {
+    let sets = app.store.data_sets().await?;
+    let mut out = Vec::new();
+    for set in sets {
+        let Some(latest) = datasets::latest_period(&set.period_type, today) else {
+            continue;
+        };
+        let months = latest.months();
+        let periods: Vec<Period> = [
+            Period::from_index(latest.index() + i64::from(months), months).ok(),
+            Some(latest),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        for period in periods {
+            let submissions = app.store.submissions(&set.code, &period.code()).await?;
+            let engine = app.engine();
+            let registry = engine.registry();
+            let date = period.end_date();
+            for id in registry.valid_on(date) {
+                let v = registry.version(id);
+                if !registry.children(&v.code, date).is_empty() {
+                    continue;
+                }
+                let may = authorize(&engine, who, Action::Write, &v.code, &set.indicators, date)
+                    .is_ok()
+                    || authorize(&engine, who, Action::Approve, &v.code, &[], date).is_ok();
+                if !may {
+                    continue;
+                }
+                out.push(Assignment {
+                    data_set: set.code.clone(),
+                    data_set_name: set.name.clone(),
+                    unit: v.code.clone(),
+                    unit_name: v.name.clone(),
+                    period: period.code(),
+                    period_name: period.name_vi(),
+                    deadline: deadline(&set, &period).format("%d/%m/%Y").to_string(),
+                    state: submissions
+                        .iter()
+                        .find(|s| s.unit_code == v.code)
+                        .map_or_else(|| "draft".to_string(), |s| s.state.clone()),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicFigure {
+    pub data_set_name: String,
+    pub unit_name: String,
+    pub period_name: String,
+    pub indicator_name: String,
+    pub measure: String,
+    pub value: String,
+    pub status: &'static str,
+}
+
+/// What the public sees: figures of data sets approved for their unit and period, nothing
+/// else.
+pub async fn published(app: &App, period: &Period) -> Result<Vec<PublicFigure>, WebError> {
+    let mut out = Vec::new();
+    for set in app.store.data_sets().await? {
+        if !datasets::period_fits(&set.period_type, period) {
+            continue;
+        }
+        for s in app.store.submissions(&set.code, &period.code()).await? {
+            if s.state != "approved" {
+                continue;
+            }
+            let values = app
+                .store
+                .values(&ValueFilter {
+                    unit: Some(s.unit_code.clone()),
+                    within: Some(*period),
+                    series: Some(Series::Actual),
+                    ..Default::default()
+                })
+                .await?;
+            let engine = app.engine();
+            let Ok(version) = unit_version(&engine, &s.unit_code, period) else {
+                continue;
+            };
+            for code in &set.indicators {
+                let Some(i) = engine.indicator_id(code) else {
+                    continue;
+                };
+                let ind = engine.indicator(i);
+                if let Some(v) = values
+                    .iter()
+                    .find(|v| &v.record.key.indicator == code && v.record.key.period == *period)
+                {
+                    out.push(PublicFigure {
+                        data_set_name: set.name.clone(),
+                        unit_name: engine.registry().version(version).name.clone(),
+                        period_name: period.name_vi(),
+                        indicator_name: ind.name.clone(),
+                        measure: ind.unit.symbol().to_string(),
+                        value: vi(v.record.figure.value, ind.decimals),
+                        status: v.record.figure.status.code(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_number;
+    use rust_decimal::Decimal;
+    use solieu_core::number::DecimalConvention;
+
+    #[test]
+    fn figures_are_read_under_the_convention_of_where_they_come_from() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let form = DecimalConvention::Comma;
+        let api = DecimalConvention::Point;
+        assert_eq!(read_number("1.234,5", form), Some(d("1234.5")));
+        assert_eq!(read_number("15.321", form), Some(d("15321")));
+        assert_eq!(read_number("15.321", api), Some(d("15.321")));
+        assert_eq!(read_number("643,41", form), Some(d("643.41")));
+        assert_eq!(read_number("1234.5", api), Some(d("1234.5")));
+        assert_eq!(read_number("15,3,21", form), None);
+        assert_eq!(read_number("mười", api), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_is_a_number_or_refused_without_a_panic(text in "\\PC{0,40}") {
+            let _ = read_number(&text, DecimalConvention::Comma);
+            let _ = read_number(&text, DecimalConvention::Point);
+        }
+    }
+}

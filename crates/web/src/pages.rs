@@ -1,0 +1,667 @@
+//! The pages: HTML rendered on the server from the templates in `templates/`.
+
+use crate::auth::{self, MaybeViewer, Viewer};
+use crate::policy::Principal;
+use crate::{App, Shared, WebError, ops};
+use axum::Router;
+use axum::extract::{Form, Path, Query, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use solieu_core::problem::Lang;
+use solieu_core::value::Source;
+use std::collections::HashMap;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("login.html", include_str!("../templates/login.html")),
+    ("error.html", include_str!("../templates/error.html")),
+    ("entry.html", include_str!("../templates/entry.html")),
+    ("form.html", include_str!("../templates/form.html")),
+    (
+        "completeness.html",
+        include_str!("../templates/completeness.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    (
+        "provenance.html",
+        include_str!("../templates/provenance.html"),
+    ),
+    ("value.html", include_str!("../templates/value.html")),
+    ("public.html", include_str!("../templates/public.html")),
+];
+
+fn is_en(state: &minijinja::State) -> bool {
+    state
+        .lookup("lang")
+        .is_some_and(|l| l.as_str() == Some("en"))
+}
+
+pub fn templates() -> minijinja::Environment<'static> {
+    let mut env = minijinja::Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .unwrap_or_else(|e| panic!("template {name}: {e}"));
+    }
+    env.add_function(
+        "t",
+        |state: &minijinja::State, vi: String, en: String| {
+            if is_en(state) { en } else { vi }
+        },
+    );
+    env.add_filter("vn", |v: minijinja::Value| {
+        let text = v.to_string();
+        match text.parse::<rust_decimal::Decimal>() {
+            Ok(d) => solieu_core::format::number_vi(d, d.scale()),
+            Err(_) => text,
+        }
+    });
+    env.add_function("state_name", |state: &minijinja::State, s: String| {
+        let (vi, en) = match s.as_str() {
+            "submitted" => ("đã gửi, chờ duyệt", "submitted"),
+            "approved" => ("đã duyệt, khóa", "approved, locked"),
+            _ => ("đang nhập", "draft"),
+        };
+        if is_en(state) { en } else { vi }.to_string()
+    });
+    env.add_function("status_name", |state: &minijinja::State, s: String| {
+        let (vi, en) = match s.as_str() {
+            "official" => ("chính thức", "official"),
+            "preliminary" => ("sơ bộ", "preliminary"),
+            _ => ("ước tính", "estimate"),
+        };
+        if is_en(state) { en } else { vi }.to_string()
+    });
+    env.add_function("timeliness_name", |state: &minijinja::State, s: String| {
+        let (vi, en) = match s.as_str() {
+            "on-time" => ("đúng hạn", "on time"),
+            "late" => ("muộn", "late"),
+            "missing" => ("quá hạn, chưa gửi", "overdue"),
+            _ => ("chưa đến hạn", "not due yet"),
+        };
+        if is_en(state) { en } else { vi }.to_string()
+    });
+    env
+}
+
+fn lang_code(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "vi",
+        Lang::En => "en",
+    }
+}
+
+/// The request's language, read once by the [`html_errors`] layer and by handlers.
+#[derive(Clone, Copy)]
+pub struct PageLang(pub Lang);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PageLang(auth::lang_of(parts)))
+    }
+}
+
+pub fn render(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    name: &str,
+    mut context: Value,
+) -> Result<Html<String>, WebError> {
+    if let Value::Object(map) = &mut context {
+        map.insert("lang".into(), json!(lang_code(lang)));
+        if let Some(p) = who {
+            map.insert(
+                "user".into(),
+                json!({"display_name": p.display_name, "role": p.role.code(), "username": p.username}),
+            );
+            map.insert("csrf".into(), json!(p.csrf.clone().unwrap_or_default()));
+        }
+    }
+    let template = app
+        .templates
+        .get_template(name)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    template
+        .render(to_template(&context))
+        .map(Html)
+        .map_err(|e| WebError::Internal(format!("{e:#}")))
+}
+
+/// JSON to a template value. serde_json's exact numbers (the workspace enables
+/// `arbitrary_precision` for decimals) would reach the template as a private struct.
+fn to_template(v: &Value) -> minijinja::Value {
+    match v {
+        Value::Null => minijinja::Value::from(()),
+        Value::Bool(b) => minijinja::Value::from(*b),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => minijinja::Value::from(i),
+            None => minijinja::Value::from(n.to_string()),
+        },
+        Value::String(s) => minijinja::Value::from(s.as_str()),
+        Value::Array(items) => items.iter().map(to_template).collect::<Vec<_>>().into(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.clone(), to_template(v)))
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into(),
+    }
+}
+
+pub fn routes(app: Shared) -> Router<Shared> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/lang/{lang}", get(set_lang))
+        .route("/static/style.css", get(style))
+        .route("/static/app.js", get(script))
+        .route("/dashboard", get(dashboard))
+        .route("/entry", get(entry))
+        .route(
+            "/forms/{set}/{unit}/{period}",
+            get(form_page).post(form_save),
+        )
+        .route("/forms/{set}/{unit}/{period}/{action}", post(form_step))
+        .route("/completeness", get(completeness))
+        .route("/provenance", get(provenance))
+        .route("/values/{id}", get(value_page))
+        .route("/public", get(public))
+        .layer(middleware::from_fn_with_state(app, html_errors))
+}
+
+/// Turns the JSON errors of [`WebError`] into pages: sign-in for 401, an error page otherwise.
+pub async fn html_errors(
+    State(app): State<Shared>,
+    lang: PageLang,
+    request: Request,
+    next: Next,
+) -> Response {
+    let response = next.run(request).await;
+    if !response.headers().contains_key("x-solieu-error") {
+        return response;
+    }
+    let status = response.status();
+    if status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap_or_default();
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let key = if lang.0 == Lang::En {
+        "message_en"
+    } else {
+        "message_vi"
+    };
+    let message = parsed[key].as_str().unwrap_or("").to_string();
+    match render(
+        &app,
+        lang.0,
+        None,
+        "error.html",
+        json!({"status": status.as_u16(), "message": message}),
+    ) {
+        Ok(html) => (status, html).into_response(),
+        Err(_) => (status, message).into_response(),
+    }
+}
+
+async fn home(MaybeViewer(who): MaybeViewer) -> Redirect {
+    Redirect::to(if who.is_some() {
+        "/dashboard"
+    } else {
+        "/login"
+    })
+}
+
+async fn style() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../static/style.css"),
+    )
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../static/app.js"),
+    )
+}
+
+async fn set_lang(
+    State(app): State<Shared>,
+    Path(lang): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let value = if lang == "en" { "en" } else { "vi" };
+    // Back to the page the switch was clicked on, if it was ours.
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.find("://").map(|i| &r[i + 3..]))
+        .and_then(|r| r.find('/').map(|i| r[i..].to_string()))
+        // Only a path of ours: "//host" and "/\\host" would leave the site.
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/".into());
+    let mut response = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(
+        &app,
+        auth::LANG_COOKIE,
+        value,
+        Some(365 * 24 * 3600),
+    )) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn login_page(State(app): State<Shared>, PageLang(lang): PageLang) -> Response {
+    login_form(&app, lang, "", None, StatusCode::OK)
+}
+
+fn login_form(
+    app: &App,
+    lang: Lang,
+    username: &str,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    // A fresh token in a cookie and in the form (double submit): a sign-in form posted from
+    // another site carries neither.
+    let token = auth::random_token();
+    match render(
+        app,
+        lang,
+        None,
+        "login.html",
+        json!({"login_csrf": token, "username": username, "error": error}),
+    ) {
+        Ok(html) => {
+            let mut response = (status, html).into_response();
+            if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(
+                app,
+                auth::LOGIN_CSRF_COOKIE,
+                &token,
+                None,
+            )) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            response
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn login(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    request: Request,
+) -> Result<Response, WebError> {
+    let (parts, body) = request.into_parts();
+    let cookie_token = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).map(str::to_string);
+    let remote = parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "local".into());
+    let request = Request::from_parts(parts, body);
+    let Form(form) = Form::<LoginForm>::from_request(request, &app)
+        .await
+        .map_err(|_| {
+            WebError::BadRequest(solieu_core::problem::Text::new(
+                "biểu mẫu hỏng",
+                "malformed form",
+            ))
+        })?;
+    match cookie_token {
+        Some(t) if !form.csrf.is_empty() && auth::same_secret(&t, &form.csrf) => {}
+        _ => return Err(WebError::Csrf),
+    }
+    let session = crate::api::sign_in(&app, &form.username, &form.password, &remote).await;
+    match session {
+        Ok(cookie) => {
+            let mut response = Redirect::to("/dashboard").into_response();
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(response)
+        }
+        Err(WebError::Unauthenticated) => Ok(login_form(
+            &app,
+            lang,
+            &form.username,
+            Some(crate::text(
+                lang,
+                "Sai tên đăng nhập hoặc mật khẩu",
+                "Wrong username or password",
+            )),
+            StatusCode::UNAUTHORIZED,
+        )),
+        Err(WebError::Throttled) => Ok(login_form(
+            &app,
+            lang,
+            &form.username,
+            Some(WebError::Throttled.message().get(lang).to_string()),
+            StatusCode::TOO_MANY_REQUESTS,
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+use axum::extract::FromRequest;
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn logout(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    request: Request,
+) -> Result<Response, WebError> {
+    let (parts, body) = request.into_parts();
+    let session = auth::cookie(&parts, auth::SESSION_COOKIE).map(str::to_string);
+    let Form(form) = Form::<CsrfOnly>::from_request(Request::from_parts(parts, body), &app)
+        .await
+        .map_err(|_| WebError::Csrf)?;
+    auth::check_csrf(&who, form.csrf.as_deref())?;
+    if let Some(s) = session {
+        let _writing = app.writes.lock().await;
+        app.store.delete_session(&auth::token_hash(&s)).await?;
+    }
+    let mut response = Redirect::to("/login").into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(&app, auth::SESSION_COOKIE, "", Some(0)))
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    pub unit: Option<String>,
+    pub period: Option<String>,
+    pub indicator: Option<String>,
+}
+
+/// The period a dashboard opens on: the last half-year that has ended.
+pub fn default_period() -> solieu_core::period::Period {
+    crate::datasets::latest_period("half", today())
+        .unwrap_or_else(|| "2026S1".parse().expect("a period"))
+}
+
+async fn dashboard(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Html<String>, WebError> {
+    let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => ops::parse_period(p)?,
+        None => default_period(),
+    };
+    let d = ops::dashboard(
+        &app,
+        &who,
+        q.unit.as_deref(),
+        &period,
+        q.indicator.as_deref(),
+    )?;
+    render(&app, lang, Some(&who), "dashboard.html", json!({"d": d}))
+}
+
+async fn entry(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+) -> Result<Html<String>, WebError> {
+    let items = ops::assignments(&app, &who, today()).await?;
+    render(
+        &app,
+        lang,
+        Some(&who),
+        "entry.html",
+        json!({"items": items}),
+    )
+}
+
+async fn form_page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Path((set, unit, period)): Path<(String, String, String)>,
+) -> Result<Html<String>, WebError> {
+    let f = ops::form(&app, &who, &set, &unit, &period).await?;
+    render(&app, lang, Some(&who), "form.html", json!({"f": f}))
+}
+
+async fn form_save(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Path((set, unit, period)): Path<(String, String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let get = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    auth::check_csrf(&who, get("csrf").as_deref())?;
+    let entered: Vec<ops::Entered> = fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let code = k.strip_prefix("value:")?;
+            Some(ops::Entered {
+                indicator: code.to_string(),
+                value: v.clone(),
+                status: get(&format!("status:{code}")),
+                note: get(&format!("note:{code}")),
+            })
+        })
+        .collect();
+    let source = Source::Form {
+        form: format!("{set}/{unit}/{period}"),
+    };
+    let result = ops::save(
+        &app,
+        &who,
+        &set,
+        &unit,
+        &period,
+        entered,
+        source,
+        solieu_core::number::DecimalConvention::Comma,
+        false,
+    )
+    .await;
+    let (saved, problems, status) = match result {
+        Ok(s) => {
+            let mut text = crate::text(
+                lang,
+                &format!(
+                    "Đã lưu: {} mới, {} sửa, {} không đổi.",
+                    s.values_added, s.values_changed, s.values_unchanged
+                ),
+                &format!(
+                    "Saved: {} new, {} changed, {} unchanged.",
+                    s.values_added, s.values_changed, s.values_unchanged
+                ),
+            );
+            for w in s.warnings {
+                text.push(' ');
+                text.push_str(&w);
+            }
+            (Some(text), Vec::new(), StatusCode::OK)
+        }
+        Err(WebError::Invalid(problems)) => (
+            None,
+            problems
+                .iter()
+                .map(|p| {
+                    json!({
+                        "column": p.location.column,
+                        "value": p.value,
+                        "message": p.message.get(lang),
+                        "hint": p.hint.as_ref().map(|h| h.get(lang).to_string()),
+                    })
+                })
+                .collect(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => return Err(e),
+    };
+    let f = ops::form(&app, &who, &set, &unit, &period).await?;
+    let html = render(
+        &app,
+        lang,
+        Some(&who),
+        "form.html",
+        json!({"f": f, "saved": saved, "problems": problems}),
+    )?;
+    Ok((status, html).into_response())
+}
+
+async fn form_step(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path((set, unit, period, action)): Path<(String, String, String, String)>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Redirect, WebError> {
+    auth::check_csrf(&who, form.csrf.as_deref())?;
+    ops::step(
+        &app,
+        &who,
+        &set,
+        &unit,
+        &period,
+        &action,
+        form.reason.as_deref().unwrap_or(""),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/forms/{set}/{unit}/{period}")))
+}
+
+#[derive(Deserialize)]
+pub struct CompletenessQuery {
+    pub dataset: Option<String>,
+    pub period: Option<String>,
+}
+
+async fn completeness(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Query(q): Query<CompletenessQuery>,
+) -> Result<Html<String>, WebError> {
+    let sets = app.store.data_sets().await?;
+    let set = q
+        .dataset
+        .clone()
+        .filter(|d| !d.is_empty())
+        .or_else(|| sets.first().map(|s| s.code.clone()));
+    let c = match set {
+        Some(code) => {
+            let period = match q.period.clone().filter(|p| !p.is_empty()) {
+                Some(p) => p,
+                None => {
+                    let set = ops::data_set(&app, &code).await?;
+                    crate::datasets::latest_period(&set.period_type, today())
+                        .map(|p| p.code())
+                        .unwrap_or_default()
+                }
+            };
+            Some(ops::completeness(&app, &who, &code, &period, today()).await?)
+        }
+        None => None,
+    };
+    let sets: Vec<Value> = sets
+        .iter()
+        .map(|s| json!({"code": s.code, "name": s.name}))
+        .collect();
+    render(
+        &app,
+        lang,
+        Some(&who),
+        "completeness.html",
+        json!({"c": c, "sets": sets}),
+    )
+}
+
+async fn provenance(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Html<String>, WebError> {
+    let field = |k: &str| q.get(k).map(String::as_str).unwrap_or("");
+    let v = ops::provenance(
+        &app,
+        &who,
+        field("indicator"),
+        field("unit"),
+        field("period"),
+    )?;
+    render(&app, lang, Some(&who), "provenance.html", json!({"v": v}))
+}
+
+async fn value_page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let h = ops::history(&app, &who, id).await?;
+    render(&app, lang, Some(&who), "value.html", json!({"h": h}))
+}
+
+async fn public(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Html<String>, WebError> {
+    let period = match q.get("period").filter(|p| !p.is_empty()) {
+        Some(p) => ops::parse_period(p)?,
+        None => default_period(),
+    };
+    let figures = ops::published(&app, &period).await?;
+    render(
+        &app,
+        lang,
+        who.as_ref(),
+        "public.html",
+        json!({"figures": figures, "period": period.code()}),
+    )
+}

@@ -1,0 +1,54 @@
+// Checks each figure as it is typed: Vietnamese style (1.234,5) or a plain number (1234.5).
+// The server checks again on save with the import's rules; this only spares a round trip.
+(function () {
+  var ok = /^\s*-?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?\s*$|^\s*-?\d+(\.\d+)?\s*$/;
+  document.querySelectorAll("input.num").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var bad = input.value.trim() !== "" && !ok.test(input.value);
+      input.classList.toggle("bad", bad);
+      input.setCustomValidity(bad ? "1.234,5" : "");
+    });
+  });
+})();
+
+// As the clerk types, the server runs the save's own checks (the import's rules) without
+// saving, and each problem is shown under its field.
+(function () {
+  var form = document.getElementById("entry");
+  if (!form || !form.dataset.check || !window.fetch) return;
+  var en = document.documentElement.lang === "en";
+  var timer;
+  function show(problems) {
+    form.querySelectorAll(".check").forEach(function (e) { e.textContent = ""; });
+    form.querySelectorAll("input.num").forEach(function (i) { i.classList.remove("bad"); });
+    problems.forEach(function (p) {
+      var text = (en ? p.message_en : p.message_vi) + ((en ? p.hint_en : p.hint_vi) ? " (" + (en ? p.hint_en : p.hint_vi) + ")" : "");
+      var input = document.getElementById("value-" + p.column);
+      var slot = document.getElementById("check-" + p.column) || document.getElementById("check-all");
+      if (input) input.classList.add("bad");
+      if (slot) slot.textContent = (slot.textContent ? slot.textContent + " " : "") + text;
+    });
+  }
+  function check() {
+    var values = [];
+    form.querySelectorAll("input.num").forEach(function (i) {
+      if (i.disabled || i.value.trim() === "") return;
+      var code = i.name.slice("value:".length);
+      var status = form.querySelector('[name="status:' + code + '"]');
+      values.push({ indicator: code, value: i.value, status: status ? status.value : null });
+    });
+    var csrf = form.querySelector('[name="csrf"]').value;
+    fetch(form.dataset.check, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ values: values })
+    }).then(function (r) {
+      return r.json().then(function (body) { show(r.ok ? [] : (body.problems && body.problems.length ? body.problems : [{ column: "", message_vi: body.message_vi, message_en: body.message_en }])); });
+    }).catch(function () {});
+  }
+  form.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(check, 400);
+  });
+})();

@@ -1,0 +1,311 @@
+//! A real browser (Debian's chromium through chromedriver, spoken to over WebDriver's JSON
+//! protocol): a commune officer signs in, enters figures and submits; the office approves;
+//! the dashboard shows the new figure. With `SOLIEU_SCREENSHOTS=DIR` it also saves every
+//! page at 1366×768 and at phone width, to look at.
+
+mod common;
+
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// One WebDriver request over plain HTTP/1.1.
+fn call(port: u16, method: &str, path: &str, body: Option<&Value>) -> Value {
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("chromedriver answers");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    // chromedriver keeps the connection open: read the head, then exactly its body.
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 65536];
+    let head_end = loop {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "chromedriver closed the connection");
+        raw.extend_from_slice(&buf[..n]);
+        if let Some(i) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .map(|l| l.trim().parse().unwrap())
+        .expect("chromedriver sends a length");
+    while raw.len() < head_end + length {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0, "chromedriver closed the connection early");
+        raw.extend_from_slice(&buf[..n]);
+    }
+    let payload = String::from_utf8_lossy(&raw[head_end..head_end + length]).into_owned();
+    let v: Value = serde_json::from_str(&payload).unwrap_or_else(|e| panic!("{e}: {payload}"));
+    if let Some(err) = v["value"]["error"].as_str() {
+        panic!(
+            "WebDriver {method} {path}: {err}: {}",
+            v["value"]["message"]
+        );
+    }
+    v["value"].clone()
+}
+
+struct Browser {
+    port: u16,
+    session: String,
+    base: String,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.session);
+        let _ = std::panic::catch_unwind(|| call(self.port, "DELETE", &path, None));
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Browser {
+    fn start(base: String) -> Browser {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())
+            .expect("the browser test needs Debian's chromium: apt-get install -y chromium chromium-driver");
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (apt-get install -y chromium-driver)");
+        let started = Instant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let args = [
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--no-first-run".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--window-size=1366,768".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": chromium, "args": args}
+        }}});
+        let session = call(port, "POST", "/session", Some(&caps))["sessionId"]
+            .as_str()
+            .expect("a session")
+            .to_string();
+        Browser {
+            port,
+            session,
+            base,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        call(
+            self.port,
+            method,
+            &format!("/session/{}{path}", self.session),
+            body.as_ref(),
+        )
+    }
+
+    fn open(&self, path: &str) {
+        self.cmd(
+            "POST",
+            "/url",
+            Some(json!({"url": format!("{}{path}", self.base)})),
+        );
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.cmd(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element {css}: {v}"))
+            .to_string()
+    }
+
+    fn type_into(&self, css: &str, text: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})));
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    fn click(&self, css: &str) {
+        let e = self.find(css);
+        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    fn source(&self) -> String {
+        self.cmd("GET", "/source", None)
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// The page once `ready` holds: a click may return before the browser has navigated.
+    fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            let page = self.source();
+            if ready(&page) {
+                return page;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "{what}: the page never showed it:\n{page}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn sign_in(&self, username: &str) {
+        self.open("/login");
+        self.type_into("#username", username);
+        self.type_into("#password", common::PASSWORD);
+        self.click("#signin");
+        self.wait_for(&format!("{username} is signed in"), |p| {
+            p.contains("/logout")
+        });
+    }
+
+    fn sign_out(&self) {
+        self.click("header form.inline button");
+        self.wait_for("signed out", |p| !p.contains("/logout"));
+    }
+
+    /// Saves the page at 1366×768 and at phone width when SOLIEU_SCREENSHOTS names a folder.
+    fn shoot(&self, name: &str) {
+        let Ok(dir) = std::env::var("SOLIEU_SCREENSHOTS") else {
+            return;
+        };
+        use base64::Engine as _;
+        for (label, w, h) in [("desktop", 1366, 768), ("phone", 390, 844)] {
+            self.cmd(
+                "POST",
+                "/window/rect",
+                Some(json!({"width": w, "height": h})),
+            );
+            let png = self.cmd("GET", "/screenshot", None);
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(png.as_str().unwrap())
+                .unwrap();
+            std::fs::write(format!("{dir}/{name}-{label}.png"), bytes).unwrap();
+        }
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": 1366, "height": 768})),
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, solieu_web::router(app))
+            .await
+            .unwrap();
+    });
+    let script = tokio::task::spawn_blocking(move || {
+        let b = Browser::start(base);
+        b.open("/login");
+        b.shoot("login");
+        b.sign_in("binhlieu");
+        b.open("/entry");
+        b.shoot("entry");
+        let form = "/forms/BC_XA_6T/06838/2026S2";
+        b.open(form);
+        // A malformed figure is flagged by the server's checks as it is typed.
+        b.type_into("#value-KHAM_BENH_XA", "15,3,21");
+        b.wait_for("the check as one types", |p| {
+            p.contains("id=\"check-KHAM_BENH_XA\">không phải là số")
+        });
+        b.type_into("#value-KHAM_BENH_XA", "15.321");
+        b.type_into("#value-TONG_DAN_TRAU_BO", "4.250");
+        b.click("#save");
+        b.wait_for("saved", |p| p.contains("id=\"saved\""));
+        b.shoot("form");
+        b.click("#submit");
+        b.wait_for("submitted", |p| p.contains("class=\"state submitted\""));
+        b.sign_out();
+
+        b.sign_in("office");
+        b.open("/completeness?dataset=BC_XA_6T&period=2026S2");
+        b.shoot("completeness");
+        b.open(form);
+        b.click("#approve");
+        b.wait_for("approved", |p| p.contains("class=\"state approved\""));
+        b.open("/dashboard?unit=06838&period=2026S2&indicator=KHAM_BENH_XA");
+        let page = b.source();
+        assert!(
+            page.contains("15.321"),
+            "the dashboard shows the new figure: {page}"
+        );
+        b.shoot("dashboard");
+        b.open("/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA");
+        b.shoot("dashboard-province");
+        b.click("#provenance");
+        b.wait_for("provenance", |p| p.contains("/values/"));
+        b.shoot("provenance");
+        b.click("td a[href^='/values/']");
+        b.wait_for("a value's history", |p| p.contains("<small>#"));
+        b.shoot("value");
+        b.open("/lang/en");
+        b.open("/dashboard?unit=06838&period=2026S2");
+        assert!(b.source().contains("Against the annual plan"));
+        b.sign_out();
+        b.open("/public?period=2026S2");
+        assert!(b.source().contains("15.321"), "published once approved");
+        b.shoot("public");
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

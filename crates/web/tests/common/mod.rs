@@ -1,0 +1,271 @@
+//! The demo database with accounts, and a client that talks to the router in process.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use solieu_core::changes::{self, Incoming};
+use solieu_io::{ReadOptions, read_csv};
+use solieu_store::{Location, NewUser, Store};
+use solieu_web::{App, Shared, router};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const DEMO: &[&str] = &[
+    "units.csv",
+    "lineage.csv",
+    "indicators.csv",
+    "rules.csv",
+    "values-2018-2020.csv",
+    "values-2025-2026.csv",
+];
+
+pub const PASSWORD: &str = "mat-khau-thu";
+
+/// Accounts: (username, role, unit, group).
+pub const USERS: &[(&str, &str, Option<&str>, Option<&str>)] = &[
+    ("admin", "admin", None, None),
+    ("office", "office", Some("22"), None),
+    ("leader", "leader", Some("22"), None),
+    (
+        "health",
+        "department",
+        None,
+        Some("Văn hóa - xã hội > Y tế"),
+    ),
+    ("binhlieu", "commune", Some("06838"), None),
+    ("hoanhmo", "commune", Some("06841"), None),
+];
+
+fn demo_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo")
+}
+
+/// Loads the demo files, its data sets and the test accounts into `store`.
+pub async fn fill(store: &Store) {
+    let mut incoming = Incoming::default();
+    for f in DEMO {
+        let bytes = std::fs::read(demo_dir().join(f)).expect("demo file");
+        let read = read_csv(f, &bytes, &ReadOptions::default());
+        assert!(read.problems.is_empty(), "{f}: {:#?}", read.problems);
+        incoming.units.extend(read.incoming.units);
+        incoming.events.extend(read.incoming.events);
+        incoming.indicators.extend(read.incoming.indicators);
+        incoming.values.extend(read.incoming.values);
+        incoming.rules.extend(read.incoming.rules);
+    }
+    let plan = changes::plan(&store.stored().await.unwrap(), incoming).expect("a valid plan");
+    store.apply(&plan, "demo", false).await.unwrap();
+    let bytes = std::fs::read(demo_dir().join("datasets.csv")).unwrap();
+    let sets = solieu_web::datasets::read(
+        "datasets.csv",
+        &bytes,
+        &store.stored().await.unwrap().indicators,
+    )
+    .expect("demo data sets");
+    store.put_data_sets(&sets, "demo").await.unwrap();
+    let hash = solieu_web::auth::hash_password(PASSWORD).unwrap();
+    for (username, role, unit, group) in USERS {
+        store
+            .add_user(
+                &NewUser {
+                    username: username.to_string(),
+                    display_name: username.to_string(),
+                    password_hash: hash.clone(),
+                    role: role.to_string(),
+                    unit_code: unit.map(str::to_string),
+                    groups: group.map(|g| vec![g.to_string()]).unwrap_or_default(),
+                },
+                "test",
+            )
+            .await
+            .unwrap();
+    }
+}
+
+pub async fn app(location: &Location) -> Shared {
+    let store = Store::create(location).await.unwrap();
+    fill(&store).await;
+    Arc::new(App::new(store, false).await.unwrap())
+}
+
+/// Runs `$body` with the demo application on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+
+            async fn run($app: solieu_web::Shared) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+                run(common::app(&location).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let location = solieu_store::test_support::fresh_postgres().await;
+                run(common::app(&location).await).await;
+                solieu_store::test_support::drop_postgres(&location).await;
+            }
+        }
+    };
+}
+
+/// A browser-like client: keeps cookies, knows its session's CSRF token.
+pub struct Client {
+    pub app: Shared,
+    pub cookies: Vec<(String, String)>,
+    pub bearer: Option<String>,
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// The value of `name="csrf" value="…"` in a page.
+pub fn csrf_in(page: &str) -> String {
+    let at = page.find("name=\"csrf\" value=\"").expect("a csrf field");
+    let rest = &page[at + "name=\"csrf\" value=\"".len()..];
+    rest[..rest.find('"').unwrap()].to_string()
+}
+
+impl Client {
+    pub fn new(app: &Shared) -> Client {
+        Client {
+            app: app.clone(),
+            cookies: Vec::new(),
+            bearer: None,
+        }
+    }
+
+    pub async fn send(&mut self, request: Request<Body>) -> Answer {
+        let response: Response<Body> = router(self.app.clone()).oneshot(request).await.unwrap();
+        for v in response.headers().get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != name);
+            if !value.is_empty() {
+                self.cookies.push((name.to_string(), value.to_string()));
+            }
+        }
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .map(|l| l.to_str().unwrap().to_string());
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            location,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        }
+    }
+
+    fn request(&self, method: &str, uri: &str) -> axum::http::request::Builder {
+        let mut b = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            let c: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect();
+            b = b.header(header::COOKIE, c.join("; "));
+        }
+        if let Some(t) = &self.bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b
+    }
+
+    pub async fn get(&mut self, uri: &str) -> Answer {
+        let r = self.request("GET", uri).body(Body::empty()).unwrap();
+        self.send(r).await
+    }
+
+    pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Answer {
+        let body = serde_urlencoded(fields);
+        let r = self
+            .request("POST", uri)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(r).await
+    }
+
+    pub async fn post_json(
+        &mut self,
+        uri: &str,
+        json: serde_json::Value,
+        csrf: Option<&str>,
+    ) -> Answer {
+        let mut b = self
+            .request("POST", uri)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(c) = csrf {
+            b = b.header("x-csrf-token", c);
+        }
+        let r = b.body(Body::from(json.to_string())).unwrap();
+        self.send(r).await
+    }
+
+    /// Signs in through the sign-in form; returns the answer to the form's POST.
+    pub async fn sign_in(&mut self, username: &str, password: &str) -> Answer {
+        let page = self.get("/login").await;
+        let token = csrf_in(&page.body);
+        self.post_form(
+            "/login",
+            &[
+                ("csrf", &token),
+                ("username", username),
+                ("password", password),
+            ],
+        )
+        .await
+    }
+
+    /// The session's CSRF token, read from a page as a browser would.
+    pub async fn csrf(&mut self) -> String {
+        let page = self.get("/entry").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        csrf_in(&page.body)
+    }
+}
+
+pub async fn signed_in(app: &Shared, username: &str) -> Client {
+    let mut c = Client::new(app);
+    let a = c.sign_in(username, PASSWORD).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{username}: {}", a.body);
+    c
+}
+
+fn serde_urlencoded(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,553 @@
+//! The web application in process (no socket), on SQLite and PostgreSQL: who may read and
+//! write what, CSRF, throttling, the workflow and its lock, and the dashboard seeing a saved
+//! figure at once.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, PASSWORD, signed_in};
+use serde_json::json;
+use solieu_core::period::Period;
+use solieu_store::ValueFilter;
+
+const OWN: &str = "06838";
+const OTHER: &str = "06841";
+
+async fn values_of(app: &solieu_web::Shared, unit: &str) -> Vec<String> {
+    app.store
+        .values(&ValueFilter {
+            unit: Some(unit.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| format!("{:?} {}", v.record, v.revision))
+        .collect()
+}
+
+async fn a_value_id_of(app: &solieu_web::Shared, unit: &str) -> i64 {
+    app.store
+        .values(&ValueFilter {
+            unit: Some(unit.into()),
+            within: Some("2026S1".parse::<Period>().unwrap()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()[0]
+        .id
+}
+
+/// Every route that names a unit, tried on `unit`; each answer's status is returned with the
+/// route, so a test can say which one let the request through.
+async fn try_every_route(
+    c: &mut Client,
+    csrf: &str,
+    unit: &str,
+    value_id: i64,
+) -> Vec<(String, StatusCode)> {
+    let form = format!("/forms/BC_XA_6T/{unit}/2026S2");
+    let mut out = Vec::new();
+    let gets = [
+        form.clone(),
+        format!("/dashboard?unit={unit}&period=2026S1"),
+        format!("/provenance?indicator=KHAM_BENH_XA&unit={unit}&period=2026S1"),
+        format!("/values/{value_id}"),
+        format!("/api/v1/forms/BC_XA_6T/{unit}/2026S2"),
+        format!("/api/v1/dashboard?unit={unit}&period=2026S1"),
+        format!("/api/v1/figures/KHAM_BENH_XA/{unit}/2026S1"),
+        format!("/api/v1/values/{value_id}"),
+    ];
+    for uri in gets {
+        let a = c.get(&uri).await;
+        out.push((format!("GET {uri}"), a.status));
+    }
+    let a = c
+        .post_form(
+            &form,
+            &[
+                ("csrf", csrf),
+                ("value:KHAM_BENH_XA", "99"),
+                ("status:KHAM_BENH_XA", "estimate"),
+            ],
+        )
+        .await;
+    out.push((format!("POST {form}"), a.status));
+    for action in ["submit", "approve", "reopen"] {
+        let uri = format!("{form}/{action}");
+        let a = c
+            .post_form(&uri, &[("csrf", csrf), ("reason", "thử")])
+            .await;
+        out.push((format!("POST {uri}"), a.status));
+    }
+    let uri = format!("/api/v1/check/BC_XA_6T/{unit}/2026S2");
+    let a = c
+        .post_json(
+            &uri,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "99"}]}),
+            Some(csrf),
+        )
+        .await;
+    out.push((format!("POST {uri}"), a.status));
+    let uri = format!("/api/v1{form}");
+    let a = c
+        .post_json(
+            &uri,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "99"}]}),
+            Some(csrf),
+        )
+        .await;
+    out.push((format!("POST {uri}"), a.status));
+    for action in ["submit", "approve", "reopen"] {
+        let uri = format!("/api/v1{form}/{action}");
+        let a = c
+            .post_json(&uri, json!({"reason": "thử"}), Some(csrf))
+            .await;
+        out.push((format!("POST {uri}"), a.status));
+    }
+    out
+}
+
+on_both_backends!(a_commune_cannot_reach_another_commune, |app| {
+    let before = values_of(&app, OTHER).await;
+    let before_parent = values_of(&app, "22").await;
+    let other_value = a_value_id_of(&app, OTHER).await;
+    let own_value = a_value_id_of(&app, OWN).await;
+    let mut c = signed_in(&app, "binhlieu").await;
+    let csrf = c.csrf().await;
+    for unit in [OTHER, "22"] {
+        for (route, status) in try_every_route(&mut c, &csrf, unit, other_value).await {
+            assert!(
+                status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+                "{route} answered {status} to the officer of another commune"
+            );
+        }
+    }
+    assert_eq!(
+        values_of(&app, OTHER).await,
+        before,
+        "nothing written to the other commune"
+    );
+    assert_eq!(values_of(&app, "22").await, before_parent);
+    // The same through a bearer token.
+    let mut api = Client::new(&app);
+    let t = api
+        .post_json(
+            "/api/v1/tokens",
+            json!({"username": "binhlieu", "password": PASSWORD, "name": "script"}),
+            None,
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::OK, "{}", t.body);
+    api.bearer = Some(t.json()["token"].as_str().unwrap().to_string());
+    for (route, status) in try_every_route(&mut api, "", OTHER, other_value).await {
+        assert!(
+            status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND,
+            "{route} answered {status} to a token of another commune"
+        );
+    }
+    assert_eq!(values_of(&app, OTHER).await, before);
+    // Completeness lists only the officer's own commune.
+    let list = api
+        .get("/api/v1/completeness?dataset=BC_XA_6T&period=2026S1")
+        .await
+        .json();
+    let units: Vec<&str> = list["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units, [OWN]);
+    // The routes do work for the officer's own commune: the refusals above are not an outage.
+    for (route, status) in try_every_route(&mut c, &csrf, OWN, own_value).await {
+        if route.ends_with("/approve") || route.ends_with("/reopen") {
+            assert_eq!(
+                status,
+                StatusCode::FORBIDDEN,
+                "{route}: an officer does not approve"
+            );
+        } else if route == format!("POST /api/v1/forms/BC_XA_6T/{OWN}/2026S2/submit") {
+            assert_eq!(
+                status,
+                StatusCode::CONFLICT,
+                "{route}: submitted already, by the page"
+            );
+        } else {
+            assert!(
+                status.is_success() || status.is_redirection(),
+                "{route}: {status}"
+            );
+        }
+    }
+});
+
+on_both_backends!(a_post_without_its_csrf_token_is_refused, |app| {
+    let mut c = signed_in(&app, "binhlieu").await;
+    let form = format!("/forms/BC_XA_6T/{OWN}/2026S2");
+    let page = c.get(&form).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let fields = [
+        ("value:KHAM_BENH_XA", "12345"),
+        ("status:KHAM_BENH_XA", "estimate"),
+    ];
+    assert_eq!(
+        c.post_form(&form, &fields).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let mut wrong = fields.to_vec();
+    wrong.push(("csrf", "not-the-token"));
+    assert_eq!(
+        c.post_form(&form, &wrong).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for action in ["submit", "approve", "reopen"] {
+        let a = c
+            .post_form(&format!("{form}/{action}"), &[("reason", "x")])
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN, "{action}");
+    }
+    assert_eq!(
+        c.post_form("/logout", &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // The API with a session cookie needs the token in a header.
+    let a = c
+        .post_json(
+            &format!("/api/v1{form}"),
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "1"}]}),
+            None,
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert!(
+        values_of(&app, OWN)
+            .await
+            .iter()
+            .all(|v| !v.contains("12345"))
+    );
+    // A sign-in form posted without the token of its own page is refused too.
+    let mut stranger = Client::new(&app);
+    let a = stranger
+        .post_form(
+            "/login",
+            &[("username", "binhlieu"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // With the token everything goes through.
+    let csrf = common::csrf_in(&page.body);
+    let mut ok = fields.to_vec();
+    ok.push(("csrf", &csrf));
+    assert_eq!(c.post_form(&form, &ok).await.status, StatusCode::OK);
+});
+
+on_both_backends!(sign_in_is_throttled, |app| {
+    let mut c = Client::new(&app);
+    assert_eq!(
+        c.sign_in("hoanhmo", "wrong").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    for _ in 1..solieu_web::auth::THROTTLE_LIMIT {
+        assert_eq!(
+            c.sign_in("hoanhmo", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Now even the right password is refused for this account.
+    let a = c.sign_in("hoanhmo", PASSWORD).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(!c.cookies.iter().any(|(n, _)| n == "solieu_session"));
+    let t = c
+        .post_json(
+            "/api/v1/tokens",
+            json!({"username": "hoanhmo", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(t.status, StatusCode::TOO_MANY_REQUESTS);
+    // Other accounts are not locked out by it.
+    signed_in(&app, "binhlieu").await;
+});
+
+on_both_backends!(an_approved_period_is_locked_until_reopened, |app| {
+    let form = format!("/forms/BC_XA_6T/{OWN}/2026S2");
+    let mut officer = signed_in(&app, "binhlieu").await;
+    let csrf = officer.csrf().await;
+    let saved = officer
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHAM_BENH_XA", "15.321"),
+                ("status:KHAM_BENH_XA", "estimate"),
+                ("note:KHAM_BENH_XA", "ước"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(
+        officer
+            .post_form(&format!("{form}/submit"), &[("csrf", &csrf)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // The officer cannot approve their own figures.
+    assert_eq!(
+        officer
+            .post_form(&format!("{form}/approve"), &[("csrf", &csrf)])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let mut office = signed_in(&app, "office").await;
+    let office_csrf = office.csrf().await;
+    assert_eq!(
+        office
+            .post_form(&format!("{form}/approve"), &[("csrf", &office_csrf)])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Locked: the page, the API and the office itself are refused.
+    let a = officer
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHAM_BENH_XA", "1"),
+                ("status:KHAM_BENH_XA", "official"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let a = officer
+        .post_json(
+            &format!("/api/v1{form}"),
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "1"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let a = office
+        .post_form(
+            &form,
+            &[("csrf", &office_csrf), ("value:KHAM_BENH_XA", "1")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let stored = values_of(&app, OWN).await;
+    assert!(stored.iter().any(|v| v.contains("15321")), "{stored:#?}");
+    // The public sees it now that it is approved.
+    let public = Client::new(&app)
+        .get("/api/v1/public?period=2026S2")
+        .await
+        .json();
+    assert!(public.to_string().contains("15.321"), "{public}");
+    // Reopening needs a reason, and keeps it.
+    assert_eq!(
+        office
+            .post_form(&format!("{form}/reopen"), &[("csrf", &office_csrf)])
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        office
+            .post_form(
+                &format!("{form}/reopen"),
+                &[("csrf", &office_csrf), ("reason", "Sai số lượt khám")]
+            )
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let f = officer.get(&format!("/api/v1{form}")).await.json();
+    assert_eq!(f["state"], "draft");
+    let actions: Vec<String> = f["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| format!("{} {} {}", e["action"], e["by"], e["reason"]))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "\"submit\" \"binhlieu\" \"\"",
+            "\"approve\" \"office\" \"\"",
+            "\"reopen\" \"office\" \"Sai số lượt khám\""
+        ]
+    );
+    let a = officer
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHAM_BENH_XA", "15.400"),
+                ("status:KHAM_BENH_XA", "official"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let public = Client::new(&app)
+        .get("/api/v1/public?period=2026S2")
+        .await
+        .json();
+    assert_eq!(public, json!([]), "a reopened period is no longer public");
+});
+
+on_both_backends!(
+    a_saved_figure_is_on_the_dashboard_at_once_with_its_provenance,
+    |app| {
+        let mut c = signed_in(&app, "binhlieu").await;
+        let csrf = c.csrf().await;
+        let form = format!("/forms/BC_XA_6T/{OWN}/2026S2");
+        let a = c
+            .post_form(
+                &form,
+                &[
+                    ("csrf", &csrf),
+                    ("value:KHAM_BENH_XA", "15.321"),
+                    ("status:KHAM_BENH_XA", "estimate"),
+                    ("value:TONG_DAN_TRAU_BO", ""),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        let d = c
+            .get(&format!(
+                "/api/v1/dashboard?unit={OWN}&period=2026S2&indicator=KHAM_BENH_XA"
+            ))
+            .await
+            .json();
+        let plan = d["plans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["indicator"] == "KHAM_BENH_XA")
+            .expect("a plan row");
+        assert_eq!(plan["value"], "15.321");
+        let value_id = plan["value_id"].as_i64().expect("a value id");
+        assert_eq!(plan["entered_by"], "binhlieu");
+        let h = c.get(&format!("/api/v1/values/{value_id}")).await.json();
+        assert_eq!(h["revisions"][0]["changed_by"], "binhlieu");
+        assert_eq!(
+            h["revisions"][0]["source"],
+            format!("form BC_XA_6T/{OWN}/2026S2")
+        );
+        let page = c.get(&format!("/dashboard?unit={OWN}&period=2026S2")).await;
+        assert!(
+            page.body.contains(&format!("/values/{value_id}")),
+            "the figure links to its history"
+        );
+        // The office sees it in the province's total for the year.
+        let mut office = signed_in(&app, "office").await;
+        let f = office
+            .get("/api/v1/figures/KHAM_BENH_XA/06838/2026S2")
+            .await
+            .json();
+        assert_eq!(f["value"], json!(15321));
+    }
+);
+
+on_both_backends!(figures_are_checked_as_an_import_checks_them, |app| {
+    let mut c = signed_in(&app, "binhlieu").await;
+    let csrf = c.csrf().await;
+    let form = format!("/forms/BC_XA_6T/{OWN}/2026S2");
+    let a = c
+        .post_json(&format!("/api/v1{form}"), json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "mười"}, {"indicator": "GTSX", "value": "1"}]}), Some(&csrf))
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = a.json()["problems"].as_array().unwrap().clone();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert_eq!(problems[0]["column"], "KHAM_BENH_XA");
+    // The form's check as the clerk types: the same answers, and nothing written either way.
+    let before = values_of(&app, OWN).await;
+    let check = format!("/api/v1/check/BC_XA_6T/{OWN}/2026S2");
+    let a = c
+        .post_json(
+            &check,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "mười"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(a.json()["problems"][0]["column"], "KHAM_BENH_XA");
+    let a = c
+        .post_json(
+            &check,
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "15.321"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.json()["values_added"], 1);
+    assert_eq!(values_of(&app, OWN).await, before);
+    // A department writes only its own indicators.
+    let mut health = signed_in(&app, "health").await;
+    let hc = health.csrf().await;
+    let a = health
+        .post_json(
+            &format!("/api/v1{form}"),
+            json!({"values": [{"indicator": "TONG_DAN_TRAU_BO", "value": "100"}]}),
+            Some(&hc),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let a = health
+        .post_json(&format!("/api/v1{form}"), json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "100", "status": "official"}]}), Some(&hc))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+});
+
+on_both_backends!(strangers_are_sent_to_sign_in, |app| {
+    let mut c = Client::new(&app);
+    let a = c.get("/dashboard").await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER);
+    assert_eq!(a.location.as_deref(), Some("/login"));
+    assert_eq!(c.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    c.bearer = Some("made-up".into());
+    assert_eq!(c.get("/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    // A disabled account's session ends at once.
+    let mut officer = signed_in(&app, "hoanhmo").await;
+    assert_eq!(officer.get("/api/v1/me").await.status, StatusCode::OK);
+    app.store
+        .set_disabled("hoanhmo", true, "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        officer.get("/api/v1/me").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // The language switch goes back to the page it was clicked on, never to another site.
+    for (referer, back) in [
+        (
+            "http://127.0.0.1:8080/completeness?period=2026S1",
+            "/completeness?period=2026S1",
+        ),
+        ("http://127.0.0.1:8080//evil.example/x", "/"),
+        ("http://127.0.0.1:8080/\\evil.example", "/"),
+    ] {
+        let r = axum::http::Request::builder()
+            .uri("/lang/en")
+            .header("referer", referer)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let a = c.send(r).await;
+        assert_eq!(a.location.as_deref(), Some(back), "{referer}");
+    }
+    let page = c.get("/login").await;
+    assert!(page.body.contains("Sign in") && !page.body.contains("Đăng nhập"));
+    // The OpenAPI document is served and names the routes the API has.
+    let doc = Client::new(&app).get("/api/v1/openapi.json").await.json();
+    let paths = doc["paths"].as_object().unwrap();
+    for p in [
+        "/forms/{set}/{unit}/{period}",
+        "/dashboard",
+        "/completeness",
+        "/tokens",
+    ] {
+        assert!(paths.contains_key(p), "{p}");
+    }
+});

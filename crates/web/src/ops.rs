@@ -1123,3 +1123,94 @@ mod tests {
         }
     }
 }
+
+/// A generated report the viewer may read, for the dashboard's list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ReportLine {
+    pub id: i64,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_name: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+/// The latest generated reports (`solieu report` records each), newest first, of units the
+/// viewer may read.
+pub async fn latest_reports(
+    app: &App,
+    who: &Principal,
+    limit: usize,
+) -> Result<Vec<ReportLine>, WebError> {
+    let stored = app.store.reports(None).await?;
+    let engine = app.engine();
+    let mut lines = Vec::new();
+    for r in stored.iter().rev() {
+        let Ok(period) = r.report.period.parse::<Period>() else {
+            continue;
+        };
+        if authorize(
+            &engine,
+            who,
+            Action::Read,
+            &r.report.unit,
+            &[],
+            period.end_date(),
+        )
+        .is_err()
+        {
+            continue;
+        }
+        let unit_name = engine
+            .registry()
+            .resolve(&r.report.unit, period.end_date())
+            .map(|id| engine.registry().version(id).name.clone())
+            .unwrap_or_else(|| r.report.unit.clone());
+        lines.push(ReportLine {
+            id: r.id,
+            unit: r.report.unit.clone(),
+            unit_name,
+            period: r.report.period.clone(),
+            period_name: period.name_vi(),
+            created_by: r.created_by.clone(),
+            created_at: r.created_at.clone(),
+        });
+        if lines.len() == limit {
+            break;
+        }
+    }
+    Ok(lines)
+}
+
+/// A recorded report as it was printed, when the viewer may read its unit.
+pub async fn stored_report(
+    app: &App,
+    who: &Principal,
+    id: i64,
+) -> Result<solieu_report::model::Document, WebError> {
+    let missing = || {
+        WebError::NotFound(Text::new(
+            format!("không có báo cáo số {id}"),
+            format!("there is no report {id}"),
+        ))
+    };
+    let stored = app.store.report(id).await?.ok_or_else(missing)?;
+    let period = stored
+        .report
+        .period
+        .parse::<Period>()
+        .map_err(|_| missing())?;
+    // The same answer for a report of another unit as for none: its existence is not told.
+    authorize(
+        &app.engine(),
+        who,
+        Action::Read,
+        &stored.report.unit,
+        &[],
+        period.end_date(),
+    )
+    .map_err(|_| missing())?;
+    serde_json::from_str(&stored.report.document)
+        .map_err(|e| WebError::Internal(format!("report {id}: {e}")))
+}

@@ -177,6 +177,8 @@ pub fn routes(app: Shared) -> Router<Shared> {
         .route("/completeness", get(completeness))
         .route("/provenance", get(provenance))
         .route("/values/{id}", get(value_page))
+        .route("/reports/{id}", get(report_page))
+        .route("/reports/{id}/docx", get(report_docx))
         .route("/public", get(public))
         .layer(middleware::from_fn_with_state(app, html_errors))
 }
@@ -437,7 +439,56 @@ async fn dashboard(
         &period,
         q.indicator.as_deref(),
     )?;
-    render(&app, lang, Some(&who), "dashboard.html", json!({"d": d}))
+    let reports = ops::latest_reports(&app, &who, 5).await?;
+    render(
+        &app,
+        lang,
+        Some(&who),
+        "dashboard.html",
+        json!({"d": d, "reports": reports}),
+    )
+}
+
+/// A recorded report as printed, as a page of its own.
+async fn report_page(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path(id): Path<i64>,
+) -> Result<Html<String>, WebError> {
+    let document = ops::stored_report(&app, &who, id).await?;
+    Ok(Html(solieu_report::text::html(&document)))
+}
+
+/// The same report as the Decree 30 document to download.
+async fn report_docx(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let document = ops::stored_report(&app, &who, id).await?;
+    // Drawing the charts loads fonts and rasterises: off the request threads.
+    let bytes =
+        tokio::task::spawn_blocking(move || solieu_report::docx::docx_with_charts(&document))
+            .await
+            .map_err(|e| WebError::Internal(e.to_string()))?
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"bao-cao-{id}.docx\""))
+                    .map_err(|e| WebError::Internal(e.to_string()))?,
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn entry(

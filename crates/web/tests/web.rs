@@ -551,3 +551,61 @@ on_both_backends!(strangers_are_sent_to_sign_in, |app| {
         assert!(paths.contains_key(p), "{p}");
     }
 });
+
+on_both_backends!(
+    recorded_reports_are_listed_and_opened_only_for_units_one_may_read,
+    |app| {
+        // A report recorded as `solieu report` records it, for the district.
+        let saved = {
+            let engine = app.engine();
+            let period: Period = "2020S1".parse().unwrap();
+            let unit = engine.registry().unit_for_period("198", &period).unwrap();
+            let report = solieu_report::build(
+                &engine,
+                &solieu_report::Request {
+                    unit,
+                    period,
+                    template: None,
+                    programs: None,
+                    date: None,
+                    number: None,
+                },
+            )
+            .unwrap();
+            solieu_store::NewReport {
+                unit: report.unit.clone(),
+                period: report.period.clone(),
+                template: report.template.clone(),
+                template_text: report.template_text.clone(),
+                document: serde_json::to_string(&report.document).unwrap(),
+                figures: serde_json::to_string(&report.figures).unwrap(),
+            }
+        };
+        let id = app.store.save_report(&saved, "office").await.unwrap();
+
+        let mut office = signed_in(&app, "office").await;
+        let dashboard = office.get("/dashboard").await;
+        assert!(
+            dashboard.body.contains(&format!("/reports/{id}/docx")),
+            "{}",
+            dashboard.body
+        );
+        let page = office.get(&format!("/reports/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("643,41"), "{}", page.body);
+        let docx = office.get(&format!("/reports/{id}/docx")).await;
+        assert_eq!(docx.status, StatusCode::OK);
+
+        // A commune officer neither sees the district's report listed nor opens it.
+        let mut officer = signed_in(&app, "hoanhmo").await;
+        let dashboard = officer.get("/dashboard").await;
+        assert!(!dashboard.body.contains(&format!("/reports/{id}")));
+        for uri in [format!("/reports/{id}"), format!("/reports/{id}/docx")] {
+            assert_eq!(
+                officer.get(&uri).await.status,
+                StatusCode::NOT_FOUND,
+                "{uri}"
+            );
+        }
+    }
+);

@@ -909,3 +909,86 @@ fn the_demo_holds_every_file_of_the_demo_folder() {
         "{again}"
     );
 }
+
+/// Runs a store call from a test's synchronous body (the test runs on a multi-threaded runtime).
+fn on_store<T>(db: &str, f: impl AsyncFnOnce(&solieu_store::Store) -> T) -> T {
+    tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(async {
+            let store = solieu_store::Store::open(&solieu_store::Location::parse(db))
+                .await
+                .unwrap();
+            let out = f(&store).await;
+            store.close().await;
+            out
+        })
+    })
+}
+
+on_both_backends!(
+    an_approved_period_is_locked_against_imports_too,
+    |db, dir| {
+        import_demo(db);
+        let step = |from: Option<&'static str>, to: &'static str, action: &'static str| {
+            on_store(db, async move |store| {
+                store
+                    .step_submission(
+                        "BC_XA_6T",
+                        "06841",
+                        "2026S1",
+                        &[from],
+                        to,
+                        action,
+                        "lý do",
+                        "office",
+                    )
+                    .await
+                    .unwrap()
+            })
+        };
+        step(None, "submitted", "submit");
+        step(Some("submitted"), "approved", "approve");
+        let file = dir.join("late.csv");
+        let write = |value: &str, status: &str| {
+            fs::write(
+            &file,
+            format!(
+                "indicator,unit,period,series,value,status\nKHAM_BENH_XA,06841,2026S1,actual,{value},{status}\n"
+            ),
+        )
+        .unwrap();
+        };
+        // A changed figure of the approved data set is refused, naming the approval; so is a
+        // changed status.
+        write("19300", "estimate");
+        let before = export_all(db, &dir.join("before"));
+        let out = solieu(db, &["import", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(
+            err.contains(
+                "KHAM_BENH_XA of unit 06841 for 2026S1 is approved and locked (data set BC_XA_6T"
+            ),
+            "{err}"
+        );
+        assert_eq!(export_all(db, &dir.join("after")), before);
+        write("19240", "official");
+        assert_eq!(
+            solieu(db, &["import", file.to_str().unwrap()])
+                .status
+                .code(),
+            Some(2)
+        );
+        // The same figure again changes nothing, so it passes.
+        write("19240", "estimate");
+        let out = import(db, std::slice::from_ref(&file));
+        assert!(out.contains("values unchanged: 1"), "{out}");
+        // Reopened with a reason, the period takes the new figure.
+        step(Some("approved"), "draft", "reopen");
+        write("19300", "estimate");
+        let out = import(db, std::slice::from_ref(&file));
+        assert!(
+            out.contains("values changed (old values kept in history): 1"),
+            "{out}"
+        );
+    }
+);

@@ -158,6 +158,7 @@ pub(crate) async fn apply_in(
 ) -> Result<ApplyReport> {
     let now = timestamp_text(Utc::now());
     let mut report = ApplyReport::default();
+    let locks = Locks::load(tx, &changes.values).await?;
 
     for (code, valid_from, valid_to) in &changes.closed_units {
         let row = sqlx::query(
@@ -354,16 +355,13 @@ pub(crate) async fn apply_in(
         .await?;
         report.rules_written += 1;
     }
-    write_values(
-        backend,
-        tx,
-        &changes.values,
+    let writing = Writing {
         who,
-        &now,
-        &mut report,
+        now: &now,
+        locks: &locks,
         progress,
-    )
-    .await?;
+    };
+    write_values(backend, tx, &changes.values, &writing, &mut report).await?;
     for f in &changes.findings {
         sqlx::query(
             "INSERT INTO validation_findings (rule, unit, period, importance, left_value, right_value, found_by, found_at, \
@@ -420,15 +418,27 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
 
 /// Writes values in batches: one query finds which exist, one inserts the new ones, one adds
 /// their revisions; changed values are updated one by one (they are few).
+/// Who writes, when, under which locks, and whom to tell how far it got.
+struct Writing<'a> {
+    who: &'a str,
+    now: &'a str,
+    locks: &'a Locks,
+    progress: &'a (dyn Fn(usize) + Send + Sync),
+}
+
 async fn write_values(
     backend: Backend,
     tx: &mut Transaction<'static, Any>,
     values: &[solieu_core::changes::PlannedValue],
-    who: &str,
-    now: &str,
+    writing: &Writing<'_>,
     report: &mut ApplyReport,
-    progress: &(dyn Fn(usize) + Send + Sync),
 ) -> Result<()> {
+    let Writing {
+        who,
+        now,
+        locks,
+        progress,
+    } = *writing;
     if values.is_empty() {
         return Ok(());
     }
@@ -509,7 +519,10 @@ async fn write_values(
         let mut stored_before = Vec::new();
         for (key, planned) in keyed {
             match inserted.get(&key) {
-                Some(id) => revisions.push((*id, 1, planned)),
+                Some(id) => {
+                    locks.check(planned)?;
+                    revisions.push((*id, 1, planned));
+                }
                 None => stored_before.push((key, planned)),
             }
         }
@@ -560,6 +573,7 @@ async fn write_values(
                     report.values_unchanged += 1;
                     continue;
                 }
+                locks.check(planned)?;
                 let revision = e.revision + 1;
                 sqlx::query(
                     "UPDATE data_values SET value = $2, status = $3, note = $4, revision = $5, updated_by = $6, \
@@ -605,4 +619,75 @@ async fn write_values(
         }
     }
     Ok(())
+}
+
+/// The figures locked by approved submissions: an approved data set's figures for its unit
+/// and period stay as approved until an approver reopens it. Checked inside the write's
+/// transaction on every value that would be added or changed, so that no path (a form, the
+/// API, `solieu import`) writes past an approval; figures that arrive unchanged pass.
+#[derive(Default)]
+struct Locks {
+    /// (indicator, unit, period) → (data set, approved at)
+    locked: HashMap<(String, String, String), (String, String)>,
+}
+
+impl Locks {
+    async fn load(
+        tx: &mut Transaction<'static, Any>,
+        values: &[solieu_core::changes::PlannedValue],
+    ) -> Result<Locks> {
+        let mut locks = Locks::default();
+        if values.is_empty() {
+            return Ok(locks);
+        }
+        let approved = sqlx::query(
+            "SELECT s.data_set, s.unit_code, s.period, s.updated_at, d.indicators FROM submissions s \
+             JOIN data_sets d ON d.code = s.data_set WHERE s.state = 'approved'",
+        )
+        .fetch_all(&mut **tx)
+        .await?;
+        for row in &approved {
+            let set: String = row.try_get("data_set")?;
+            let unit: String = row.try_get("unit_code")?;
+            let period: String = row.try_get("period")?;
+            let at: String = row.try_get("updated_at")?;
+            let indicators: String = row.try_get("indicators")?;
+            for indicator in indicators.split_whitespace() {
+                locks.locked.insert(
+                    (indicator.to_string(), unit.clone(), period.clone()),
+                    (set.clone(), at.clone()),
+                );
+            }
+        }
+        Ok(locks)
+    }
+
+    fn check(&self, planned: &solieu_core::changes::PlannedValue) -> Result<()> {
+        let k = &planned.record.key;
+        if self.locked.is_empty() || k.series != solieu_core::value::Series::Actual {
+            return Ok(());
+        }
+        match self
+            .locked
+            .get(&(k.indicator.clone(), k.unit.clone(), k.period.code()))
+        {
+            None => Ok(()),
+            Some((set, at)) => Err(StoreError::Conflict(Text::new(
+                format!(
+                    "{} của đơn vị {} kỳ {} đã được phê duyệt và khóa (bộ số liệu {set}, lúc {at}); \
+                     người phê duyệt cần mở lại trước khi sửa",
+                    k.indicator,
+                    k.unit,
+                    k.period.code()
+                ),
+                format!(
+                    "{} of unit {} for {} is approved and locked (data set {set}, at {at}); an \
+                     approver must reopen it before it changes",
+                    k.indicator,
+                    k.unit,
+                    k.period.code()
+                ),
+            ))),
+        }
+    }
 }

@@ -1214,3 +1214,191 @@ pub async fn stored_report(
     serde_json::from_str(&stored.report.document)
         .map_err(|e| WebError::Internal(format!("report {id}: {e}")))
 }
+
+/// The data set's workbook for one unit and period: its indicators down, the unit's figures of
+/// the period across, with the mapping that lets the filled workbook come back through
+/// [`workbook_entries`] (or `solieu import`).
+pub async fn workbook_template(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+) -> Result<Vec<u8>, WebError> {
+    let scope = scope(app, set, unit, period).await?;
+    let date = scope.period.end_date();
+    authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
+    let engine = app.engine();
+    let version = unit_version(&engine, unit, &scope.period)?;
+    let unit_name = engine.registry().version(version).name.clone();
+    let indicators: Vec<_> = scope
+        .set
+        .indicators
+        .iter()
+        .filter_map(|code| {
+            engine
+                .indicator_id(code)
+                .map(|i| engine.indicator(i).clone())
+        })
+        .collect();
+    let template = solieu_io::template::Template {
+        issuer: format!("ỦY BAN NHÂN DÂN {}", unit_name.to_uppercase()),
+        title: scope.set.name.to_uppercase(),
+        subtitle: format!(
+            "Đơn vị báo cáo: {unit_name} (mã {unit}). Kỳ báo cáo: {} ({}).",
+            scope.period.name_vi(),
+            scope.period.code()
+        ),
+        group_header: None,
+        indicators,
+        columns: vec![solieu_io::template::TemplateColumn {
+            header: format!("{unit_name} ({unit})"),
+            role: solieu_io::excel::Role::Value,
+            unit: None,
+            period: scope.period,
+            series: Series::Actual,
+            status: Some(Status::Estimate),
+        }],
+        ratios: Vec::new(),
+        sheet: "Biểu nhập liệu".into(),
+    };
+    solieu_io::template::write_template(&template).map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// The figures of an uploaded workbook (the data set's template filled in, or any workbook
+/// `solieu import` reads) as form entries, refused with every problem where it is when the
+/// workbook cannot be read or holds figures of another unit, period or data set.
+pub async fn workbook_entries(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+    file: &str,
+    bytes: &[u8],
+) -> Result<Vec<Entered>, WebError> {
+    let scope = scope(app, set, unit, period).await?;
+    // Nothing of the file is looked at for a unit the viewer cannot write.
+    authorize(
+        &app.engine(),
+        who,
+        Action::Read,
+        unit,
+        &[],
+        scope.period.end_date(),
+    )?;
+    authorize(
+        &app.engine(),
+        who,
+        Action::Write,
+        unit,
+        &scope.set.indicators,
+        scope.period.end_date(),
+    )?;
+    let read = {
+        let engine = app.engine();
+        let catalog = solieu_io::excel::Catalog {
+            indicators: engine.indicators(),
+            registry: engine.registry(),
+        };
+        if !solieu_io::excel::is_workbook(bytes) {
+            return Err(WebError::Invalid(vec![Problem::error(
+                Location::file(file),
+                Text::new(
+                    "tệp tải lên không phải bảng tính (XLSX, XLS, ODS)",
+                    "the uploaded file is not a workbook (XLSX, XLS, ODS)",
+                ),
+            )]));
+        }
+        solieu_io::excel::read_workbook(file, bytes, None, &catalog, &Default::default())
+    };
+    let mut problems: Vec<Problem> = read.problems.into_iter().filter(|p| p.is_error()).collect();
+    let mut entered = Vec::new();
+    for v in read.incoming.values {
+        let k = &v.item.record.key;
+        let ours = k.unit == scope.unit
+            && k.period == scope.period
+            && k.series == Series::Actual
+            && scope.set.indicators.contains(&k.indicator);
+        if !ours {
+            problems.push(
+                Problem::error(
+                    v.location.clone(),
+                    Text::new(
+                        format!(
+                            "số liệu không thuộc biểu này ({} của {} kỳ {}): biểu là {} của {} kỳ {}",
+                            k.indicator,
+                            k.unit,
+                            k.period.code(),
+                            scope.set.code,
+                            scope.unit,
+                            scope.period.code()
+                        ),
+                        format!(
+                            "a figure outside this form ({} of {} for {}): the form is {} of {} for {}",
+                            k.indicator,
+                            k.unit,
+                            k.period.code(),
+                            scope.set.code,
+                            scope.unit,
+                            scope.period.code()
+                        ),
+                    ),
+                )
+                .with_hint(Text::new(
+                    "tải biểu mẫu của đúng đơn vị và kỳ từ trang nhập liệu",
+                    "download the workbook of this unit and period from the form's page",
+                )),
+            );
+            continue;
+        }
+        let mut value = v.item.record.figure.value;
+        // "2.200 triệu đồng" in a cell of an indicator in tỷ đồng: converted as an import does.
+        if let Some(measure) = &v.item.measure {
+            let engine = app.engine();
+            let target = engine
+                .indicator_id(&k.indicator)
+                .map(|i| engine.indicator(i).unit.clone());
+            match target
+                .and_then(|t| solieu_core::measure::MeasureUnit::parse(measure).convert(value, &t))
+            {
+                Some(converted) => value = converted,
+                None => {
+                    problems.push(
+                        Problem::error(
+                            v.location.clone(),
+                            Text::new(
+                                format!(
+                                    "đơn vị “{measure}” không đổi được sang đơn vị của chỉ tiêu"
+                                ),
+                                format!("“{measure}” does not convert to the indicator's unit"),
+                            ),
+                        )
+                        .with_value(format!("{value} {measure}")),
+                    );
+                    continue;
+                }
+            }
+        }
+        entered.push(Entered {
+            indicator: k.indicator.clone(),
+            // Exact, in the plain form the upload is read back under.
+            value: value.normalize().to_string(),
+            status: Some(v.item.record.figure.status.code().to_string()),
+            note: Some(v.item.record.figure.note.clone()).filter(|n| !n.is_empty()),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(WebError::Invalid(problems));
+    }
+    if entered.is_empty() {
+        return Err(WebError::Invalid(vec![Problem::error(
+            Location::file(file),
+            Text::new(
+                "bảng tính không có số liệu nào đã điền",
+                "the workbook holds no filled-in figure",
+            ),
+        )]));
+    }
+    Ok(entered)
+}

@@ -173,7 +173,11 @@ pub fn routes(app: Shared) -> Router<Shared> {
             "/forms/{set}/{unit}/{period}",
             get(form_page).post(form_save),
         )
-        .route("/forms/{set}/{unit}/{period}/{action}", post(form_step))
+        .route(
+            "/forms/{set}/{unit}/{period}/{action}",
+            post(form_step).get(form_workbook),
+        )
+        .route("/upload/{set}/{unit}/{period}", post(form_upload))
         .route("/completeness", get(completeness))
         .route("/provenance", get(provenance))
         .route("/values/{id}", get(value_page))
@@ -557,6 +561,17 @@ async fn form_save(
         false,
     )
     .await;
+    saved_form(&app, lang, &who, (&set, &unit, &period), result).await
+}
+
+/// The form again, with what a save did: how many figures, or each problem under its field.
+async fn saved_form(
+    app: &App,
+    lang: Lang,
+    who: &Principal,
+    (set, unit, period): (&str, &str, &str),
+    result: Result<ops::Saved, WebError>,
+) -> Result<Response, WebError> {
     let (saved, problems, status) = match result {
         Ok(s) => {
             let mut text = crate::text(
@@ -582,7 +597,7 @@ async fn form_save(
                 .iter()
                 .map(|p| {
                     json!({
-                        "column": p.location.column,
+                        "column": p.location.column.clone().or_else(|| p.location.sheet.clone().map(|s| format!("{s}, {}", p.location.line.unwrap_or(0)))),
                         "value": p.value,
                         "message": p.message.get(lang),
                         "hint": p.hint.as_ref().map(|h| h.get(lang).to_string()),
@@ -593,15 +608,105 @@ async fn form_save(
         ),
         Err(e) => return Err(e),
     };
-    let f = ops::form(&app, &who, &set, &unit, &period).await?;
+    let f = ops::form(app, who, set, unit, period).await?;
     let html = render(
-        &app,
+        app,
         lang,
-        Some(&who),
+        Some(who),
         "form.html",
         json!({"f": f, "saved": saved, "problems": problems}),
     )?;
     Ok((status, html).into_response())
+}
+
+/// The data set's workbook to fill for this unit and period (`…/bieu.xlsx`).
+async fn form_workbook(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path((set, unit, period, file)): Path<(String, String, String, String)>,
+) -> Result<Response, WebError> {
+    if file != "bieu.xlsx" {
+        return Err(WebError::NotFound(solieu_core::problem::Text::new(
+            "không có tệp này",
+            "no such file",
+        )));
+    }
+    let bytes = ops::workbook_template(&app, &who, &set, &unit, &period).await?;
+    let name = format!("{set}-{unit}-{period}.xlsx");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
+                    .map_err(|e| WebError::Internal(e.to_string()))?,
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The filled workbook sent instead of typing: read as `solieu import` reads it, then saved
+/// through the same checks as the form.
+async fn form_upload(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Path((set, unit, period)): Path<(String, String, String)>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let unreadable = |e: axum::extract::multipart::MultipartError| {
+        WebError::BadRequest(solieu_core::problem::Text::new(
+            format!("không đọc được tệp tải lên: {e}"),
+            format!("cannot read the upload: {e}"),
+        ))
+    };
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("csrf") => csrf = Some(field.text().await.map_err(unreadable)?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("bieu.xlsx").to_string();
+                file = Some((name, field.bytes().await.map_err(unreadable)?));
+            }
+            _ => {}
+        }
+    }
+    auth::check_csrf(&who, csrf.as_deref())?;
+    let Some((name, bytes)) = file else {
+        return Err(WebError::BadRequest(solieu_core::problem::Text::new(
+            "chưa chọn tệp",
+            "no file chosen",
+        )));
+    };
+    let result = match ops::workbook_entries(&app, &who, &set, &unit, &period, &name, &bytes).await
+    {
+        Ok(entered) => {
+            ops::save(
+                &app,
+                &who,
+                &set,
+                &unit,
+                &period,
+                entered,
+                Source::File {
+                    path: name.clone(),
+                    line: 0,
+                },
+                solieu_core::number::DecimalConvention::Point,
+                false,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    saved_form(&app, lang, &who, (&set, &unit, &period), result).await
 }
 
 async fn form_step(

@@ -609,3 +609,113 @@ on_both_backends!(
         }
     }
 );
+
+/// A workbook in the long layout with one figure, as an office's own sheet would hold it.
+fn workbook_with(unit: &str, value: f64) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["indicator", "unit", "period", "series", "value", "status"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["KHAM_BENH_XA", unit, "2026S1", "actual"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, c as u16, *v).unwrap();
+    }
+    sheet.write_number(1, 4, value).unwrap();
+    sheet.write_string(1, 5, "estimate").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
+    let form = format!("/forms/BC_XA_6T/{OWN}/2026S1");
+    let upload = format!("/upload/BC_XA_6T/{OWN}/2026S1");
+    let mut officer = signed_in(&app, "binhlieu").await;
+    let page = officer.get(&form).await;
+    assert!(
+        page.body.contains(&format!("{form}/bieu.xlsx")),
+        "{}",
+        page.body
+    );
+    let csrf = common::csrf_in(&page.body);
+    // The data set's workbook downloads, and comes back through the same reader.
+    let template = officer.get(&format!("{form}/bieu.xlsx")).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(template.bytes.starts_with(b"PK"));
+    let empty = officer
+        .post_file(&upload, &csrf, "bieu.xlsx", &template.bytes)
+        .await;
+    assert_eq!(
+        empty.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        empty.body
+    );
+    assert!(
+        empty.body.contains("không có số liệu nào đã điền"),
+        "{}",
+        empty.body
+    );
+
+    // A figure of another commune in the file is refused with nothing written.
+    let before = values_of(&app, OTHER).await;
+    let stray = officer
+        .post_file(&upload, &csrf, "xa.xlsx", &workbook_with(OTHER, 777.0))
+        .await;
+    assert_eq!(
+        stray.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        stray.body
+    );
+    assert_eq!(values_of(&app, OTHER).await, before);
+    // Without the form's token, nothing is read.
+    let forged = officer
+        .post_file(&upload, "forged", "xa.xlsx", &workbook_with(OWN, 12345.0))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Another commune's officer cannot send a file for this one.
+    let mut stranger = signed_in(&app, "hoanhmo").await;
+    let their_csrf = stranger.csrf().await;
+    let refused = stranger
+        .post_file(
+            &upload,
+            &their_csrf,
+            "xa.xlsx",
+            &workbook_with(OWN, 12345.0),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        !values_of(&app, OWN)
+            .await
+            .iter()
+            .any(|v| v.contains("12345"))
+    );
+
+    // The commune's own figure is saved as a typed one would be, the file named as its source.
+    let sent = officer
+        .post_file(&upload, &csrf, "xa.xlsx", &workbook_with(OWN, 12345.0))
+        .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let stored = app
+        .store
+        .values(&ValueFilter {
+            unit: Some(OWN.into()),
+            indicator: Some("KHAM_BENH_XA".into()),
+            within: Some("2026S1".parse::<Period>().unwrap()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let v = stored
+        .iter()
+        .find(|v| v.record.key.period.code() == "2026S1")
+        .unwrap();
+    assert_eq!(v.record.figure.value.to_string(), "12345");
+    assert_eq!(v.updated_by, "binhlieu");
+});

@@ -126,6 +126,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub location: Option<String>,
     pub body: String,
+    /// The body as sent, for files.
+    pub bytes: Vec<u8>,
 }
 
 impl Answer {
@@ -171,6 +173,7 @@ impl Client {
             status,
             location,
             body: String::from_utf8_lossy(&body).into_owned(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -192,6 +195,28 @@ impl Client {
 
     pub async fn get(&mut self, uri: &str) -> Answer {
         let r = self.request("GET", uri).body(Body::empty()).unwrap();
+        self.send(r).await
+    }
+
+    /// A file sent as a browser sends an `<input type="file">`, with the form's CSRF token.
+    pub async fn post_file(&mut self, uri: &str, csrf: &str, name: &str, bytes: &[u8]) -> Answer {
+        let boundary = "solieu-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .request("POST", uri)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
         self.send(r).await
     }
 

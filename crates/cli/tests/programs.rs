@@ -9,31 +9,6 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use std::fs;
 
-macro_rules! on_both_backends {
-    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
-        mod $name {
-            use super::*;
-
-            fn run($db: &str, $dir: &std::path::Path) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let db = database("sqlite", dir.path()).await;
-                run(&db, dir.path());
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                let db = database("postgres", dir.path()).await;
-                run(&db, dir.path());
-                cleanup(&db).await;
-            }
-        }
-    };
-}
-
 fn decimal(v: &Value) -> Decimal {
     match v {
         Value::String(s) => s.parse().unwrap(),

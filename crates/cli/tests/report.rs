@@ -505,31 +505,6 @@ fn libreoffice_renders_the_docx_and_xlsx() {
     );
 }
 
-macro_rules! on_both_backends {
-    ($name:ident, |$db:ident, $dir:ident| $body:block) => {
-        mod $name {
-            use super::*;
-
-            fn run($db: &str, $dir: &std::path::Path) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let dir = tempfile::tempdir().unwrap();
-                let db = database("sqlite", dir.path()).await;
-                run(&db, dir.path());
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let dir = tempfile::tempdir().unwrap();
-                let db = database("postgres", dir.path()).await;
-                run(&db, dir.path());
-                cleanup(&db).await;
-            }
-        }
-    };
-}
-
 on_both_backends!(a_report_is_a_snapshot, |db, dir| {
     ok(db, &["demo", "--no-serve"]);
     let first = dir.join("bc.md");

@@ -476,17 +476,21 @@ async fn report_docx(
             .await
             .map_err(|e| WebError::Internal(e.to_string()))?
             .map_err(|e| WebError::Internal(e.to_string()))?;
+    download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!("bao-cao-{id}.docx"),
+    )
+}
+
+/// A file to save rather than a page to show.
+fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, WebError> {
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                ),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
             (
                 header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"bao-cao-{id}.docx\""))
+                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
                     .map_err(|e| WebError::Internal(e.to_string()))?,
             ),
         ],
@@ -632,24 +636,11 @@ async fn form_workbook(
         )));
     }
     let bytes = ops::workbook_template(&app, &who, &set, &unit, &period).await?;
-    let name = format!("{set}-{unit}-{period}.xlsx");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                ),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&format!("attachment; filename=\"{name}\""))
-                    .map_err(|e| WebError::Internal(e.to_string()))?,
-            ),
-        ],
+    download(
         bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        &format!("{set}-{unit}-{period}.xlsx"),
     )
-        .into_response())
 }
 
 /// The filled workbook sent instead of typing: read as `solieu import` reads it, then saved

@@ -206,6 +206,47 @@ fn program_sections_say_what_the_demo_registers_give() {
     ] {
         assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
     }
+    // Villages, model gardens and model households are counts with the year's targets of the
+    // seed ("at least 19 villages …; 149 model gardens and 301 model households"), reported
+    // against them in the NTM section.
+    let targets = seed.lines().find(|l| l.contains("model gardens")).unwrap();
+    let numbers: Vec<&str> = targets
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|w| w.len() >= 2 && !w.starts_with("20"))
+        .collect();
+    let ntm = &text[text.find("Xây dựng nông thôn mới").unwrap()..text.find("(OCOP)").unwrap()];
+    for (code, target) in [
+        ("THON_NTM", numbers[0]),
+        ("VUON_MAU", numbers[1]),
+        ("HO_MAU", numbers[2]),
+    ] {
+        let plan = ok(
+            &db,
+            &[
+                "values",
+                "--unit",
+                "198",
+                "--indicator",
+                code,
+                "--series",
+                "plan:hdnd-huyen",
+                "--period",
+                "2020",
+                "--format",
+                "csv",
+            ],
+        );
+        assert!(plan.contains(&format!(",{target},")), "{code}: {plan}");
+        let name = match code {
+            "THON_NTM" => "Số thôn đạt chuẩn nông thôn mới ước đạt",
+            "VUON_MAU" => "Số vườn mẫu ước đạt",
+            _ => "Số hộ gia đình kiểu mẫu ước đạt",
+        };
+        assert!(
+            ntm.contains(name) && ntm.contains("kế hoạch HĐND huyện giao"),
+            "{ntm}"
+        );
+    }
     // A summary file replaces what the registers give.
     let dec = |s: &str| parse(s, DecimalConvention::Comma).unwrap().to_string();
     let programs = dir.path().join("programs.json");

@@ -364,8 +364,8 @@ pub(crate) fn resolve_numbers(
                 Err(NumberError::NotANumber) => {
                     let hint = p.text.chars().any(char::is_alphabetic).then(|| {
                         Text::new(
-                            "chỉ ghi số, theo đơn vị tính của chỉ tiêu; ghi chú để ở cột note",
-                            "write the number only, in the indicator's unit; put remarks in the note column",
+                            "chỉ ghi số, theo đơn vị tính của chỉ tiêu; ghi chú để riêng (cột note của tệp CSV)",
+                            "write the number only, in the indicator's unit; keep remarks apart (a CSV's note column)",
                         )
                     });
                     problems.push(fail(

@@ -293,6 +293,10 @@ pub struct Entered {
     pub status: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A unit of measure written with the figure ("2.200 triệu đồng" in a workbook cell),
+    /// converted to the indicator's by the import's planning, or refused there.
+    #[serde(skip)]
+    pub measure: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -396,19 +400,22 @@ pub async fn save(
             },
         };
         incoming.values.push(Located {
-            item: IncomingValue::from(ValueRecord {
-                key: ValueKey {
-                    indicator: e.indicator.clone(),
-                    unit: unit.to_string(),
-                    period: scope.period,
-                    series: Series::Actual,
+            item: IncomingValue {
+                record: ValueRecord {
+                    key: ValueKey {
+                        indicator: e.indicator.clone(),
+                        unit: unit.to_string(),
+                        period: scope.period,
+                        series: Series::Actual,
+                    },
+                    figure: Figure {
+                        value,
+                        status,
+                        note: e.note.clone().unwrap_or_default().trim().to_string(),
+                    },
                 },
-                figure: Figure {
-                    value,
-                    status,
-                    note: e.note.clone().unwrap_or_default().trim().to_string(),
-                },
-            }),
+                measure: e.measure.clone(),
+            },
             location: at,
         });
     }
@@ -1241,27 +1248,21 @@ pub async fn workbook_template(
                 .map(|i| engine.indicator(i).clone())
         })
         .collect();
-    let template = solieu_io::template::Template {
-        issuer: format!("ỦY BAN NHÂN DÂN {}", unit_name.to_uppercase()),
-        title: scope.set.name.to_uppercase(),
-        subtitle: format!(
-            "Đơn vị báo cáo: {unit_name} (mã {unit}). Kỳ báo cáo: {} ({}).",
-            scope.period.name_vi(),
-            scope.period.code()
-        ),
-        group_header: None,
-        indicators,
-        columns: vec![solieu_io::template::TemplateColumn {
-            header: format!("{unit_name} ({unit})"),
-            role: solieu_io::excel::Role::Value,
-            unit: None,
-            period: scope.period,
-            series: Series::Actual,
-            status: Some(Status::Estimate),
-        }],
-        ratios: Vec::new(),
-        sheet: "Biểu nhập liệu".into(),
-    };
+    let mut template = solieu_io::template::Template::for_unit(
+        scope.set.name.to_uppercase(),
+        &unit_name,
+        unit,
+        &scope.period,
+    );
+    template.indicators = indicators;
+    template.columns = vec![solieu_io::template::TemplateColumn {
+        header: format!("{unit_name} ({unit})"),
+        role: solieu_io::excel::Role::Value,
+        unit: None,
+        period: scope.period,
+        series: Series::Actual,
+        status: Some(Status::Estimate),
+    }];
     solieu_io::template::write_template(&template).map_err(|e| WebError::Internal(e.to_string()))
 }
 
@@ -1352,40 +1353,13 @@ pub async fn workbook_entries(
             );
             continue;
         }
-        let mut value = v.item.record.figure.value;
-        // "2.200 triệu đồng" in a cell of an indicator in tỷ đồng: converted as an import does.
-        if let Some(measure) = &v.item.measure {
-            let engine = app.engine();
-            let target = engine
-                .indicator_id(&k.indicator)
-                .map(|i| engine.indicator(i).unit.clone());
-            match target
-                .and_then(|t| solieu_core::measure::MeasureUnit::parse(measure).convert(value, &t))
-            {
-                Some(converted) => value = converted,
-                None => {
-                    problems.push(
-                        Problem::error(
-                            v.location.clone(),
-                            Text::new(
-                                format!(
-                                    "đơn vị “{measure}” không đổi được sang đơn vị của chỉ tiêu"
-                                ),
-                                format!("“{measure}” does not convert to the indicator's unit"),
-                            ),
-                        )
-                        .with_value(format!("{value} {measure}")),
-                    );
-                    continue;
-                }
-            }
-        }
         entered.push(Entered {
             indicator: k.indicator.clone(),
             // Exact, in the plain form the upload is read back under.
-            value: value.normalize().to_string(),
+            value: v.item.record.figure.value.normalize().to_string(),
             status: Some(v.item.record.figure.status.code().to_string()),
             note: Some(v.item.record.figure.note.clone()).filter(|n| !n.is_empty()),
+            measure: v.item.measure.clone(),
         });
     }
     if !problems.is_empty() {

@@ -547,6 +547,7 @@ async fn form_save(
                 value: v.clone(),
                 status: get(&format!("status:{code}")),
                 note: get(&format!("note:{code}")),
+                measure: None,
             })
         })
         .collect();

@@ -56,6 +56,28 @@ pub struct Template {
     pub sheet: String,
 }
 
+impl Template {
+    /// An empty workbook for one reporting unit and period, headed as an office heads it
+    /// ("ỦY BAN NHÂN DÂN XÃ …", the title, "Đơn vị báo cáo: … Kỳ báo cáo: …"); the caller adds
+    /// the indicators and the columns.
+    pub fn for_unit(title: String, unit_name: &str, unit_code: &str, period: &Period) -> Template {
+        Template {
+            issuer: format!("ỦY BAN NHÂN DÂN {}", unit_name.to_uppercase()),
+            title,
+            subtitle: format!(
+                "Đơn vị báo cáo: {unit_name} (mã {unit_code}). Kỳ báo cáo: {} ({}).",
+                period.name_vi(),
+                period.code()
+            ),
+            group_header: None,
+            indicators: Vec::new(),
+            columns: Vec::new(),
+            ratios: Vec::new(),
+            sheet: "Biểu nhập liệu".into(),
+        }
+    }
+}
+
 const FIRST_FIGURE_COLUMN: u16 = 4;
 const HEADER_ROW: u32 = 5;
 const FIRST_DATA_ROW: u32 = 6;

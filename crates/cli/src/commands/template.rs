@@ -244,25 +244,19 @@ pub async fn template(
         });
         (columns, ratios, None)
     };
-    let template = Template {
-        issuer: format!("ỦY BAN NHÂN DÂN {}", reporting.name.to_uppercase()),
-        title: format!(
+    let mut template = Template::for_unit(
+        format!(
             "BIỂU SỐ LIỆU KINH TẾ - XÃ HỘI {}",
             period.name_vi().to_uppercase()
         ),
-        subtitle: format!(
-            "Đơn vị báo cáo: {} (mã {}). Kỳ báo cáo: {} ({}).",
-            reporting.name,
-            reporting.code,
-            period.name_vi(),
-            period.code()
-        ),
-        group_header,
-        indicators,
-        columns,
-        ratios,
-        sheet: "Biểu nhập liệu".into(),
-    };
+        &reporting.name,
+        &reporting.code,
+        &period,
+    );
+    template.group_header = group_header;
+    template.indicators = indicators;
+    template.columns = columns;
+    template.ratios = ratios;
     let bytes = write_template(&template)?;
     std::fs::write(out, bytes).with_context(|| out.display().to_string())?;
     store.close().await;

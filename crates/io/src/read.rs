@@ -313,11 +313,14 @@ pub(crate) fn resolve_numbers(
     declared: Option<DecimalConvention>,
     problems: &mut Vec<Problem>,
 ) -> Vec<Option<Decimal>> {
-    let read: Vec<Result<solieu_core::number::Readings, NumberError>> =
-        pending.iter().map(|p| readings(&p.text)).collect();
+    // Figures a spreadsheet stored as numbers need no reading, and prove no convention.
+    let read: Vec<Option<Result<solieu_core::number::Readings, NumberError>>> = pending
+        .iter()
+        .map(|p| p.exact.is_none().then(|| readings(&p.text)))
+        .collect();
     let mut proofs: HashMap<bool, (usize, u64, &str)> = HashMap::new();
-    for (p, r) in pending.iter().zip(&read).filter(|(p, _)| p.exact.is_none()) {
-        if let Ok(Some(c)) = r.as_ref().map(|r| r.proves()) {
+    for (p, r) in pending.iter().zip(&read) {
+        if let Some(Ok(Some(c))) = r.as_ref().map(|r| r.as_ref().map(|r| r.proves())) {
             let e = proofs
                 .entry(c == DecimalConvention::Comma)
                 .or_insert((0, p.line, &p.text));
@@ -343,9 +346,9 @@ pub(crate) fn resolve_numbers(
         .iter()
         .zip(read)
         .map(|(p, r)| {
-            if p.exact.is_some() {
+            let Some(r) = r else {
                 return p.exact;
-            }
+            };
             let fail = |vi: String, en: String, hint: Option<Text>| {
                 Problem::error(p.location.clone(), Text::new(vi, en))
                     .with_value(&p.text)

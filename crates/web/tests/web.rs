@@ -631,6 +631,40 @@ fn workbook_with(unit: &str, value: f64) -> Vec<u8> {
     book.save_to_buffer().unwrap()
 }
 
+/// The downloaded workbook with `value` typed into `indicator`'s row of its figure column, as
+/// a spreadsheet stores a typed number.
+fn filled(template: &[u8], indicator: &str, value: &str) -> Vec<u8> {
+    use calamine::Reader;
+    use std::io::{Read, Write};
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
+    let range = book.worksheet_range("Biểu nhập liệu").unwrap();
+    let row = range
+        .rows()
+        .position(|r| r.get(2) == Some(&calamine::Data::String(indicator.into())))
+        .unwrap()
+        + 1;
+    let cell = format!("<c r=\"E{row}\"");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut content = String::from_utf8(bytes).unwrap();
+            let start = content.find(&cell).unwrap();
+            let end = start + content[start..].find("/>").unwrap();
+            content.replace_range(end..end + 2, &format!("><v>{value}</v></c>"));
+            bytes = content.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
 on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
     let form = format!("/forms/BC_XA_6T/{OWN}/2026S1");
     let upload = format!("/upload/BC_XA_6T/{OWN}/2026S1");
@@ -697,9 +731,15 @@ on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
             .any(|v| v.contains("12345"))
     );
 
-    // The commune's own figure is saved as a typed one would be, the file named as its source.
+    // The downloaded workbook, filled in: the commune's figure is saved as a typed one would
+    // be, the file named as its source.
     let sent = officer
-        .post_file(&upload, &csrf, "xa.xlsx", &workbook_with(OWN, 12345.0))
+        .post_file(
+            &upload,
+            &csrf,
+            "bieu.xlsx",
+            &filled(&template.bytes, "KHAM_BENH_XA", "12345"),
+        )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
     let stored = app

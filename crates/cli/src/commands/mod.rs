@@ -100,3 +100,30 @@ pub fn read_column_mapping(
     }
     Ok(Some(mapping))
 }
+
+/// The program registers and the unit register, for a command about `unit`'s programs;
+/// refused when no unit has that code.
+pub async fn programs_of(
+    location: &Location,
+    unit: &str,
+    say: &Say,
+) -> Result<(
+    solieu_core::programs::Programs,
+    solieu_core::lineage::Registry,
+)> {
+    let store = Store::open(location).await?;
+    let stored = store.stored().await?;
+    let programs = store.programs().await?;
+    store.close().await;
+    let registry = solieu_core::lineage::Registry::new(stored.units, stored.events);
+    if registry.versions_of(unit).is_empty() {
+        anyhow::bail!(
+            "{} {unit}",
+            say.t(
+                "không có đơn vị hành chính mã",
+                "there is no unit with code"
+            )
+        );
+    }
+    Ok((programs, registry))
+}

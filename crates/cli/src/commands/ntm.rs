@@ -7,8 +7,7 @@ use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use solieu_analytics::programs::{NtmSummary, ntm_summary};
 use solieu_core::format::number_vi;
-use solieu_core::lineage::Registry;
-use solieu_store::{Location, Store};
+use solieu_store::Location;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -34,24 +33,10 @@ pub struct NtmArgs {
 }
 
 pub async fn ntm(location: &Location, args: NtmArgs, say: &Say) -> Result<ExitCode> {
-    let store = Store::open(location).await?;
-    let stored = store.stored().await?;
-    let programs = store.programs().await?;
-    store.close().await;
-    let registry = Registry::new(stored.units, stored.events);
+    let (programs, registry) = super::programs_of(location, &args.unit, say).await?;
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    if registry.versions_of(&args.unit).is_empty() {
-        bail!(
-            "{} {}",
-            say.t(
-                "không có đơn vị hành chính mã",
-                "there is no unit with code"
-            ),
-            args.unit
-        );
-    }
     let sets: Vec<&str> = match &args.set {
         Some(s) => {
             if !programs.sets.iter().any(|x| &x.code == s) {

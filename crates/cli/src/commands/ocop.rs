@@ -3,12 +3,11 @@
 
 use crate::say::Say;
 use crate::table::aligned;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::NaiveDate;
 use solieu_analytics::programs::{Count, ProductLine, ocop_summary};
 use solieu_core::format::number_vi;
-use solieu_core::lineage::Registry;
-use solieu_store::{Location, Store};
+use solieu_store::Location;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -28,21 +27,7 @@ pub struct OcopArgs {
 }
 
 pub async fn ocop(location: &Location, args: OcopArgs, say: &Say) -> Result<ExitCode> {
-    let store = Store::open(location).await?;
-    let stored = store.stored().await?;
-    let programs = store.programs().await?;
-    store.close().await;
-    let registry = Registry::new(stored.units, stored.events);
-    if registry.versions_of(&args.unit).is_empty() {
-        bail!(
-            "{} {}",
-            say.t(
-                "không có đơn vị hành chính mã",
-                "there is no unit with code"
-            ),
-            args.unit
-        );
-    }
+    let (programs, registry) = super::programs_of(location, &args.unit, say).await?;
     let date = args
         .date
         .unwrap_or_else(|| chrono::Local::now().date_naive());

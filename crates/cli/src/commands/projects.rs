@@ -3,11 +3,10 @@
 
 use crate::say::Say;
 use crate::table::aligned;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use solieu_analytics::programs::project_summary;
 use solieu_core::format::{number_vi, percent_vi};
-use solieu_core::lineage::Registry;
-use solieu_store::{Location, Store};
+use solieu_store::Location;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -24,21 +23,7 @@ pub struct ProjectsArgs {
 }
 
 pub async fn projects(location: &Location, args: ProjectsArgs, say: &Say) -> Result<ExitCode> {
-    let store = Store::open(location).await?;
-    let stored = store.stored().await?;
-    let programs = store.programs().await?;
-    store.close().await;
-    let registry = Registry::new(stored.units, stored.events);
-    if registry.versions_of(&args.unit).is_empty() {
-        bail!(
-            "{} {}",
-            say.t(
-                "không có đơn vị hành chính mã",
-                "there is no unit with code"
-            ),
-            args.unit
-        );
-    }
+    let (programs, registry) = super::programs_of(location, &args.unit, say).await?;
     let s = project_summary(&programs, &registry, &args.unit, args.year);
     if args.format == "json" {
         println!("{}", serde_json::to_string_pretty(&s)?);

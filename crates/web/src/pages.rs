@@ -71,12 +71,15 @@ pub fn templates() -> minijinja::Environment<'static> {
         if is_en(state) { en } else { vi }.to_string()
     });
     env.add_function("status_name", |state: &minijinja::State, s: String| {
-        let (vi, en) = match s.as_str() {
-            "official" => ("chính thức", "official"),
-            "preliminary" => ("sơ bộ", "preliminary"),
-            _ => ("ước tính", "estimate"),
-        };
-        if is_en(state) { en } else { vi }.to_string()
+        let status = s
+            .parse::<solieu_core::value::Status>()
+            .unwrap_or(solieu_core::value::Status::Estimate);
+        if is_en(state) {
+            status.code()
+        } else {
+            status.name_vi()
+        }
+        .to_string()
     });
     env.add_function("timeliness_name", |state: &minijinja::State, s: String| {
         let (vi, en) = match s.as_str() {

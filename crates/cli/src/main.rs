@@ -46,11 +46,14 @@ struct Cli {
 enum Command {
     /// Create an empty database (a SQLite file, or the tables in a PostgreSQL database).
     Init,
-    /// Load units, lineage, indicators and values from CSV files, all or nothing.
+    /// Load units, lineage, indicators, values, rules, data sets and program registers from
+    /// files, all or nothing; or write a workbook to fill (--template).
     ///
-    /// Each CSV file is recognised by its header (see docs/formats.md); JSON files are the
-    /// statistics office's nested unit lists or the 2025 reform mapping. If any row of any file
-    /// is wrong, nothing is loaded and every problem is listed with file, line and column.
+    /// Each CSV file and each workbook sheet is recognised by its header (see docs/formats.md);
+    /// a wide workbook ("biểu mẫu") is read through its own mapping sheet or --mapping; JSON
+    /// files are the statistics office's nested unit lists or the 2025 reform mapping, or DHIS2
+    /// data value sets. If any row of any file is wrong, nothing is loaded and every problem is
+    /// listed with file, sheet, line and column.
     Import {
         /// CSV files, workbooks (XLSX, XLS, ODS), GSO JSON, DHIS2 files; in any order.
         #[arg(required_unless_present = "template")]

@@ -174,6 +174,11 @@ enum Command {
         /// Address and port to listen on; behind a TLS proxy for anything but loopback.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Proxies whose X-Forwarded-For names the client, as addresses or networks
+        /// ("127.0.0.1,10.0.0.0/8"); sign-in failures are counted per client. Without it the
+        /// header is ignored and the connecting address is the client.
+        #[arg(long = "trusted-proxy", env = "SOLIEU_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxy: Vec<String>,
     },
     /// Web accounts: add, passwd, disable.
     #[command(subcommand)]
@@ -267,7 +272,10 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Projects(args) => commands::projects(&location, args, say).await,
         Command::Tasks(args) => commands::tasks(&location, args, &user, say).await,
         Command::Demo { no_serve, listen } => commands::demo(&cli.db, no_serve, listen, say).await,
-        Command::Serve { listen } => commands::serve(&location, listen, say).await,
+        Command::Serve {
+            listen,
+            trusted_proxy,
+        } => commands::serve(&location, listen, &trusted_proxy, say).await,
         Command::User(command) => commands::user(&location, command, &user, say).await,
     }
 }

@@ -69,8 +69,8 @@ async fn check_password(
     remote: &str,
 ) -> Result<solieu_store::User, WebError> {
     let username = username.trim();
-    let keys = [format!("user:{username}"), format!("addr:{remote}")];
-    if app.throttle.blocked(&keys) {
+    let attempt = auth::Attempt::new(username, remote);
+    if app.throttle.blocked(&attempt) {
         return Err(WebError::Throttled);
     }
     let user = app.store.user_by_name(username).await?;
@@ -78,11 +78,11 @@ async fn check_password(
     let ok = auth::check_password(password.to_string(), hash).await;
     match user {
         Some(u) if ok && !u.disabled => {
-            app.throttle.succeed(&keys[0]);
+            app.throttle.succeed(&attempt);
             Ok(u)
         }
         _ => {
-            app.throttle.fail(&keys);
+            app.throttle.fail(&attempt);
             Err(WebError::Unauthenticated)
         }
     }
@@ -105,9 +105,10 @@ struct TokenRequest {
 
 async fn create_token(
     State(app): State<Shared>,
+    auth::ClientAddr(remote): auth::ClientAddr,
     Json(req): Json<TokenRequest>,
 ) -> Result<Json<Value>, WebError> {
-    let user = check_password(&app, &req.username, &req.password, "api").await?;
+    let user = check_password(&app, &req.username, &req.password, &remote).await?;
     let token = auth::random_token();
     let name = if req.name.trim().is_empty() {
         "api".to_string()

@@ -7,6 +7,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use base64::Engine as _;
@@ -14,6 +15,7 @@ use sha2::{Digest, Sha256};
 use solieu_core::problem::Lang;
 use solieu_store::User;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -137,48 +139,211 @@ pub fn principal(user: User, csrf: Option<String>, token: Option<String>) -> Opt
     })
 }
 
-/// Failed sign-ins per account name and per address: five within fifteen minutes lock both
-/// for fifteen minutes. Kept in memory: a restart forgives, which is acceptable for a single
-/// server and keeps a flood of guesses off the database.
-#[derive(Default)]
+/// Failed sign-ins, counted three ways so that no one can lock others out: per account from
+/// one address (five within fifteen minutes block that address for that account), per
+/// address (fifty block the address: an office behind one address shares it) and per account
+/// from every address (fifty: slow guessing spread over many addresses). A spray of random
+/// names from one address blocks only that address. Kept in memory: a restart forgives,
+/// which is acceptable for a single server and keeps a flood of guesses off the database.
 pub struct Throttle {
     failures: Mutex<HashMap<String, Vec<Instant>>>,
+    /// How many keys are kept at most; beyond it the stalest go first.
+    capacity: usize,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::with_capacity(THROTTLE_KEYS)
+    }
 }
 
 pub const THROTTLE_LIMIT: usize = 5;
+/// Failures per address, and per account over all addresses.
+pub const THROTTLE_WIDE_LIMIT: usize = THROTTLE_LIMIT * 10;
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// A key holds at most a few dozen instants: 100,000 keys stay under 10 MB.
+const THROTTLE_KEYS: usize = 100_000;
+
+/// The counters one sign-in attempt touches.
+pub struct Attempt {
+    pair: String,
+    account: String,
+    address: String,
+}
+
+impl Attempt {
+    pub fn new(username: &str, address: &str) -> Attempt {
+        // The address has no space, so the pair key cannot be forged by a name.
+        Attempt {
+            pair: format!("pair:{address} {username}"),
+            account: format!("user:{username}"),
+            address: format!("addr:{address}"),
+        }
+    }
+
+    fn keys(&self) -> [(&str, usize); 3] {
+        [
+            (&self.pair, THROTTLE_LIMIT),
+            (&self.address, THROTTLE_WIDE_LIMIT),
+            (&self.account, THROTTLE_WIDE_LIMIT),
+        ]
+    }
+}
 
 impl Throttle {
-    pub fn blocked(&self, keys: &[String]) -> bool {
-        let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+    pub fn with_capacity(capacity: usize) -> Throttle {
+        Throttle {
+            failures: Mutex::new(HashMap::new()),
+            capacity,
+        }
+    }
+
+    pub fn blocked(&self, attempt: &Attempt) -> bool {
+        let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        keys.iter().any(|k| {
-            let list = map.entry(k.clone()).or_default();
-            list.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-            // An office shares one address: the address allows ten times an account's count.
-            let limit = if k.starts_with("addr:") {
-                THROTTLE_LIMIT * 10
-            } else {
-                THROTTLE_LIMIT
-            };
-            list.len() >= limit
+        attempt.keys().iter().any(|(key, limit)| {
+            map.get(*key).is_some_and(|list| {
+                list.iter()
+                    .filter(|t| now.duration_since(**t) < THROTTLE_WINDOW)
+                    .count()
+                    >= *limit
+            })
         })
     }
 
-    pub fn fail(&self, keys: &[String]) {
+    pub fn fail(&self, attempt: &Attempt) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        for k in keys {
-            map.entry(k.clone()).or_default().push(Instant::now());
+        let now = Instant::now();
+        for (key, _) in attempt.keys() {
+            let list = map.entry(key.to_string()).or_default();
+            list.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
+            // More than the widest limit tells nothing more.
+            if list.len() >= THROTTLE_WIDE_LIMIT {
+                list.remove(0);
+            }
+            list.push(now);
         }
-        // Bounded memory under a spray of names.
-        if map.len() > 100_000 {
-            map.clear();
+        if map.len() > self.capacity {
+            evict(&mut map, self.capacity, now);
         }
     }
 
-    pub fn succeed(&self, username_key: &str) {
+    /// A right password forgives that account's failures, not the address's.
+    pub fn succeed(&self, attempt: &Attempt) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        map.remove(username_key);
+        map.remove(&attempt.pair);
+        map.remove(&attempt.account);
+    }
+
+    /// How many keys are held (for the memory bound's test).
+    pub fn len(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Drops expired keys, then the stalest until a tenth of the room is free again, so that a
+/// full map is not sorted on every failure. Clearing everything instead would let a flood
+/// of names wipe the counters of the address that sent it.
+fn evict(map: &mut HashMap<String, Vec<Instant>>, capacity: usize, now: Instant) {
+    map.retain(|_, list| {
+        list.last()
+            .is_some_and(|t| now.duration_since(*t) < THROTTLE_WINDOW)
+    });
+    let keep = capacity - capacity / 10;
+    if map.len() <= keep {
+        return;
+    }
+    let mut last: Vec<(Instant, String)> = map
+        .iter()
+        .filter_map(|(k, list)| list.last().map(|t| (*t, k.clone())))
+        .collect();
+    last.sort_unstable();
+    for (_, key) in last.iter().take(map.len() - keep) {
+        map.remove(key);
+    }
+}
+
+/// The proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<ipnet::IpNet>);
+
+impl TrustedProxies {
+    /// Reads "127.0.0.1, 10.0.0.0/8": addresses or networks, separated by commas or spaces.
+    pub fn parse(text: &str) -> Result<TrustedProxies, String> {
+        let mut nets = Vec::new();
+        for item in text.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+            let net = match item.parse::<ipnet::IpNet>() {
+                Ok(net) => net,
+                Err(_) => item
+                    .parse::<IpAddr>()
+                    .map(ipnet::IpNet::from)
+                    .map_err(|_| item.to_string())?,
+            };
+            nets.push(net);
+        }
+        Ok(TrustedProxies(nets))
+    }
+
+    pub fn contains(&self, ip: &IpAddr) -> bool {
+        let ip = ip.to_canonical();
+        self.0.iter().any(|net| net.contains(&ip))
+    }
+
+    /// The client's address: the peer, or when the peer is a trusted proxy, the right-most
+    /// `X-Forwarded-For` entry that is not itself one (each proxy appends who it heard
+    /// from, so entries further left were written by the client and prove nothing).
+    pub fn client(&self, peer: Option<IpAddr>, headers: &HeaderMap) -> Option<IpAddr> {
+        let mut hop = peer?.to_canonical();
+        if !self.contains(&hop) {
+            return Some(hop);
+        }
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect();
+        for entry in forwarded.iter().rev() {
+            // A hop we cannot read: the last proxy we trust is the best we know.
+            let Ok(ip) = entry.trim().parse::<IpAddr>() else {
+                break;
+            };
+            hop = ip.to_canonical();
+            if !self.contains(&hop) {
+                break;
+            }
+        }
+        Some(hop)
+    }
+}
+
+/// The address a request's failures are counted under (see [`TrustedProxies::client`]);
+/// "local" for a request without a socket (in-process tests).
+pub struct ClientAddr(pub String);
+
+impl FromRequestParts<Arc<App>> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        app: &Arc<App>,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(
+            app.trusted_proxies
+                .client(peer, &parts.headers)
+                .map_or_else(|| "local".to_string(), |ip| ip.to_string()),
+        ))
     }
 }
 
@@ -249,5 +414,54 @@ pub fn check_csrf(who: &Principal, given: Option<&str>) -> Result<(), WebError> 
     match (&who.csrf, given) {
         (Some(expected), Some(given)) if same_secret(expected, given) => Ok(()),
         _ => Err(WebError::Csrf),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_throttle_keeps_a_bounded_number_of_keys() {
+        let throttle = Throttle::with_capacity(1_000);
+        for k in 0..20_000 {
+            throttle.fail(&Attempt::new(&format!("n{k}"), &format!("10.0.{}.{}", k / 250, k % 250)));
+            assert!(throttle.len() <= 1_000 + 3, "{} keys", throttle.len());
+        }
+        assert!(throttle.len() >= 900);
+    }
+
+    #[test]
+    fn a_flood_does_not_wipe_the_counters_of_the_flooding_address() {
+        let throttle = Throttle::with_capacity(100);
+        let flood = |k: usize| Attempt::new(&format!("n{k}"), "198.51.100.2");
+        for k in 0..THROTTLE_WIDE_LIMIT {
+            throttle.fail(&flood(k));
+        }
+        assert!(throttle.blocked(&flood(999)));
+        assert!(!throttle.blocked(&Attempt::new("n1", "198.51.100.3")));
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", value.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn the_client_is_the_last_hop_no_trusted_proxy_wrote() {
+        let proxies = TrustedProxies::parse("127.0.0.1, 10.0.0.0/8 ::1").unwrap();
+        let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
+        let h = forwarded("6.6.6.6, 203.0.113.5, 10.2.3.4");
+        assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("203.0.113.5"));
+        assert_eq!(proxies.client(ip("::ffff:127.0.0.1"), &h), ip("203.0.113.5"));
+        // An untrusted peer's header is ignored.
+        assert_eq!(proxies.client(ip("198.51.100.4"), &h), ip("198.51.100.4"));
+        // Nothing readable after the proxies: the last trusted hop.
+        let h = forwarded("203.0.113.5, junk");
+        assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
+        assert_eq!(proxies.client(ip("10.0.0.1"), &HeaderMap::new()), ip("10.0.0.1"));
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("proxy.local").is_err());
     }
 }

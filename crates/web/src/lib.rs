@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod datasets;
+pub mod headers;
 pub mod ops;
 pub mod pages;
 pub mod policy;
@@ -29,7 +30,11 @@ pub struct App {
     pub engine: RwLock<Engine>,
     pub templates: minijinja::Environment<'static>,
     pub throttle: auth::Throttle,
+    /// Set when the server is reached through a TLS proxy (not on loopback): cookies are
+    /// Secure and responses carry HSTS.
     pub secure_cookies: bool,
+    /// Whose `X-Forwarded-For` names the client (sign-in throttling counts per client).
+    pub trusted_proxies: auth::TrustedProxies,
     /// Held while a form is saved or a workflow step taken: the lock check, the plan and the
     /// write see one state, and SQLite is not asked to upgrade two read transactions to
     /// writes at once (it refuses one with "database is locked" instead of waiting).
@@ -73,6 +78,7 @@ impl WebError {
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Store(e) if busy(e) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -105,8 +111,16 @@ impl WebError {
                 "The period is approved and locked; an approver must reopen it before changes",
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
-            WebError::Store(e) => Text::new(format!("Lỗi cơ sở dữ liệu: {e}"), e.to_string()),
-            WebError::Internal(e) => Text::new(format!("Lỗi: {e}"), e.clone()),
+            // The detail goes to the server's log (see `into_response`), never to the client:
+            // it can name tables, columns and the database's location.
+            WebError::Store(e) if busy(e) => Text::new(
+                "Máy chủ đang bận ghi số liệu khác; vui lòng thử lại sau ít giây",
+                "The server is busy writing other figures; please try again in a few seconds",
+            ),
+            WebError::Store(_) | WebError::Internal(_) => Text::new(
+                "Máy chủ gặp lỗi; chưa ghi gì. Hãy thử lại, nếu vẫn lỗi thì báo quản trị kèm mã tham chiếu",
+                "The server met an error; nothing was saved. Try again, and if it persists tell the administrator the reference",
+            ),
         }
     }
 }
@@ -115,7 +129,14 @@ impl WebError {
 /// them into pages for a browser.
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
-        let message = self.message();
+        let mut message = self.message();
+        let reference = self.status().is_server_error().then(|| {
+            let reference = auth::random_token()[..8].to_string();
+            tracing::error!(reference = %reference, error = %self.detail(), "request failed");
+            message.vi.push_str(&format!(" (mã tham chiếu {reference})"));
+            message.en.push_str(&format!(" (reference {reference})"));
+            reference
+        });
         let problems: Vec<serde_json::Value> = match &self {
             WebError::Invalid(problems) => problems
                 .iter()
@@ -137,8 +158,9 @@ impl IntoResponse for WebError {
             "message_vi": message.vi,
             "message_en": message.en,
             "problems": problems,
+            "reference": reference,
         });
-        (
+        let mut response = (
             self.status(),
             [
                 (header::CONTENT_TYPE, "application/json"),
@@ -146,7 +168,48 @@ impl IntoResponse for WebError {
             ],
             body.to_string(),
         )
-            .into_response()
+            .into_response();
+        if self.status() == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("2"));
+        }
+        response
+    }
+}
+
+impl WebError {
+    /// What the server's log says about an error, with the source chain.
+    fn detail(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(e) = source {
+            let more = e.to_string();
+            // `#[error("{0}")]` wrappers repeat their source's text.
+            if !text.contains(&more) {
+                text.push_str(&format!(": {more}"));
+            }
+            source = e.source();
+        }
+        text
+    }
+}
+
+/// Whether the store gave up waiting for another writer (SQLite busy or locked after its own
+/// retries, PostgreSQL's serialization failures and lock timeouts): the same request a moment
+/// later would succeed, so the client is told to retry rather than that something broke.
+fn busy(e: &StoreError) -> bool {
+    match e {
+        StoreError::Sql(sqlx::Error::PoolTimedOut) => true,
+        StoreError::Sql(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
+            // SQLite: BUSY, LOCKED and their extended codes; PostgreSQL: serialization
+            // failure, deadlock, lock not available.
+            matches!(
+                code.as_ref(),
+                "5" | "6" | "261" | "262" | "517" | "518" | "773" | "40001" | "40P01" | "55P03"
+            )
+        }),
+        _ => false,
     }
 }
 
@@ -162,6 +225,7 @@ impl App {
             templates: pages::templates(),
             throttle: auth::Throttle::default(),
             secure_cookies,
+            trusted_proxies: auth::TrustedProxies::default(),
             writes: tokio::sync::Mutex::new(()),
         })
     }
@@ -196,26 +260,41 @@ pub async fn load_engine(store: &Store) -> Result<Engine, WebError> {
     Ok(engine)
 }
 
-/// The whole application: pages, static files and the API.
+/// The whole application: pages, static files and the API, each response with the security
+/// headers of [`headers`].
 pub fn router(app: Shared) -> Router {
-    Router::new()
-        .merge(pages::routes(app.clone()))
-        .nest("/api/v1", api::routes())
-        .with_state(app)
+    let hsts = app.secure_cookies;
+    headers::layers(
+        Router::new()
+            .merge(pages::routes(app.clone()))
+            .nest("/api/v1", api::routes())
+            .with_state(app),
+        hsts,
+    )
+    .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
-/// Serves `store` on `listen` until the process is stopped.
-pub async fn serve(store: Store, listen: std::net::SocketAddr) -> Result<(), WebError> {
+/// How `solieu serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub listen: std::net::SocketAddr,
+    pub trusted_proxies: auth::TrustedProxies,
+}
+
+/// Serves `store` until the process is stopped.
+pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> {
+    let listen = options.listen;
     // A session cookie marked Secure is never sent over plain HTTP; on loopback (a test or a
     // single machine) there is no TLS, elsewhere a TLS proxy is expected in front.
     let secure = !listen.ip().is_loopback();
-    let app = Arc::new(App::new(store, secure).await?);
+    let mut app = App::new(store, secure).await?;
+    app.trusted_proxies = options.trusted_proxies;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;
     axum::serve(
         listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(Arc::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .await
     .map_err(|e| WebError::Internal(e.to_string()))

@@ -4,7 +4,7 @@ use crate::auth::{self, MaybeViewer, Viewer};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError, ops};
 use axum::Router;
-use axum::extract::{Form, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Form, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -180,15 +180,24 @@ pub fn routes(app: Shared) -> Router<Shared> {
             "/forms/{set}/{unit}/{period}/{action}",
             post(form_step).get(form_workbook),
         )
-        .route("/upload/{set}/{unit}/{period}", post(form_upload))
+        .route(
+            "/upload/{set}/{unit}/{period}",
+            post(form_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
         .route("/completeness", get(completeness))
         .route("/provenance", get(provenance))
         .route("/values/{id}", get(value_page))
         .route("/reports/{id}", get(report_page))
         .route("/reports/{id}/docx", get(report_docx))
         .route("/public", get(public))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn_with_state(app, html_errors))
 }
+
+/// A form of figures is a few kilobytes; more is not a form.
+pub const FORM_LIMIT: usize = 64 * 1024;
+/// A filled workbook of one data set.
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024;
 
 /// Turns the JSON errors of [`WebError`] into pages: sign-in for 401, an error page otherwise.
 pub async fn html_errors(
@@ -237,14 +246,20 @@ async fn home(MaybeViewer(who): MaybeViewer) -> Redirect {
 
 async fn style() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, crate::headers::STATIC_CACHE),
+        ],
         include_str!("../static/style.css"),
     )
 }
 
 async fn script() -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, crate::headers::STATIC_CACHE),
+        ],
         include_str!("../static/app.js"),
     )
 }
@@ -326,15 +341,11 @@ pub struct LoginForm {
 async fn login(
     State(app): State<Shared>,
     PageLang(lang): PageLang,
+    auth::ClientAddr(remote): auth::ClientAddr,
     request: Request,
 ) -> Result<Response, WebError> {
     let (parts, body) = request.into_parts();
     let cookie_token = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).map(str::to_string);
-    let remote = parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "local".into());
     let request = Request::from_parts(parts, body);
     let Form(form) = Form::<LoginForm>::from_request(request, &app)
         .await
@@ -456,14 +467,22 @@ async fn dashboard(
     )
 }
 
-/// A recorded report as printed, as a page of its own.
+/// A recorded report as printed, as a page of its own. Its HTML is the report's file format
+/// too, so it keeps its inline `<style>`: the policy allows that one by its hash.
 async fn report_page(
     State(app): State<Shared>,
     Viewer(who): Viewer,
     Path(id): Path<i64>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let document = ops::stored_report(&app, &who, id).await?;
-    Ok(Html(solieu_report::text::html(&document)))
+    let html = solieu_report::text::html(&document);
+    let css = html
+        .split_once("<style>")
+        .and_then(|(_, rest)| rest.split_once("</style>"))
+        .map_or("", |(css, _)| css);
+    let policy = HeaderValue::from_str(&crate::headers::csp_with_style(css))
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response())
 }
 
 /// The same report as the Decree 30 document to download.

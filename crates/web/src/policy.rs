@@ -3,7 +3,7 @@
 //! person.
 
 use chrono::NaiveDate;
-use solieu_core::lineage::Registry;
+use solieu_core::lineage::{Registry, VersionId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -114,9 +114,20 @@ fn in_groups(groups: &[String], group_path: &str) -> bool {
     })
 }
 
-/// The one authorization rule. `groups` are the group paths of the indicators concerned
-/// (empty for a question about a unit as a whole); `date` is the end of the period, as of
-/// which the unit tree is read.
+/// The unit version an account works for on `today`: the one its code names then, or for a
+/// unit that has since ended, its last version (its officer may still finish its reports).
+fn own_version(registry: &Registry, code: &str, today: NaiveDate) -> Option<VersionId> {
+    registry.resolve(code, today).or_else(|| {
+        registry
+            .versions_of(code)
+            .iter()
+            .rev()
+            .copied()
+            .find(|&id| registry.version(id).valid_from.is_none_or(|from| from <= today))
+    })
+}
+
+/// The one authorization rule, as of today: see [`allowed_on`].
 pub fn allowed(
     who: &Principal,
     action: Action,
@@ -124,6 +135,22 @@ pub fn allowed(
     groups: &[&str],
     date: NaiveDate,
     registry: &Registry,
+) -> bool {
+    let today = chrono::Utc::now().date_naive();
+    allowed_on(who, action, unit, groups, date, registry, today)
+}
+
+/// The one authorization rule. `groups` are the group paths of the indicators concerned
+/// (empty for a question about a unit as a whole); `date` is the end of the period, as of
+/// which the unit tree is read; `today` says which unit an account works for.
+pub fn allowed_on(
+    who: &Principal,
+    action: Action,
+    unit: &str,
+    groups: &[&str],
+    date: NaiveDate,
+    registry: &Registry,
+    today: NaiveDate,
 ) -> bool {
     let own_or_below = || {
         who.unit
@@ -135,8 +162,11 @@ pub fn allowed(
         Role::Office => own_or_below(),
         Role::Commune => {
             action != Action::Approve && who.unit.as_deref() == Some(unit) && {
-                // The unit must exist as of the date, not merely share a code.
-                registry.resolve(unit, date).is_some()
+                // The figure belongs to the unit of its period, which may be a predecessor
+                // that carried the same code (a commune merged in 2025 keeps the old one's
+                // code): the same version, not merely the same code.
+                let of_period = registry.resolve(unit, date);
+                of_period.is_some() && of_period == own_version(registry, unit, today)
             }
         }
         Role::Department => match action {
@@ -180,6 +210,32 @@ mod tests {
             csrf: None,
             token: None,
         }
+    }
+
+    #[test]
+    fn a_commune_does_not_own_its_predecessors_figures() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        let mut old = unit("06841", Some("198"));
+        old.valid_to = Some(d(2025, 6, 30));
+        let mut new = unit("06841", Some("22"));
+        new.valid_from = Some(d(2025, 7, 1));
+        let registry = Registry::new(
+            vec![unit("22", None), unit("198", Some("22")), old, new],
+            vec![],
+        );
+        let officer = who(Role::Commune, Some("06841"), &[]);
+        let may = |action, period_end, today| {
+            allowed_on(&officer, action, "06841", &["x"], period_end, &registry, today)
+        };
+        let today = d(2026, 11, 1);
+        for action in [Action::Read, Action::Write, Action::Submit] {
+            assert!(!may(action, d(2020, 12, 31), today), "{action:?} 2020");
+            assert!(!may(action, d(2025, 6, 30), today), "{action:?} 2025S1");
+            assert!(may(action, d(2025, 12, 31), today), "{action:?} 2025S2");
+        }
+        // Before the merger the same account worked for the old commune.
+        assert!(may(Action::Write, d(2020, 12, 31), d(2025, 3, 1)));
+        assert!(!may(Action::Write, d(2025, 12, 31), d(2025, 3, 1)));
     }
 
     #[test]

@@ -52,3 +52,16 @@
     timer = setTimeout(check, 400);
   });
 })();
+
+// "Back" on an error page: the page before it, when there is one (the policy forbids a
+// javascript: link, so the link goes home without this script).
+(function () {
+  document.querySelectorAll("a.back").forEach(function (a) {
+    a.addEventListener("click", function (e) {
+      if (history.length > 1) {
+        e.preventDefault();
+        history.back();
+      }
+    });
+  });
+})();

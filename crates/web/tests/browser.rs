@@ -117,7 +117,8 @@ impl Browser {
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium, "args": args}
+            "goog:chromeOptions": {"binary": chromium, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let session = call(port, "POST", "/session", Some(&caps))["sessionId"]
             .as_str()
@@ -174,6 +175,27 @@ impl Browser {
     fn click(&self, css: &str) {
         let e = self.find(css);
         self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
+    }
+
+    /// What the pages wrote to the console since the last call (chromedriver's log endpoint).
+    fn console(&self) -> Vec<String> {
+        let entries = self.cmd("POST", "/se/log", Some(json!({"type": "browser"})));
+        entries
+            .as_array()
+            .expect("chromedriver returns the console log")
+            .iter()
+            .map(|e| e["message"].as_str().unwrap_or("").to_string())
+            .collect()
+    }
+
+    /// Fails on any Content-Security-Policy violation the browser reported so far.
+    fn assert_no_csp_violation(&self, when: &str) {
+        let violations: Vec<String> = self
+            .console()
+            .into_iter()
+            .filter(|m| m.contains("Content Security Policy"))
+            .collect();
+        assert!(violations.is_empty(), "{when}: {violations:#?}");
     }
 
     fn source(&self) -> String {
@@ -270,6 +292,7 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.click("#save");
         b.wait_for("saved", |p| p.contains("id=\"saved\""));
         b.shoot("form");
+        b.assert_no_csp_violation("the form and its checks as one types");
         b.click("#submit");
         b.wait_for("submitted", |p| p.contains("class=\"state submitted\""));
         b.sign_out();
@@ -302,6 +325,7 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         b.open("/public?period=2026S2");
         assert!(b.source().contains("15.321"), "published once approved");
         b.shoot("public");
+        b.assert_no_csp_violation("the dashboard, provenance and public pages");
     });
     let outcome = script.await;
     server.abort();

@@ -209,7 +209,12 @@ pub async fn demo(
         "{} http://{listen}/",
         say.t("Giao diện web:", "The web application:")
     );
-    solieu_web::serve(store, listen)
+    super::web::log_to_stderr();
+    let options = solieu_web::ServeOptions {
+        listen,
+        trusted_proxies: Default::default(),
+    };
+    solieu_web::serve(store, options)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message().get(say.lang)))?;
     Ok(ExitCode::SUCCESS)

@@ -3,24 +3,53 @@
 use crate::say::Say;
 use anyhow::{Result, anyhow, bail};
 use solieu_store::{Location, NewUser, Store};
+use solieu_web::ServeOptions;
+use solieu_web::auth::TrustedProxies;
 use solieu_web::policy::Role;
 use std::process::ExitCode;
 
 pub async fn serve(
     location: &Location,
     listen: std::net::SocketAddr,
+    trusted_proxies: &[String],
     say: &Say,
 ) -> Result<ExitCode> {
+    let trusted_proxies = TrustedProxies::parse(&trusted_proxies.join(",")).map_err(|bad| {
+        anyhow!(
+            "--trusted-proxy / SOLIEU_TRUSTED_PROXIES: “{bad}” {}",
+            say.t(
+                "không phải địa chỉ IP hay dải mạng (ví dụ 127.0.0.1 hoặc 10.0.0.0/8)",
+                "is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
+            )
+        )
+    })?;
+    log_to_stderr();
     let store = Store::open(location).await?;
     println!(
         "{} http://{listen}/  ({})",
         say.t("Đang phục vụ tại", "Serving at"),
         say.t("Ctrl+C để dừng", "Ctrl+C to stop")
     );
-    solieu_web::serve(store, listen)
+    let options = ServeOptions {
+        listen,
+        trusted_proxies,
+    };
+    solieu_web::serve(store, options)
         .await
         .map_err(|e| anyhow!("{}", e.message().get(say.lang)))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The server's log on standard error: errors whose detail the client is not shown (it gets
+/// a reference to find them here), and with RUST_LOG=info or debug each request.
+pub fn log_to_stderr() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    // A second call (a test running two servers in one process) keeps the first.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }
 
 #[derive(clap::Subcommand)]

@@ -120,6 +120,10 @@ pub struct Client {
     pub app: Shared,
     pub cookies: Vec<(String, String)>,
     pub bearer: Option<String>,
+    /// The socket address the request seems to come from (none: in process).
+    pub peer: Option<std::net::SocketAddr>,
+    /// Sent with every request (e.g. X-Forwarded-For).
+    pub headers: Vec<(String, String)>,
 }
 
 pub struct Answer {
@@ -128,6 +132,17 @@ pub struct Answer {
     pub body: String,
     /// The body as sent, for files.
     pub bytes: Vec<u8>,
+    pub headers: axum::http::HeaderMap,
+}
+
+impl Answer {
+    /// A response header's value, or "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
 }
 
 impl Answer {
@@ -149,6 +164,8 @@ impl Client {
             app: app.clone(),
             cookies: Vec::new(),
             bearer: None,
+            peer: None,
+            headers: Vec::new(),
         }
     }
 
@@ -168,12 +185,14 @@ impl Client {
             .headers()
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_string());
+        let headers = response.headers().clone();
         let body = response.into_body().collect().await.unwrap().to_bytes();
         Answer {
             status,
             location,
             body: String::from_utf8_lossy(&body).into_owned(),
             bytes: body.to_vec(),
+            headers,
         }
     }
 
@@ -189,6 +208,12 @@ impl Client {
         }
         if let Some(t) = &self.bearer {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        for (name, value) in &self.headers {
+            b = b.header(name, value);
+        }
+        if let Some(peer) = self.peer {
+            b = b.extension(axum::extract::ConnectInfo(peer));
         }
         b
     }

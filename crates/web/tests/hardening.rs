@@ -384,3 +384,26 @@ on_both_backends!(a_commune_cannot_rewrite_its_predecessors_figures, |app| {
     // And the old figures, once published, are read on the public page as anyone reads them.
     assert_eq!(c.get("/public?period=2020S1").await.status, StatusCode::OK);
 });
+
+on_both_backends!(page_forms_are_small_and_workbooks_keep_their_room, |app| {
+    let mut c = signed_in(&app, "binhlieu").await;
+    let csrf = c.csrf().await;
+    let form = "/forms/BC_XA_6T/06838/2026S2";
+    let note = "x".repeat(solieu_web::pages::FORM_LIMIT);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("value:KHAM_BENH_XA", "1"),
+        ("note:KHAM_BENH_XA", note.as_str()),
+    ];
+    let a = c.post_form(form, &fields).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_secure("a refused body", &a, true);
+    // A megabyte is more than a form but fits a workbook: it is read (and refused as not
+    // a workbook), not cut off.
+    let upload = "/upload/BC_XA_6T/06838/2026S2";
+    let a = c
+        .post_file(upload, &csrf, "bieu.xlsx", &vec![b'x'; 1 << 20])
+        .await;
+    assert_ne!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
+    assert_ne!(a.status, StatusCode::OK, "{}", a.body);
+});

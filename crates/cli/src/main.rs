@@ -177,7 +177,11 @@ enum Command {
         /// Proxies whose X-Forwarded-For names the client, as addresses or networks
         /// ("127.0.0.1,10.0.0.0/8"); sign-in failures are counted per client. Without it the
         /// header is ignored and the connecting address is the client.
-        #[arg(long = "trusted-proxy", env = "SOLIEU_TRUSTED_PROXIES", value_delimiter = ',')]
+        #[arg(
+            long = "trusted-proxy",
+            env = "SOLIEU_TRUSTED_PROXIES",
+            value_delimiter = ','
+        )]
         trusted_proxy: Vec<String>,
     },
     /// Web accounts: add, passwd, disable.

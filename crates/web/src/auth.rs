@@ -278,7 +278,11 @@ impl TrustedProxies {
     /// Reads "127.0.0.1, 10.0.0.0/8": addresses or networks, separated by commas or spaces.
     pub fn parse(text: &str) -> Result<TrustedProxies, String> {
         let mut nets = Vec::new();
-        for item in text.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()) {
+        for item in text
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             let net = match item.parse::<ipnet::IpNet>() {
                 Ok(net) => net,
                 Err(_) => item
@@ -425,7 +429,10 @@ mod tests {
     fn the_throttle_keeps_a_bounded_number_of_keys() {
         let throttle = Throttle::with_capacity(1_000);
         for k in 0..20_000 {
-            throttle.fail(&Attempt::new(&format!("n{k}"), &format!("10.0.{}.{}", k / 250, k % 250)));
+            throttle.fail(&Attempt::new(
+                &format!("n{k}"),
+                &format!("10.0.{}.{}", k / 250, k % 250),
+            ));
             assert!(throttle.len() <= 1_000 + 3, "{} keys", throttle.len());
         }
         assert!(throttle.len() >= 900);
@@ -454,13 +461,19 @@ mod tests {
         let ip = |s: &str| Some(s.parse::<IpAddr>().unwrap());
         let h = forwarded("6.6.6.6, 203.0.113.5, 10.2.3.4");
         assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("203.0.113.5"));
-        assert_eq!(proxies.client(ip("::ffff:127.0.0.1"), &h), ip("203.0.113.5"));
+        assert_eq!(
+            proxies.client(ip("::ffff:127.0.0.1"), &h),
+            ip("203.0.113.5")
+        );
         // An untrusted peer's header is ignored.
         assert_eq!(proxies.client(ip("198.51.100.4"), &h), ip("198.51.100.4"));
         // Nothing readable after the proxies: the last trusted hop.
         let h = forwarded("203.0.113.5, junk");
         assert_eq!(proxies.client(ip("10.0.0.1"), &h), ip("10.0.0.1"));
-        assert_eq!(proxies.client(ip("10.0.0.1"), &HeaderMap::new()), ip("10.0.0.1"));
+        assert_eq!(
+            proxies.client(ip("10.0.0.1"), &HeaderMap::new()),
+            ip("10.0.0.1")
+        );
         assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
         assert!(TrustedProxies::parse("proxy.local").is_err());
     }

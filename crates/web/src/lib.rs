@@ -133,8 +133,8 @@ impl IntoResponse for WebError {
         let reference = self.status().is_server_error().then(|| {
             let reference = auth::random_token()[..8].to_string();
             tracing::error!(reference = %reference, error = %self.detail(), "request failed");
-            message.vi.push_str(&format!(" (mã tham chiếu {reference})"));
-            message.en.push_str(&format!(" (reference {reference})"));
+            message.vi.push_str(&format!(" {reference}"));
+            message.en.push_str(&format!(" {reference}"));
             reference
         });
         let problems: Vec<serde_json::Value> = match &self {
@@ -179,8 +179,9 @@ impl IntoResponse for WebError {
 }
 
 impl WebError {
-    /// What the server's log says about an error, with the source chain.
-    fn detail(&self) -> String {
+    /// What the server's log (or the operator at the command line) is told about an error,
+    /// with its source chain; a client gets [`WebError::message`] only.
+    pub fn detail(&self) -> String {
         let mut text = self.to_string();
         let mut source = std::error::Error::source(self);
         while let Some(e) = source {
@@ -271,7 +272,12 @@ pub fn router(app: Shared) -> Router {
             .with_state(app),
         hsts,
     )
-    .layer(tower_http::trace::TraceLayer::new_for_http())
+    // A span per request (RUST_LOG=tower_http=debug shows each); failures are logged once,
+    // with their reference, by `WebError`.
+    .layer(
+        tower_http::trace::TraceLayer::new_for_http()
+            .on_failure(tower_http::trace::DefaultOnFailure::new().level(tracing::Level::DEBUG)),
+    )
 }
 
 /// How `solieu serve` runs.

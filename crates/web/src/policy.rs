@@ -123,7 +123,12 @@ fn own_version(registry: &Registry, code: &str, today: NaiveDate) -> Option<Vers
             .iter()
             .rev()
             .copied()
-            .find(|&id| registry.version(id).valid_from.is_none_or(|from| from <= today))
+            .find(|&id| {
+                registry
+                    .version(id)
+                    .valid_from
+                    .is_none_or(|from| from <= today)
+            })
     })
 }
 
@@ -225,7 +230,15 @@ mod tests {
         );
         let officer = who(Role::Commune, Some("06841"), &[]);
         let may = |action, period_end, today| {
-            allowed_on(&officer, action, "06841", &["x"], period_end, &registry, today)
+            allowed_on(
+                &officer,
+                action,
+                "06841",
+                &["x"],
+                period_end,
+                &registry,
+                today,
+            )
         };
         let today = d(2026, 11, 1);
         for action in [Action::Read, Action::Write, Action::Submit] {

@@ -69,12 +69,7 @@ async fn hsts_is_sent_when_served_through_tls() {
 // The pages, as a browser under the policy sees them: no inline script, style or handler.
 on_both_backends!(no_page_needs_inline_script_or_style, |app| {
     let mut c = signed_in(&app, "admin").await;
-    let id = app
-        .store
-        .values(&ValueFilter::default())
-        .await
-        .unwrap()[0]
-        .id;
+    let id = app.store.values(&ValueFilter::default()).await.unwrap()[0].id;
     let pages = [
         "/login".to_string(),
         "/dashboard?unit=22&period=2026S1".into(),
@@ -94,7 +89,13 @@ on_both_backends!(no_page_needs_inline_script_or_style, |app| {
         assert!(!lower.contains(" style="), "{uri}: a style attribute");
         assert!(!lower.contains("<script>"), "{uri}: inline <script>");
         assert!(!lower.contains("javascript:"), "{uri}: a javascript: link");
-        for handler in [" onclick=", " onload=", " onchange=", " onsubmit=", " oninput="] {
+        for handler in [
+            " onclick=",
+            " onload=",
+            " onchange=",
+            " onsubmit=",
+            " oninput=",
+        ] {
             assert!(!lower.contains(handler), "{uri}: {handler}");
         }
     }
@@ -129,58 +130,64 @@ async fn token(c: &mut Client, username: &str, password: &str) -> StatusCode {
     .status
 }
 
-on_both_backends!(a_flood_of_names_from_one_address_locks_out_only_that_address, |app| {
-    let mut attacker = Client::new(&app);
-    attacker.peer = peer("198.51.100.7");
-    for k in 0..solieu_web::auth::THROTTLE_WIDE_LIMIT {
-        let name = format!("random-{k}");
+on_both_backends!(
+    a_flood_of_names_from_one_address_locks_out_only_that_address,
+    |app| {
+        let mut attacker = Client::new(&app);
+        attacker.peer = peer("198.51.100.7");
+        for k in 0..solieu_web::auth::THROTTLE_WIDE_LIMIT {
+            let name = format!("random-{k}");
+            assert_eq!(
+                token(&mut attacker, &name, "x").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
         assert_eq!(
-            token(&mut attacker, &name, "x").await,
-            StatusCode::UNAUTHORIZED
+            token(&mut attacker, "hoanhmo", PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            attacker.sign_in("hoanhmo", PASSWORD).await.status,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // The real officer, elsewhere, signs in on the API and on the page.
+        let mut officer = Client::new(&app);
+        officer.peer = peer("203.0.113.20");
+        assert_eq!(
+            token(&mut officer, "hoanhmo", PASSWORD).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            officer.sign_in("hoanhmo", PASSWORD).await.status,
+            StatusCode::SEE_OTHER
         );
     }
-    assert_eq!(
-        token(&mut attacker, "hoanhmo", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    assert_eq!(
-        attacker.sign_in("hoanhmo", PASSWORD).await.status,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    // The real officer, elsewhere, signs in on the API and on the page.
-    let mut officer = Client::new(&app);
-    officer.peer = peer("203.0.113.20");
-    assert_eq!(
-        token(&mut officer, "hoanhmo", PASSWORD).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        officer.sign_in("hoanhmo", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-});
+);
 
 // Wrong passwords for one account from one address block that account there, not elsewhere.
-on_both_backends!(guessing_one_account_blocks_the_guesser_not_the_owner, |app| {
-    let mut guesser = Client::new(&app);
-    guesser.peer = peer("198.51.100.8");
-    for _ in 0..solieu_web::auth::THROTTLE_LIMIT {
+on_both_backends!(
+    guessing_one_account_blocks_the_guesser_not_the_owner,
+    |app| {
+        let mut guesser = Client::new(&app);
+        guesser.peer = peer("198.51.100.8");
+        for _ in 0..solieu_web::auth::THROTTLE_LIMIT {
+            assert_eq!(
+                token(&mut guesser, "binhlieu", "wrong").await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
         assert_eq!(
-            token(&mut guesser, "binhlieu", "wrong").await,
-            StatusCode::UNAUTHORIZED
+            token(&mut guesser, "binhlieu", PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        let mut owner = Client::new(&app);
+        owner.peer = peer("203.0.113.21");
+        assert_eq!(
+            owner.sign_in("binhlieu", PASSWORD).await.status,
+            StatusCode::SEE_OTHER
         );
     }
-    assert_eq!(
-        token(&mut guesser, "binhlieu", PASSWORD).await,
-        StatusCode::TOO_MANY_REQUESTS
-    );
-    let mut owner = Client::new(&app);
-    owner.peer = peer("203.0.113.21");
-    assert_eq!(
-        owner.sign_in("binhlieu", PASSWORD).await.status,
-        StatusCode::SEE_OTHER
-    );
-});
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn behind_a_trusted_proxy_clients_are_counted_apart() {
@@ -330,7 +337,10 @@ on_both_backends!(a_commune_cannot_rewrite_its_predecessors_figures, |app| {
                 "GET API form",
                 c.get(&format!("/api/v1{form}")).await.status,
             ),
-            ("GET value", c.get(&format!("/values/{value_id}")).await.status),
+            (
+                "GET value",
+                c.get(&format!("/values/{value_id}")).await.status,
+            ),
             (
                 "GET workbook",
                 c.get(&format!("{form}/bieu.xlsx")).await.status,
@@ -364,7 +374,11 @@ on_both_backends!(a_commune_cannot_rewrite_its_predecessors_figures, |app| {
             let fields = [("csrf", csrf.as_str()), ("reason", "thử")];
             answers.push(("POST step", c.post_form(&uri, &fields).await.status));
             let api = c
-                .post_json(&format!("/api/v1{uri}"), json!({"reason": "thử"}), Some(&csrf))
+                .post_json(
+                    &format!("/api/v1{uri}"),
+                    json!({"reason": "thử"}),
+                    Some(&csrf),
+                )
                 .await;
             answers.push(("POST API step", api.status));
         }
@@ -407,3 +421,35 @@ on_both_backends!(page_forms_are_small_and_workbooks_keep_their_room, |app| {
     assert_ne!(a.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", a.body);
     assert_ne!(a.status, StatusCode::OK, "{}", a.body);
 });
+
+/// Another process holds the SQLite file's write lock longer than the store waits: the clerk
+/// is told to try again (503, Retry-After), not shown a database error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_busy_database_asks_to_try_again() {
+    use sqlx::Connection;
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = app_with(&location, false, TrustedProxies::default()).await;
+    let mut c = signed_in(&app, "binhlieu").await;
+    let csrf = c.csrf().await;
+    sqlx::any::install_default_drivers();
+    let path = location.sqlite_path().unwrap().display().to_string();
+    let mut other = sqlx::AnyConnection::connect(&format!("sqlite:{path}"))
+        .await
+        .unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let a = c
+        .post_json(
+            "/api/v1/forms/BC_XA_6T/06838/2026S2",
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "5"}]}),
+            Some(&csrf),
+        )
+        .await;
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
+    assert!(!a.header("retry-after").is_empty());
+    assert!(a.json()["message_vi"].as_str().unwrap().contains("thử lại"));
+    assert!(!a.body.to_lowercase().contains("locked"), "{}", a.body);
+}

@@ -216,6 +216,6 @@ pub async fn demo(
     };
     solieu_web::serve(store, options)
         .await
-        .map_err(|e| anyhow::anyhow!("{}", e.message().get(say.lang)))?;
+        .map_err(|e| anyhow::anyhow!("{}", super::web::operator_message(&e, say)))?;
     Ok(ExitCode::SUCCESS)
 }

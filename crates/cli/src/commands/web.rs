@@ -36,8 +36,18 @@ pub async fn serve(
     };
     solieu_web::serve(store, options)
         .await
-        .map_err(|e| anyhow!("{}", e.message().get(say.lang)))?;
+        .map_err(|e| anyhow!("{}", operator_message(&e, say)))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the operator is told when the server cannot start or stops: the whole detail (a
+/// client would get only a reference to it).
+pub fn operator_message(e: &solieu_web::WebError, say: &Say) -> String {
+    if e.status().is_server_error() {
+        e.detail()
+    } else {
+        e.message().get(say.lang).to_string()
+    }
 }
 
 /// The server's log on standard error: errors whose detail the client is not shown (it gets
@@ -49,6 +59,7 @@ pub fn log_to_stderr() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
 }
 

@@ -453,3 +453,54 @@ async fn a_busy_database_asks_to_try_again() {
     assert!(a.json()["message_vi"].as_str().unwrap().contains("thử lại"));
     assert!(!a.body.to_lowercase().contains("locked"), "{}", a.body);
 }
+
+// The printed report keeps its one inline <style> (its HTML is a file format of its own):
+// the policy allows exactly that style by its hash, and nothing else inline.
+on_both_backends!(the_printed_report_is_allowed_its_own_style_only, |app| {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let saved = {
+        let engine = app.engine();
+        let period: solieu_core::period::Period = "2020S1".parse().unwrap();
+        let unit = engine.registry().unit_for_period("198", &period).unwrap();
+        let report = solieu_report::build(
+            &engine,
+            &solieu_report::Request {
+                unit,
+                period,
+                template: None,
+                programs: None,
+                date: None,
+                number: None,
+            },
+        )
+        .unwrap();
+        solieu_store::NewReport {
+            unit: report.unit.clone(),
+            period: report.period.clone(),
+            template: report.template.clone(),
+            template_text: report.template_text.clone(),
+            document: serde_json::to_string(&report.document).unwrap(),
+            figures: serde_json::to_string(&report.figures).unwrap(),
+        }
+    };
+    let id = app.store.save_report(&saved, "office").await.unwrap();
+    let mut office = signed_in(&app, "office").await;
+    let page = office.get(&format!("/reports/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let css = page.body.split("<style>").nth(1).unwrap();
+    let css = css.split("</style>").next().unwrap();
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(css));
+    let policy = page.header("content-security-policy");
+    assert_eq!(
+        policy,
+        CSP.replace(
+            "style-src 'self'",
+            &format!("style-src 'self' 'sha256-{hash}'")
+        )
+    );
+    assert_eq!(page.body.matches("<style").count(), 1);
+    assert!(!page.body.contains(" style="));
+    assert!(!page.body.contains("<script"));
+    assert_eq!(page.header("cache-control"), "no-store");
+});

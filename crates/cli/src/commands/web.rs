@@ -51,7 +51,7 @@ pub fn operator_message(e: &solieu_web::WebError, say: &Say) -> String {
 }
 
 /// The server's log on standard error: errors whose detail the client is not shown (it gets
-/// a reference to find them here), and with RUST_LOG=info or debug each request.
+/// a reference to find them here), and with RUST_LOG=tower_http=debug each request.
 pub fn log_to_stderr() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));

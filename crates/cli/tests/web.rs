@@ -102,3 +102,40 @@ fn a_data_set_file_is_imported_or_refused_with_line_and_column() {
     let out = ok(&db, &["import", &bad.display().to_string()]);
     assert!(out.contains("data sets written: 1"), "{out}");
 }
+
+/// A mistyped trusted proxy stops `solieu serve` before it listens, naming what was wrong,
+/// from the option and from the environment alike.
+#[test]
+fn a_trusted_proxy_that_is_not_an_address_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    let serve = |args: &[&str], env: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_solieu"));
+        c.args([
+            "--db",
+            &db,
+            "--lang",
+            "en",
+            "serve",
+            "--listen",
+            "127.0.0.1:1",
+        ])
+        .args(args)
+        .env_remove("SOLIEU_DB")
+        .env_remove("SOLIEU_TRUSTED_PROXIES");
+        if let Some(value) = env {
+            c.env("SOLIEU_TRUSTED_PROXIES", value);
+        }
+        c.output().unwrap()
+    };
+    let out = serve(&["--trusted-proxy", "10.0.0.0/8,proxy.local"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("“proxy.local” is not an IP address or network"),
+        "{}",
+        text(&out)
+    );
+    let out = serve(&[], Some("127.0.0.1, 10.0.0.300"));
+    assert!(!out.status.success());
+    assert!(text(&out).contains("“10.0.0.300”"), "{}", text(&out));
+}

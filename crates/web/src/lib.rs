@@ -61,6 +61,8 @@ pub enum WebError {
     Locked,
     #[error("conflict")]
     Conflict(Text),
+    #[error("the request is too large")]
+    TooLarge,
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("{0}")]
@@ -77,6 +79,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(e) if busy(e) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -109,6 +112,18 @@ impl WebError {
             WebError::Locked => Text::new(
                 "Kỳ báo cáo đã được duyệt và khóa; cần người duyệt mở lại trước khi sửa",
                 "The period is approved and locked; an approver must reopen it before changes",
+            ),
+            WebError::TooLarge => Text::new(
+                format!(
+                    "Dữ liệu gửi lên quá lớn: biểu mẫu tối đa {} KiB, tệp tối đa {} MB",
+                    pages::FORM_LIMIT / 1024,
+                    pages::UPLOAD_LIMIT / (1024 * 1024)
+                ),
+                format!(
+                    "What was sent is too large: a form takes at most {} KiB, a file {} MB",
+                    pages::FORM_LIMIT / 1024,
+                    pages::UPLOAD_LIMIT / (1024 * 1024)
+                ),
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
             // The detail goes to the server's log (see `into_response`), never to the client:

@@ -206,8 +206,12 @@ pub async fn html_errors(
     request: Request,
     next: Next,
 ) -> Response {
-    let response = next.run(request).await;
-    if !response.headers().contains_key("x-solieu-error") {
+    let mut response = next.run(request).await;
+    let ours = response.headers().contains_key("x-solieu-error");
+    if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !ours {
+        // Refused by the body limit before any handler ran, in axum's English.
+        response = WebError::TooLarge.into_response();
+    } else if !ours {
         return response;
     }
     let status = response.status();

@@ -412,6 +412,7 @@ on_both_backends!(page_forms_are_small_and_workbooks_keep_their_room, |app| {
     let a = c.post_form(form, &fields).await;
     assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_secure("a refused body", &a, true);
+    assert!(a.body.contains("Dữ liệu gửi lên quá lớn"), "{}", a.body);
     // A megabyte is more than a form but fits a workbook: it is read (and refused as not
     // a workbook), not cut off.
     let upload = "/upload/BC_XA_6T/06838/2026S2";

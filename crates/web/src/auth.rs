@@ -146,9 +146,28 @@ pub fn principal(user: User, csrf: Option<String>, token: Option<String>) -> Opt
 /// names from one address blocks only that address. Kept in memory: a restart forgives,
 /// which is acceptable for a single server and keeps a flood of guesses off the database.
 pub struct Throttle {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    failures: Mutex<HashMap<String, Count>>,
     /// How many keys are kept at most; beyond it the stalest go first.
     capacity: usize,
+}
+
+/// Failures in a window that opens at the first one: a fixed size per key, where a list of
+/// instants would grow with the limit.
+#[derive(Clone, Copy)]
+struct Count {
+    since: Instant,
+    last: Instant,
+    failures: usize,
+}
+
+impl Count {
+    fn current(&self, now: Instant) -> usize {
+        if now.duration_since(self.since) < THROTTLE_WINDOW {
+            self.failures
+        } else {
+            0
+        }
+    }
 }
 
 impl Default for Throttle {
@@ -161,8 +180,12 @@ pub const THROTTLE_LIMIT: usize = 5;
 /// Failures per address, and per account over all addresses.
 pub const THROTTLE_WIDE_LIMIT: usize = THROTTLE_LIMIT * 10;
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// A key holds at most a few dozen instants: 100,000 keys stay under 10 MB.
+/// Keys are at most ~150 bytes with the map's own (names are cut at [`NAME_BYTES`]): 100,000
+/// keys stay near 15 MB.
 const THROTTLE_KEYS: usize = 100_000;
+/// A name longer than any account's is counted by its first bytes: a 60 KB "name" must not
+/// make a 60 KB key.
+const NAME_BYTES: usize = 64;
 
 /// The counters one sign-in attempt touches.
 pub struct Attempt {
@@ -173,6 +196,11 @@ pub struct Attempt {
 
 impl Attempt {
     pub fn new(username: &str, address: &str) -> Attempt {
+        let mut cut = username.len().min(NAME_BYTES);
+        while !username.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let username = &username[..cut];
         // The address has no space, so the pair key cannot be forged by a name.
         Attempt {
             pair: format!("pair:{address} {username}"),
@@ -201,27 +229,27 @@ impl Throttle {
     pub fn blocked(&self, attempt: &Attempt) -> bool {
         let map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
-        attempt.keys().iter().any(|(key, limit)| {
-            map.get(*key).is_some_and(|list| {
-                list.iter()
-                    .filter(|t| now.duration_since(**t) < THROTTLE_WINDOW)
-                    .count()
-                    >= *limit
-            })
-        })
+        attempt
+            .keys()
+            .iter()
+            .any(|(key, limit)| map.get(*key).is_some_and(|c| c.current(now) >= *limit))
     }
 
     pub fn fail(&self, attempt: &Attempt) {
         let mut map = self.failures.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         for (key, _) in attempt.keys() {
-            let list = map.entry(key.to_string()).or_default();
-            list.retain(|t| now.duration_since(*t) < THROTTLE_WINDOW);
-            // More than the widest limit tells nothing more.
-            if list.len() >= THROTTLE_WIDE_LIMIT {
-                list.remove(0);
+            let fresh = Count {
+                since: now,
+                last: now,
+                failures: 0,
+            };
+            let count = map.entry(key.to_string()).or_insert(fresh);
+            if count.current(now) == 0 {
+                *count = fresh;
             }
-            list.push(now);
+            count.failures += 1;
+            count.last = now;
         }
         if map.len() > self.capacity {
             evict(&mut map, self.capacity, now);
@@ -251,19 +279,13 @@ impl Throttle {
 /// Drops expired keys, then the stalest until a tenth of the room is free again, so that a
 /// full map is not sorted on every failure. Clearing everything instead would let a flood
 /// of names wipe the counters of the address that sent it.
-fn evict(map: &mut HashMap<String, Vec<Instant>>, capacity: usize, now: Instant) {
-    map.retain(|_, list| {
-        list.last()
-            .is_some_and(|t| now.duration_since(*t) < THROTTLE_WINDOW)
-    });
+fn evict(map: &mut HashMap<String, Count>, capacity: usize, now: Instant) {
+    map.retain(|_, c| c.current(now) > 0);
     let keep = capacity - capacity / 10;
     if map.len() <= keep {
         return;
     }
-    let mut last: Vec<(Instant, String)> = map
-        .iter()
-        .filter_map(|(k, list)| list.last().map(|t| (*t, k.clone())))
-        .collect();
+    let mut last: Vec<(Instant, String)> = map.iter().map(|(k, c)| (c.last, k.clone())).collect();
     last.sort_unstable();
     for (_, key) in last.iter().take(map.len() - keep) {
         map.remove(key);
@@ -436,6 +458,18 @@ mod tests {
             assert!(throttle.len() <= 1_000 + 3, "{} keys", throttle.len());
         }
         assert!(throttle.len() >= 900);
+    }
+
+    #[test]
+    fn a_long_name_makes_a_short_key() {
+        let throttle = Throttle::with_capacity(10);
+        let name = "ạ".repeat(30_000);
+        let attempt = Attempt::new(&name, "198.51.100.5");
+        assert!(attempt.pair.len() < 100 && attempt.account.len() < 80);
+        for _ in 0..THROTTLE_LIMIT {
+            throttle.fail(&attempt);
+        }
+        assert!(throttle.blocked(&Attempt::new(&name, "198.51.100.5")));
     }
 
     #[test]

@@ -174,6 +174,10 @@ enum Command {
         /// Address and port to listen on; behind a TLS proxy for anything but loopback.
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
+        /// Seconds between looks for what other processes (`solieu import`) wrote to the
+        /// database; what they wrote shows on the dashboard at the next look.
+        #[arg(long, default_value = "1", value_parser = commands::poll_interval)]
+        poll_interval: std::time::Duration,
     },
     /// Web accounts: add, passwd, disable.
     #[command(subcommand)]
@@ -267,7 +271,10 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Projects(args) => commands::projects(&location, args, say).await,
         Command::Tasks(args) => commands::tasks(&location, args, &user, say).await,
         Command::Demo { no_serve, listen } => commands::demo(&cli.db, no_serve, listen, say).await,
-        Command::Serve { listen } => commands::serve(&location, listen, say).await,
+        Command::Serve {
+            listen,
+            poll_interval,
+        } => commands::serve(&location, listen, poll_interval, say).await,
         Command::User(command) => commands::user(&location, command, &user, say).await,
     }
 }

@@ -7,9 +7,12 @@
 //!
 //! Every write goes through [`Store::apply`], one transaction per call: a change set is
 //! applied whole or not at all, and every value written adds a revision row naming who, when
-//! and from where.
+//! and from where. Every write transaction of the store begins in `feed.rs`, which makes
+//! concurrent writers (other processes included) wait their turn and numbers each change, so a
+//! server sees what another process wrote ([`Store::changes_since`]).
 
 mod backup;
+mod feed;
 mod programs;
 mod read;
 mod reports;
@@ -23,6 +26,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
 pub use backup::CopyReport;
+pub use feed::{FeedChanges, FeedPosition};
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod datasets;
+pub mod follow;
 pub mod ops;
 pub mod pages;
 pub mod policy;
@@ -34,6 +35,8 @@ pub struct App {
     /// write see one state, and SQLite is not asked to upgrade two read transactions to
     /// writes at once (it refuses one with "database is locked" instead of waiting).
     pub writes: tokio::sync::Mutex<()>,
+    /// How far the engine reflects the store; [`follow`] moves it on.
+    pub feed: tokio::sync::Mutex<solieu_store::FeedPosition>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +158,8 @@ pub type Shared = Arc<App>;
 impl App {
     /// Opens the application over `store`, loading every stored value into the engine.
     pub async fn new(store: Store, secure_cookies: bool) -> Result<App, WebError> {
+        // Read first: whatever is written during the load comes again at the first look.
+        let position = store.feed_position().await?;
         let engine = load_engine(&store).await?;
         Ok(App {
             store,
@@ -163,6 +168,7 @@ impl App {
             throttle: auth::Throttle::default(),
             secure_cookies,
             writes: tokio::sync::Mutex::new(()),
+            feed: tokio::sync::Mutex::new(position),
         })
     }
 
@@ -204,12 +210,18 @@ pub fn router(app: Shared) -> Router {
         .with_state(app)
 }
 
-/// Serves `store` on `listen` until the process is stopped.
-pub async fn serve(store: Store, listen: std::net::SocketAddr) -> Result<(), WebError> {
+/// Serves `store` on `listen` until the process is stopped, looking for what other
+/// processes wrote every `poll_every`.
+pub async fn serve(
+    store: Store,
+    listen: std::net::SocketAddr,
+    poll_every: std::time::Duration,
+) -> Result<(), WebError> {
     // A session cookie marked Secure is never sent over plain HTTP; on loopback (a test or a
     // single machine) there is no TLS, elsewhere a TLS proxy is expected in front.
     let secure = !listen.ip().is_loopback();
     let app = Arc::new(App::new(store, secure).await?);
+    follow::follow(app.clone(), poll_every);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;

@@ -209,7 +209,7 @@ pub async fn demo(
         "{} http://{listen}/",
         say.t("Giao diện web:", "The web application:")
     );
-    solieu_web::serve(store, listen)
+    solieu_web::serve(store, listen, std::time::Duration::from_secs(1))
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message().get(say.lang)))?;
     Ok(ExitCode::SUCCESS)

@@ -6,9 +6,23 @@ use solieu_store::{Location, NewUser, Store};
 use solieu_web::policy::Role;
 use std::process::ExitCode;
 
+/// `--poll-interval`: seconds, fractions allowed, between 0.05 and an hour.
+pub fn poll_interval(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (0.05..=3600.0).contains(&seconds) => {
+            Ok(std::time::Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "“{text}”: expected seconds between 0.05 and 3600, e.g. 1 or 0.5 \
+             (cần số giây từ 0,05 đến 3600, viết bằng dấu chấm, ví dụ 1 hoặc 0.5)"
+        )),
+    }
+}
+
 pub async fn serve(
     location: &Location,
     listen: std::net::SocketAddr,
+    poll_every: std::time::Duration,
     say: &Say,
 ) -> Result<ExitCode> {
     let store = Store::open(location).await?;
@@ -17,7 +31,7 @@ pub async fn serve(
         say.t("Đang phục vụ tại", "Serving at"),
         say.t("Ctrl+C để dừng", "Ctrl+C to stop")
     );
-    solieu_web::serve(store, listen)
+    solieu_web::serve(store, listen, poll_every)
         .await
         .map_err(|e| anyhow!("{}", e.message().get(say.lang)))?;
     Ok(ExitCode::SUCCESS)

@@ -16,13 +16,16 @@
 //!   ([`Store::changes_since`]).
 
 use crate::read::ValueForAnalysis;
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, StoreError};
 use sqlx::{Any, Row, Transaction};
 use std::time::Duration;
 
 /// How many times a busy `BEGIN IMMEDIATE` is tried. Each try already waits up to SQLite's
 /// busy timeout (10 s), so a writer gives up only after about a minute behind another one.
 const WRITE_ATTEMPTS: u32 = 6;
+
+/// PostgreSQL's wait for the counter, the same minute: its row lock queues writers itself.
+const POSTGRES_LOCK_TIMEOUT: &str = "SET LOCAL lock_timeout = '60s'";
 
 /// The change log entities the analytics engine is built from; a change to one of them
 /// means the register or catalogue changed, not just figures.
@@ -56,15 +59,19 @@ pub(crate) enum Recorded {
     No,
 }
 
-fn is_busy(error: &sqlx::Error) -> bool {
-    let Some(db) = error.as_database_error() else {
+fn is_busy(backend: Backend, error: &sqlx::Error) -> bool {
+    let Some(code) = error.as_database_error().and_then(|db| db.code()) else {
         return false;
     };
-    // SQLite's extended result codes keep the primary code in the low byte: 5 is SQLITE_BUSY
-    // (and BUSY_RECOVERY, BUSY_SNAPSHOT…), 6 SQLITE_LOCKED.
-    db.code()
-        .and_then(|code| code.parse::<i32>().ok())
-        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
+    match backend {
+        // Extended result codes keep the primary code in the low byte: 5 is SQLITE_BUSY (and
+        // BUSY_RECOVERY, BUSY_SNAPSHOT…), 6 SQLITE_LOCKED.
+        Backend::Sqlite => code
+            .parse::<i32>()
+            .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
+        // lock_not_available: the lock timeout ran out.
+        Backend::Postgres => code == "55P03",
+    }
 }
 
 impl Store {
@@ -79,11 +86,22 @@ impl Store {
         recorded: Recorded,
     ) -> Result<Transaction<'static, Any>> {
         let mut tx = self.begin_waiting().await?;
-        if recorded == Recorded::Yes {
-            sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
-                .execute(&mut *tx)
-                .await?;
+        if recorded == Recorded::No {
+            return Ok(tx);
         }
+        if self.backend == Backend::Postgres {
+            sqlx::query(POSTGRES_LOCK_TIMEOUT).execute(&mut *tx).await?;
+        }
+        sqlx::query("UPDATE store_revision SET revision = revision + 1 WHERE id = 1")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_busy(self.backend, &e) {
+                    StoreError::Busy
+                } else {
+                    e.into()
+                }
+            })?;
         Ok(tx)
     }
 
@@ -96,11 +114,12 @@ impl Store {
                 Backend::Postgres => self.pool.begin().await,
             };
             match begun {
-                Err(e) if is_busy(&e) && attempt < WRITE_ATTEMPTS => {
+                Err(e) if is_busy(self.backend, &e) && attempt < WRITE_ATTEMPTS => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));
                     attempt += 1;
                 }
+                Err(e) if is_busy(self.backend, &e) => return Err(StoreError::Busy),
                 other => return Ok(other?),
             }
         }

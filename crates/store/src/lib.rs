@@ -58,6 +58,20 @@ pub enum StoreError {
     /// The change conflicts with what is stored; nothing was written.
     #[error("{}", .0.en)]
     Conflict(Text),
+    /// Another writer (a large import) held the database for longer than a write waits;
+    /// nothing was written.
+    #[error("{}", busy_text().en)]
+    Busy,
+}
+
+/// What a writer that gave up waiting is told.
+pub fn busy_text() -> Text {
+    Text::new(
+        "Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, \
+         xin thử lại sau ít phút",
+        "The database is busy with another write (a large import, say); nothing was saved, \
+         try again in a few minutes",
+    )
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -89,7 +89,9 @@ fn planned(indicator: &str, unit: &str, period: &str, value: i64) -> PlannedValu
 /// A long import: every month of 2000–2017 for the old district's communes.
 fn months_of_the_old_district() -> ChangeSet {
     let mut plan = ChangeSet::default();
-    for unit in ["06838", "06841", "06844", "06847", "06853", "06856", "06859"] {
+    for unit in [
+        "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+    ] {
         for year in 2000..2018 {
             for month in 1..=12 {
                 let period = format!("{year}-{month:02}");
@@ -192,7 +194,11 @@ on_both_backends!(a_handle_learns_what_another_wrote, |a, b| {
         seen,
         vec![
             ("KHACH_DL".into(), "201703".into(), Decimal::from(7)),
-            ("KHAM_BENH_XA".into(), "2020S1".into(), Decimal::from(12_345)),
+            (
+                "KHAM_BENH_XA".into(),
+                "2020S1".into(),
+                Decimal::from(12_345)
+            ),
         ]
     );
     // Nothing more after the position it reached.
@@ -205,5 +211,8 @@ on_both_backends!(a_handle_learns_what_another_wrote, |a, b| {
     catalogue.new_indicators.push(indicator);
     a.apply(&catalogue, "office", false).await.unwrap();
     let changes = b.changes_since(&changes.position).await.unwrap();
-    assert!(changes.catalogue_changed, "a new indicator rebuilds the engine");
+    assert!(
+        changes.catalogue_changed,
+        "a new indicator rebuilds the engine"
+    );
 });

@@ -92,7 +92,10 @@ pub fn follow(app: Shared, every: Duration) -> tokio::task::JoinHandle<()> {
         loop {
             ticks.tick().await;
             if let Err(e) = app.catch_up().await {
-                eprintln!("solieu serve: reading what others wrote: {}", e.message().en);
+                eprintln!(
+                    "solieu serve: reading what others wrote: {}",
+                    e.message().en
+                );
             }
         }
     })

@@ -32,8 +32,8 @@ pub struct App {
     pub throttle: auth::Throttle,
     pub secure_cookies: bool,
     /// Held while a form is saved or a workflow step taken: the lock check, the plan and the
-    /// write see one state, and SQLite is not asked to upgrade two read transactions to
-    /// writes at once (it refuses one with "database is locked" instead of waiting).
+    /// write see one state. Also held while what other processes wrote is taken into the
+    /// engine ([`follow`]), so an older read never replaces a value a save has just put there.
     pub writes: tokio::sync::Mutex<()>,
     /// How far the engine reflects the store; [`follow`] moves it on.
     pub feed: tokio::sync::Mutex<solieu_store::FeedPosition>,
@@ -76,6 +76,7 @@ impl WebError {
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
+            WebError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -108,6 +109,7 @@ impl WebError {
                 "The period is approved and locked; an approver must reopen it before changes",
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
+            WebError::Store(StoreError::Busy) => solieu_store::busy_text(),
             WebError::Store(e) => Text::new(format!("Lỗi cơ sở dữ liệu: {e}"), e.to_string()),
             WebError::Internal(e) => Text::new(format!("Lỗi: {e}"), e.clone()),
         }

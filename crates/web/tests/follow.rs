@@ -41,7 +41,10 @@ on_both_backends!(another_process_writes_reach_the_dashboard, |app| {
     // Another handle on the database writes as `solieu import` does: to the store only.
     let import = app.store.clone();
     let mut office = signed_in(&app, "office").await;
-    assert_eq!(figure(&mut office, "KHAM_BENH_XA").await, serde_json::Value::Null);
+    assert_eq!(
+        figure(&mut office, "KHAM_BENH_XA").await,
+        serde_json::Value::Null
+    );
 
     let mut months = ChangeSet::default();
     for month in 1..=12 {
@@ -58,7 +61,10 @@ on_both_backends!(another_process_writes_reach_the_dashboard, |app| {
             rebuilt: false
         }
     );
-    assert_eq!(figure(&mut office, "KHAM_BENH_XA").await, serde_json::json!(78));
+    assert_eq!(
+        figure(&mut office, "KHAM_BENH_XA").await,
+        serde_json::json!(78)
+    );
 
     // A new indicator changes the catalogue: the engine is built again, with it.
     let mut catalogue = ChangeSet::default();
@@ -75,8 +81,14 @@ on_both_backends!(another_process_writes_reach_the_dashboard, |app| {
     catalogue.values.push(planned("KHAM_BENH_MOI", "2005", 5));
     import.apply(&catalogue, "importer", false).await.unwrap();
     assert!(app.catch_up().await.unwrap().rebuilt);
-    assert_eq!(figure(&mut office, "KHAM_BENH_MOI").await, serde_json::json!(5));
-    assert_eq!(figure(&mut office, "KHAM_BENH_XA").await, serde_json::json!(78));
+    assert_eq!(
+        figure(&mut office, "KHAM_BENH_MOI").await,
+        serde_json::json!(5)
+    );
+    assert_eq!(
+        figure(&mut office, "KHAM_BENH_XA").await,
+        serde_json::json!(78)
+    );
 
     // Nothing new: nothing read.
     assert_eq!(app.catch_up().await.unwrap(), CaughtUp::default());

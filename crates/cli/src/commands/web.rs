@@ -13,8 +13,8 @@ pub fn poll_interval(text: &str) -> Result<std::time::Duration, String> {
             Ok(std::time::Duration::from_secs_f64(seconds))
         }
         _ => Err(format!(
-            "“{text}”: expected seconds between 0.05 and 3600, e.g. 1 or 0.5 \
-             (cần số giây từ 0,05 đến 3600, viết bằng dấu chấm, ví dụ 1 hoặc 0.5)"
+            "“{text}”: cần số giây từ 0,05 đến 3600, viết bằng dấu chấm (1 hoặc 0.5); \
+             expected seconds between 0.05 and 3600, e.g. 1 or 0.5"
         )),
     }
 }

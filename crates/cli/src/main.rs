@@ -183,6 +183,10 @@ enum Command {
             value_delimiter = ','
         )]
         trusted_proxy: Vec<String>,
+        /// Seconds between looks for what other processes (`solieu import`) wrote to the
+        /// database; what they wrote shows on the dashboard at the next look.
+        #[arg(long, default_value = "1", value_parser = commands::poll_interval)]
+        poll_interval: std::time::Duration,
     },
     /// Web accounts: add, passwd, disable.
     #[command(subcommand)]
@@ -279,7 +283,8 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
         Command::Serve {
             listen,
             trusted_proxy,
-        } => commands::serve(&location, listen, &trusted_proxy, say).await,
+            poll_interval,
+        } => commands::serve(&location, listen, &trusted_proxy, poll_interval, say).await,
         Command::User(command) => commands::user(&location, command, &user, say).await,
     }
 }

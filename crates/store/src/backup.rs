@@ -376,7 +376,7 @@ impl Store {
             )));
         }
         let mut report = Vec::new();
-        let mut tx = target.pool.begin().await?;
+        let mut tx = target.begin_write().await?;
         // A database created by `init` may already hold facts about itself; the copy's win.
         sqlx::query("DELETE FROM meta").execute(&mut *tx).await?;
         for (table, columns) in TABLES {

@@ -7,9 +7,12 @@
 //!
 //! Every write goes through [`Store::apply`], one transaction per call: a change set is
 //! applied whole or not at all, and every value written adds a revision row naming who, when
-//! and from where.
+//! and from where. Every write transaction of the store begins in `feed.rs`, which makes
+//! concurrent writers (other processes included) wait their turn and numbers each change, so a
+//! server sees what another process wrote ([`Store::changes_since`]).
 
 mod backup;
+mod feed;
 mod programs;
 mod read;
 mod reports;
@@ -23,6 +26,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
 pub use backup::CopyReport;
+pub use feed::{FeedChanges, FeedPosition};
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
@@ -54,6 +58,20 @@ pub enum StoreError {
     /// The change conflicts with what is stored; nothing was written.
     #[error("{}", .0.en)]
     Conflict(Text),
+    /// Another writer (a large import) held the database for longer than a write waits;
+    /// nothing was written.
+    #[error("{}", busy_text().en)]
+    Busy,
+}
+
+/// What a writer that gave up waiting is told.
+pub fn busy_text() -> Text {
+    Text::new(
+        "Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, \
+         xin thử lại sau ít phút",
+        "The database is busy with another write (a large import, say); nothing was saved, \
+         try again in a few minutes",
+    )
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

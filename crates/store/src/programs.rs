@@ -253,7 +253,7 @@ impl Store {
         dry_run: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<(crate::ApplyReport, ProgramReport)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let report = crate::write::apply_in(self.backend, &mut tx, changes, who, progress).await?;
         let program_report = write_programs(&mut tx, programs, who, source).await?;
         if dry_run {
@@ -275,7 +275,7 @@ impl Store {
         who: &str,
         source: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query("UPDATE tasks SET status = $1, status_date = $2 WHERE code = $3")
             .bind(status.code())
             .bind(date.to_string())

@@ -324,7 +324,7 @@ impl Store {
     }
 
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM meta WHERE key = $1")
             .bind(key)
             .execute(&mut *tx)
@@ -348,20 +348,20 @@ pub struct ValueForAnalysis {
 }
 
 /// The columns [`Store::for_each_value`] reads, the same on every backend.
-const VALUES_FOR_ANALYSIS: &str = "SELECT v.id, v.indicator, u.code, v.period, v.series, v.value, v.status, v.updated_by \
+pub(crate) const VALUES_FOR_ANALYSIS: &str = "SELECT v.id, v.indicator, u.code, v.period, v.series, v.value, v.status, v.updated_by \
      FROM data_values v JOIN units u ON u.id = v.unit_id";
 
 /// Parses each distinct period once (a database holds few), and the series of consecutive
 /// rows, which mostly share it.
 #[derive(Default)]
-struct RowParser {
+pub(crate) struct RowParser {
     periods: std::collections::HashMap<String, Period>,
     series: Option<(String, Series)>,
 }
 
 impl RowParser {
     #[allow(clippy::too_many_arguments)]
-    fn parse(
+    pub(crate) fn parse(
         &mut self,
         id: i64,
         indicator: String,

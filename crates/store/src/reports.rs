@@ -46,6 +46,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<StoredReport> {
 impl Store {
     /// Records a generated report; returns its number.
     pub async fn save_report(&self, report: &NewReport, who: &str) -> Result<i64> {
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "INSERT INTO reports (unit, period, template, template_text, document, figures, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -58,8 +59,9 @@ impl Store {
         .bind(&report.figures)
         .bind(who)
         .bind(timestamp_text(chrono::Utc::now()))
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(row.try_get("id")?)
     }
 

@@ -2,6 +2,7 @@
 //! submission workflow. Account changes go to `change_log`; every workflow step is a row of
 //! `submission_events`, so a reopened period keeps why and by whom.
 
+use crate::feed::Recorded;
 use crate::read::timestamp_text;
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
@@ -110,7 +111,7 @@ const USER_COLUMNS: &str =
 impl Store {
     /// Adds an account; refused if the name is taken.
     pub async fn add_user(&self, user: &NewUser, by: &str) -> Result<i64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken = sqlx::query("SELECT id FROM users WHERE username = $1")
             .bind(&user.username)
             .fetch_optional(&mut *tx)
@@ -158,7 +159,7 @@ impl Store {
     /// Replaces an account's password hash; false if there is no such account. Every session
     /// of the account ends.
     pub async fn set_password(&self, username: &str, hash: &str, by: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
             .bind(hash)
             .bind(username)
@@ -178,7 +179,7 @@ impl Store {
     /// Disables (or enables again) an account; a disabled account's sessions and tokens stop
     /// working at once.
     pub async fn set_disabled(&self, username: &str, disabled: bool, by: &str) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("UPDATE users SET disabled = $1 WHERE username = $2")
             .bind(i64::from(disabled))
             .bind(username)
@@ -228,6 +229,7 @@ impl Store {
         csrf: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
+        let mut tx = self.begin_write_as(Recorded::No).await?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -236,8 +238,9 @@ impl Store {
         .bind(csrf)
         .bind(timestamp_text(Utc::now()))
         .bind(timestamp_text(expires_at))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -260,14 +263,17 @@ impl Store {
     }
 
     pub async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let mut tx = self.begin_write_as(Recorded::No).await?;
         sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
             .bind(id_hash)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
     pub async fn add_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<()> {
+        let mut tx = self.begin_write_as(Recorded::No).await?;
         sqlx::query(
             "INSERT INTO api_tokens (token_hash, user_id, name, created_at) VALUES ($1, $2, $3, $4)",
         )
@@ -275,8 +281,9 @@ impl Store {
         .bind(user_id)
         .bind(name)
         .bind(timestamp_text(Utc::now()))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -300,7 +307,7 @@ impl Store {
 
     /// Adds or replaces data sets, in one transaction, each change in the change log.
     pub async fn put_data_sets(&self, sets: &[DataSetRow], by: &str) -> Result<usize> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = timestamp_text(Utc::now());
         let mut written = 0;
         for set in sets {
@@ -435,7 +442,7 @@ impl Store {
         reason: &str,
         by: &str,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let current: Option<String> = sqlx::query(
             "SELECT state FROM submissions WHERE data_set = $1 AND unit_code = $2 AND period = $3",
         )

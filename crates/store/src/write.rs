@@ -73,7 +73,7 @@ impl Store {
         dry_run: bool,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<ApplyReport> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let report = apply_in(self.backend, &mut tx, changes, who, progress).await?;
         if dry_run {
             tx.rollback().await?;

@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod datasets;
 pub mod headers;
+pub mod follow;
 pub mod ops;
 pub mod pages;
 pub mod policy;
@@ -36,9 +37,11 @@ pub struct App {
     /// Whose `X-Forwarded-For` names the client (sign-in throttling counts per client).
     pub trusted_proxies: auth::TrustedProxies,
     /// Held while a form is saved or a workflow step taken: the lock check, the plan and the
-    /// write see one state, and SQLite is not asked to upgrade two read transactions to
-    /// writes at once (it refuses one with "database is locked" instead of waiting).
+    /// write see one state. Also held while what other processes wrote is taken into the
+    /// engine ([`follow`]), so an older read never replaces a value a save has just put there.
     pub writes: tokio::sync::Mutex<()>,
+    /// How far the engine reflects the store; [`follow`] moves it on.
+    pub feed: tokio::sync::Mutex<solieu_store::FeedPosition>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +85,7 @@ impl WebError {
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(e) if busy(e) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -126,6 +130,7 @@ impl WebError {
                 ),
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
+            WebError::Store(StoreError::Busy) => solieu_store::busy_text(),
             // The detail goes to the server's log (see `into_response`), never to the client:
             // it can name tables, columns and the database's location.
             WebError::Store(e) if busy(e) => Text::new(
@@ -234,6 +239,8 @@ pub type Shared = Arc<App>;
 impl App {
     /// Opens the application over `store`, loading every stored value into the engine.
     pub async fn new(store: Store, secure_cookies: bool) -> Result<App, WebError> {
+        // Read first: whatever is written during the load comes again at the first look.
+        let position = store.feed_position().await?;
         let engine = load_engine(&store).await?;
         Ok(App {
             store,
@@ -243,6 +250,7 @@ impl App {
             secure_cookies,
             trusted_proxies: auth::TrustedProxies::default(),
             writes: tokio::sync::Mutex::new(()),
+            feed: tokio::sync::Mutex::new(position),
         })
     }
 
@@ -300,9 +308,12 @@ pub fn router(app: Shared) -> Router {
 pub struct ServeOptions {
     pub listen: std::net::SocketAddr,
     pub trusted_proxies: auth::TrustedProxies,
+    /// How often to look for what other processes (`solieu import`) wrote.
+    pub poll_every: std::time::Duration,
 }
 
-/// Serves `store` until the process is stopped.
+/// Serves `store` until the process is stopped, looking every `poll_every` for what other
+/// processes wrote.
 pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> {
     let listen = options.listen;
     // A session cookie marked Secure is never sent over plain HTTP; on loopback (a test or a
@@ -310,12 +321,14 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> 
     let secure = !listen.ip().is_loopback();
     let mut app = App::new(store, secure).await?;
     app.trusted_proxies = options.trusted_proxies;
+    let app = Arc::new(app);
+    follow::follow(app.clone(), options.poll_every);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;
     axum::serve(
         listener,
-        router(Arc::new(app)).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
     .await
     .map_err(|e| WebError::Internal(e.to_string()))

@@ -213,6 +213,7 @@ pub async fn demo(
     let options = solieu_web::ServeOptions {
         listen,
         trusted_proxies: Default::default(),
+        poll_every: std::time::Duration::from_secs(1),
     };
     solieu_web::serve(store, options)
         .await

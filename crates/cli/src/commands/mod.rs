@@ -32,7 +32,7 @@ pub use template::{TemplateArgs, template};
 pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
-pub use web::{DEMO_USERS, UserCommand, serve, user};
+pub use web::{DEMO_USERS, UserCommand, poll_interval, serve, user};
 
 use crate::say::Say;
 use anyhow::Result;

@@ -8,10 +8,24 @@ use solieu_web::auth::TrustedProxies;
 use solieu_web::policy::Role;
 use std::process::ExitCode;
 
+/// `--poll-interval`: seconds, fractions allowed, between 0.05 and an hour.
+pub fn poll_interval(text: &str) -> Result<std::time::Duration, String> {
+    match text.trim().parse::<f64>() {
+        Ok(seconds) if (0.05..=3600.0).contains(&seconds) => {
+            Ok(std::time::Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "“{text}”: cần số giây từ 0,05 đến 3600, viết bằng dấu chấm (1 hoặc 0.5); \
+             expected seconds between 0.05 and 3600, e.g. 1 or 0.5"
+        )),
+    }
+}
+
 pub async fn serve(
     location: &Location,
     listen: std::net::SocketAddr,
     trusted_proxies: &[String],
+    poll_every: std::time::Duration,
     say: &Say,
 ) -> Result<ExitCode> {
     let trusted_proxies = TrustedProxies::parse(&trusted_proxies.join(",")).map_err(|bad| {
@@ -33,6 +47,7 @@ pub async fn serve(
     let options = ServeOptions {
         listen,
         trusted_proxies,
+        poll_every,
     };
     solieu_web::serve(store, options)
         .await

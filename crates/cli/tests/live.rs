@@ -1,0 +1,209 @@
+//! `solieu import` beside a running `solieu serve` on the same database: the server's own
+//! saves keep succeeding while the import writes, and the imported figures reach the server
+//! without a restart.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The commune officer of the demo and the form it saves; the province office, which reads
+/// every commune's figures.
+const OFFICER: (&str, &str) = ("xabinhlieu", "demo-binhlieu");
+const OFFICE: (&str, &str) = ("vanphong", "demo-vanphong");
+const FORM: &str = "/api/v1/forms/BC_XA_6T/06838/2026S1";
+/// The old district's communes, which report for the years the generated file covers.
+const COMMUNES: &[&str] = &[
+    "06838", "06841", "06844", "06847", "06850", "06853", "06856", "06859",
+];
+const INDICATORS: &[&str] = &["KHAM_BENH_XA", "KHACH_DL", "DOANH_THU_DL"];
+const YEARS: std::ops::Range<i32> = 1990..2018;
+
+/// A monthly file of the old district: 28 years × 12 months × 8 communes × 3 indicators
+/// (8,064 rows). The value of the commune at index `i` in month `m` is 400 + 10 `i` + `m`,
+/// near what the communes report, so the import's outlier check stays quiet.
+fn sizeable_file(path: &std::path::Path) {
+    let mut csv = String::from("indicator,unit,period,series,value,status,note\n");
+    for indicator in INDICATORS {
+        for (i, unit) in COMMUNES.iter().enumerate() {
+            for year in YEARS {
+                for month in 1..=12 {
+                    let value = monthly(i, month);
+                    csv.push_str(&format!(
+                        "{indicator},{unit},{year}-{month:02},actual,{value},official,\n"
+                    ));
+                }
+            }
+        }
+    }
+    std::fs::write(path, csv).unwrap();
+}
+
+fn monthly(commune: usize, month: usize) -> i64 {
+    400 + 10 * commune as i64 + month as i64
+}
+
+/// What the file says a commune's months add up to.
+fn total(commune: usize, months: std::ops::RangeInclusive<usize>) -> Value {
+    json!(months.map(|m| monthly(commune, m)).sum::<i64>())
+}
+
+/// One HTTP/1.1 exchange; the server closes the connection after it.
+fn call(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, Value) {
+    let body = body.map(Value::to_string).unwrap_or_default();
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server listens");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    let (head, payload) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap();
+    (status, serde_json::from_str(payload).unwrap_or(Value::Null))
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(db: &str) -> Server {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_solieu"))
+        .args(["--db", db, "--lang", "en", "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["--poll-interval", "0.2"])
+        .env_remove("SOLIEU_DB")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "solieu serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    server
+}
+
+fn sign_in(port: u16, (username, password): (&str, &str)) -> String {
+    let (status, body) = call(
+        port,
+        "POST",
+        "/api/v1/tokens",
+        None,
+        Some(&json!({"username": username, "password": password, "name": "test"})),
+    );
+    assert_eq!(status, 200, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
+fn figure(port: u16, token: &str, unit: &str, period: &str) -> Value {
+    let (status, body) = call(
+        port,
+        "GET",
+        &format!("/api/v1/figures/KHAM_BENH_XA/{unit}/{period}"),
+        Some(token),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    body["value"].clone()
+}
+
+on_both_backends!(
+    an_import_beside_the_server_is_seen_and_saves_go_on,
+    |db, dir| {
+        ok(db, &["demo", "--no-serve"]);
+        let file = dir.join("months.csv");
+        sizeable_file(&file);
+        let server = serve(db);
+        let port = server.port;
+        let token = sign_in(port, OFFICER);
+        let office = sign_in(port, OFFICE);
+        assert_eq!(figure(port, &office, "06838", "2005"), Value::Null);
+
+        let mut import = Command::new(env!("CARGO_BIN_EXE_solieu"))
+            .args(["--db", db, "--lang", "en", "import"])
+            .arg(&file)
+            .env("SOLIEU_USER", "test-importer")
+            .env_remove("SOLIEU_DB")
+            // Files, not pipes: a pipe nobody reads until the end could stop the import.
+            .stdout(std::fs::File::create(dir.join("import.out")).unwrap())
+            .stderr(std::fs::File::create(dir.join("import.err")).unwrap())
+            .spawn()
+            .unwrap();
+        // Saves go on while the import runs, and a few after it.
+        let mut saves = Vec::new();
+        let mut after = 0;
+        while after < 3 {
+            if import.try_wait().unwrap().is_some() {
+                after += 1;
+            }
+            let value = (1000 + saves.len()).to_string();
+            let values = json!({"values": [{"indicator": "KHAM_BENH_XA", "value": value}]});
+            saves.push(call(port, "POST", FORM, Some(&token), Some(&values)));
+        }
+        let status = import.wait().unwrap();
+        let said = |f: &str| std::fs::read_to_string(dir.join(f)).unwrap();
+        assert!(
+            status.success(),
+            "{}{}",
+            said("import.out"),
+            said("import.err")
+        );
+        for (i, (status, body)) in saves.iter().enumerate() {
+            assert_eq!(*status, 200, "save {i} of {} failed: {body}", saves.len());
+        }
+        assert_eq!(
+            figure(port, &office, "06838", "2026S1"),
+            json!(1000 + saves.len() - 1)
+        );
+
+        // The imported figures reach the running server, computed from the months.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let seen = figure(port, &office, "06838", "2005");
+            if seen == total(0, 1..=12) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the imported figures never reached the server: {seen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(
+            figure(port, &office, COMMUNES[3], "2017S2"),
+            total(3, 7..=12)
+        );
+        drop(server);
+    }
+);

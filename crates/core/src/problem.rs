@@ -91,6 +91,49 @@ pub enum Severity {
     Error,
 }
 
+/// How much of a value a problem quotes.
+pub const MAX_VALUE_CHARS: usize = 200;
+
+fn shorten(mut value: String) -> String {
+    if let Some((cut, _)) = value.char_indices().nth(MAX_VALUE_CHARS) {
+        let total = value.chars().count();
+        value.truncate(cut);
+        value.push_str(&format!("… ({total})"));
+    }
+    value
+}
+
+/// The problems shown to a user: the first `max`, errors before warnings (so a refusal is
+/// never hidden behind notes), in their original order otherwise; and how many were left out.
+pub fn first(mut problems: Vec<Problem>, max: usize) -> (Vec<Problem>, usize) {
+    if problems.len() <= max {
+        return (problems, 0);
+    }
+    problems.sort_by_key(|p| !p.is_error());
+    let rest = problems.len() - max;
+    problems.truncate(max);
+    (problems, rest)
+}
+
+/// "… và 12.345 lỗi khác" for the problems [`first`] left out.
+pub fn more(rest: usize) -> Text {
+    let grouped = |sep: char| {
+        let digits = rest.to_string();
+        let mut out = String::new();
+        for (i, d) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(d);
+        }
+        out
+    };
+    Text::new(
+        format!("… và {} lỗi khác", grouped('.')),
+        format!("… and {} more problems", grouped(',')),
+    )
+}
+
 /// One thing wrong with the input: where, which value, what was expected, and a hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -120,8 +163,10 @@ impl Problem {
         }
     }
 
+    /// The value as written, cut to [`MAX_VALUE_CHARS`] characters: a problem about a cell of
+    /// 512 MiB must not carry it into every message and page.
     pub fn with_value(mut self, value: impl Into<String>) -> Problem {
-        self.value = Some(value.into());
+        self.value = Some(shorten(value.into()));
         self
     }
 

@@ -116,8 +116,9 @@ impl WebError {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let message = self.message();
+        let mut more = 0;
         let problems: Vec<serde_json::Value> = match &self {
-            WebError::Invalid(problems) => problems
+            WebError::Invalid(problems) => shown_problems(problems, &mut more)
                 .iter()
                 .map(|p| {
                     serde_json::json!({
@@ -137,6 +138,7 @@ impl IntoResponse for WebError {
             "message_vi": message.vi,
             "message_en": message.en,
             "problems": problems,
+            "more_problems": more,
         });
         (
             self.status(),
@@ -148,6 +150,20 @@ impl IntoResponse for WebError {
         )
             .into_response()
     }
+}
+
+/// Problems a response lists; the rest are counted (`more`), so an error stays small whatever
+/// the upload held.
+pub const SHOWN_PROBLEMS: usize = 100;
+
+/// The first [`SHOWN_PROBLEMS`] problems, errors first; `more` is set to how many are left out.
+pub fn shown_problems(problems: &[Problem], more: &mut usize) -> Vec<Problem> {
+    let (shown, rest) = solieu_core::problem::first(
+        problems.iter().take(SHOWN_PROBLEMS * 10).cloned().collect(),
+        SHOWN_PROBLEMS,
+    );
+    *more = rest + problems.len().saturating_sub(SHOWN_PROBLEMS * 10);
+    shown
 }
 
 pub type Shared = Arc<App>;

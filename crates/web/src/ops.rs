@@ -366,6 +366,14 @@ pub async fn save(
             );
             continue;
         }
+        if let Some(p) = solieu_io::limits::long_note(
+            at.clone(),
+            e.note.as_deref().unwrap_or("").trim(),
+            &solieu_io::Limits::upload(),
+        ) {
+            problems.push(p);
+            continue;
+        }
         let Some(value) = read_number(&e.value, convention) else {
             problems.push(
                 Problem::error(at, Text::new("không phải là số", "not a number"))
@@ -1311,9 +1319,20 @@ pub async fn workbook_entries(
                 ),
             )]));
         }
-        solieu_io::excel::read_workbook(file, bytes, None, &catalog, &Default::default())
+        // One request's budget (docs/limits.md), not the command line's.
+        let options = solieu_io::ReadOptions {
+            limits: solieu_io::Limits::upload(),
+            ..Default::default()
+        };
+        solieu_io::excel::read_workbook(file, bytes, None, &catalog, &options)
     };
     let mut problems: Vec<Problem> = read.problems.into_iter().filter(|p| p.is_error()).collect();
+    if read.omitted_errors > 0 {
+        problems.push(Problem::error(
+            Location::file(file),
+            solieu_core::problem::more(read.omitted_errors),
+        ));
+    }
     let mut entered = Vec::new();
     for v in read.incoming.values {
         let k = &v.item.record.key;

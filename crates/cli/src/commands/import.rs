@@ -7,7 +7,7 @@ use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
 use solieu_core::validation;
-use solieu_io::{ReadOptions, dhis2, excel, gso, read_csv};
+use solieu_io::{Limits, ReadOptions, dhis2, excel, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,8 @@ pub struct ImportOptions {
     pub dhis2_mapping: dhis2::Mapping,
     /// What each column of a wide workbook holds, for workbooks without their own mapping.
     pub mapping: Option<excel::Mapping>,
+    /// How much the files may hold (docs/limits.md).
+    pub limits: Limits,
 }
 
 pub async fn import_inputs(
@@ -71,7 +73,11 @@ pub async fn import_inputs(
     let dry_run = options.dry_run;
     let csv_options = ReadOptions {
         decimal: options.decimal,
+        limits: options.limits,
     };
+    let shown = options.limits.problems;
+    // Errors the readers counted but did not keep.
+    let mut omitted = 0;
     let mut incoming = Incoming::default();
     let mut rows = 0;
     let mut mappings = Vec::new();
@@ -121,6 +127,7 @@ pub async fn import_inputs(
                 &csv_options,
             );
             rows += read.rows;
+            omitted += read.omitted_errors;
             problems.extend(read.problems);
             incoming.extend(read.incoming);
             continue;
@@ -145,6 +152,7 @@ pub async fn import_inputs(
             None => {
                 let read = read_csv(&input.name, &input.bytes, &csv_options);
                 rows += read.rows;
+                omitted += read.omitted_errors;
                 problems.extend(read.problems);
                 incoming.extend(read.incoming);
             }
@@ -206,11 +214,11 @@ pub async fn import_inputs(
     };
     let refuse = |problems: Vec<Problem>| {
         progress.finish();
-        refuse(problems, rows, say)
+        refuse(problems, omitted, shown, rows, say)
     };
     let planned = changes::plan(&stored, incoming);
     let mut changes = match planned {
-        Ok(changes) if problems.is_empty() => changes,
+        Ok(changes) if problems.is_empty() && omitted == 0 => changes,
         Ok(_) => return Ok(refuse(problems)),
         Err(more) => {
             problems.extend(more);
@@ -264,8 +272,13 @@ pub async fn import_inputs(
         })
         .await;
     progress.finish();
+    let warning_count = warnings.len();
+    let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
+    }
+    if more > 0 {
+        eprintln!("{}", notes_more(more, say));
     }
     let (report, program_report) = match written {
         Ok(reports) => reports,
@@ -290,7 +303,7 @@ pub async fn import_inputs(
         inputs.len(),
         say.t("tệp,", "files,"),
         say.t("dòng", "rows"),
-        match warnings.len() {
+        match warning_count {
             0 => String::new(),
             n => format!(", {n} {}", say.t("lưu ý (xem trên)", "notes (above)")),
         }
@@ -474,7 +487,25 @@ async fn check_outliers(
     Ok(validation::outliers(&changes.values, &history))
 }
 
-fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
+fn notes_more(more: usize, say: &Say) -> String {
+    let text = solieu_core::problem::more(more);
+    // "lỗi" is wrong for notes: the same count, said of notes.
+    say.t(
+        &text.vi.replace("lỗi khác", "lưu ý khác"),
+        &text.en.replace("more problems", "more notes"),
+    )
+    .to_string()
+}
+
+/// Prints the first `shown` problems and how many more there are (`omitted` of them never
+/// kept by the readers), then what was refused.
+fn refuse(
+    mut problems: Vec<Problem>,
+    omitted: usize,
+    shown: usize,
+    rows: usize,
+    say: &Say,
+) -> ExitCode {
     problems.sort_by(|a, b| {
         (
             &a.location.file,
@@ -488,10 +519,17 @@ fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
             ))
     });
     problems.dedup();
+    let errors = problems.iter().filter(|p| p.is_error()).count() + omitted;
+    let (problems, rest) = solieu_core::problem::first(problems, shown);
     for p in &problems {
         eprintln!("{}", p.render(say.lang));
     }
-    let errors = problems.iter().filter(|p| p.is_error()).count();
+    if rest + omitted > 0 {
+        eprintln!(
+            "{}",
+            solieu_core::problem::more(rest + omitted).get(say.lang)
+        );
+    }
     // Rows named by a problem; problems about a whole file or the database name no row.
     let mut refused: Vec<(&str, Option<&str>, u64)> = problems
         .iter()

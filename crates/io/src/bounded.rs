@@ -44,8 +44,44 @@ pub(crate) fn check_zip(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
                     .with_value(name),
             ));
         }
+        if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
+            drop(entry);
+            check_strings_count(file, &mut archive, i, limits)?;
+        }
     }
     Ok(())
+}
+
+/// calamine reserves room for as many shared strings as the part's `uniqueCount` attribute
+/// says before reading one: a header of 4,000,000,000 would be an allocation of 96 GB. The
+/// count is read here first and held to the cells limit (a string no cell uses is no use).
+fn check_strings_count(
+    file: &str,
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    limits: &Limits,
+) -> Result<(), Refusal> {
+    let entry = archive.by_index(index).map_err(|e| unreadable(file, &e))?;
+    let name = entry.name().to_string();
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(entry.take(64 * 1024)));
+    let mut buf = Vec::new();
+    loop {
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == b"sst" => {
+                let declared = attr(&e, b"uniqueCount").and_then(|v| v.trim().parse::<u64>().ok());
+                let at = Location::file(file);
+                return match declared {
+                    Some(n) if n > limits.cells => Err(Box::new(
+                        exceeded(at, Limit::Cells, limits.cells, Found::Exactly(n))
+                            .with_value(format!("{name}: uniqueCount=\"{n}\"")),
+                    )),
+                    _ => Ok(()),
+                };
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            _ => buf.clear(),
+        }
+    }
 }
 
 fn unreadable(file: &str, e: &dyn std::fmt::Display) -> Refusal {

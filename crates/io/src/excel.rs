@@ -1016,6 +1016,7 @@ impl WideSheet<'_> {
             }
         }
         let numbers = resolve_numbers(&pending, options.decimal, &mut result.problems);
+        keep_first_problems(result, options.limits.problems);
         // The figure in each (row, column), for the checks.
         let figure: HashMap<(u32, usize), Decimal> = cells
             .iter()

@@ -810,6 +810,7 @@ pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut Read
         keep_first_problems(result, options.limits.problems);
     }
     let numbers = resolve_numbers(&pending_numbers, options.decimal, &mut result.problems);
+    keep_first_problems(result, options.limits.problems);
     for (index, location, parts) in values_waiting {
         if let Some(value) = numbers[index] {
             result.incoming.values.push(Located {

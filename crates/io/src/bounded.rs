@@ -420,3 +420,214 @@ fn repeats(e: &quick_xml::events::BytesStart, key: &[u8]) -> u64 {
         .unwrap_or(1)
         .max(1)
 }
+
+/// Checks an XLS workbook's sheets before calamine reads them (it reads every sheet at open,
+/// each as its whole rectangle): the cell records of each sheet's substream, found the way
+/// calamine finds them (from every BoundSheet8 record's offset), are counted and their extent
+/// held to the limits. A file whose container cannot be followed is left to calamine, which
+/// refuses it.
+pub(crate) fn check_xls(file: &str, bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
+    let Some(stream) = cfb::workbook_stream(bytes) else {
+        return Ok(());
+    };
+    let sheets: Vec<(usize, String)> = biff_records(&stream, 0)
+        .filter(|(typ, data)| *typ == 0x0085 && data.len() >= 4)
+        .enumerate()
+        .map(|(i, (_, data))| {
+            let at = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
+            (at, sheet_name(data).unwrap_or_else(|| format!("#{}", i + 1)))
+        })
+        .collect();
+    let mut budget = Budget::default();
+    for (at, name) in sheets {
+        if at >= stream.len() {
+            continue;
+        }
+        let mut extent = Extent::default();
+        let mut seen_bof = false;
+        let mut depth = 0usize;
+        for (typ, data) in biff_records(&stream, at) {
+            match (typ, depth) {
+                (0x0809, 0) if !seen_bof => seen_bof = true,
+                (0x0809, _) => depth += 1,
+                (0x000A, 0) => break,
+                (0x000A, _) => depth -= 1,
+                (_, 0) => {
+                    for position in cell_positions(typ, data) {
+                        check_cell(file, &name, position, None, limits, &mut budget)?;
+                        extent.add(position);
+                        check_area(file, &name, &extent, limits, &budget)?;
+                    }
+                }
+                _ => (),
+            }
+        }
+        budget.area += extent.area();
+    }
+    Ok(())
+}
+
+/// The cells a BIFF record puts on a sheet, as calamine reads them.
+fn cell_positions(typ: u16, data: &[u8]) -> Vec<(u32, u32)> {
+    let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
+    match typ {
+        // Number, Label, RString, BoolErr, Rk, LabelSst, Formula.
+        0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
+            match (u16_at(0), u16_at(2)) {
+                (Some(row), Some(col)) => vec![(row, col)],
+                _ => Vec::new(),
+            }
+        }
+        // MulRk: a run of columns in one row.
+        0x00BD if data.len() >= 6 => {
+            let (row, first, last) = (
+                u16_at(0).unwrap_or(0),
+                u16_at(2).unwrap_or(0),
+                u16_at(data.len() - 2).unwrap_or(0),
+            );
+            // Both ends are enough for the extent; the count is what calamine would keep.
+            let count = last.saturating_sub(first) + 1;
+            let mut cells = vec![(row, first)];
+            cells.extend((1..count).map(|i| (row, first + i)));
+            cells
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A BoundSheet8 record's sheet name (BIFF8: a count, a flag, Latin-1 or UTF-16 characters).
+fn sheet_name(data: &[u8]) -> Option<String> {
+    let count = *data.get(6)? as usize;
+    let wide = data.get(7)? & 1 == 1;
+    let chars = data.get(8..)?;
+    Some(if wide {
+        let units: Vec<u16> = chars
+            .chunks_exact(2)
+            .take(count)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        chars.iter().take(count).map(|&b| b as char).collect()
+    })
+}
+
+/// The BIFF records of `stream` from `at`: (type, data), stopping at the first that does not fit.
+fn biff_records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> {
+    let mut rest = stream.get(at..).unwrap_or(&[]);
+    std::iter::from_fn(move || {
+        let typ = u16::from_le_bytes([*rest.first()?, *rest.get(1)?]);
+        let len = u16::from_le_bytes([*rest.get(2)?, *rest.get(3)?]) as usize;
+        let data = rest.get(4..4 + len)?;
+        rest = &rest[4 + len..];
+        Some((typ, data))
+    })
+}
+
+/// Just enough of the compound file format (MS-CFB) to find the workbook stream.
+mod cfb {
+    const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    /// Sector numbers from here up are markers (end of chain, free…), not sectors.
+    const MAX_SECTOR: u32 = 0xFFFF_FFFA;
+
+    fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
+        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
+    }
+
+    fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
+        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
+    }
+
+    /// The sectors of a chain, followed in `table` (a loop ends it).
+    fn chain(table: &[u32], start: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut sector = start;
+        while sector < MAX_SECTOR && out.len() <= table.len() {
+            out.push(sector);
+            sector = match table.get(sector as usize) {
+                Some(&next) => next,
+                None => break,
+            };
+        }
+        out
+    }
+
+    /// The `Workbook` (BIFF8) or `Book` (BIFF5) stream.
+    pub(super) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+        if !bytes.starts_with(&SIGNATURE) {
+            return None;
+        }
+        let shift = u16_at(bytes, 0x1E)?;
+        if shift != 9 && shift != 12 {
+            return None;
+        }
+        let size = 1usize << shift;
+        let sector = |n: u32| {
+            let start = (n as usize + 1).checked_mul(size)?;
+            bytes.get(start..start + size)
+        };
+        let read = |table: &[u32], start: u32| -> Vec<u8> {
+            chain(table, start)
+                .into_iter()
+                .filter_map(sector)
+                .flatten()
+                .copied()
+                .collect()
+        };
+        let mut fat_sectors: Vec<u32> = (0..109)
+            .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
+            .filter(|&s| s < MAX_SECTOR)
+            .collect();
+        let mut difat = u32_at(bytes, 0x44)?;
+        let mut hops = 0;
+        while difat < MAX_SECTOR && hops <= bytes.len() / size {
+            let s = sector(difat)?;
+            let entries: Vec<u32> = s.chunks_exact(4).map(|c| u32_at(c, 0).unwrap_or(0)).collect();
+            let (next, listed) = entries.split_last()?;
+            fat_sectors.extend(listed.iter().filter(|&&x| x < MAX_SECTOR));
+            difat = *next;
+            hops += 1;
+        }
+        let fat: Vec<u32> = fat_sectors
+            .into_iter()
+            .filter_map(sector)
+            .flat_map(|s| s.chunks_exact(4).map(|c| u32_at(c, 0).unwrap_or(0)))
+            .collect();
+        let directory = read(&fat, u32_at(bytes, 0x30)?);
+        let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
+        let root = entries.first()?;
+        let cutoff = u32_at(bytes, 0x38)? as u64;
+        let entry = entries.iter().find(|e| {
+            let len = (u16_at(e, 64).unwrap_or(0) as usize).min(64);
+            let name: Vec<u16> = e[..len.saturating_sub(2)]
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            let name = String::from_utf16_lossy(&name);
+            e[66] == 2 && (name == "Workbook" || name == "Book")
+        })?;
+        let start = u32_at(entry, 116)?;
+        let length = u64::from(u32_at(entry, 120)?);
+        let mut stream = if length < cutoff {
+            let mini_size = 1usize << u16_at(bytes, 0x20)?.min(12);
+            let mini_stream = read(&fat, u32_at(root, 116)?);
+            let mini_fat: Vec<u32> = read(&fat, u32_at(bytes, 0x3C)?)
+                .chunks_exact(4)
+                .map(|c| u32_at(c, 0).unwrap_or(0))
+                .collect();
+            chain(&mini_fat, start)
+                .into_iter()
+                .filter_map(|n| {
+                    let at = (n as usize).checked_mul(mini_size)?;
+                    mini_stream.get(at..at + mini_size)
+                })
+                .flatten()
+                .copied()
+                .collect()
+        } else {
+            read(&fat, start)
+        };
+        stream.truncate(length as usize);
+        Some(stream)
+    }
+}

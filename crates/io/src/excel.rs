@@ -560,6 +560,8 @@ fn open_bounded<'b>(
     if bytes.starts_with(b"PK\x03\x04") {
         bounded::check_zip(file, bytes, limits)?;
         bounded::check_ods(file, bytes, limits)?;
+    } else {
+        bounded::check_xls(file, bytes, limits)?;
     }
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Box::new(

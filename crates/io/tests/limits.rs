@@ -160,6 +160,14 @@ fn repeated_rows_and_columns_of_an_ods_are_counted_before_they_are_expanded() {
 }
 
 #[test]
+fn an_xls_cell_at_iv65536_is_refused_before_calamine_reads_the_sheet() {
+    let read = workbook(&hostile::far_cell_xls(100), Limits::default());
+    let p = refused(&read, Limit::Area);
+    assert_eq!(p.value.as_deref(), Some("A1:IV65536"));
+    assert_eq!(p.location.sheet.as_deref(), Some("S1"));
+}
+
+#[test]
 fn a_csv_cut_inside_a_quote_is_refused_where_the_quote_opens() {
     let read = csv(&hostile::unterminated_csv(), Limits::default());
     assert_eq!(read.problems.len(), 1, "{:?}", read.problems);

@@ -219,6 +219,88 @@ pub fn many_problems_xlsx(rows: usize) -> Vec<u8> {
     )
 }
 
+/// An XLS workbook of `sheets` sheets (all pointing at one substream, as a crafted file may)
+/// with a cell at A1 and one at IV65536, the format's farthest: each sheet a rectangle of
+/// 16.7 million cells to calamine.
+pub fn far_cell_xls(sheets: usize) -> Vec<u8> {
+    let record = |typ: u16, data: &[u8]| {
+        [&typ.to_le_bytes()[..], &(data.len() as u16).to_le_bytes(), data].concat()
+    };
+    let bof = record(0x0809, &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let eof = record(0x000A, &[]);
+    let number = |row: u16, col: u16| {
+        let mut data = Vec::new();
+        data.extend_from_slice(&row.to_le_bytes());
+        data.extend_from_slice(&col.to_le_bytes());
+        data.extend_from_slice(&0u16.to_le_bytes());
+        data.extend_from_slice(&1f64.to_le_bytes());
+        record(0x0203, &data)
+    };
+    let sheet_record_len = 4 + 10;
+    let globals_len = bof.len() + sheets * sheet_record_len + eof.len();
+    let mut stream = bof.clone();
+    for _ in 0..sheets {
+        let mut data = (globals_len as u32).to_le_bytes().to_vec();
+        // Visible worksheet, a name of 2 Latin-1 characters.
+        data.extend_from_slice(&[0, 0, 2, 0, b'S', b'1']);
+        stream.extend(record(0x0085, &data));
+    }
+    stream.extend_from_slice(&eof);
+    stream.extend_from_slice(&bof);
+    stream.extend(number(0, 0));
+    stream.extend(number(65535, 255));
+    stream.extend_from_slice(&eof);
+    // Past the mini stream cut-off, so the stream lives in ordinary sectors.
+    let length = stream.len().max(4096);
+    stream.resize(length.div_ceil(512) * 512, 0);
+    let stream_sectors = stream.len() / 512;
+    let mut header = vec![0u8; 512];
+    header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    let put16 = |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 = |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    put16(&mut header, 0x18, 0x3E);
+    put16(&mut header, 0x1A, 3);
+    put16(&mut header, 0x1C, 0xFFFE);
+    put16(&mut header, 0x1E, 9);
+    put16(&mut header, 0x20, 6);
+    put32(&mut header, 0x2C, 1); // one FAT sector
+    put32(&mut header, 0x30, 1); // the directory in sector 1
+    put32(&mut header, 0x38, 4096);
+    put32(&mut header, 0x3C, 0xFFFF_FFFE);
+    put32(&mut header, 0x44, 0xFFFF_FFFE);
+    for i in 0..109 {
+        put32(&mut header, 0x4C + 4 * i, if i == 0 { 0 } else { 0xFFFF_FFFF });
+    }
+    let mut fat = vec![0xFFFF_FFFFu32; 128];
+    fat[0] = 0xFFFF_FFFD;
+    fat[1] = 0xFFFF_FFFE;
+    for i in 0..stream_sectors {
+        fat[2 + i] = if i + 1 == stream_sectors { 0xFFFF_FFFE } else { (3 + i) as u32 };
+    }
+    let entry = |name: &str, kind: u8, start: u32, size: u32| {
+        let mut e = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().collect();
+        for (i, u) in units.iter().enumerate() {
+            e[2 * i..2 * i + 2].copy_from_slice(&u.to_le_bytes());
+        }
+        e[64..66].copy_from_slice(&(((units.len() + 1) * 2) as u16).to_le_bytes());
+        e[66] = kind;
+        e[68..80].copy_from_slice(&[0xFF; 12]); // no siblings, no child
+        e[116..120].copy_from_slice(&start.to_le_bytes());
+        e[120..124].copy_from_slice(&size.to_le_bytes());
+        e
+    };
+    let mut root = entry("Root Entry", 5, 0xFFFF_FFFE, 0);
+    root[76..80].copy_from_slice(&1u32.to_le_bytes()); // its child: the workbook
+    let mut out = header;
+    out.extend(fat.iter().flat_map(|v| v.to_le_bytes()));
+    out.extend(root);
+    out.extend(entry("Workbook", 2, 2, length as u32));
+    out.extend(vec![0u8; 256]);
+    out.extend(stream);
+    out
+}
+
 /// A ZIP container of `parts`, in order.
 pub fn zip(parts: Vec<(&str, Part)>) -> Vec<u8> {
     let mut out = Vec::new();

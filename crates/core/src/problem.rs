@@ -227,3 +227,34 @@ impl fmt::Display for Problem {
         f.write_str(&self.render(Lang::En))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(n: usize) -> Problem {
+        Problem::error(Location::line("f.csv", n as u64), Text::new("lỗi", "fault"))
+    }
+
+    #[test]
+    fn the_first_problems_are_shown_errors_before_notes_and_the_rest_counted() {
+        let mut problems = vec![Problem::warning(Location::file("f.csv"), Text::new("lưu ý", "note"))];
+        problems.extend((0..12_445).map(error));
+        let (shown, rest) = first(problems, 100);
+        assert_eq!(shown.len(), 100);
+        assert!(shown.iter().all(Problem::is_error));
+        assert_eq!(shown[0].location.line, Some(0));
+        assert_eq!(rest, 12_346);
+        assert_eq!(more(rest).vi, "… và 12.346 lỗi khác");
+        assert_eq!(more(rest).en, "… and 12,346 more problems");
+        assert_eq!(more(7).vi, "… và 7 lỗi khác");
+    }
+
+    #[test]
+    fn a_problem_quotes_a_long_value_in_part() {
+        let p = error(1).with_value("x".repeat(1_000_000));
+        let value = p.value.unwrap();
+        assert!(value.starts_with(&"x".repeat(200)));
+        assert!(value.ends_with("… (1000000)"), "{}", &value[190..]);
+    }
+}

@@ -28,7 +28,7 @@ pub(crate) fn check_zip(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
     let mut total = 0u64;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|e| unreadable(file, &e))?;
-        let name = entry.name().to_string();
+        let name = entry.name().map_err(|e| unreadable(file, &e))?.to_string();
         let cap = limits.part_bytes;
         let inflated = std::io::copy(&mut (&mut entry).take(cap + 1), &mut std::io::sink())
             .map_err(|e| unreadable(file, &e))?;
@@ -62,7 +62,7 @@ fn check_strings_count(
     limits: &Limits,
 ) -> Result<(), Refusal> {
     let entry = archive.by_index(index).map_err(|e| unreadable(file, &e))?;
-    let name = entry.name().to_string();
+    let name = entry.name().map_err(|e| unreadable(file, &e))?.to_string();
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(entry.take(64 * 1024)));
     let mut buf = Vec::new();
     loop {

@@ -290,11 +290,11 @@ pub fn long_note(location: Location, note: &str, limits: &Limits) -> Option<Prob
         .with_value(note)
         .with_hint(Text::new(
             format!(
-                "rút gọn ghi chú còn tối đa {} ký tự; tài liệu dài để riêng, ghi chú chỉ ghi số hiệu văn bản",
+                "rút gọn ghi chú còn tối đa {} ký tự; tài liệu dài để riêng, ghi chú chỉ ghi số hiệu văn bản (dòng lệnh: solieu import --limit note-chars=N)",
                 limits.note_chars
             ),
             format!(
-                "shorten the note to at most {} characters; keep long documents apart and cite them by number",
+                "shorten the note to at most {} characters; keep long documents apart and cite them by number (command line: solieu import --limit note-chars=N)",
                 limits.note_chars
             ),
         ))

@@ -30,7 +30,7 @@ fn csv(bytes: &[u8], limits: Limits) -> ReadResult {
 }
 
 /// The one refusal of a file over `limit`; nothing read from it.
-fn refused(read: &ReadResult, limit: Limit) -> &Problem {
+fn refused(read: &ReadResult, limit: Limit) -> Problem {
     let named = format!("({})", limit.name());
     let errors: Vec<&Problem> = read.problems.iter().filter(|p| p.is_error()).collect();
     assert_eq!(
@@ -47,7 +47,7 @@ fn refused(read: &ReadResult, limit: Limit) -> &Problem {
     );
     assert!(p.hint.as_ref().unwrap().en.contains("--limit"));
     assert!(read.incoming.values.is_empty());
-    p
+    p.clone()
 }
 
 fn with(limit: Limit, value: u64) -> Limits {
@@ -59,7 +59,7 @@ fn with(limit: Limit, value: u64) -> Limits {
 #[test]
 fn a_cell_at_xfd1048576_is_refused_for_the_area_it_spans() {
     let bytes = hostile::far_cell();
-    assert!(bytes.len() < 2_000, "a small file: {}", bytes.len());
+    assert!(bytes.len() < 2_100, "a small file: {}", bytes.len());
     let read = workbook(&bytes, Limits::default());
     let p = refused(&read, Limit::Area);
     assert_eq!(p.value.as_deref(), Some("A1:XFD1048576"));
@@ -111,7 +111,8 @@ fn a_zip_bomb_is_refused_while_inflating() {
 
 #[test]
 fn parts_that_inflate_beyond_the_total_are_refused() {
-    let read = workbook(&hostile::zip_bomb(12), with(Limit::TotalBytes, 8 << 20));
+    let spaces = hostile::xlsx(hostile::repeat("", " ", 12 << 20, ""), None);
+    let read = workbook(&spaces, with(Limit::TotalBytes, 8 << 20));
     refused(&read, Limit::TotalBytes);
 }
 

@@ -45,9 +45,15 @@ fn import(db: &str, dir: &Path, args: &[&str]) -> Run {
     }
 }
 
+/// Writes a crafted file into `dir`, and into `SOLIEU_HOSTILE_DIR` too when it is set, to be
+/// imported by hand (BENCHMARKS.md).
 fn refused(db: &str, dir: &Path, name: &str, bytes: &[u8], expected: &str) -> Run {
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
+    if let Some(keep) = std::env::var_os("SOLIEU_HOSTILE_DIR") {
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(Path::new(&keep).join(name), bytes).unwrap();
+    }
     let run = import(db, dir, &[path.to_str().unwrap()]);
     println!(
         "{name}: {} bytes, peak {} MiB, exit {}",

@@ -520,16 +520,6 @@ fn refuse(
     });
     problems.dedup();
     let errors = problems.iter().filter(|p| p.is_error()).count() + omitted;
-    let (problems, rest) = solieu_core::problem::first(problems, shown);
-    for p in &problems {
-        eprintln!("{}", p.render(say.lang));
-    }
-    if rest + omitted > 0 {
-        eprintln!(
-            "{}",
-            solieu_core::problem::more(rest + omitted).get(say.lang)
-        );
-    }
     // Rows named by a problem; problems about a whole file or the database name no row.
     let mut refused: Vec<(&str, Option<&str>, u64)> = problems
         .iter()
@@ -542,15 +532,32 @@ fn refuse(
         .collect();
     refused.sort();
     refused.dedup();
-    match say.lang {
-        solieu_core::problem::Lang::Vi => eprintln!(
-            "Không nhập gì: có {errors} lỗi ở {} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
+    // Problems the readers only counted name rows not counted here.
+    let (at_least_vi, at_least_en) = if omitted > 0 {
+        ("ít nhất ", "at least ")
+    } else {
+        ("", "")
+    };
+    let summary = match say.lang {
+        solieu_core::problem::Lang::Vi => format!(
+            "Không nhập gì: có {errors} lỗi ở {at_least_vi}{} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
             refused.len()
         ),
-        solieu_core::problem::Lang::En => eprintln!(
-            "Nothing imported: {errors} problems on {} of the {rows} rows read; the database is unchanged.",
+        solieu_core::problem::Lang::En => format!(
+            "Nothing imported: {errors} problems on {at_least_en}{} of the {rows} rows read; the database is unchanged.",
             refused.len()
         ),
+    };
+    let (problems, rest) = solieu_core::problem::first(problems, shown);
+    for p in &problems {
+        eprintln!("{}", p.render(say.lang));
     }
+    if rest + omitted > 0 {
+        eprintln!(
+            "{}",
+            solieu_core::problem::more(rest + omitted).get(say.lang)
+        );
+    }
+    eprintln!("{summary}");
     ExitCode::from(2)
 }

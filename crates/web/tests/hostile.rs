@@ -20,7 +20,7 @@ on_both_backends!(hostile_uploads_are_refused_small_and_the_server_stays_up, |ap
     let page = officer.get(&form).await;
     let csrf = common::csrf_in(&page.body);
     let cases: [(&str, Vec<u8>, &str); 4] = [
-        ("far.xlsx", hostile::far_cell(), "(area)"),
+        ("far.xlsx", hostile::far_cell(), "(rows)"),
         ("rows.xlsx", hostile::many_rows(20_000), "(rows)"),
         ("bomb.xlsx", hostile::zip_bomb(100), "(part-bytes)"),
         ("huge.xlsx", hostile::huge_cell(1), "(cell-chars)"),

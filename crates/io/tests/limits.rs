@@ -238,3 +238,48 @@ fn limits_are_set_by_name() {
     assert!(parse_setting("rowz=1").unwrap_err().contains("cell-chars"));
     assert!(parse_setting("rows").is_err());
 }
+
+/// The benchmark's import (BENCHMARKS.md: one million values, the long layout written by
+/// rust_xlsxwriter, 6 cells a row) within the default limits. A minute in a debug build:
+/// `cargo test -p solieu-io --test limits -- --ignored`.
+#[test]
+#[ignore]
+fn the_benchmarks_million_values_fit_the_default_limits() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["indicator", "unit", "period", "series", "value", "status", "note"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    for row in 1..=1_000_000u32 {
+        sheet
+            .write_string(row, 0, format!("I{:03}", row % 20))
+            .unwrap();
+        sheet
+            .write_string(row, 1, format!("{:05}", 10_000 + row % 1_000))
+            .unwrap();
+        sheet
+            .write_string(row, 2, format!("20{:02}{:02}", 10 + row / 12_000 % 10, 1 + row % 12))
+            .unwrap();
+        sheet.write_string(row, 3, "actual").unwrap();
+        sheet.write_number(row, 4, row as f64 / 100.0).unwrap();
+        sheet.write_string(row, 5, "official").unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    for i in 0..archive.len() {
+        let part = archive.by_index(i).unwrap();
+        println!("{}: {} bytes inflated", part.name().unwrap(), part.size());
+    }
+    drop(archive);
+    if let Some(dir) = std::env::var_os("SOLIEU_HOSTILE_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join("million.xlsx"), &bytes).unwrap();
+    }
+    let read = workbook(&bytes, Limits::default());
+    assert!(
+        read.problems.iter().all(|p| !p.message.en.contains("over the limit")),
+        "{:?}",
+        read.problems.first()
+    );
+    assert_eq!(read.incoming.values.len(), 1_000_000, "{:?}", read.problems.first());
+}

@@ -21,6 +21,10 @@ struct Run {
 }
 
 /// `solieu --db DB import ARGS…`, waited for with `wait4` so its own peak memory is known.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also reports its peak memory"
+)]
 fn import(db: &str, dir: &Path, args: &[&str]) -> Run {
     let err_path = dir.join("stderr.txt");
     let child = Command::new(env!("CARGO_BIN_EXE_solieu"))
@@ -114,8 +118,16 @@ fn hostile_files_are_refused_in_bounded_memory() {
         &hostile::many_problems(10_000),
         "… and 9,900 more problems",
     );
-    assert!(run.stderr.contains("Nothing imported: 10000 problems"), "{}", run.stderr);
-    assert!(run.stderr.lines().count() < 110, "{}", run.stderr.lines().count());
+    assert!(
+        run.stderr.contains("Nothing imported: 10000 problems"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.lines().count() < 110,
+        "{}",
+        run.stderr.lines().count()
+    );
 }
 
 #[test]
@@ -129,7 +141,8 @@ fn a_limit_is_raised_or_lowered_on_the_command_line() {
     let run = import(&db, dir.path(), &["--limit", "rows=1000", file]);
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("(rows): at most 1000, the file has 1001"),
+        run.stderr
+            .contains("(rows): at most 1000, the file has 1001"),
         "{}",
         run.stderr
     );

@@ -121,7 +121,7 @@ pub fn more(rest: usize) -> Text {
         let digits = rest.to_string();
         let mut out = String::new();
         for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(d);
@@ -238,7 +238,10 @@ mod tests {
 
     #[test]
     fn the_first_problems_are_shown_errors_before_notes_and_the_rest_counted() {
-        let mut problems = vec![Problem::warning(Location::file("f.csv"), Text::new("lưu ý", "note"))];
+        let mut problems = vec![Problem::warning(
+            Location::file("f.csv"),
+            Text::new("lưu ý", "note"),
+        )];
         problems.extend((0..12_445).map(error));
         let (shown, rest) = first(problems, 100);
         assert_eq!(shown.len(), 100);

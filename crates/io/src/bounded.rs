@@ -40,8 +40,13 @@ pub(crate) fn check_zip(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
         total += inflated;
         if total > limits.total_bytes {
             return Err(Box::new(
-                exceeded(at, Limit::TotalBytes, limits.total_bytes, Found::AtLeast(total))
-                    .with_value(name),
+                exceeded(
+                    at,
+                    Limit::TotalBytes,
+                    limits.total_bytes,
+                    Found::AtLeast(total),
+                )
+                .with_value(name),
             ));
         }
         if name.to_ascii_lowercase().ends_with("sharedstrings.xml") {
@@ -158,8 +163,13 @@ fn check_cell(
         let chars = text.chars().count() as u64;
         if chars > limits.cell_chars {
             return Err(Box::new(
-                exceeded(at(), Limit::CellChars, limits.cell_chars, Found::Exactly(chars))
-                    .with_value(text),
+                exceeded(
+                    at(),
+                    Limit::CellChars,
+                    limits.cell_chars,
+                    Found::Exactly(chars),
+                )
+                .with_value(text),
             ));
         }
     }
@@ -319,7 +329,9 @@ pub(crate) fn check_ods(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
                 scan.column = 0;
             }
             Event::Empty(e) if e.name().as_ref() == b"table:table-row" => {
-                scan.row = scan.row.saturating_add(repeats(&e, b"table:number-rows-repeated"));
+                scan.row = scan
+                    .row
+                    .saturating_add(repeats(&e, b"table:number-rows-repeated"));
             }
             Event::End(e) if e.name().as_ref() == b"table:table-row" => {
                 scan.row = scan.row.saturating_add(scan.row_repeats);
@@ -364,12 +376,10 @@ impl OdsScan {
         budget: &mut Budget,
     ) -> Result<(), Refusal> {
         let n = repeats(e, b"table:number-columns-repeated");
-        let typed = e.attributes().flatten().any(|a| {
-            matches!(
-                a.key.as_ref(),
-                b"office:value-type" | b"calcext:value-type"
-            )
-        });
+        let typed = e
+            .attributes()
+            .flatten()
+            .any(|a| matches!(a.key.as_ref(), b"office:value-type" | b"calcext:value-type"));
         self.column = self.column.saturating_add(n);
         if with_content || typed {
             self.filled(file, n, limits, budget)?;
@@ -435,7 +445,10 @@ pub(crate) fn check_xls(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
         .enumerate()
         .map(|(i, (_, data))| {
             let at = u32::from_le_bytes([data[0], data[1], data[2], data[3]]) as usize;
-            (at, sheet_name(data).unwrap_or_else(|| format!("#{}", i + 1)))
+            (
+                at,
+                sheet_name(data).unwrap_or_else(|| format!("#{}", i + 1)),
+            )
         })
         .collect();
     let mut budget = Budget::default();
@@ -469,7 +482,10 @@ pub(crate) fn check_xls(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
 
 /// The cells a BIFF record puts on a sheet, as calamine reads them.
 fn cell_positions(typ: u16, data: &[u8]) -> Vec<(u32, u32)> {
-    let u16_at = |i: usize| data.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]) as u32);
+    let u16_at = |i: usize| {
+        data.get(i..i + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as u32)
+    };
     match typ {
         // Number, Label, RString, BoolErr, Rk, LabelSst, Formula.
         0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 => {
@@ -582,7 +598,10 @@ mod cfb {
         let mut hops = 0;
         while difat < MAX_SECTOR && hops <= bytes.len() / size {
             let s = sector(difat)?;
-            let entries: Vec<u32> = s.chunks_exact(4).map(|c| u32_at(c, 0).unwrap_or(0)).collect();
+            let entries: Vec<u32> = s
+                .chunks_exact(4)
+                .map(|c| u32_at(c, 0).unwrap_or(0))
+                .collect();
             let (next, listed) = entries.split_last()?;
             fat_sectors.extend(listed.iter().filter(|&&x| x < MAX_SECTOR));
             difat = *next;

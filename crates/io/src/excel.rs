@@ -11,13 +11,12 @@
 //! Cells a spreadsheet stored as numbers are taken exactly as stored and need no decimal
 //! convention; numbers typed as text go through the same convention rules as a CSV.
 
-use crate::read::{
-    Field, PendingNumber, ReadOptions, ReadResult, Record, Table, f, keep_first_problems,
-    match_header, read_table,
-    recognise, resolve_numbers, split_measure,
-};
 use crate::bounded;
 use crate::limits::Limits;
+use crate::read::{
+    Field, PendingNumber, ReadOptions, ReadResult, Record, Table, f, keep_first_problems,
+    match_header, read_table, recognise, resolve_numbers, split_measure,
+};
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -549,6 +548,8 @@ pub fn read_workbook(
 }
 
 type Book<'b> = calamine::Sheets<Cursor<&'b [u8]>>;
+/// Each sheet's name and cells, in the workbook's order.
+type SheetsRead = Vec<(String, Range<Data>)>;
 
 /// Opens a workbook and reads its sheets within `limits` (see [`crate::bounded`]); refused
 /// whole at the first limit passed, so nothing is imported from a workbook read in part.
@@ -556,7 +557,7 @@ fn open_bounded<'b>(
     file: &str,
     bytes: &'b [u8],
     limits: &Limits,
-) -> Result<(Book<'b>, Vec<(String, Range<Data>)>), Box<Problem>> {
+) -> Result<(Book<'b>, SheetsRead), Box<Problem>> {
     if bytes.starts_with(b"PK\x03\x04") {
         bounded::check_zip(file, bytes, limits)?;
         bounded::check_ods(file, bytes, limits)?;

@@ -1,5 +1,6 @@
 //! Reading the CSV formats. Each file is recognised by its header.
 
+use crate::limits::{Limit, Limits};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use solieu_core::changes::{Incoming, IncomingValue, Located};
@@ -13,7 +14,6 @@ use solieu_core::problem::{Location, Problem, Text};
 use solieu_core::text::{clean, fold};
 use solieu_core::unit::{self, UnitKind, UnitVersion};
 use solieu_core::value::{Figure, Series, Status, ValueKey, ValueRecord};
-use crate::limits::{Limit, Limits};
 use std::collections::HashMap;
 use std::str::FromStr;
 

@@ -37,7 +37,10 @@ fn refused(read: &ReadResult, limit: Limit) -> Problem {
         errors.len(),
         1,
         "one refusal, got {:?}",
-        errors.iter().map(|p| p.render(Lang::En)).collect::<Vec<_>>()
+        errors
+            .iter()
+            .map(|p| p.render(Lang::En))
+            .collect::<Vec<_>>()
     );
     let p = errors[0];
     assert!(
@@ -63,7 +66,11 @@ fn a_cell_at_xfd1048576_is_refused_for_the_area_it_spans() {
     let read = workbook(&bytes, Limits::default());
     let p = refused(&read, Limit::Area);
     assert_eq!(p.value.as_deref(), Some("A1:XFD1048576"));
-    assert!(p.message.en.contains("at most 10000000"), "{}", p.message.en);
+    assert!(
+        p.message.en.contains("at most 10000000"),
+        "{}",
+        p.message.en
+    );
     assert_eq!(p.location.sheet.as_deref(), Some("Sheet1"));
 }
 
@@ -73,7 +80,11 @@ fn a_cell_of_forty_mib_is_refused_where_it_is() {
     let p = refused(&read, Limit::CellChars);
     assert_eq!(p.location.line, Some(2));
     assert_eq!(p.location.column.as_deref(), Some("A"));
-    assert!(p.message.en.contains("the file has 41943040"), "{}", p.message.en);
+    assert!(
+        p.message.en.contains("the file has 41943040"),
+        "{}",
+        p.message.en
+    );
     // The problem quotes the start of the cell, not 40 MiB of it.
     assert!(p.value.as_ref().unwrap().len() < 300);
 }
@@ -214,7 +225,11 @@ fn a_note_longer_than_the_limit_is_refused() {
     );
     let p = refused(&csv(text.as_bytes(), Limits::default()), Limit::NoteChars);
     assert_eq!(p.location.line, Some(2));
-    assert!(p.message.en.contains("the file has 2400"), "{}", p.message.en);
+    assert!(
+        p.message.en.contains("the file has 2400"),
+        "{}",
+        p.message.en
+    );
 }
 
 #[test]
@@ -247,7 +262,15 @@ fn limits_are_set_by_name() {
 fn the_benchmarks_million_values_fit_the_default_limits() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let header = ["indicator", "unit", "period", "series", "value", "status", "note"];
+    let header = [
+        "indicator",
+        "unit",
+        "period",
+        "series",
+        "value",
+        "status",
+        "note",
+    ];
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
@@ -259,7 +282,11 @@ fn the_benchmarks_million_values_fit_the_default_limits() {
             .write_string(row, 1, format!("{:05}", 10_000 + row % 1_000))
             .unwrap();
         sheet
-            .write_string(row, 2, format!("20{:02}{:02}", 10 + row / 12_000 % 10, 1 + row % 12))
+            .write_string(
+                row,
+                2,
+                format!("20{:02}{:02}", 10 + row / 12_000 % 10, 1 + row % 12),
+            )
             .unwrap();
         sheet.write_string(row, 3, "actual").unwrap();
         sheet.write_number(row, 4, row as f64 / 100.0).unwrap();
@@ -277,9 +304,16 @@ fn the_benchmarks_million_values_fit_the_default_limits() {
     }
     let read = workbook(&bytes, Limits::default());
     assert!(
-        read.problems.iter().all(|p| !p.message.en.contains("over the limit")),
+        read.problems
+            .iter()
+            .all(|p| !p.message.en.contains("over the limit")),
         "{:?}",
         read.problems.first()
     );
-    assert_eq!(read.incoming.values.len(), 1_000_000, "{:?}", read.problems.first());
+    assert_eq!(
+        read.incoming.values.len(),
+        1_000_000,
+        "{:?}",
+        read.problems.first()
+    );
 }

@@ -224,9 +224,17 @@ pub fn many_problems_xlsx(rows: usize) -> Vec<u8> {
 /// 16.7 million cells to calamine.
 pub fn far_cell_xls(sheets: usize) -> Vec<u8> {
     let record = |typ: u16, data: &[u8]| {
-        [&typ.to_le_bytes()[..], &(data.len() as u16).to_le_bytes(), data].concat()
+        [
+            &typ.to_le_bytes()[..],
+            &(data.len() as u16).to_le_bytes(),
+            data,
+        ]
+        .concat()
     };
-    let bof = record(0x0809, &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let bof = record(
+        0x0809,
+        &[0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    );
     let eof = record(0x000A, &[]);
     let number = |row: u16, col: u16| {
         let mut data = Vec::new();
@@ -256,8 +264,10 @@ pub fn far_cell_xls(sheets: usize) -> Vec<u8> {
     let stream_sectors = stream.len() / 512;
     let mut header = vec![0u8; 512];
     header[..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
-    let put16 = |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
-    let put32 = |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
+    let put16 =
+        |h: &mut Vec<u8>, at: usize, v: u16| h[at..at + 2].copy_from_slice(&v.to_le_bytes());
+    let put32 =
+        |h: &mut Vec<u8>, at: usize, v: u32| h[at..at + 4].copy_from_slice(&v.to_le_bytes());
     put16(&mut header, 0x18, 0x3E);
     put16(&mut header, 0x1A, 3);
     put16(&mut header, 0x1C, 0xFFFE);
@@ -269,13 +279,21 @@ pub fn far_cell_xls(sheets: usize) -> Vec<u8> {
     put32(&mut header, 0x3C, 0xFFFF_FFFE);
     put32(&mut header, 0x44, 0xFFFF_FFFE);
     for i in 0..109 {
-        put32(&mut header, 0x4C + 4 * i, if i == 0 { 0 } else { 0xFFFF_FFFF });
+        put32(
+            &mut header,
+            0x4C + 4 * i,
+            if i == 0 { 0 } else { 0xFFFF_FFFF },
+        );
     }
     let mut fat = vec![0xFFFF_FFFFu32; 128];
     fat[0] = 0xFFFF_FFFD;
     fat[1] = 0xFFFF_FFFE;
     for i in 0..stream_sectors {
-        fat[2 + i] = if i + 1 == stream_sectors { 0xFFFF_FFFE } else { (3 + i) as u32 };
+        fat[2 + i] = if i + 1 == stream_sectors {
+            0xFFFF_FFFE
+        } else {
+            (3 + i) as u32
+        };
     }
     let entry = |name: &str, kind: u8, start: u32, size: u32| {
         let mut e = vec![0u8; 128];
@@ -369,9 +387,19 @@ pub fn zip(parts: Vec<(&str, Part)>) -> Vec<u8> {
 
 fn crc32(bytes: impl Iterator<Item = u8>) -> u32 {
     let table: Vec<u32> = (0..256u32)
-        .map(|n| (0..8).fold(n, |c, _| if c & 1 == 1 { 0xEDB88320 ^ (c >> 1) } else { c >> 1 }))
+        .map(|n| {
+            (0..8).fold(n, |c, _| {
+                if c & 1 == 1 {
+                    0xEDB88320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                }
+            })
+        })
         .collect();
-    !bytes.fold(!0u32, |c, b| table[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8))
+    !bytes.fold(!0u32, |c, b| {
+        table[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8)
+    })
 }
 
 /// Bits into bytes, least significant first (RFC 1951, 3.1.1).
@@ -446,7 +474,10 @@ fn distance_code(distance: usize) -> (u32, u32, usize) {
         1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
         2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
     ];
-    let code = BASE.iter().rposition(|&b| b <= distance).expect("a distance");
+    let code = BASE
+        .iter()
+        .rposition(|&b| b <= distance)
+        .expect("a distance");
     let extra = if code < 4 { 0 } else { (code as u32 - 2) / 2 };
     (code as u32, extra, BASE[code])
 }

@@ -9,7 +9,8 @@
 //!   `worksheet_range` allocates the whole rectangle first (a cell at XFD1048576 is 512 GiB).
 //! - ODS is read by calamine whole at open, repeated rows and columns expanded: its
 //!   `content.xml` is scanned first for the extent the repetitions reach.
-//! - XLS caps a sheet at 65,536 × 256; its sheets are checked once read.
+//! - XLS is read by calamine whole at open too, each sheet as its rectangle (up to 65,536 ×
+//!   256): the cell records of the workbook stream are scanned first.
 
 use crate::excel::column_letter;
 use crate::limits::{Found, Limit, Limits, exceeded};
@@ -128,7 +129,7 @@ impl Extent {
 
     fn area(&self) -> u64 {
         self.corners.map_or(0, |((r0, c0), (r1, c1))| {
-            (r1 - r0) as u64 * (c1 - c0) as u64 + (r1 - r0) as u64 + (c1 - c0) as u64 + 1
+            (u64::from(r1 - r0) + 1) * (u64::from(c1 - c0) + 1)
         })
     }
 }
@@ -226,23 +227,27 @@ pub(crate) fn xlsx_sheet<RS: Read + Seek>(
     };
     let mut cells = Vec::new();
     let mut extent = Extent::default();
+    // With formulas: a formula without a cached value has no value, but the wide layout's
+    // formula range (`worksheet_formula`) spans it, so it counts for the extent.
     while let Some(cell) = reader
-        .next_cell()
+        .next_cell_with_formula_metadata()
         .map_err(|e| unreadable_sheet(file, sheet, &e))?
     {
-        let position = cell.get_position();
-        let text = match cell.get_value() {
-            DataRef::Empty => continue,
+        let formula = cell.formula.is_some();
+        let text = match &cell.value {
+            DataRef::Empty if !formula => continue,
             DataRef::String(s) => Some(s.as_str()),
             DataRef::SharedString(s) => Some(*s),
             _ => None,
         };
-        if !check_cell(file, sheet, position, text, limits, budget)? {
+        if !check_cell(file, sheet, cell.pos, text, limits, budget)? && !formula {
             continue;
         }
-        extent.add(position);
+        extent.add(cell.pos);
         check_area(file, sheet, &extent, limits, budget)?;
-        cells.push(Cell::new(position, Data::from(cell.get_value().clone())));
+        if !matches!(cell.value, DataRef::Empty) {
+            cells.push(Cell::new(cell.pos, Data::from(cell.value)));
+        }
     }
     budget.area += extent.area();
     Ok(Range::from_sparse(cells))

@@ -75,6 +75,19 @@ fn a_cell_at_xfd1048576_is_refused_for_the_area_it_spans() {
 }
 
 #[test]
+fn a_far_formula_without_a_value_counts_for_the_area() {
+    let bytes = hostile::xlsx(
+        hostile::text(&format!(
+            "{}<row r=\"1048576\"><c r=\"XFD1048576\"><f>1+1</f></c></row>",
+            hostile::row(&["indicator", "unit", "period", "series", "value", "status"])
+        )),
+        None,
+    );
+    let p = refused(&workbook(&bytes, Limits::default()), Limit::Area);
+    assert_eq!(p.value.as_deref(), Some("A1:XFD1048576"));
+}
+
+#[test]
 fn a_cell_of_forty_mib_is_refused_where_it_is() {
     let read = workbook(&hostile::huge_cell(40), Limits::default());
     let p = refused(&read, Limit::CellChars);

@@ -156,3 +156,27 @@ fn a_limit_is_raised_or_lowered_on_the_command_line() {
     assert!(help.contains("--limit <NAME=N>"), "{help}");
     assert!(help.contains("docs/limits.md"), "{help}");
 }
+
+#[test]
+fn a_dhis2_comment_is_held_to_the_note_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("test.db").display().to_string();
+    ok(&db, &["init"]);
+    let path = dir.path().join("values.json");
+    let comment = "đ".repeat(2_001);
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{"dataValues":[{{"dataElement":"DT_LUA","period":"202001","orgUnit":"06841","value":"1","comment":"{comment}"}}]}}"#
+        ),
+    )
+    .unwrap();
+    let run = import(&db, dir.path(), &[path.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("(note-chars): at most 2000, the file has 2001"),
+        "{}",
+        run.stderr
+    );
+}

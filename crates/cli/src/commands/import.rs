@@ -137,6 +137,11 @@ pub async fn import_inputs(
             rows += values.len();
             problems.extend(found);
             let records = dhis2::to_records(values, &options.dhis2_mapping, &mut problems);
+            // A DHIS2 comment becomes the value's note: held to the same length.
+            problems.extend(records.iter().filter_map(|r| {
+                let note = &r.item.record.figure.note;
+                solieu_io::limits::long_note(r.location.clone(), note, &options.limits)
+            }));
             incoming.values.extend(records);
             continue;
         }

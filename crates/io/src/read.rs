@@ -493,7 +493,13 @@ pub(crate) fn csv_table(
     let mut records = reader.records();
     let mut cells = 0u64;
     let header: Vec<String> = match records.next() {
-        Some(Ok(h)) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Some(Ok(h)) => {
+            if let Err(p) = within_limits(file, 1, &h, &[], limits, &mut cells) {
+                problems.push(*p);
+                return None;
+            }
+            h.iter().map(|c| c.trim().to_string()).collect()
+        }
         Some(Err(e)) => {
             problems.push(csv_problem(file, &e));
             return None;

@@ -330,3 +330,10 @@ fn the_benchmarks_million_values_fit_the_default_limits() {
         read.problems.first()
     );
 }
+
+#[test]
+fn a_csv_header_over_a_limit_is_refused() {
+    let header = format!("indicator,{}\n", "x,".repeat(20_000));
+    let p = refused(&csv(header.as_bytes(), Limits::default()), Limit::Columns);
+    assert_eq!(p.location.line, Some(1));
+}

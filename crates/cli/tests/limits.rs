@@ -104,6 +104,8 @@ fn hostile_files_are_refused_in_bounded_memory() {
         "(cells)",
     );
     refused(&db, d, "bomb.xlsx", &hostile::zip_bomb(600), "(part-bytes)");
+    refused(&db, d, "far.xls", &hostile::far_cell_xls(100), "(area)");
+    refused(&db, d, "repeated.ods", &hostile::ods_repeated(), "(cells)");
     refused(
         &db,
         d,

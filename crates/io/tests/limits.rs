@@ -168,18 +168,7 @@ fn a_shared_strings_count_is_not_believed() {
 
 #[test]
 fn repeated_rows_and_columns_of_an_ods_are_counted_before_they_are_expanded() {
-    let content = "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
-        xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\"><office:body><office:spreadsheet>\
-        <table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1000000\">\
-        <table:table-cell table:number-columns-repeated=\"16000\" office:value-type=\"float\" office:value=\"1\"/>\
-        </table:table-row></table:table></office:spreadsheet></office:body></office:document-content>";
-    let bytes = hostile::zip(vec![
-        (
-            "mimetype",
-            hostile::text("application/vnd.oasis.opendocument.spreadsheet"),
-        ),
-        ("content.xml", hostile::text(content)),
-    ]);
+    let bytes = hostile::ods_repeated();
     let p = refused(&workbook(&bytes, Limits::default()), Limit::Cells);
     assert_eq!(p.location.sheet.as_deref(), Some("S"));
 }

@@ -319,6 +319,31 @@ pub fn far_cell_xls(sheets: usize) -> Vec<u8> {
     out
 }
 
+/// An ODS whose one row of one figure is repeated over 9,000 rows and 10,000 columns: 90
+/// million cells, under calamine's own cap of 100 million (3.2 GB).
+pub fn ods_repeated() -> Vec<u8> {
+    let content = "<office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+        xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\"><office:body><office:spreadsheet>\
+        <table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"9000\">\
+        <table:table-cell table:number-columns-repeated=\"10000\" office:value-type=\"float\" office:value=\"1\"/>\
+        </table:table-row></table:table></office:spreadsheet></office:body></office:document-content>";
+    zip(vec![
+        (
+            "mimetype",
+            text("application/vnd.oasis.opendocument.spreadsheet"),
+        ),
+        (
+            "META-INF/manifest.xml",
+            text(
+                "<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">\
+                 <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+                 <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>",
+            ),
+        ),
+        ("content.xml", text(content)),
+    ])
+}
+
 /// A ZIP container of `parts`, in order.
 pub fn zip(parts: Vec<(&str, Part)>) -> Vec<u8> {
     let mut out = Vec::new();

@@ -559,11 +559,15 @@ mod cfb {
         Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
     }
 
-    /// The sectors of a chain, followed in `table` (a loop ends it).
-    fn chain(table: &[u32], start: u32) -> Vec<u32> {
+    /// The sectors of a chain, followed in `table`. A sector seen twice ends it: a crafted
+    /// chain that loops would otherwise read the same sectors without end (or, bounded by
+    /// the table's length, thousands of times the file's size).
+    /// `sectors` is how many there are: a number past them ends the chain too.
+    fn chain(table: &[u32], start: u32, sectors: usize) -> Vec<u32> {
         let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         let mut sector = start;
-        while sector < MAX_SECTOR && out.len() <= table.len() {
+        while sector < MAX_SECTOR && (sector as usize) < sectors && seen.insert(sector) {
             out.push(sector);
             sector = match table.get(sector as usize) {
                 Some(&next) => next,
@@ -588,7 +592,7 @@ mod cfb {
             bytes.get(start..start + size)
         };
         let read = |table: &[u32], start: u32| -> Vec<u8> {
-            chain(table, start)
+            chain(table, start, bytes.len() / size)
                 .into_iter()
                 .filter_map(sector)
                 .flatten()
@@ -612,6 +616,10 @@ mod cfb {
             difat = *next;
             hops += 1;
         }
+        // Each FAT sector once, and no more of them than the file has sectors.
+        let mut seen = std::collections::HashSet::new();
+        fat_sectors.retain(|&s| seen.insert(s));
+        fat_sectors.truncate(bytes.len() / size);
         let fat: Vec<u32> = fat_sectors
             .into_iter()
             .filter_map(sector)
@@ -639,7 +647,7 @@ mod cfb {
                 .chunks_exact(4)
                 .map(|c| u32_at(c, 0).unwrap_or(0))
                 .collect();
-            chain(&mini_fat, start)
+            chain(&mini_fat, start, mini_stream.len() / mini_size)
                 .into_iter()
                 .filter_map(|n| {
                     let at = (n as usize).checked_mul(mini_size)?;

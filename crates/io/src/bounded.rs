@@ -457,32 +457,62 @@ pub(crate) fn check_xls(file: &str, bytes: &[u8], limits: &Limits) -> Result<(),
         })
         .collect();
     let mut budget = Budget::default();
+    // A crafted file may list one substream as many sheets: calamine reads it each time, so
+    // it counts each time, but is scanned once.
+    let mut scanned: std::collections::HashMap<usize, (u64, u64)> = Default::default();
     for (at, name) in sheets {
         if at >= stream.len() {
             continue;
         }
-        let mut extent = Extent::default();
-        let mut seen_bof = false;
-        let mut depth = 0usize;
-        for (typ, data) in biff_records(&stream, at) {
-            match (typ, depth) {
-                (0x0809, 0) if !seen_bof => seen_bof = true,
-                (0x0809, _) => depth += 1,
-                (0x000A, 0) => break,
-                (0x000A, _) => depth -= 1,
-                (_, 0) => {
-                    for position in cell_positions(typ, data) {
-                        check_cell(file, &name, position, None, limits, &mut budget)?;
-                        extent.add(position);
-                        check_area(file, &name, &extent, limits, &budget)?;
-                    }
-                }
-                _ => (),
-            }
+        if let Some(&(cells, area)) = scanned.get(&at) {
+            let here = Location {
+                file: file.to_string(),
+                sheet: Some(name.clone()),
+                ..Location::default()
+            };
+            budget.cells += cells;
+            limits.check(Limit::Cells, budget.cells, &here)?;
+            budget.area += area;
+            limits.check(Limit::Area, budget.area, &here)?;
+            continue;
         }
-        budget.area += extent.area();
+        let cells_before = budget.cells;
+        let area = xls_sheet(file, &name, &stream[at..], limits, &mut budget)?;
+        budget.area += area;
+        scanned.insert(at, (budget.cells - cells_before, area));
     }
     Ok(())
+}
+
+/// One sheet's substream, as calamine reads it: from its BOF to its EOF, embedded substreams
+/// (charts) skipped. Returns the area of its rectangle.
+fn xls_sheet(
+    file: &str,
+    name: &str,
+    substream: &[u8],
+    limits: &Limits,
+    budget: &mut Budget,
+) -> Result<u64, Refusal> {
+    let mut extent = Extent::default();
+    let mut seen_bof = false;
+    let mut depth = 0usize;
+    for (typ, data) in biff_records(substream, 0) {
+        match (typ, depth) {
+            (0x0809, 0) if !seen_bof => seen_bof = true,
+            (0x0809, _) => depth += 1,
+            (0x000A, 0) => break,
+            (0x000A, _) => depth -= 1,
+            (_, 0) => {
+                for position in cell_positions(typ, data) {
+                    check_cell(file, name, position, None, limits, budget)?;
+                    extent.add(position);
+                    check_area(file, name, &extent, limits, budget)?;
+                }
+            }
+            _ => (),
+        }
+    }
+    Ok(extent.area())
 }
 
 /// The cells a BIFF record puts on a sheet, as calamine reads them.

@@ -182,6 +182,14 @@ fn an_xls_cell_at_iv65536_is_refused_before_calamine_reads_the_sheet() {
 }
 
 #[test]
+fn an_xls_sheet_listed_many_times_counts_each_time() {
+    // Under the area limit once; calamine would read it a hundred times.
+    let read = workbook(&hostile::far_cell_xls(100), with(Limit::Area, 20_000_000));
+    let p = refused(&read, Limit::Area);
+    assert!(p.message.en.contains("the file has 33554432"), "{}", p.message.en);
+}
+
+#[test]
 fn a_csv_cut_inside_a_quote_is_refused_where_the_quote_opens() {
     let read = csv(&hostile::unterminated_csv(), Limits::default());
     assert_eq!(read.problems.len(), 1, "{:?}", read.problems);

@@ -115,6 +115,43 @@ pub fn first(mut problems: Vec<Problem>, max: usize) -> (Vec<Problem>, usize) {
     (problems, rest)
 }
 
+/// Problems collected for a user as they are found: the first `keep`, and a count of the rest,
+/// so a file with a fault in every row costs no more memory than `keep` problems.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub kept: Vec<Problem>,
+    /// Problems found past `keep`.
+    pub more: usize,
+    /// How many of them were errors.
+    pub more_errors: usize,
+    keep: usize,
+    errors: usize,
+}
+
+impl Collected {
+    pub fn new(keep: usize) -> Collected {
+        Collected {
+            keep,
+            ..Collected::default()
+        }
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        let error = problem.is_error();
+        self.errors += usize::from(error);
+        if self.kept.len() < self.keep {
+            self.kept.push(problem);
+        } else {
+            self.more += 1;
+            self.more_errors += usize::from(error);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
 /// "… và 12.345 lỗi khác" for the problems [`first`] left out.
 pub fn more(rest: usize) -> Text {
     let grouped = |sep: char| {

@@ -186,7 +186,11 @@ fn an_xls_sheet_listed_many_times_counts_each_time() {
     // Under the area limit once; calamine would read it a hundred times.
     let read = workbook(&hostile::far_cell_xls(100), with(Limit::Area, 20_000_000));
     let p = refused(&read, Limit::Area);
-    assert!(p.message.en.contains("the file has 33554432"), "{}", p.message.en);
+    assert!(
+        p.message.en.contains("the file has 33554432"),
+        "{}",
+        p.message.en
+    );
 }
 
 #[test]

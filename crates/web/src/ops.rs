@@ -431,7 +431,17 @@ pub async fn save(
         return Err(WebError::Invalid(problems));
     }
     let stored = app.store.stored().await?;
-    let mut planned = changes::plan(&stored, incoming).map_err(WebError::Invalid)?;
+    let mut planned =
+        changes::plan_keeping(&stored, incoming, 4 * crate::SHOWN_PROBLEMS).map_err(|found| {
+            let mut kept = found.kept;
+            if found.more > 0 {
+                kept.push(Problem::error(
+                    Location::file(format!("form {form_name}")),
+                    solieu_core::problem::more(found.more),
+                ));
+            }
+            WebError::Invalid(kept)
+        })?;
     for v in &mut planned.values {
         v.source = source.clone();
     }

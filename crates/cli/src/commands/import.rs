@@ -217,16 +217,20 @@ pub async fn import_inputs(
             }
         }
     };
+    // Planning finds a problem per refused value: only the first few are kept.
+    let planned = changes::plan_keeping(&stored, incoming, 4 * shown);
+    if let Err(found) = &planned {
+        omitted += found.more_errors;
+    }
     let refuse = |problems: Vec<Problem>| {
         progress.finish();
         refuse(problems, omitted, shown, rows, say)
     };
-    let planned = changes::plan(&stored, incoming);
     let mut changes = match planned {
         Ok(changes) if problems.is_empty() && omitted == 0 => changes,
         Ok(_) => return Ok(refuse(problems)),
-        Err(more) => {
-            problems.extend(more);
+        Err(found) => {
+            problems.extend(found.kept);
             return Ok(refuse(problems));
         }
     };

@@ -291,6 +291,20 @@ mod tests {
     }
 
     #[test]
+    fn collected_problems_keep_the_first_and_count_the_rest() {
+        let mut c = Collected::new(3);
+        c.push(Problem::warning(
+            Location::file("f.csv"),
+            Text::new("lưu ý", "note"),
+        ));
+        (0..10).for_each(|n| c.push(error(n)));
+        assert_eq!(c.kept.len(), 3);
+        assert_eq!((c.more, c.more_errors), (8, 8));
+        assert!(c.has_errors());
+        assert!(!Collected::new(3).has_errors());
+    }
+
+    #[test]
     fn a_problem_quotes_a_long_value_in_part() {
         let p = error(1).with_value("x".repeat(1_000_000));
         let value = p.value.unwrap();

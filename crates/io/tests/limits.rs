@@ -75,6 +75,22 @@ fn a_cell_at_xfd1048576_is_refused_for_the_area_it_spans() {
 }
 
 #[test]
+fn the_fuzzers_far_cell_written_by_rust_xlsxwriter_is_refused() {
+    // fuzz-findings.md, 1: the seed `fuzz/corpus/workbook/far-cell.xlsx`, with its
+    // `<dimension ref="A1:XFD1048576"/>`.
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let header = ["indicator", "unit", "period", "series", "value", "status", "note"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    sheet.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    refused(&workbook(&bytes, Limits::default()), Limit::Area);
+    refused(&workbook(&bytes, Limits::upload()), Limit::Rows);
+}
+
+#[test]
 fn a_far_formula_without_a_value_counts_for_the_area() {
     let bytes = hostile::xlsx(
         hostile::text(&format!(

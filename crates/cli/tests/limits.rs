@@ -94,7 +94,7 @@ fn hostile_files_are_refused_in_bounded_memory() {
         d,
         "rows.xlsx",
         &hostile::many_rows(1_100_000),
-        "(rows): at most 1048576",
+        "(rows): at most 1,048,576",
     );
     refused(
         &db,
@@ -144,7 +144,7 @@ fn a_limit_is_raised_or_lowered_on_the_command_line() {
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
-            .contains("(rows): at most 1000, the file has 1001"),
+            .contains("(rows): at most 1,000, the file has 1,001"),
         "{}",
         run.stderr
     );
@@ -177,7 +177,7 @@ fn a_dhis2_comment_is_held_to_the_note_limit() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("(note-chars): at most 2000, the file has 2001"),
+            .contains("(note-chars): at most 2,000, the file has 2,001"),
         "{}",
         run.stderr
     );

@@ -152,22 +152,24 @@ impl Collected {
     }
 }
 
+/// 1048576 as 1.048.576 (`separator` '.', Vietnamese) or 1,048,576 (',', English).
+pub fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// "… và 12.345 lỗi khác" for the problems [`first`] left out.
 pub fn more(rest: usize) -> Text {
-    let grouped = |sep: char| {
-        let digits = rest.to_string();
-        let mut out = String::new();
-        for (i, d) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(sep);
-            }
-            out.push(d);
-        }
-        out
-    };
     Text::new(
-        format!("… và {} lỗi khác", grouped('.')),
-        format!("… and {} more problems", grouped(',')),
+        format!("… và {} lỗi khác", grouped(rest as u64, '.')),
+        format!("… and {} more problems", grouped(rest as u64, ',')),
     )
 }
 

@@ -5,7 +5,7 @@
 //! and never allowed to take the process down. `solieu import` uses [`Limits::default`] (the
 //! benchmark's million values fit); the web uses [`Limits::upload`] for one request.
 
-use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::problem::{Location, Problem, Text, grouped};
 use std::fmt;
 use std::str::FromStr;
 
@@ -233,24 +233,29 @@ pub fn parse_setting(text: &str) -> Result<(Limit, u64), String> {
 pub fn exceeded(location: Location, limit: Limit, max: u64, found: Found) -> Problem {
     let what = limit.describe();
     let (vi, en) = match found {
-        Found::Exactly(n) => (format!("tệp có {n}"), format!("the file has {n}")),
+        Found::Exactly(n) => (
+            format!("tệp có {}", grouped(n, '.')),
+            format!("the file has {}", grouped(n, ',')),
+        ),
         Found::AtLeast(n) => (
-            format!("tệp có từ {n} trở lên"),
-            format!("the file has {n} or more"),
+            format!("tệp có từ {} trở lên", grouped(n, '.')),
+            format!("the file has {} or more", grouped(n, ',')),
         ),
     };
     Problem::error(
         location,
         Text::new(
             format!(
-                "vượt giới hạn {} ({}): tối đa {max}, {vi}; tệp không được đọc tiếp",
+                "vượt giới hạn {} ({}): tối đa {}, {vi}; tệp không được đọc tiếp",
                 what.vi,
-                limit.name()
+                limit.name(),
+                grouped(max, '.')
             ),
             format!(
-                "over the limit on {} ({}): at most {max}, {en}; the file is not read further",
+                "over the limit on {} ({}): at most {}, {en}; the file is not read further",
                 what.en,
-                limit.name()
+                limit.name(),
+                grouped(max, ',')
             ),
         ),
     )

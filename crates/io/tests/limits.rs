@@ -67,7 +67,7 @@ fn a_cell_at_xfd1048576_is_refused_for_the_area_it_spans() {
     let p = refused(&read, Limit::Area);
     assert_eq!(p.value.as_deref(), Some("A1:XFD1048576"));
     assert!(
-        p.message.en.contains("at most 10000000"),
+        p.message.en.contains("at most 10,000,000"),
         "{}",
         p.message.en
     );
@@ -80,7 +80,15 @@ fn the_fuzzers_far_cell_written_by_rust_xlsxwriter_is_refused() {
     // `<dimension ref="A1:XFD1048576"/>`.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let header = ["indicator", "unit", "period", "series", "value", "status", "note"];
+    let header = [
+        "indicator",
+        "unit",
+        "period",
+        "series",
+        "value",
+        "status",
+        "note",
+    ];
     for (c, h) in header.iter().enumerate() {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
@@ -110,7 +118,7 @@ fn a_cell_of_forty_mib_is_refused_where_it_is() {
     assert_eq!(p.location.line, Some(2));
     assert_eq!(p.location.column.as_deref(), Some("A"));
     assert!(
-        p.message.en.contains("the file has 41943040"),
+        p.message.en.contains("the file has 41,943,040"),
         "{}",
         p.message.en
     );
@@ -203,7 +211,7 @@ fn an_xls_sheet_listed_many_times_counts_each_time() {
     let read = workbook(&hostile::far_cell_xls(100), with(Limit::Area, 20_000_000));
     let p = refused(&read, Limit::Area);
     assert!(
-        p.message.en.contains("the file has 33554432"),
+        p.message.en.contains("the file has 33,554,432"),
         "{}",
         p.message.en
     );
@@ -256,7 +264,7 @@ fn a_note_longer_than_the_limit_is_refused() {
     let p = refused(&csv(text.as_bytes(), Limits::default()), Limit::NoteChars);
     assert_eq!(p.location.line, Some(2));
     assert!(
-        p.message.en.contains("the file has 2400"),
+        p.message.en.contains("the file has 2,400"),
         "{}",
         p.message.en
     );

@@ -81,6 +81,13 @@ enum Command {
         /// down, communes or plan / same period / this period across), which imports as it is.
         #[arg(long, value_name = "FILE.xlsx", conflicts_with_all = ["files", "dry_run"])]
         template: Option<PathBuf>,
+        /// Raise (or lower) a limit on what the files may hold, as NAME=N; repeat for several.
+        /// A file over a limit is refused with the limit's name. The limits and their defaults:
+        /// entries=10000 (in a ZIP), part-bytes=512MiB and total-bytes=1GiB (inflated),
+        /// rows=1048576, columns=16384, cells=10000000 (non-empty), area=10000000 (rows ×
+        /// columns of the sheets), cell-chars=32767, note-chars=2000. See docs/limits.md.
+        #[arg(long = "limit", value_name = "NAME=N", value_parser = solieu_io::limits::parse_setting)]
+        limits: Vec<(solieu_io::Limit, u64)>,
         #[command(flatten)]
         template_args: commands::TemplateArgs,
     },
@@ -235,9 +242,14 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             mapping,
             template,
             template_args,
+            limits: settings,
         } => {
             if let Some(out) = template {
                 return commands::template(&location, &out, &template_args, say).await;
+            }
+            let mut limits = solieu_io::Limits::default();
+            for (limit, value) in settings {
+                limits.set(limit, value);
             }
             let options = commands::ImportOptions {
                 dry_run,
@@ -245,6 +257,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
                 effective,
                 dhis2_mapping: commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?,
                 mapping: commands::read_column_mapping(mapping.as_deref(), say)?,
+                limits,
             };
             commands::import(&location, &files, options, &user, say).await
         }

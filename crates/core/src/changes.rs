@@ -9,7 +9,7 @@
 use crate::indicator::{Indicator, check_catalog};
 use crate::lineage::{LineageEvent, NameMatch, Registry, Subject};
 use crate::measure::MeasureUnit;
-use crate::problem::{Location, Problem, Text};
+use crate::problem::{Collected, Location, Problem, Text};
 use crate::text::closest;
 use crate::unit::UnitVersion;
 use crate::value::{Series, Source, ValueKey, ValueRecord};
@@ -118,7 +118,17 @@ fn stored_location() -> Location {
 
 /// Plans `incoming` against `stored`. Returns every problem found, not just the first.
 pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Problem>> {
-    let mut problems = Vec::new();
+    plan_keeping(stored, incoming, usize::MAX).map_err(|c| c.kept)
+}
+
+/// [`plan`], keeping the first `keep` problems and counting the rest: a million refused values
+/// are a million problems, which a user is shown a hundred of.
+pub fn plan_keeping(
+    stored: &Stored,
+    incoming: Incoming,
+    keep: usize,
+) -> Result<ChangeSet, Collected> {
+    let mut problems = Collected::new(keep);
     let mut changes = ChangeSet::default();
 
     // Units: new versions, closures of open versions, nothing else.
@@ -488,8 +498,8 @@ pub fn plan(stored: &Stored, incoming: Incoming) -> Result<ChangeSet, Vec<Proble
         });
     }
 
-    if problems.iter().any(Problem::is_error) {
-        problems.sort_by(|a, b| {
+    if problems.has_errors() {
+        problems.kept.sort_by(|a, b| {
             (&a.location.file, &a.location.sheet, a.location.line).cmp(&(
                 &b.location.file,
                 &b.location.sheet,

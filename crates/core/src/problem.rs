@@ -91,6 +91,88 @@ pub enum Severity {
     Error,
 }
 
+/// How much of a value a problem quotes.
+pub const MAX_VALUE_CHARS: usize = 200;
+
+fn shorten(mut value: String) -> String {
+    if let Some((cut, _)) = value.char_indices().nth(MAX_VALUE_CHARS) {
+        let total = value.chars().count();
+        value.truncate(cut);
+        value.push_str(&format!("… ({total})"));
+    }
+    value
+}
+
+/// The problems shown to a user: the first `max`, errors before warnings (so a refusal is
+/// never hidden behind notes), in their original order otherwise; and how many were left out.
+pub fn first(mut problems: Vec<Problem>, max: usize) -> (Vec<Problem>, usize) {
+    if problems.len() <= max {
+        return (problems, 0);
+    }
+    problems.sort_by_key(|p| !p.is_error());
+    let rest = problems.len() - max;
+    problems.truncate(max);
+    (problems, rest)
+}
+
+/// Problems collected for a user as they are found: the first `keep`, and a count of the rest,
+/// so a file with a fault in every row costs no more memory than `keep` problems.
+#[derive(Debug, Clone, Default)]
+pub struct Collected {
+    pub kept: Vec<Problem>,
+    /// Problems found past `keep`.
+    pub more: usize,
+    /// How many of them were errors.
+    pub more_errors: usize,
+    keep: usize,
+    errors: usize,
+}
+
+impl Collected {
+    pub fn new(keep: usize) -> Collected {
+        Collected {
+            keep,
+            ..Collected::default()
+        }
+    }
+
+    pub fn push(&mut self, problem: Problem) {
+        let error = problem.is_error();
+        self.errors += usize::from(error);
+        if self.kept.len() < self.keep {
+            self.kept.push(problem);
+        } else {
+            self.more += 1;
+            self.more_errors += usize::from(error);
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors > 0
+    }
+}
+
+/// 1048576 as 1.048.576 (`separator` '.', Vietnamese) or 1,048,576 (',', English).
+pub fn grouped(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// "… và 12.345 lỗi khác" for the problems [`first`] left out.
+pub fn more(rest: usize) -> Text {
+    Text::new(
+        format!("… và {} lỗi khác", grouped(rest as u64, '.')),
+        format!("… and {} more problems", grouped(rest as u64, ',')),
+    )
+}
+
 /// One thing wrong with the input: where, which value, what was expected, and a hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -120,8 +202,10 @@ impl Problem {
         }
     }
 
+    /// The value as written, cut to [`MAX_VALUE_CHARS`] characters: a problem about a cell of
+    /// 512 MiB must not carry it into every message and page.
     pub fn with_value(mut self, value: impl Into<String>) -> Problem {
-        self.value = Some(value.into());
+        self.value = Some(shorten(value.into()));
         self
     }
 
@@ -180,5 +264,53 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(Lang::En))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(n: usize) -> Problem {
+        Problem::error(Location::line("f.csv", n as u64), Text::new("lỗi", "fault"))
+    }
+
+    #[test]
+    fn the_first_problems_are_shown_errors_before_notes_and_the_rest_counted() {
+        let mut problems = vec![Problem::warning(
+            Location::file("f.csv"),
+            Text::new("lưu ý", "note"),
+        )];
+        problems.extend((0..12_445).map(error));
+        let (shown, rest) = first(problems, 100);
+        assert_eq!(shown.len(), 100);
+        assert!(shown.iter().all(Problem::is_error));
+        assert_eq!(shown[0].location.line, Some(0));
+        assert_eq!(rest, 12_346);
+        assert_eq!(more(rest).vi, "… và 12.346 lỗi khác");
+        assert_eq!(more(rest).en, "… and 12,346 more problems");
+        assert_eq!(more(7).vi, "… và 7 lỗi khác");
+    }
+
+    #[test]
+    fn collected_problems_keep_the_first_and_count_the_rest() {
+        let mut c = Collected::new(3);
+        c.push(Problem::warning(
+            Location::file("f.csv"),
+            Text::new("lưu ý", "note"),
+        ));
+        (0..10).for_each(|n| c.push(error(n)));
+        assert_eq!(c.kept.len(), 3);
+        assert_eq!((c.more, c.more_errors), (8, 8));
+        assert!(c.has_errors());
+        assert!(!Collected::new(3).has_errors());
+    }
+
+    #[test]
+    fn a_problem_quotes_a_long_value_in_part() {
+        let p = error(1).with_value("x".repeat(1_000_000));
+        let value = p.value.unwrap();
+        assert!(value.starts_with(&"x".repeat(200)));
+        assert!(value.ends_with("… (1000000)"), "{}", &value[190..]);
     }
 }

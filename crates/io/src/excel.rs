@@ -11,9 +11,11 @@
 //! Cells a spreadsheet stored as numbers are taken exactly as stored and need no decimal
 //! convention; numbers typed as text go through the same convention rules as a CSV.
 
+use crate::bounded;
+use crate::limits::Limits;
 use crate::read::{
-    Field, PendingNumber, ReadOptions, ReadResult, Record, Table, f, match_header, read_table,
-    recognise, resolve_numbers, split_measure,
+    Field, PendingNumber, ReadOptions, ReadResult, Record, Table, f, keep_first_problems,
+    match_header, read_table, recognise, resolve_numbers, split_measure,
 };
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
 use chrono::NaiveDate;
@@ -410,43 +412,13 @@ pub fn read_workbook(
     options: &ReadOptions,
 ) -> ReadResult {
     let mut result = ReadResult::default();
-    let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
-        Ok(b) => b,
-        Err(e) => {
-            result.problems.push(
-                Problem::error(
-                    Location::file(file),
-                    Text::new(
-                        format!("không mở được bảng tính: {e}"),
-                        format!("cannot open the workbook: {e}"),
-                    ),
-                )
-                .with_hint(Text::new(
-                    "mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
-                    "open it in Excel or LibreOffice and save it as .xlsx",
-                )),
-            );
+    let (mut book, mut sheets) = match open_bounded(file, bytes, &options.limits) {
+        Ok(opened) => opened,
+        Err(problem) => {
+            result.problems.push(*problem);
             return result;
         }
     };
-    let names = book.sheet_names();
-    let mut sheets: Vec<(String, Range<Data>)> = Vec::new();
-    for name in &names {
-        match book.worksheet_range(name) {
-            Ok(range) => sheets.push((name.clone(), range)),
-            Err(e) => result.problems.push(Problem::error(
-                Location {
-                    file: file.to_string(),
-                    sheet: Some(name.clone()),
-                    ..Location::default()
-                },
-                Text::new(
-                    format!("không đọc được trang tính: {e}"),
-                    format!("cannot read the sheet: {e}"),
-                ),
-            )),
-        }
-    }
     convert_legacy_text(file, &mut sheets, &mut result.problems);
     let own_mapping = sheets
         .iter()
@@ -551,6 +523,8 @@ pub fn read_workbook(
                 result.kind = result.kind.or(read.kind);
                 result.rows += read.rows;
                 result.problems.extend(read.problems);
+                result.omitted += read.omitted;
+                result.omitted_errors += read.omitted_errors;
                 result.incoming.extend(read.incoming);
             }
             if !any {
@@ -571,6 +545,58 @@ pub fn read_workbook(
         }
     }
     result
+}
+
+type Book<'b> = calamine::Sheets<Cursor<&'b [u8]>>;
+/// Each sheet's name and cells, in the workbook's order.
+type SheetsRead = Vec<(String, Range<Data>)>;
+
+/// Opens a workbook and reads its sheets within `limits` (see [`crate::bounded`]); refused
+/// whole at the first limit passed, so nothing is imported from a workbook read in part.
+fn open_bounded<'b>(
+    file: &str,
+    bytes: &'b [u8],
+    limits: &Limits,
+) -> Result<(Book<'b>, SheetsRead), Box<Problem>> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        bounded::check_zip(file, bytes, limits)?;
+        bounded::check_ods(file, bytes, limits)?;
+    } else {
+        bounded::check_xls(file, bytes, limits)?;
+    }
+    let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        Box::new(
+            Problem::error(
+                Location::file(file),
+                Text::new(
+                    format!("không mở được bảng tính: {e}"),
+                    format!("cannot open the workbook: {e}"),
+                ),
+            )
+            .with_hint(Text::new(
+                "mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
+                "open it in Excel or LibreOffice and save it as .xlsx",
+            )),
+        )
+    })?;
+    let mut budget = bounded::Budget::default();
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = match &mut book {
+            calamine::Sheets::Xlsx(xlsx) => {
+                bounded::xlsx_sheet(xlsx, file, &name, limits, &mut budget)?
+            }
+            other => {
+                let range = other
+                    .worksheet_range(&name)
+                    .map_err(|e| bounded::unreadable_sheet(file, &name, &e))?;
+                bounded::check_range(file, &name, &range, limits, &mut budget)?;
+                range
+            }
+        };
+        sheets.push((name, range));
+    }
+    Ok((book, sheets))
 }
 
 /// A cell as text: numbers in plain decimal form, dates as ISO dates.
@@ -724,7 +750,7 @@ impl WideSheet<'_> {
         options: &ReadOptions,
         result: &mut ReadResult,
     ) {
-        let problems_before = result.problems.len();
+        let errors_before = result.errors();
         let Some(indicator_column) = specs.iter().find(|s| s.role == Role::Indicator) else {
             return;
         };
@@ -887,6 +913,7 @@ impl WideSheet<'_> {
         let mut cells: Vec<(u32, usize, &Indicator, usize, Option<String>)> = Vec::new();
         for &(r, indicator) in &rows {
             result.rows += 1;
+            keep_first_problems(result, options.limits.problems);
             if let Some(m) = measure_column {
                 let written = clean(&cell_text(self.cell(r, m.column)));
                 let same = written.is_empty()
@@ -992,6 +1019,7 @@ impl WideSheet<'_> {
             }
         }
         let numbers = resolve_numbers(&pending, options.decimal, &mut result.problems);
+        keep_first_problems(result, options.limits.problems);
         // The figure in each (row, column), for the checks.
         let figure: HashMap<(u32, usize), Decimal> = cells
             .iter()
@@ -1130,11 +1158,7 @@ impl WideSheet<'_> {
                 }
             }
         }
-        if result.problems.len() == problems_before
-            || result.problems[problems_before..]
-                .iter()
-                .all(|p| !p.is_error())
-        {
+        if result.errors() == errors_before {
             result.incoming.values.extend(incoming);
         }
         result.kind = result.kind.or(Some(crate::FileKind::Values));

@@ -5,13 +5,16 @@
 //! located, so the core can point at the line that causes a later problem too.
 //! The formats are described in `docs/formats.md`.
 
+mod bounded;
 pub mod dhis2;
 pub mod excel;
 pub mod gso;
+pub mod limits;
 pub mod programs;
 mod read;
 pub mod template;
 mod write;
 
+pub use limits::{Limit, Limits};
 pub use read::{FileKind, ReadOptions, ReadResult, read_csv};
 pub use write::{write_indicators, write_lineage, write_units, write_values};

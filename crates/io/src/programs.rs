@@ -207,7 +207,7 @@ pub fn read_program_csv(
     decimal: Option<DecimalConvention>,
 ) -> ProgramRead {
     let mut out = ProgramRead::default();
-    let Some(table) = csv_table(file, bytes, &mut out.problems) else {
+    let Some(table) = csv_table(file, bytes, &crate::Limits::default(), &mut out.problems) else {
         return out;
     };
     out.rows += table.refused;

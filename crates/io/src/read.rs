@@ -1,5 +1,6 @@
 //! Reading the CSV formats. Each file is recognised by its header.
 
+use crate::limits::{Limit, Limits};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use solieu_core::changes::{Incoming, IncomingValue, Located};
@@ -41,6 +42,8 @@ impl FileKind {
 pub struct ReadOptions {
     /// The decimal convention of numbers; inferred from the file when not given.
     pub decimal: Option<DecimalConvention>,
+    /// How much a file may hold; `solieu import`'s defaults unless given.
+    pub limits: Limits,
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +53,18 @@ pub struct ReadResult {
     pub problems: Vec<Problem>,
     /// Data rows read (empty rows not counted).
     pub rows: usize,
+    /// Problems found but not kept (past [`Limits::problems`]): counted, so the user is told
+    /// how many more there are.
+    pub omitted: usize,
+    /// How many of the omitted problems were errors.
+    pub omitted_errors: usize,
+}
+
+impl ReadResult {
+    /// Errors found, kept or not.
+    pub fn errors(&self) -> usize {
+        self.problems.iter().filter(|p| p.is_error()).count() + self.omitted_errors
+    }
 }
 
 pub(crate) struct Field {
@@ -434,7 +449,7 @@ pub(crate) fn resolve_numbers(
 /// Reads one CSV file named `file` (for messages) from `bytes`.
 pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
     let mut result = ReadResult::default();
-    if let Some(table) = csv_table(file, bytes, &mut result.problems) {
+    if let Some(table) = csv_table(file, bytes, &options.limits, &mut result.problems) {
         result.rows += table.refused;
         read_table(&table, options, &mut result);
     }
@@ -442,8 +457,14 @@ pub fn read_csv(file: &str, bytes: &[u8], options: &ReadOptions) -> ReadResult {
 }
 
 /// A CSV file as a table of text cells: decoded (old encodings converted), its separator taken
-/// from the header line, empty lines skipped, lines of the wrong width refused.
-pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Option<Table> {
+/// from the header line, empty lines skipped, lines of the wrong width refused. A file over a
+/// limit, or whose last quoted field never closes (a truncated file), is refused whole.
+pub(crate) fn csv_table(
+    file: &str,
+    bytes: &[u8],
+    limits: &Limits,
+    problems: &mut Vec<Problem>,
+) -> Option<Table> {
     let text = match decode(file, bytes) {
         Ok((text, note)) => {
             problems.extend(note);
@@ -460,14 +481,25 @@ pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -
     } else {
         b','
     };
+    if let Some(p) = unclosed_quote(file, &text, delimiter) {
+        problems.push(p);
+        return None;
+    }
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
+    let mut cells = 0u64;
     let header: Vec<String> = match records.next() {
-        Some(Ok(h)) => h.iter().map(|c| c.trim().to_string()).collect(),
+        Some(Ok(h)) => {
+            if let Err(p) = within_limits(file, 1, &h, &[], limits, &mut cells) {
+                problems.push(*p);
+                return None;
+            }
+            h.iter().map(|c| c.trim().to_string()).collect()
+        }
         Some(Err(e)) => {
             problems.push(csv_problem(file, &e));
             return None;
@@ -500,10 +532,14 @@ pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -
                 continue;
             }
         };
+        let line = record.position().map_or(0, |p| p.line());
+        if let Err(p) = within_limits(file, line, &record, &table.header, limits, &mut cells) {
+            problems.push(*p);
+            return None;
+        }
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
         if record.len() != table.header.len() {
             table.refused += 1;
             problems.push(
@@ -538,6 +574,99 @@ pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -
     Some(table)
 }
 
+/// Checks one CSV record against the limits: its line, its width, each field's length and the
+/// fields read so far (`cells`).
+fn within_limits(
+    file: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    header: &[String],
+    limits: &Limits,
+    cells: &mut u64,
+) -> Result<(), Box<Problem>> {
+    let at = Location::line(file, line);
+    limits.check(Limit::Rows, line, &at)?;
+    limits.check(Limit::Columns, record.len() as u64, &at)?;
+    *cells += record.len() as u64;
+    limits.check(Limit::Cells, *cells, &at)?;
+    for (i, field) in record.iter().enumerate() {
+        if field.len() as u64 > limits.cell_chars {
+            let at = at.clone().with_column(
+                header
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| (i + 1).to_string()),
+            );
+            limits
+                .check(Limit::CellChars, field.chars().count() as u64, &at)
+                .map_err(|p| Box::new((*p).with_value(field)))?;
+        }
+    }
+    Ok(())
+}
+
+/// Where a quoted field that never closes begins: a file cut short inside a quote would
+/// otherwise end in a field that swallowed the rest of the file, silently. Follows the CSV
+/// rules the reader uses: a quote opens a field only at its start; `""` inside is a quote.
+fn unclosed_quote(file: &str, text: &str, delimiter: u8) -> Option<Problem> {
+    let mut line = 1u64;
+    let mut field = 1usize;
+    let mut at_start = true;
+    let mut open: Option<(u64, usize)> = None;
+    let mut bytes = text.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if open.is_some() {
+            match b {
+                b'"' if bytes.peek() == Some(&b'"') => {
+                    bytes.next();
+                }
+                b'"' => open = None,
+                b'\n' => line += 1,
+                _ => (),
+            }
+            continue;
+        }
+        match b {
+            b'"' if at_start => open = Some((line, field)),
+            b'\n' => {
+                line += 1;
+                field = 1;
+                at_start = true;
+                continue;
+            }
+            b if b == delimiter => {
+                field += 1;
+                at_start = true;
+                continue;
+            }
+            b'\r' => continue,
+            _ => (),
+        }
+        at_start = false;
+    }
+    let (line, field) = open?;
+    let header_name = text
+        .lines()
+        .next()
+        .and_then(|h| h.split(delimiter as char).nth(field - 1))
+        .map(|h| h.trim().trim_matches('"').to_string())
+        .filter(|h| !h.is_empty() && line > 1)
+        .unwrap_or_else(|| format!("{field}"));
+    Some(
+        Problem::error(
+            Location::line(file, line).with_column(header_name),
+            Text::new(
+                "ngoặc kép mở ở ô này không bao giờ được đóng: tệp có thể bị cắt cụt",
+                "the quote opened in this field is never closed: the file may have been cut short",
+            ),
+        )
+        .with_hint(Text::new(
+            "kiểm tra tệp có đủ đến dòng cuối không, và đóng ngoặc kép (\") của ô này",
+            "check that the file is complete to its last line, and close this field's quote (\")",
+        )),
+    )
+}
+
 /// The header names each format's columns by; `None` for a header none of them has.
 pub(crate) fn recognise(header: &[String]) -> Option<FileKind> {
     KINDS
@@ -553,6 +682,19 @@ const KINDS: [(FileKind, &[Field]); 5] = [
     (FileKind::Units, UNITS),
     (FileKind::Indicators, INDICATORS),
 ];
+
+/// Keeps the problems a reader holds bounded: past a few times what is shown, only the first
+/// are kept and the rest counted in `omitted`.
+pub(crate) fn keep_first_problems(result: &mut ReadResult, shown: usize) {
+    if result.problems.len() > 4 * shown.max(1) {
+        let errors = result.errors();
+        let (kept, rest) =
+            solieu_core::problem::first(std::mem::take(&mut result.problems), shown.max(1));
+        result.problems = kept;
+        result.omitted += rest;
+        result.omitted_errors = errors - result.problems.iter().filter(|p| p.is_error()).count();
+    }
+}
 
 /// Reads the records of one table (a CSV file or a long-layout sheet) into `result`.
 pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut ReadResult) {
@@ -658,14 +800,23 @@ pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut Read
                     text: number.to_string(),
                     exact: row.number("value"),
                 });
-                if let Some(mut parts) = read_value_parts(&row, problems) {
+                let note = row.get("note");
+                let long_note =
+                    crate::limits::long_note(row.location("note"), note, &options.limits);
+                let note_ok = long_note.is_none();
+                problems.extend(long_note);
+                if let Some(mut parts) = read_value_parts(&row, problems)
+                    && note_ok
+                {
                     parts.measure = measure.map(str::to_string);
                     values_waiting.push((pending_numbers.len() - 1, location, parts));
                 }
             }
         }
+        keep_first_problems(result, options.limits.problems);
     }
     let numbers = resolve_numbers(&pending_numbers, options.decimal, &mut result.problems);
+    keep_first_problems(result, options.limits.problems);
     for (index, location, parts) in values_waiting {
         if let Some(value) = numbers[index] {
             result.incoming.values.push(Located {

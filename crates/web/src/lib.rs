@@ -157,8 +157,9 @@ impl IntoResponse for WebError {
             message.en.push_str(&format!(" {reference}"));
             reference
         });
+        let mut more = 0;
         let problems: Vec<serde_json::Value> = match &self {
-            WebError::Invalid(problems) => problems
+            WebError::Invalid(problems) => shown_problems(problems, &mut more)
                 .iter()
                 .map(|p| {
                     serde_json::json!({
@@ -179,6 +180,7 @@ impl IntoResponse for WebError {
             "message_en": message.en,
             "problems": problems,
             "reference": reference,
+            "more_problems": more,
         });
         let mut response = (
             self.status(),
@@ -232,6 +234,20 @@ fn busy(e: &StoreError) -> bool {
         }),
         _ => false,
     }
+}
+
+/// Problems a response lists; the rest are counted (`more`), so an error stays small whatever
+/// the upload held.
+pub const SHOWN_PROBLEMS: usize = 100;
+
+/// The first [`SHOWN_PROBLEMS`] problems, errors first; `more` is set to how many are left out.
+pub fn shown_problems(problems: &[Problem], more: &mut usize) -> Vec<Problem> {
+    let (shown, rest) = solieu_core::problem::first(
+        problems.iter().take(SHOWN_PROBLEMS * 10).cloned().collect(),
+        SHOWN_PROBLEMS,
+    );
+    *more = rest + problems.len().saturating_sub(SHOWN_PROBLEMS * 10);
+    shown
 }
 
 pub type Shared = Arc<App>;

@@ -366,6 +366,14 @@ pub async fn save(
             );
             continue;
         }
+        if let Some(p) = solieu_io::limits::long_note(
+            at.clone(),
+            e.note.as_deref().unwrap_or("").trim(),
+            &solieu_io::Limits::upload(),
+        ) {
+            problems.push(p);
+            continue;
+        }
         let Some(value) = read_number(&e.value, convention) else {
             problems.push(
                 Problem::error(at, Text::new("không phải là số", "not a number"))
@@ -423,7 +431,17 @@ pub async fn save(
         return Err(WebError::Invalid(problems));
     }
     let stored = app.store.stored().await?;
-    let mut planned = changes::plan(&stored, incoming).map_err(WebError::Invalid)?;
+    let mut planned =
+        changes::plan_keeping(&stored, incoming, 4 * crate::SHOWN_PROBLEMS).map_err(|found| {
+            let mut kept = found.kept;
+            if found.more > 0 {
+                kept.push(Problem::error(
+                    Location::file(format!("form {form_name}")),
+                    solieu_core::problem::more(found.more),
+                ));
+            }
+            WebError::Invalid(kept)
+        })?;
     for v in &mut planned.values {
         v.source = source.clone();
     }
@@ -1311,9 +1329,20 @@ pub async fn workbook_entries(
                 ),
             )]));
         }
-        solieu_io::excel::read_workbook(file, bytes, None, &catalog, &Default::default())
+        // One request's budget (docs/limits.md), not the command line's.
+        let options = solieu_io::ReadOptions {
+            limits: solieu_io::Limits::upload(),
+            ..Default::default()
+        };
+        solieu_io::excel::read_workbook(file, bytes, None, &catalog, &options)
     };
     let mut problems: Vec<Problem> = read.problems.into_iter().filter(|p| p.is_error()).collect();
+    if read.omitted_errors > 0 {
+        problems.push(Problem::error(
+            Location::file(file),
+            solieu_core::problem::more(read.omitted_errors),
+        ));
+    }
     let mut entered = Vec::new();
     for v in read.incoming.values {
         let k = &v.item.record.key;

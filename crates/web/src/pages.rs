@@ -624,9 +624,12 @@ async fn saved_form(
         }
         Err(WebError::Invalid(problems)) => (
             None,
-            problems
-                .iter()
-                .map(|p| {
+            {
+                let mut more = 0;
+                let shown = crate::shown_problems(&problems, &mut more);
+                shown
+                    .iter()
+                    .map(|p| {
                     json!({
                         "column": p.location.column.clone().or_else(|| p.location.sheet.clone().map(|s| format!("{s}, {}", p.location.line.unwrap_or(0)))),
                         "value": p.value,
@@ -634,7 +637,11 @@ async fn saved_form(
                         "hint": p.hint.as_ref().map(|h| h.get(lang).to_string()),
                     })
                 })
-                .collect(),
+                    .chain((more > 0).then(|| {
+                        json!({"message": solieu_core::problem::more(more).get(lang)})
+                    }))
+                    .collect()
+            },
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(e) => return Err(e),

@@ -141,6 +141,7 @@ pub async fn demo(
             effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date"),
             dhis2_mapping: Default::default(),
             mapping: None,
+            limits: Default::default(),
         },
         "demo",
         say,

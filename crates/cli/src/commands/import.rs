@@ -7,7 +7,7 @@ use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
 use solieu_core::validation;
-use solieu_io::{ReadOptions, dhis2, excel, gso, read_csv};
+use solieu_io::{Limits, ReadOptions, dhis2, excel, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,6 +58,8 @@ pub struct ImportOptions {
     pub dhis2_mapping: dhis2::Mapping,
     /// What each column of a wide workbook holds, for workbooks without their own mapping.
     pub mapping: Option<excel::Mapping>,
+    /// How much the files may hold (docs/limits.md).
+    pub limits: Limits,
 }
 
 pub async fn import_inputs(
@@ -71,7 +73,11 @@ pub async fn import_inputs(
     let dry_run = options.dry_run;
     let csv_options = ReadOptions {
         decimal: options.decimal,
+        limits: options.limits,
     };
+    let shown = options.limits.problems;
+    // Errors the readers counted but did not keep.
+    let mut omitted = 0;
     let mut incoming = Incoming::default();
     let mut rows = 0;
     let mut mappings = Vec::new();
@@ -121,6 +127,7 @@ pub async fn import_inputs(
                 &csv_options,
             );
             rows += read.rows;
+            omitted += read.omitted_errors;
             problems.extend(read.problems);
             incoming.extend(read.incoming);
             continue;
@@ -130,6 +137,11 @@ pub async fn import_inputs(
             rows += values.len();
             problems.extend(found);
             let records = dhis2::to_records(values, &options.dhis2_mapping, &mut problems);
+            // A DHIS2 comment becomes the value's note: held to the same length.
+            problems.extend(records.iter().filter_map(|r| {
+                let note = &r.item.record.figure.note;
+                solieu_io::limits::long_note(r.location.clone(), note, &options.limits)
+            }));
             incoming.values.extend(records);
             continue;
         }
@@ -145,6 +157,7 @@ pub async fn import_inputs(
             None => {
                 let read = read_csv(&input.name, &input.bytes, &csv_options);
                 rows += read.rows;
+                omitted += read.omitted_errors;
                 problems.extend(read.problems);
                 incoming.extend(read.incoming);
             }
@@ -204,16 +217,20 @@ pub async fn import_inputs(
             }
         }
     };
+    // Planning finds a problem per refused value: only the first few are kept.
+    let planned = changes::plan_keeping(&stored, incoming, 4 * shown);
+    if let Err(found) = &planned {
+        omitted += found.more_errors;
+    }
     let refuse = |problems: Vec<Problem>| {
         progress.finish();
-        refuse(problems, rows, say)
+        refuse(problems, omitted, shown, rows, say)
     };
-    let planned = changes::plan(&stored, incoming);
     let mut changes = match planned {
-        Ok(changes) if problems.is_empty() => changes,
+        Ok(changes) if problems.is_empty() && omitted == 0 => changes,
         Ok(_) => return Ok(refuse(problems)),
-        Err(more) => {
-            problems.extend(more);
+        Err(found) => {
+            problems.extend(found.kept);
             return Ok(refuse(problems));
         }
     };
@@ -264,8 +281,13 @@ pub async fn import_inputs(
         })
         .await;
     progress.finish();
+    let warning_count = warnings.len();
+    let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
         eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
+    }
+    if more > 0 {
+        eprintln!("{}", notes_more(more, say));
     }
     let (report, program_report) = match written {
         Ok(reports) => reports,
@@ -290,7 +312,7 @@ pub async fn import_inputs(
         inputs.len(),
         say.t("tệp,", "files,"),
         say.t("dòng", "rows"),
-        match warnings.len() {
+        match warning_count {
             0 => String::new(),
             n => format!(", {n} {}", say.t("lưu ý (xem trên)", "notes (above)")),
         }
@@ -474,7 +496,25 @@ async fn check_outliers(
     Ok(validation::outliers(&changes.values, &history))
 }
 
-fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
+fn notes_more(more: usize, say: &Say) -> String {
+    let text = solieu_core::problem::more(more);
+    // "lỗi" is wrong for notes: the same count, said of notes.
+    say.t(
+        &text.vi.replace("lỗi khác", "lưu ý khác"),
+        &text.en.replace("more problems", "more notes"),
+    )
+    .to_string()
+}
+
+/// Prints the first `shown` problems and how many more there are (`omitted` of them never
+/// kept by the readers), then what was refused.
+fn refuse(
+    mut problems: Vec<Problem>,
+    omitted: usize,
+    shown: usize,
+    rows: usize,
+    say: &Say,
+) -> ExitCode {
     problems.sort_by(|a, b| {
         (
             &a.location.file,
@@ -488,10 +528,7 @@ fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
             ))
     });
     problems.dedup();
-    for p in &problems {
-        eprintln!("{}", p.render(say.lang));
-    }
-    let errors = problems.iter().filter(|p| p.is_error()).count();
+    let errors = problems.iter().filter(|p| p.is_error()).count() + omitted;
     // Rows named by a problem; problems about a whole file or the database name no row.
     let mut refused: Vec<(&str, Option<&str>, u64)> = problems
         .iter()
@@ -504,15 +541,32 @@ fn refuse(mut problems: Vec<Problem>, rows: usize, say: &Say) -> ExitCode {
         .collect();
     refused.sort();
     refused.dedup();
-    match say.lang {
-        solieu_core::problem::Lang::Vi => eprintln!(
-            "Không nhập gì: có {errors} lỗi ở {} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
+    // Problems the readers only counted name rows not counted here.
+    let (at_least_vi, at_least_en) = if omitted > 0 {
+        ("ít nhất ", "at least ")
+    } else {
+        ("", "")
+    };
+    let summary = match say.lang {
+        solieu_core::problem::Lang::Vi => format!(
+            "Không nhập gì: có {errors} lỗi ở {at_least_vi}{} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
             refused.len()
         ),
-        solieu_core::problem::Lang::En => eprintln!(
-            "Nothing imported: {errors} problems on {} of the {rows} rows read; the database is unchanged.",
+        solieu_core::problem::Lang::En => format!(
+            "Nothing imported: {errors} problems on {at_least_en}{} of the {rows} rows read; the database is unchanged.",
             refused.len()
         ),
+    };
+    let (problems, rest) = solieu_core::problem::first(problems, shown);
+    for p in &problems {
+        eprintln!("{}", p.render(say.lang));
     }
+    if rest + omitted > 0 {
+        eprintln!(
+            "{}",
+            solieu_core::problem::more(rest + omitted).get(say.lang)
+        );
+    }
+    eprintln!("{summary}");
     ExitCode::from(2)
 }

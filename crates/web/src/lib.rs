@@ -60,6 +60,10 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
+    /// A request the framework refused before any handler ran (unreadable JSON, wrong
+    /// content type, a body over its limit, a method the path does not take), with its status.
+    #[error("refused: {0}")]
+    Rejected(StatusCode, Text),
 }
 
 impl WebError {
@@ -74,6 +78,7 @@ impl WebError {
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Rejected(status, _) => *status,
         }
     }
 
@@ -92,7 +97,10 @@ impl WebError {
                 "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút",
                 "Too many failed sign-ins; try again in 15 minutes",
             ),
-            WebError::NotFound(t) | WebError::BadRequest(t) | WebError::Conflict(t) => t.clone(),
+            WebError::NotFound(t)
+            | WebError::BadRequest(t)
+            | WebError::Conflict(t)
+            | WebError::Rejected(_, t) => t.clone(),
             WebError::Invalid(problems) => Text::new(
                 format!("Số liệu chưa hợp lệ ({} lỗi); chưa ghi gì", problems.len()),
                 format!(

@@ -318,18 +318,20 @@ impl Store {
     /// Revokes a live token of `user_id`, named by its id or by the hash of its secret;
     /// false when the account has no such live token (someone else's is not touched).
     pub async fn revoke_token(&self, user_id: i64, which: TokenRef<'_>) -> Result<bool> {
-        let by = match which {
-            TokenRef::Id(_) => "id",
-            TokenRef::Hash(_) => "token_hash",
-        };
-        let sql = format!(
-            "UPDATE api_tokens SET revoked_at = $1 \
-             WHERE {by} = $2 AND user_id = $3 AND revoked_at IS NULL"
-        );
-        let q = sqlx::query(&sql).bind(timestamp_text(Utc::now()));
+        let now = timestamp_text(Utc::now());
         let q = match which {
-            TokenRef::Id(id) => q.bind(id),
-            TokenRef::Hash(h) => q.bind(h),
+            TokenRef::Id(id) => sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 \
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(id),
+            TokenRef::Hash(hash) => sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 \
+                 WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(hash.to_string()),
         };
         let done = q.bind(user_id).execute(&self.pool).await?;
         Ok(done.rows_affected() > 0)

@@ -58,11 +58,19 @@ pub fn table() -> Vec<(&'static str, Method, MethodRouter<Shared>)> {
             Method::POST,
             post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
-        ("/forms/{set}/{unit}/{period}/{action}", Method::POST, post(step)),
+        (
+            "/forms/{set}/{unit}/{period}/{action}",
+            Method::POST,
+            post(step),
+        ),
         ("/check/{set}/{unit}/{period}", Method::POST, post(check)),
         ("/completeness", Method::GET, get(completeness)),
         ("/dashboard", Method::GET, get(dashboard)),
-        ("/figures/{indicator}/{unit}/{period}", Method::GET, get(figure)),
+        (
+            "/figures/{indicator}/{unit}/{period}",
+            Method::GET,
+            get(figure),
+        ),
         ("/values/{id}", Method::GET, get(history)),
         ("/reports", Method::GET, get(reports)),
         ("/reports/{id}", Method::GET, get(report)),
@@ -103,7 +111,8 @@ async fn json_errors(request: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).trim().to_string())
         .unwrap_or_default();
-    let mut out = WebError::Rejected(status, rejection_text(status, &method, &detail)).into_response();
+    let mut out =
+        WebError::Rejected(status, rejection_text(status, &method, &detail)).into_response();
     if let Some(allow) = parts.headers.get(header::ALLOW) {
         out.headers_mut().insert(header::ALLOW, allow.clone());
     }
@@ -168,15 +177,35 @@ fn period_code(text: &str) -> Result<&str, WebError> {
     let ok = year
         && matches!(
             rest,
-            "" | "S1" | "S2" | "Q1" | "Q2" | "Q3" | "Q4" | "01" | "02" | "03" | "04" | "05" | "06"
-                | "07" | "08" | "09" | "10" | "11" | "12"
+            "" | "S1"
+                | "S2"
+                | "Q1"
+                | "Q2"
+                | "Q3"
+                | "Q4"
+                | "01"
+                | "02"
+                | "03"
+                | "04"
+                | "05"
+                | "06"
+                | "07"
+                | "08"
+                | "09"
+                | "10"
+                | "11"
+                | "12"
         );
     if ok {
         Ok(text)
     } else {
         Err(WebError::BadRequest(Text::new(
-            format!("kỳ không hợp lệ “{text}”: viết 2026 (năm), 2026S1 (6 tháng), 2026Q2 (quý) hoặc 202606 (tháng)"),
-            format!("invalid period “{text}”: write 2026 (year), 2026S1 (half), 2026Q2 (quarter) or 202606 (month)"),
+            format!(
+                "kỳ không hợp lệ “{text}”: viết 2026 (năm), 2026S1 (6 tháng), 2026Q2 (quý) hoặc 202606 (tháng)"
+            ),
+            format!(
+                "invalid period “{text}”: write 2026 (year), 2026S1 (half), 2026Q2 (quarter) or 202606 (month)"
+            ),
         )))
     }
 }
@@ -602,8 +631,14 @@ async fn upload(
         return Err(WebError::Rejected(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Text::new(
-                format!("gửi bảng tính với Content-Type là một trong: {}", WORKBOOK_TYPES.join(", ")),
-                format!("send the workbook with a Content-Type among: {}", WORKBOOK_TYPES.join(", ")),
+                format!(
+                    "gửi bảng tính với Content-Type là một trong: {}",
+                    WORKBOOK_TYPES.join(", ")
+                ),
+                format!(
+                    "send the workbook with a Content-Type among: {}",
+                    WORKBOOK_TYPES.join(", ")
+                ),
             ),
         ));
     }

@@ -380,5 +380,5 @@ pub async fn record_report(app: &Shared) -> i64 {
             figures: serde_json::to_string(&report.figures).unwrap(),
         }
     };
-app.store.save_report(&saved, "office").await.unwrap()
+    app.store.save_report(&saved, "office").await.unwrap()
 }

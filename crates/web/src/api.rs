@@ -170,13 +170,12 @@ fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
 /// the API keeps to one spelling so that what the document refuses is refused.
 fn period_code(text: &str) -> Result<&str, WebError> {
     let b = text.as_bytes();
-    let year = b.len() >= 4
+    let ok = text.is_ascii()
+        && b.len() >= 4
         && b[..4].iter().all(u8::is_ascii_digit)
-        && matches!(&text[..2], "19" | "20" | "21");
-    let rest = if b.len() >= 4 { &text[4..] } else { "" };
-    let ok = year
+        && matches!(&b[..2], b"19" | b"20" | b"21")
         && matches!(
-            rest,
+            &text[4..],
             "" | "S1"
                 | "S2"
                 | "Q1"
@@ -481,17 +480,39 @@ async fn dashboard(
     Viewer(who): Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<ops::Dashboard>, WebError> {
-    let period = match q.get("period").filter(|p| !p.is_empty()) {
+    let period = match optional(&q, "period")? {
         Some(p) => ops::parse_period(period_code(p)?)?,
         None => crate::pages::default_period(),
     };
+    let indicator = optional(&q, "indicator")?;
+    // The page falls back to the first indicator; a program asking for one gets it or 404.
+    if let Some(code) = indicator
+        && app.engine().indicator_id(code).is_none()
+    {
+        return Err(WebError::NotFound(Text::new(
+            format!("không có chỉ tiêu {code}"),
+            format!("no indicator {code}"),
+        )));
+    }
     Ok(Json(ops::dashboard(
         &app,
         &who,
-        q.get("unit").map(String::as_str),
+        optional(&q, "unit")?,
         &period,
-        q.get("indicator").map(String::as_str),
+        indicator,
     )?))
+}
+
+/// A query parameter that may be left out, but not sent empty.
+fn optional<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<Option<&'a str>, WebError> {
+    match q.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Err(WebError::BadRequest(Text::new(
+            format!("tham số {key} để trống: bỏ hẳn tham số hoặc ghi giá trị"),
+            format!("the parameter {key} is empty: leave it out or give a value"),
+        ))),
+        Some(v) => Ok(Some(v)),
+    }
 }
 
 async fn figure(

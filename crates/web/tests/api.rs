@@ -200,6 +200,18 @@ on_both_backends!(framework_refusals_are_the_documented_json_error, |app| {
         .get(&format!("/api/v1/forms/BC_XA_6T/{OWN}/2026-07"))
         .await;
     assert_error(&a, StatusCode::BAD_REQUEST, "a period outside the pattern");
+    let a = c
+        .get(&format!("/api/v1/forms/BC_XA_6T/{OWN}/20%C3%87%22"))
+        .await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "a period of other letters");
+    let a = c.get("/api/v1/dashboard?unit=").await;
+    assert_error(&a, StatusCode::BAD_REQUEST, "a unit sent empty");
+    let a = c.get("/api/v1/dashboard?indicator=KHONG_CO").await;
+    assert_error(
+        &a,
+        StatusCode::NOT_FOUND,
+        "an indicator that does not exist",
+    );
     // A well-formed address of a form that does not exist.
     let a = c.get(&format!("/api/v1/forms/BC_XA_6T/{OWN}/2026Q1")).await;
     assert_error(&a, StatusCode::NOT_FOUND, "a quarter of a half-yearly set");

@@ -439,7 +439,7 @@ async fn step(
     ops::step(&app, &who, &set, &unit, period, &action, &reason).await?;
     let state = app
         .store
-        .submission(&set, &unit, &period)
+        .submission(&set, &unit, period)
         .await?
         .map(|s| s.state);
     Ok(Json(json!({"state": state})))

@@ -303,12 +303,13 @@ async fn stored(app: &solieu_web::Shared, unit: &str) -> Vec<String> {
 }
 
 on_both_backends!(reports_and_assignments_only_of_units_one_may_read, |app| {
-    let id = common::record_report(&app).await;
+    let id = common::record_report(&app, "198", "2020S1").await;
     let mut office = token_for(&app, "office", "reports").await;
     let list = office.get("/api/v1/reports").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     assert_eq!(list.json()[0]["id"], id);
     assert_eq!(list.json()[0]["unit"], "198");
+    assert_eq!(list.json()[0]["created_by"], "office");
     let doc = office.get(&format!("/api/v1/reports/{id}")).await;
     assert_eq!(doc.status, StatusCode::OK, "{}", doc.body);
     assert!(doc.body.contains("643,41"), "{}", doc.body);
@@ -319,13 +320,32 @@ on_both_backends!(reports_and_assignments_only_of_units_one_may_read, |app| {
     let a = office.get("/api/v1/reports?limit=0").await;
     assert_error(&a, StatusCode::BAD_REQUEST, "limit 0");
 
-    let mut officer = token_for(&app, "hoanhmo", "reports").await;
-    assert_eq!(officer.get("/api/v1/reports").await.json(), json!([]));
-    for uri in [
-        format!("/api/v1/reports/{id}"),
-        format!("/api/v1/reports/{id}/docx"),
-    ] {
-        assert_error(&officer.get(&uri).await, StatusCode::NOT_FOUND, &uri);
+    // A commune officer reads its own commune's report, and neither lists nor opens the
+    // district's or another commune's.
+    let own_report = common::record_report(&app, OWN, "2026S1").await;
+    let other_report = common::record_report(&app, OTHER, "2026S1").await;
+    let mut officer = token_for(&app, "binhlieu", "reports").await;
+    let listed: Vec<i64> = officer
+        .get("/api/v1/reports")
+        .await
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(listed, [own_report]);
+    for report in [own_report] {
+        let uri = format!("/api/v1/reports/{report}/docx");
+        assert_eq!(officer.get(&uri).await.status, StatusCode::OK, "{uri}");
+    }
+    for report in [id, other_report] {
+        for uri in [
+            format!("/api/v1/reports/{report}"),
+            format!("/api/v1/reports/{report}/docx"),
+        ] {
+            assert_error(&officer.get(&uri).await, StatusCode::NOT_FOUND, &uri);
+        }
     }
 
     // What a commune officer must fill: its own commune, nothing else.

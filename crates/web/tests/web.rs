@@ -555,7 +555,7 @@ on_both_backends!(strangers_are_sent_to_sign_in, |app| {
 on_both_backends!(
     recorded_reports_are_listed_and_opened_only_for_units_one_may_read,
     |app| {
-        let id = common::record_report(&app).await;
+        let id = common::record_report(&app, "198", "2020S1").await;
 
         let mut office = signed_in(&app, "office").await;
         let dashboard = office.get("/dashboard").await;

@@ -352,13 +352,13 @@ pub fn filled(template: &[u8], indicator: &str, value: &str) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-/// A report of the district (198) for 2020S1, recorded as `solieu report` records it; its id.
-pub async fn record_report(app: &Shared) -> i64 {
+/// A report of `unit` for `period`, recorded as `solieu report` records it; its id.
+pub async fn record_report(app: &Shared, unit: &str, period: &str) -> i64 {
     use solieu_core::period::Period;
     let saved = {
         let engine = app.engine();
-        let period: Period = "2020S1".parse().unwrap();
-        let unit = engine.registry().unit_for_period("198", &period).unwrap();
+        let period: Period = period.parse().unwrap();
+        let unit = engine.registry().unit_for_period(unit, &period).unwrap();
         let report = solieu_report::build(
             &engine,
             &solieu_report::Request {

@@ -98,6 +98,13 @@ fn every_route_is_documented_and_every_documented_operation_is_routed() {
         let pointer = r.trim_start_matches('#');
         assert!(doc.pointer(pointer).is_some(), "{r} points nowhere");
     }
+    // Ids are read as i64: a larger number is not a valid id, and the document says so.
+    for (name, p) in doc["components"]["parameters"].as_object().unwrap() {
+        if p["schema"]["type"] == "integer" {
+            assert_eq!(p["schema"]["format"], "int64", "{name}");
+            assert_eq!(p["schema"]["maximum"], json!(i64::MAX), "{name}");
+        }
+    }
     // A route that needs sign-in says what a stranger gets; every route says how it fails.
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for (method, op) in ops.as_object().unwrap() {

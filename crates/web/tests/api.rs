@@ -163,6 +163,19 @@ async fn token_for(app: &solieu_web::Shared, username: &str, name: &str) -> Clie
 
 on_both_backends!(framework_refusals_are_the_documented_json_error, |app| {
     let mut c = token_for(&app, "binhlieu", "script").await;
+    // Each route of the table answers the method it is declared with (the table's method and
+    // its handler cannot disagree), and any refusal is the documented error.
+    for (path, method, _) in solieu_web::api::table() {
+        if path.starts_with("/tokens/") {
+            continue;
+        }
+        let uri = format!("/api/v1{}", path.replace(['{', '}'], ""));
+        let a = c.call(method.as_str(), &uri, None, Vec::new(), None).await;
+        assert_ne!(a.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        if !a.status.is_success() {
+            assert_error(&a, a.status, &format!("{method} {uri}"));
+        }
+    }
     let form = format!("/api/v1/forms/BC_XA_6T/{OWN}/2026S2");
     let json_type = Some("application/json");
     let a = c

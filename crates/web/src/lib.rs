@@ -52,6 +52,10 @@ pub enum WebError {
     BadRequest(Text),
     #[error("the figures do not pass the checks")]
     Invalid(Vec<Problem>),
+    /// A well-formed request that cannot be carried out as it stands (a reopening without
+    /// its reason).
+    #[error("unprocessable")]
+    Unprocessable(Text),
     #[error("locked")]
     Locked,
     #[error("conflict")]
@@ -74,7 +78,7 @@ impl WebError {
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -100,6 +104,7 @@ impl WebError {
             WebError::NotFound(t)
             | WebError::BadRequest(t)
             | WebError::Conflict(t)
+            | WebError::Unprocessable(t)
             | WebError::Rejected(_, t) => t.clone(),
             WebError::Invalid(problems) => Text::new(
                 format!("Số liệu chưa hợp lệ ({} lỗi); chưa ghi gì", problems.len()),

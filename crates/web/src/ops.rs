@@ -541,20 +541,10 @@ pub async fn step(
     };
     authorize(&app.engine(), who, check, unit, &indicators, date)?;
     if action == "reopen" && reason.trim().is_empty() {
-        let at = Location {
-            column: Some("reason".into()),
-            ..Location::file(format!("{set}/{unit}/{period}"))
-        };
-        return Err(WebError::Invalid(vec![
-            Problem::error(
-                at,
-                Text::new("mở lại cần ghi lý do", "reopening needs a reason"),
-            )
-            .with_hint(Text::new(
-                "ghi lý do mở lại, ví dụ “Sai số lượt khám”",
-                "write why it is reopened, e.g. “wrong number of visits”",
-            )),
-        ]));
+        return Err(WebError::Unprocessable(Text::new(
+            "Mở lại cần ghi lý do (ví dụ “Sai số lượt khám”)",
+            "Reopening needs a reason (e.g. “wrong number of visits”)",
+        )));
     }
     let _writing = app.writes.lock().await;
     app.store

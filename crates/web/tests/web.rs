@@ -346,12 +346,14 @@ on_both_backends!(an_approved_period_is_locked_until_reopened, |app| {
         .json();
     assert!(public.to_string().contains("15.321"), "{public}");
     // Reopening needs a reason, and keeps it.
-    assert_eq!(
-        office
-            .post_form(&format!("{form}/reopen"), &[("csrf", &office_csrf)])
-            .await
-            .status,
-        StatusCode::UNPROCESSABLE_ENTITY
+    let unsaid = office
+        .post_form(&format!("{form}/reopen"), &[("csrf", &office_csrf)])
+        .await;
+    assert_eq!(unsaid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unsaid.body.contains("Mở lại cần ghi lý do"),
+        "{}",
+        unsaid.body
     );
     assert_eq!(
         office

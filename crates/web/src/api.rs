@@ -85,14 +85,21 @@ pub fn routes() -> Router<Shared> {
         router = router.route(path, handler);
     }
     router
-        .fallback(|| async {
-            WebError::NotFound(Text::new(
-                "API không có đường dẫn này (xem /api/v1/openapi.json)",
-                "the API has no such path (see /api/v1/openapi.json)",
-            ))
-        })
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
         .layer(middleware::from_fn(json_errors))
+}
+
+/// What a path the API does not have answers.
+pub async fn not_found() -> WebError {
+    WebError::NotFound(no_such_path())
+}
+
+fn no_such_path() -> Text {
+    Text::new(
+        "API không có đường dẫn này (xem /api/v1/openapi.json)",
+        "The API has no such path (see /api/v1/openapi.json)",
+    )
 }
 
 /// Gives every refusal the documented JSON error: what axum answers on its own (unreadable
@@ -130,10 +137,7 @@ fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
             format!("Yêu cầu không đọc được{detail}"),
             format!("The request cannot be read{detail}"),
         ),
-        StatusCode::NOT_FOUND => Text::new(
-            "API không có đường dẫn này (xem /api/v1/openapi.json)",
-            "The API has no such path (see /api/v1/openapi.json)",
-        ),
+        StatusCode::NOT_FOUND => no_such_path(),
         StatusCode::METHOD_NOT_ALLOWED => Text::new(
             format!("Đường dẫn này không nhận phương thức {method} (xem tiêu đề Allow)"),
             format!("This path does not take {method} (see the Allow header)"),

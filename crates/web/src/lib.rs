@@ -214,6 +214,8 @@ pub fn router(app: Shared) -> Router {
     Router::new()
         .merge(pages::routes(app.clone()))
         .nest("/api/v1", api::routes())
+        // The nested router answers `/api/v1` and what is below it, not `/api/v1/` itself.
+        .route("/api/v1/", axum::routing::any(api::not_found))
         .with_state(app)
 }
 

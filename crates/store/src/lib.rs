@@ -30,7 +30,9 @@ pub use feed::{FeedChanges, FeedPosition};
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
-pub use web::{DataSetRow, NewUser, Submission, SubmissionEvent, User, ValueAbout};
+pub use web::{
+    DataSetRow, NewUser, Submission, SubmissionEvent, TokenRef, TokenRow, User, ValueAbout,
+};
 pub use write::ApplyReport;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

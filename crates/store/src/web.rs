@@ -34,6 +34,21 @@ pub struct NewUser {
     pub groups: Vec<String>,
 }
 
+/// An API token as its owner sees it: the secret is never stored, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// Which token to revoke.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenRef<'a> {
+    Id(i64),
+    Hash(&'a str),
+}
+
 /// A named group of indicators entered together, for one kind of period, due
 /// `deadline_days` after the period ends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -285,6 +300,48 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The live (not revoked) tokens of an account, oldest first; never their secrets.
+    pub async fn tokens_of(&self, user_id: i64) -> Result<Vec<TokenRow>> {
+        let rows = sqlx::query(
+            "SELECT id, name, created_at FROM api_tokens \
+             WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TokenRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Revokes a live token of `user_id`, named by its id or by the hash of its secret;
+    /// false when the account has no such live token (someone else's is not touched).
+    pub async fn revoke_token(&self, user_id: i64, which: TokenRef<'_>) -> Result<bool> {
+        let now = timestamp_text(Utc::now());
+        let q = match which {
+            TokenRef::Id(id) => sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 \
+                 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(id),
+            TokenRef::Hash(hash) => sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $1 \
+                 WHERE token_hash = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(now)
+            .bind(hash.to_string()),
+        };
+        let done = q.bind(user_id).execute(&self.pool).await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// The enabled account a live token belongs to, with the token's name.

@@ -4,35 +4,238 @@
 
 use crate::auth::{self, MaybeViewer, Viewer};
 use crate::{App, Shared, WebError, ops};
-use axum::extract::{Json, Path, Query, State};
-use axum::http::HeaderMap;
-use axum::response::IntoResponse;
-use axum::routing::{get, post};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Json, Path, Query, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, post};
 use axum::{Router, http::header};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use solieu_core::number::DecimalConvention;
-use solieu_core::problem::Text;
+use solieu_core::problem::{Location, Problem, Text};
 use solieu_core::value::Source;
 use std::collections::HashMap;
 
+/// The largest JSON body a route takes: a data set's figures fit many times over.
+pub const JSON_LIMIT: usize = 64 * 1024;
+/// The largest workbook uploaded (as the form page's upload).
+pub const UPLOAD_LIMIT: usize = 2 * 1024 * 1024;
+
+/// The workbook types an upload may be sent as (raw body, `Content-Type` one of these).
+const WORKBOOK_TYPES: &[&str] = &[
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.ms-excel",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/octet-stream",
+];
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const DOCX: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/// Every API route, in OpenAPI's path form (which is also axum's): the router is built from
+/// this table, and a test checks that `openapi.json` documents exactly these operations.
+pub fn table() -> Vec<(&'static str, Method, MethodRouter<Shared>)> {
+    vec![
+        ("/openapi.json", Method::GET, get(openapi)),
+        ("/tokens", Method::POST, post(create_token)),
+        ("/tokens", Method::GET, get(tokens)),
+        ("/tokens/current", Method::DELETE, delete(revoke_current)),
+        ("/tokens/{id}", Method::DELETE, delete(revoke_token)),
+        ("/me", Method::GET, get(me)),
+        ("/datasets", Method::GET, get(data_sets)),
+        ("/assignments", Method::GET, get(assignments)),
+        ("/forms/{set}/{unit}/{period}", Method::GET, get(form)),
+        ("/forms/{set}/{unit}/{period}", Method::POST, post(save)),
+        (
+            "/forms/{set}/{unit}/{period}/workbook",
+            Method::GET,
+            get(workbook),
+        ),
+        (
+            "/forms/{set}/{unit}/{period}/workbook",
+            Method::POST,
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        (
+            "/forms/{set}/{unit}/{period}/{action}",
+            Method::POST,
+            post(step),
+        ),
+        ("/check/{set}/{unit}/{period}", Method::POST, post(check)),
+        ("/completeness", Method::GET, get(completeness)),
+        ("/dashboard", Method::GET, get(dashboard)),
+        (
+            "/figures/{indicator}/{unit}/{period}",
+            Method::GET,
+            get(figure),
+        ),
+        ("/values/{id}", Method::GET, get(history)),
+        ("/reports", Method::GET, get(reports)),
+        ("/reports/{id}", Method::GET, get(report)),
+        ("/reports/{id}/docx", Method::GET, get(report_docx)),
+        ("/public", Method::GET, get(public)),
+    ]
+}
+
 pub fn routes() -> Router<Shared> {
-    Router::new()
-        .route("/openapi.json", get(openapi))
-        .route("/tokens", post(create_token))
-        .route("/me", get(me))
-        .route("/datasets", get(data_sets))
-        .route("/forms/{set}/{unit}/{period}", get(form).post(save))
-        .route("/forms/{set}/{unit}/{period}/{action}", post(step))
-        .route("/check/{set}/{unit}/{period}", post(check))
-        .route("/completeness", get(completeness))
-        .route("/dashboard", get(dashboard))
-        .route("/figures/{indicator}/{unit}/{period}", get(figure))
-        .route("/values/{id}", get(history))
-        .route("/public", get(public))
-        .fallback(|| async {
-            WebError::NotFound(Text::new("không có đường dẫn này", "no such path"))
+    let mut router = Router::new();
+    for (path, _, handler) in table() {
+        router = router.route(path, handler);
+    }
+    router
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .layer(middleware::from_fn(json_errors))
+}
+
+/// What a path the API does not have answers.
+pub async fn not_found() -> WebError {
+    WebError::NotFound(no_such_path())
+}
+
+fn no_such_path() -> Text {
+    Text::new(
+        "API không có đường dẫn này (xem /api/v1/openapi.json)",
+        "The API has no such path (see /api/v1/openapi.json)",
+    )
+}
+
+/// Gives every refusal the documented JSON error: what axum answers on its own (unreadable
+/// JSON, wrong content type, a body over its limit, a bad path or query, a method the path
+/// does not take) comes as plain text without the marker that [`WebError`] sets.
+async fn json_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status();
+    let failed = status.is_client_error() || status.is_server_error();
+    if !failed || response.headers().contains_key("x-solieu-error") {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let detail = axum::body::to_bytes(body, 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).trim().to_string())
+        .unwrap_or_default();
+    let mut out =
+        WebError::Rejected(status, rejection_text(status, &method, &detail)).into_response();
+    if let Some(allow) = parts.headers.get(header::ALLOW) {
+        out.headers_mut().insert(header::ALLOW, allow.clone());
+    }
+    out
+}
+
+fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
+    let detail = if detail.is_empty() {
+        String::new()
+    } else {
+        format!(": {detail}")
+    };
+    match status {
+        StatusCode::BAD_REQUEST => Text::new(
+            format!("Yêu cầu không đọc được{detail}"),
+            format!("The request cannot be read{detail}"),
+        ),
+        StatusCode::NOT_FOUND => no_such_path(),
+        StatusCode::METHOD_NOT_ALLOWED => Text::new(
+            format!("Đường dẫn này không nhận phương thức {method} (xem tiêu đề Allow)"),
+            format!("This path does not take {method} (see the Allow header)"),
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => Text::new(
+            format!(
+                "Nội dung gửi lên quá lớn: tối đa {} KB cho JSON, {} MB cho bảng tính",
+                JSON_LIMIT / 1024,
+                UPLOAD_LIMIT / (1024 * 1024)
+            ),
+            format!(
+                "The body is too large: at most {} KB of JSON, {} MB for a workbook",
+                JSON_LIMIT / 1024,
+                UPLOAD_LIMIT / (1024 * 1024)
+            ),
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Text::new(
+            format!("Kiểu nội dung (Content-Type) không đúng{detail}"),
+            format!("Wrong content type{detail}"),
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => Text::new(
+            format!("Nội dung JSON không đúng cấu trúc{detail}"),
+            format!("The JSON does not have the expected shape{detail}"),
+        ),
+        _ => Text::new(
+            format!("Yêu cầu không xử lý được{detail}"),
+            format!("The request could not be handled{detail}"),
+        ),
+    }
+}
+
+/// A period as the API takes it: `2026`, `2026S1`, `2026Q2` or `202606` (the pattern of
+/// openapi.json). The store's parser also reads intervals and `2026-06`, which files use;
+/// the API keeps to one spelling so that what the document refuses is refused.
+fn period_code(text: &str) -> Result<&str, WebError> {
+    let b = text.as_bytes();
+    let ok = text.is_ascii()
+        && b.len() >= 4
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && matches!(&b[..2], b"19" | b"20" | b"21")
+        && matches!(
+            &text[4..],
+            "" | "S1"
+                | "S2"
+                | "Q1"
+                | "Q2"
+                | "Q3"
+                | "Q4"
+                | "01"
+                | "02"
+                | "03"
+                | "04"
+                | "05"
+                | "06"
+                | "07"
+                | "08"
+                | "09"
+                | "10"
+                | "11"
+                | "12"
+        );
+    if ok {
+        Ok(text)
+    } else {
+        Err(WebError::BadRequest(Text::new(
+            format!(
+                "kỳ không hợp lệ “{text}”: viết 2026 (năm), 2026S1 (6 tháng), 2026Q2 (quý) hoặc 202606 (tháng)"
+            ),
+            format!(
+                "invalid period “{text}”: write 2026 (year), 2026S1 (half), 2026Q2 (quarter) or 202606 (month)"
+            ),
+        )))
+    }
+}
+
+/// Figures sent to the API carry a status code, not the names a spreadsheet may hold.
+fn status_codes(values: &[ops::Entered], form: &str) -> Result<(), WebError> {
+    let problems: Vec<Problem> = values
+        .iter()
+        .filter_map(|e| {
+            let s = e.status.as_deref()?;
+            (!matches!(s, "estimate" | "preliminary" | "official")).then(|| {
+                Problem::error(
+                    Location::file(form.to_string()).with_column(&e.indicator),
+                    Text::new(
+                        "trạng thái không hợp lệ: cần estimate, preliminary hoặc official",
+                        "invalid status: expected estimate, preliminary or official",
+                    ),
+                )
+                .with_value(s)
+            })
         })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(WebError::Invalid(problems))
+    }
 }
 
 /// Checks a password with throttling; on success a new session (its `Set-Cookie` value).
@@ -152,7 +355,8 @@ async fn form(
     Viewer(who): Viewer,
     Path((set, unit, period)): Path<(String, String, String)>,
 ) -> Result<Json<ops::FormView>, WebError> {
-    Ok(Json(ops::form(&app, &who, &set, &unit, &period).await?))
+    let period = period_code(&period)?;
+    Ok(Json(ops::form(&app, &who, &set, &unit, period).await?))
 }
 
 #[derive(Deserialize)]
@@ -168,6 +372,8 @@ async fn save(
     Json(req): Json<SaveRequest>,
 ) -> Result<Json<ops::Saved>, WebError> {
     api_csrf(&who, &headers)?;
+    let period = period_code(&period)?;
+    status_codes(&req.values, &format!("{set}/{unit}/{period}"))?;
     let source = Source::Api {
         client: who.token.clone().unwrap_or_else(|| "session".into()),
     };
@@ -177,7 +383,7 @@ async fn save(
             &who,
             &set,
             &unit,
-            &period,
+            period,
             req.values,
             source,
             DecimalConvention::Point,
@@ -197,6 +403,8 @@ async fn check(
     Json(req): Json<SaveRequest>,
 ) -> Result<Json<ops::Saved>, WebError> {
     api_csrf(&who, &headers)?;
+    let period = period_code(&period)?;
+    status_codes(&req.values, &format!("{set}/{unit}/{period}"))?;
     let source = Source::Form {
         form: format!("{set}/{unit}/{period}"),
     };
@@ -206,7 +414,7 @@ async fn check(
             &who,
             &set,
             &unit,
-            &period,
+            period,
             req.values,
             source,
             // The form's own text, as the clerk typed it.
@@ -232,10 +440,11 @@ async fn step(
 ) -> Result<Json<Value>, WebError> {
     api_csrf(&who, &headers)?;
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
-    ops::step(&app, &who, &set, &unit, &period, &action, &reason).await?;
+    let period = period_code(&period)?;
+    ops::step(&app, &who, &set, &unit, period, &action, &reason).await?;
     let state = app
         .store
-        .submission(&set, &unit, &period)
+        .submission(&set, &unit, period)
         .await?
         .map(|s| s.state);
     Ok(Json(json!({"state": state})))
@@ -264,7 +473,7 @@ async fn completeness(
             &app,
             &who,
             required(&q, "dataset")?,
-            required(&q, "period")?,
+            period_code(required(&q, "period")?)?,
             today,
         )
         .await?,
@@ -276,17 +485,39 @@ async fn dashboard(
     Viewer(who): Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<ops::Dashboard>, WebError> {
-    let period = match q.get("period").filter(|p| !p.is_empty()) {
-        Some(p) => ops::parse_period(p)?,
+    let period = match optional(&q, "period")? {
+        Some(p) => ops::parse_period(period_code(p)?)?,
         None => crate::pages::default_period(),
     };
+    let indicator = optional(&q, "indicator")?;
+    // The page falls back to the first indicator; a program asking for one gets it or 404.
+    if let Some(code) = indicator
+        && app.engine().indicator_id(code).is_none()
+    {
+        return Err(WebError::NotFound(Text::new(
+            format!("không có chỉ tiêu {code}"),
+            format!("no indicator {code}"),
+        )));
+    }
     Ok(Json(ops::dashboard(
         &app,
         &who,
-        q.get("unit").map(String::as_str),
+        optional(&q, "unit")?,
         &period,
-        q.get("indicator").map(String::as_str),
+        indicator,
     )?))
+}
+
+/// A query parameter that may be left out, but not sent empty.
+fn optional<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<Option<&'a str>, WebError> {
+    match q.get(key) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Err(WebError::BadRequest(Text::new(
+            format!("tham số {key} để trống: bỏ hẳn tham số hoặc ghi giá trị"),
+            format!("the parameter {key} is empty: leave it out or give a value"),
+        ))),
+        Some(v) => Ok(Some(v)),
+    }
 }
 
 async fn figure(
@@ -294,8 +525,9 @@ async fn figure(
     Viewer(who): Viewer,
     Path((indicator, unit, period)): Path<(String, String, String)>,
 ) -> Result<Json<solieu_analytics::FigureView>, WebError> {
+    let period = period_code(&period)?;
     Ok(Json(ops::provenance(
-        &app, &who, &indicator, &unit, &period,
+        &app, &who, &indicator, &unit, period,
     )?))
 }
 
@@ -312,8 +544,195 @@ async fn public(
     MaybeViewer(_): MaybeViewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<ops::PublicFigure>>, WebError> {
-    let period = ops::parse_period(required(&q, "period")?)?;
+    let period = ops::parse_period(period_code(required(&q, "period")?)?)?;
     Ok(Json(ops::published(&app, &period).await?))
+}
+
+#[derive(serde::Serialize)]
+struct TokenView {
+    id: i64,
+    name: String,
+    created_at: String,
+}
+
+/// The caller's own live tokens (never their secrets).
+async fn tokens(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+) -> Result<Json<Vec<TokenView>>, WebError> {
+    let rows = app.store.tokens_of(who.user_id).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|t| TokenView {
+                id: t.id,
+                name: t.name,
+                created_at: t.created_at,
+            })
+            .collect(),
+    ))
+}
+
+/// Revokes the token the request came with: the next request with it gets 401.
+async fn revoke_current(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    headers: HeaderMap,
+) -> Result<StatusCode, WebError> {
+    let secret = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|_| who.token.is_some())
+        .ok_or_else(|| {
+            WebError::BadRequest(Text::new(
+                "yêu cầu này không gửi kèm mã truy cập (Authorization: Bearer …) để thu hồi",
+                "this request carries no bearer token to revoke",
+            ))
+        })?;
+    let hash = auth::token_hash(secret.trim());
+    let _writing = app.writes.lock().await;
+    app.store
+        .revoke_token(who.user_id, solieu_store::TokenRef::Hash(&hash))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes one of the caller's own tokens; another account's is "not found", as is one
+/// already revoked.
+async fn revoke_token(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, WebError> {
+    api_csrf(&who, &headers)?;
+    let _writing = app.writes.lock().await;
+    let revoked = app
+        .store
+        .revoke_token(who.user_id, solieu_store::TokenRef::Id(id))
+        .await?;
+    if !revoked {
+        return Err(WebError::NotFound(Text::new(
+            format!("tài khoản không có mã truy cập số {id} còn hiệu lực"),
+            format!("the account has no live token {id}"),
+        )));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The forms the caller fills in or approves: each data set's latest periods.
+async fn assignments(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+) -> Result<Json<Vec<ops::Assignment>>, WebError> {
+    let today = chrono::Utc::now().date_naive();
+    Ok(Json(ops::assignments(&app, &who, today).await?))
+}
+
+/// The data set's workbook to fill for this unit and period.
+async fn workbook(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path((set, unit, period)): Path<(String, String, String)>,
+) -> Result<Response, WebError> {
+    let bytes = ops::workbook_template(&app, &who, &set, &unit, period_code(&period)?).await?;
+    crate::pages::download(bytes, XLSX, &format!("{set}-{unit}-{period}.xlsx"))
+}
+
+/// A filled workbook sent as the raw request body: read as `solieu import` reads it, then
+/// saved through the same checks as the form.
+async fn upload(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    headers: HeaderMap,
+    Path((set, unit, period)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Result<Json<ops::Saved>, WebError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !WORKBOOK_TYPES.contains(&essence.to_ascii_lowercase().as_str()) {
+        return Err(WebError::Rejected(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Text::new(
+                format!(
+                    "gửi bảng tính với Content-Type là một trong: {}",
+                    WORKBOOK_TYPES.join(", ")
+                ),
+                format!(
+                    "send the workbook with a Content-Type among: {}",
+                    WORKBOOK_TYPES.join(", ")
+                ),
+            ),
+        ));
+    }
+    api_csrf(&who, &headers)?;
+    let period = period_code(&period)?;
+    let file = format!("{set}-{unit}-{period}.xlsx");
+    let entered = ops::workbook_entries(&app, &who, &set, &unit, period, &file, &body).await?;
+    let source = Source::Api {
+        client: who.token.clone().unwrap_or_else(|| "session".into()),
+    };
+    Ok(Json(
+        ops::save(
+            &app,
+            &who,
+            &set,
+            &unit,
+            period,
+            entered,
+            source,
+            DecimalConvention::Point,
+            false,
+        )
+        .await?,
+    ))
+}
+
+/// The most reports listed at once.
+const REPORTS_MAX: usize = 200;
+
+/// Recorded reports of units the caller may read, newest first.
+async fn reports(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Vec<ops::ReportLine>>, WebError> {
+    let limit = match q.get("limit") {
+        None => 50,
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=REPORTS_MAX).contains(n))
+            .ok_or_else(|| {
+                WebError::BadRequest(Text::new(
+                    format!("limit “{text}” phải là số nguyên từ 1 đến {REPORTS_MAX}"),
+                    format!("limit “{text}” must be a whole number from 1 to {REPORTS_MAX}"),
+                ))
+            })?,
+    };
+    Ok(Json(ops::latest_reports(&app, &who, limit).await?))
+}
+
+/// A recorded report as it was printed: its document model.
+async fn report(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path(id): Path<i64>,
+) -> Result<Json<solieu_report::model::Document>, WebError> {
+    Ok(Json(ops::stored_report(&app, &who, id).await?))
+}
+
+/// A recorded report as the Decree 30 DOCX.
+async fn report_docx(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let bytes = ops::report_docx(&app, &who, id).await?;
+    crate::pages::download(bytes, DOCX, &format!("bao-cao-{id}.docx"))
 }
 
 async fn openapi() -> impl IntoResponse {

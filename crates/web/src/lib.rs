@@ -60,6 +60,10 @@ pub enum WebError {
     BadRequest(Text),
     #[error("the figures do not pass the checks")]
     Invalid(Vec<Problem>),
+    /// A well-formed request that cannot be carried out as it stands (a reopening without
+    /// its reason).
+    #[error("unprocessable")]
+    Unprocessable(Text),
     #[error("locked")]
     Locked,
     #[error("conflict")]
@@ -70,6 +74,10 @@ pub enum WebError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Internal(String),
+    /// A request the framework refused before any handler ran (unreadable JSON, wrong
+    /// content type, a body over its limit, a method the path does not take), with its status.
+    #[error("refused: {0}")]
+    Rejected(StatusCode, Text),
 }
 
 impl WebError {
@@ -80,13 +88,14 @@ impl WebError {
             WebError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::Invalid(_) | WebError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(e) if busy(e) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            WebError::Rejected(status, _) => *status,
         }
     }
 
@@ -105,7 +114,11 @@ impl WebError {
                 "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút",
                 "Too many failed sign-ins; try again in 15 minutes",
             ),
-            WebError::NotFound(t) | WebError::BadRequest(t) | WebError::Conflict(t) => t.clone(),
+            WebError::NotFound(t)
+            | WebError::BadRequest(t)
+            | WebError::Conflict(t)
+            | WebError::Unprocessable(t)
+            | WebError::Rejected(_, t) => t.clone(),
             WebError::Invalid(problems) => Text::new(
                 format!("Số liệu chưa hợp lệ ({} lỗi); chưa ghi gì", problems.len()),
                 format!(
@@ -308,6 +321,8 @@ pub fn router(app: Shared) -> Router {
         Router::new()
             .merge(pages::routes(app.clone()))
             .nest("/api/v1", api::routes())
+            // The nested router answers `/api/v1` and what is below it, not `/api/v1/` itself.
+            .route("/api/v1/", axum::routing::any(api::not_found))
             .with_state(app),
         hsts,
     )

@@ -85,10 +85,21 @@ pub struct Scope {
 pub async fn scope(app: &App, set: &str, unit: &str, period: &str) -> Result<Scope, WebError> {
     let set = data_set(app, set).await?;
     let period = parse_period(period)?;
+    // A well-formed address of a form that does not exist (a quarter of a half-yearly set).
     if !datasets::period_fits(&set.period_type, &period) {
-        return Err(WebError::BadRequest(Text::new(
-            format!("bộ số liệu {} nhập theo kỳ {}", set.code, set.period_type),
-            format!("data set {} is entered by {}", set.code, set.period_type),
+        return Err(WebError::NotFound(Text::new(
+            format!(
+                "không có biểu kỳ {}: bộ số liệu {} nhập theo kỳ {}",
+                period.code(),
+                set.code,
+                set.period_type
+            ),
+            format!(
+                "no form for {}: data set {} is entered by {}",
+                period.code(),
+                set.code,
+                set.period_type
+            ),
         )));
     }
     unit_version(&app.engine(), unit, &period)?;
@@ -548,9 +559,9 @@ pub async fn step(
     };
     authorize(&app.engine(), who, check, unit, &indicators, date)?;
     if action == "reopen" && reason.trim().is_empty() {
-        return Err(WebError::BadRequest(Text::new(
-            "mở lại cần ghi lý do",
-            "reopening needs a reason",
+        return Err(WebError::Unprocessable(Text::new(
+            "Mở lại cần ghi lý do (ví dụ “Sai số lượt khám”)",
+            "Reopening needs a reason (e.g. “wrong number of visits”)",
         )));
     }
     let _writing = app.writes.lock().await;
@@ -1238,6 +1249,17 @@ pub async fn stored_report(
     .map_err(|_| missing())?;
     serde_json::from_str(&stored.report.document)
         .map_err(|e| WebError::Internal(format!("report {id}: {e}")))
+}
+
+/// A recorded report as the Decree 30 document (DOCX, charts drawn), when the viewer may read
+/// its unit.
+pub async fn report_docx(app: &App, who: &Principal, id: i64) -> Result<Vec<u8>, WebError> {
+    let document = stored_report(app, who, id).await?;
+    // Drawing the charts loads fonts and rasterises: off the request threads.
+    tokio::task::spawn_blocking(move || solieu_report::docx::docx_with_charts(&document))
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?
+        .map_err(|e| WebError::Internal(e.to_string()))
 }
 
 /// The data set's workbook for one unit and period: its indicators down, the unit's figures of

@@ -495,13 +495,7 @@ async fn report_docx(
     Viewer(who): Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let document = ops::stored_report(&app, &who, id).await?;
-    // Drawing the charts loads fonts and rasterises: off the request threads.
-    let bytes =
-        tokio::task::spawn_blocking(move || solieu_report::docx::docx_with_charts(&document))
-            .await
-            .map_err(|e| WebError::Internal(e.to_string()))?
-            .map_err(|e| WebError::Internal(e.to_string()))?;
+    let bytes = ops::report_docx(&app, &who, id).await?;
     download(
         bytes,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -510,7 +504,11 @@ async fn report_docx(
 }
 
 /// A file to save rather than a page to show.
-fn download(bytes: Vec<u8>, content_type: &'static str, name: &str) -> Result<Response, WebError> {
+pub(crate) fn download(
+    bytes: Vec<u8>,
+    content_type: &'static str,
+    name: &str,
+) -> Result<Response, WebError> {
     Ok((
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),

@@ -346,12 +346,14 @@ on_both_backends!(an_approved_period_is_locked_until_reopened, |app| {
         .json();
     assert!(public.to_string().contains("15.321"), "{public}");
     // Reopening needs a reason, and keeps it.
-    assert_eq!(
-        office
-            .post_form(&format!("{form}/reopen"), &[("csrf", &office_csrf)])
-            .await
-            .status,
-        StatusCode::BAD_REQUEST
+    let unsaid = office
+        .post_form(&format!("{form}/reopen"), &[("csrf", &office_csrf)])
+        .await;
+    assert_eq!(unsaid.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unsaid.body.contains("Mở lại cần ghi lý do"),
+        "{}",
+        unsaid.body
     );
     assert_eq!(
         office
@@ -555,33 +557,7 @@ on_both_backends!(strangers_are_sent_to_sign_in, |app| {
 on_both_backends!(
     recorded_reports_are_listed_and_opened_only_for_units_one_may_read,
     |app| {
-        // A report recorded as `solieu report` records it, for the district.
-        let saved = {
-            let engine = app.engine();
-            let period: Period = "2020S1".parse().unwrap();
-            let unit = engine.registry().unit_for_period("198", &period).unwrap();
-            let report = solieu_report::build(
-                &engine,
-                &solieu_report::Request {
-                    unit,
-                    period,
-                    template: None,
-                    programs: None,
-                    date: None,
-                    number: None,
-                },
-            )
-            .unwrap();
-            solieu_store::NewReport {
-                unit: report.unit.clone(),
-                period: report.period.clone(),
-                template: report.template.clone(),
-                template_text: report.template_text.clone(),
-                document: serde_json::to_string(&report.document).unwrap(),
-                figures: serde_json::to_string(&report.figures).unwrap(),
-            }
-        };
-        let id = app.store.save_report(&saved, "office").await.unwrap();
+        let id = common::record_report(&app, "198", "2020S1").await;
 
         let mut office = signed_in(&app, "office").await;
         let dashboard = office.get("/dashboard").await;
@@ -629,40 +605,6 @@ fn workbook_with(unit: &str, value: f64) -> Vec<u8> {
     sheet.write_number(1, 4, value).unwrap();
     sheet.write_string(1, 5, "estimate").unwrap();
     book.save_to_buffer().unwrap()
-}
-
-/// The downloaded workbook with `value` typed into `indicator`'s row of its figure column, as
-/// a spreadsheet stores a typed number.
-fn filled(template: &[u8], indicator: &str, value: &str) -> Vec<u8> {
-    use calamine::Reader;
-    use std::io::{Read, Write};
-    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
-    let range = book.worksheet_range("Biểu nhập liệu").unwrap();
-    let row = range
-        .rows()
-        .position(|r| r.get(2) == Some(&calamine::Data::String(indicator.into())))
-        .unwrap()
-        + 1;
-    let cell = format!("<c r=\"E{row}\"");
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).unwrap();
-        if name == "xl/worksheets/sheet1.xml" {
-            let mut content = String::from_utf8(bytes).unwrap();
-            let start = content.find(&cell).unwrap();
-            let end = start + content[start..].find("/>").unwrap();
-            content.replace_range(end..end + 2, &format!("><v>{value}</v></c>"));
-            bytes = content.into_bytes();
-        }
-        out.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        out.write_all(&bytes).unwrap();
-    }
-    out.finish().unwrap().into_inner()
 }
 
 on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
@@ -738,7 +680,7 @@ on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
             &upload,
             &csrf,
             "bieu.xlsx",
-            &filled(&template.bytes, "KHAM_BENH_XA", "12345"),
+            &common::filled(&template.bytes, "KHAM_BENH_XA", "12345"),
         )
         .await;
     assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);

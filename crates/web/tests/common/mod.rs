@@ -218,6 +218,26 @@ impl Client {
         b
     }
 
+    /// Any request: `method`, a body and its content type, and the session's CSRF token.
+    pub async fn call(
+        &mut self,
+        method: &str,
+        uri: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        csrf: Option<&str>,
+    ) -> Answer {
+        let mut b = self.request(method, uri);
+        if let Some(t) = content_type {
+            b = b.header(header::CONTENT_TYPE, t);
+        }
+        if let Some(c) = csrf {
+            b = b.header("x-csrf-token", c);
+        }
+        let r = b.body(Body::from(body)).unwrap();
+        self.send(r).await
+    }
+
     pub async fn get(&mut self, uri: &str) -> Answer {
         let r = self.request("GET", uri).body(Body::empty()).unwrap();
         self.send(r).await
@@ -318,4 +338,69 @@ fn encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The downloaded workbook with `value` typed into `indicator`'s row of its figure column, as
+/// a spreadsheet stores a typed number.
+pub fn filled(template: &[u8], indicator: &str, value: &str) -> Vec<u8> {
+    use calamine::Reader;
+    use std::io::{Read, Write};
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(template)).unwrap();
+    let range = book.worksheet_range("Biểu nhập liệu").unwrap();
+    let row = range
+        .rows()
+        .position(|r| r.get(2) == Some(&calamine::Data::String(indicator.into())))
+        .unwrap()
+        + 1;
+    let cell = format!("<c r=\"E{row}\"");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(template)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            let mut content = String::from_utf8(bytes).unwrap();
+            let start = content.find(&cell).unwrap();
+            let end = start + content[start..].find("/>").unwrap();
+            content.replace_range(end..end + 2, &format!("><v>{value}</v></c>"));
+            bytes = content.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A report of `unit` for `period`, recorded as `solieu report` records it; its id.
+pub async fn record_report(app: &Shared, unit: &str, period: &str) -> i64 {
+    use solieu_core::period::Period;
+    let saved = {
+        let engine = app.engine();
+        let period: Period = period.parse().unwrap();
+        let unit = engine.registry().unit_for_period(unit, &period).unwrap();
+        let report = solieu_report::build(
+            &engine,
+            &solieu_report::Request {
+                unit,
+                period,
+                template: None,
+                programs: None,
+                date: None,
+                number: None,
+            },
+        )
+        .unwrap();
+        solieu_store::NewReport {
+            unit: report.unit.clone(),
+            period: report.period.clone(),
+            template: report.template.clone(),
+            template_text: report.template_text.clone(),
+            document: serde_json::to_string(&report.document).unwrap(),
+            figures: serde_json::to_string(&report.figures).unwrap(),
+        }
+    };
+    app.store.save_report(&saved, "office").await.unwrap()
 }

@@ -5,6 +5,7 @@
 //! located, so the core can point at the line that causes a later problem too.
 //! The formats are described in `docs/formats.md`.
 
+pub mod csv_cell;
 pub mod dhis2;
 pub mod excel;
 pub mod gso;

@@ -1,5 +1,6 @@
 //! Reading the CSV formats. Each file is recognised by its header.
 
+use crate::csv_cell::restore;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use solieu_core::changes::{Incoming, IncomingValue, Located};
@@ -531,7 +532,7 @@ pub(crate) fn csv_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) -
         }
         table.records.push(Record {
             line,
-            cells: record.iter().map(str::to_string).collect(),
+            cells: record.iter().map(|c| restore(c).to_string()).collect(),
             numbers: vec![None; record.len()],
         });
     }

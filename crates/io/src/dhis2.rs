@@ -299,12 +299,16 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
     let mut open_value: Option<usize> = None;
     let mut in_annotation = false;
     let mut annotation = String::new();
+    // Lines are counted as the reader moves on: recounting from the start at every event
+    // made a large file quadratic. Bytes, not characters: the reader may stop inside a BOM.
+    let (mut line, mut counted) = (1u64, 0usize);
     loop {
-        let position = reader.buffer_position();
-        let line = text[..(position as usize).min(text.len())]
-            .matches('\n')
-            .count() as u64
-            + 1;
+        let position = (reader.buffer_position() as usize).clamp(counted, text.len());
+        line += text.as_bytes()[counted..position]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        counted = position;
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {

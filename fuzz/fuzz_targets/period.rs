@@ -12,8 +12,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(period) = text.parse::<Period>() else {
         return;
     };
-    assert_eq!(period.code().parse::<Period>().ok(), Some(period), "{text:?}");
-    assert_eq!(period.iso().parse::<Period>().ok(), Some(period), "{text:?}");
+    assert_eq!(
+        period.code().parse::<Period>().ok(),
+        Some(period),
+        "{text:?}"
+    );
+    assert_eq!(
+        period.iso().parse::<Period>().ok(),
+        Some(period),
+        "{text:?}"
+    );
     std::hint::black_box((
         period.name_vi(),
         period.name_en(),

@@ -1,8 +1,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use solieu_io::excel::{Catalog, read_workbook};
 use solieu_io::ReadOptions;
+use solieu_io::excel::{Catalog, read_workbook};
 
 fuzz_target!(|data: &[u8]| {
     let (indicators, registry) = solieu_fuzz::catalog();

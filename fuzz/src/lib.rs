@@ -55,7 +55,12 @@ pub fn catalog() -> &'static (Vec<Indicator>, Registry) {
             indicator("DOANH_THU_DL", "Doanh thu du lịch", "triệu đồng", None),
             indicator("GTSX_A", "Giá trị sản xuất A", "tỷ đồng", None),
             indicator("GTSX_B", "Giá trị sản xuất B", "tỷ đồng", None),
-            indicator("GTSX", "Giá trị sản xuất", "tỷ đồng", Some("GTSX_A + GTSX_B")),
+            indicator(
+                "GTSX",
+                "Giá trị sản xuất",
+                "tỷ đồng",
+                Some("GTSX_A + GTSX_B"),
+            ),
         ];
         (indicators, registry)
     })

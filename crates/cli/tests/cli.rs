@@ -136,6 +136,27 @@ on_both_backends!(
             "{}",
             first[3].1
         );
+        // A query's CSV names the indicator the same safe way.
+        let table = ok(
+            db,
+            &[
+                "query",
+                "--indicator",
+                "LINK",
+                "--unit",
+                "198",
+                "--period",
+                "2020",
+                "--rows",
+                "indicator",
+                "--columns",
+                "period",
+                "--format",
+                "csv",
+            ],
+        );
+        assert!(table.contains("\n\"'=HYPERLINK("), "{table}");
+        assert!(table.contains(",-50\n"), "{table}");
         // Imported again, the name and the note are what was first imported: nothing changes.
         let out = import(db, &exported_files(&dir.join("first")));
         assert!(

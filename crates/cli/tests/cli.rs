@@ -95,6 +95,79 @@ on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
 });
 
 on_both_backends!(
+    an_exported_formula_opens_as_text_and_imports_unchanged,
+    |db, dir| {
+        import_demo(db);
+        let link = r#"=HYPERLINK("http://x","y")"#;
+        let csv = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+        let neutralised = csv(&format!("'{link}"));
+        let indicators = dir.join("indicators.csv");
+        fs::write(
+            &indicators,
+            format!(
+                "code,name,unit,group,aggregate,time_aggregate,decimals\n\
+                 LINK,{},người,Kinh tế,sum,sum,0\n",
+                csv(link)
+            ),
+        )
+        .unwrap();
+        let values = dir.join("values.csv");
+        fs::write(
+            &values,
+            format!(
+                "indicator,unit,period,series,value,status,note\n\
+                 LINK,198,2020,actual,-50,official,{}\n",
+                csv(link)
+            ),
+        )
+        .unwrap();
+        import(db, &[indicators, values]);
+        let first = export_all(db, &dir.join("first"));
+        // In a spreadsheet the cells are text, not a live link; the figure is still a number.
+        assert!(
+            first[2].1.contains(&format!("LINK,{neutralised},")),
+            "{}",
+            first[2].1
+        );
+        assert!(
+            first[3]
+                .1
+                .contains(&format!("LINK,198,2020,actual,-50,official,{neutralised}")),
+            "{}",
+            first[3].1
+        );
+        // A query's CSV names the indicator the same safe way.
+        let table = ok(
+            db,
+            &[
+                "query",
+                "--indicator",
+                "LINK",
+                "--unit",
+                "198",
+                "--period",
+                "2020",
+                "--rows",
+                "indicator",
+                "--columns",
+                "period",
+                "--format",
+                "csv",
+            ],
+        );
+        assert!(table.contains("\n\"'=HYPERLINK("), "{table}");
+        assert!(table.contains(",-50\n"), "{table}");
+        // Imported again, the name and the note are what was first imported: nothing changes.
+        let out = import(db, &exported_files(&dir.join("first")));
+        assert!(
+            !out.contains("values changed") && !out.contains("indicators changed"),
+            "{out}"
+        );
+        assert_eq!(export_all(db, &dir.join("second")), first);
+    }
+);
+
+on_both_backends!(
     a_bad_file_is_refused_whole_with_every_problem_located,
     |db, dir| {
         import_demo(db);

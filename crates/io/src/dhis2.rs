@@ -7,6 +7,7 @@
 //! disaggregation becoming the indicator `DATAELEMENT.COMBO`. DHIS2 values carry no status:
 //! they are imported as official; a comment (ADX: an annotation) becomes the note.
 
+use crate::csv_cell::{neutralise, restore};
 use quick_xml::Reader;
 use quick_xml::events::Event;
 use rust_decimal::Decimal;
@@ -248,7 +249,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
         let line = record.position().map_or(0, |p| p.line());
         let get = |i: Option<usize>| {
             i.and_then(|i| record.get(i))
-                .map(str::trim)
+                .map(|c| restore(c).trim())
                 .filter(|s| !s.is_empty())
                 .map(str::to_string)
         };
@@ -298,12 +299,16 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
     let mut open_value: Option<usize> = None;
     let mut in_annotation = false;
     let mut annotation = String::new();
+    // Lines are counted as the reader moves on: recounting from the start at every event
+    // made a large file quadratic. Bytes, not characters: the reader may stop inside a BOM.
+    let (mut line, mut counted) = (1u64, 0usize);
     loop {
-        let position = reader.buffer_position();
-        let line = text[..(position as usize).min(text.len())]
-            .matches('\n')
-            .count() as u64
-            + 1;
+        let position = (reader.buffer_position() as usize).clamp(counted, text.len());
+        line += text.as_bytes()[counted..position]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        counted = position;
         let event = match reader.read_event() {
             Ok(e) => e,
             Err(e) => {
@@ -686,7 +691,7 @@ pub fn write(format: Format, values: &[DataValue]) -> String {
             ])
             .expect("writing to memory");
             for v in values {
-                w.write_record([
+                let cells = [
                     v.data_element.as_str(),
                     &v.period,
                     &v.org_unit,
@@ -697,8 +702,9 @@ pub fn write(format: Format, values: &[DataValue]) -> String {
                     "",
                     v.comment.as_deref().unwrap_or(""),
                     "false",
-                ])
-                .expect("writing to memory");
+                ];
+                w.write_record(cells.map(|c| neutralise(c).into_owned()))
+                    .expect("writing to memory");
             }
             String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
         }

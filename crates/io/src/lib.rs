@@ -6,6 +6,7 @@
 //! The formats are described in `docs/formats.md`.
 
 mod bounded;
+pub mod csv_cell;
 pub mod dhis2;
 pub mod excel;
 pub mod gso;

@@ -1071,7 +1071,8 @@ pub fn write_programs_xlsx(
         for (r, record) in reader.records().enumerate() {
             let Ok(record) = record else { continue };
             let row = u32::try_from(r).unwrap_or(u32::MAX);
-            for (c, cell) in record.iter().enumerate() {
+            // The workbook holds the text itself: its cells are never run as formulas.
+            for (c, cell) in record.iter().map(crate::csv_cell::restore).enumerate() {
                 let col = u16::try_from(c).unwrap_or(u16::MAX);
                 if r == 0 {
                     header.push(cell.to_string());

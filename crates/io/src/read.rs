@@ -1,5 +1,6 @@
 //! Reading the CSV formats. Each file is recognised by its header.
 
+use crate::csv_cell::restore;
 use crate::limits::{Limit, Limits};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -567,7 +568,7 @@ pub(crate) fn csv_table(
         }
         table.records.push(Record {
             line,
-            cells: record.iter().map(str::to_string).collect(),
+            cells: record.iter().map(|c| restore(c).to_string()).collect(),
             numbers: vec![None; record.len()],
         });
     }

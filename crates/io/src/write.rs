@@ -1,6 +1,7 @@
 //! Writing the CSV formats, in canonical form: English headers, comma separated, UTF-8,
 //! ISO dates, decimal point. What is written reads back into the same records.
 
+use crate::csv_cell::neutralise;
 use solieu_core::indicator::Indicator;
 use solieu_core::lineage::LineageEvent;
 use solieu_core::number::canonical;
@@ -14,7 +15,9 @@ pub(crate) fn to_csv<const N: usize>(
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).expect("writing to memory");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory");
+        writer
+            .write_record(row.iter().map(|cell| neutralise(cell).into_owned()))
+            .expect("writing to memory");
     }
     String::from_utf8(writer.into_inner().expect("writing to memory"))
         .expect("all fields are UTF-8")

@@ -189,6 +189,51 @@ mod dhis2_files {
         );
     }
 
+    #[test]
+    fn a_doubled_byte_order_mark_is_read_not_a_crash() {
+        // Found by the adx fuzz target: the line count sliced the text inside the second BOM.
+        for format in [Format::Xml, Format::Adx] {
+            let (values, _) = read(format, "d.xml", b"\xEF\xBB\xBF\xEF\xBB\xBFc");
+            assert!(values.is_empty());
+        }
+    }
+
+    #[test]
+    fn an_xml_error_names_its_line() {
+        let xml = b"<?xml version=\"1.0\"?>\n<dataValueSet>\n<dataValue dataElement=\"A\"\n period=\"202001\" orgUnit=\"X\" value=\"1\"/>\n</wrong>\n";
+        let (values, problems) = read(Format::Xml, "d.xml", xml);
+        assert_eq!(values.len(), 1);
+        let text: Vec<String> = problems
+            .iter()
+            .map(|p| p.render(solieu_core::problem::Lang::En))
+            .collect();
+        assert!(
+            text[0].starts_with("d.xml, line 5: unreadable XML"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_csv_comment_opens_as_text_and_reads_back_unchanged() {
+        let link = r#"=HYPERLINK("http://x","y")"#;
+        let value = solieu_io::dhis2::DataValue {
+            data_element: "A".into(),
+            period: "202001".into(),
+            org_unit: "X".into(),
+            value: "-50".into(),
+            comment: Some(link.into()),
+            ..Default::default()
+        };
+        let csv = solieu_io::dhis2::write(Format::Csv, std::slice::from_ref(&value));
+        assert!(
+            csv.contains(r#",-50,,,"'=HYPERLINK(""http://x"",""y"")",false"#),
+            "{csv}"
+        );
+        let (values, problems) = read(Format::Csv, "d.csv", csv.as_bytes());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(values[0].item, value);
+    }
+
     proptest::proptest! {
         #[test]
         fn arbitrary_input_never_panics(text in "[<>/=\"{}\\[\\],:a-zA-Z0-9 \n&;#]{0,200}") {

@@ -126,6 +126,46 @@ fn what_is_written_reads_back_the_same() {
     assert_eq!(items(&again.documents), programs.documents);
 }
 
+#[test]
+fn a_name_that_looks_like_a_formula_stays_text_in_csv_and_workbook() {
+    use calamine::{Reader, open_workbook_auto_from_rs};
+    let link = r#"=HYPERLINK("http://x","y")"#;
+    let file = "ocop-products.csv";
+    let incoming = read_program_csv(file, &demo(file), None).incoming;
+    let mut products = items(&incoming.products);
+    products.dedup();
+    products[0].name = link.into();
+    let programs = solieu_core::programs::Programs {
+        products,
+        evaluations: items(&incoming.evaluations),
+        ..Default::default()
+    };
+    let written = write_programs(&programs);
+    let (name, csv) = written.iter().find(|(n, _)| *n == file).unwrap();
+    assert!(
+        csv.contains(r#","'=HYPERLINK(""http://x"",""y"")","#),
+        "{csv}"
+    );
+    let read = read_program_csv(name, csv.as_bytes(), None);
+    assert_eq!(read.incoming.products[0].item.name, link);
+    // The workbook keeps the text itself, as text: a spreadsheet shows it, never runs it.
+    let bytes = solieu_io::programs::write_programs_xlsx(&programs).unwrap();
+    let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let cells = book.worksheet_range(&sheet).unwrap();
+    assert!(
+        cells
+            .used_cells()
+            .any(|(_, _, c)| c == &calamine::Data::String(link.into())),
+        "{cells:?}"
+    );
+    let formulas = book.worksheet_formula(&sheet).unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "{formulas:?}"
+    );
+}
+
 proptest! {
     /// Any bytes after a program header: problems or records, never a panic.
     #[test]

@@ -228,7 +228,7 @@ impl Pivot {
         let mut w = csv::Writer::from_writer(Vec::new());
         let mut header = vec![self.corner.clone()];
         header.extend(self.columns.iter().cloned());
-        w.write_record(&header).expect("writing to memory");
+        w.write_record(safe(&header)).expect("writing to memory");
         for (r, row) in self.rows.iter().enumerate() {
             let mut record = vec![row.clone()];
             record.extend(
@@ -236,7 +236,7 @@ impl Pivot {
                     .iter()
                     .map(|c| c.map(|d| d.normalize().to_string()).unwrap_or_default()),
             );
-            w.write_record(&record).expect("writing to memory");
+            w.write_record(safe(&record)).expect("writing to memory");
         }
         String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
     }
@@ -275,6 +275,13 @@ fn plans_text(v: &FigureView, say: &Say) -> String {
         .join("; ")
 }
 
+/// Cells a spreadsheet shows as text, never runs as a formula (labels come from imported names).
+fn safe(cells: &[String]) -> impl Iterator<Item = String> + '_ {
+    cells
+        .iter()
+        .map(|c| solieu_io::csv_cell::neutralise(c).into_owned())
+}
+
 fn to_csv(views: &[FigureView]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let header = [
@@ -298,7 +305,7 @@ fn to_csv(views: &[FigureView]) -> String {
             d.map(|d| d.round_dp(4).normalize().to_string())
                 .unwrap_or_default()
         };
-        w.write_record([
+        let record = [
             v.indicator.clone(),
             v.unit.clone(),
             v.period.clone(),
@@ -315,8 +322,8 @@ fn to_csv(views: &[FigureView]) -> String {
             opt(prev.and_then(|p| p.ratio_percent)),
             v.approximate.to_string(),
             v.text_vi.clone(),
-        ])
-        .expect("writing to memory");
+        ];
+        w.write_record(safe(&record)).expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8")
 }

@@ -247,8 +247,8 @@ mod tests {
         let s = svg(&chart);
         assert!(s.contains("Tỷ lệ thực hiện kế hoạch"));
         // Wrapped whole, not cut.
-        assert!(s.contains(">Giá trị sản xuất nông, lâm nghiệp và thủy<"));
-        assert!(s.contains(">sản<") && !s.contains('…'));
+        assert!(s.contains(">Giá trị sản xuất nông, lâm nghiệp và<"));
+        assert!(s.contains(">thủy sản<") && !s.contains('…'));
         assert!(s.contains(">37,58%<"));
         assert!(s.contains("stroke-dasharray"));
     }

@@ -543,7 +543,7 @@ fn tables_repeat_their_header_and_charts_fit_with_whole_labels() {
     }
     // A chart is at most a third of the text's height: pushed to the next page, it leaves
     // no more than that blank.
-    let text_height = u64::from(16838 - 1134 - 1134) * 635;
+    let text_height = (16838_u64 - 1134 - 1134) * 635;
     let heights = attrs(doc, "wp:extent", "cy");
     assert_eq!(heights.len(), 3, "three charts drawn");
     for h in heights {

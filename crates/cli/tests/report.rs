@@ -17,7 +17,10 @@ fn demo() -> (tempfile::TempDir, String) {
 }
 
 fn demo_settings() -> String {
-    repo().join("demo/report-settings.json").display().to_string()
+    repo()
+        .join("demo/report-settings.json")
+        .display()
+        .to_string()
 }
 
 fn seed() -> String {
@@ -569,7 +572,10 @@ fn tables_repeat_their_header_and_charts_fit_with_whole_labels() {
         .find(|t| t.contains(">-85,2%<"))
         .expect("the fall in tourists is written");
     let x: f64 = tourists.split('"').next().unwrap().parse().unwrap();
-    assert!(x < axis && tourists.contains("text-anchor=\"end\""), "{tourists}");
+    assert!(
+        x < axis && tourists.contains("text-anchor=\"end\""),
+        "{tourists}"
+    );
 }
 
 #[test]
@@ -625,7 +631,10 @@ fn percentages_print_as_the_office_sets_them() {
     {
         let bars = chart["bars"].as_array().unwrap();
         assert!(bars.iter().all(|b| b["decimals"] == bars[0]["decimals"]));
-        assert!(bars.iter().all(|b| !b["label"].as_str().unwrap().starts_with("Tỷ trọng")));
+        assert!(
+            bars.iter()
+                .all(|b| !b["label"].as_str().unwrap().starts_with("Tỷ trọng"))
+        );
     }
     // The office's own policy: two decimals in general, none for tourists.
     let settings = dir.path().join("in-an.json");
@@ -635,14 +644,23 @@ fn percentages_print_as_the_office_sets_them() {
     )
     .unwrap();
     let said = text(&run(&["--settings", &settings.display().to_string()]));
-    assert!(said.contains("bằng 39,89% kế hoạch HĐND huyện giao"), "{said}");
-    assert!(said.contains("6.668 lượt, bằng 8% kế hoạch HĐND huyện giao, chỉ bằng 15% so với cùng kỳ"), "{said}");
+    assert!(
+        said.contains("bằng 39,89% kế hoạch HĐND huyện giao"),
+        "{said}"
+    );
+    assert!(
+        said.contains("6.668 lượt, bằng 8% kế hoạch HĐND huyện giao, chỉ bằng 15% so với cùng kỳ"),
+        "{said}"
+    );
     // A mistyped setting is refused, named.
     std::fs::write(&settings, r#"{"printing": {"decimals": 2}}"#).unwrap();
     let a = args(&["--settings", &settings.display().to_string()]);
     let out = solieu(&db, &a.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("in-an.json") && err.contains("decimals"), "{err}");
+    assert!(
+        !out.status.success() && err.contains("in-an.json") && err.contains("decimals"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -671,7 +689,10 @@ fn the_xlsx_keeps_numbers_as_numbers_and_opens_with_a_header_block() {
     assert!(sheet.contains("<v>0.399</v>"));
     // Formats tagged Vietnamese: the reader's locale does not change the separators.
     let styles = &parts["xl/styles.xml"];
-    assert!(styles.contains("formatCode=\"[$-42A]#,##0.00\""), "{styles}");
+    assert!(
+        styles.contains("formatCode=\"[$-42A]#,##0.00\""),
+        "{styles}"
+    );
     assert!(styles.contains("formatCode=\"[$-42A]0.0%\""), "{styles}");
     assert!(!styles.contains("formatCode=\"#,##0"));
     // The header block: issuing body, the table's title across the table, unit and period.
@@ -684,7 +705,10 @@ fn the_xlsx_keeps_numbers_as_numbers_and_opens_with_a_header_block() {
         assert!(strings.contains(said), "{said}: {strings}");
     }
     assert!(sheet.contains("<mergeCell ref=\"A4:H4\"/>"), "{sheet}");
-    assert!(sheet.contains("<c r=\"A7\""), "the table's header under the block");
+    assert!(
+        sheet.contains("<c r=\"A7\""),
+        "the table's header under the block"
+    );
     // The communes' sheet, with its own block.
     let communes = &parts["xl/worksheets/sheet2.xml"];
     assert!(communes.contains("<v>9215</v>"));

@@ -139,7 +139,14 @@ impl Object for Fig {
         // Names and codes are not figures: a loop may filter on them without printing.
         if !matches!(
             key,
-            "code" | "name" | "measure" | "unit" | "unit_name" | "group" | "pct_decimals" | "in_points"
+            "code"
+                | "name"
+                | "measure"
+                | "unit"
+                | "unit_name"
+                | "group"
+                | "pct_decimals"
+                | "in_points"
         ) {
             self.figures.mark(self.index);
         }
@@ -284,14 +291,20 @@ fn environment(percent_decimals: u32) -> Environment<'static> {
     env.add_filter(
         "change",
         move |v: Value, d: Option<u32>| -> Result<String, Error> {
-            Ok(change_phrase_vi(decimal(&v)?, decimals_arg(d, percent_decimals)))
+            Ok(change_phrase_vi(
+                decimal(&v)?,
+                decimals_arg(d, percent_decimals),
+            ))
         },
     );
     // A change in percentage points: "tăng 0,5 điểm phần trăm", "giảm 0,1 điểm phần trăm".
     env.add_filter(
         "points",
         move |v: Value, d: Option<u32>| -> Result<String, Error> {
-            Ok(points_phrase_vi(decimal(&v)?, decimals_arg(d, percent_decimals)))
+            Ok(points_phrase_vi(
+                decimal(&v)?,
+                decimals_arg(d, percent_decimals),
+            ))
         },
     );
     env.add_filter("capfirst", |s: String| -> String {

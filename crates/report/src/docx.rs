@@ -121,7 +121,11 @@ fn table_with_header(widths: &[u32], borders: &str, rows: &[Vec<String>], header
     }
     t.push_str("</w:tblGrid>");
     for (i, row) in rows.iter().enumerate() {
-        let repeat = if header && i == 0 { "<w:tblHeader/>" } else { "" };
+        let repeat = if header && i == 0 {
+            "<w:tblHeader/>"
+        } else {
+            ""
+        };
         t.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>"));
         for (cell, w) in row.iter().zip(widths) {
             let content = if cell.is_empty() { "<w:p/>" } else { cell };

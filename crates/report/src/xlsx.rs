@@ -84,12 +84,7 @@ fn header_block(
     Ok(())
 }
 
-fn write_table(
-    workbook: &mut Workbook,
-    meta: &Meta,
-    t: &Table,
-    i: usize,
-) -> Result<(), XlsxError> {
+fn write_table(workbook: &mut Workbook, meta: &Meta, t: &Table, i: usize) -> Result<(), XlsxError> {
     let base = Format::new()
         .set_font_name("Times New Roman")
         .set_font_size(12);

@@ -497,6 +497,11 @@ fn the_issued_report_is_signed_and_cites_the_documents_it_follows() {
     }
     assert!(header.contains("Số: 215/BC-UBND"));
     assert!(header.contains("Bình Liêu, ngày 16 tháng 6 năm 2020"));
+    // The last paragraph keeps the signature block company on its page.
+    let before = &doc[..doc.rfind("TM. ỦY BAN NHÂN DÂN").unwrap()];
+    let last_text = before.rfind("bảo đảm quốc phòng").unwrap();
+    let last_paragraph = &before[before[..last_text].rfind("<w:p>").unwrap()..last_text];
+    assert!(last_paragraph.contains("<w:keepNext/>"), "{last_paragraph}");
     // The chairwoman's name, bold, under "CHỦ TỊCH".
     let sign = &doc[doc.rfind("CHỦ TỊCH").unwrap()..];
     assert!(

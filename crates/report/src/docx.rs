@@ -347,7 +347,7 @@ fn signature(doc: &Document) -> String {
     let half = TEXT_WIDTH / 2;
     format!(
         "{}{}",
-        para("left", 0, 120, "", ""),
+        para("left", 0, 120, "<w:keepNext/>", ""),
         table(&[half, TEXT_WIDTH - half], NO_BORDERS, &[vec![left, right]])
     )
 }
@@ -366,7 +366,12 @@ pub fn document_xml(doc: &Document, pictures: &[Option<String>]) -> String {
     body.push_str(&centered(&m.title, b14));
     body.push_str(&para("center", 0, 240, "", &run(&m.summary, b14)));
     let mut chart_no = 0;
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // The last paragraph goes with the signature, so the block never stands alone on a page.
+        let signs_next = match doc.blocks.get(i + 1) {
+            Some(next) => *next == Block::Signature,
+            None => !doc.has_signature(),
+        };
         match block {
             Block::Heading { level, runs: rs } => {
                 let style = Style {
@@ -387,7 +392,7 @@ pub fn document_xml(doc: &Document, pictures: &[Option<String>]) -> String {
                     "both",
                     FIRST_LINE,
                     120,
-                    "",
+                    if signs_next { "<w:keepNext/>" } else { "" },
                     &runs(rs, Style::default()),
                 ));
             }

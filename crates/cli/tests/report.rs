@@ -810,6 +810,26 @@ fn a_pdf_is_named_pdf_whatever_out_says() {
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     assert!(!out.exists());
     assert!(said.contains("bao-cao.pdf"), "{said}");
+    // The recorded report too.
+    let again = dir.path().join("lai");
+    let said = ok(
+        &db,
+        &[
+            "reports",
+            "show",
+            "1",
+            "--format",
+            "pdf",
+            "--out",
+            &again.display().to_string(),
+        ],
+    );
+    assert!(
+        std::fs::read(dir.path().join("lai.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+    assert!(said.contains("lai.pdf") && !again.exists(), "{said}");
 }
 
 /// Where LibreOffice is installed (CI installs it), it opens the DOCX and XLSX and renders them.

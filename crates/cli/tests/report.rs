@@ -16,6 +16,13 @@ fn demo() -> (tempfile::TempDir, String) {
     (dir, db)
 }
 
+fn demo_settings() -> String {
+    repo()
+        .join("demo/report-settings.json")
+        .display()
+        .to_string()
+}
+
 fn seed() -> String {
     let path = repo().join("../shared/domain/seed-figures.md");
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -80,10 +87,21 @@ fn the_demo_report_says_every_seed_figure() {
     let (dir, db) = demo();
     let out = dir.path().join("bao-cao.md");
     let out_s = out.display().to_string();
+    // The demo's settings print the production values' percentages to two decimals, as the
+    // article does, and every other percentage to one.
+    let settings = demo_settings();
     ok(
         &db,
         &[
-            "report", "--unit", "198", "--period", "2020S1", "--out", &out_s,
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--settings",
+            &settings,
+            "--out",
+            &out_s,
         ],
     );
     let text = std::fs::read_to_string(&out).unwrap();
@@ -440,8 +458,218 @@ fn the_docx_has_the_decree_30_layout() {
     assert!(doc.contains("Nơi nhận:") && doc.contains("TM. ỦY BAN NHÂN DÂN"));
 }
 
+/// The district report as the office issues it: its settings, number and date.
+fn issued(dir: &std::path::Path, db: &str, out: &str) {
+    ok(
+        db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--settings",
+            &demo_settings(),
+            "--number",
+            "215/BC-UBND",
+            "--date",
+            "2020-06-16",
+            "--out",
+            &dir.join(out).display().to_string(),
+        ],
+    );
+}
+
 #[test]
-fn the_xlsx_keeps_numbers_as_numbers() {
+fn the_issued_report_is_signed_and_cites_the_documents_it_follows() {
+    let (dir, db) = demo();
+    issued(dir.path(), &db, "bc.docx");
+    let doc = &unzip(&dir.path().join("bc.docx"))["word/document.xml"];
+    let header = &doc[..doc.find("</w:tbl>").unwrap()];
+    // Decree 30, Annex I: both lines of the issuing body bold.
+    for line in ["ỦY BAN NHÂN DÂN", "HUYỆN BÌNH LIÊU"] {
+        assert!(
+            header.contains(&format!(
+                "<w:b/><w:sz w:val=\"26\"/><w:szCs w:val=\"26\"/></w:rPr><w:t xml:space=\"preserve\">{line}</w:t>"
+            )),
+            "{line} is not bold"
+        );
+    }
+    assert!(header.contains("Số: 215/BC-UBND"));
+    assert!(header.contains("Bình Liêu, ngày 16 tháng 6 năm 2020"));
+    // The last paragraph keeps the signature block company on its page.
+    let before = &doc[..doc.rfind("TM. ỦY BAN NHÂN DÂN").unwrap()];
+    let last_text = before.rfind("bảo đảm quốc phòng").unwrap();
+    let last_paragraph = &before[before[..last_text].rfind("<w:p>").unwrap()..last_text];
+    assert!(last_paragraph.contains("<w:keepNext/>"), "{last_paragraph}");
+    // The chairwoman's name, bold, under "CHỦ TỊCH".
+    let sign = &doc[doc.rfind("CHỦ TỊCH").unwrap()..];
+    assert!(
+        sign.contains("<w:b/></w:rPr><w:t xml:space=\"preserve\">Nguyễn Thị Tuyết Hạnh</w:t>"),
+        "{sign}"
+    );
+    // The tasks ahead name the documents they come from, as the register holds them.
+    let md = dir.path().join("bc.md");
+    issued(dir.path(), &db, "bc.md");
+    let text = std::fs::read_to_string(md).unwrap();
+    let ahead = &text[text.find("NHIỆM VỤ TRỌNG TÂM 6 THÁNG CUỐI NĂM").unwrap()..];
+    for citation in [
+        "Kế hoạch số 256/KH-UBND ngày 15/01/2020 của UBND huyện Bình Liêu",
+        "Kết luận số 650-KL/HU ngày 26/5/2020 của Huyện ủy Bình Liêu",
+    ] {
+        assert!(ahead.contains(citation), "{citation}: {ahead}");
+    }
+}
+
+/// The `value` of every `attr="…"` of `element`s in `xml`.
+fn attrs(xml: &str, element: &str, attr: &str) -> Vec<u64> {
+    xml.split(&format!("<{element} "))
+        .skip(1)
+        .filter_map(|rest| {
+            let a = rest.find(&format!("{attr}=\""))? + attr.len() + 2;
+            rest[a..].split('"').next()?.parse().ok()
+        })
+        .collect()
+}
+
+#[test]
+fn tables_repeat_their_header_and_charts_fit_with_whole_labels() {
+    let (dir, db) = demo();
+    issued(dir.path(), &db, "bc.docx");
+    let doc = &unzip(&dir.path().join("bc.docx"))["word/document.xml"];
+    // Every bordered table (the appendix's) marks its first row as a header to repeat.
+    let tables: Vec<&str> = doc.split("<w:tbl>").skip(1).collect();
+    let bordered: Vec<&&str> = tables
+        .iter()
+        .filter(|t| t.contains("<w:top w:val=\"single\""))
+        .collect();
+    assert!(bordered.len() >= 2);
+    for t in bordered {
+        let rows: Vec<&str> = t.split("<w:tr>").skip(1).collect();
+        assert!(rows[0].contains("<w:tblHeader/>"), "{}", rows[0]);
+        assert!(rows[1..].iter().all(|r| !r.contains("<w:tblHeader/>")));
+    }
+    // A chart is at most a third of the text's height: pushed to the next page, it leaves
+    // no more than that blank.
+    let text_height = (16838_u64 - 1134 - 1134) * 635;
+    let heights = attrs(doc, "wp:extent", "cy");
+    assert_eq!(heights.len(), 3, "three charts drawn");
+    for h in heights {
+        assert!(h * 3 <= text_height, "{h} EMU of {text_height}");
+    }
+    // Labels wrap at words rather than being cut, and a negative value stands at its bar's
+    // left end, on the negative side of the axis.
+    issued(dir.path(), &db, "bc.html");
+    let html = std::fs::read_to_string(dir.path().join("bc.html")).unwrap();
+    let svg = &html[html.find("<svg").unwrap()..html.rfind("</svg>").unwrap()];
+    assert!(!svg.contains('…'), "a label cut");
+    assert!(svg.contains(">Giá trị sản xuất nông, lâm nghiệp và</tspan>"));
+    assert!(svg.contains(">thủy sản</tspan>"));
+    let change = &svg[svg.find("Tăng, giảm so với cùng kỳ").unwrap()..];
+    let axis: f64 = change
+        .split("<line x1=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .and_then(|x| x.parse().ok())
+        .unwrap();
+    let tourists = change
+        .split("<text x=\"")
+        .find(|t| t.contains(">-85,2%<"))
+        .expect("the fall in tourists is written");
+    let x: f64 = tourists.split('"').next().unwrap().parse().unwrap();
+    assert!(
+        x < axis && tourists.contains("text-anchor=\"end\""),
+        "{tourists}"
+    );
+}
+
+#[test]
+fn percentages_print_as_the_office_sets_them() {
+    let (dir, db) = demo();
+    let out = dir.path().join("bc.json");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "report".to_string(),
+            "--unit".into(),
+            "198".into(),
+            "--period".into(),
+            "2020S1".into(),
+            "--out".into(),
+            out.display().to_string(),
+        ];
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    let run = |extra: &[&str]| -> Value {
+        let a = args(extra);
+        ok(&db, &a.iter().map(String::as_str).collect::<Vec<_>>());
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+    };
+    let text = |report: &Value| -> String {
+        report["document"]["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|b| b["runs"].as_array())
+            .flat_map(|runs| runs.iter().filter_map(|r| r["text"].as_str()))
+            .collect::<Vec<_>>()
+            .join("")
+    };
+    // By default one decimal, as reports print them; the services share in points.
+    let report = run(&[]);
+    let said = text(&report);
+    for phrase in [
+        "bằng 39,9% kế hoạch HĐND huyện giao",
+        "chỉ bằng 66,2% so với cùng kỳ",
+        "tăng 11,1% so với cùng kỳ",
+        "dịch vụ chiếm 60,9% giá trị sản xuất, giảm 0,1 điểm phần trăm so với cùng kỳ",
+    ] {
+        assert!(said.contains(phrase), "{phrase}: {said}");
+    }
+    assert!(!said.contains("39,89%") && !said.contains("99,87%"));
+    // One number of decimals within each chart; the share is not among the changes.
+    for chart in report["document"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "chart")
+    {
+        let bars = chart["bars"].as_array().unwrap();
+        assert!(bars.iter().all(|b| b["decimals"] == bars[0]["decimals"]));
+        assert!(
+            bars.iter()
+                .all(|b| !b["label"].as_str().unwrap().starts_with("Tỷ trọng"))
+        );
+    }
+    // The office's own policy: two decimals in general, none for tourists.
+    let settings = dir.path().join("in-an.json");
+    std::fs::write(
+        &settings,
+        r#"{"printing": {"percent_decimals": 2, "indicators": {"KHACH_DL": {"percent_decimals": 0}}}}"#,
+    )
+    .unwrap();
+    let said = text(&run(&["--settings", &settings.display().to_string()]));
+    assert!(
+        said.contains("bằng 39,89% kế hoạch HĐND huyện giao"),
+        "{said}"
+    );
+    assert!(
+        said.contains("6.668 lượt, bằng 8% kế hoạch HĐND huyện giao, chỉ bằng 15% so với cùng kỳ"),
+        "{said}"
+    );
+    // A mistyped setting is refused, named.
+    std::fs::write(&settings, r#"{"printing": {"decimals": 2}}"#).unwrap();
+    let a = args(&["--settings", &settings.display().to_string()]);
+    let out = solieu(&db, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("in-an.json") && err.contains("decimals"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_xlsx_keeps_numbers_as_numbers_and_opens_with_a_header_block() {
     let (dir, db) = demo();
     let out = dir.path().join("bieu.xlsx");
     ok(
@@ -460,25 +688,154 @@ fn the_xlsx_keeps_numbers_as_numbers() {
     let sheet = &parts["xl/worksheets/sheet1.xml"];
     let strings = &parts["xl/sharedStrings.xml"];
     assert!(strings.contains("Giá trị sản xuất"));
-    // 643,41 is a number cell, not text; 39,89% is stored as a fraction.
+    // 643,41 is a number cell, not text; 39,9% is stored as a fraction.
     assert!(sheet.contains("<v>643.41</v>"), "{sheet}");
     assert!(!strings.contains("643,41"));
-    assert!(sheet.contains("<v>0.3989</v>"));
+    assert!(sheet.contains("<v>0.399</v>"));
+    // Formats tagged Vietnamese: the reader's locale does not change the separators.
     let styles = &parts["xl/styles.xml"];
-    assert!(styles.contains("formatCode=\"#,##0.00\""));
-    assert!(styles.contains("formatCode=\"0.00%\""));
-    // The communes' sheet.
-    assert!(parts["xl/worksheets/sheet2.xml"].contains("<v>9215</v>"));
+    assert!(
+        styles.contains("formatCode=\"[$-42A]#,##0.00\""),
+        "{styles}"
+    );
+    assert!(styles.contains("formatCode=\"[$-42A]0.0%\""), "{styles}");
+    assert!(!styles.contains("formatCode=\"#,##0"));
+    // The header block: issuing body, the table's title across the table, unit and period.
+    for said in [
+        "ỦY BAN NHÂN DÂN",
+        "HUYỆN BÌNH LIÊU",
+        "Biểu 01. Một số chỉ tiêu kinh tế - xã hội 6 tháng đầu năm 2020",
+        "Đơn vị báo cáo: Huyện Bình Liêu - Kỳ báo cáo: 6 tháng đầu năm 2020",
+    ] {
+        assert!(strings.contains(said), "{said}: {strings}");
+    }
+    assert!(sheet.contains("<mergeCell ref=\"A4:H4\"/>"), "{sheet}");
+    assert!(
+        sheet.contains("<c r=\"A7\""),
+        "the table's header under the block"
+    );
+    // The communes' sheet, with its own block.
+    let communes = &parts["xl/worksheets/sheet2.xml"];
+    assert!(communes.contains("<v>9215</v>"));
+    assert!(communes.contains("<mergeCell ref=\"A4:C4\"/>"));
+}
+
+fn soffice_installed() -> bool {
+    let soffice = std::process::Command::new("soffice")
+        .arg("--version")
+        .output();
+    let installed = soffice.is_ok_and(|o| o.status.success());
+    if !installed {
+        eprintln!("soffice not installed: skipped");
+    }
+    installed
+}
+
+/// On an English desktop LibreOffice shows the workbook's numbers as the DOCX prints them.
+#[test]
+fn the_xlsx_reads_the_vietnamese_way_under_an_english_locale() {
+    if !soffice_installed() {
+        return;
+    }
+    let (dir, db) = demo();
+    let out = dir.path().join("bieu.xlsx");
+    ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--settings",
+            &demo_settings(),
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let convert = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}/profile",
+            dir.path().display()
+        ))
+        .args([
+            "--headless",
+            "--convert-to",
+            // UTF-8, cells as shown.
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&out)
+        .env("HOME", dir.path())
+        .env("LANG", "en_US.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .output()
+        .unwrap();
+    assert!(convert.status.success());
+    let csv = std::fs::read_to_string(dir.path().join("bieu.csv")).unwrap();
+    let gtsx = csv
+        .lines()
+        .find(|l| l.starts_with("1,Giá trị sản xuất,"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(
+        gtsx,
+        "1,Giá trị sản xuất,tỷ đồng,\"1.613,00\",\"643,41\",\"39,89%\",\"578,60\",\"111,20%\""
+    );
+    assert!(csv.lines().next().unwrap().starts_with("ỦY BAN NHÂN DÂN"));
+}
+
+#[test]
+fn a_pdf_is_named_pdf_whatever_out_says() {
+    if !soffice_installed() {
+        return;
+    }
+    let (dir, db) = demo();
+    let out = dir.path().join("bao-cao");
+    let said = ok(
+        &db,
+        &[
+            "report",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--format",
+            "pdf",
+            "--out",
+            &out.display().to_string(),
+        ],
+    );
+    let pdf = dir.path().join("bao-cao.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    assert!(!out.exists());
+    assert!(said.contains("bao-cao.pdf"), "{said}");
+    // The recorded report too.
+    let again = dir.path().join("lai");
+    let said = ok(
+        &db,
+        &[
+            "reports",
+            "show",
+            "1",
+            "--format",
+            "pdf",
+            "--out",
+            &again.display().to_string(),
+        ],
+    );
+    assert!(
+        std::fs::read(dir.path().join("lai.pdf"))
+            .unwrap()
+            .starts_with(b"%PDF")
+    );
+    assert!(said.contains("lai.pdf") && !again.exists(), "{said}");
 }
 
 /// Where LibreOffice is installed (CI installs it), it opens the DOCX and XLSX and renders them.
 #[test]
 fn libreoffice_renders_the_docx_and_xlsx() {
-    let soffice = std::process::Command::new("soffice")
-        .arg("--version")
-        .output();
-    if !soffice.is_ok_and(|o| o.status.success()) {
-        eprintln!("soffice not installed: skipped");
+    if !soffice_installed() {
         return;
     }
     let (dir, db) = demo();

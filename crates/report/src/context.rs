@@ -2,6 +2,7 @@
 
 use crate::markup::{self, Item};
 use crate::model::{Bar, Block, Cell, Chart, Document, Table};
+use crate::settings::{Policy, Settings};
 use crate::{ReportError, Request};
 use chrono::{Datelike, Days, NaiveDate};
 use minijinja::value::{Enumerator, Object, Value};
@@ -33,6 +34,8 @@ pub struct Printed {
 struct Figures {
     all: Vec<Printed>,
     used: Mutex<Vec<usize>>,
+    /// The office's printing policy: figures tell the template their decimals and comparison.
+    policy: Policy,
 }
 
 impl Figures {
@@ -72,6 +75,9 @@ const FIG_FIELDS: &[&str] = &[
     "change",
     "ratio",
     "previous_change",
+    "pct_decimals",
+    "in_points",
+    "change_points",
     "approximate",
     "complete",
     "text",
@@ -133,7 +139,14 @@ impl Object for Fig {
         // Names and codes are not figures: a loop may filter on them without printing.
         if !matches!(
             key,
-            "code" | "name" | "measure" | "unit" | "unit_name" | "group"
+            "code"
+                | "name"
+                | "measure"
+                | "unit"
+                | "unit_name"
+                | "group"
+                | "pct_decimals"
+                | "in_points"
         ) {
             self.figures.mark(self.index);
         }
@@ -180,6 +193,10 @@ impl Object for Fig {
             "change" => opt_num(f.previous.as_ref().and_then(|p| p.change_percent)),
             "ratio" => opt_num(f.previous.as_ref().and_then(|p| p.ratio_percent)),
             "previous_change" => opt_num(p.previous_change),
+            "pct_decimals" => Value::from(self.figures.policy.percent_decimals(&f.indicator)),
+            "in_points" => Value::from(self.figures.policy.in_points(&f.indicator, &f.measure)),
+            // A share against last year's share: "tăng 0,5 điểm phần trăm".
+            "change_points" => opt_num(f.value.zip(f.previous.as_ref()).map(|(v, p)| v - p.value)),
             "approximate" => Value::from(f.approximate),
             "complete" => Value::from(f.complete),
             "text" => Value::from(f.text_vi.clone()),
@@ -231,11 +248,23 @@ fn json_value(v: &serde_json::Value) -> Value {
     }
 }
 
+/// "tăng 0,5 điểm phần trăm"; "không đổi" when the change rounds to nothing.
+fn points_phrase_vi(points: Decimal, decimals: u32) -> String {
+    let r = solieu_core::format::round(points, decimals);
+    if r.is_zero() {
+        "không đổi".into()
+    } else {
+        let word = if r > Decimal::ZERO { "tăng" } else { "giảm" };
+        format!("{word} {} điểm phần trăm", number_vi(r.abs(), decimals))
+    }
+}
+
 fn decimals_arg(d: Option<u32>, default: u32) -> u32 {
     d.unwrap_or(default).min(10)
 }
 
-fn environment() -> Environment<'static> {
+/// The template environment; `pct` and `change` print `percent_decimals` unless told.
+fn environment(percent_decimals: u32) -> Environment<'static> {
     let mut env = Environment::new();
     // The output is markup, not HTML: nothing to escape whatever the template's file name.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
@@ -252,14 +281,30 @@ fn environment() -> Environment<'static> {
         Ok(number_vi(decimal(&v)?, decimals_arg(d, 2)))
     });
     // "39,89%".
-    env.add_filter("pct", |v: Value, d: Option<u32>| -> Result<String, Error> {
-        Ok(percent_vi(decimal(&v)?, decimals_arg(d, 2)))
-    });
+    env.add_filter(
+        "pct",
+        move |v: Value, d: Option<u32>| -> Result<String, Error> {
+            Ok(percent_vi(decimal(&v)?, decimals_arg(d, percent_decimals)))
+        },
+    );
     // "tăng 11,2%", "giảm 3,4%", "bằng cùng kỳ".
     env.add_filter(
         "change",
-        |v: Value, d: Option<u32>| -> Result<String, Error> {
-            Ok(change_phrase_vi(decimal(&v)?, decimals_arg(d, 2)))
+        move |v: Value, d: Option<u32>| -> Result<String, Error> {
+            Ok(change_phrase_vi(
+                decimal(&v)?,
+                decimals_arg(d, percent_decimals),
+            ))
+        },
+    );
+    // A change in percentage points: "tăng 0,5 điểm phần trăm", "giảm 0,1 điểm phần trăm".
+    env.add_filter(
+        "points",
+        move |v: Value, d: Option<u32>| -> Result<String, Error> {
+            Ok(points_phrase_vi(
+                decimal(&v)?,
+                decimals_arg(d, percent_decimals),
+            ))
         },
     );
     env.add_filter("capfirst", |s: String| -> String {
@@ -278,7 +323,7 @@ struct Built {
     communes: Vec<VersionId>,
 }
 
-fn collect(engine: &Engine, request: &Request) -> Built {
+fn collect(engine: &Engine, request: &Request, policy: &Policy) -> Built {
     let period = &request.period;
     let unit = engine.registry().version(request.unit);
     let communes = engine.registry().children(&unit.code, period.end_date());
@@ -305,6 +350,7 @@ fn collect(engine: &Engine, request: &Request) -> Built {
         figures: Arc::new(Figures {
             all,
             used: Mutex::new(Vec::new()),
+            policy: policy.clone(),
         }),
         index,
         communes,
@@ -333,6 +379,7 @@ fn figure_map(built: &Built, unit: VersionId) -> Value {
 pub(crate) fn render(
     engine: &Engine,
     request: &Request,
+    settings: &Settings,
     name: &str,
     text: &str,
 ) -> Result<(Document, Vec<Printed>), ReportError> {
@@ -343,7 +390,7 @@ pub(crate) fn render(
             None => e.to_string(),
         },
     };
-    let built = collect(engine, request);
+    let built = collect(engine, request, &settings.printing);
     let period = &request.period;
     let unit = engine.registry().version(request.unit);
     let kind = unit.kind.name_vi();
@@ -427,6 +474,11 @@ pub(crate) fn render(
                     "number",
                     Value::from(request.number.clone().unwrap_or_else(|| "…/BC-UBND".into())),
                 ),
+                ("signer", Value::from(settings.signer(&unit.code))),
+                (
+                    "percent_decimals",
+                    Value::from(settings.printing.percent_decimals),
+                ),
             ]),
         ),
         ("f", unit_fig),
@@ -441,13 +493,16 @@ pub(crate) fn render(
                 .unwrap_or_else(|| Value::from(BTreeMap::<String, Value>::new())),
         ),
     ]);
-    let mut env = environment();
+    let mut env = environment(settings.printing.percent_decimals);
     env.add_template(name, text).map_err(template_error)?;
     let out = env
         .get_template(name)
         .and_then(|t| t.render(ctx))
         .map_err(template_error)?;
-    let (meta, items) = markup::parse(&out);
+    let (mut meta, items) = markup::parse(&out);
+    // For the appendix's header block, whatever the template's front matter says.
+    meta.unit = unit.name.clone();
+    meta.period = period.name_vi();
     let mut blocks = Vec::new();
     for item in items {
         match item {
@@ -493,11 +548,28 @@ fn number(value: Decimal, decimals: u32) -> Cell {
     }
 }
 
-fn percent(value: Option<Decimal>) -> Cell {
+fn percent(value: Option<Decimal>, decimals: u32) -> Cell {
     value.map_or(Cell::Empty, |value| Cell::Number {
-        value: solieu_core::format::round(value, 2),
-        decimals: 2,
+        value: solieu_core::format::round(value, decimals),
+        decimals,
         percent: true,
+    })
+}
+
+/// The same-period column of a figure: its ratio ("99,9%"), or for a share the change in
+/// points ("-0,1 điểm %"), as the policy says.
+fn same_period_cell(f: &FigureView, policy: &Policy) -> Cell {
+    let d = policy.percent_decimals(&f.indicator);
+    let Some(previous) = f.previous.as_ref() else {
+        return Cell::Empty;
+    };
+    if !policy.in_points(&f.indicator, &f.measure) {
+        return percent(previous.ratio_percent, d);
+    }
+    f.value.map_or(Cell::Empty, |v| {
+        let points = solieu_core::format::round(v - previous.value, d);
+        let sign = if points > Decimal::ZERO { "+" } else { "" };
+        Cell::text(format!("{sign}{} điểm %", number_vi(points, d)))
     })
 }
 
@@ -520,6 +592,7 @@ fn directive(
             .map_or(2, |i| u32::from(engine.indicator(i).decimals))
     };
     let period_name = request.period.name_vi();
+    let policy = &built.figures.policy;
     let what = args.first().map(String::as_str).unwrap_or("");
     Ok(match (name, what) {
         ("pagebreak", _) => Block::PageBreak,
@@ -537,11 +610,11 @@ fn directive(
                     Cell::text(f.measure.clone()),
                     plan.map_or(Cell::Empty, |p| number(p.value, d)),
                     f.value.map_or(Cell::Empty, |v| number(v, d)),
-                    percent(plan.and_then(|p| p.percent)),
+                    percent(plan.and_then(|p| p.percent), policy.percent_decimals(code)),
                     f.previous
                         .as_ref()
                         .map_or(Cell::Empty, |p| number(p.value, d)),
-                    percent(f.previous.as_ref().and_then(|p| p.ratio_percent)),
+                    same_period_cell(f, policy),
                 ]);
             }
             Block::Table(Table {
@@ -616,15 +689,19 @@ fn directive(
                 let f = &built.figures.all[i].figure;
                 let value = if plan {
                     f.plans.first().and_then(|p| p.percent)
+                } else if policy.in_points(&f.indicator, &f.measure) {
+                    // A share's change is in points, not a percentage beside the others.
+                    None
                 } else {
                     f.previous.as_ref().and_then(|p| p.change_percent)
                 };
                 if let Some(v) = value {
                     built.figures.mark(i);
+                    // One number of decimals for every bar of a chart: the report's.
                     bars.push(Bar {
                         label: f.indicator_name.clone(),
-                        value: solieu_core::format::round(v, 2),
-                        decimals: 2,
+                        value: solieu_core::format::round(v, policy.percent_decimals.min(10)),
+                        decimals: policy.percent_decimals.min(10),
                     });
                 }
             }

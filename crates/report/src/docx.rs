@@ -107,6 +107,11 @@ const NO_BORDERS: &str = "<w:tblBorders><w:top w:val=\"nil\"/><w:left w:val=\"ni
 const BORDERS: &str = "<w:tblBorders><w:top w:val=\"single\" w:sz=\"4\"/><w:left w:val=\"single\" w:sz=\"4\"/><w:bottom w:val=\"single\" w:sz=\"4\"/><w:right w:val=\"single\" w:sz=\"4\"/><w:insideH w:val=\"single\" w:sz=\"4\"/><w:insideV w:val=\"single\" w:sz=\"4\"/></w:tblBorders>";
 
 fn table(widths: &[u32], borders: &str, rows: &[Vec<String>]) -> String {
+    table_with_header(widths, borders, rows, false)
+}
+
+/// `header`: the first row is the table's header, repeated on every page the table spans.
+fn table_with_header(widths: &[u32], borders: &str, rows: &[Vec<String>], header: bool) -> String {
     let total: u32 = widths.iter().sum();
     let mut t = format!(
         "<w:tbl><w:tblPr><w:tblW w:w=\"{total}\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>{borders}<w:tblLayout w:type=\"fixed\"/><w:tblCellMar><w:left w:w=\"57\" w:type=\"dxa\"/><w:right w:w=\"57\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>"
@@ -115,8 +120,13 @@ fn table(widths: &[u32], borders: &str, rows: &[Vec<String>]) -> String {
         t.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
     }
     t.push_str("</w:tblGrid>");
-    for row in rows {
-        t.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+    for (i, row) in rows.iter().enumerate() {
+        let repeat = if header && i == 0 {
+            "<w:tblHeader/>"
+        } else {
+            ""
+        };
+        t.push_str(&format!("<w:tr><w:trPr><w:cantSplit/>{repeat}</w:trPr>"));
         for (cell, w) in row.iter().zip(widths) {
             let content = if cell.is_empty() { "<w:p/>" } else { cell };
             t.push_str(&format!(
@@ -143,8 +153,9 @@ fn header(doc: &Document) -> String {
         size: 24,
         ..Style::default()
     };
+    // Decree 30, Annex I: both lines of the issuing body are bold.
     let left = [
-        centered(&m.issuer_parent, s13),
+        centered(&m.issuer_parent, b13),
         centered(&m.issuer, b13),
         rule(lw, 1100),
         centered(&format!("Số: {}", m.number), s13),
@@ -225,9 +236,28 @@ fn data_table(t: &Table) -> String {
     );
     format!(
         "{title}{}{}",
-        table(&widths, BORDERS, &rows),
+        table_with_header(&widths, BORDERS, &rows, true),
         para("left", 0, 120, "", "")
     )
+}
+
+/// The tallest a chart is printed, in EMU: a third of the text height, so that a chart
+/// that no longer fits at the foot of a page leaves at most that much blank above it.
+pub const CHART_MAX_HEIGHT: u64 = (PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM) as u64 * 635 / 3;
+
+/// A chart's printed size: within the text width and `CHART_MAX_HEIGHT`, proportions kept.
+fn fit_picture(cx: u64, cy: u64) -> (u64, u64) {
+    let max_cx = u64::from(TEXT_WIDTH) * 635;
+    let (cx, cy) = if cx > max_cx {
+        (max_cx, cy * max_cx / cx)
+    } else {
+        (cx, cy)
+    };
+    if cy > CHART_MAX_HEIGHT {
+        (cx * CHART_MAX_HEIGHT / cy, CHART_MAX_HEIGHT)
+    } else {
+        (cx, cy)
+    }
 }
 
 /// A chart as a picture (its PNG, relationship `rid`), with its title.
@@ -235,12 +265,7 @@ fn chart_picture(c: &Chart, rid: &str, id: usize) -> String {
     // EMU: 914400 per inch; the SVG is drawn at 96 px per inch.
     let cx = (chart::WIDTH * 9525.0) as u64;
     let cy = (chart::height(c) * 9525.0) as u64;
-    let max_cx = u64::from(TEXT_WIDTH) * 635;
-    let (cx, cy) = if cx > max_cx {
-        (max_cx, cy * max_cx / cx)
-    } else {
-        (cx, cy)
-    };
+    let (cx, cy) = fit_picture(cx, cy);
     let name = esc(&c.title);
     para(
         "center",
@@ -322,7 +347,7 @@ fn signature(doc: &Document) -> String {
     let half = TEXT_WIDTH / 2;
     format!(
         "{}{}",
-        para("left", 0, 120, "", ""),
+        para("left", 0, 120, "<w:keepNext/>", ""),
         table(&[half, TEXT_WIDTH - half], NO_BORDERS, &[vec![left, right]])
     )
 }
@@ -341,7 +366,12 @@ pub fn document_xml(doc: &Document, pictures: &[Option<String>]) -> String {
     body.push_str(&centered(&m.title, b14));
     body.push_str(&para("center", 0, 240, "", &run(&m.summary, b14)));
     let mut chart_no = 0;
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // The last paragraph goes with the signature, so the block never stands alone on a page.
+        let signs_next = match doc.blocks.get(i + 1) {
+            Some(next) => *next == Block::Signature,
+            None => !doc.has_signature(),
+        };
         match block {
             Block::Heading { level, runs: rs } => {
                 let style = Style {
@@ -362,7 +392,7 @@ pub fn document_xml(doc: &Document, pictures: &[Option<String>]) -> String {
                     "both",
                     FIRST_LINE,
                     120,
-                    "",
+                    if signs_next { "<w:keepNext/>" } else { "" },
                     &runs(rs, Style::default()),
                 ));
             }

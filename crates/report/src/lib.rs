@@ -12,6 +12,7 @@ pub mod docx;
 pub mod markup;
 pub mod model;
 pub mod programs;
+pub mod settings;
 pub mod text;
 pub mod xlsx;
 
@@ -81,14 +82,24 @@ pub fn default_template(engine: &Engine, unit: VersionId) -> (String, String) {
     }
 }
 
-/// Renders the template over the unit's figures and builds the document.
+/// Renders the template over the unit's figures and builds the document, with the default
+/// settings (no signer's name, one decimal for percentages).
 pub fn build(engine: &Engine, request: &Request) -> Result<Report, ReportError> {
+    build_with(engine, request, &settings::Settings::default())
+}
+
+/// `build` with the office's settings: the signer and the printing policy.
+pub fn build_with(
+    engine: &Engine,
+    request: &Request,
+    settings: &settings::Settings,
+) -> Result<Report, ReportError> {
     let (name, text) = request
         .template
         .clone()
         .unwrap_or_else(|| default_template(engine, request.unit));
     let unit = engine.registry().version(request.unit);
-    let (document, figures) = context::render(engine, request, &name, &text)?;
+    let (document, figures) = context::render(engine, request, settings, &name, &text)?;
     Ok(Report {
         unit: unit.code.clone(),
         unit_name: unit.name.clone(),

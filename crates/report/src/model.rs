@@ -28,6 +28,12 @@ pub struct Meta {
     pub signer: String,
     /// "- Thường trực Huyện ủy;" … "- Lưu: VT."
     pub recipients: Vec<String>,
+    /// The reporting unit and the period ("Huyện Bình Liêu", "6 tháng đầu năm 2020"), for the
+    /// appendix's header block; empty in reports recorded before they were kept.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub period: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,7 +1,7 @@
 //! The figures of the program sections (NTM, OCOP, support projects, tasks), taken from the
 //! summaries `solieu_analytics::programs` computes from the registers, in the shape the report
-//! templates read as `programs.ntm`, `programs.ocop`, `programs.projects` and `programs.tasks`
-//! (see docs/report-templates.md).
+//! templates read as `programs.ntm`, `programs.ocop`, `programs.projects`, `programs.tasks`
+//! and `programs.documents` (see docs/report-templates.md).
 
 use chrono::{Datelike, NaiveDate};
 use serde_json::{Map, Value, json};
@@ -99,6 +99,12 @@ pub fn context(programs: &Programs, registry: &Registry, unit: &str, date: Naive
     let tasks = task_summary(programs, None, date);
     let assigns =
         registry.resolve(unit, date).is_some() && !registry.children(unit, date).is_empty();
+    if assigns {
+        let documents = documents(programs, date);
+        if !documents.is_empty() {
+            out.insert("documents".into(), Value::Array(documents));
+        }
+    }
     if tasks.tasks > 0 && assigns {
         out.insert(
             "tasks".into(),
@@ -110,4 +116,62 @@ pub fn context(programs: &Programs, registry: &Registry, unit: &str, date: Naive
         );
     }
     Value::Object(out)
+}
+
+/// "15/01/2020", "26/5/2020": as Decree 30 writes dates, a leading zero for days under 10 and
+/// for January and February only.
+pub fn date_vi(d: NaiveDate) -> String {
+    let month = if d.month() <= 2 {
+        format!("{:02}", d.month())
+    } else {
+        d.month().to_string()
+    };
+    format!("{:02}/{month}/{}", d.day(), d.year())
+}
+
+/// The register's documents of the report's year issued by its date, oldest first, each with
+/// the citation a report writes: "Kế hoạch số 256/KH-UBND ngày 15/01/2020".
+fn documents(programs: &Programs, date: NaiveDate) -> Vec<Value> {
+    let mut docs: Vec<_> = programs
+        .documents
+        .iter()
+        .filter(|d| d.date <= date && d.date.year() == date.year())
+        .collect();
+    docs.sort_by(|a, b| (a.date, &a.number).cmp(&(b.date, &b.number)));
+    docs.into_iter()
+        .map(|d| {
+            let assigned = programs
+                .tasks
+                .iter()
+                .filter(|t| t.document == d.number)
+                .count();
+            json!({
+                "number": d.number,
+                "date": date_vi(d.date),
+                "kind": d.kind,
+                "issuer": d.issuer,
+                "summary": d.summary,
+                "tasks": assigned,
+                "citation": format!(
+                    "{} số {} ngày {}",
+                    solieu_core::programs::tasks::kind_name_vi(&d.kind),
+                    d.number,
+                    date_vi(d.date)
+                ),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_dates_read_as_decree_30_writes_them() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(date_vi(d(2020, 1, 15)), "15/01/2020");
+        assert_eq!(date_vi(d(2020, 5, 26)), "26/5/2020");
+        assert_eq!(date_vi(d(2020, 5, 4)), "04/5/2020");
+    }
 }

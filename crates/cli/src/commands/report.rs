@@ -6,6 +6,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use solieu_analytics::Engine;
 use solieu_core::period::Period;
 use solieu_report::model::Document;
+use solieu_report::settings::Settings;
 use solieu_report::{Report, Request};
 use solieu_store::{Location, NewReport, Store};
 use std::path::{Path, PathBuf};
@@ -38,9 +39,13 @@ pub struct ReportArgs {
     /// The date on the document (default: the day after the Decree 09 cut-off).
     #[arg(long)]
     pub date: Option<chrono::NaiveDate>,
-    /// The document number: "123/BC-UBND".
+    /// The document number once issued: "123/BC-UBND".
     #[arg(long)]
     pub number: Option<String>,
+    /// The office's report settings (JSON): who signs for each unit, how percentages print
+    /// (see docs/report-templates.md; the demo's: demo/report-settings.json).
+    #[arg(long)]
+    pub settings: Option<PathBuf>,
     /// Print the template that would be used (to copy and edit), and write nothing.
     #[arg(long)]
     pub show_template: bool,
@@ -90,10 +95,28 @@ pub fn write_document(
         "json" => json()?.into_bytes(),
         "docx" => solieu_report::docx::docx_with_charts(document)?,
         "xlsx" => solieu_report::xlsx::xlsx(document)?,
-        "pdf" => return pdf(document, path),
+        "pdf" => return pdf(document, &with_extension(path, "pdf")),
         other => bail!("{other}?"),
     };
     std::fs::write(path, bytes).with_context(|| path.display().to_string())
+}
+
+/// `path` ending in `.ext`: "X" → "X.pdf", "X.PDF" unchanged.
+pub fn with_extension(path: &Path, ext: &str) -> PathBuf {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case(ext) => path.to_path_buf(),
+        _ => {
+            let mut name = path.as_os_str().to_owned();
+            name.push(".");
+            name.push(ext);
+            PathBuf::from(name)
+        }
+    }
+}
+
+fn read_settings(path: &Path) -> Result<Settings> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    serde_json::from_str(&text).with_context(|| path.display().to_string())
 }
 
 /// PDF through LibreOffice, from the DOCX: the document the office signs is the one printed.
@@ -193,6 +216,10 @@ pub async fn report(
         );
     }
     let formats = formats_for(&args, say)?;
+    let settings = match &args.settings {
+        Some(p) => read_settings(p)?,
+        None => Settings::default(),
+    };
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;
     let mut main = request(&engine, args.unit.trim(), period, &args, say)?;
@@ -231,7 +258,7 @@ pub async fn report(
         units.extend(engine.registry().children(code, period.end_date()));
     }
     let Some(out) = &args.out else {
-        let report = solieu_report::build(&engine, &main)?;
+        let report = solieu_report::build_with(&engine, &main, &settings)?;
         print!("{}", solieu_report::text::markdown(&report.document));
         store.close().await;
         return Ok(ExitCode::SUCCESS);
@@ -259,7 +286,7 @@ pub async fn report(
         if unit != main.unit && args.template.is_none() {
             req.template = None;
         }
-        let report = solieu_report::build(&engine, &req)?;
+        let report = solieu_report::build_with(&engine, &req, &settings)?;
         // Recorded as printed, so it can be shown again and compared after revisions.
         let id = store.save_report(&snapshot(&report)?, who).await?;
         if total == 1 {
@@ -276,6 +303,12 @@ pub async fn report(
                 out.with_extension(format)
             } else {
                 out.clone()
+            };
+            // A PDF is named .pdf whatever --out says, as LibreOffice and viewers expect.
+            let path = if format == "pdf" {
+                with_extension(&path, "pdf")
+            } else {
+                path
             };
             write(&report, format, &path)?;
             if total == 1 {

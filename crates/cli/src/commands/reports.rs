@@ -2,7 +2,7 @@
 //! figures as they stand now.
 
 use crate::commands::query::load_engine;
-use crate::commands::report::{FORMATS, write_document};
+use crate::commands::report::{FORMATS, with_extension, write_document};
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow, bail};
 use rust_decimal::Decimal;
@@ -110,6 +110,11 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
             };
             match out {
                 Some(path) => {
+                    let path = if format == "pdf" {
+                        with_extension(&path, "pdf")
+                    } else {
+                        path
+                    };
                     write_document(&document, json, &format, &path)?;
                     println!("{}", path.display());
                 }

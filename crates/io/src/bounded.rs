@@ -442,7 +442,7 @@ fn repeats(e: &quick_xml::events::BytesStart, key: &[u8]) -> u64 {
 /// held to the limits. A file whose container cannot be followed is left to calamine, which
 /// refuses it.
 pub(crate) fn check_xls(file: &str, bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
-    let Some(stream) = cfb::workbook_stream(bytes) else {
+    let Some(stream) = workbook_stream(bytes) else {
         return Ok(());
     };
     let sheets: Vec<(usize, String)> = biff_records(&stream, 0)
@@ -575,121 +575,18 @@ fn biff_records(stream: &[u8], at: usize) -> impl Iterator<Item = (u16, &[u8])> 
     })
 }
 
-/// Just enough of the compound file format (MS-CFB) to find the workbook stream.
-mod cfb {
-    const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-    /// Sector numbers from here up are markers (end of chain, free…), not sectors.
-    const MAX_SECTOR: u32 = 0xFFFF_FFFA;
-
-    fn u16_at(bytes: &[u8], at: usize) -> Option<u16> {
-        Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?))
-    }
-
-    fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-        Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?))
-    }
-
-    /// The sectors of a chain, followed in `table`. A sector seen twice ends it: a crafted
-    /// chain that loops would otherwise read the same sectors without end (or, bounded by
-    /// the table's length, thousands of times the file's size).
-    /// `sectors` is how many there are: a number past them ends the chain too.
-    fn chain(table: &[u32], start: u32, sectors: usize) -> Vec<u32> {
-        let mut out = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        let mut sector = start;
-        while sector < MAX_SECTOR && (sector as usize) < sectors && seen.insert(sector) {
-            out.push(sector);
-            sector = match table.get(sector as usize) {
-                Some(&next) => next,
-                None => break,
-            };
-        }
-        out
-    }
-
-    /// The `Workbook` (BIFF8) or `Book` (BIFF5) stream.
-    pub(super) fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
-        if !bytes.starts_with(&SIGNATURE) {
-            return None;
-        }
-        let shift = u16_at(bytes, 0x1E)?;
-        if shift != 9 && shift != 12 {
-            return None;
-        }
-        let size = 1usize << shift;
-        let sector = |n: u32| {
-            let start = (n as usize + 1).checked_mul(size)?;
-            bytes.get(start..start + size)
-        };
-        let read = |table: &[u32], start: u32| -> Vec<u8> {
-            chain(table, start, bytes.len() / size)
-                .into_iter()
-                .filter_map(sector)
-                .flatten()
-                .copied()
-                .collect()
-        };
-        let mut fat_sectors: Vec<u32> = (0..109)
-            .filter_map(|i| u32_at(bytes, 0x4C + 4 * i))
-            .filter(|&s| s < MAX_SECTOR)
-            .collect();
-        let mut difat = u32_at(bytes, 0x44)?;
-        let mut hops = 0;
-        while difat < MAX_SECTOR && hops <= bytes.len() / size {
-            let s = sector(difat)?;
-            let entries: Vec<u32> = s
-                .chunks_exact(4)
-                .map(|c| u32_at(c, 0).unwrap_or(0))
-                .collect();
-            let (next, listed) = entries.split_last()?;
-            fat_sectors.extend(listed.iter().filter(|&&x| x < MAX_SECTOR));
-            difat = *next;
-            hops += 1;
-        }
-        // Each FAT sector once, and no more of them than the file has sectors.
-        let mut seen = std::collections::HashSet::new();
-        fat_sectors.retain(|&s| seen.insert(s));
-        fat_sectors.truncate(bytes.len() / size);
-        let fat: Vec<u32> = fat_sectors
-            .into_iter()
-            .filter_map(sector)
-            .flat_map(|s| s.chunks_exact(4).map(|c| u32_at(c, 0).unwrap_or(0)))
-            .collect();
-        let directory = read(&fat, u32_at(bytes, 0x30)?);
-        let entries: Vec<&[u8]> = directory.chunks_exact(128).collect();
-        let root = entries.first()?;
-        let cutoff = u32_at(bytes, 0x38)? as u64;
-        let entry = entries.iter().find(|e| {
-            let len = (u16_at(e, 64).unwrap_or(0) as usize).min(64);
-            let name: Vec<u16> = e[..len.saturating_sub(2)]
-                .chunks_exact(2)
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
-                .collect();
-            let name = String::from_utf16_lossy(&name);
-            e[66] == 2 && (name == "Workbook" || name == "Book")
-        })?;
-        let start = u32_at(entry, 116)?;
-        let length = u64::from(u32_at(entry, 120)?);
-        let mut stream = if length < cutoff {
-            let mini_size = 1usize << u16_at(bytes, 0x20)?.min(12);
-            let mini_stream = read(&fat, u32_at(root, 116)?);
-            let mini_fat: Vec<u32> = read(&fat, u32_at(bytes, 0x3C)?)
-                .chunks_exact(4)
-                .map(|c| u32_at(c, 0).unwrap_or(0))
-                .collect();
-            chain(&mini_fat, start, mini_stream.len() / mini_size)
-                .into_iter()
-                .filter_map(|n| {
-                    let at = (n as usize).checked_mul(mini_size)?;
-                    mini_stream.get(at..at + mini_size)
-                })
-                .flatten()
-                .copied()
-                .collect()
-        } else {
-            read(&fat, start)
-        };
-        stream.truncate(length as usize);
-        Some(stream)
-    }
+/// The `Workbook` (BIFF8) or `Book` (BIFF5) stream of a compound file, read no further than
+/// the file is long: a crafted sector chain cannot make it read more than the file holds.
+fn workbook_stream(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut book = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+    let name = ["/Workbook", "/Book"]
+        .into_iter()
+        .find(|name| book.is_stream(name))?;
+    let mut stream = Vec::new();
+    book.open_stream(name)
+        .ok()?
+        .take(bytes.len() as u64)
+        .read_to_end(&mut stream)
+        .ok()?;
+    Some(stream)
 }

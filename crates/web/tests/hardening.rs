@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, PASSWORD, signed_in};
+use common::{Client, PASSWORD, record_report, signed_in};
 use serde_json::json;
 use solieu_store::{Location, Store, ValueFilter};
 use solieu_web::auth::TrustedProxies;
@@ -460,32 +460,7 @@ async fn a_busy_database_asks_to_try_again() {
 on_both_backends!(the_printed_report_is_allowed_its_own_style_only, |app| {
     use base64::Engine as _;
     use sha2::Digest as _;
-    let saved = {
-        let engine = app.engine();
-        let period: solieu_core::period::Period = "2020S1".parse().unwrap();
-        let unit = engine.registry().unit_for_period("198", &period).unwrap();
-        let report = solieu_report::build(
-            &engine,
-            &solieu_report::Request {
-                unit,
-                period,
-                template: None,
-                programs: None,
-                date: None,
-                number: None,
-            },
-        )
-        .unwrap();
-        solieu_store::NewReport {
-            unit: report.unit.clone(),
-            period: report.period.clone(),
-            template: report.template.clone(),
-            template_text: report.template_text.clone(),
-            document: serde_json::to_string(&report.document).unwrap(),
-            figures: serde_json::to_string(&report.figures).unwrap(),
-        }
-    };
-    let id = app.store.save_report(&saved, "office").await.unwrap();
+    let id = record_report(&app, "198", "2020S1").await;
     let mut office = signed_in(&app, "office").await;
     let page = office.get(&format!("/reports/{id}")).await;
     assert_eq!(page.status, StatusCode::OK);

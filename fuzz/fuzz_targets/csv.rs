@@ -2,7 +2,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use solieu_core::number::DecimalConvention;
-use solieu_io::{ReadOptions, read_csv};
+use solieu_io::{Limits, ReadOptions, read_csv};
 
 // The first byte picks the decimal convention (declared comma, declared point, inferred), so
 // the fuzzer reaches the number reading under each.
@@ -15,5 +15,10 @@ fuzz_target!(|data: &[u8]| {
         1 => Some(DecimalConvention::Comma),
         _ => Some(DecimalConvention::Point),
     };
-    std::hint::black_box(read_csv("fuzz.csv", bytes, &ReadOptions { decimal }));
+    // The limits of a web upload: what an anonymous-enough caller can send the server.
+    let options = ReadOptions {
+        decimal,
+        limits: Limits::upload(),
+    };
+    std::hint::black_box(read_csv("fuzz.csv", bytes, &options));
 });

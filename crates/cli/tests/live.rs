@@ -204,6 +204,26 @@ on_both_backends!(
             figure(port, &office, COMMUNES[3], "2017S2"),
             total(3, 7..=12)
         );
+        // The dashboard, which the office opens, lists each commune with what it imported.
+        let (status, board) = call(
+            port,
+            "GET",
+            "/api/v1/dashboard?unit=198&period=2017S2&indicator=KHAM_BENH_XA",
+            Some(&office),
+            None,
+        );
+        assert_eq!(status, 200, "{board}");
+        let row = board["communes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["unit"] == COMMUNES[3])
+            .unwrap_or_else(|| panic!("{} is not on the dashboard: {board}", COMMUNES[3]));
+        // Shown the Vietnamese way: 2.715 for 2715.
+        assert_eq!(
+            row["value"].as_str().unwrap().replace('.', ""),
+            total(3, 7..=12).to_string()
+        );
         drop(server);
     }
 );

@@ -3,7 +3,12 @@
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow};
 use serde_json::json;
+use rust_decimal::Decimal;
+use solieu_core::format::number_vi;
+use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
+use solieu_core::problem::Lang;
+use std::collections::HashMap;
 use solieu_core::period::Period;
 use solieu_core::value::{Revision, Series};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
@@ -47,15 +52,21 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
     let within = q
         .period
         .as_deref()
-        .map(str::parse::<Period>)
-        .transpose()
-        .map_err(|e| anyhow!(e))?;
+        .map(|p| say.period(p))
+        .transpose()?;
     let series = q
         .series
         .as_deref()
         .map(str::parse::<Series>)
         .transpose()
-        .map_err(|e| anyhow!("--series: {e}"))?;
+        .map_err(|e| match say.lang {
+            Lang::Vi => anyhow!(
+                "--series: “{}” không phải một loại số liệu; dùng actual (thực hiện), plan (kế hoạch) \
+                 hoặc plan:NGUỒN (ví dụ plan:hdnd-huyen)",
+                q.series.as_deref().unwrap_or_default()
+            ),
+            Lang::En => anyhow!("--series: {e}"),
+        })?;
     let store = Store::open(location).await?;
     let filter = ValueFilter {
         indicator: q.indicator,
@@ -64,6 +75,13 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
         series,
     };
     let values = store.values(&filter).await?;
+    let indicators: HashMap<String, Indicator> = store
+        .stored()
+        .await?
+        .indicators
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
     let mut histories = Vec::new();
     if q.history {
         for v in &values {
@@ -108,12 +126,34 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
             "{}",
             solieu_io::write_values(values.iter().map(|v| &v.record))
         ),
-        _ => print_table(&values, &histories, say),
+        _ => print_table(&values, &histories, &indicators, say),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
+/// A stored value as `query` writes it in Vietnamese (17,5 ha; 39,89%), every stored decimal
+/// kept; in English the value as stored.
+fn value_text(value: Decimal, indicator: Option<&Indicator>, say: &Say) -> String {
+    if say.lang == Lang::En {
+        return canonical(value);
+    }
+    let Some(indicator) = indicator else {
+        return number_vi(value, value.normalize().scale());
+    };
+    let decimals = u32::from(indicator.decimals).max(value.normalize().scale());
+    if indicator.unit.is_percent() {
+        format!("{}%", number_vi(value, decimals))
+    } else {
+        format!("{} {}", number_vi(value, decimals), indicator.unit.symbol())
+    }
+}
+
+fn print_table(
+    values: &[StoredValue],
+    histories: &[Vec<Revision>],
+    indicators: &HashMap<String, Indicator>,
+    say: &Say,
+) {
     if values.is_empty() {
         println!(
             "{}",
@@ -136,15 +176,19 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
     rows.extend(values.iter().map(|v| {
         let k = &v.record.key;
         let status = match say.lang {
-            solieu_core::problem::Lang::Vi => v.record.figure.status.name_vi().to_string(),
-            solieu_core::problem::Lang::En => v.record.figure.status.code().to_string(),
+            Lang::Vi => v.record.figure.status.name_vi().to_string(),
+            Lang::En => v.record.figure.status.code().to_string(),
+        };
+        let series = match say.lang {
+            Lang::Vi => k.series.name_vi(),
+            Lang::En => k.series.code(),
         };
         vec![
             k.indicator.clone(),
             k.unit.clone(),
             k.period.code(),
-            k.series.code(),
-            canonical(v.record.figure.value),
+            series,
+            value_text(v.record.figure.value, indicators.get(&k.indicator), say),
             status,
             v.revision.to_string(),
             v.updated_by.clone(),
@@ -156,12 +200,17 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
     for (i, line) in lines[1..].iter().enumerate() {
         println!("{line}");
         if let Some(history) = histories.get(i) {
+            let indicator = indicators.get(&values[i].record.key.indicator);
             for r in history.iter().rev() {
+                let status = match say.lang {
+                    Lang::Vi => r.figure.status.name_vi().to_string(),
+                    Lang::En => r.figure.status.code().to_string(),
+                };
                 println!(
                     "    #{} {} ({}) — {} {} {} {} {}{}",
                     r.number,
-                    canonical(r.figure.value),
-                    r.figure.status.code(),
+                    value_text(r.figure.value, indicator, say),
+                    status,
                     say.t("bởi", "by"),
                     r.changed_by,
                     say.t("lúc", "at"),

@@ -5,8 +5,8 @@
 
 use clap::Command;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
-use std::error::Error as _;
 use solieu_core::problem::Lang;
+use std::error::Error as _;
 
 /// The language asked for, read before clap parses anything: clap's own texts depend on it.
 pub fn lang_from_args(args: &[std::ffi::OsString]) -> Lang {
@@ -29,7 +29,8 @@ pub fn lang_from_args(args: &[std::ffi::OsString]) -> Lang {
     }
 }
 
-const TEMPLATE: &str = "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
+const TEMPLATE: &str =
+    "{before-help}{about-with-newline}\nCách dùng: {usage}\n\n{all-args}{after-help}";
 const OPTIONS: &str = "Tùy chọn";
 const ARGUMENTS: &str = "Đối số";
 
@@ -40,7 +41,9 @@ fn command_about(path: &str) -> Option<&'static str> {
             "solieu — số liệu kinh tế - xã hội: thu thập số liệu của địa phương, so sánh với kế hoạch \
              và cùng kỳ năm trước, lưu lại mọi lần thay đổi."
         }
-        "init" => "Tạo cơ sở dữ liệu trống (một tệp SQLite, hoặc các bảng trong cơ sở dữ liệu PostgreSQL).",
+        "init" => {
+            "Tạo cơ sở dữ liệu trống (một tệp SQLite, hoặc các bảng trong cơ sở dữ liệu PostgreSQL)."
+        }
         "import" => {
             "Nạp đơn vị hành chính, quan hệ sáp nhập, chỉ tiêu, số liệu, quy tắc kiểm tra và sổ theo dõi \
              chương trình từ tệp, nạp hết hoặc không nạp gì; hoặc tạo biểu mẫu để điền (--template). \
@@ -58,15 +61,21 @@ fn command_about(path: &str) -> Option<&'static str> {
              30/2020, phụ lục XLSX, HTML, PDF, Markdown, JSON kèm nguồn gốc từng số liệu) từ mẫu \
              báo cáo sửa được."
         }
-        "reports" => "Các báo cáo đã lập: liệt kê, xem lại đúng như khi lập, hoặc những gì đã thay đổi.",
+        "reports" => {
+            "Các báo cáo đã lập: liệt kê, xem lại đúng như khi lập, hoặc những gì đã thay đổi."
+        }
         "reports/list" => "Mọi báo cáo đã lập (của một đơn vị, với --unit).",
         "reports/show" => "Một báo cáo đã lập, đúng như khi lập, dù số liệu đã sửa sau đó.",
-        "reports/diff" => "Những số liệu trong một báo cáo đã lập nay đã khác, tính lại từ số liệu hiện có.",
+        "reports/diff" => {
+            "Những số liệu trong một báo cáo đã lập nay đã khác, tính lại từ số liệu hiện có."
+        }
         "validate" => {
             "Áp dụng các quy tắc kiểm tra cho số liệu của một đơn vị (và các đơn vị trực thuộc) trong \
              một kỳ; thoát với mã 3 nếu vi phạm một quy tắc quan trọng."
         }
-        "units" => "Các đơn vị hành chính tại một ngày, hoặc các phiên bản và quá trình sáp nhập của một đơn vị.",
+        "units" => {
+            "Các đơn vị hành chính tại một ngày, hoặc các phiên bản và quá trình sáp nhập của một đơn vị."
+        }
         "backup" => "Sao chép toàn bộ cơ sở dữ liệu, kể cả mọi lần sửa, sang một tệp SQLite mới.",
         "restore" => "Khôi phục bản sao lưu vào cơ sở dữ liệu --db, cơ sở dữ liệu này phải trống.",
         "ntm" => {
@@ -77,20 +86,34 @@ fn command_about(path: &str) -> Option<&'static str> {
             "Sản phẩm OCOP: sản phẩm, số sao theo quy định của năm đánh giá, thống kê theo số sao, xã \
              và năm, giấy chứng nhận sắp hết hạn."
         }
-        "projects" => "Dự án hỗ trợ phát triển sản xuất trong năm theo nguồn vốn: bước đã đạt, vốn hỗ trợ so với kế hoạch.",
+        "projects" => {
+            "Dự án hỗ trợ phát triển sản xuất trong năm theo nguồn vốn: bước đã đạt, vốn hỗ trợ so với kế hoạch."
+        }
         "tasks" => {
             "Nhiệm vụ được giao tại các kết luận: tình hình tại một ngày, quá hạn theo cơ quan; \
              `tasks done MÃ --note …` ghi nhận hoàn thành, `tasks history MÃ` cho xem mọi trạng thái."
         }
-        "tasks/done" => "Ghi nhận một nhiệm vụ đã hoàn thành (lưu vào lịch sử kèm người ghi và thời điểm).",
+        "tasks/done" => {
+            "Ghi nhận một nhiệm vụ đã hoàn thành (lưu vào lịch sử kèm người ghi và thời điểm)."
+        }
         "tasks/history" => "Mọi trạng thái của nhiệm vụ, kèm người ghi, thời điểm và nguồn.",
-        "tasks/documents" => "Sổ văn bản: số và ký hiệu, ngày, cơ quan ban hành, trích yếu, nhiệm vụ được giao.",
-        "demo" => "Dựng cơ sở dữ liệu mẫu huyện Bình Liêu kèm các tài khoản mẫu, rồi mở ứng dụng web.",
+        "tasks/documents" => {
+            "Sổ văn bản: số và ký hiệu, ngày, cơ quan ban hành, trích yếu, nhiệm vụ được giao."
+        }
+        "demo" => {
+            "Dựng cơ sở dữ liệu mẫu huyện Bình Liêu kèm các tài khoản mẫu, rồi mở ứng dụng web."
+        }
         "serve" => "Chạy ứng dụng web (các trang và API JSON tại /api/v1).",
         "user" => "Tài khoản web: thêm (add), đổi mật khẩu (passwd), khoá (disable).",
-        "user/add" => "Thêm tài khoản. Mật khẩu đọc từ SOLIEU_PASSWORD hoặc dòng đầu của đầu vào chuẩn.",
-        "user/passwd" => "Đặt mật khẩu mới (đọc như khi thêm); mọi phiên đăng nhập của tài khoản kết thúc.",
-        "user/disable" => "Khoá tài khoản: các phiên đăng nhập và mã truy cập của nó ngừng hoạt động ngay.",
+        "user/add" => {
+            "Thêm tài khoản. Mật khẩu đọc từ SOLIEU_PASSWORD hoặc dòng đầu của đầu vào chuẩn."
+        }
+        "user/passwd" => {
+            "Đặt mật khẩu mới (đọc như khi thêm); mọi phiên đăng nhập của tài khoản kết thúc."
+        }
+        "user/disable" => {
+            "Khoá tài khoản: các phiên đăng nhập và mã truy cập của nó ngừng hoạt động ngay."
+        }
         _ => return None,
     })
 }
@@ -99,8 +122,12 @@ fn command_about(path: &str) -> Option<&'static str> {
 /// for those that mean the same everywhere.
 fn arg_help(path: &str, id: &str) -> Option<&'static str> {
     let specific = match (path, id) {
-        ("import", "files") => "Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2; thứ tự tuỳ ý.",
-        ("import", "dry_run") => "Kiểm tra tất cả và cho biết sẽ thay đổi những gì, nhưng không ghi gì.",
+        ("import", "files") => {
+            "Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2; thứ tự tuỳ ý."
+        }
+        ("import", "dry_run") => {
+            "Kiểm tra tất cả và cho biết sẽ thay đổi những gì, nhưng không ghi gì."
+        }
         ("import", "decimal") => {
             "Cách viết số: comma (643,41 và 1.372.557) hoặc point (643.41 và 1,372,557). Nếu không \
              ghi, cách viết của mỗi tệp được suy ra từ những số chỉ đọc được một cách."
@@ -109,7 +136,9 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
             "Ngày phương án sắp xếp (JSON) có hiệu lực: đơn vị mới bắt đầu từ ngày đó, đơn vị cũ \
              kết thúc vào ngày hôm trước."
         }
-        ("import", "dhis2_mapping") => "Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu.",
+        ("import", "dhis2_mapping") => {
+            "Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu."
+        }
         ("import", "mapping") => {
             "Với biểu mẫu không do --template tạo ra: tệp CSV `sheet,column,role,unit,period,series,status` \
              cho biết mỗi cột chứa gì (docs/formats.md)."
@@ -128,8 +157,12 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
             "Với --template: mỗi xã trực thuộc một cột (communes) hoặc kế hoạch, cùng kỳ năm trước \
              và kỳ này (series). Mặc định: communes nếu đơn vị có xã trực thuộc."
         }
-        ("import", "indicators") => "Với --template: chỉ các chỉ tiêu này (mã, cách nhau bằng dấu phẩy).",
-        ("import", "group") => "Với --template: chỉ các chỉ tiêu của nhóm này (\"Kinh tế > Dịch vụ\", có thể bỏ dấu).",
+        ("import", "indicators") => {
+            "Với --template: chỉ các chỉ tiêu này (mã, cách nhau bằng dấu phẩy)."
+        }
+        ("import", "group") => {
+            "Với --template: chỉ các chỉ tiêu của nhóm này (\"Kinh tế > Dịch vụ\", có thể bỏ dấu)."
+        }
         ("import", "status") => "Với --template: trạng thái của số liệu sẽ điền.",
         ("export", "out") => "Thư mục ghi units.csv, lineage.csv, indicators.csv và values.csv.",
         ("export", "only") => "Chỉ xuất một trong số đó, ra đầu ra chuẩn nếu không có --out.",
@@ -137,45 +170,75 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
             "Định dạng: CSV của solieu, hoặc số liệu thực hiện dạng tập giá trị DHIS2 (JSON, CSV, XML) \
              hay ADX, ra đầu ra chuẩn nếu --out không chỉ tệp."
         }
-        ("export", "dhis2_mapping") => "Với định dạng DHIS2: bảng nối mã của solieu với mã của DHIS2 (xem import).",
-        ("export", "programs") => "Xuất các sổ theo dõi chương trình (NTM, OCOP, nguồn vốn, dự án, văn bản, nhiệm vụ) ra --out.",
+        ("export", "dhis2_mapping") => {
+            "Với định dạng DHIS2: bảng nối mã của solieu với mã của DHIS2 (xem import)."
+        }
+        ("export", "programs") => {
+            "Xuất các sổ theo dõi chương trình (NTM, OCOP, nguồn vốn, dự án, văn bản, nhiệm vụ) ra --out."
+        }
         ("values", "indicator") => "Chỉ chỉ tiêu này (mã).",
         ("values", "unit") => "Chỉ đơn vị này (mã đơn vị hành chính).",
-        ("values", "period") => "Chỉ số liệu có kỳ nằm trong kỳ này (2020, 2020S1, 202006, 2020-01-01/P9M).",
-        ("values", "series") => "Chỉ loại số liệu này: actual (thực hiện), plan (kế hoạch), plan:hdnd-huyen …",
-        ("values", "history") => "Kèm lịch sử của từng số liệu: mọi lần sửa, ai sửa, lúc nào, từ nguồn nào.",
-        ("query", "indicator") => "Mã chỉ tiêu, cách nhau bằng dấu phẩy; nếu không ghi, mọi chỉ tiêu có số liệu.",
+        ("values", "period") => {
+            "Chỉ số liệu có kỳ nằm trong kỳ này (2020, 2020S1, 202006, 2020-01-01/P9M)."
+        }
+        ("values", "series") => {
+            "Chỉ loại số liệu này: actual (thực hiện), plan (kế hoạch), plan:hdnd-huyen …"
+        }
+        ("values", "history") => {
+            "Kèm lịch sử của từng số liệu: mọi lần sửa, ai sửa, lúc nào, từ nguồn nào."
+        }
+        ("query", "indicator") => {
+            "Mã chỉ tiêu, cách nhau bằng dấu phẩy; nếu không ghi, mọi chỉ tiêu có số liệu."
+        }
         ("query", "unit") => "Đơn vị (mã, cách nhau bằng dấu phẩy), theo địa giới tại cuối kỳ.",
         ("query", "children") => "Kèm mọi đơn vị trực thuộc đơn vị (đầu tiên): các xã của huyện.",
-        ("query", "period") => "Các kỳ, cách nhau bằng dấu phẩy: 2020S1, 2020, 202006, 2020-01-01/P9M …",
+        ("query", "period") => {
+            "Các kỳ, cách nhau bằng dấu phẩy: 2020S1, 2020, 202006, 2020-01-01/P9M …"
+        }
         ("query", "rows") => "Bảng số liệu thay cho danh sách: chiều đặt theo dòng.",
         ("query", "columns") => "… và chiều đặt theo cột (chiều còn lại chỉ có một giá trị).",
         ("report", "unit") => "Đơn vị (mã), theo địa giới tại cuối kỳ.",
         ("report", "period") => "Kỳ báo cáo: 2020S1, 2020, 2020Q3, 202006 …",
-        ("report", "format") => "Định dạng, cách nhau bằng dấu phẩy: docx, xlsx, html, pdf, md, json (mặc định: theo đuôi tệp --out).",
+        ("report", "format") => {
+            "Định dạng, cách nhau bằng dấu phẩy: docx, xlsx, html, pdf, md, json (mặc định: theo đuôi tệp --out)."
+        }
         ("report", "out") => {
             "Tệp cần ghi (đổi đuôi theo từng định dạng khi yêu cầu nhiều định dạng), hoặc thư mục khi \
              có --children. Nếu không ghi, bản Markdown in ra đầu ra chuẩn."
         }
-        ("report", "template") => "Mẫu báo cáo (minijinja, xem docs/report-templates.md) thay cho mẫu có sẵn.",
-        ("report", "programs") => "Số liệu chương trình (NTM, OCOP, dự án) dạng JSON, cho các phần chương trình của mẫu.",
-        ("report", "date") => "Ngày ghi trên văn bản (mặc định: ngày sau ngày chốt số liệu theo Nghị định 09).",
+        ("report", "template") => {
+            "Mẫu báo cáo (minijinja, xem docs/report-templates.md) thay cho mẫu có sẵn."
+        }
+        ("report", "programs") => {
+            "Số liệu chương trình (NTM, OCOP, dự án) dạng JSON, cho các phần chương trình của mẫu."
+        }
+        ("report", "date") => {
+            "Ngày ghi trên văn bản (mặc định: ngày sau ngày chốt số liệu theo Nghị định 09)."
+        }
         ("report", "number") => "Số văn bản: \"123/BC-UBND\".",
         ("report", "show_template") => "In mẫu báo cáo sẽ dùng (để chép và sửa), không ghi gì.",
-        ("report", "children") => "Lập thêm báo cáo cho mọi đơn vị trực thuộc (từng xã), vào thư mục --out.",
+        ("report", "children") => {
+            "Lập thêm báo cáo cho mọi đơn vị trực thuộc (từng xã), vào thư mục --out."
+        }
         ("reports/list", "unit") => "Chỉ báo cáo của đơn vị này (mã).",
         ("reports/show" | "reports/diff", "id") => "Số thứ tự của báo cáo đã lập.",
-        ("reports/show", "format") => "docx, xlsx, html, pdf, md, json (mặc định: theo đuôi tệp --out, nếu không thì md).",
+        ("reports/show", "format") => {
+            "docx, xlsx, html, pdf, md, json (mặc định: theo đuôi tệp --out, nếu không thì md)."
+        }
         ("reports/show", "out") => "Tệp cần ghi; nếu không ghi, bản Markdown in ra đầu ra chuẩn.",
         ("validate", "unit") => "Đơn vị (mã đơn vị hành chính).",
         ("validate", "period") => "Kỳ: 2020S1, 2020, 202006 …",
         ("validate", "children") => "Kèm mọi đơn vị trực thuộc.",
-        ("units", "code") => "Mã đơn vị: cho xem các phiên bản và địa giới của đơn vị đến từ đâu, đi về đâu.",
+        ("units", "code") => {
+            "Mã đơn vị: cho xem các phiên bản và địa giới của đơn vị đến từ đâu, đi về đâu."
+        }
         ("units", "date") => "Ngày cần xem (mặc định: hôm nay).",
         ("backup", "file") => "Tệp sao lưu cần tạo.",
         ("restore", "file") => "Tệp do `solieu backup` tạo ra.",
         ("ntm" | "ocop", "unit") => "Đơn vị: một huyện (các xã của huyện) hoặc một xã (mã).",
-        ("ntm", "set") => "Một bộ tiêu chí (mã); mặc định: mọi bộ tiêu chí mà các xã được đánh giá theo.",
+        ("ntm", "set") => {
+            "Một bộ tiêu chí (mã); mặc định: mọi bộ tiêu chí mà các xã được đánh giá theo."
+        }
         ("ntm", "lacking") => "Liệt kê, cho từng xã, các tiêu chí và chỉ tiêu chưa đạt.",
         ("ntm", "below") => "Ngưỡng của \"xã dưới N tiêu chí\".",
         ("ocop", "warn_days") => "Cảnh báo giấy chứng nhận hết hạn trong vòng chừng này ngày.",
@@ -186,7 +249,9 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
         ("tasks/done", "note") => "Đã làm gì, hoặc văn bản báo cáo việc đó.",
         ("tasks/done", "date") => "Ngày hoàn thành (mặc định: hôm nay).",
         ("demo", "no_serve") => "Chỉ dựng cơ sở dữ liệu, không mở ứng dụng web.",
-        ("demo" | "serve", "listen") => "Địa chỉ và cổng để phục vụ; đặt sau proxy TLS nếu không phải địa chỉ nội bộ (loopback).",
+        ("demo" | "serve", "listen") => {
+            "Địa chỉ và cổng để phục vụ; đặt sau proxy TLS nếu không phải địa chỉ nội bộ (loopback)."
+        }
         ("serve", "trusted_proxy") => {
             "Các proxy có tiêu đề X-Forwarded-For được tin (\"127.0.0.1,10.0.0.0/8\"); số lần đăng \
              nhập sai được đếm theo từng máy khách. Nếu không ghi, tiêu đề này bị bỏ qua."
@@ -196,9 +261,13 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
              liệu; trang tổng hợp hiện số liệu đó ở lần xem kế tiếp."
         }
         ("user/add" | "user/passwd" | "user/disable", "username") => "Tên đăng nhập.",
-        ("user/add", "role") => "Vai trò: admin (quản trị), office (phòng Tài chính - Kế hoạch), department (phòng, ban), commune (xã), leader (lãnh đạo).",
+        ("user/add", "role") => {
+            "Vai trò: admin (quản trị), office (phòng Tài chính - Kế hoạch), department (phòng, ban), commune (xã), leader (lãnh đạo)."
+        }
         ("user/add", "unit") => "Đơn vị của tài khoản (mã xã; huyện hoặc tỉnh của phòng).",
-        ("user/add", "group") => "Nhóm chỉ tiêu của phòng, ban, ví dụ \"Văn hóa - xã hội > Y tế\"; lặp lại cho nhiều nhóm.",
+        ("user/add", "group") => {
+            "Nhóm chỉ tiêu của phòng, ban, ví dụ \"Văn hóa - xã hội > Y tế\"; lặp lại cho nhiều nhóm."
+        }
         ("user/add", "name") => "Tên hiển thị trên các trang.",
         ("help", "subcommand") => "Lệnh cần xem trợ giúp.",
         _ => "",
@@ -353,7 +422,11 @@ fn localize_arg(mut arg: clap::Arg, path: &str, id: &str) -> clap::Arg {
         let name = value_name(&id.to_uppercase()).to_string();
         arg = arg.value_name(name);
     }
-    let heading = if arg.is_positional() { ARGUMENTS } else { OPTIONS };
+    let heading = if arg.is_positional() {
+        ARGUMENTS
+    } else {
+        OPTIONS
+    };
     arg.help(help.trim().to_string())
         .long_help(None::<&str>)
         .hide_possible_values(true)
@@ -451,10 +524,7 @@ pub fn refusal(err: &clap::Error) -> String {
         .unwrap_or_default()
         .replace("Usage:", "Cách dùng:")
         .replace("[OPTIONS]", "[TÙY_CHỌN]");
-    format!(
-        "lỗi: {message}\n\n{}\n\nXem thêm: --help",
-        usage.trim_end()
-    )
+    format!("lỗi: {message}\n\n{}\n\nXem thêm: --help", usage.trim_end())
 }
 
 /// What a value parser said, in Vietnamese where we know the parser.

@@ -89,14 +89,16 @@ impl Say {
 impl Say {
     /// A period given on the command line; refused in the run's language with the forms accepted.
     pub fn period(&self, given: &str) -> anyhow::Result<solieu_core::period::Period> {
-        given.parse().map_err(|e: solieu_core::period::PeriodError| {
-            let forms = solieu_core::period::ACCEPTED_FORMS;
-            match self.lang {
-                Lang::Vi => anyhow::anyhow!(
-                    "“{given}” không phải một kỳ báo cáo; các dạng được chấp nhận: {forms}"
-                ),
-                Lang::En => anyhow::anyhow!("{e}; the forms accepted: {forms}"),
-            }
-        })
+        given
+            .parse()
+            .map_err(|e: solieu_core::period::PeriodError| {
+                let forms = solieu_core::period::ACCEPTED_FORMS;
+                match self.lang {
+                    Lang::Vi => anyhow::anyhow!(
+                        "“{given}” không phải một kỳ báo cáo; các dạng được chấp nhận: {forms}"
+                    ),
+                    Lang::En => anyhow::anyhow!("{e}; the forms accepted: {forms}"),
+                }
+            })
     }
 }

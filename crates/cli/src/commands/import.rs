@@ -547,9 +547,9 @@ fn refuse(
     let summary = match say.lang {
         // A file that could not be opened, a database refusal: nothing was read row by row,
         // so a count of rows would only confuse.
-        solieu_core::problem::Lang::Vi if refused.is_empty() => format!(
-            "Không nhập gì: có {errors} lỗi (xem ở trên); cơ sở dữ liệu không thay đổi."
-        ),
+        solieu_core::problem::Lang::Vi if refused.is_empty() => {
+            format!("Không nhập gì: có {errors} lỗi (xem ở trên); cơ sở dữ liệu không thay đổi.")
+        }
         solieu_core::problem::Lang::En if refused.is_empty() => format!(
             "Nothing imported: {errors} problems (listed above); the database is unchanged."
         ),

@@ -34,10 +34,10 @@ pub use validate::validate;
 pub use values::{ValuesQuery, values};
 pub use web::{DEMO_USERS, UserCommand, poll_interval, serve, user};
 
+use crate::say::Access::Read;
 use crate::say::Say;
 use anyhow::Result;
 use solieu_store::{Location, Store};
-use crate::say::Access::Read;
 use std::process::ExitCode;
 
 /// Reads a DHIS2 mapping file, or gives the identity mapping without one.

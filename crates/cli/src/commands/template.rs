@@ -256,7 +256,8 @@ pub async fn template(
     template.columns = columns;
     template.ratios = ratios;
     let bytes = write_template(&template)?;
-    std::fs::write(out, bytes).map_err(|e| anyhow::anyhow!(say.io_error(&e, out, crate::say::Access::Write)))?;
+    std::fs::write(out, bytes)
+        .map_err(|e| anyhow::anyhow!(say.io_error(&e, out, crate::say::Access::Write)))?;
     store.close().await;
     println!(
         "{} {}: {} {} × {} {}",

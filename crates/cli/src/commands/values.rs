@@ -2,16 +2,16 @@
 
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow};
-use serde_json::json;
 use rust_decimal::Decimal;
+use serde_json::json;
 use solieu_core::format::number_vi;
 use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
-use solieu_core::problem::Lang;
-use std::collections::HashMap;
 use solieu_core::period::Period;
+use solieu_core::problem::Lang;
 use solieu_core::value::{Revision, Series};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -49,11 +49,7 @@ fn revision_json(r: &Revision) -> serde_json::Value {
 }
 
 pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<ExitCode> {
-    let within = q
-        .period
-        .as_deref()
-        .map(|p| say.period(p))
-        .transpose()?;
+    let within = q.period.as_deref().map(|p| say.period(p)).transpose()?;
     let series = q
         .series
         .as_deref()

@@ -288,8 +288,8 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
 }
 
 /// Placeholders in usage and help: clap writes an argument's id in capitals.
-fn value_name(name: &str) -> &str {
-    match name {
+fn value_name(name: &str) -> Option<&'static str> {
+    Some(match name {
         "DB" => "CSDL",
         "USER" => "NGƯỜI_DÙNG",
         "LANG" => "NGÔN_NGỮ",
@@ -327,8 +327,8 @@ fn value_name(name: &str) -> &str {
         "ROLE" => "VAI_TRÒ",
         "NAME" => "TÊN",
         "COMMAND" => "LỆNH",
-        other => other,
-    }
+        _ => return None,
+    })
 }
 
 /// Vietnamese texts on every command, argument and heading. Built first so that clap's own
@@ -413,13 +413,14 @@ fn localize_arg(mut arg: clap::Arg, path: &str, id: &str) -> clap::Arg {
         }
     }
     if let Some(names) = arg.get_value_names() {
-        let names: Vec<String> = names
+        let names: Vec<clap::builder::Str> = names
             .iter()
-            .map(|n| value_name(n.as_str()).to_string())
+            .map(|n| value_name(n.as_str()).map_or_else(|| n.clone(), Into::into))
             .collect();
         arg = arg.value_names(names);
-    } else if arg.get_action().takes_values() {
-        let name = value_name(&id.to_uppercase()).to_string();
+    } else if arg.get_action().takes_values()
+        && let Some(name) = value_name(&id.to_uppercase())
+    {
         arg = arg.value_name(name);
     }
     let heading = if arg.is_positional() {
@@ -512,19 +513,20 @@ pub fn refusal(err: &clap::Error) -> String {
         ErrorKind::InvalidUtf8 => "đối số không phải văn bản UTF-8".to_string(),
         _ => "dòng lệnh không hợp lệ".to_string(),
     };
-    if let Some(valid) = valid {
+    if let Some(valid) = valid.filter(|v| !v.is_empty()) {
         message.push_str(&format!("; các giá trị hợp lệ: {valid}"));
     }
     if let Some(suggested) = suggested {
         message.push_str(&format!("; có phải ý bạn là “{suggested}”?"));
     }
+    // Only some refusals carry the usage; the others end with the pointer to --help.
     let usage = err
         .get(ContextKind::Usage)
         .map(|u| u.to_string())
-        .unwrap_or_default()
-        .replace("Usage:", "Cách dùng:")
-        .replace("[OPTIONS]", "[TÙY_CHỌN]");
-    format!("lỗi: {message}\n\n{}\n\nXem thêm: --help", usage.trim_end())
+        .map(|u| u.trim().replace("Usage:", "Cách dùng:"))
+        .map(|u| format!("\n\n{}", help_text(&u)))
+        .unwrap_or_default();
+    format!("lỗi: {message}{usage}\n\nXem thêm: --help")
 }
 
 /// What a value parser said, in Vietnamese where we know the parser.

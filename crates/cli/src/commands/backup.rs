@@ -1,7 +1,7 @@
 //! `solieu backup` and `solieu restore`: the whole record, history included, as one SQLite file.
 
 use crate::say::Say;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use solieu_store::{CopyReport, Location, Store};
 use std::path::Path;
 use std::process::ExitCode;

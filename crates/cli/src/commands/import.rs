@@ -5,7 +5,7 @@ use crate::say::Say;
 use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
-use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
+use solieu_core::problem::{Location as ProblemLocation, Problem};
 use solieu_core::validation;
 use solieu_io::{Limits, ReadOptions, dhis2, excel, gso, read_csv};
 use solieu_store::{Location, Store};

@@ -7,7 +7,6 @@ use serde_json::json;
 use solieu_core::format::number_vi;
 use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
-use solieu_core::period::Period;
 use solieu_core::problem::Lang;
 use solieu_core::value::{Revision, Series};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};

@@ -407,10 +407,10 @@ fn localize_arg(mut arg: clap::Arg, path: &str, id: &str) -> clap::Arg {
             help.push_str(&format!(" [mặc định: {}]", defaults.join(", ")));
         }
     }
-    if let Some(env) = arg.get_env() {
-        if !arg.is_hide_env_set() {
-            help.push_str(&format!(" [biến môi trường: {}]", env.to_string_lossy()));
-        }
+    if let Some(env) = arg.get_env()
+        && !arg.is_hide_env_set()
+    {
+        help.push_str(&format!(" [biến môi trường: {}]", env.to_string_lossy()));
     }
     if let Some(names) = arg.get_value_names() {
         let names: Vec<clap::builder::Str> = names

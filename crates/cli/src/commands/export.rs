@@ -77,7 +77,7 @@ pub async fn export_programs(
     let store = Store::open(location).await?;
     let programs = store.programs().await?;
     store.close().await;
-    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!(say.io_error(&e, &dir, Write)))?;
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!(say.io_error(&e, dir, Write)))?;
     for (name, text) in solieu_io::programs::write_programs(&programs) {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;

@@ -545,8 +545,8 @@ fn value_reason(english: &str) -> String {
     if english.contains("expected NAME=N") {
         return ": cần dạng TÊN=N, ví dụ rows=2000000".to_string();
     }
-    if english.contains("use KiB, MiB or GiB") {
-        return ": đơn vị dung lượng là KiB, MiB hoặc GiB".to_string();
+    if english.contains("use KiB, MiB or GiB") || english.contains("not a whole number") {
+        return ": cần dạng TÊN=N, N là số nguyên, có thể kèm KiB, MiB hoặc GiB".to_string();
     }
     if english.contains("invalid digit")
         || english.contains("cannot parse integer")

@@ -222,7 +222,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli, &say)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}: {e:#}", say.t("lỗi", "error"));
+            eprintln!("{}: {}", say.t("lỗi", "error"), say.error(&e));
             ExitCode::from(1)
         }
     }

@@ -102,3 +102,28 @@ impl Say {
             })
     }
 }
+
+impl Say {
+    /// A command's failure in the run's language. The store words its refusals in English for
+    /// logs; the ones a user meets are said again here in Vietnamese.
+    pub fn error(&self, e: &anyhow::Error) -> String {
+        use solieu_store::StoreError;
+        if self.lang == Lang::En {
+            return format!("{e:#}");
+        }
+        match e.downcast_ref::<StoreError>() {
+            Some(StoreError::Missing(path)) => {
+                format!("chưa có cơ sở dữ liệu tại {path}: tạo bằng lệnh `solieu init`")
+            }
+            Some(StoreError::Connect { location, .. }) => {
+                format!("không mở được cơ sở dữ liệu {location}")
+            }
+            Some(StoreError::Conflict(text)) => text.vi.clone(),
+            Some(StoreError::Busy) => solieu_store::busy_text().vi,
+            Some(StoreError::Corrupt(what)) => {
+                format!("cơ sở dữ liệu chứa dữ liệu solieu không đọc được: {what}")
+            }
+            _ => format!("{e:#}"),
+        }
+    }
+}

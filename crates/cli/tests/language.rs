@@ -261,6 +261,14 @@ fn a_period_refused_in_vietnamese_names_the_forms_accepted() {
         );
         assert_vietnamese(&format!("{args:?}"), &err);
     }
+    let none = dir.path().join("khong-co.db").display().to_string();
+    let err = text(&solieu_vi(&none, &["values"]));
+    assert!(
+        err.contains(&format!(
+            "lỗi: chưa có cơ sở dữ liệu tại {none}: tạo bằng lệnh `solieu init`"
+        )),
+        "{err}"
+    );
     let err = text(&solieu(&db, &["values", "--period", "2020X1"]));
     assert!(err.contains("is not a period"), "{err}");
 }

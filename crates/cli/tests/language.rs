@@ -332,6 +332,9 @@ fn values_are_written_as_query_writes_them() {
     );
     let listing = text(&out);
     assert!(listing.contains("17,5 ha"), "{listing}");
+    assert!(listing.contains("Huyện Bình Liêu (198)"), "{listing}");
+    assert!(listing.contains("6 tháng đầu năm 2020"), "{listing}");
+    assert!(!listing.contains("2020S1"), "{listing}");
     assert!(listing.contains("thực hiện"), "{listing}");
     assert!(!listing.contains("17.5"), "{listing}");
     let plans = text(&solieu_vi(

@@ -7,7 +7,9 @@ use serde_json::json;
 use solieu_core::format::number_vi;
 use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
+use solieu_core::period::Period;
 use solieu_core::problem::Lang;
+use solieu_core::unit::UnitVersion;
 use solieu_core::value::{Revision, Series};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
 use std::collections::HashMap;
@@ -70,9 +72,9 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
         series,
     };
     let values = store.values(&filter).await?;
-    let indicators: HashMap<String, Indicator> = store
-        .stored()
-        .await?
+    let stored = store.stored().await?;
+    let units = stored.units;
+    let indicators: HashMap<String, Indicator> = stored
         .indicators
         .into_iter()
         .map(|i| (i.code.clone(), i))
@@ -121,7 +123,7 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
             "{}",
             solieu_io::write_values(values.iter().map(|v| &v.record))
         ),
-        _ => print_table(&values, &histories, &indicators, say),
+        _ => print_table(&values, &histories, &Names { indicators, units }, say),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -143,12 +145,30 @@ fn value_text(value: Decimal, indicator: Option<&Indicator>, say: &Say) -> Strin
     }
 }
 
-fn print_table(
-    values: &[StoredValue],
-    histories: &[Vec<Revision>],
-    indicators: &HashMap<String, Indicator>,
-    say: &Say,
-) {
+/// What the Vietnamese table names instead of codes.
+struct Names {
+    indicators: HashMap<String, Indicator>,
+    units: Vec<UnitVersion>,
+}
+
+impl Names {
+    /// "Huyện Bình Liêu (198)": the unit's name as of the period's end, with its code, since a
+    /// code is reused after a reform.
+    fn unit(&self, code: &str, period: &Period) -> String {
+        let end = period.end_date();
+        let versions = || self.units.iter().filter(|u| u.code == code);
+        let current = versions()
+            .find(|u| u.valid_from.is_none_or(|d| d <= end) && u.valid_to.is_none_or(|d| d >= end))
+            .or_else(|| versions().last());
+        match current {
+            Some(u) => format!("{} ({code})", u.name),
+            None => code.to_string(),
+        }
+    }
+}
+
+fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Names, say: &Say) {
+    let indicators = &names.indicators;
     if values.is_empty() {
         println!(
             "{}",
@@ -178,10 +198,14 @@ fn print_table(
             Lang::Vi => k.series.name_vi(),
             Lang::En => k.series.code(),
         };
+        let (unit, period) = match say.lang {
+            Lang::Vi => (names.unit(&k.unit, &k.period), k.period.name_vi()),
+            Lang::En => (k.unit.clone(), k.period.code()),
+        };
         vec![
             k.indicator.clone(),
-            k.unit.clone(),
-            k.period.code(),
+            unit,
+            period,
             series,
             value_text(v.record.figure.value, indicators.get(&k.indicator), say),
             status,

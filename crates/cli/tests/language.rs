@@ -335,6 +335,10 @@ fn values_are_written_as_query_writes_them() {
     assert!(listing.contains("Huyện Bình Liêu (198)"), "{listing}");
     assert!(listing.contains("6 tháng đầu năm 2020"), "{listing}");
     assert!(!listing.contains("2020S1"), "{listing}");
+    assert!(
+        listing.contains("tệp demo/values-2018-2020.csv, dòng"),
+        "{listing}"
+    );
     assert!(listing.contains("thực hiện"), "{listing}");
     assert!(!listing.contains("17.5"), "{listing}");
     let plans = text(&solieu_vi(
@@ -352,6 +356,19 @@ fn values_are_written_as_query_writes_them() {
     assert!(plans.contains("389,9 tỷ đồng"), "{plans}");
     assert!(plans.contains("kế hoạch HĐND huyện giao"), "{plans}");
     assert!(!plans.contains("plan:hdnd-huyen"), "{plans}");
+    let history = text(&solieu_vi(
+        &db,
+        &[
+            "values",
+            "--indicator",
+            "DT_NTTS",
+            "--unit",
+            "198",
+            "--history",
+        ],
+    ));
+    assert!(history.contains("(giờ Việt Nam)"), "{history}");
+    assert!(!history.contains("UTC"), "{history}");
     let query = text(&solieu_vi(
         &db,
         &[

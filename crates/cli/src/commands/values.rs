@@ -2,6 +2,7 @@
 
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow};
+use chrono::{DateTime, FixedOffset, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 use solieu_core::format::number_vi;
@@ -10,7 +11,7 @@ use solieu_core::number::canonical;
 use solieu_core::period::Period;
 use solieu_core::problem::Lang;
 use solieu_core::unit::UnitVersion;
-use solieu_core::value::{Revision, Series};
+use solieu_core::value::{Revision, Series, Source};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -145,6 +146,33 @@ fn value_text(value: Decimal, indicator: Option<&Indicator>, say: &Say) -> Strin
     }
 }
 
+/// Where a value came from, in the run's language.
+fn source_text(source: &Source, say: &Say) -> String {
+    if say.lang == Lang::En {
+        return source.to_string();
+    }
+    match source {
+        Source::File { path, line } => format!("tệp {path}, dòng {line}"),
+        Source::Form { form } => format!("biểu mẫu {form}"),
+        Source::Api { client } => format!("API ({client})"),
+        Source::Cli => "dòng lệnh".to_string(),
+    }
+}
+
+/// When a revision was made: Vietnam's time (UTC+7 all year) for a Vietnamese run, as the
+/// office's clocks read.
+fn time_text(at: &DateTime<Utc>, say: &Say) -> String {
+    match say.lang {
+        Lang::Vi => {
+            let vietnam = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+            at.with_timezone(&vietnam)
+                .format("%d/%m/%Y %H:%M (giờ Việt Nam)")
+                .to_string()
+        }
+        Lang::En => at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    }
+}
+
 /// What the Vietnamese table names instead of codes.
 struct Names {
     indicators: HashMap<String, Indicator>,
@@ -211,7 +239,7 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Name
             status,
             v.revision.to_string(),
             v.updated_by.clone(),
-            v.source.to_string(),
+            source_text(&v.source, say),
         ]
     }));
     let lines = crate::table::aligned(&rows);
@@ -233,8 +261,8 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Name
                     say.t("bởi", "by"),
                     r.changed_by,
                     say.t("lúc", "at"),
-                    r.changed_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    r.source,
+                    time_text(&r.changed_at, say),
+                    source_text(&r.source, say),
                     if r.figure.note.is_empty() {
                         String::new()
                     } else {

@@ -187,7 +187,7 @@ impl Names {
         let versions = || self.units.iter().filter(|u| u.code == code);
         let current = versions()
             .find(|u| u.valid_from.is_none_or(|d| d <= end) && u.valid_to.is_none_or(|d| d >= end))
-            .or_else(|| versions().last());
+            .or_else(|| versions().next_back());
         match current {
             Some(u) => format!("{} ({code})", u.name),
             None => code.to_string(),

@@ -2,12 +2,13 @@
 //! Errors become `anyhow` only here, at the edge.
 
 mod commands;
+mod help_vi;
 mod progress;
 mod say;
 mod table;
 
 use anyhow::Result;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use say::Say;
 use solieu_core::number::DecimalConvention;
 use std::path::PathBuf;
@@ -208,7 +209,10 @@ fn main() -> ExitCode {
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = Cli::parse();
+    let cli = match parse_arguments() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let say = Say::new(cli.lang.into());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -218,8 +222,41 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli, &say)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}: {e:#}", say.t("lỗi", "error"));
+            eprintln!("{}: {}", say.t("lỗi", "error"), say.error(&e));
             ExitCode::from(1)
+        }
+    }
+}
+
+/// The arguments, with clap's help and refusals in the language asked for; a refusal or a
+/// help text printed gives the exit code instead.
+fn parse_arguments() -> std::result::Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = help_vi::lang_from_args(&args);
+    let command = help_vi::localize(Cli::command(), lang);
+    let parsed = command
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let err = match parsed {
+        Ok(cli) => return Ok(cli),
+        Err(err) => err,
+    };
+    if lang == solieu_core::problem::Lang::En {
+        err.exit();
+    }
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            print!("{}", help_vi::help_text(&err.render().to_string()));
+            Err(ExitCode::SUCCESS)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", help_vi::help_text(&err.render().to_string()));
+            Err(ExitCode::from(2))
+        }
+        _ => {
+            eprintln!("{}", help_vi::refusal(&err));
+            Err(ExitCode::from(2))
         }
     }
 }

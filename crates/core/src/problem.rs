@@ -242,7 +242,10 @@ impl Problem {
         }
         if let Some(column) = &loc.column {
             match lang {
-                Lang::Vi => out.push_str(&format!(", cột {column}")),
+                Lang::Vi => match column_vi(column) {
+                    Some(name) => out.push_str(&format!(", cột {name} (“{column}”)")),
+                    None => out.push_str(&format!(", cột {column}")),
+                },
                 Lang::En => out.push_str(&format!(", column {column}")),
             }
         }
@@ -259,6 +262,31 @@ impl Problem {
         }
         out
     }
+}
+
+/// The Vietnamese name of a column solieu's own files name in English, so a Vietnamese
+/// message does not read "cột indicator" beside "cột giá trị"; the header as written stays
+/// quoted beside it, for finding the column in the file.
+fn column_vi(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "indicator" => "chỉ tiêu",
+        "unit" => "đơn vị",
+        "period" => "kỳ",
+        "series" => "loại số liệu",
+        "value" => "giá trị",
+        "status" => "trạng thái",
+        "note" => "ghi chú",
+        "kind" => "loại",
+        "formula" => "công thức",
+        "name" => "tên",
+        "code" => "mã",
+        "parent" => "đơn vị cấp trên",
+        "valid_from" => "ngày bắt đầu",
+        "valid_to" => "ngày kết thúc",
+        "decimals" => "số chữ số thập phân",
+        "group" => "nhóm",
+        _ => return None,
+    })
 }
 
 impl fmt::Display for Problem {

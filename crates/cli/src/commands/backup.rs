@@ -1,7 +1,7 @@
 //! `solieu backup` and `solieu restore`: the whole record, history included, as one SQLite file.
 
 use crate::say::Say;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use solieu_store::{CopyReport, Location, Store};
 use std::path::Path;
 use std::process::ExitCode;
@@ -57,7 +57,8 @@ pub async fn restore(location: &Location, file: &Path, say: &Say) -> Result<Exit
     // Opening brings a backup's schema up to date; do that to a copy, never to the backup.
     let work = tempfile::tempdir()?;
     let copy = work.path().join("backup.db");
-    std::fs::copy(file, &copy).with_context(|| format!("reading {}", file.display()))?;
+    std::fs::copy(file, &copy)
+        .map_err(|e| anyhow::anyhow!(say.io_error(&e, file, crate::say::Access::Read)))?;
     let backup = Store::open(&Location::parse(&copy.display().to_string())).await?;
     let target = Store::create(location).await?;
     let report = backup.copy_into(&target).await?;

@@ -1,7 +1,8 @@
 //! `solieu export`: the stored record back out as the documented CSVs.
 
+use crate::say::Access::Write;
 use crate::say::Say;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use solieu_io::{dhis2, write_indicators, write_lineage, write_units, write_values};
 use solieu_store::{Location, Store, ValueFilter};
 use std::path::PathBuf;
@@ -26,7 +27,7 @@ pub async fn export(
         match out {
             Some(file) => {
                 std::fs::write(&file, text)
-                    .with_context(|| format!("writing {}", file.display()))?;
+                    .map_err(|e| anyhow::anyhow!(say.io_error(&e, &file, Write)))?;
                 println!("{} {}", say.t("Đã ghi", "Wrote"), file.display());
             }
             None => print!("{text}"),
@@ -56,10 +57,10 @@ pub async fn export(
             print!("{text}");
         }
         (Some(dir), only) => {
-            std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!(say.io_error(&e, &dir, Write)))?;
             for (kind, text) in files.iter().filter(|(k, _)| only.as_deref().is_none_or(|o| o == *k)) {
                 let path = dir.join(format!("{kind}.csv"));
-                std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+                std::fs::write(&path, text).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
                 println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
             }
         }
@@ -76,17 +77,17 @@ pub async fn export_programs(
     let store = Store::open(location).await?;
     let programs = store.programs().await?;
     store.close().await;
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!(say.io_error(&e, dir, Write)))?;
     for (name, text) in solieu_io::programs::write_programs(&programs) {
         let path = dir.join(name);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
         println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
     }
     // The same registers as one workbook, for people rather than for import.
     let path = dir.join("programs.xlsx");
     let workbook = solieu_io::programs::write_programs_xlsx(&programs)
         .map_err(|e| anyhow::anyhow!("programs.xlsx: {e}"))?;
-    std::fs::write(&path, workbook).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, workbook).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
     println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
     Ok(ExitCode::SUCCESS)
 }

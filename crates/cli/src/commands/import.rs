@@ -5,7 +5,7 @@ use crate::say::Say;
 use anyhow::Result;
 use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
-use solieu_core::problem::{Location as ProblemLocation, Problem, Text};
+use solieu_core::problem::{Location as ProblemLocation, Problem};
 use solieu_core::validation;
 use solieu_io::{Limits, ReadOptions, dhis2, excel, gso, read_csv};
 use solieu_store::{Location, Store};
@@ -34,10 +34,7 @@ pub async fn import(
             Ok(bytes) => inputs.push(Input { name, bytes }),
             Err(e) => problems.push(Problem::error(
                 ProblemLocation::file(&name),
-                Text::new(
-                    format!("không đọc được tệp: {e}"),
-                    format!("cannot read the file: {e}"),
-                ),
+                Say::io_text(&e, path),
             )),
         }
     }
@@ -548,6 +545,14 @@ fn refuse(
         ("", "")
     };
     let summary = match say.lang {
+        // A file that could not be opened, a database refusal: nothing was read row by row,
+        // so a count of rows would only confuse.
+        solieu_core::problem::Lang::Vi if refused.is_empty() => {
+            format!("Không nhập gì: có {errors} lỗi (xem ở trên); cơ sở dữ liệu không thay đổi.")
+        }
+        solieu_core::problem::Lang::En if refused.is_empty() => format!(
+            "Nothing imported: {errors} problems (listed above); the database is unchanged."
+        ),
         solieu_core::problem::Lang::Vi => format!(
             "Không nhập gì: có {errors} lỗi ở {at_least_vi}{} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
             refused.len()

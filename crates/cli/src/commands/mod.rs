@@ -34,6 +34,7 @@ pub use validate::validate;
 pub use values::{ValuesQuery, values};
 pub use web::{DEMO_USERS, UserCommand, poll_interval, serve, user};
 
+use crate::say::Access::Read;
 use crate::say::Say;
 use anyhow::Result;
 use solieu_store::{Location, Store};
@@ -48,7 +49,7 @@ pub fn read_dhis2_mapping(
         return Ok(solieu_io::dhis2::Mapping::default());
     };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!(say.io_error(&e, path, Read)))?;
     solieu_io::dhis2::Mapping::read(&name, &bytes).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(|p| p.render(say.lang)).collect();
         anyhow::anyhow!("{}", lines.join("\n"))
@@ -92,7 +93,7 @@ pub fn read_column_mapping(
         return Ok(None);
     };
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!(say.io_error(&e, path, Read)))?;
     let (mapping, problems) = solieu_io::excel::Mapping::from_csv(&name, &bytes);
     if problems.iter().any(|p| p.is_error()) {
         let lines: Vec<String> = problems.iter().map(|p| p.render(say.lang)).collect();

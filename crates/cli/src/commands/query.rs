@@ -60,7 +60,7 @@ pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<Ex
     let periods: Vec<Period> = args
         .period
         .iter()
-        .map(|p| p.parse().map_err(|e| anyhow!("{e}")))
+        .map(|p| say.period(p))
         .collect::<Result<_>>()?;
     let store = Store::open(location).await?;
     let engine = load_engine(&store).await?;

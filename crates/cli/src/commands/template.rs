@@ -51,9 +51,7 @@ pub async fn template(
             )
         );
     };
-    let period: Period = period
-        .parse()
-        .map_err(|e: solieu_core::period::PeriodError| anyhow::anyhow!("--period: {}", e.reason))?;
+    let period: Period = say.period(period)?;
     let store = Store::open(location).await?;
     let stored = store.stored().await?;
     let registry = Registry::new(stored.units.clone(), stored.events.clone());
@@ -258,7 +256,8 @@ pub async fn template(
     template.columns = columns;
     template.ratios = ratios;
     let bytes = write_template(&template)?;
-    std::fs::write(out, bytes).with_context(|| out.display().to_string())?;
+    std::fs::write(out, bytes)
+        .map_err(|e| anyhow::anyhow!(say.io_error(&e, out, crate::say::Access::Write)))?;
     store.close().await;
     println!(
         "{} {}: {} {} × {} {}",

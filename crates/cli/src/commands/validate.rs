@@ -19,7 +19,7 @@ pub async fn validate(
     children: bool,
     say: &Say,
 ) -> Result<ExitCode> {
-    let period: Period = period.parse().map_err(|e| anyhow!("{e}"))?;
+    let period: Period = say.period(period)?;
     let store = Store::open(location).await?;
     let rules = store.stored().await?.rules;
     let engine = load_engine(&store).await?;

@@ -2,11 +2,18 @@
 
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow};
+use chrono::{DateTime, FixedOffset, Utc};
+use rust_decimal::Decimal;
 use serde_json::json;
+use solieu_core::format::number_vi;
+use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
 use solieu_core::period::Period;
-use solieu_core::value::{Revision, Series};
+use solieu_core::problem::Lang;
+use solieu_core::unit::UnitVersion;
+use solieu_core::value::{Revision, Series, Source};
 use solieu_store::{Location, Store, StoredValue, ValueFilter};
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 #[derive(clap::Args)]
@@ -44,18 +51,20 @@ fn revision_json(r: &Revision) -> serde_json::Value {
 }
 
 pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<ExitCode> {
-    let within = q
-        .period
-        .as_deref()
-        .map(str::parse::<Period>)
-        .transpose()
-        .map_err(|e| anyhow!(e))?;
+    let within = q.period.as_deref().map(|p| say.period(p)).transpose()?;
     let series = q
         .series
         .as_deref()
         .map(str::parse::<Series>)
         .transpose()
-        .map_err(|e| anyhow!("--series: {e}"))?;
+        .map_err(|e| match say.lang {
+            Lang::Vi => anyhow!(
+                "--series: “{}” không phải một loại số liệu; dùng actual (thực hiện), plan (kế hoạch) \
+                 hoặc plan:NGUỒN (ví dụ plan:hdnd-huyen)",
+                q.series.as_deref().unwrap_or_default()
+            ),
+            Lang::En => anyhow!("--series: {e}"),
+        })?;
     let store = Store::open(location).await?;
     let filter = ValueFilter {
         indicator: q.indicator,
@@ -64,6 +73,13 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
         series,
     };
     let values = store.values(&filter).await?;
+    let stored = store.stored().await?;
+    let units = stored.units;
+    let indicators: HashMap<String, Indicator> = stored
+        .indicators
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
     let mut histories = Vec::new();
     if q.history {
         for v in &values {
@@ -108,12 +124,79 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
             "{}",
             solieu_io::write_values(values.iter().map(|v| &v.record))
         ),
-        _ => print_table(&values, &histories, say),
+        _ => print_table(&values, &histories, &Names { indicators, units }, say),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
+/// A stored value as `query` writes it in Vietnamese (17,5 ha; 39,89%), every stored decimal
+/// kept; in English the value as stored.
+fn value_text(value: Decimal, indicator: Option<&Indicator>, say: &Say) -> String {
+    if say.lang == Lang::En {
+        return canonical(value);
+    }
+    let Some(indicator) = indicator else {
+        return number_vi(value, value.normalize().scale());
+    };
+    let decimals = u32::from(indicator.decimals).max(value.normalize().scale());
+    if indicator.unit.is_percent() {
+        format!("{}%", number_vi(value, decimals))
+    } else {
+        format!("{} {}", number_vi(value, decimals), indicator.unit.symbol())
+    }
+}
+
+/// Where a value came from, in the run's language.
+fn source_text(source: &Source, say: &Say) -> String {
+    if say.lang == Lang::En {
+        return source.to_string();
+    }
+    match source {
+        Source::File { path, line } => format!("tệp {path}, dòng {line}"),
+        Source::Form { form } => format!("biểu mẫu {form}"),
+        Source::Api { client } => format!("API ({client})"),
+        Source::Cli => "dòng lệnh".to_string(),
+    }
+}
+
+/// When a revision was made: Vietnam's time (UTC+7 all year) for a Vietnamese run, as the
+/// office's clocks read.
+fn time_text(at: &DateTime<Utc>, say: &Say) -> String {
+    match say.lang {
+        Lang::Vi => {
+            let vietnam = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
+            at.with_timezone(&vietnam)
+                .format("%d/%m/%Y %H:%M (giờ Việt Nam)")
+                .to_string()
+        }
+        Lang::En => at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+    }
+}
+
+/// What the Vietnamese table names instead of codes.
+struct Names {
+    indicators: HashMap<String, Indicator>,
+    units: Vec<UnitVersion>,
+}
+
+impl Names {
+    /// "Huyện Bình Liêu (198)": the unit's name as of the period's end, with its code, since a
+    /// code is reused after a reform.
+    fn unit(&self, code: &str, period: &Period) -> String {
+        let end = period.end_date();
+        let versions = || self.units.iter().filter(|u| u.code == code);
+        let current = versions()
+            .find(|u| u.valid_from.is_none_or(|d| d <= end) && u.valid_to.is_none_or(|d| d >= end))
+            .or_else(|| versions().next_back());
+        match current {
+            Some(u) => format!("{} ({code})", u.name),
+            None => code.to_string(),
+        }
+    }
+}
+
+fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Names, say: &Say) {
+    let indicators = &names.indicators;
     if values.is_empty() {
         println!(
             "{}",
@@ -136,19 +219,27 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
     rows.extend(values.iter().map(|v| {
         let k = &v.record.key;
         let status = match say.lang {
-            solieu_core::problem::Lang::Vi => v.record.figure.status.name_vi().to_string(),
-            solieu_core::problem::Lang::En => v.record.figure.status.code().to_string(),
+            Lang::Vi => v.record.figure.status.name_vi().to_string(),
+            Lang::En => v.record.figure.status.code().to_string(),
+        };
+        let series = match say.lang {
+            Lang::Vi => k.series.name_vi(),
+            Lang::En => k.series.code(),
+        };
+        let (unit, period) = match say.lang {
+            Lang::Vi => (names.unit(&k.unit, &k.period), k.period.name_vi()),
+            Lang::En => (k.unit.clone(), k.period.code()),
         };
         vec![
             k.indicator.clone(),
-            k.unit.clone(),
-            k.period.code(),
-            k.series.code(),
-            canonical(v.record.figure.value),
+            unit,
+            period,
+            series,
+            value_text(v.record.figure.value, indicators.get(&k.indicator), say),
             status,
             v.revision.to_string(),
             v.updated_by.clone(),
-            v.source.to_string(),
+            source_text(&v.source, say),
         ]
     }));
     let lines = crate::table::aligned(&rows);
@@ -156,17 +247,22 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], say: &Say) {
     for (i, line) in lines[1..].iter().enumerate() {
         println!("{line}");
         if let Some(history) = histories.get(i) {
+            let indicator = indicators.get(&values[i].record.key.indicator);
             for r in history.iter().rev() {
+                let status = match say.lang {
+                    Lang::Vi => r.figure.status.name_vi().to_string(),
+                    Lang::En => r.figure.status.code().to_string(),
+                };
                 println!(
                     "    #{} {} ({}) — {} {} {} {} {}{}",
                     r.number,
-                    canonical(r.figure.value),
-                    r.figure.status.code(),
+                    value_text(r.figure.value, indicator, say),
+                    status,
                     say.t("bởi", "by"),
                     r.changed_by,
                     say.t("lúc", "at"),
-                    r.changed_at.format("%Y-%m-%d %H:%M:%S UTC"),
-                    r.source,
+                    time_text(&r.changed_at, say),
+                    source_text(&r.source, say),
                     if r.figure.note.is_empty() {
                         String::new()
                     } else {

@@ -270,7 +270,9 @@ on_both_backends!(times_are_vietnam_time_and_reports_name_their_maker, |app| {
     let before = chrono::Utc::now();
     let report = a_day_of_work(&app).await;
     let after = chrono::Utc::now();
-    let shown = [before, after].map(solieu_core::format::date_time_vi);
+    // Hà Nội is seven hours ahead of UTC all year.
+    let shown = [before, after]
+        .map(|t| (t + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string());
     let mut office = signed_in(&app, "office").await;
     let form = office.get(&format!("/forms/DU_LICH_THANG/{OWN}/202610")).await;
     assert!(

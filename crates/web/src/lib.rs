@@ -8,8 +8,8 @@
 pub mod api;
 pub mod auth;
 pub mod datasets;
-pub mod headers;
 pub mod follow;
+pub mod headers;
 pub mod ops;
 pub mod pages;
 pub mod policy;

@@ -676,7 +676,9 @@ pub async fn completeness(
         let submitted_at = s.and_then(|s| s.submitted_at);
         let state = s.map_or("draft", |s| s.state.as_str()).to_string();
         let timeliness = match submitted_at {
-            Some(at) if state != "draft" && at.with_timezone(&vietnam()).date_naive() <= due => "on-time",
+            Some(at) if state != "draft" && at.with_timezone(&vietnam()).date_naive() <= due => {
+                "on-time"
+            }
             Some(_) if state != "draft" => "late",
             _ if today > due => "missing",
             _ => "open",

@@ -18,7 +18,10 @@ use std::collections::HashMap;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("header.html", include_str!("../templates/header.html")),
-    ("report_top.html", include_str!("../templates/report_top.html")),
+    (
+        "report_top.html",
+        include_str!("../templates/report_top.html"),
+    ),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("entry.html", include_str!("../templates/entry.html")),

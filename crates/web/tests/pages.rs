@@ -94,7 +94,6 @@ on_both_backends!(a_broken_rule_reads_in_words_for_a_clerk, |app| {
     assert!(message.contains("KHACH_KHONG_AM"), "{message}");
 });
 
-
 /// The page's text as a reader sees it: tags, scripts and styles removed, the entities the
 /// templates write decoded.
 fn text_of(page: &str) -> String {
@@ -180,10 +179,15 @@ async fn a_day_of_work(app: &solieu_web::Shared) -> i64 {
 
 /// Every page a demo account reaches from the menus, the forms it lists and the links on them.
 async fn pages_of(c: &mut Client, report: i64) -> Vec<(String, String)> {
-    let mut uris: Vec<String> = ["/dashboard", "/entry", "/completeness", "/public?period=202610"]
-        .iter()
-        .map(|u| u.to_string())
-        .collect();
+    let mut uris: Vec<String> = [
+        "/dashboard",
+        "/entry",
+        "/completeness",
+        "/public?period=202610",
+    ]
+    .iter()
+    .map(|u| u.to_string())
+    .collect();
     uris.push(format!("/reports/{report}"));
     let mut seen = Vec::new();
     let mut i = 0;
@@ -258,12 +262,19 @@ on_both_backends!(the_vietnamese_pages_are_in_vietnamese, |app| {
 
 fn context(text: &str, word: &str) -> String {
     let at = text.find(word).unwrap_or(0);
-    let start = text[..at].char_indices().rev().nth(60).map_or(0, |(i, _)| i);
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
     let end = text[at..]
         .char_indices()
         .nth(60 + word.chars().count())
         .map_or(text.len(), |(i, _)| at + i);
-    text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 on_both_backends!(times_are_vietnam_time_and_reports_name_their_maker, |app| {
@@ -271,10 +282,15 @@ on_both_backends!(times_are_vietnam_time_and_reports_name_their_maker, |app| {
     let report = a_day_of_work(&app).await;
     let after = chrono::Utc::now();
     // Hà Nội is seven hours ahead of UTC all year.
-    let shown = [before, after]
-        .map(|t| (t + chrono::Duration::hours(7)).format("%d/%m/%Y %H:%M").to_string());
+    let shown = [before, after].map(|t| {
+        (t + chrono::Duration::hours(7))
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    });
     let mut office = signed_in(&app, "office").await;
-    let form = office.get(&format!("/forms/DU_LICH_THANG/{OWN}/202610")).await;
+    let form = office
+        .get(&format!("/forms/DU_LICH_THANG/{OWN}/202610"))
+        .await;
     assert!(
         shown
             .iter()

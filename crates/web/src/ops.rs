@@ -614,8 +614,31 @@ pub async fn step(
             reason.trim(),
             &who.username,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            solieu_store::StoreError::Conflict(_) => WebError::Conflict(step_refused(action)),
+            e => e.into(),
+        })?;
     Ok(())
+}
+
+/// Why a step cannot be taken from the state the period is in, named for people (the store's
+/// own message names the codes: "approve", "draft").
+fn step_refused(action: &str) -> Text {
+    match action {
+        "submit" => Text::new(
+            "Không gửi duyệt được: kỳ này đã được gửi duyệt hoặc đã duyệt",
+            "Cannot submit: this period is already submitted or approved",
+        ),
+        "approve" => Text::new(
+            "Không duyệt được: kỳ này chưa được gửi duyệt, hoặc đã duyệt rồi",
+            "Cannot approve: this period has not been submitted, or is already approved",
+        ),
+        _ => Text::new(
+            "Không mở lại được: kỳ này đang nhập, chưa gửi duyệt",
+            "Cannot reopen: this period is still being entered, not yet submitted",
+        ),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

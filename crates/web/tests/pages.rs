@@ -356,3 +356,20 @@ on_both_backends!(every_page_has_its_header_and_a_way_back, |app| {
     assert!(!text_of(&a.body).contains("Nhập số liệu"));
     assert!(text_of(&a.body).contains("Duyệt số liệu"));
 });
+
+on_both_backends!(a_refused_step_is_told_in_words, |app| {
+    let mut office = signed_in(&app, "office").await;
+    let csrf = office.csrf().await;
+    let a = office
+        .post_form(
+            &format!("/forms/DU_LICH_THANG/{OWN}/202610/approve"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let text = text_of(&a.body);
+    assert!(text.contains("Không duyệt được"), "{text}");
+    for code in ["approve", "draft"] {
+        assert!(!text.contains(code), "{code} in {text}");
+    }
+});

@@ -23,6 +23,8 @@ pub struct FigureView {
     pub value: Option<Decimal>,
     pub status: Option<&'static str>,
     pub method: Option<String>,
+    /// The same in Vietnamese, for the pages.
+    pub method_vi: Option<String>,
     pub plans: Vec<PlanView>,
     pub previous: Option<PreviousView>,
     /// Some number here rests on a recorded split share.
@@ -60,6 +62,7 @@ pub struct PreviousView {
     pub ratio_vi: Option<String>,
     pub approximate: bool,
     pub method: String,
+    pub method_vi: String,
     pub sources: Vec<SourceView>,
 }
 
@@ -69,7 +72,9 @@ pub struct SourceView {
     pub value_id: i64,
     pub indicator: String,
     pub unit: String,
+    pub unit_name: String,
     pub period: String,
+    pub period_name: String,
     pub series: String,
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub value: Decimal,
@@ -78,6 +83,26 @@ pub struct SourceView {
     pub weight: Decimal,
     pub status: &'static str,
     pub entered_by: String,
+}
+
+/// How a figure was computed, in Vietnamese (the pages' default language).
+fn method_text_vi(m: &Method) -> String {
+    match m {
+        Method::Stored => "số liệu đã nhập".into(),
+        Method::TimeSum { pieces } => format!("cộng {pieces} kỳ nhỏ hơn"),
+        Method::LastValue => "số cuối kỳ".into(),
+        Method::TimeAverage { pieces } => format!("bình quân {pieces} kỳ nhỏ hơn"),
+        Method::UnitSum { reported, units } => {
+            format!("cộng {reported} trong {units} đơn vị trực thuộc")
+        }
+        Method::UnitAverage { reported, units } => {
+            format!("bình quân {reported} trong {units} đơn vị trực thuộc")
+        }
+        Method::Formula => "tính theo công thức".into(),
+        Method::Lineage { units } => {
+            format!("{units} đơn vị trước sắp xếp, theo tỷ lệ đã ghi")
+        }
+    }
 }
 
 fn method_text(m: &Method) -> String {
@@ -109,7 +134,9 @@ impl Engine {
                     value_id: f.value_id,
                     indicator: self.indicator(f.indicator).code.clone(),
                     unit: self.registry().version(f.unit).code.clone(),
+                    unit_name: self.registry().version(f.unit).name.clone(),
                     period: f.period.code(),
+                    period_name: f.period.name_vi(),
                     series: self.series(f.series).code(),
                     value: f.value.normalize(),
                     weight: p.weight.normalize(),
@@ -158,6 +185,7 @@ impl Engine {
                 .map(|x| format!("bằng {} so với cùng kỳ", percent_vi(x, PERCENT_DECIMALS))),
             approximate: p.value.approximate,
             method: method_text(&p.value.method),
+            method_vi: method_text_vi(&p.value.method),
             sources: self.sources(&p.value),
         });
         let mut text = c.period.name_vi();
@@ -194,6 +222,7 @@ impl Engine {
             value: c.actual.as_ref().map(|a| a.value.normalize()),
             status: c.actual.as_ref().map(|a| a.status.code()),
             method: c.actual.as_ref().map(|a| method_text(&a.method)),
+            method_vi: c.actual.as_ref().map(|a| method_text_vi(&a.method)),
             plans,
             previous,
             approximate: c.approximate(),

@@ -2,7 +2,8 @@
 //!
 //! Decimal comma, thousands dot, the indicator's decimals with trailing zeros dropped
 //! (11,20% → 11,2%), rounding half away from zero; and the phrases around them: "tăng 11,2%",
-//! "giảm 3,4%", "bằng 66,2%", "ước đạt" for an estimate.
+//! "giảm 3,4%", "bằng 66,2%", "ước đạt" for an estimate. Dates and times too (dd/mm/yyyy hh:mm,
+//! in Vietnam's time): pages, documents and the command line show them through here.
 
 use crate::value::Status;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -66,6 +67,51 @@ pub fn change_phrase_vi(change: Decimal, decimals: u32) -> String {
     }
 }
 
+/// Vietnam's time (Asia/Ho_Chi_Minh). A fixed UTC+7 is exact, not an approximation: Vietnam
+/// has kept UTC+7 without daylight saving since 1975, so no time-zone database is needed for
+/// any instant this application records.
+pub fn vietnam() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
+}
+
+/// A day as Vietnamese documents write it: 29/11/2026.
+pub fn date_vi(date: chrono::NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+/// An instant in Vietnam's time, as pages and documents show it: 29/11/2026 10:23.
+pub fn date_time_vi(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&vietnam())
+        .format("%d/%m/%Y %H:%M")
+        .to_string()
+}
+
+/// An instant stored as RFC 3339 text ("2026-11-29T03:20:57.940746Z") in Vietnam's time;
+/// text that is not such an instant is returned as it is rather than hidden.
+pub fn date_time_text_vi(text: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| date_time_vi(t.with_timezone(&chrono::Utc)))
+        .unwrap_or_else(|_| text.to_string())
+}
+
+/// A period in the few characters a chart's axis has: "10/2026", "Q.III/2026", "6T đầu 2026",
+/// "2026"; longer kinds by their full name.
+pub fn period_short_vi(period: &crate::period::Period) -> String {
+    use crate::period::PeriodKind;
+    let (y, month) = (period.start_year(), period.start_month());
+    match period.kind() {
+        PeriodKind::Month => format!("{month}/{y}"),
+        PeriodKind::Quarter => {
+            let q = ["I", "II", "III", "IV"][((month - 1) / 3).min(3) as usize];
+            format!("Q.{q}/{y}")
+        }
+        PeriodKind::HalfYear if month == 1 => format!("6T đầu {y}"),
+        PeriodKind::HalfYear => format!("6T cuối {y}"),
+        PeriodKind::Year => y.to_string(),
+        _ => period.name_vi(),
+    }
+}
+
 /// "ước đạt" for an estimate, "đạt" otherwise.
 pub fn achieved_vi(status: Status) -> &'static str {
     match status {
@@ -100,6 +146,29 @@ mod tests {
         assert_eq!(percent_vi(d("43.25"), 1), "43,3%");
         assert_eq!(percent_vi(d("-43.25"), 1), "-43,3%");
         assert_eq!(percent_vi(d("39.8896"), 2), "39,89%");
+    }
+
+    #[test]
+    fn times_are_shown_in_vietnam_time() {
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T03:23:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(date_time_vi(at), "29/11/2026 10:23");
+        // Past midnight in Hà Nội while still the day before in UTC.
+        assert_eq!(
+            date_time_text_vi("2026-11-28T17:20:57.940746Z"),
+            "29/11/2026 00:20"
+        );
+        assert_eq!(date_time_text_vi("hôm qua"), "hôm qua");
+        let short = |code: &str| period_short_vi(&code.parse().unwrap());
+        assert_eq!(short("202610"), "10/2026");
+        assert_eq!(short("2026Q3"), "Q.III/2026");
+        assert_eq!(short("2026S1"), "6T đầu 2026");
+        assert_eq!(short("2026"), "2026");
+        assert_eq!(
+            date_vi(chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap()),
+            "05/01/2026"
+        );
     }
 
     #[test]

@@ -467,7 +467,9 @@ async fn completeness(
     Viewer(who): Viewer,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Json<ops::Completeness>, WebError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive();
     Ok(Json(
         ops::completeness(
             &app,
@@ -625,7 +627,9 @@ async fn assignments(
     State(app): State<Shared>,
     Viewer(who): Viewer,
 ) -> Result<Json<Vec<ops::Assignment>>, WebError> {
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive();
     Ok(Json(ops::assignments(&app, &who, today).await?))
 }
 

@@ -2,13 +2,16 @@
 //! checks it with [`policy::allowed`] and returns plain data that a page renders or the API
 //! returns as JSON.
 
-use crate::policy::{self, Action, Principal};
+use crate::policy::{self, Action, Principal, Role};
 use crate::{App, WebError, datasets};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use solieu_analytics::{Engine, Entry};
 use solieu_core::changes::{self, Incoming, IncomingValue, Located};
-use solieu_core::format::{change_percent, number_vi, percent_vi};
+use solieu_core::format::{
+    change_percent, date_time_text_vi, date_time_vi, date_vi, number_vi, percent_vi,
+    period_short_vi, vietnam,
+};
 use solieu_core::lineage::VersionId;
 use solieu_core::number::{DecimalConvention, parse};
 use solieu_core::period::Period;
@@ -275,9 +278,7 @@ pub async fn form(
         previous_name: previous_period.map(|p| p.name_vi()).unwrap_or_default(),
         state,
         locked,
-        deadline: deadline(&scope.set, &scope.period)
-            .format("%d/%m/%Y")
-            .to_string(),
+        deadline: date_vi(deadline(&scope.set, &scope.period)),
         fields,
         events: events
             .into_iter()
@@ -285,7 +286,7 @@ pub async fn form(
                 action: e.action,
                 reason: e.reason,
                 by: e.done_by,
-                at: e.done_at.format("%d/%m/%Y %H:%M").to_string(),
+                at: date_time_vi(e.done_at),
             })
             .collect(),
         can_write,
@@ -477,6 +478,7 @@ pub async fn save(
     }
     let (rule_problems, findings) =
         validation::check_planned(&planned.values, &stored.rules, &beside);
+    let rule_problems = rules_for_people(who, &stored.rules, rule_problems, &findings, &codes);
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         rule_problems.into_iter().partition(|p| !p.is_error());
     if !errors.is_empty() {
@@ -525,6 +527,42 @@ pub async fn save(
         values_unchanged: report.values_unchanged,
         warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
     })
+}
+
+/// Broken rules as the form shows them: beside the first field the rule reads that was typed,
+/// and, except to the office (who writes the rules), in the rule's own words rather than its
+/// code and formula.
+fn rules_for_people(
+    who: &Principal,
+    rules: &[validation::Rule],
+    problems: Vec<Problem>,
+    findings: &[validation::Finding],
+    typed: &[String],
+) -> Vec<Problem> {
+    let office = matches!(who.role, Role::Office | Role::Admin);
+    problems
+        .into_iter()
+        .zip(findings)
+        .map(|(mut p, f)| {
+            let Some(rule) = rules.iter().find(|r| r.code == f.rule) else {
+                return p;
+            };
+            if let Some(field) = rule
+                .references()
+                .into_iter()
+                .find(|r| typed.iter().any(|t| t == r))
+            {
+                p.location.column = Some(field.to_string());
+            }
+            if !office {
+                p.message = Text::new(
+                    format!("Chưa đạt yêu cầu: {}", rule.name),
+                    format!("Does not meet the requirement: {}", rule.name),
+                );
+            }
+            p
+        })
+        .collect()
 }
 
 /// A workflow step: `submit`, `approve` or `reopen` (with a reason).
@@ -576,8 +614,31 @@ pub async fn step(
             reason.trim(),
             &who.username,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            solieu_store::StoreError::Conflict(_) => WebError::Conflict(step_refused(action)),
+            e => e.into(),
+        })?;
     Ok(())
+}
+
+/// Why a step cannot be taken from the state the period is in, named for people (the store's
+/// own message names the codes: "approve", "draft").
+fn step_refused(action: &str) -> Text {
+    match action {
+        "submit" => Text::new(
+            "Không gửi duyệt được: kỳ này đã được gửi duyệt hoặc đã duyệt",
+            "Cannot submit: this period is already submitted or approved",
+        ),
+        "approve" => Text::new(
+            "Không duyệt được: kỳ này chưa được gửi duyệt, hoặc đã duyệt rồi",
+            "Cannot approve: this period has not been submitted, or is already approved",
+        ),
+        _ => Text::new(
+            "Không mở lại được: kỳ này đang nhập, chưa gửi duyệt",
+            "Cannot reopen: this period is still being entered, not yet submitted",
+        ),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -638,7 +699,9 @@ pub async fn completeness(
         let submitted_at = s.and_then(|s| s.submitted_at);
         let state = s.map_or("draft", |s| s.state.as_str()).to_string();
         let timeliness = match submitted_at {
-            Some(at) if state != "draft" && at.date_naive() <= due => "on-time",
+            Some(at) if state != "draft" && at.with_timezone(&vietnam()).date_naive() <= due => {
+                "on-time"
+            }
             Some(_) if state != "draft" => "late",
             _ if today > due => "missing",
             _ => "open",
@@ -658,7 +721,7 @@ pub async fn completeness(
             unit: v.code.clone(),
             unit_name: v.name.clone(),
             state,
-            submitted_at: submitted_at.map(|t| t.format("%d/%m/%Y %H:%M").to_string()),
+            submitted_at: submitted_at.map(date_time_vi),
             timeliness,
             filled,
             total: set.indicators.len(),
@@ -671,7 +734,7 @@ pub async fn completeness(
         data_set_name: set.name.clone(),
         period: period.code(),
         period_name: period.name_vi(),
-        deadline: due.format("%d/%m/%Y").to_string(),
+        deadline: date_vi(due),
         rows,
     })
 }
@@ -899,7 +962,7 @@ pub fn dashboard(
             let value = unit_version(&engine, &unit, &p)
                 .ok()
                 .and_then(|v| engine.value(i, v, &p, &Series::Actual));
-            points.push((p.code(), value.map(|c| c.value)));
+            points.push((period_short_vi(&p), value.map(|c| c.value)));
         }
         if points.iter().filter(|(_, v)| v.is_some()).count() >= 1 {
             trend_svg = Some(crate::svg::line(&points, ind.decimals));
@@ -951,6 +1014,18 @@ pub struct RevisionView {
     pub changed_by: String,
     pub changed_at: String,
     pub source: String,
+    /// Where the figure came from, in Vietnamese, without the form's codes.
+    pub source_vi: String,
+}
+
+fn source_vi(source: &Source, unit_name: &str, period_name: &str) -> String {
+    match source {
+        Source::File { path, line: 0 } => format!("tệp {path}"),
+        Source::File { path, line } => format!("tệp {path}, dòng {line}"),
+        Source::Form { .. } => format!("biểu mẫu trên web, {unit_name}, {period_name}"),
+        Source::Api { client } => format!("qua API ({client})"),
+        Source::Cli => "dòng lệnh".into(),
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -961,6 +1036,10 @@ pub struct ValueHistory {
     pub unit: String,
     pub period: String,
     pub series: String,
+    /// The codes above as a page names them: "xã Bình Liêu", "tháng 10/2026", "thực hiện".
+    pub unit_name: String,
+    pub period_name: String,
+    pub series_name: String,
     pub revisions: Vec<RevisionView>,
 }
 
@@ -970,15 +1049,25 @@ pub async fn history(app: &App, who: &Principal, value_id: i64) -> Result<ValueH
     let (indicator, unit, period, series) =
         app.store.value_about(value_id).await?.ok_or_else(missing)?;
     let p = parse_period(&period)?;
-    let indicator_name = {
+    let (indicator_name, unit_name) = {
         let engine = app.engine();
         // Same answer for a value that exists elsewhere and one that does not.
         authorize(&engine, who, Action::Read, &unit, &[], p.end_date()).map_err(|_| missing())?;
-        engine
-            .indicator_id(&indicator)
-            .map(|i| engine.indicator(i).name.clone())
-            .unwrap_or_default()
+        (
+            engine
+                .indicator_id(&indicator)
+                .map(|i| engine.indicator(i).name.clone())
+                .unwrap_or_default(),
+            unit_version(&engine, &unit, &p)
+                .map(|v| engine.registry().version(v).name.clone())
+                .unwrap_or_else(|_| unit.clone()),
+        )
     };
+    let period_name = p.name_vi();
+    let series_name = series
+        .parse::<Series>()
+        .map(|s| s.name_vi())
+        .unwrap_or_else(|_| series.clone());
     let revisions = app.store.history(value_id).await?;
     Ok(ValueHistory {
         value_id,
@@ -990,15 +1079,19 @@ pub async fn history(app: &App, who: &Principal, value_id: i64) -> Result<ValueH
         revisions: revisions
             .into_iter()
             .map(|r| RevisionView {
+                source_vi: source_vi(&r.source, &unit_name, &period_name),
                 revision: r.number,
                 value: number_vi(r.figure.value, r.figure.value.scale()),
                 status: r.figure.status.code(),
                 note: r.figure.note,
                 changed_by: r.changed_by,
-                changed_at: r.changed_at.format("%d/%m/%Y %H:%M").to_string(),
+                changed_at: date_time_vi(r.changed_at),
                 source: r.source.to_string(),
             })
             .collect(),
+        unit_name,
+        period_name,
+        series_name,
     })
 }
 
@@ -1058,7 +1151,7 @@ pub async fn assignments(
                     unit_name: v.name.clone(),
                     period: period.code(),
                     period_name: period.name_vi(),
-                    deadline: deadline(&set, &period).format("%d/%m/%Y").to_string(),
+                    deadline: date_vi(deadline(&set, &period)),
                     state: submissions
                         .iter()
                         .find(|s| s.unit_code == v.code)
@@ -1121,7 +1214,12 @@ pub async fn published(app: &App, period: &Period) -> Result<Vec<PublicFigure>, 
                         period_name: period.name_vi(),
                         indicator_name: ind.name.clone(),
                         measure: ind.unit.symbol().to_string(),
-                        value: vi(v.record.figure.value, ind.decimals),
+                        // As approved: a published figure is never rounded to fewer
+                        // decimals than were approved (1.240,75 stays 1.240,75).
+                        value: vi(
+                            v.record.figure.value,
+                            ind.decimals.max(v.record.figure.value.scale() as u8),
+                        ),
                         status: v.record.figure.status.code(),
                     });
                 }
@@ -1210,7 +1308,7 @@ pub async fn latest_reports(
             period: r.report.period.clone(),
             period_name: period.name_vi(),
             created_by: r.created_by.clone(),
-            created_at: r.created_at.clone(),
+            created_at: date_time_text_vi(&r.created_at),
         });
         if lines.len() == limit {
             break;

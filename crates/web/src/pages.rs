@@ -11,12 +11,17 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use solieu_core::problem::Lang;
+use solieu_core::problem::{Lang, Problem};
 use solieu_core::value::Source;
 use std::collections::HashMap;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
+    ("header.html", include_str!("../templates/header.html")),
+    (
+        "report_top.html",
+        include_str!("../templates/report_top.html"),
+    ),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("entry.html", include_str!("../templates/entry.html")),
@@ -67,6 +72,26 @@ pub fn templates() -> minijinja::Environment<'static> {
             "submitted" => ("đã gửi, chờ duyệt", "submitted"),
             "approved" => ("đã duyệt, khóa", "approved, locked"),
             _ => ("đang nhập", "draft"),
+        };
+        if is_en(state) { en } else { vi }.to_string()
+    });
+    env.add_function("role_name", |state: &minijinja::State, s: String| {
+        let (vi, en) = match s.as_str() {
+            "admin" => ("quản trị", "administrator"),
+            "office" => ("phòng Tài chính - Kế hoạch", "planning office"),
+            "department" => ("phòng chuyên môn", "department"),
+            "commune" => ("cán bộ xã", "commune officer"),
+            "leader" => ("lãnh đạo", "leader"),
+            _ => ("", ""),
+        };
+        if is_en(state) { en } else { vi }.to_string()
+    });
+    env.add_function("action_name", |state: &minijinja::State, s: String| {
+        let (vi, en) = match s.as_str() {
+            "submit" => ("gửi duyệt", "submitted"),
+            "approve" => ("duyệt và khóa", "approved"),
+            "reopen" => ("mở lại", "reopened"),
+            other => return other.to_string(),
         };
         if is_en(state) { en } else { vi }.to_string()
     });
@@ -190,6 +215,7 @@ pub fn routes(app: Shared) -> Router<Shared> {
         .route("/reports/{id}", get(report_page))
         .route("/reports/{id}/docx", get(report_docx))
         .route("/public", get(public))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn_with_state(app, html_errors))
 }
@@ -206,6 +232,8 @@ pub async fn html_errors(
     request: Request,
     next: Next,
 ) -> Response {
+    // Kept to tell, on an error page, who is signed in (the request itself is consumed).
+    let headers = request.headers().clone();
     let mut response = next.run(request).await;
     let ours = response.headers().contains_key("x-solieu-error");
     if response.status() == StatusCode::PAYLOAD_TOO_LARGE && !ours {
@@ -228,16 +256,29 @@ pub async fn html_errors(
         "message_vi"
     };
     let message = parsed[key].as_str().unwrap_or("").to_string();
+    let (mut parts, ()) = Request::new(()).into_parts();
+    parts.headers = headers;
+    let MaybeViewer(who) = MaybeViewer::from_request_parts(&mut parts, &app)
+        .await
+        .unwrap_or(MaybeViewer(None));
     match render(
         &app,
         lang.0,
-        None,
+        who.as_ref(),
         "error.html",
         json!({"status": status.as_u16(), "message": message}),
     ) {
         Ok(html) => (status, html).into_response(),
         Err(_) => (status, message).into_response(),
     }
+}
+
+/// An address that is no page: the error page, with the header to go on from.
+async fn not_found() -> WebError {
+    WebError::NotFound(solieu_core::problem::Text::new(
+        "Không có trang này. Kiểm tra lại địa chỉ, hoặc đi tiếp từ trình đơn.",
+        "There is no such page. Check the address, or go on from the menu.",
+    ))
 }
 
 async fn home(MaybeViewer(who): MaybeViewer) -> Redirect {
@@ -394,7 +435,7 @@ async fn login(
     }
 }
 
-use axum::extract::FromRequest;
+use axum::extract::{FromRequest, FromRequestParts};
 
 #[derive(Deserialize)]
 struct CsrfOnly {
@@ -427,8 +468,11 @@ async fn logout(
     Ok(response)
 }
 
+/// Today in Vietnam: a deadline falls due at midnight in Hà Nội, not in Greenwich.
 fn today() -> chrono::NaiveDate {
-    chrono::Utc::now().date_naive()
+    chrono::Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive()
 }
 
 #[derive(Deserialize)]
@@ -475,11 +519,13 @@ async fn dashboard(
 /// too, so it keeps its inline `<style>`: the policy allows that one by its hash.
 async fn report_page(
     State(app): State<Shared>,
+    PageLang(lang): PageLang,
     Viewer(who): Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let document = ops::stored_report(&app, &who, id).await?;
-    let html = solieu_report::text::html(&document);
+    let top = render(&app, lang, Some(&who), "report_top.html", json!({"id": id}))?.0;
+    let html = in_site(&solieu_report::text::html(&document), &top);
     let css = html
         .split_once("<style>")
         .and_then(|(_, rest)| rest.split_once("</style>"))
@@ -487,6 +533,22 @@ async fn report_page(
     let policy = HeaderValue::from_str(&crate::headers::csp_with_style(css))
         .map_err(|e| WebError::Internal(e.to_string()))?;
     Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(html)).into_response())
+}
+
+/// The printed report inside the site: the phone's width (the viewport), the site's header
+/// and a way back. The site's style sheet comes before the report's own, which wins where
+/// both speak.
+fn in_site(report: &str, top: &str) -> String {
+    let head = concat!(
+        r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#,
+        r#"<link rel="stylesheet" href="/static/style.css">"#
+    );
+    let mut html = report.replacen("<head>", &format!("<head>{head}"), 1);
+    if let Some(at) = html.find("<body") {
+        let end = at + html[at..].find('>').map_or(0, |i| i + 1);
+        html.insert_str(end, top);
+    }
+    html
 }
 
 /// The same report as the Decree 30 document to download.
@@ -578,6 +640,7 @@ async fn form_save(
     let source = Source::Form {
         form: format!("{set}/{unit}/{period}"),
     };
+    let typed = entered.clone();
     let result = ops::save(
         &app,
         &who,
@@ -590,61 +653,31 @@ async fn form_save(
         false,
     )
     .await;
-    saved_form(&app, lang, &who, (&set, &unit, &period), result).await
+    saved_form(&app, lang, &who, (&set, &unit, &period), result, &typed).await
 }
 
-/// The form again, with what a save did: how many figures, or each problem under its field.
+/// The form again, with what a save did: how many figures, or each problem beside its field.
+/// A refused save keeps every figure the clerk typed (`typed`), the valid ones too: nothing
+/// was written, and typing them all again is how figures get lost.
 async fn saved_form(
     app: &App,
     lang: Lang,
     who: &Principal,
     (set, unit, period): (&str, &str, &str),
     result: Result<ops::Saved, WebError>,
+    typed: &[ops::Entered],
 ) -> Result<Response, WebError> {
+    let f = ops::form(app, who, set, unit, period).await?;
+    let mut f = serde_json::to_value(&f).map_err(|e| WebError::Internal(e.to_string()))?;
     let (saved, problems, status) = match result {
-        Ok(s) => {
-            let mut text = crate::text(
-                lang,
-                &format!(
-                    "Đã lưu: {} mới, {} sửa, {} không đổi.",
-                    s.values_added, s.values_changed, s.values_unchanged
-                ),
-                &format!(
-                    "Saved: {} new, {} changed, {} unchanged.",
-                    s.values_added, s.values_changed, s.values_unchanged
-                ),
-            );
-            for w in s.warnings {
-                text.push(' ');
-                text.push_str(&w);
-            }
-            (Some(text), Vec::new(), StatusCode::OK)
+        Ok(s) => (Some(saved_text(lang, s)), Vec::new(), StatusCode::OK),
+        Err(WebError::Invalid(problems)) => {
+            keep_typed(&mut f, typed);
+            let problems = problems_beside_fields(&mut f, &problems, lang);
+            (None, problems, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(WebError::Invalid(problems)) => (
-            None,
-            {
-                let mut more = 0;
-                let shown = crate::shown_problems(&problems, &mut more);
-                shown
-                    .iter()
-                    .map(|p| {
-                    json!({
-                        "column": p.location.column.clone().or_else(|| p.location.sheet.clone().map(|s| format!("{s}, {}", p.location.line.unwrap_or(0)))),
-                        "value": p.value,
-                        "message": p.message.get(lang),
-                        "hint": p.hint.as_ref().map(|h| h.get(lang).to_string()),
-                    })
-                })
-                    .chain((more > 0).then(|| {
-                        json!({"message": solieu_core::problem::more(more).get(lang)})
-                    }))
-                    .collect()
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
         Err(e) => return Err(e),
     };
-    let f = ops::form(app, who, set, unit, period).await?;
     let html = render(
         app,
         lang,
@@ -653,6 +686,88 @@ async fn saved_form(
         json!({"f": f, "saved": saved, "problems": problems}),
     )?;
     Ok((status, html).into_response())
+}
+
+fn saved_text(lang: Lang, s: ops::Saved) -> String {
+    let mut text = crate::text(
+        lang,
+        &format!(
+            "Đã lưu: {} mới, {} sửa, {} không đổi.",
+            s.values_added, s.values_changed, s.values_unchanged
+        ),
+        &format!(
+            "Saved: {} new, {} changed, {} unchanged.",
+            s.values_added, s.values_changed, s.values_unchanged
+        ),
+    );
+    for w in s.warnings {
+        text.push(' ');
+        text.push_str(&w);
+    }
+    text
+}
+
+/// The typed figures, statuses and notes in place of the stored ones.
+fn keep_typed(f: &mut Value, typed: &[ops::Entered]) {
+    let Some(fields) = f["fields"].as_array_mut() else {
+        return;
+    };
+    for field in fields {
+        let Some(e) = typed
+            .iter()
+            .find(|e| field["indicator"].as_str() == Some(e.indicator.as_str()))
+        else {
+            continue;
+        };
+        field["value"] = json!(e.value);
+        if let Some(s) = e.status.as_deref().filter(|s| !s.is_empty()) {
+            field["status"] = json!(s);
+        }
+        if let Some(n) = &e.note {
+            field["note"] = json!(n);
+        }
+    }
+}
+
+/// Each problem under the field it is about (`fields[i].problems`), and the list shown above
+/// the form, fields named rather than coded.
+fn problems_beside_fields(f: &mut Value, problems: &[Problem], lang: Lang) -> Vec<Value> {
+    let mut more = 0;
+    let shown = crate::shown_problems(problems, &mut more);
+    let mut listed = Vec::new();
+    for p in &shown {
+        let message = match (&p.value, p.hint.as_ref()) {
+            (Some(v), Some(h)) => format!("{v}: {} ({})", p.message.get(lang), h.get(lang)),
+            (Some(v), None) => format!("{v}: {}", p.message.get(lang)),
+            (None, Some(h)) => format!("{} ({})", p.message.get(lang), h.get(lang)),
+            (None, None) => p.message.get(lang).to_string(),
+        };
+        let field = f["fields"].as_array_mut().and_then(|fields| {
+            fields
+                .iter_mut()
+                .find(|x| x["indicator"].as_str() == p.location.column.as_deref())
+        });
+        let column = match field {
+            Some(field) => {
+                match field["problems"].as_array_mut() {
+                    Some(list) => list.push(json!(message)),
+                    None => field["problems"] = json!([message]),
+                }
+                field["name"].as_str().map(str::to_string)
+            }
+            None => p.location.column.clone().or_else(|| {
+                p.location
+                    .sheet
+                    .clone()
+                    .map(|s| format!("{s}, {}", p.location.line.unwrap_or(0)))
+            }),
+        };
+        listed.push(json!({"column": column, "message": message}));
+    }
+    if more > 0 {
+        listed.push(json!({"message": solieu_core::problem::more(more).get(lang)}));
+    }
+    listed
 }
 
 /// The data set's workbook to fill for this unit and period (`…/bieu.xlsx`).
@@ -729,7 +844,7 @@ async fn form_upload(
         }
         Err(e) => Err(e),
     };
-    saved_form(&app, lang, &who, (&set, &unit, &period), result).await
+    saved_form(&app, lang, &who, (&set, &unit, &period), result, &[]).await
 }
 
 async fn form_step(

@@ -141,7 +141,9 @@ pub fn allowed(
     date: NaiveDate,
     registry: &Registry,
 ) -> bool {
-    let today = chrono::Utc::now().date_naive();
+    let today = chrono::Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive();
     allowed_on(who, action, unit, groups, date, registry, today)
 }
 

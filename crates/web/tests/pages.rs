@@ -1,0 +1,375 @@
+//! The pages as an official reads them (issue 12): a refused save keeps what was typed, broken
+//! rules in words, Vietnam's time, Vietnamese throughout, published figures as approved, and
+//! every page with its header. In process, on SQLite and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, signed_in};
+
+const OWN: &str = "06838";
+
+/// The `value="…"` of the input named `name` in `page`.
+fn input_value(page: &str, name: &str) -> String {
+    let at = page
+        .find(&format!("name=\"{name}\""))
+        .unwrap_or_else(|| panic!("no input {name}"));
+    let tag = &page[at..at + page[at..].find('>').unwrap()];
+    let v = tag.find("value=\"").expect("a value") + "value=\"".len();
+    tag[v..v + tag[v..].find('"').unwrap()].to_string()
+}
+
+/// The text shown beside `indicator`'s field, if any.
+fn beside(page: &str, indicator: &str) -> Option<String> {
+    let at = page.find(&format!("id=\"problem-{indicator}\""))?;
+    let rest = &page[at..];
+    let start = rest.find('>')? + 1;
+    Some(rest[start..rest.find("</small>")?].to_string())
+}
+
+on_both_backends!(a_refused_save_keeps_every_typed_figure, |app| {
+    let mut c = signed_in(&app, "binhlieu").await;
+    let csrf = c.csrf().await;
+    let form = format!("/forms/BC_XA_6T/{OWN}/2026S2");
+    let a = c
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHAM_BENH_XA", "1.234,5"),
+                ("status:KHAM_BENH_XA", "preliminary"),
+                ("note:KHAM_BENH_XA", "số của trạm y tế"),
+                ("value:TONG_DAN_TRAU_BO", "mười"),
+                ("status:TONG_DAN_TRAU_BO", "estimate"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    // The valid figure and its note are still there, and so is the wrong one to correct.
+    assert_eq!(input_value(&a.body, "value:KHAM_BENH_XA"), "1.234,5");
+    assert_eq!(
+        input_value(&a.body, "note:KHAM_BENH_XA"),
+        "số của trạm y tế"
+    );
+    assert_eq!(input_value(&a.body, "value:TONG_DAN_TRAU_BO"), "mười");
+    assert!(
+        a.body.contains("<option value=\"preliminary\" selected>"),
+        "the typed status is kept"
+    );
+    // The message is beside the field it is about, not only above the form.
+    let message = beside(&a.body, "TONG_DAN_TRAU_BO").expect("a message beside the field");
+    assert!(message.contains("không phải là số"), "{message}");
+    assert_eq!(beside(&a.body, "KHAM_BENH_XA"), None);
+});
+
+on_both_backends!(a_broken_rule_reads_in_words_for_a_clerk, |app| {
+    let form = format!("/forms/DU_LICH_THANG/{OWN}/202610");
+    let fields = |csrf: &str| {
+        vec![
+            ("csrf".to_string(), csrf.to_string()),
+            ("value:KHACH_DL".to_string(), "-50".to_string()),
+            ("status:KHACH_DL".to_string(), "estimate".to_string()),
+        ]
+    };
+    let mut clerk = signed_in(&app, "binhlieu").await;
+    let csrf = clerk.csrf().await;
+    let f = fields(&csrf);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let a = clerk.post_form(&form, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    let message = beside(&a.body, "KHACH_DL").expect("the rule beside the field it reads");
+    assert!(message.contains("Khách du lịch không âm"), "{message}");
+    for internal in ["KHACH_KHONG_AM", "KHACH_DL >=", "vế trái", "None"] {
+        assert!(!a.body.contains(internal), "{internal} shown to a clerk");
+    }
+    assert_eq!(input_value(&a.body, "value:KHACH_DL"), "-50");
+    // The office, who writes the rules, sees the rule's code and formula.
+    let mut office = signed_in(&app, "office").await;
+    let csrf = office.csrf().await;
+    let f = fields(&csrf);
+    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let a = office.post_form(&form, &f).await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    let message = beside(&a.body, "KHACH_DL").expect("the rule beside the field");
+    assert!(message.contains("KHACH_KHONG_AM"), "{message}");
+});
+
+/// The page's text as a reader sees it: tags, scripts and styles removed, the entities the
+/// templates write decoded.
+fn text_of(page: &str) -> String {
+    let mut page = page.to_string();
+    for (open, close) in [("<script", "</script>"), ("<style", "</style>")] {
+        while let Some(at) = page.find(open) {
+            let end = page[at..]
+                .find(close)
+                .map_or(page.len(), |e| at + e + close.len());
+            page.replace_range(at..end, " ");
+        }
+    }
+    strip_tags(&page)
+        .replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn strip_tags(page: &str) -> String {
+    let mut out = String::with_capacity(page.len());
+    let mut inside = false;
+    for c in page.chars() {
+        match c {
+            '<' => inside = true,
+            '>' if inside => {
+                inside = false;
+                out.push(' ');
+            }
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Figures typed, submitted, approved and reopened, and a recorded report: every kind of line
+/// the pages show has something in it.
+async fn a_day_of_work(app: &solieu_web::Shared) -> i64 {
+    let mut clerk = signed_in(app, "binhlieu").await;
+    let csrf = clerk.csrf().await;
+    let form = format!("/forms/DU_LICH_THANG/{OWN}/202610");
+    let a = clerk
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHACH_DL", "1.000"),
+                ("value:DOANH_THU_DL", "1.240,75"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let a = clerk
+        .post_form(&format!("{form}/submit"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    let mut office = signed_in(app, "office").await;
+    let office_csrf = office.csrf().await;
+    for (clerk_does, step) in [
+        (false, "approve"),
+        (false, "reopen"),
+        (true, "submit"),
+        (false, "approve"),
+    ] {
+        let (who, csrf) = if clerk_does {
+            (&mut clerk, &csrf)
+        } else {
+            (&mut office, &office_csrf)
+        };
+        let a = who
+            .post_form(
+                &format!("{form}/{step}"),
+                &[("csrf", csrf), ("reason", "sửa số khách")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{step}: {}", a.body);
+    }
+    common::record_report(app, OWN, "2026S1").await
+}
+
+/// Every page a demo account reaches from the menus, the forms it lists and the links on them.
+async fn pages_of(c: &mut Client, report: i64) -> Vec<(String, String)> {
+    let mut uris: Vec<String> = [
+        "/dashboard",
+        "/entry",
+        "/completeness",
+        "/public?period=202610",
+    ]
+    .iter()
+    .map(|u| u.to_string())
+    .collect();
+    uris.push(format!("/reports/{report}"));
+    let mut seen = Vec::new();
+    let mut i = 0;
+    while i < uris.len() && i < 60 {
+        let uri = uris[i].clone();
+        i += 1;
+        let a = c.get(&uri).await;
+        if a.status != StatusCode::OK {
+            continue;
+        }
+        for link in a.body.split("href=\"").skip(1) {
+            let link = link[..link.find('"').unwrap()].replace("&amp;", "&");
+            let ours = ["/forms/", "/values/", "/provenance?", "/dashboard?"]
+                .iter()
+                .any(|p| link.starts_with(p));
+            if ours && !link.ends_with(".xlsx") && !uris.contains(&link) {
+                uris.push(link);
+            }
+        }
+        seen.push((uri, a.body));
+    }
+    seen
+}
+
+/// English words seen in the Vietnamese pages (issue 12), and codes where a name belongs.
+const NOT_VIETNAMESE: &[&str] = &[
+    "submit",
+    "approve",
+    "reopen",
+    "(office)",
+    "(commune)",
+    "(leader)",
+    "(department)",
+    "stored",
+    "sum over",
+    "units below",
+    "actual",
+    "after the reform",
+    "before the reform",
+    "unknown",
+    "draft",
+    "estimate",
+    "preliminary",
+    "official",
+    "form DU_LICH",
+    "solieu report",
+    "06838",
+    "06841",
+    "202610",
+    "2026S1",
+];
+
+on_both_backends!(the_vietnamese_pages_are_in_vietnamese, |app| {
+    let report = a_day_of_work(&app).await;
+    let mut checked = 0;
+    for (username, _, _, _) in common::USERS {
+        let mut c = signed_in(&app, username).await;
+        for (uri, page) in pages_of(&mut c, report).await {
+            let text = text_of(&page);
+            for word in NOT_VIETNAMESE {
+                assert!(
+                    !text.contains(word),
+                    "{username} sees {word:?} on {uri}: …{}…",
+                    context(&text, word)
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} pages seen");
+});
+
+fn context(text: &str, word: &str) -> String {
+    let at = text.find(word).unwrap_or(0);
+    let start = text[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    let end = text[at..]
+        .char_indices()
+        .nth(60 + word.chars().count())
+        .map_or(text.len(), |(i, _)| at + i);
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+on_both_backends!(times_are_vietnam_time_and_reports_name_their_maker, |app| {
+    let before = chrono::Utc::now();
+    let report = a_day_of_work(&app).await;
+    let after = chrono::Utc::now();
+    // Hà Nội is seven hours ahead of UTC all year.
+    let shown = [before, after].map(|t| {
+        (t + chrono::Duration::hours(7))
+            .format("%d/%m/%Y %H:%M")
+            .to_string()
+    });
+    let mut office = signed_in(&app, "office").await;
+    let form = office
+        .get(&format!("/forms/DU_LICH_THANG/{OWN}/202610"))
+        .await;
+    assert!(
+        shown
+            .iter()
+            .any(|t| text_of(&form.body).contains(&format!("{t} · binhlieu · gửi duyệt"))),
+        "the submission at {shown:?} in Vietnam's time: {}",
+        text_of(&form.body)
+    );
+    let dashboard = office.get("/dashboard").await;
+    let text = text_of(&dashboard.body);
+    let line = text
+        .lines()
+        .find(|l| l.contains(&report.to_string()) && l.contains("Xem"))
+        .unwrap_or("");
+    assert!(
+        shown.iter().any(|t| text.contains(&format!("office, {t}"))),
+        "the report by its maker at {shown:?}: {line}"
+    );
+    assert!(!text.contains("unknown"));
+});
+
+on_both_backends!(a_published_figure_reads_as_approved, |app| {
+    a_day_of_work(&app).await;
+    let a = Client::new(&app).get("/public?period=202610").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(
+        a.body.contains(">1.240,75<"),
+        "1.240,75 as approved: {}",
+        text_of(&a.body)
+    );
+    assert!(!a.body.contains(">1.241<"));
+});
+
+on_both_backends!(every_page_has_its_header_and_a_way_back, |app| {
+    let report = common::record_report(&app, OWN, "2026S1").await;
+    let mut office = signed_in(&app, "office").await;
+    // The printed report, inside the site.
+    let a = office.get(&format!("/reports/{report}")).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.body.contains("name=\"viewport\""), "no viewport");
+    assert!(a.body.contains("<header>") && a.body.contains("Đăng xuất"));
+    assert!(a.body.contains("href=\"/dashboard\""), "no way back");
+    // Refused: said to the signed-in user under the signed-in header.
+    let mut clerk = signed_in(&app, "binhlieu").await;
+    let a = clerk.get("/forms/BC_XA_6T/06841/2026S2").await;
+    assert!(
+        a.status == StatusCode::FORBIDDEN || a.status == StatusCode::NOT_FOUND,
+        "{}",
+        a.status
+    );
+    assert!(a.body.contains("Đăng xuất"), "{}", a.body);
+    assert!(!a.body.contains("href=\"/login\""), "the signed-out header");
+    // An address that is no page: a page that says so, with the menu.
+    let a = clerk.get("/khong-co-trang-nay").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.body.contains("Không có trang này"), "{}", a.body);
+    assert!(a.body.contains("Đăng xuất"));
+    let a = Client::new(&app).get("/khong-co-trang-nay").await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert!(a.body.contains("<header>") && a.body.contains("href=\"/login\""));
+    // A leader reads and approves; nothing to type.
+    let mut leader = signed_in(&app, "leader").await;
+    let a = leader.get("/dashboard").await;
+    assert!(!text_of(&a.body).contains("Nhập số liệu"));
+    assert!(text_of(&a.body).contains("Duyệt số liệu"));
+});
+
+on_both_backends!(a_refused_step_is_told_in_words, |app| {
+    let mut office = signed_in(&app, "office").await;
+    let csrf = office.csrf().await;
+    let a = office
+        .post_form(
+            &format!("/forms/DU_LICH_THANG/{OWN}/202610/approve"),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CONFLICT);
+    let text = text_of(&a.body);
+    assert!(text.contains("Không duyệt được"), "{text}");
+    for code in ["approve", "draft"] {
+        assert!(!text.contains(code), "{code} in {text}");
+    }
+});

@@ -251,6 +251,7 @@ fn a_period_refused_in_vietnamese_names_the_forms_accepted() {
         &["values", "--period", "2020X1"][..],
         &["query", "--unit", "198", "--period", "2020X1"],
         &["validate", "--unit", "198", "--period", "2020X1"],
+        &["report", "--unit", "198", "--period", "2020X1"],
     ] {
         let err = text(&solieu_vi(&db, args));
         assert!(

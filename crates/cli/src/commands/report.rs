@@ -205,7 +205,7 @@ pub async fn report(
     who: &str,
     say: &Say,
 ) -> Result<ExitCode> {
-    let period: Period = args.period.parse().map_err(|e| anyhow!("{e}"))?;
+    let period: Period = say.period(&args.period)?;
     if args.children && args.out.is_none() && !args.show_template {
         bail!(
             "{}",

@@ -216,6 +216,10 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
             "Ngày ghi trên văn bản (mặc định: ngày sau ngày chốt số liệu theo Nghị định 09)."
         }
         ("report", "number") => "Số văn bản: \"123/BC-UBND\".",
+        ("report", "settings") => {
+            "Thiết lập báo cáo của văn phòng (JSON): người ký cho từng đơn vị, cách in tỷ lệ phần trăm \
+             (xem docs/report-templates.md; của bản demo: demo/report-settings.json)."
+        }
         ("report", "show_template") => "In mẫu báo cáo sẽ dùng (để chép và sửa), không ghi gì.",
         ("report", "children") => {
             "Lập thêm báo cáo cho mọi đơn vị trực thuộc (từng xã), vào thư mục --out."

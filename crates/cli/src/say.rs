@@ -119,7 +119,7 @@ impl Say {
                 format!("không mở được cơ sở dữ liệu {location}")
             }
             Some(StoreError::Conflict(text)) => text.vi.clone(),
-            Some(StoreError::Busy) => solieu_store::busy_text().vi,
+            Some(e) if e.is_busy() => solieu_store::busy_text().vi,
             Some(StoreError::Corrupt(what)) => {
                 format!("cơ sở dữ liệu chứa dữ liệu solieu không đọc được: {what}")
             }

@@ -16,7 +16,7 @@
 //!   ([`Store::changes_since`]).
 
 use crate::read::ValueForAnalysis;
-use crate::{Backend, Result, Store, StoreError};
+use crate::{Backend, Result, Store, StoreError, busy_sql};
 use sqlx::{Any, Row, Transaction};
 use std::time::Duration;
 
@@ -59,21 +59,6 @@ pub(crate) enum Recorded {
     No,
 }
 
-fn is_busy(backend: Backend, error: &sqlx::Error) -> bool {
-    let Some(code) = error.as_database_error().and_then(|db| db.code()) else {
-        return false;
-    };
-    match backend {
-        // Extended result codes keep the primary code in the low byte: 5 is SQLITE_BUSY (and
-        // BUSY_RECOVERY, BUSY_SNAPSHOT…), 6 SQLITE_LOCKED.
-        Backend::Sqlite => code
-            .parse::<i32>()
-            .is_ok_and(|code| matches!(code & 0xff, 5 | 6)),
-        // lock_not_available: the lock timeout ran out.
-        Backend::Postgres => code == "55P03",
-    }
-}
-
 impl Store {
     /// Begins a write transaction that the change feed records: the one way every write of
     /// the store starts.
@@ -96,7 +81,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(|e| {
-                if is_busy(self.backend, &e) {
+                if busy_sql(&e) {
                     StoreError::Busy
                 } else {
                     e.into()
@@ -114,12 +99,12 @@ impl Store {
                 Backend::Postgres => self.pool.begin().await,
             };
             match begun {
-                Err(e) if is_busy(self.backend, &e) && attempt < WRITE_ATTEMPTS => {
+                Err(e) if busy_sql(&e) && attempt < WRITE_ATTEMPTS => {
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(2));
                     attempt += 1;
                 }
-                Err(e) if is_busy(self.backend, &e) => return Err(StoreError::Busy),
+                Err(e) if busy_sql(&e) => return Err(StoreError::Busy),
                 other => return Ok(other?),
             }
         }

@@ -66,6 +66,37 @@ pub enum StoreError {
     Busy,
 }
 
+impl StoreError {
+    /// Whether another writer held the database too long (this store's own bounded wait, or a
+    /// busy or locked database, a serialization failure, a deadlock, a lock timeout): the same
+    /// request a moment later would succeed, so a client is told to retry.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Busy => true,
+            StoreError::Sql(e) => busy_sql(e),
+            _ => false,
+        }
+    }
+}
+
+/// The database errors that mean "another writer is in the way". SQLite's codes are numbers
+/// and PostgreSQL's are not, so one test serves both backends.
+pub(crate) fn busy_sql(error: &sqlx::Error) -> bool {
+    if matches!(error, sqlx::Error::PoolTimedOut) {
+        return true;
+    }
+    let Some(code) = error.as_database_error().and_then(|db| db.code()) else {
+        return false;
+    };
+    match code.parse::<i32>() {
+        // Extended result codes keep the primary code in the low byte: 5 is SQLITE_BUSY (and
+        // BUSY_RECOVERY, BUSY_SNAPSHOT…), 6 SQLITE_LOCKED.
+        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
+        // serialization_failure, deadlock_detected, lock_not_available.
+        Err(_) => matches!(code.as_ref(), "40001" | "40P01" | "55P03"),
+    }
+}
+
 /// What a writer that gave up waiting is told.
 pub fn busy_text() -> Text {
     Text::new(

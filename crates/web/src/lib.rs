@@ -92,8 +92,7 @@ impl WebError {
             WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
-            WebError::Store(e) if busy(e) => StatusCode::SERVICE_UNAVAILABLE,
-            WebError::Store(StoreError::Busy) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Store(e) if e.is_busy() => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             WebError::Rejected(status, _) => *status,
         }
@@ -143,13 +142,9 @@ impl WebError {
                 ),
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
-            WebError::Store(StoreError::Busy) => solieu_store::busy_text(),
+            WebError::Store(e) if e.is_busy() => solieu_store::busy_text(),
             // The detail goes to the server's log (see `into_response`), never to the client:
             // it can name tables, columns and the database's location.
-            WebError::Store(e) if busy(e) => Text::new(
-                "Máy chủ đang bận ghi số liệu khác; vui lòng thử lại sau ít giây",
-                "The server is busy writing other figures; please try again in a few seconds",
-            ),
             WebError::Store(_) | WebError::Internal(_) => Text::new(
                 "Máy chủ gặp lỗi; chưa ghi gì. Hãy thử lại, nếu vẫn lỗi thì báo quản trị kèm mã tham chiếu",
                 "The server met an error; nothing was saved. Try again, and if it persists tell the administrator the reference",
@@ -228,24 +223,6 @@ impl WebError {
             source = e.source();
         }
         text
-    }
-}
-
-/// Whether the store gave up waiting for another writer (SQLite busy or locked after its own
-/// retries, PostgreSQL's serialization failures and lock timeouts): the same request a moment
-/// later would succeed, so the client is told to retry rather than that something broke.
-fn busy(e: &StoreError) -> bool {
-    match e {
-        StoreError::Sql(sqlx::Error::PoolTimedOut) => true,
-        StoreError::Sql(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
-            // SQLite: BUSY, LOCKED and their extended codes; PostgreSQL: serialization
-            // failure, deadlock, lock not available.
-            matches!(
-                code.as_ref(),
-                "5" | "6" | "261" | "262" | "517" | "518" | "773" | "40001" | "40P01" | "55P03"
-            )
-        }),
-        _ => false,
     }
 }
 

@@ -112,24 +112,29 @@ fn html_runs(runs: &[Run]) -> String {
         .collect()
 }
 
-const CSS: &str = "body{font-family:'Times New Roman','Liberation Serif',Tinos,serif;font-size:14pt;max-width:170mm;margin:20mm auto 20mm 30mm;color:#000;line-height:1.35}
-.head{display:grid;grid-template-columns:2fr 3fr;text-align:center;font-size:13pt}
-.head b{display:block}.rule{width:35%;margin:2px auto 6px;border-top:1px solid #000}
-.date{font-style:italic;font-size:14pt}
-h1{text-align:center;font-size:14pt;margin:1.2em 0 0}.summary{text-align:center;font-weight:bold;margin:0 0 1.2em}
-h2,h3,h4{font-size:14pt;margin:0.6em 0 0.3em}h4{font-style:italic}
-p{text-align:justify;text-indent:1.27cm;margin:0 0 6pt}
-table.data{border-collapse:collapse;width:100%;font-size:12pt;margin:6pt 0}
-table.data td,table.data th{border:1px solid #000;padding:2px 4px}td.n{text-align:right}
-.caption{text-align:center;font-weight:bold;text-indent:0}
-.foot{display:grid;grid-template-columns:1fr 1fr;margin-top:1.5em}
-.recipients{font-size:11pt}.recipients b{font-size:12pt}.sign{text-align:center;font-weight:bold}
-svg{max-width:100%;height:auto;display:block;margin:6pt auto}";
+/// The printed page's style, every rule under `.document` so that a page embedding the report
+/// (the web application's) keeps its own; on a narrow screen the margins go and a table scrolls
+/// in its own box.
+const CSS: &str = ".document{font-family:'Times New Roman','Liberation Serif',Tinos,serif;font-size:14pt;max-width:170mm;margin:20mm auto 20mm 30mm;color:#000;line-height:1.35}
+.document .head{display:grid;grid-template-columns:2fr 3fr;text-align:center;font-size:13pt}
+.document .head b{display:block}.document .rule{width:35%;margin:2px auto 6px;border-top:1px solid #000}
+.document .date{font-style:italic;font-size:14pt}
+.document h1{text-align:center;font-size:14pt;margin:1.2em 0 0}.document .summary{text-align:center;font-weight:bold;margin:0 0 1.2em}
+.document h2,.document h3,.document h4{font-size:14pt;margin:0.6em 0 0.3em}.document h4{font-style:italic}
+.document p{text-align:justify;text-indent:1.27cm;margin:0 0 6pt}
+.document .wide{overflow-x:auto}
+.document table.data{border-collapse:collapse;width:100%;font-size:12pt;margin:6pt 0}
+.document table.data td,.document table.data th{border:1px solid #000;padding:2px 4px}.document td.n{text-align:right}
+.document .caption{text-align:center;font-weight:bold;text-indent:0}
+.document .foot{display:grid;grid-template-columns:1fr 1fr;margin-top:1.5em}
+.document .recipients{font-size:11pt}.document .recipients b{font-size:12pt}.document .sign{text-align:center;font-weight:bold}
+.document svg{max-width:100%;height:auto;display:block;margin:6pt auto}
+@media (max-width:600px){.document{margin:1em;font-size:12pt}.document .head,.document .foot{grid-template-columns:1fr}}";
 
 pub fn html(doc: &Document) -> String {
     let m = &doc.meta;
     let mut out = format!(
-        "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{} {}</title><style>{CSS}</style></head><body>\n",
+        "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{} {}</title><style>{CSS}</style></head><body><article class=\"document\">\n",
         escape(&m.title),
         escape(&m.summary)
     );
@@ -151,7 +156,7 @@ pub fn html(doc: &Document) -> String {
             Block::Paragraph { runs } => out.push_str(&format!("<p>{}</p>\n", html_runs(runs))),
             Block::Table(t) => {
                 out.push_str(&format!(
-                    "<p class=\"caption\">{}</p><table class=\"data\"><tr>",
+                    "<p class=\"caption\">{}</p><div class=\"wide\" tabindex=\"0\"><table class=\"data\"><tr>",
                     escape(&t.title)
                 ));
                 for c in &t.columns {
@@ -170,7 +175,7 @@ pub fn html(doc: &Document) -> String {
                     }
                     out.push_str("</tr>\n");
                 }
-                out.push_str("</table>\n");
+                out.push_str("</table></div>\n");
             }
             Block::Chart(c) => out.push_str(&svg(c)),
             Block::PageBreak => out.push_str("<hr>\n"),
@@ -180,7 +185,7 @@ pub fn html(doc: &Document) -> String {
     if !doc.has_signature() {
         html_signature(doc, &mut out);
     }
-    out.push_str("</body></html>\n");
+    out.push_str("</article></body></html>\n");
     out
 }
 

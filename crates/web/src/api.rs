@@ -3,6 +3,7 @@
 //! may call it too, with its CSRF token in `X-CSRF-Token` for anything that changes data.
 
 use crate::auth::{self, MaybeViewer, Viewer};
+use crate::policy::Principal;
 use crate::{App, Shared, WebError, ops};
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Json, Path, Query, Request, State};
@@ -291,7 +292,7 @@ async fn check_password(
     }
 }
 
-fn api_csrf(who: &crate::policy::Principal, headers: &HeaderMap) -> Result<(), WebError> {
+fn api_csrf(who: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
     auth::check_csrf(
         who,
         headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
@@ -374,23 +375,35 @@ async fn save(
     api_csrf(&who, &headers)?;
     let period = period_code(&period)?;
     status_codes(&req.values, &format!("{set}/{unit}/{period}"))?;
+    save_through_api(&app, &who, &set, &unit, period, req.values).await
+}
+
+/// A save by an API client: recorded under its token's name, figures in the API's convention
+/// (1234.5), written for real.
+async fn save_through_api(
+    app: &App,
+    who: &Principal,
+    set: &str,
+    unit: &str,
+    period: &str,
+    entered: Vec<ops::Entered>,
+) -> Result<Json<ops::Saved>, WebError> {
     let source = Source::Api {
         client: who.token.clone().unwrap_or_else(|| "session".into()),
     };
-    Ok(Json(
-        ops::save(
-            &app,
-            &who,
-            &set,
-            &unit,
-            period,
-            req.values,
-            source,
-            DecimalConvention::Point,
-            false,
-        )
-        .await?,
-    ))
+    let saved = ops::save(
+        app,
+        who,
+        set,
+        unit,
+        period,
+        entered,
+        source,
+        DecimalConvention::Point,
+        false,
+    )
+    .await?;
+    Ok(Json(saved))
 }
 
 /// The save's checks without the save: what the form shows as the clerk types (figures
@@ -676,23 +689,7 @@ async fn upload(
     let period = period_code(&period)?;
     let file = format!("{set}-{unit}-{period}.xlsx");
     let entered = ops::workbook_entries(&app, &who, &set, &unit, period, &file, &body).await?;
-    let source = Source::Api {
-        client: who.token.clone().unwrap_or_else(|| "session".into()),
-    };
-    Ok(Json(
-        ops::save(
-            &app,
-            &who,
-            &set,
-            &unit,
-            period,
-            entered,
-            source,
-            DecimalConvention::Point,
-            false,
-        )
-        .await?,
-    ))
+    save_through_api(&app, &who, &set, &unit, period, entered).await
 }
 
 /// The most reports listed at once.

@@ -213,3 +213,25 @@ pub fn json(report: &Report) -> Result<String, ReportError> {
         message: e.to_string(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CSS;
+
+    /// The web application shows the report under its own header: a rule that reached outside
+    /// the document (`body{max-width:170mm}` once did) squeezes the whole site into the page's
+    /// column.
+    #[test]
+    fn every_style_rule_stays_inside_the_document() {
+        let plain = CSS.replace("@media (max-width:600px){", "");
+        for rule in plain.split('}').map(str::trim).filter(|r| !r.is_empty()) {
+            let selectors = rule.split('{').next().unwrap();
+            for selector in selectors.split(',') {
+                assert!(
+                    selector.trim().starts_with(".document"),
+                    "a rule outside the document: {rule}"
+                );
+            }
+        }
+    }
+}

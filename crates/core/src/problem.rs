@@ -1,39 +1,11 @@
 //! Problems found in input, located precisely enough for a clerk to fix them.
 //!
-//! Every message exists in Vietnamese and English; the caller picks the language.
+//! Every message comes from the catalogues (`solieu_i18n`) in Vietnamese and English; the
+//! caller picks the language.
 
 use std::fmt;
 
-/// The interface language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-/// A text in both interface languages.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Text {
-    pub vi: String,
-    pub en: String,
-}
-
-impl Text {
-    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Text {
-        Text {
-            vi: vi.into(),
-            en: en.into(),
-        }
-    }
-
-    pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Vi => &self.vi,
-            Lang::En => &self.en,
-        }
-    }
-}
+pub use solieu_i18n::{Lang, Text};
 
 /// Where a piece of input came from: a file, the sheet of a workbook, and a line (1-based,
 /// the header is line 1; in a workbook, the spreadsheet's own row number).

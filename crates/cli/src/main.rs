@@ -222,7 +222,11 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli, &say)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{}: {}", say.t("lỗi", "error"), say.error(&e));
+            eprintln!(
+                "{}: {}",
+                solieu_i18n::tr(say.lang, "cli-error"),
+                say.error(&e)
+            );
             ExitCode::from(1)
         }
     }

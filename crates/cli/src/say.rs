@@ -25,13 +25,6 @@ impl Say {
     pub fn new(lang: Lang) -> Say {
         Say { lang }
     }
-
-    pub fn t<'a>(&self, vi: &'a str, en: &'a str) -> &'a str {
-        match self.lang {
-            Lang::Vi => vi,
-            Lang::En => en,
-        }
-    }
 }
 
 /// What was being done with a file when the system refused.
@@ -45,36 +38,28 @@ impl Say {
     /// A file the system refused, in the run's language: what happened and the path. The
     /// system's own text is English, so only an English run shows it.
     pub fn io_error(&self, e: &std::io::Error, path: &std::path::Path, access: Access) -> String {
-        let path = path.display();
-        if self.lang == Lang::En {
-            let doing = match access {
-                Access::Read => "cannot read",
-                Access::Write => "cannot write",
-            };
-            return format!("{doing} {path}: {e}");
-        }
-        let verb = match access {
-            Access::Read => "đọc",
-            Access::Write => "ghi",
+        let doing = match access {
+            Access::Read => "read",
+            Access::Write => "write",
         };
         use std::io::ErrorKind as K;
-        match (e.kind(), access) {
-            (K::NotFound, Access::Read) => format!("tệp {path} không tồn tại"),
-            (K::NotFound, Access::Write) => {
-                format!("không ghi được {path}: thư mục chứa nó không tồn tại")
-            }
-            (K::PermissionDenied, _) => format!("không có quyền {verb} {path}"),
-            (K::IsADirectory, _) => format!("{path} là một thư mục, không phải một tệp"),
-            (K::NotADirectory, _) => {
-                format!("không {verb} được {path}: một phần của đường dẫn không phải thư mục")
-            }
-            (K::StorageFull, _) => format!("không ghi được {path}: ổ đĩa đã đầy"),
-            (K::ReadOnlyFilesystem, _) => format!("không ghi được {path}: ổ đĩa chỉ cho đọc"),
-            _ => match e.raw_os_error() {
-                Some(code) => format!("không {verb} được {path} (mã lỗi hệ thống {code})"),
-                None => format!("không {verb} được {path}"),
-            },
-        }
+        let case = match (e.kind(), access) {
+            (K::NotFound, _) => "not-found",
+            (K::PermissionDenied, _) => "permission",
+            (K::IsADirectory, _) => "is-directory",
+            (K::NotADirectory, _) => "not-directory",
+            (K::StorageFull, Access::Write) => "storage-full",
+            (K::ReadOnlyFilesystem, Access::Write) => "read-only",
+            _ if e.raw_os_error().is_some() => "os-code",
+            _ => "other",
+        };
+        // The system's own words are English: only an English run shows them.
+        let args = [
+            ("path", path.display().to_string()),
+            ("reason", e.to_string()),
+            ("code", e.raw_os_error().unwrap_or_default().to_string()),
+        ];
+        solieu_i18n::tr_args(self.lang, &format!("cli-io-{doing}-{case}"), &args)
     }
 
     /// The problem of an input file that could not be read, for the import's list.

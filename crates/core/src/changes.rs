@@ -9,7 +9,7 @@
 use crate::indicator::{Indicator, check_catalog};
 use crate::lineage::{LineageEvent, NameMatch, Registry, Subject};
 use crate::measure::MeasureUnit;
-use crate::problem::{Collected, Location, Problem, Text};
+use crate::problem::{Collected, Location, Problem};
 use crate::text::closest;
 use crate::unit::UnitVersion;
 use crate::value::{Series, Source, ValueKey, ValueRecord};
@@ -148,9 +148,10 @@ pub fn plan_keeping(
                 problems.push(
                     Problem::error(
                         location,
-                        Text::new(
-                            format!("đơn vị {} từ cùng ngày đã có ở {} với nội dung khác", item.code, unit_locations[i].describe()),
-                            format!("unit {} with the same valid_from is already given differently at {}", item.code, unit_locations[i].describe()),
+                        solieu_i18n::text!(
+                            "core-unit-same-valid-from-already",
+                            item_code = item.code,
+                            value = unit_locations[i].describe()
                         ),
                     )
                     .with_value(&item.code),
@@ -162,7 +163,11 @@ pub fn plan_keeping(
         match existing {
             Some(i) if units[i] == item => changes.unchanged_records += 1,
             Some(i) if is_closure(&units[i], &item) => {
-                changes.closed_units.push((item.code.clone(), item.valid_from, item.valid_to.expect("closure has an end")));
+                changes.closed_units.push((
+                    item.code.clone(),
+                    item.valid_from,
+                    item.valid_to.expect("closure has an end"),
+                ));
                 units[i] = item;
                 unit_locations[i] = location;
                 incoming_unit_at.insert(key, i);
@@ -170,16 +175,14 @@ pub fn plan_keeping(
             Some(i) => problems.push(
                 Problem::error(
                     location,
-                    Text::new(
-                        format!("đơn vị {} đã lưu với nội dung khác ({}); lịch sử không được ghi đè", item.code, units[i].name),
-                        format!("unit {} is stored differently ({}); history is not rewritten", item.code, units[i].name),
+                    solieu_i18n::text!(
+                        "core-unit-stored-differently-history-not",
+                        item_code = item.code,
+                        value = units[i].name
                     ),
                 )
                 .with_value(&item.code)
-                .with_hint(Text::new(
-                    "để đổi tên hay chuyển cấp trên: kết thúc phiên bản cũ (valid_to), thêm phiên bản mới và một dòng rename/move",
-                    "to rename or move it: end the old version (valid_to), add a new version and a rename/move line",
-                )),
+                .with_hint(solieu_i18n::text!("core-rename-or-move-it-end")),
             ),
             None => {
                 incoming_unit_at.insert(key.clone(), units.len());
@@ -210,21 +213,12 @@ pub fn plan_keeping(
             }
             Some(i) => problems.push(Problem::error(
                 location,
-                Text::new(
-                    format!(
-                        "sự kiện {} → {} ngày {} đã có ở {} với nội dung khác",
-                        item.from,
-                        item.to,
-                        item.date,
-                        event_locations[i].describe()
-                    ),
-                    format!(
-                        "the event {} → {} on {} is already given differently at {}",
-                        item.from,
-                        item.to,
-                        item.date,
-                        event_locations[i].describe()
-                    ),
+                solieu_i18n::text!(
+                    "core-event-already-given-differently",
+                    from = item.from,
+                    to = item.to,
+                    date = item.date,
+                    value = event_locations[i].describe()
                 ),
             )),
             None => {
@@ -259,9 +253,10 @@ pub fn plan_keeping(
                 problems.push(
                     Problem::error(
                         location,
-                        Text::new(
-                            format!("chỉ tiêu {code} được khai báo hai lần với nội dung khác (lần đầu ở {})", catalog[&code].1.describe()),
-                            format!("indicator {code} is defined twice, differently (first at {})", catalog[&code].1.describe()),
+                        solieu_i18n::text!(
+                            "core-indicator-defined-twice-differently-first",
+                            code = code,
+                            value = catalog[&code].1.describe()
                         ),
                     )
                     .with_value(&code),
@@ -296,10 +291,7 @@ pub fn plan_keeping(
             problems.push(
                 Problem::error(
                     location,
-                    Text::new(
-                        "mã quy tắc bị lặp trong lần nhập",
-                        "the rule code is repeated in this import",
-                    ),
+                    solieu_i18n::text!("core-rule-code-repeated-this-import"),
                 )
                 .with_value(&item.code),
             );
@@ -314,12 +306,9 @@ pub fn plan_keeping(
             problems.push(
                 Problem::error(
                     location,
-                    Text::new(
-                        format!(
-                            "quy tắc dùng chỉ tiêu chưa khai báo: {}",
-                            unknown.join(", ")
-                        ),
-                        format!("the rule uses undefined indicators: {}", unknown.join(", ")),
+                    solieu_i18n::text!(
+                        "core-rule-uses-undefined-indicators",
+                        value = unknown.join(", ")
                     ),
                 )
                 .with_value(&item.code),
@@ -354,23 +343,19 @@ pub fn plan_keeping(
                 .map(|(i, _)| i.code.as_str())
                 .collect();
             let hint = match (by_name.first(), suggestions.is_empty()) {
-                (Some(code), _) => Some(Text::new(
-                    format!("dùng mã chỉ tiêu {code}"),
-                    format!("use the indicator code {code}"),
+                (Some(code), _) => Some(solieu_i18n::text!("core-use-indicator-code", code = code)),
+                (None, false) => Some(solieu_i18n::text!(
+                    "core-did-you-mean-2",
+                    value = suggestions.join(", ")
                 )),
-                (None, false) => Some(Text::new(
-                    format!("có phải: {}?", suggestions.join(", ")),
-                    format!("did you mean {}?", suggestions.join(", ")),
-                )),
-                (None, true) => Some(Text::new(
-                    "khai báo chỉ tiêu trong tệp indicators trước",
-                    "define the indicator in an indicators file first",
+                (None, true) => Some(solieu_i18n::text!(
+                    "core-define-indicator-indicators-file-first"
                 )),
             };
             problems.push(
                 Problem::error(
                     location.with_column("indicator"),
-                    Text::new("chỉ tiêu chưa được khai báo", "unknown indicator"),
+                    solieu_i18n::text!("core-unknown-indicator"),
                 )
                 .with_value(&key.indicator)
                 .with_hint_opt(hint),
@@ -386,15 +371,17 @@ pub fn plan_keeping(
                     problems.push(
                         Problem::error(
                             location.with_column("value"),
-                            Text::new(
-                                format!("giá trị ghi theo đơn vị “{written}” nhưng chỉ tiêu {} tính bằng “{}”; không quy đổi được", indicator.code, indicator.unit),
-                                format!("the value is written in “{written}” but {} is measured in “{}”; they do not convert", indicator.code, indicator.unit),
+                            solieu_i18n::text!(
+                                "core-value-written-but-measured-they",
+                                written = written,
+                                indicator_code = indicator.code,
+                                unit = indicator.unit
                             ),
                         )
                         .with_value(format!("{} {written}", item.figure.value))
-                        .with_hint(Text::new(
-                            format!("ghi số theo {}", indicator.unit),
-                            format!("write the number in {}", indicator.unit),
+                        .with_hint(solieu_i18n::text!(
+                            "core-write-number",
+                            unit = indicator.unit
                         )),
                     );
                     continue;
@@ -411,13 +398,16 @@ pub fn plan_keeping(
             problems.push(
                 Problem::error(
                     location.with_column("indicator"),
-                    Text::new(
-                        format!("{} được tính theo công thức {formula}; không nhập số thực hiện", key.indicator),
-                        format!("{} is computed by the formula {formula}; its actual values are not entered", key.indicator),
+                    solieu_i18n::text!(
+                        "core-computed-formula-its-actual-values",
+                        indicator = key.indicator,
+                        formula = formula
                     ),
                 )
                 .with_value(&key.indicator)
-                .with_hint(Text::new("nhập số liệu của các chỉ tiêu thành phần", "enter the component indicators instead")),
+                .with_hint(solieu_i18n::text!(
+                    "core-enter-component-indicators-instead"
+                )),
             );
             continue;
         }
@@ -431,24 +421,18 @@ pub fn plan_keeping(
                         let names: Vec<String> =
                             ids.iter().map(|&id| registry.version(id).label()).collect();
                         Err((
-                            Text::new(
-                                format!("tên đơn vị ứng với nhiều đơn vị: {}", names.join(", ")),
-                                format!("the unit name fits several units: {}", names.join(", ")),
+                            solieu_i18n::text!(
+                                "core-unit-name-fits-several-units",
+                                value = names.join(", ")
                             ),
-                            Some(Text::new(
-                                "ghi mã GSO hoặc tên đầy đủ có loại đơn vị",
-                                "write the GSO code or the full name with its kind",
-                            )),
+                            Some(solieu_i18n::text!("core-write-gso-code-or-full")),
                         ))
                     }
                     NameMatch::Unknown(ids) => {
                         let names: Vec<String> =
                             ids.iter().map(|&id| registry.version(id).label()).collect();
                         let hint = (!names.is_empty()).then(|| {
-                            Text::new(
-                                format!("có phải: {}?", names.join(", ")),
-                                format!("did you mean {}?", names.join(", ")),
-                            )
+                            solieu_i18n::text!("core-did-you-mean-2", value = names.join(", "))
                         });
                         Err((e.message, hint))
                     }
@@ -475,13 +459,14 @@ pub fn plan_keeping(
                 problems.push(
                     Problem::error(
                         location.with_column("value"),
-                        Text::new(
-                            format!("cùng chỉ tiêu, đơn vị, kỳ và loại số liệu đã có giá trị {} ở {}", earlier.record.figure.value, first.describe()),
-                            format!("the same indicator, unit, period and series already has the value {} at {}", earlier.record.figure.value, first.describe()),
+                        solieu_i18n::text!(
+                            "core-same-indicator-unit-period-series",
+                            value = earlier.record.figure.value,
+                            describe = first.describe()
                         ),
                     )
                     .with_value(item.figure.value.to_string())
-                    .with_hint(Text::new("giữ một dòng duy nhất cho mỗi số liệu", "keep one line per figure")),
+                    .with_hint(solieu_i18n::text!("core-keep-one-line-per-figure")),
                 );
             }
             continue;
@@ -534,13 +519,14 @@ fn unsafe_indicator_change(
         return Some(
             Problem::error(
                 location.clone().with_column("unit"),
-                Text::new(
-                    format!("chỉ tiêu {code} đã có số liệu tính bằng {}; đổi đơn vị tính sẽ làm sai các số đã lưu", old.unit),
-                    format!("indicator {code} has figures stored in {}; changing its unit would change their meaning", old.unit),
+                solieu_i18n::text!(
+                    "core-indicator-has-figures-stored-changing",
+                    code = code,
+                    unit = old.unit
                 ),
             )
             .with_value(new.unit.symbol())
-            .with_hint(Text::new("tạo chỉ tiêu mới với đơn vị mới", "create a new indicator with the new unit")),
+            .with_hint(solieu_i18n::text!("core-create-new-indicator-new-unit")),
         );
     }
     if stored.indicators_with_actuals.contains(code)
@@ -550,12 +536,14 @@ fn unsafe_indicator_change(
         return Some(
             Problem::error(
                 location.clone().with_column("formula"),
-                Text::new(
-                    format!("chỉ tiêu {code} đã có số thực hiện được nhập; không thể chuyển thành chỉ tiêu tính theo công thức"),
-                    format!("indicator {code} has entered actual values; it cannot become a computed indicator"),
-                ),
+                solieu_i18n::text!("core-indicator-has-entered-actual-values", code = code),
             )
-            .with_value(new.formula.as_ref().map(|f| f.text().to_string()).unwrap_or_default()),
+            .with_value(
+                new.formula
+                    .as_ref()
+                    .map(|f| f.text().to_string())
+                    .unwrap_or_default(),
+            ),
         );
     }
     None

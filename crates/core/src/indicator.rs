@@ -177,10 +177,7 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
         if indicator.unit.is_percent() && indicator.aggregate == Aggregate::Sum {
             issues.push(CatalogIssue {
                 code: code.to_string(),
-                message: Text::new(
-                    "tỷ lệ phần trăm không cộng dồn giữa các đơn vị; dùng aggregate average hoặc none",
-                    "a percentage does not add up across units; use aggregate average or none",
-                ),
+                message: solieu_i18n::text!("core-percentage-does-not-add-up"),
             });
         }
         let Some(formula) = &by_code[code].formula else {
@@ -190,10 +187,7 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
             if !by_code.contains_key(r) {
                 issues.push(CatalogIssue {
                     code: code.to_string(),
-                    message: Text::new(
-                        format!("công thức dùng chỉ tiêu {r} chưa được khai báo"),
-                        format!("the formula uses indicator {r}, which is not defined"),
-                    ),
+                    message: solieu_i18n::text!("core-formula-uses-indicator-which-not", r = r),
                 });
             }
         }
@@ -204,10 +198,7 @@ pub fn check_catalog<'a>(indicators: impl IntoIterator<Item = &'a Indicator>) ->
             if r == code {
                 issues.push(CatalogIssue {
                     code: code.to_string(),
-                    message: Text::new(
-                        "công thức tự tham chiếu đến chính chỉ tiêu này (vòng lặp)",
-                        "the formula refers back to this indicator (a cycle)",
-                    ),
+                    message: solieu_i18n::text!("core-formula-refers-back-this-indicator"),
                 });
                 break;
             }

@@ -96,45 +96,24 @@ impl LegacyTextError {
     /// The message, Vietnamese first.
     pub fn message(&self) -> Text {
         match self {
-            LegacyTextError::Ambiguous { sample } => Text::new(
-                format!(
-                    "không xác định được bảng mã: có chữ giống TCVN3 (ABC) hoặc VNI nhưng không \
-                     đủ rõ để chuyển sang Unicode (ví dụ: {sample})"
-                ),
-                format!(
-                    "cannot tell the encoding: some words look like TCVN3 (ABC) or VNI but not \
-                     clearly enough to convert them to Unicode (e.g. {sample})"
-                ),
-            ),
-            LegacyTextError::Unrecognised { sample } => Text::new(
-                format!(
-                    "tệp không phải UTF-8 và không đọc được theo TCVN3 (ABC) hay VNI (ví dụ: \
-                     {sample}); có thể là Windows-1258, VISCII hoặc bảng mã khác"
-                ),
-                format!(
-                    "the file is not UTF-8 and does not read as TCVN3 (ABC) or VNI (e.g. \
-                     {sample}); it may be Windows-1258, VISCII or another code page"
-                ),
-            ),
-            LegacyTextError::BrokenUtf8 { offset } => Text::new(
-                format!("tệp đánh dấu là UTF-8 (BOM) nhưng có byte sai ở vị trí {offset}"),
-                format!("the file is marked UTF-8 (BOM) but has an invalid byte at {offset}"),
-            ),
-            LegacyTextError::BrokenUtf16 { offset } => Text::new(
-                format!("tệp đánh dấu là UTF-16 (BOM) nhưng bị hỏng ở byte {offset}"),
-                format!("the file is marked UTF-16 (BOM) but is broken at byte {offset}"),
-            ),
+            LegacyTextError::Ambiguous { sample } => {
+                solieu_i18n::text!("core-cannot-tell-encoding-some-words", sample = sample)
+            }
+            LegacyTextError::Unrecognised { sample } => {
+                solieu_i18n::text!("core-file-not-utf-8-does", sample = sample)
+            }
+            LegacyTextError::BrokenUtf8 { offset } => {
+                solieu_i18n::text!("core-file-marked-utf-8-bom", offset = offset)
+            }
+            LegacyTextError::BrokenUtf16 { offset } => {
+                solieu_i18n::text!("core-file-marked-utf-16-bom", offset = offset)
+            }
         }
     }
 
     /// What the clerk can do about it.
     pub fn hint(&self) -> Text {
-        Text::new(
-            "chuyển văn bản sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi lưu \
-             lại dưới dạng CSV UTF-8 hoặc XLSX",
-            "convert the text to Unicode (e.g. with Unikey's converter) and save it again as \
-             CSV UTF-8 or XLSX",
-        )
+        solieu_i18n::text!("core-convert-text-unicode-e-g")
     }
 }
 

@@ -6,7 +6,7 @@
 //! date make up a unit of today, the basis of every comparison across a reform.
 
 use crate::period::Period;
-use crate::problem::Text;
+use crate::problem::{Lang, Text};
 use crate::unit::UnitVersion;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
@@ -34,6 +34,11 @@ impl EventKind {
             EventKind::Rename => "rename",
             EventKind::Move => "move",
         }
+    }
+
+    /// The event's name in both languages (`core-event-<code>` in the catalogues).
+    pub fn name(self) -> Text {
+        Text::msg(&format!("core-event-{}", self.code()), &[])
     }
 
     pub fn name_vi(self) -> &'static str {
@@ -414,15 +419,11 @@ impl Registry {
         let versions = self.versions_of(code);
         if versions.is_empty() {
             return Err(UnitUseError {
-                message: Text::new(
-                    format!("không có đơn vị hành chính mã {code}"),
-                    format!("there is no administrative unit with code {code}"),
-                ),
+                message: solieu_i18n::text!("core-there-no-administrative-unit-code", code = code),
                 hint: None,
             });
         }
-        let period_vi = period.name_vi();
-        let period_en = period.name_en();
+        let period_name = period.name();
         // The latest version that ended before the period's end.
         if let Some(&last) = versions
             .iter()
@@ -433,38 +434,33 @@ impl Registry {
             let to = v.valid_to.expect("found by valid_to");
             let successors = self.successors(last);
             let hint = (!successors.is_empty()).then(|| {
-                let names: Vec<String> = successors
-                    .iter()
-                    .map(|(e, id)| format!("{} ({})", self.versions[*id].label(), e.kind.name_vi()))
-                    .collect();
-                let names_en: Vec<String> = successors
-                    .iter()
-                    .map(|(e, id)| format!("{} ({})", self.versions[*id].label(), e.kind.code()))
-                    .collect();
+                let names = |lang| {
+                    successors
+                        .iter()
+                        .map(|(e, id)| {
+                            format!(
+                                "{} ({})",
+                                self.versions[*id].label(),
+                                e.kind.name().get(lang)
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let units = Text::new(names(Lang::Vi), names(Lang::En));
                 let date = fmt_date(successors[0].0.date);
-                Text::new(
-                    format!(
-                        "từ ngày {date} đơn vị đã thành {}; hãy báo cáo theo đơn vị mới",
-                        names.join(", ")
-                    ),
-                    format!(
-                        "from {date} it became part of {}; report under the new unit",
-                        names_en.join(", ")
-                    ),
+                solieu_i18n::text!(
+                    "core-from-it-became-part-report",
+                    date = date,
+                    units = units
                 )
             });
             return Err(UnitUseError {
-                message: Text::new(
-                    format!(
-                        "{} không còn tồn tại vào cuối kỳ {period_vi}: đơn vị chỉ có hiệu lực đến hết ngày {}",
-                        v.label(),
-                        fmt_date(to)
-                    ),
-                    format!(
-                        "{} no longer existed at the end of {period_en}: it was valid until {}",
-                        v.label(),
-                        fmt_date(to)
-                    ),
+                message: solieu_i18n::text!(
+                    "core-no-longer-existed-end-it",
+                    label = v.label(),
+                    period = period_name,
+                    value = fmt_date(to)
                 ),
                 hint,
             });
@@ -472,20 +468,13 @@ impl Registry {
         let first = &self.versions[versions[0]];
         let from = first.valid_from.map(fmt_date).unwrap_or_default();
         Err(UnitUseError {
-            message: Text::new(
-                format!(
-                    "{} chưa được thành lập vào kỳ {period_vi}: đơn vị có hiệu lực từ ngày {from}",
-                    first.label()
-                ),
-                format!(
-                    "{} did not exist yet in {period_en}: it was created on {from}",
-                    first.label()
-                ),
+            message: solieu_i18n::text!(
+                "core-did-not-exist-yet-it",
+                label = first.label(),
+                period = period_name,
+                from = from
             ),
-            hint: Some(Text::new(
-                "báo cáo số liệu của kỳ này theo các đơn vị trước khi sắp xếp",
-                "report this period's figures under the units that existed then",
-            )),
+            hint: Some(solieu_i18n::text!("core-report-this-period-s-figures")),
         })
     }
 
@@ -591,20 +580,13 @@ impl Registry {
                 if overlap {
                     issue(
                         Subject::Version(pair[1]),
-                        Text::new(
-                            format!(
-                                "mã {code} có hai phiên bản hiệu lực chồng lên nhau ({} và {})",
-                                a.name, b.name
-                            ),
-                            format!(
-                                "code {code} has two versions valid at the same time ({} and {})",
-                                a.name, b.name
-                            ),
+                        solieu_i18n::text!(
+                            "core-code-has-two-versions-valid",
+                            code = code,
+                            a_name = a.name,
+                            b_name = b.name
                         ),
-                        Some(Text::new(
-                            "đặt ngày hết hiệu lực (valid_to) cho phiên bản cũ trước ngày phiên bản mới có hiệu lực",
-                            "give the older version a valid_to before the newer one's valid_from",
-                        )),
+                        Some(solieu_i18n::text!("core-give-older-version-valid-before")),
                     );
                 }
             }
@@ -616,17 +598,10 @@ impl Registry {
             {
                 issue(
                     Subject::Version(id),
-                    Text::new(
-                        format!(
-                            "ngày hết hiệu lực {} trước ngày có hiệu lực {}",
-                            fmt_date(to),
-                            fmt_date(from)
-                        ),
-                        format!(
-                            "valid_to {} is before valid_from {}",
-                            fmt_date(to),
-                            fmt_date(from)
-                        ),
+                    solieu_i18n::text!(
+                        "core-valid-before-valid-from",
+                        value = fmt_date(to),
+                        value2 = fmt_date(from)
                     ),
                     None,
                 );
@@ -638,10 +613,7 @@ impl Registry {
                 } else if self.has_cycle(id) {
                     issue(
                         Subject::Version(id),
-                        Text::new(
-                            format!("{} nằm trong chính nó qua chuỗi đơn vị cấp trên", v.label()),
-                            format!("{} is its own ancestor", v.label()),
-                        ),
+                        solieu_i18n::text!("core-its-own-ancestor", label = v.label()),
                         None,
                     );
                 }
@@ -659,22 +631,12 @@ impl Registry {
                 if !explained {
                     issue(
                         Subject::Version(id),
-                        Text::new(
-                            format!(
-                                "mã {} có phiên bản mới từ ngày {} nhưng không có sự kiện sắp xếp nào dẫn tới",
-                                v.code,
-                                fmt_date(from)
-                            ),
-                            format!(
-                                "code {} has a new version from {} but no lineage event leads to it",
-                                v.code,
-                                fmt_date(from)
-                            ),
+                        solieu_i18n::text!(
+                            "core-code-has-new-version-from",
+                            v_code = v.code,
+                            value = fmt_date(from)
                         ),
-                        Some(Text::new(
-                            "thêm dòng rename, move hoặc merge vào tệp lineage với to là mã này",
-                            "add a rename, move or merge line to the lineage file with this code as `to`",
-                        )),
+                        Some(solieu_i18n::text!("core-add-rename-move-or-merge")),
                     );
                 }
             }
@@ -689,16 +651,7 @@ impl Registry {
                 let before = day_before(e.date).map(fmt_date).unwrap_or_default();
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        format!(
-                            "không có đơn vị mã {} vào ngày {before} (ngày trước sự kiện)",
-                            e.from
-                        ),
-                        format!(
-                            "no unit had code {} on {before}, the day before the event",
-                            e.from
-                        ),
-                    ),
+                    solieu_i18n::text!("core-no-unit-had-code-day", from = e.from, before = before),
                     None,
                 );
                 continue;
@@ -706,10 +659,7 @@ impl Registry {
             let Some(to) = to else {
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        format!("không có đơn vị mã {} vào ngày {date}", e.to),
-                        format!("no unit had code {} on {date}", e.to),
-                    ),
+                    solieu_i18n::text!("core-no-unit-had-code", to = e.to, date = date),
                     None,
                 );
                 continue;
@@ -724,74 +674,40 @@ impl Registry {
                     Some(s) if s > Decimal::ZERO && s <= Decimal::ONE => {}
                     _ => issue(
                         Subject::Event(i),
-                        Text::new(
-                            "chia tách cần tỷ lệ (share) lớn hơn 0 và không quá 1",
-                            "a split needs a share above 0 and at most 1",
-                        ),
-                        Some(Text::new(
-                            "ví dụ 0,85 cho 85% diện tích, dân số",
-                            "for example 0.85 for 85% of the territory",
-                        )),
+                        solieu_i18n::text!("core-split-needs-share-above-0"),
+                        Some(solieu_i18n::text!("core-example-0-85-85-territory")),
                     ),
                 },
                 _ if e.share.is_some_and(|s| s != Decimal::ONE) => issue(
                     Subject::Event(i),
-                    Text::new(
-                        format!(
-                            "chỉ chia tách mới có tỷ lệ; {} chuyển toàn bộ đơn vị",
-                            e.kind.name_vi()
-                        ),
-                        format!(
-                            "only a split has a share; a {} moves the whole unit",
-                            e.kind
-                        ),
-                    ),
-                    Some(Text::new(
-                        "dùng split nếu chỉ một phần đơn vị được chuyển",
-                        "use split when only part of the unit moved",
-                    )),
+                    solieu_i18n::text!("core-only-split-has-share-moves", kind = e.kind.name()),
+                    Some(solieu_i18n::text!("core-use-split-when-only-part")),
                 ),
                 _ => {}
             }
             if e.kind != EventKind::Split && !from_ends {
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        format!(
-                            "{} vẫn còn hiệu lực sau ngày {date} nên không thể {}",
-                            fv.label(),
-                            e.kind.name_vi()
-                        ),
-                        format!(
-                            "{} remains valid after {date}, so it cannot {}",
-                            fv.label(),
-                            e.kind
-                        ),
+                    solieu_i18n::text!(
+                        "core-remains-valid-after-so-it",
+                        label = fv.label(),
+                        date = date,
+                        kind = e.kind.name()
                     ),
-                    Some(Text::new(
-                        format!(
-                            "đặt valid_to của {} là ngày trước {date}, hoặc dùng split nếu chỉ tách một phần",
-                            fv.code
-                        ),
-                        format!(
-                            "set {}'s valid_to to the day before {date}, or use split for a partial transfer",
-                            fv.code
-                        ),
+                    Some(solieu_i18n::text!(
+                        "core-set-s-valid-day-before",
+                        fv_code = fv.code,
+                        date = date
                     )),
                 );
             }
             if matches!(e.kind, EventKind::Rename | EventKind::Move) && !to_begins {
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        format!(
-                            "{} phải bắt đầu hiệu lực từ ngày {date} để là tên mới / cấp trên mới",
-                            tv.label()
-                        ),
-                        format!(
-                            "{} must begin on {date} to be the renamed or moved unit",
-                            tv.label()
-                        ),
+                    solieu_i18n::text!(
+                        "core-must-begin-be-renamed-or",
+                        label = tv.label(),
+                        date = date
                     ),
                     None,
                 );
@@ -803,24 +719,15 @@ impl Registry {
             {
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        "đổi tên nhưng tên, mã và loại đơn vị đều giữ nguyên",
-                        "a rename that keeps the name, code and kind",
-                    ),
+                    solieu_i18n::text!("core-rename-that-keeps-name-code"),
                     None,
                 );
             }
             if e.kind == EventKind::Move && fv.parent == tv.parent {
                 issue(
                     Subject::Event(i),
-                    Text::new(
-                        "chuyển đơn vị cấp trên nhưng cấp trên giữ nguyên",
-                        "a move that keeps the same parent",
-                    ),
-                    Some(Text::new(
-                        "dùng rename nếu chỉ đổi tên",
-                        "use rename if only the name changed",
-                    )),
+                    solieu_i18n::text!("core-move-that-keeps-same-parent"),
+                    Some(solieu_i18n::text!("core-use-rename-if-only-name")),
                 );
             }
             // A whole-unit event from a unit that goes on is reported above already.
@@ -838,42 +745,30 @@ impl Registry {
         for ((from, date), (total, unknown, event)) in outflow {
             let v = &self.versions[from];
             let ends = v.valid_to.and_then(day_after) == Some(date);
-            let (ok, expected_vi, expected_en) = if unknown > 0 {
+            let (ok, expected) = if unknown > 0 {
                 (
                     total < Decimal::ONE,
-                    "nhỏ hơn 1 để còn phần cho các dòng split không ghi tỷ lệ",
-                    "below 1, leaving a part for the split lines without a share",
+                    solieu_i18n::text!("core-below-1-leaving-part-split"),
                 )
             } else if ends {
-                (total == Decimal::ONE, "đúng bằng 1", "exactly 1")
+                (total == Decimal::ONE, solieu_i18n::text!("core-exactly-1"))
             } else {
                 (
                     total < Decimal::ONE,
-                    "nhỏ hơn 1 vì đơn vị vẫn tồn tại",
-                    "below 1, as the unit goes on",
+                    solieu_i18n::text!("core-below-1-unit-goes"),
                 )
             };
             if !ok {
                 issue(
                     Subject::Event(event),
-                    Text::new(
-                        format!(
-                            "tổng phần của {} chuyển đi ngày {} là {}, phải {expected_vi}",
-                            v.label(),
-                            fmt_date(date),
-                            total.normalize()
-                        ),
-                        format!(
-                            "the parts of {} moved on {} add up to {}; they must be {expected_en}",
-                            v.label(),
-                            fmt_date(date),
-                            total.normalize()
-                        ),
+                    solieu_i18n::text!(
+                        "core-parts-moved-add-up-they",
+                        label = v.label(),
+                        value = fmt_date(date),
+                        normalize = total.normalize(),
+                        expected = expected
                     ),
-                    Some(Text::new(
-                        "kiểm tra các dòng split của đơn vị này: mỗi phần lãnh thổ phải đi đúng một nơi",
-                        "check this unit's split lines: each part of its territory goes to exactly one place",
-                    )),
+                    Some(solieu_i18n::text!("core-check-this-unit-s-split")),
                 );
             }
         }
@@ -898,27 +793,18 @@ impl Registry {
             } else {
                 fmt_date(on)
             };
-            Some(Text::new(
-                format!(
-                    "đơn vị cấp trên {parent} không tồn tại vào ngày {on} trong khi {} còn hiệu lực",
-                    v.label()
-                ),
-                format!(
-                    "parent {parent} does not exist on {on} while {} is valid",
-                    v.label()
-                ),
+            Some(solieu_i18n::text!(
+                "core-parent-does-not-exist-while",
+                parent = parent,
+                on = on,
+                label = v.label()
             ))
         };
         if parents.is_empty() {
-            return Some(Text::new(
-                format!(
-                    "không có đơn vị cấp trên mã {parent} trong thời gian {} có hiệu lực",
-                    v.label()
-                ),
-                format!(
-                    "no parent with code {parent} exists while {} is valid",
-                    v.label()
-                ),
+            return Some(solieu_i18n::text!(
+                "core-no-parent-code-exists-while",
+                parent = parent,
+                label = v.label()
             ));
         }
         for p in parents {

@@ -217,6 +217,11 @@ impl Period {
         format!("{:04}-{:02}-01/P{}M", self.year, self.month, self.months)
     }
 
+    /// The period's name in both languages.
+    pub fn name(&self) -> crate::problem::Text {
+        crate::problem::Text::new(self.name_vi(), self.name_en())
+    }
+
     /// The Vietnamese name as it appears inside a sentence: "6 tháng đầu năm 2020".
     pub fn name_vi(&self) -> String {
         let y = self.year;

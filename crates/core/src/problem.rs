@@ -125,6 +125,11 @@ impl Collected {
 }
 
 /// 1048576 as 1.048.576 (`separator` '.', Vietnamese) or 1,048,576 (',', English).
+/// A count as each language writes it: 12.345 in Vietnamese, 12,345 in English.
+pub fn count(n: u64) -> Text {
+    Text::new(grouped(n, '.'), grouped(n, ','))
+}
+
 pub fn grouped(n: u64, separator: char) -> String {
     let digits = n.to_string();
     let mut out = String::new();
@@ -139,10 +144,7 @@ pub fn grouped(n: u64, separator: char) -> String {
 
 /// "… và 12.345 lỗi khác" for the problems [`first`] left out.
 pub fn more(rest: usize) -> Text {
-    Text::new(
-        format!("… và {} lỗi khác", grouped(rest as u64, '.')),
-        format!("… and {} more problems", grouped(rest as u64, ',')),
-    )
+    solieu_i18n::text!("core-more-problems", count = count(rest as u64))
 }
 
 /// One thing wrong with the input: where, which value, what was expected, and a hint.

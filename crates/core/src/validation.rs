@@ -244,7 +244,7 @@ pub fn check_planned(
     rules: &[Rule],
     stored: &std::collections::HashMap<(String, String, crate::period::Period), Decimal>,
 ) -> (Vec<crate::problem::Problem>, Vec<Finding>) {
-    use crate::problem::{Location, Problem, Severity, Text};
+    use crate::problem::{Location, Problem, Severity};
     use crate::value::{Series, Source};
     use std::collections::{BTreeMap, HashMap};
     let mut incoming: BTreeMap<UnitPeriod, HashMap<&str, (Decimal, &Source)>> = BTreeMap::new();
@@ -288,25 +288,15 @@ pub fn check_planned(
                 },
                 location,
                 value: None,
-                message: Text::new(
-                    format!(
-                        "quy tắc {} ({}) không thoả với {unit}, {}: {} (vế trái {}, vế phải {})",
-                        rule.code,
-                        rule.name,
-                        period.name_vi(),
-                        rule.text(),
-                        left.normalize(),
-                        right.normalize()
-                    ),
-                    format!(
-                        "rule {} ({}) is broken for {unit}, {}: {} (left {}, right {})",
-                        rule.code,
-                        rule.name,
-                        period.name_en(),
-                        rule.text(),
-                        left.normalize(),
-                        right.normalize()
-                    ),
+                message: solieu_i18n::text!(
+                    "core-rule-broken-left-right",
+                    rule_code = rule.code,
+                    rule_name = rule.name,
+                    unit = unit,
+                    period = period.name(),
+                    text = rule.text(),
+                    left = left.normalize(),
+                    right = right.normalize()
                 ),
                 hint: None,
             });
@@ -337,7 +327,7 @@ pub fn outliers(
     values: &[crate::changes::PlannedValue],
     history: &std::collections::HashMap<(String, String), Vec<(crate::period::Period, Decimal)>>,
 ) -> (Vec<crate::problem::Problem>, Vec<Finding>) {
-    use crate::problem::{Location, Problem, Severity, Text};
+    use crate::problem::{Location, Problem, Severity};
     use crate::value::{Series, Source};
     let median = |mut xs: Vec<Decimal>| -> Decimal {
         xs.sort();
@@ -390,19 +380,16 @@ pub fn outliers(
             severity: Severity::Warning,
             location,
             value: Some(v.record.figure.value.normalize().to_string()),
-            message: Text::new(
-                format!(
-                    "khác thường so với chính đơn vị {}: trung vị {count} số liệu cùng loại kỳ trước đây là {} (điểm z hiệu chỉnh {score_text})",
-                    k.unit,
-                    m.normalize()
-                ),
-                format!(
-                    "unusual for unit {}: the median of its {count} earlier figures of this kind is {} (modified z-score {score_text})",
-                    k.unit,
-                    m.normalize()
-                ),
+            message: solieu_i18n::text!(
+                "core-unusual-unit-median-its-earlier",
+                unit = k.unit,
+                count = count,
+                normalize = m.normalize(),
+                score_text = score_text
             ),
-            hint: Some(Text::new("kiểm tra lại đơn vị tính và dấu thập phân", "check the unit of measure and the decimal separator")),
+            hint: Some(solieu_i18n::text!(
+                "core-check-unit-measure-decimal-separator"
+            )),
         });
         findings.push(Finding {
             rule: "OUTLIER".into(),

@@ -61,10 +61,15 @@ impl Text {
     }
 
     /// The catalogue's message `id` in both languages, with its values.
-    pub fn msg(id: &str, args: &[(&str, String)]) -> Text {
+    pub fn msg(id: &str, args: &[(&str, Arg)]) -> Text {
+        let of = |lang: Lang| -> Vec<(&str, String)> {
+            args.iter()
+                .map(|(name, arg)| (*name, arg.get(lang).to_string()))
+                .collect()
+        };
         Text {
-            vi: tr_args(Lang::Vi, id, args),
-            en: tr_args(Lang::En, id, args),
+            vi: tr_args(Lang::Vi, id, &of(Lang::Vi)),
+            en: tr_args(Lang::En, id, &of(Lang::En)),
         }
     }
 
@@ -76,6 +81,46 @@ impl Text {
     }
 }
 
+/// A value given to a message: the same in every language, or a text of its own in each.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Same(String),
+    Each(Text),
+}
+
+impl Arg {
+    pub fn get(&self, lang: Lang) -> &str {
+        match self {
+            Arg::Same(s) => s,
+            Arg::Each(t) => t.get(lang),
+        }
+    }
+}
+
+/// What a message's value can be made from: anything shown with `Display`, or a [`Text`]
+/// (a message inside a message, each language taking its own).
+pub trait IntoArg {
+    fn into_arg(&self) -> Arg;
+}
+
+impl<T: std::fmt::Display + ?Sized> IntoArg for T {
+    fn into_arg(&self) -> Arg {
+        Arg::Same(self.to_string())
+    }
+}
+
+impl IntoArg for Text {
+    fn into_arg(&self) -> Arg {
+        Arg::Each(self.clone())
+    }
+}
+
+impl IntoArg for &Text {
+    fn into_arg(&self) -> Arg {
+        Arg::Each((*self).clone())
+    }
+}
+
 /// A catalogue message in both languages: `text!("io-sheet-missing", sheet = name)`. Each
 /// value is shown with its `Display`.
 #[macro_export]
@@ -84,7 +129,7 @@ macro_rules! text {
         $crate::Text::msg($id, &[])
     };
     ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::Text::msg($id, &[$((stringify!($name), ($value).to_string())),+])
+        $crate::Text::msg($id, &[$((stringify!($name), $crate::IntoArg::into_arg(&$value))),+])
     };
 }
 
@@ -95,7 +140,10 @@ macro_rules! tr {
         $crate::tr($lang, $id)
     };
     ($lang:expr, $id:literal, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::tr_args($lang, $id, &[$((stringify!($name), ($value).to_string())),+])
+        {
+            let lang: $crate::Lang = $lang;
+            $crate::tr_args(lang, $id, &[$((stringify!($name), $crate::IntoArg::into_arg(&$value).get(lang).to_string())),+])
+        }
     };
 }
 
@@ -107,8 +155,10 @@ macro_rules! catalogues {
     };
 }
 
-const VI: &[(&str, &str)] = catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
-const EN: &[(&str, &str)] = catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
+const VI: &[(&str, &str)] =
+    catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
+const EN: &[(&str, &str)] =
+    catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
 
 /// The folder a translator's catalogues are read from at start-up, replacing compiled messages.
 pub const LOCALES_ENV: &str = "SOLIEU_LOCALES";
@@ -161,7 +211,11 @@ fn translator_overrides(lang: Lang) -> Vec<FluentResource> {
         match std::fs::read_to_string(&path).map(FluentResource::try_new) {
             Ok(Ok(resource)) => resources.push(resource),
             Ok(Err((resource, errors))) => {
-                eprintln!("{}: {} Fluent errors, the rest kept", path.display(), errors.len());
+                eprintln!(
+                    "{}: {} Fluent errors, the rest kept",
+                    path.display(),
+                    errors.len()
+                );
                 resources.push(resource);
             }
             Err(e) => eprintln!("{}: {e}", path.display()),

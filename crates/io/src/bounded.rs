@@ -16,7 +16,7 @@ use crate::excel::column_letter;
 use crate::limits::{Found, Limit, Limits, exceeded};
 use calamine::{Cell, Data, DataRef, Range, Xlsx};
 use quick_xml::events::Event;
-use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::problem::{Location, Problem};
 use std::io::{Cursor, Read, Seek};
 
 type Refusal = Box<Problem>;
@@ -94,15 +94,9 @@ fn unreadable(file: &str, e: &dyn std::fmt::Display) -> Refusal {
     Box::new(
         Problem::error(
             Location::file(file),
-            Text::new(
-                format!("không mở được bảng tính: tệp nén hỏng hoặc không được hỗ trợ ({e})"),
-                format!("cannot open the workbook: a damaged or unsupported ZIP container ({e})"),
-            ),
+            solieu_i18n::text!("io-cannot-open-workbook-damaged-or", e = e),
         )
-        .with_hint(Text::new(
-            "mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
-            "open it in Excel or LibreOffice and save it as .xlsx",
-        )),
+        .with_hint(solieu_i18n::text!("io-open-it-excel-or-libreoffice")),
     )
 }
 
@@ -287,10 +281,7 @@ pub(crate) fn unreadable_sheet(file: &str, sheet: &str, e: &dyn std::fmt::Displa
             sheet: Some(sheet.to_string()),
             ..Location::default()
         },
-        Text::new(
-            format!("không đọc được trang tính: {e}"),
-            format!("cannot read the sheet: {e}"),
-        ),
+        solieu_i18n::text!("io-cannot-read-sheet", e = e),
     ))
 }
 

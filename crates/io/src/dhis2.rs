@@ -110,18 +110,12 @@ impl DataValue {
 fn incomplete(file: &str, line: u64) -> Problem {
     Problem::error(
         Location::line(file, line),
-        Text::new(
-            "thiếu dataElement, period hoặc orgUnit",
-            "dataElement, period or orgUnit is missing",
-        ),
+        solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
     )
 }
 
-fn problem(file: &str, at: &str, vi: String, en: String) -> Problem {
-    Problem::error(
-        Location::file(file).with_column(at.to_string()),
-        Text::new(vi, en),
-    )
+fn problem(file: &str, at: &str, message: Text) -> Problem {
+    Problem::error(Location::file(file).with_column(at.to_string()), message)
 }
 
 /// Reads data values; each is located by its position in the file.
@@ -140,10 +134,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
             Err(e) => {
                 let p = Problem::error(
                     Location::line(file, e.line() as u64),
-                    Text::new(
-                        format!("JSON không đọc được: {e}"),
-                        format!("unreadable JSON: {e}"),
-                    ),
+                    solieu_i18n::text!("io-unreadable-json", e = e),
                 );
                 return (Vec::new(), vec![p]);
             }
@@ -154,8 +145,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
             vec![problem(
                 file,
                 "$.dataValues",
-                "cần danh sách dataValues".into(),
-                "expected a dataValues list".into(),
+                solieu_i18n::text!("io-expected-datavalues-list"),
             )],
         );
     };
@@ -179,8 +169,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
             problems.push(problem(
                 file,
                 &at,
-                "thiếu dataElement, period hoặc orgUnit".into(),
-                "dataElement, period or orgUnit is missing".into(),
+                solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
             ));
             continue;
         };
@@ -213,8 +202,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 vec![problem(
                     file,
                     "1",
-                    format!("tiêu đề không đọc được: {e}"),
-                    format!("unreadable header: {e}"),
+                    solieu_i18n::text!("io-unreadable-header", e = e),
                 )],
             );
         }
@@ -238,10 +226,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    Text::new(
-                        format!("dòng CSV không đọc được: {e}"),
-                        format!("unreadable CSV line: {e}"),
-                    ),
+                    solieu_i18n::text!("io-unreadable-csv-line", e = e),
                 ));
                 continue;
             }
@@ -282,12 +267,7 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
         Err(_) => {
             return (
                 Vec::new(),
-                vec![problem(
-                    file,
-                    "",
-                    "tệp không phải UTF-8".into(),
-                    "the file is not UTF-8".into(),
-                )],
+                vec![problem(file, "", solieu_i18n::text!("io-file-not-utf-8"))],
             );
         }
     };
@@ -314,10 +294,7 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
             Err(e) => {
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    Text::new(
-                        format!("XML không đọc được: {e}"),
-                        format!("unreadable XML: {e}"),
-                    ),
+                    solieu_i18n::text!("io-unreadable-xml", e = e),
                 ));
                 break;
             }
@@ -341,10 +318,7 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                         }
                         Err(err) => problems.push(Problem::error(
                             Location::line(file, line),
-                            Text::new(
-                                format!("thuộc tính XML sai: {err}"),
-                                format!("bad XML attribute: {err}"),
-                            ),
+                            solieu_i18n::text!("io-bad-xml-attribute", err = err),
                         )),
                     }
                 }
@@ -470,10 +444,7 @@ impl Mapping {
                     problems.push(
                         Problem::error(
                             Location::line(file, line).with_column("kind"),
-                            Text::new(
-                                "cần dataElement hoặc orgUnit",
-                                "expected dataElement or orgUnit",
-                            ),
+                            solieu_i18n::text!("io-expected-dataelement-or-orgunit"),
                         )
                         .with_value(other),
                     );
@@ -483,10 +454,7 @@ impl Mapping {
             if dhis2.is_empty() || ours.is_empty() {
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    Text::new(
-                        "thiếu mã DHIS2 hoặc mã solieu",
-                        "a DHIS2 or solieu code is missing",
-                    ),
+                    solieu_i18n::text!("io-dhis2-or-solieu-code-missing"),
                 ));
                 continue;
             }
@@ -581,8 +549,11 @@ pub fn to_records(
             Ok(p) => p,
             Err(e) => {
                 problems.push(
-                    Problem::error(field("period"), Text::new("kỳ không hợp lệ", e.reason))
-                        .with_value(&dv.period),
+                    Problem::error(
+                        field("period"),
+                        solieu_i18n::text!("io-invalid-dhis2-period", reason = e.reason),
+                    )
+                    .with_value(&dv.period),
                 );
                 continue;
             }
@@ -599,16 +570,10 @@ pub fn to_records(
                 problems.push(
                     Problem::error(
                         field("value"),
-                        Text::new(
-                            "giá trị DHIS2 không phải số; solieu chỉ lưu số liệu",
-                            "the DHIS2 value is not a number; solieu holds figures only",
-                        ),
+                        solieu_i18n::text!("io-dhis2-value-not-number-solieu"),
                     )
                     .with_value(&dv.value)
-                    .with_hint(Text::new(
-                        "văn bản ghi ở comment sẽ thành ghi chú",
-                        "text in comment becomes the note",
-                    )),
+                    .with_hint(solieu_i18n::text!("io-text-comment-becomes-note")),
                 );
                 continue;
             }

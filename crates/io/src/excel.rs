@@ -158,15 +158,12 @@ impl Mapping {
             problems.push(
                 Problem::error(
                     at(base.line.unwrap_or(1)),
-                    Text::new(
-                        "không phải tệp ánh xạ cột: thiếu cột column hoặc role",
-                        "not a column mapping: the column or role column is missing",
-                    ),
+                    solieu_i18n::text!("io-not-column-mapping-column-or"),
                 )
                 .with_value(header.join(","))
-                .with_hint(Text::new(
-                    format!("tiêu đề: {}", MAPPING_HEADER.join(",")),
-                    format!("the header is: {}", MAPPING_HEADER.join(",")),
+                .with_hint(solieu_i18n::text!(
+                    "io-header",
+                    value = MAPPING_HEADER.join(",")
                 )),
             );
             return (Mapping::default(), problems);
@@ -175,15 +172,12 @@ impl Mapping {
             problems.push(
                 Problem::error(
                     at(base.line.unwrap_or(1)).with_column(header[i].clone()),
-                    Text::new(
-                        "cột không có trong tệp ánh xạ",
-                        "a column the mapping does not have",
-                    ),
+                    solieu_i18n::text!("io-column-mapping-does-not-have"),
                 )
                 .with_value(header[i].clone())
-                .with_hint(Text::new(
-                    format!("các cột: {}", MAPPING_HEADER.join(", ")),
-                    format!("the columns are: {}", MAPPING_HEADER.join(", ")),
+                .with_hint(solieu_i18n::text!(
+                    "io-columns-are",
+                    value = MAPPING_HEADER.join(", ")
                 )),
             );
         }
@@ -204,42 +198,39 @@ impl Mapping {
             let column = parse_column(get("column"));
             if column.is_none() {
                 problems.push(
-                    Problem::error(
-                        here("column"),
-                        Text::new("không phải tên cột", "not a column letter"),
-                    )
-                    .with_value(get("column"))
-                    .with_hint(Text::new("ví dụ E hoặc AB", "for example E or AB")),
+                    Problem::error(here("column"), solieu_i18n::text!("io-not-column-letter"))
+                        .with_value(get("column"))
+                        .with_hint(solieu_i18n::text!("io-example-e-or-ab")),
                 );
             }
             let role = get("role").parse::<Role>().map_err(|e| {
                 problems.push(
-                    Problem::error(here("role"), Text::new("vai trò cột không hợp lệ", e))
-                        .with_value(get("role"))
-                        .with_hint(Text::new(
-                            "indicator (chỉ tiêu), measure (ĐVT), value (số liệu) hoặc total (tổng)",
-                            "indicator, measure, value or total",
-                        )),
+                    Problem::error(
+                        here("role"),
+                        solieu_i18n::text!("io-invalid-role", reason = e),
+                    )
+                    .with_value(get("role"))
+                    .with_hint(solieu_i18n::text!("io-indicator-measure-value-or-total")),
                 )
             });
             let period = parse_optional(
                 get("period"),
                 here("period"),
-                "không phải kỳ báo cáo hợp lệ",
+                solieu_i18n::text!("io-not-valid-period"),
                 |p| p.parse::<Period>().map_err(|e| e.reason),
                 &mut problems,
             );
             let series = parse_optional(
                 get("series"),
                 here("series"),
-                "loại số liệu không hợp lệ",
+                solieu_i18n::text!("io-not-valid-series"),
                 str::parse::<Series>,
                 &mut problems,
             );
             let status = parse_optional(
                 get("status"),
                 here("status"),
-                "trạng thái không hợp lệ",
+                solieu_i18n::text!("io-not-valid-status"),
                 str::parse::<Status>,
                 &mut problems,
             );
@@ -248,40 +239,25 @@ impl Mapping {
                 if period.is_none() && get("period").is_empty() {
                     problems.push(Problem::error(
                         here("period"),
-                        Text::new(
-                            "cột số liệu cần kỳ báo cáo",
-                            "a value or total column needs its period",
-                        ),
+                        solieu_i18n::text!("io-value-or-total-column-needs"),
                     ));
                 }
                 if series.is_none() && get("series").is_empty() {
                     problems.push(
                         Problem::error(
                             here("series"),
-                            Text::new(
-                                "cột số liệu cần loại số liệu",
-                                "a value or total column needs its series",
-                            ),
+                            solieu_i18n::text!("io-value-or-total-column-needs-2"),
                         )
-                        .with_hint(Text::new(
-                            "actual (thực hiện) hoặc plan:hdnd-huyen …",
-                            "actual, or plan:hdnd-huyen …",
-                        )),
+                        .with_hint(solieu_i18n::text!("io-actual-or-plan-hdnd-huyen")),
                     );
                 }
                 if role == Role::Value && series == Some(Series::Actual) && status.is_none() {
                     problems.push(
                         Problem::error(
                             here("status"),
-                            Text::new(
-                                "cột số thực hiện cần trạng thái",
-                                "a column of actual values needs a status",
-                            ),
+                            solieu_i18n::text!("io-column-actual-values-needs-status"),
                         )
-                        .with_hint(Text::new(
-                            "estimate (ước tính), preliminary (sơ bộ) hoặc official (chính thức)",
-                            "estimate, preliminary or official",
-                        )),
+                        .with_hint(solieu_i18n::text!("io-estimate-preliminary-or-official")),
                     );
                 }
             }
@@ -320,15 +296,13 @@ impl Mapping {
             if indicators != 1 {
                 problems.push(Problem::error(
                     base.clone(),
-                    Text::new(
-                        format!(
-                            "trang tính {} cần đúng một cột chỉ tiêu (role indicator), có {indicators}",
-                            sheet.map_or("đầu tiên", |s| s.as_str())
+                    solieu_i18n::text!(
+                        "io-sheet-needs-one-indicator-column",
+                        sheet = sheet.map_or_else(
+                            || solieu_i18n::text!("io-first-sheet"),
+                            |s| Text::verbatim(s.as_str())
                         ),
-                        format!(
-                            "sheet {} needs exactly one indicator column (role indicator); it has {indicators}",
-                            sheet.map_or("one", |s| s.as_str())
-                        ),
+                        indicators = indicators
                     ),
                 ));
             }
@@ -356,17 +330,14 @@ impl Mapping {
                 )),
                 Err(e) => problems.push(Problem::error(
                     Location::file(file),
-                    Text::new(
-                        format!("dòng CSV không đọc được: {e}"),
-                        format!("unreadable CSV line: {e}"),
-                    ),
+                    solieu_i18n::text!("io-unreadable-csv-line", e = e),
                 )),
             }
         }
         if rows.is_empty() {
             problems.push(Problem::error(
                 Location::file(file),
-                Text::new("tệp ánh xạ rỗng", "the mapping file is empty"),
+                solieu_i18n::text!("io-mapping-file-empty"),
             ));
             return (Mapping::default(), problems);
         }
@@ -381,7 +352,7 @@ impl Mapping {
 fn parse_optional<T>(
     text: &str,
     location: Location,
-    vi: &str,
+    what: Text,
     parse: impl Fn(&str) -> Result<T, String>,
     problems: &mut Vec<Problem>,
 ) -> Option<T> {
@@ -389,8 +360,9 @@ fn parse_optional<T>(
         return None;
     }
     parse(text)
-        .map_err(|en| {
-            problems.push(Problem::error(location, Text::new(vi, en)).with_value(text));
+        .map_err(|reason| {
+            let message = solieu_i18n::text!("io-invalid-cell", what = what, reason = reason);
+            problems.push(Problem::error(location, message).with_value(text));
         })
         .ok()
 }
@@ -462,28 +434,15 @@ pub fn read_workbook(
                     result.problems.push(
                         Problem::error(
                             specs[0].location.clone(),
-                            Text::new(
-                                format!("bảng tính không có trang “{name}”"),
-                                format!("the workbook has no sheet “{name}”"),
-                            ),
+                            solieu_i18n::text!("io-workbook-has-no-sheet", name = name),
                         )
-                        .with_hint(Text::new(
-                            format!(
-                                "các trang: {}",
-                                data_sheets
-                                    .iter()
-                                    .map(|(n, _)| n.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                            format!(
-                                "its sheets are: {}",
-                                data_sheets
-                                    .iter()
-                                    .map(|(n, _)| n.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
+                        .with_hint(solieu_i18n::text!(
+                            "io-its-sheets-are",
+                            value = data_sheets
+                                .iter()
+                                .map(|(n, _)| n.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         )),
                     );
                     continue;
@@ -508,10 +467,7 @@ pub fn read_workbook(
                     result.problems.push(
                         Problem::warning(
                             Location::cell(file, name.as_str(), table.header_line),
-                            Text::new(
-                                "trang tính không được đọc: dòng đầu không phải tiêu đề của định dạng nào",
-                                "sheet not read: its first row is not the header of any format",
-                            ),
+                            solieu_i18n::text!("io-sheet-not-read-its-first"),
                         )
                         .with_value(table.header.join(",")),
                     );
@@ -531,15 +487,9 @@ pub fn read_workbook(
                 result.problems.push(
                     Problem::error(
                         Location::file(file),
-                        Text::new(
-                            "không nhận ra bố cục bảng tính: không trang nào có dòng tiêu đề của định dạng dài, và không có ánh xạ cột",
-                            "cannot tell the workbook's layout: no sheet starts with the header of a long format, and there is no column mapping",
-                        ),
+                        solieu_i18n::text!("io-cannot-tell-workbook-s-layout"),
                     )
-                    .with_hint(Text::new(
-                        "dùng biểu mẫu do `solieu import --template` tạo, hoặc khai báo --mapping TỆP.csv cho biểu tự làm",
-                        "use a workbook made by `solieu import --template`, or give --mapping FILE.csv for a hand-made one",
-                    )),
+                    .with_hint(solieu_i18n::text!("io-use-workbook-made-solieu-import")),
                 );
             }
         }
@@ -568,15 +518,9 @@ fn open_bounded<'b>(
         Box::new(
             Problem::error(
                 Location::file(file),
-                Text::new(
-                    format!("không mở được bảng tính: {e}"),
-                    format!("cannot open the workbook: {e}"),
-                ),
+                solieu_i18n::text!("io-cannot-open-workbook", e = e),
             )
-            .with_hint(Text::new(
-                "mở bằng Excel hoặc LibreOffice và lưu lại dạng .xlsx",
-                "open it in Excel or LibreOffice and save it as .xlsx",
-            )),
+            .with_hint(solieu_i18n::text!("io-open-it-excel-or-libreoffice")),
         )
     })?;
     let mut budget = bounded::Budget::default();
@@ -798,17 +742,11 @@ impl WideSheet<'_> {
                         result.problems.push(
                             Problem::error(
                                 self.at(r, indicator_column.column, "chỉ tiêu"),
-                                Text::new(
-                                    "chỉ tiêu không có trong danh mục",
-                                    "no indicator of the catalogue has this code or name",
-                                ),
+                                solieu_i18n::text!("io-no-indicator-catalogue-has-this"),
                             )
                             .with_value(written)
                             .with_hint_opt((!near.is_empty()).then(|| {
-                                Text::new(
-                                    format!("có phải: {}?", near.join("; ")),
-                                    format!("did you mean: {}?", near.join("; ")),
-                                )
+                                solieu_i18n::text!("io-did-you-mean", value = near.join("; "))
                             })),
                         );
                     }
@@ -819,20 +757,13 @@ impl WideSheet<'_> {
             result.problems.push(
                 Problem::error(
                     Location::cell(self.file, self.name, top as u64 + 1),
-                    Text::new(
-                        format!(
-                            "không dòng nào ở cột {} có mã hoặc tên chỉ tiêu của danh mục",
-                            column_letter(indicator_column.column)
-                        ),
-                        format!(
-                            "no row of column {} holds the code or name of a known indicator",
-                            column_letter(indicator_column.column)
-                        ),
+                    solieu_i18n::text!(
+                        "io-no-row-column-holds-code",
+                        value = column_letter(indicator_column.column)
                     ),
                 )
-                .with_hint(Text::new(
-                    "kiểm tra cột chỉ tiêu trong ánh xạ, và nhập danh mục chỉ tiêu trước",
-                    "check the indicator column of the mapping, and import the indicators first",
+                .with_hint(solieu_i18n::text!(
+                    "io-check-indicator-column-mapping-import"
                 )),
             );
             return;
@@ -867,10 +798,7 @@ impl WideSheet<'_> {
                     None => {
                         result.problems.push(Problem::error(
                             self.at(first_data_row, spec.column, "?"),
-                            Text::new(
-                                "cột không có tiêu đề ghi tên đơn vị, và ánh xạ không nói đơn vị",
-                                "the column has no header naming its unit, and the mapping names none",
-                            ),
+                            solieu_i18n::text!("io-column-has-no-header-naming"),
                         ));
                         continue;
                     }
@@ -882,7 +810,7 @@ impl WideSheet<'_> {
                     unit: Some(code),
                     label,
                 }),
-                Err((vi, en)) => {
+                Err(why) => {
                     columns.push(ValueColumn {
                         spec,
                         unit: None,
@@ -891,15 +819,10 @@ impl WideSheet<'_> {
                     result.problems.push(
                         Problem::error(
                             location,
-                            Text::new(
-                                format!(
-                                    "không xác định được đơn vị hành chính vào ngày {}: {vi}",
-                                    date.format("%d/%m/%Y")
-                                ),
-                                format!(
-                                    "no single administrative unit answers to this on {}: {en}",
-                                    date.format("%d/%m/%Y")
-                                ),
+                            solieu_i18n::text!(
+                                "io-no-single-unit-on",
+                                date = solieu_core::format::date_vi(date),
+                                why = why
                             ),
                         )
                         .with_value(written),
@@ -924,46 +847,25 @@ impl WideSheet<'_> {
                     result.problems.push(
                         Problem::error(
                             self.at(r, m.column, "ĐVT"),
-                            Text::new(
-                                format!(
-                                    "đơn vị tính khác với của chỉ tiêu {} ({})",
-                                    indicator.code,
-                                    indicator.unit.symbol()
-                                ),
-                                format!(
-                                    "the unit of measure differs from indicator {}'s ({})",
-                                    indicator.code,
-                                    indicator.unit.symbol()
-                                ),
+                            solieu_i18n::text!(
+                                "io-unit-measure-differs-from-indicator",
+                                indicator_code = indicator.code,
+                                symbol = indicator.unit.symbol()
                             ),
                         )
                         .with_value(written.clone())
-                        .with_hint(Text::new(
-                            match factor {
-                                Some(k) => format!(
-                                    "ghi số theo {} (1 {written} = {} {}) và giữ nguyên cột ĐVT của biểu",
-                                    indicator.unit.symbol(),
-                                    k.normalize(),
-                                    indicator.unit.symbol()
-                                ),
-                                None => format!(
-                                    "chỉ tiêu này tính bằng {}; giữ nguyên cột ĐVT của biểu",
-                                    indicator.unit.symbol()
-                                ),
-                            },
-                            match factor {
-                                Some(k) => format!(
-                                    "write the figures in {} (1 {written} = {} {}) and keep the template's unit column",
-                                    indicator.unit.symbol(),
-                                    k.normalize(),
-                                    indicator.unit.symbol()
-                                ),
-                                None => format!(
-                                    "this indicator is measured in {}; keep the template's unit column",
-                                    indicator.unit.symbol()
-                                ),
-                            },
-                        )),
+                        .with_hint(match factor {
+                            Some(k) => solieu_i18n::text!(
+                                "io-write-figures-in-unit",
+                                unit = indicator.unit.symbol(),
+                                written = written,
+                                factor = k.normalize()
+                            ),
+                            None => solieu_i18n::text!(
+                                "io-indicator-measured-in",
+                                unit = indicator.unit.symbol()
+                            ),
+                        }),
                     );
                 }
             }
@@ -971,8 +873,8 @@ impl WideSheet<'_> {
                 let c = column.spec.column;
                 let cell = self.cell(r, c);
                 let location = self.at(r, c, &column.label);
-                let refuse = |vi: &str, en: &str, hint: Text| {
-                    Problem::error(location.clone(), Text::new(vi, en))
+                let refuse = |message: Text, hint: Text| {
+                    Problem::error(location.clone(), message)
                         .with_value(cell_text(cell))
                         .with_hint(hint)
                 };
@@ -988,23 +890,15 @@ impl WideSheet<'_> {
                     }
                     Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
                         result.problems.push(refuse(
-                            "ô số liệu chứa ngày tháng, không phải số",
-                            "the cell holds a date, not a number",
-                            Text::new(
-                                "định dạng ô là Số (Number) rồi gõ lại số",
-                                "format the cell as Number and type the figure again",
-                            ),
+                            solieu_i18n::text!("io-cell-holds-date-not-number"),
+                            solieu_i18n::text!("io-format-cell-number-type-figure"),
                         ));
                         continue;
                     }
                     Data::Bool(_) | Data::Error(_) => {
                         result.problems.push(refuse(
-                            "ô số liệu không chứa số (lỗi công thức hoặc giá trị đúng/sai)",
-                            "the cell holds no number (a formula error or a true/false value)",
-                            Text::new(
-                                "sửa công thức hoặc gõ số vào ô",
-                                "fix the formula or type the figure",
-                            ),
+                            solieu_i18n::text!("io-cell-holds-no-number-formula"),
+                            solieu_i18n::text!("io-fix-formula-or-type-figure"),
                         ));
                         continue;
                     }
@@ -1107,22 +1001,13 @@ impl WideSheet<'_> {
                     result.problems.push(
                         Problem::error(
                             location,
-                            Text::new(
-                                format!(
-                                    "có số tổng nhưng chưa có số của: {}; số tổng không được nhập nên sẽ mất",
-                                    empty.join(", ")
-                                ),
-                                format!(
-                                    "a total is written but these are empty: {}; totals are not imported, so it would be lost",
-                                    empty.join(", ")
-                                ),
+                            solieu_i18n::text!(
+                                "io-total-written-but-these-are",
+                                value = empty.join(", ")
                             ),
                         )
                         .with_value(written.normalize().to_string())
-                        .with_hint(Text::new(
-                            "điền số của từng đơn vị; phần mềm tự cộng tổng",
-                            "fill in each unit's figure; solieu computes the total",
-                        )),
+                        .with_hint(solieu_i18n::text!("io-fill-each-unit-s-figure")),
                     );
                     continue;
                 }
@@ -1132,8 +1017,7 @@ impl WideSheet<'_> {
                         location,
                         written,
                         sum,
-                        &format!("tổng các cột {}", column_range(&parts)),
-                        &format!("the sum of columns {}", column_range(&parts)),
+                        &solieu_i18n::text!("io-sum-of-columns", columns = column_range(&parts)),
                     ));
                 }
             } else if indicator.is_derived() && spec.series == Some(Series::Actual) {
@@ -1152,8 +1036,7 @@ impl WideSheet<'_> {
                         location,
                         written,
                         expected,
-                        &format!("{} = {}", indicator.code, formula.text()),
-                        &format!("{} = {}", indicator.code, formula.text()),
+                        &Text::verbatim(format!("{} = {}", indicator.code, formula.text())),
                     ));
                 }
             }
@@ -1177,45 +1060,28 @@ fn column_range(parts: &[(usize, &ValueColumn)]) -> String {
     }
 }
 
-fn total_mismatch(
-    location: Location,
-    written: Decimal,
-    expected: Decimal,
-    vi: &str,
-    en: &str,
-) -> Problem {
+fn total_mismatch(location: Location, written: Decimal, expected: Decimal, what: &Text) -> Problem {
     let vn = |d: Decimal| solieu_core::format::number_vi(d, d.scale().min(6));
     Problem::error(
         location,
-        Text::new(
-            format!(
-                "số tổng không khớp: {vi} là {} nhưng ô ghi {} (lệch {})",
-                vn(expected.normalize()),
-                vn(written.normalize()),
-                vn((written - expected).normalize())
-            ),
-            format!(
-                "the total does not add up: {en} is {} but the cell says {} (off by {})",
-                expected.normalize(),
-                written.normalize(),
-                (written - expected).normalize()
-            ),
+        solieu_i18n::text!(
+            "io-total-does-not-add-up",
+            what = what,
+            expected = Text::new(vn(expected.normalize()), expected.normalize().to_string()),
+            written = Text::new(vn(written.normalize()), written.normalize().to_string()),
+            off = Text::new(
+                vn((written - expected).normalize()),
+                (written - expected).normalize().to_string()
+            )
         ),
     )
     .with_value(written.normalize().to_string())
-    .with_hint(Text::new(
-        "sửa số của các thành phần hoặc số tổng; số tổng không được nhập, chỉ để đối chiếu",
-        "correct the parts or the total; totals are only checked, never imported",
-    ))
+    .with_hint(solieu_i18n::text!("io-correct-parts-or-total-totals"))
 }
 
 /// The unit a header or mapping names: a code in parentheses ("Xã Hoành Mô (06841)") first,
 /// then the whole text as a clerk writes it.
-fn find_unit(
-    registry: &Registry,
-    written: &str,
-    date: NaiveDate,
-) -> Result<String, (String, String)> {
+fn find_unit(registry: &Registry, written: &str, date: NaiveDate) -> Result<String, Text> {
     let code_in_parens = written
         .rsplit_once('(')
         .and_then(|(_, rest)| rest.strip_suffix(')'))
@@ -1235,15 +1101,10 @@ fn find_unit(
         return if agrees {
             Ok(version.code.clone())
         } else {
-            Err((
-                format!(
-                    "tên và mã không khớp: mã {} là {}",
-                    version.code, version.name
-                ),
-                format!(
-                    "the name and the code disagree: {} is {}",
-                    version.code, version.name
-                ),
+            Err(solieu_i18n::text!(
+                "io-name-code-disagree",
+                version_code = version.code,
+                version_name = version.name
             ))
         };
     }
@@ -1258,26 +1119,16 @@ fn find_unit(
     };
     match registry.find(written, date) {
         NameMatch::One(id) => Ok(registry.version(id).code.clone()),
-        NameMatch::Ambiguous(ids) => Err((
-            format!("nhiều đơn vị cùng tên: {}; ghi kèm mã", describe(&ids)),
-            format!(
-                "several units have this name: {}; add the code",
-                describe(&ids)
-            ),
+        NameMatch::Ambiguous(ids) => Err(solieu_i18n::text!(
+            "io-several-units-have-this-name",
+            value = describe(&ids)
         )),
-        NameMatch::Unknown(ids) if ids.is_empty() => Err((
-            "không có đơn vị nào tên như vậy".into(),
-            "no unit has this name or code".into(),
-        )),
-        NameMatch::Unknown(ids) => Err((
-            format!(
-                "không có đơn vị nào tên như vậy; có phải: {}?",
-                describe(&ids)
-            ),
-            format!(
-                "no unit has this name or code; did you mean: {}?",
-                describe(&ids)
-            ),
+        NameMatch::Unknown(ids) if ids.is_empty() => {
+            Err(solieu_i18n::text!("io-no-unit-has-this-name"))
+        }
+        NameMatch::Unknown(ids) => Err(solieu_i18n::text!(
+            "io-no-unit-has-this-name-2",
+            value = describe(&ids)
         )),
     }
 }
@@ -1303,15 +1154,9 @@ fn convert_legacy_text(
             problems.push(
                 Problem::error(
                     Location::file(file),
-                    Text::new(
-                        "không xác định được bảng mã của chữ trong bảng tính: có chữ giống TCVN3 (ABC) hoặc VNI nhưng không đủ rõ",
-                        "cannot tell the encoding of the workbook's text: some words look like TCVN3 (ABC) or VNI, but not clearly",
-                    ),
+                    solieu_i18n::text!("io-cannot-tell-encoding-workbook-s"),
                 )
-                .with_hint(Text::new(
-                    "chuyển văn bản sang Unicode (ví dụ bằng công cụ chuyển mã của Unikey) rồi lưu lại",
-                    "convert the text to Unicode (e.g. with Unikey's converter) and save again",
-                )),
+                .with_hint(solieu_i18n::text!("io-convert-text-unicode-e-g")),
             );
             return;
         }
@@ -1336,15 +1181,9 @@ fn convert_legacy_text(
     }
     problems.push(Problem::warning(
         Location::file(file),
-        Text::new(
-            format!(
-                "chữ trong bảng tính dùng bảng mã cũ {}; đã chuyển sang Unicode",
-                encoding.name()
-            ),
-            format!(
-                "the workbook's text is in the old {} encoding; it was converted to Unicode",
-                encoding.name()
-            ),
+        solieu_i18n::text!(
+            "io-workbook-s-text-old-encoding",
+            encoding_name = encoding.name()
         ),
     ));
 }

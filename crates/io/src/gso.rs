@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use serde_json::Value;
 use solieu_core::changes::{Incoming, Located};
 use solieu_core::lineage::{EventKind, LineageEvent};
-use solieu_core::problem::{Location, Problem, Severity, Text};
+use solieu_core::problem::{Location, Problem, Severity};
 use solieu_core::text::fold;
 use solieu_core::unit::{UnitKind, UnitVersion};
 use std::collections::{HashMap, HashSet};
@@ -42,10 +42,7 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Value, Box<Problem>> {
     serde_json::from_slice(bytes).map_err(|e| {
         Box::new(Problem::error(
             Location::line(file, e.line() as u64).with_column(format!("ký tự {}", e.column())),
-            Text::new(
-                format!("JSON không đọc được: {e}"),
-                format!("unreadable JSON: {e}"),
-            ),
+            solieu_i18n::text!("io-unreadable-json", e = e),
         ))
     })
 }
@@ -53,10 +50,7 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Value, Box<Problem>> {
 fn shape_problem(file: &str, path: &str, expected: &str) -> Problem {
     Problem::error(
         Location::file(file).with_column(path.to_string()),
-        Text::new(
-            format!("sai cấu trúc: cần {expected}"),
-            format!("unexpected shape: expected {expected}"),
-        ),
+        solieu_i18n::text!("io-unexpected-shape-expected", expected = expected),
     )
 }
 
@@ -115,7 +109,7 @@ pub fn read_unit_list(file: &str, bytes: &[u8]) -> (Vec<Located<UnitVersion>>, V
                 problems.push(
                     Problem::error(
                         Location::file(file).with_column(here.clone()),
-                        Text::new("loại đơn vị không rõ", "unknown kind of unit"),
+                        solieu_i18n::text!("io-unknown-kind-unit"),
                     )
                     .with_value(kind_text),
                 );
@@ -178,14 +172,8 @@ pub fn read_reform(
         |code: &str, name: &str, parent: Option<&str>, path: &str, problems: &mut Vec<Problem>| {
             let Some(kind) = kind_of_name(name) else {
                 problems.push(
-                    Problem::error(
-                        at(path),
-                        Text::new(
-                            "tên không bắt đầu bằng loại đơn vị",
-                            "the name does not start with a kind of unit",
-                        ),
-                    )
-                    .with_value(name),
+                    Problem::error(at(path), solieu_i18n::text!("io-name-does-not-start-kind"))
+                        .with_value(name),
                 );
                 return;
             };
@@ -294,9 +282,10 @@ pub fn read_reform(
                 severity: Severity::Warning,
                 location: at(path),
                 value: Some(old.clone()),
-                message: Text::new(
-                    format!("{old_name} ({old}) chưa có trong danh mục; đã thêm với đơn vị cấp trên không rõ"),
-                    format!("{old_name} ({old}) is not in the register; added without a known parent"),
+                message: solieu_i18n::text!(
+                    "io-not-register-added-without-known",
+                    old_name = old_name,
+                    old = old
                 ),
                 hint: None,
             });
@@ -338,13 +327,13 @@ pub fn read_reform(
             severity: Severity::Warning,
             location: Location::file(file),
             value: None,
-            message: Text::new(
-                format!("{ended_without_successor} đơn vị cấp xã trong danh mục không có trong bảng sắp xếp: kết thúc hiệu lực ngày {}, không ghi đơn vị kế thừa", day_before.format("%d/%m/%Y")),
-                format!("{ended_without_successor} commune-level units of the register are not in the mapping: they end on {} with no recorded successor", day_before.format("%d/%m/%Y")),
+            message: solieu_i18n::text!(
+                "io-gso-units-end-without-successor",
+                count = ended_without_successor,
+                date = solieu_core::format::date_vi(day_before)
             ),
-            hint: Some(Text::new(
-                "thường là các xã đã sáp nhập từ 2020 đến 2025; nhập danh mục mới hơn hoặc ghi sự kiện sáp nhập để giữ lịch sử",
-                "usually communes merged between 2020 and 2025: import a newer list or record their mergers to keep their history",
+            hint: Some(solieu_i18n::text!(
+                "io-usually-communes-merged-between-2020"
             )),
         });
     }

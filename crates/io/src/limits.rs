@@ -5,7 +5,7 @@
 //! and never allowed to take the process down. `solieu import` uses [`Limits::default`] (the
 //! benchmark's million values fit); the web uses [`Limits::upload`] for one request.
 
-use solieu_core::problem::{Location, Problem, Text, grouped};
+use solieu_core::problem::{Location, Problem, Text, count};
 use std::fmt;
 use std::str::FromStr;
 
@@ -61,27 +61,17 @@ impl Limit {
     }
 
     fn describe(self) -> Text {
-        let (vi, en) = match self {
-            Limit::Entries => ("số mục trong tệp nén", "entries in the ZIP container"),
-            Limit::PartBytes => (
-                "dung lượng giải nén của một mục",
-                "the inflated size of one entry",
-            ),
-            Limit::TotalBytes => (
-                "tổng dung lượng giải nén",
-                "the inflated size of all entries",
-            ),
-            Limit::Rows => ("số dòng", "rows"),
-            Limit::Columns => ("số cột", "columns"),
-            Limit::Cells => ("số ô có dữ liệu", "non-empty cells"),
-            Limit::Area => (
-                "diện tích trang tính (dòng × cột, kể cả ô trống)",
-                "the sheets' area (rows × columns, empty cells included)",
-            ),
-            Limit::CellChars => ("độ dài một ô", "the length of one cell"),
-            Limit::NoteChars => ("độ dài ghi chú", "the length of a note"),
-        };
-        Text::new(vi, en)
+        match self {
+            Limit::Entries => solieu_i18n::text!("io-entries-zip-container"),
+            Limit::PartBytes => solieu_i18n::text!("io-inflated-size-one-entry"),
+            Limit::TotalBytes => solieu_i18n::text!("io-inflated-size-all-entries"),
+            Limit::Rows => solieu_i18n::text!("io-rows"),
+            Limit::Columns => solieu_i18n::text!("io-columns"),
+            Limit::Cells => solieu_i18n::text!("io-non-empty-cells"),
+            Limit::Area => solieu_i18n::text!("io-sheets-area-rows-columns-empty"),
+            Limit::CellChars => solieu_i18n::text!("io-length-one-cell"),
+            Limit::NoteChars => solieu_i18n::text!("io-length-note"),
+        }
     }
 }
 
@@ -232,42 +222,23 @@ pub fn parse_setting(text: &str) -> Result<(Limit, u64), String> {
 /// raise it. A count stopped at the first item over the limit is `found` "or more".
 pub fn exceeded(location: Location, limit: Limit, max: u64, found: Found) -> Problem {
     let what = limit.describe();
-    let (vi, en) = match found {
-        Found::Exactly(n) => (
-            format!("tệp có {}", grouped(n, '.')),
-            format!("the file has {}", grouped(n, ',')),
-        ),
-        Found::AtLeast(n) => (
-            format!("tệp có từ {} trở lên", grouped(n, '.')),
-            format!("the file has {} or more", grouped(n, ',')),
-        ),
+    let found = match found {
+        Found::Exactly(n) => solieu_i18n::text!("io-file-has", count = count(n)),
+        Found::AtLeast(n) => solieu_i18n::text!("io-file-has-or-more", count = count(n)),
     };
     Problem::error(
         location,
-        Text::new(
-            format!(
-                "vượt giới hạn {} ({}): tối đa {}, {vi}; tệp không được đọc tiếp",
-                what.vi,
-                limit.name(),
-                grouped(max, '.')
-            ),
-            format!(
-                "over the limit on {} ({}): at most {}, {en}; the file is not read further",
-                what.en,
-                limit.name(),
-                grouped(max, ',')
-            ),
+        solieu_i18n::text!(
+            "io-over-limit-most-file-not",
+            what = what,
+            limit_name = limit.name(),
+            max = count(max),
+            found = found
         ),
     )
-    .with_hint(Text::new(
-        format!(
-            "chia thành các tệp nhỏ hơn; khi nhập bằng dòng lệnh có thể nâng giới hạn: solieu import --limit {}=N (xem docs/limits.md)",
-            limit.name()
-        ),
-        format!(
-            "split it into smaller files; on the command line the limit can be raised: solieu import --limit {}=N (see docs/limits.md)",
-            limit.name()
-        ),
+    .with_hint(solieu_i18n::text!(
+        "io-split-it-into-smaller-files",
+        limit_name = limit.name()
     ))
 }
 
@@ -293,15 +264,9 @@ pub fn long_note(location: Location, note: &str, limits: &Limits) -> Option<Prob
             Found::Exactly(chars),
         )
         .with_value(note)
-        .with_hint(Text::new(
-            format!(
-                "rút gọn ghi chú còn tối đa {} ký tự; tài liệu dài để riêng, ghi chú chỉ ghi số hiệu văn bản (dòng lệnh: solieu import --limit note-chars=N)",
-                limits.note_chars
-            ),
-            format!(
-                "shorten the note to at most {} characters; keep long documents apart and cite them by number (command line: solieu import --limit note-chars=N)",
-                limits.note_chars
-            ),
+        .with_hint(solieu_i18n::text!(
+            "io-shorten-note-most-characters-keep",
+            note_chars = limits.note_chars
         ))
     })
 }

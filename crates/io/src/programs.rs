@@ -216,10 +216,7 @@ pub fn read_program_csv(
         out.problems.push(
             Problem::error(
                 Location::line(file, 1),
-                Text::new(
-                    "không nhận ra loại tệp chương trình từ dòng tiêu đề",
-                    "cannot tell which program file this is from its header",
-                ),
+                solieu_i18n::text!("io-cannot-tell-which-program-file"),
             )
             .with_value(header.join(",")),
         );
@@ -231,18 +228,12 @@ pub fn read_program_csv(
         out.problems.push(
             Problem::error(
                 Location::line(file, 1).with_column(header[i].clone()),
-                Text::new(
-                    format!("cột không có trong định dạng {} hoặc bị lặp", kind.name()),
-                    format!(
-                        "a column the {} format does not have, or a repeated one",
-                        kind.name()
-                    ),
-                ),
+                solieu_i18n::text!("io-column-format-does-not-have", kind_name = kind.name()),
             )
             .with_value(header[i].clone())
-            .with_hint(Text::new(
-                format!("các cột: {}", expected.join(", ")),
-                format!("the columns are: {}", expected.join(", ")),
+            .with_hint(solieu_i18n::text!(
+                "io-columns-are",
+                value = expected.join(", ")
             )),
         );
     }
@@ -422,13 +413,9 @@ pub fn read_program_csv(
                     problems.push(
                         row.problem(
                             "status_date",
-                            "nhiệm vụ hoàn thành phải có ngày hoàn thành",
-                            "a done task needs the day it was done",
+                            solieu_i18n::text!("io-done-task-needs-day-it"),
                         )
-                        .with_hint(Text::new(
-                            "ghi ngày dạng 2020-06-30",
-                            "write the date as 2020-06-30",
-                        )),
+                        .with_hint(solieu_i18n::text!("io-write-date-2020-06-30")),
                     );
                 }
                 let cites = row
@@ -504,11 +491,7 @@ fn required_date(row: &Row, field: &str, problems: &mut Vec<Problem>) -> Option<
     match row.date(field, problems) {
         Some(Some(d)) => Some(d),
         Some(None) => {
-            problems.push(row.problem(
-                field,
-                "ô này không được để trống",
-                "this cell must not be empty",
-            ));
+            problems.push(row.problem(field, solieu_i18n::text!("io-this-cell-must-not-be")));
             None
         }
         None => None,
@@ -524,11 +507,7 @@ fn required_number(
     match number {
         Some(Some(n)) => Some(n),
         Some(None) => {
-            problems.push(row.problem(
-                field,
-                "ô này không được để trống",
-                "this cell must not be empty",
-            ));
+            problems.push(row.problem(field, solieu_i18n::text!("io-this-cell-must-not-be")));
             None
         }
         None => None,
@@ -581,25 +560,24 @@ fn read_criterion_row(
         }
     };
     let set = &mut sets[at].item;
-    let disagree = |field: &str, what: (&str, &str)| {
+    let disagree = |field: &str, what: Text| {
         row.problem(
             field,
-            format!("khác với dòng trước của cùng {}", what.0),
-            format!("differs from an earlier line of the same {}", what.1),
+            solieu_i18n::text!("io-differs-from-earlier-line-same", what = what),
         )
-        .with_hint(Text::new(
-            "các dòng của cùng bộ tiêu chí, tiêu chí, chỉ tiêu phải ghi giống nhau",
-            "the lines of one set, criterion or indicator must agree",
-        ))
+        .with_hint(solieu_i18n::text!("io-lines-one-set-criterion-or"))
     };
     if Some(&set.name) != set_name.as_ref() || Some(set.level) != level {
-        problems.push(disagree("set_name", ("bộ tiêu chí", "set")));
+        problems.push(disagree("set_name", solieu_i18n::text!("io-set")));
         return;
     }
     let group = clean(row.get("group"));
     match set.criteria.iter().find(|c| c.code == criterion) {
         Some(c) if Some(&c.name) != criterion_name.as_ref() || c.group != group => {
-            problems.push(disagree("criterion_name", ("tiêu chí", "criterion")));
+            problems.push(disagree(
+                "criterion_name",
+                solieu_i18n::text!("io-criterion"),
+            ));
             return;
         }
         Some(_) => {}
@@ -616,13 +594,15 @@ fn read_criterion_row(
     };
     match set.indicators.iter_mut().find(|i| i.code == indicator) {
         Some(i) if i.criterion != criterion || Some(&i.name) != indicator_name.as_ref() => {
-            problems.push(disagree("indicator_name", ("chỉ tiêu", "indicator")));
+            problems.push(disagree(
+                "indicator_name",
+                solieu_i18n::text!("cli-indicator"),
+            ));
         }
         Some(i) if i.thresholds.iter().any(|o| o.region == t.region) => {
             problems.push(row.problem(
                 "region",
-                "chỉ tiêu đã có ngưỡng cho vùng này",
-                "the indicator already has a threshold for this region",
+                solieu_i18n::text!("io-indicator-already-has-threshold-this"),
             ));
         }
         Some(i) => i.thresholds.push(t),
@@ -656,51 +636,36 @@ fn read_ocop_row(
     let certified_on = row.date("certified_on", problems);
     if let (Some(year), Some(score), Some(given)) = (year, score, given) {
         if score < Decimal::ZERO || score > Decimal::ONE_HUNDRED {
-            problems.push(row.problem(
-                "score",
-                "điểm phải từ 0 đến 100",
-                "the score must be 0 to 100",
-            ));
+            problems.push(row.problem("score", solieu_i18n::text!("io-score-must-be-0-100")));
         } else {
             match ocop::Rules::for_year(year) {
                 Some(rules) => {
                     let derived = rules.stars(score);
                     if given.is_some() && given != derived {
-                        let says = derived
-                            .map_or("không xếp hạng".to_string(), |s| format!("{s} sao"));
+                        let says = match derived {
+                            Some(stars) => solieu_i18n::text!("io-ocop-stars", stars = stars),
+                            None => solieu_i18n::text!("io-ocop-no-rating"),
+                        };
                         problems.push(
                             row.problem(
                                 "stars",
-                                format!(
-                                    "theo {} thì {} điểm là {says}",
-                                    rules.name_vi(),
-                                    score.normalize()
-                                ),
-                                format!(
-                                    "under {} a score of {} gives {}",
-                                    rules.name_vi(),
-                                    score.normalize(),
-                                    derived
-                                        .map_or("no rating".to_string(), |s| format!("{s} stars"))
+                                solieu_i18n::text!(
+                                    "io-ocop-score-gives",
+                                    rules = rules.name_vi(),
+                                    score = score.normalize(),
+                                    says = says
                                 ),
                             )
-                            .with_hint(Text::new(
-                                "để trống cột stars: số sao được tính từ điểm",
-                                "leave stars empty: they are computed from the score",
-                            )),
+                            .with_hint(solieu_i18n::text!("io-leave-stars-empty-they-are")),
                         );
                     }
                 }
                 None if given.is_none() => problems.push(
                     row.problem(
                         "stars",
-                        "năm này chưa có quy định phân hạng quốc gia: ghi số sao đã công nhận",
-                        "no national rating rules for this year: give the stars awarded",
+                        solieu_i18n::text!("io-no-national-rating-rules-this"),
                     )
-                    .with_hint(Text::new(
-                        "Quyết định 1048/QĐ-TTg áp dụng từ năm 2019",
-                        "Decision 1048/QĐ-TTg applies from 2019",
-                    )),
+                    .with_hint(solieu_i18n::text!("io-decision-1048-q-ttg-applies")),
                 ),
                 None => {}
             }

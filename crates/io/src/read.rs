@@ -228,23 +228,14 @@ impl Row<'_> {
         self.table.location(self.record.line).with_column(column)
     }
 
-    pub(crate) fn problem(
-        &self,
-        field: &str,
-        vi: impl Into<String>,
-        en: impl Into<String>,
-    ) -> Problem {
-        Problem::error(self.location(field), Text::new(vi, en)).with_value(self.get(field))
+    pub(crate) fn problem(&self, field: &str, message: Text) -> Problem {
+        Problem::error(self.location(field), message).with_value(self.get(field))
     }
 
     pub(crate) fn required(&self, field: &str, problems: &mut Vec<Problem>) -> Option<String> {
         let v = self.get(field);
         if v.is_empty() {
-            problems.push(self.problem(
-                field,
-                "ô này không được để trống",
-                "this cell must not be empty",
-            ));
+            problems.push(self.problem(field, solieu_i18n::text!("io-this-cell-must-not-be")));
             None
         } else {
             Some(clean(v))
@@ -260,15 +251,12 @@ impl Row<'_> {
         match v.parse::<T>() {
             Ok(x) => Some(x),
             Err(expected) => {
-                let (vi, en) = if v.is_empty() {
-                    (
-                        "ô này không được để trống".to_string(),
-                        format!("this cell must not be empty: {expected}"),
-                    )
+                let message = if v.is_empty() {
+                    solieu_i18n::text!("io-this-cell-must-not-be-2", expected = expected)
                 } else {
-                    (format!("giá trị không hợp lệ: {expected}"), expected)
+                    solieu_i18n::text!("io-invalid-value", expected = expected)
                 };
-                problems.push(self.problem(field, vi, en));
+                problems.push(self.problem(field, message));
                 None
             }
         }
@@ -301,11 +289,8 @@ impl Row<'_> {
             Ok(d) => Some(Some(d)),
             Err(_) => {
                 problems.push(
-                    self.problem(field, "không phải ngày hợp lệ", "not a valid date")
-                        .with_hint(Text::new(
-                            "viết ngày dạng 2025-07-01 hoặc 01/07/2025",
-                            "write dates as 2025-07-01 or 01/07/2025",
-                        )),
+                    self.problem(field, solieu_i18n::text!("io-not-valid-date"))
+                        .with_hint(solieu_i18n::text!("io-write-dates-2025-07-01")),
                 );
                 None
             }
@@ -355,8 +340,8 @@ pub(crate) fn resolve_numbers(
     });
     let established_by = convention.and_then(|c| proofs.get(&(c == DecimalConvention::Comma)));
     let name = |c: DecimalConvention| match c {
-        DecimalConvention::Comma => ("dấu phẩy thập phân (643,41)", "decimal comma (643,41)"),
-        DecimalConvention::Point => ("dấu chấm thập phân (643.41)", "decimal point (643.41)"),
+        DecimalConvention::Comma => solieu_i18n::text!("io-decimal-comma-643-41"),
+        DecimalConvention::Point => solieu_i18n::text!("io-decimal-point-643-41"),
     };
     pending
         .iter()
@@ -365,32 +350,33 @@ pub(crate) fn resolve_numbers(
             let Some(r) = r else {
                 return p.exact;
             };
-            let fail = |vi: String, en: String, hint: Option<Text>| {
-                Problem::error(p.location.clone(), Text::new(vi, en))
+            let fail = |message: Text, hint: Option<Text>| {
+                Problem::error(p.location.clone(), message)
                     .with_value(&p.text)
                     .with_hint_opt(hint)
             };
             let r = match r {
                 Ok(r) => r,
                 Err(NumberError::Empty) => {
-                    problems.push(fail("ô giá trị không được để trống".into(), "the value must not be empty".into(), None));
+                    problems.push(fail(solieu_i18n::text!("io-value-must-not-be-empty"), None));
                     return None;
                 }
                 Err(NumberError::TooLarge) => {
-                    problems.push(fail("số quá lớn (tối đa 28 chữ số)".into(), "the number is too large (at most 28 digits)".into(), None));
+                    problems.push(fail(
+                        solieu_i18n::text!("io-number-too-large-most-28"),
+                        None,
+                    ));
                     return None;
                 }
                 Err(NumberError::NotANumber) => {
-                    let hint = p.text.chars().any(char::is_alphabetic).then(|| {
-                        Text::new(
-                            "chỉ ghi số, theo đơn vị tính của chỉ tiêu; ghi chú để riêng (cột note của tệp CSV)",
-                            "write the number only, in the indicator's unit; keep remarks apart (a CSV's note column)",
-                        )
-                    });
+                    let hint = p
+                        .text
+                        .chars()
+                        .any(char::is_alphabetic)
+                        .then(|| solieu_i18n::text!("io-write-number-only-indicator-s"));
                     problems.push(fail(
-                        "không phải là số".into(),
-                        "not a number".into(),
-                        hint.or(Some(Text::new("ví dụ 643,41 hoặc 1.372.557", "for example 643.41 or 1,372,557"))),
+                        solieu_i18n::text!("web-not-number"),
+                        hint.or(Some(solieu_i18n::text!("io-example-643-41-or-1"))),
                     ));
                     return None;
                 }
@@ -399,22 +385,23 @@ pub(crate) fn resolve_numbers(
                 Some(c) => match r.under(c) {
                     Some(v) => Some(v),
                     None => {
-                        let (vi, en) = name(c);
                         let why = match (declared, established_by) {
-                            (Some(_), _) => ("theo quy ước đã khai báo".to_string(), "as declared".to_string()),
-                            (None, Some((n, line, text))) => (
-                                format!("như {n} giá trị khác trong tệp, ví dụ “{text}” ở dòng {line}"),
-                                format!("as {n} other values in the file do, e.g. “{text}” on line {line}"),
+                            (Some(_), _) => solieu_i18n::text!("io-declared"),
+                            (None, Some((n, line, text))) => solieu_i18n::text!(
+                                "io-other-values-file-do-e",
+                                n = n,
+                                text = text,
+                                line = line
                             ),
-                            (None, None) => (String::new(), String::new()),
+                            (None, None) => Text::verbatim(""),
                         };
                         problems.push(fail(
-                            format!("trái với quy ước số của tệp: tệp dùng {vi} {}", why.0),
-                            format!("contradicts the file's number convention: it uses a {en} {}", why.1),
-                            Some(Text::new(
-                                "thống nhất một cách viết số trong cả tệp (dùng dấu thập phân kia?)",
-                                "write every number of the file one way (use the other decimal separator?)",
-                            )),
+                            solieu_i18n::text!(
+                                "io-contradicts-file-s-number-convention",
+                                convention = name(c),
+                                why = why
+                            ),
+                            Some(solieu_i18n::text!("io-write-every-number-file-one")),
                         ));
                         None
                     }
@@ -423,21 +410,20 @@ pub(crate) fn resolve_numbers(
                     Some(v) => Some(v),
                     None if commas > 0 && commas == points => {
                         problems.push(fail(
-                            "tệp dùng lẫn cả hai cách viết số nên không xác định được giá trị".into(),
-                            "the file mixes both number conventions, so this value cannot be read".into(),
-                            Some(Text::new("khai báo --decimal comma hoặc --decimal point", "declare --decimal comma or --decimal point")),
+                            solieu_i18n::text!("io-file-mixes-both-number-conventions"),
+                            Some(solieu_i18n::text!("io-declare-decimal-comma-or-decimal")),
                         ));
                         None
                     }
                     None => {
                         let (c, pnt) = (r.comma.unwrap_or_default(), r.point.unwrap_or_default());
                         problems.push(fail(
-                            format!("mơ hồ: có thể là {} hoặc {}; tệp không cho biết quy ước số", c.normalize(), pnt.normalize()),
-                            format!("ambiguous: it reads as {} or as {}, and nothing in the file tells which", c.normalize(), pnt.normalize()),
-                            Some(Text::new(
-                                "khai báo --decimal comma (1.234 = một nghìn hai trăm ba mươi tư) hoặc --decimal point",
-                                "declare --decimal comma (1.234 = one thousand two hundred thirty-four) or --decimal point",
-                            )),
+                            solieu_i18n::text!(
+                                "io-ambiguous-it-reads-or-nothing",
+                                normalize = c.normalize(),
+                                normalize2 = pnt.normalize()
+                            ),
+                            Some(solieu_i18n::text!("io-declare-decimal-comma-1-234")),
                         ));
                         None
                     }
@@ -508,10 +494,7 @@ pub(crate) fn csv_table(
         None => {
             problems.push(Problem::error(
                 Location::file(file),
-                Text::new(
-                    "tệp rỗng: thiếu dòng tiêu đề",
-                    "the file is empty: there is no header line",
-                ),
+                solieu_i18n::text!("io-file-empty-there-no-header"),
             ));
             return None;
         }
@@ -546,23 +529,13 @@ pub(crate) fn csv_table(
             problems.push(
                 Problem::error(
                     Location::line(file, line),
-                    Text::new(
-                        format!(
-                            "dòng có {} ô nhưng tiêu đề có {} cột",
-                            record.len(),
-                            table.header.len()
-                        ),
-                        format!(
-                            "the line has {} cells but the header has {} columns",
-                            record.len(),
-                            table.header.len()
-                        ),
+                    solieu_i18n::text!(
+                        "io-line-has-cells-but-header",
+                        record_count = record.len(),
+                        header_count = table.header.len()
                     ),
                 )
-                .with_hint(Text::new(
-                    "ô có dấu phẩy phải đặt trong ngoặc kép: \"Nông, lâm nghiệp\"",
-                    "a cell containing the separator must be quoted: \"Nông, lâm nghiệp\"",
-                )),
+                .with_hint(solieu_i18n::text!("io-cell-containing-separator-must-be")),
             );
             continue;
         }
@@ -656,15 +629,9 @@ fn unclosed_quote(file: &str, text: &str, delimiter: u8) -> Option<Problem> {
     Some(
         Problem::error(
             Location::line(file, line).with_column(header_name),
-            Text::new(
-                "ngoặc kép mở ở ô này không bao giờ được đóng: tệp có thể bị cắt cụt",
-                "the quote opened in this field is never closed: the file may have been cut short",
-            ),
+            solieu_i18n::text!("io-quote-opened-this-field-never"),
         )
-        .with_hint(Text::new(
-            "kiểm tra tệp có đủ đến dòng cuối không, và đóng ngoặc kép (\") của ô này",
-            "check that the file is complete to its last line, and close this field's quote (\")",
-        )),
+        .with_hint(solieu_i18n::text!("io-check-that-file-complete-its")),
     )
 }
 
@@ -707,18 +674,10 @@ pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut Read
         result.problems.push(
             Problem::error(
                 table.location(table.header_line),
-                Text::new(
-                    "không nhận ra loại tệp từ dòng tiêu đề",
-                    "cannot tell which kind of file this is from its header",
-                ),
+                solieu_i18n::text!("io-cannot-tell-which-kind-file"),
             )
             .with_value(header.join(","))
-            .with_hint(Text::new(
-                "tiêu đề phải là một trong: units (code,name,kind,parent,valid_from,valid_to); lineage (date,event,from,to,share); \
-                 indicators (code,name,unit,group,aggregate,time_aggregate,decimals,formula); values (indicator,unit,period,series,value,status,note)",
-                "the header must be one of: units (code,name,kind,parent,valid_from,valid_to); lineage (date,event,from,to,share); \
-                 indicators (code,name,unit,group,aggregate,time_aggregate,decimals,formula); values (indicator,unit,period,series,value,status,note)",
-            )),
+            .with_hint(solieu_i18n::text!("io-header-must-be-one-units")),
         );
         return;
     };
@@ -730,18 +689,12 @@ pub(crate) fn read_table(table: &Table, options: &ReadOptions, result: &mut Read
                 table
                     .location(table.header_line)
                     .with_column(table.labels[i].clone()),
-                Text::new(
-                    format!("cột không có trong định dạng {} hoặc bị lặp", kind.name()),
-                    format!(
-                        "a column the {} format does not have, or a repeated one",
-                        kind.name()
-                    ),
-                ),
+                solieu_i18n::text!("io-column-format-does-not-have", kind_name = kind.name()),
             )
             .with_value(header[i].clone())
-            .with_hint(Text::new(
-                format!("các cột: {}", expected.join(", ")),
-                format!("the columns are: {}", expected.join(", ")),
+            .with_hint(solieu_i18n::text!(
+                "io-columns-are",
+                value = expected.join(", ")
             )),
         );
     }
@@ -863,21 +816,12 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<(String, Option<Problem
         Ok((text, encoding)) => {
             let note = Problem::warning(
                 Location::file(file),
-                Text::new(
-                    format!(
-                        "tệp dùng bảng mã cũ {}; đã chuyển sang Unicode",
-                        encoding.name()
-                    ),
-                    format!(
-                        "the file is in the old {} encoding; it was converted to Unicode",
-                        encoding.name()
-                    ),
+                solieu_i18n::text!(
+                    "io-file-old-encoding-it-was",
+                    encoding_name = encoding.name()
                 ),
             )
-            .with_hint(Text::new(
-                "kiểm tra tên đơn vị và chỉ tiêu sau khi nhập; lần sau lưu tệp dạng CSV UTF-8",
-                "check unit and indicator names after the import; next time save the file as CSV UTF-8",
-            ));
+            .with_hint(solieu_i18n::text!("io-check-unit-indicator-names-after"));
             Ok((text, Some(note)))
         }
         Err(e) => Err(Box::new(
@@ -890,10 +834,7 @@ pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
     Problem::error(
         Location::line(file, line),
-        Text::new(
-            format!("dòng CSV không đọc được: {e}"),
-            format!("unreadable CSV line: {e}"),
-        ),
+        solieu_i18n::text!("io-unreadable-csv-line", e = e),
     )
 }
 
@@ -901,7 +842,10 @@ fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {
     let before = problems.len();
     let code = row.required("code", problems);
     if let Some(Err(e)) = code.as_deref().map(unit::check_code) {
-        problems.push(row.problem("code", "mã đơn vị không hợp lệ", e));
+        problems.push(row.problem(
+            "code",
+            solieu_i18n::text!("io-invalid-unit-code", reason = e),
+        ));
     }
     let name = row.required("name", problems);
     let kind = row.parsed::<UnitKind>("kind", problems);
@@ -929,8 +873,11 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
         Err(e) => {
             problems.push(row.problem(
                 field,
-                format!("biểu thức sai ở ký tự {}: {}", e.position, e.reason),
-                format!("expression error at character {}: {}", e.position, e.reason),
+                solieu_i18n::text!(
+                    "io-expression-error-character",
+                    position = e.position,
+                    reason = e.reason
+                ),
             ));
             None
         }
@@ -946,8 +893,7 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
             _ => {
                 problems.push(row.problem(
                     "tolerance",
-                    "sai số phải là số không âm",
-                    "the tolerance must be a number, at least 0",
+                    solieu_i18n::text!("io-tolerance-must-be-number-least"),
                 ));
                 None
             }
@@ -968,11 +914,7 @@ fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {
     let before = problems.len();
     let date = row.date("date", problems).flatten();
     if date.is_none() && row.get("date").is_empty() {
-        problems.push(row.problem(
-            "date",
-            "ô này không được để trống",
-            "this cell must not be empty",
-        ));
+        problems.push(row.problem("date", solieu_i18n::text!("io-this-cell-must-not-be")));
     }
     let kind = row.parsed::<EventKind>("event", problems);
     let from = row.required("from", problems);
@@ -990,7 +932,10 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
     let before = problems.len();
     let code = row.required("code", problems);
     if let Some(Err(e)) = code.as_deref().map(indicator::check_code) {
-        problems.push(row.problem("code", "mã chỉ tiêu không hợp lệ", e));
+        problems.push(row.problem(
+            "code",
+            solieu_i18n::text!("io-invalid-indicator-code", reason = e),
+        ));
     }
     let name = row.required("name", problems);
     let unit = row.required("unit", problems);
@@ -1007,8 +952,7 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
             _ => {
                 problems.push(row.problem(
                     "decimals",
-                    format!("số chữ số thập phân phải là số nguyên từ 0 đến {MAX_DECIMALS}"),
-                    format!("decimals must be a whole number from 0 to {MAX_DECIMALS}"),
+                    solieu_i18n::text!("io-decimals-must-be-whole-number", value = MAX_DECIMALS),
                 ));
                 None
             }
@@ -1021,8 +965,11 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
             Err(e) => {
                 problems.push(row.problem(
                     "formula",
-                    format!("công thức sai ở ký tự {}: {}", e.position, e.reason),
-                    format!("formula error at character {}: {}", e.position, e.reason),
+                    solieu_i18n::text!(
+                        "io-formula-error-character",
+                        position = e.position,
+                        reason = e.reason
+                    ),
                 ));
                 None
             }
@@ -1077,22 +1024,25 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
     let unit = row.required("unit", problems);
     let period = match row.get("period") {
         "" => {
-            problems.push(row.problem(
-                "period",
-                "ô này không được để trống",
-                "this cell must not be empty",
-            ));
+            problems.push(row.problem("period", solieu_i18n::text!("io-this-cell-must-not-be")));
             None
         }
         p => match p.parse::<Period>() {
             Ok(p) => Some(p),
             Err(e) => {
                 problems.push(
-                    row.problem("period", "không phải kỳ báo cáo hợp lệ", e.reason)
-                        .with_hint(Text::new(
-                            format!("các dạng được chấp nhận: {ACCEPTED_FORMS}"),
-                            format!("accepted forms: {ACCEPTED_FORMS}"),
-                        )),
+                    row.problem(
+                        "period",
+                        solieu_i18n::text!(
+                            "io-invalid-cell",
+                            what = solieu_i18n::text!("io-not-valid-period"),
+                            reason = e.reason
+                        ),
+                    )
+                    .with_hint(solieu_i18n::text!(
+                        "io-accepted-forms",
+                        value = ACCEPTED_FORMS
+                    )),
                 );
                 None
             }
@@ -1106,15 +1056,10 @@ fn read_value_parts(row: &Row, problems: &mut Vec<Problem>) -> Option<ValueKeyPa
         ("", Some(Series::Plan(_))) => Some(Status::Official),
         ("", Some(Series::Actual)) => {
             problems.push(
-                row.problem(
-                    "status",
-                    "số thực hiện cần trạng thái",
-                    "an actual value needs a status",
-                )
-                .with_hint(Text::new(
-                    "ghi estimate, preliminary hoặc official (ước tính, sơ bộ, chính thức)",
-                    "write estimate, preliminary or official",
-                )),
+                row.problem("status", solieu_i18n::text!("io-actual-value-needs-status"))
+                    .with_hint(solieu_i18n::text!(
+                        "io-write-estimate-preliminary-or-official"
+                    )),
             );
             None
         }

@@ -3,7 +3,6 @@
 //! moves a district's SQLite file into a province's PostgreSQL.
 
 use crate::{Backend, Result, Store, StoreError};
-use solieu_core::problem::Text;
 use sqlx::{AssertSqlSafe, Row};
 
 #[derive(Clone, Copy)]
@@ -370,9 +369,8 @@ impl Store {
     pub async fn copy_into(&self, target: &Store) -> Result<CopyReport> {
         let counts = target.counts().await?;
         if counts.units + counts.indicators + counts.values > 0 {
-            return Err(StoreError::Conflict(Text::new(
-                "cơ sở dữ liệu đích đã có số liệu; chỉ khôi phục vào cơ sở dữ liệu trống",
-                "the target database already holds data; restore only into an empty database",
+            return Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-target-database-already-holds-data"
             )));
         }
         let mut report = Vec::new();

@@ -99,12 +99,7 @@ pub(crate) fn busy_sql(error: &sqlx::Error) -> bool {
 
 /// What a writer that gave up waiting is told.
 pub fn busy_text() -> Text {
-    Text::new(
-        "Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, \
-         xin thử lại sau ít phút",
-        "The database is busy with another write (a large import, say); nothing was saved, \
-         try again in a few minutes",
-    )
+    solieu_i18n::text!("store-database-busy-another-write-large")
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

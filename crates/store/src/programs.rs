@@ -7,7 +7,6 @@ use crate::{Result, Store, StoreError};
 use chrono::{NaiveDate, Utc};
 use solieu_core::changes::ChangeSet;
 use solieu_core::number::canonical;
-use solieu_core::problem::Text;
 use solieu_core::programs::ntm::{self, CriteriaSet, Criterion, SetIndicator, Threshold};
 use solieu_core::programs::{ProgramChanges, Programs, ocop, projects, tasks};
 use sqlx::{Any, Row, Transaction};
@@ -284,9 +283,9 @@ impl Store {
             .await?
             .rows_affected();
         if updated == 0 {
-            return Err(StoreError::Conflict(Text::new(
-                format!("không có nhiệm vụ {code}"),
-                format!("there is no task {code}"),
+            return Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-there-no-task",
+                code = code
             )));
         }
         add_task_event(

@@ -6,7 +6,6 @@ use crate::feed::Recorded;
 use crate::read::timestamp_text;
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use solieu_core::problem::Text;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -132,9 +131,9 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if taken.is_some() {
-            return Err(StoreError::Conflict(Text::new(
-                format!("đã có tài khoản {}", user.username),
-                format!("the account {} already exists", user.username),
+            return Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-account-already-exists",
+                username = user.username
             )));
         }
         let now = timestamp_text(Utc::now());
@@ -512,9 +511,10 @@ impl Store {
         .transpose()?;
         if !from.contains(&current.as_deref()) {
             let state = current.unwrap_or_else(|| "draft".into());
-            return Err(StoreError::Conflict(Text::new(
-                format!("không thể {action}: báo cáo đang ở trạng thái {state}"),
-                format!("cannot {action}: the submission is {state}"),
+            return Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-cannot-submission",
+                action = action,
+                state = state
             )));
         }
         let now = timestamp_text(Utc::now());

@@ -6,7 +6,6 @@ use chrono::Utc;
 use solieu_core::changes::ChangeSet;
 use solieu_core::indicator::Indicator;
 use solieu_core::number::canonical;
-use solieu_core::problem::Text;
 use solieu_core::unit::UnitVersion;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use std::collections::HashMap;
@@ -178,13 +177,11 @@ pub(crate) async fn apply_in(
         .await?
         .try_get("n")?;
         if later > 0 {
-            return Err(StoreError::Conflict(Text::new(
-                format!(
-                    "đơn vị {code} đã có {later} số liệu cho các kỳ kết thúc sau ngày {valid_to}; không thể kết thúc hiệu lực trước đó"
-                ),
-                format!(
-                    "unit {code} has {later} values for periods ending after {valid_to}; it cannot end before them"
-                ),
+            return Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-unit-has-values-periods-ending",
+                code = code,
+                later = later,
+                valid_to = valid_to
             )));
         }
         sqlx::query("UPDATE units SET valid_to = $1 WHERE id = $2")
@@ -459,10 +456,7 @@ async fn write_values(
             let k = &planned.record.key;
             let unit_key = (k.unit.clone(), date_text(planned.unit_valid_from));
             let unit_id = *unit_ids.get(&unit_key).ok_or_else(|| {
-                StoreError::Conflict(Text::new(
-                    format!("không có đơn vị {} trong cơ sở dữ liệu", k.unit),
-                    format!("unit {} is not in the database", k.unit),
-                ))
+                StoreError::Conflict(solieu_i18n::text!("store-unit-not-database", unit = k.unit))
             })?;
             let key: Key = (
                 k.indicator.clone(),
@@ -672,21 +666,13 @@ impl Locks {
             .get(&(k.indicator.clone(), k.unit.clone(), k.period.code()))
         {
             None => Ok(()),
-            Some((set, at)) => Err(StoreError::Conflict(Text::new(
-                format!(
-                    "{} của đơn vị {} kỳ {} đã được phê duyệt và khóa (bộ số liệu {set}, lúc {at}); \
-                     người phê duyệt cần mở lại trước khi sửa",
-                    k.indicator,
-                    k.unit,
-                    k.period.code()
-                ),
-                format!(
-                    "{} of unit {} for {} is approved and locked (data set {set}, at {at}); an \
-                     approver must reopen it before it changes",
-                    k.indicator,
-                    k.unit,
-                    k.period.code()
-                ),
+            Some((set, at)) => Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-unit-approved-locked-data-set",
+                indicator = k.indicator,
+                unit = k.unit,
+                period_code = k.period.code(),
+                set = set,
+                at = at
             ))),
         }
     }

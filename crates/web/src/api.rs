@@ -97,10 +97,7 @@ pub async fn not_found() -> WebError {
 }
 
 fn no_such_path() -> Text {
-    Text::new(
-        "API không có đường dẫn này (xem /api/v1/openapi.json)",
-        "The API has no such path (see /api/v1/openapi.json)",
-    )
+    solieu_i18n::text!("web-api-has-no-such-path")
 }
 
 /// Gives every refusal the documented JSON error: what axum answers on its own (unreadable
@@ -134,39 +131,25 @@ fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
         format!(": {detail}")
     };
     match status {
-        StatusCode::BAD_REQUEST => Text::new(
-            format!("Yêu cầu không đọc được{detail}"),
-            format!("The request cannot be read{detail}"),
-        ),
+        StatusCode::BAD_REQUEST => {
+            solieu_i18n::text!("web-request-cannot-be-read", detail = detail)
+        }
         StatusCode::NOT_FOUND => no_such_path(),
-        StatusCode::METHOD_NOT_ALLOWED => Text::new(
-            format!("Đường dẫn này không nhận phương thức {method} (xem tiêu đề Allow)"),
-            format!("This path does not take {method} (see the Allow header)"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            solieu_i18n::text!("web-this-path-does-not-take", method = method)
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => solieu_i18n::text!(
+            "web-body-too-large-most-kb",
+            value = JSON_LIMIT / 1024,
+            value2 = UPLOAD_LIMIT / (1024 * 1024)
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => Text::new(
-            format!(
-                "Nội dung gửi lên quá lớn: tối đa {} KB cho JSON, {} MB cho bảng tính",
-                JSON_LIMIT / 1024,
-                UPLOAD_LIMIT / (1024 * 1024)
-            ),
-            format!(
-                "The body is too large: at most {} KB of JSON, {} MB for a workbook",
-                JSON_LIMIT / 1024,
-                UPLOAD_LIMIT / (1024 * 1024)
-            ),
-        ),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => Text::new(
-            format!("Kiểu nội dung (Content-Type) không đúng{detail}"),
-            format!("Wrong content type{detail}"),
-        ),
-        StatusCode::UNPROCESSABLE_ENTITY => Text::new(
-            format!("Nội dung JSON không đúng cấu trúc{detail}"),
-            format!("The JSON does not have the expected shape{detail}"),
-        ),
-        _ => Text::new(
-            format!("Yêu cầu không xử lý được{detail}"),
-            format!("The request could not be handled{detail}"),
-        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            solieu_i18n::text!("web-wrong-content-type", detail = detail)
+        }
+        StatusCode::UNPROCESSABLE_ENTITY => {
+            solieu_i18n::text!("web-json-does-not-have-expected", detail = detail)
+        }
+        _ => solieu_i18n::text!("web-request-could-not-be-handled", detail = detail),
     }
 }
 
@@ -203,13 +186,9 @@ fn period_code(text: &str) -> Result<&str, WebError> {
     if ok {
         Ok(text)
     } else {
-        Err(WebError::BadRequest(Text::new(
-            format!(
-                "kỳ không hợp lệ “{text}”: viết 2026 (năm), 2026S1 (6 tháng), 2026Q2 (quý) hoặc 202606 (tháng)"
-            ),
-            format!(
-                "invalid period “{text}”: write 2026 (year), 2026S1 (half), 2026Q2 (quarter) or 202606 (month)"
-            ),
+        Err(WebError::BadRequest(solieu_i18n::text!(
+            "web-invalid-period-write-2026-year",
+            text = text
         )))
     }
 }
@@ -223,10 +202,7 @@ fn status_codes(values: &[ops::Entered], form: &str) -> Result<(), WebError> {
             (!matches!(s, "estimate" | "preliminary" | "official")).then(|| {
                 Problem::error(
                     Location::file(form.to_string()).with_column(&e.indicator),
-                    Text::new(
-                        "trạng thái không hợp lệ: cần estimate, preliminary hoặc official",
-                        "invalid status: expected estimate, preliminary or official",
-                    ),
+                    solieu_i18n::text!("web-invalid-status-expected-estimate-preliminary"),
                 )
                 .with_value(s)
             })
@@ -467,12 +443,7 @@ fn required<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<&'a str, We
     q.get(key)
         .map(String::as_str)
         .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            WebError::BadRequest(Text::new(
-                format!("thiếu tham số {key}"),
-                format!("the parameter {key} is missing"),
-            ))
-        })
+        .ok_or_else(|| WebError::BadRequest(solieu_i18n::text!("web-parameter-missing", key = key)))
 }
 
 async fn completeness(
@@ -509,9 +480,9 @@ async fn dashboard(
     if let Some(code) = indicator
         && app.engine().indicator_id(code).is_none()
     {
-        return Err(WebError::NotFound(Text::new(
-            format!("không có chỉ tiêu {code}"),
-            format!("no indicator {code}"),
+        return Err(WebError::NotFound(solieu_i18n::text!(
+            "web-no-indicator",
+            code = code
         )));
     }
     Ok(Json(ops::dashboard(
@@ -527,9 +498,9 @@ async fn dashboard(
 fn optional<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<Option<&'a str>, WebError> {
     match q.get(key) {
         None => Ok(None),
-        Some(v) if v.is_empty() => Err(WebError::BadRequest(Text::new(
-            format!("tham số {key} để trống: bỏ hẳn tham số hoặc ghi giá trị"),
-            format!("the parameter {key} is empty: leave it out or give a value"),
+        Some(v) if v.is_empty() => Err(WebError::BadRequest(solieu_i18n::text!(
+            "web-parameter-empty-leave-it-out",
+            key = key
         ))),
         Some(v) => Ok(Some(v)),
     }
@@ -599,10 +570,7 @@ async fn revoke_current(
         .and_then(|v| v.strip_prefix("Bearer "))
         .filter(|_| who.token.is_some())
         .ok_or_else(|| {
-            WebError::BadRequest(Text::new(
-                "yêu cầu này không gửi kèm mã truy cập (Authorization: Bearer …) để thu hồi",
-                "this request carries no bearer token to revoke",
-            ))
+            WebError::BadRequest(solieu_i18n::text!("web-this-request-carries-no-bearer"))
         })?;
     let hash = auth::token_hash(secret.trim());
     let _writing = app.writes.lock().await;
@@ -627,9 +595,9 @@ async fn revoke_token(
         .revoke_token(who.user_id, solieu_store::TokenRef::Id(id))
         .await?;
     if !revoked {
-        return Err(WebError::NotFound(Text::new(
-            format!("tài khoản không có mã truy cập số {id} còn hiệu lực"),
-            format!("the account has no live token {id}"),
+        return Err(WebError::NotFound(solieu_i18n::text!(
+            "web-account-has-no-live-token",
+            id = id
         )));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -673,15 +641,9 @@ async fn upload(
     if !WORKBOOK_TYPES.contains(&essence.to_ascii_lowercase().as_str()) {
         return Err(WebError::Rejected(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Text::new(
-                format!(
-                    "gửi bảng tính với Content-Type là một trong: {}",
-                    WORKBOOK_TYPES.join(", ")
-                ),
-                format!(
-                    "send the workbook with a Content-Type among: {}",
-                    WORKBOOK_TYPES.join(", ")
-                ),
+            solieu_i18n::text!(
+                "web-send-workbook-content-type-among",
+                value = WORKBOOK_TYPES.join(", ")
             ),
         ));
     }
@@ -708,9 +670,10 @@ async fn reports(
             .ok()
             .filter(|n| (1..=REPORTS_MAX).contains(n))
             .ok_or_else(|| {
-                WebError::BadRequest(Text::new(
-                    format!("limit “{text}” phải là số nguyên từ 1 đến {REPORTS_MAX}"),
-                    format!("limit “{text}” must be a whole number from 1 to {REPORTS_MAX}"),
+                WebError::BadRequest(solieu_i18n::text!(
+                    "web-limit-must-be-whole-number",
+                    text = text,
+                    value = REPORTS_MAX
                 ))
             })?,
     };

@@ -3,7 +3,7 @@
 
 use solieu_core::indicator::Indicator;
 use solieu_core::period::{Period, PeriodKind};
-use solieu_core::problem::{Location, Problem, Text};
+use solieu_core::problem::{Location, Problem};
 use solieu_store::DataSetRow;
 
 pub const HEADER: &[&str] = &[
@@ -81,10 +81,7 @@ pub fn read(
             Err(e) => {
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    Text::new(
-                        format!("dòng không đọc được: {e}"),
-                        format!("unreadable line: {e}"),
-                    ),
+                    solieu_i18n::text!("web-unreadable-line", e = e),
                 ));
                 continue;
             }
@@ -94,17 +91,14 @@ pub fn read(
         if code.is_empty() {
             problems.push(Problem::error(
                 at("code"),
-                Text::new("thiếu mã bộ số liệu", "the data set code is missing"),
+                solieu_i18n::text!("web-data-set-code-missing"),
             ));
             continue;
         }
         if sets.iter().any(|s| s.code == code) {
             problems.push(
-                Problem::error(
-                    at("code"),
-                    Text::new("mã bộ số liệu lặp lại", "the data set code is repeated"),
-                )
-                .with_value(&code),
+                Problem::error(at("code"), solieu_i18n::text!("web-data-set-code-repeated"))
+                    .with_value(&code),
             );
         }
         let period_type = field(3);
@@ -112,13 +106,10 @@ pub fn read(
             problems.push(
                 Problem::error(
                     at("period_type"),
-                    Text::new("loại kỳ không hợp lệ", "unknown period type"),
+                    solieu_i18n::text!("web-unknown-period-type"),
                 )
                 .with_value(&period_type)
-                .with_hint(Text::new(
-                    "một trong: month, quarter, half, year",
-                    "one of: month, quarter, half, year",
-                )),
+                .with_hint(solieu_i18n::text!("web-one-month-quarter-half-year")),
             );
         }
         let deadline = field(4);
@@ -128,10 +119,7 @@ pub fn read(
                 problems.push(
                     Problem::error(
                         at("deadline_days"),
-                        Text::new(
-                            "hạn nộp phải là số ngày sau khi hết kỳ (0–366)",
-                            "the deadline is a number of days after the period ends (0–366)",
-                        ),
+                        solieu_i18n::text!("web-deadline-number-days-after-period"),
                     )
                     .with_value(&deadline),
                 );
@@ -142,10 +130,7 @@ pub fn read(
         if codes.is_empty() {
             problems.push(Problem::error(
                 at("indicators"),
-                Text::new(
-                    "bộ số liệu cần ít nhất một chỉ tiêu (mã cách nhau bởi dấu cách)",
-                    "a data set needs at least one indicator (codes separated by spaces)",
-                ),
+                solieu_i18n::text!("web-data-set-needs-least-one"),
             ));
         }
         for c in &codes {
@@ -153,17 +138,14 @@ pub fn read(
                 None => problems.push(
                     Problem::error(
                         at("indicators"),
-                        Text::new("không có chỉ tiêu này", "no such indicator"),
+                        solieu_i18n::text!("web-no-such-indicator"),
                     )
                     .with_value(c),
                 ),
                 Some(i) if i.is_derived() => problems.push(
                     Problem::error(
                         at("indicators"),
-                        Text::new(
-                            "chỉ tiêu tính theo công thức, không nhập được",
-                            "a derived indicator is computed, not entered",
-                        ),
+                        solieu_i18n::text!("web-derived-indicator-computed-not-entered"),
                     )
                     .with_value(c),
                 ),

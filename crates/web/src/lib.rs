@@ -20,7 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use solieu_analytics::{Engine, Entry};
 use solieu_core::lineage::Registry;
-use solieu_core::problem::{Lang, Problem, Text};
+use solieu_core::problem::{Problem, Text};
 use solieu_store::{Store, StoreError};
 use std::sync::{Arc, RwLock};
 
@@ -100,55 +100,32 @@ impl WebError {
 
     pub fn message(&self) -> Text {
         match self {
-            WebError::Unauthenticated => Text::new("Chưa đăng nhập", "Not signed in"),
-            WebError::Forbidden => Text::new(
-                "Tài khoản không có quyền với đơn vị hay chỉ tiêu này",
-                "This account has no right to this unit or indicator",
-            ),
-            WebError::Csrf => Text::new(
-                "Biểu mẫu hết hạn hoặc thiếu mã chống giả mạo (CSRF); tải lại trang và gửi lại",
-                "The form has expired or lacks its CSRF token; reload the page and send it again",
-            ),
-            WebError::Throttled => Text::new(
-                "Đăng nhập sai quá nhiều lần; thử lại sau 15 phút",
-                "Too many failed sign-ins; try again in 15 minutes",
-            ),
+            WebError::Unauthenticated => solieu_i18n::text!("web-not-signed"),
+            WebError::Forbidden => solieu_i18n::text!("web-this-account-has-no-right"),
+            WebError::Csrf => solieu_i18n::text!("web-form-has-expired-or-lacks"),
+            WebError::Throttled => solieu_i18n::text!("web-too-many-failed-sign-ins"),
             WebError::NotFound(t)
             | WebError::BadRequest(t)
             | WebError::Conflict(t)
             | WebError::Unprocessable(t)
             | WebError::Rejected(_, t) => t.clone(),
-            WebError::Invalid(problems) => Text::new(
-                format!("Số liệu chưa hợp lệ ({} lỗi); chưa ghi gì", problems.len()),
-                format!(
-                    "The figures are not valid ({} problems); nothing was saved",
-                    problems.len()
-                ),
+            WebError::Invalid(problems) => solieu_i18n::text!(
+                "web-figures-are-not-valid-problems",
+                problems_count = problems.len()
             ),
-            WebError::Locked => Text::new(
-                "Kỳ báo cáo đã được duyệt và khóa; cần người duyệt mở lại trước khi sửa",
-                "The period is approved and locked; an approver must reopen it before changes",
-            ),
-            WebError::TooLarge => Text::new(
-                format!(
-                    "Dữ liệu gửi lên quá lớn: biểu mẫu tối đa {} KiB, tệp tối đa {} MB",
-                    pages::FORM_LIMIT / 1024,
-                    pages::UPLOAD_LIMIT / (1024 * 1024)
-                ),
-                format!(
-                    "What was sent is too large: a form takes at most {} KiB, a file {} MB",
-                    pages::FORM_LIMIT / 1024,
-                    pages::UPLOAD_LIMIT / (1024 * 1024)
-                ),
+            WebError::Locked => solieu_i18n::text!("web-period-approved-locked-approver-must"),
+            WebError::TooLarge => solieu_i18n::text!(
+                "web-what-was-sent-too-large",
+                value = pages::FORM_LIMIT / 1024,
+                value2 = pages::UPLOAD_LIMIT / (1024 * 1024)
             ),
             WebError::Store(StoreError::Conflict(t)) => t.clone(),
             WebError::Store(e) if e.is_busy() => solieu_store::busy_text(),
             // The detail goes to the server's log (see `into_response`), never to the client:
             // it can name tables, columns and the database's location.
-            WebError::Store(_) | WebError::Internal(_) => Text::new(
-                "Máy chủ gặp lỗi; chưa ghi gì. Hãy thử lại, nếu vẫn lỗi thì báo quản trị kèm mã tham chiếu",
-                "The server met an error; nothing was saved. Try again, and if it persists tell the administrator the reference",
-            ),
+            WebError::Store(_) | WebError::Internal(_) => {
+                solieu_i18n::text!("web-server-met-error-nothing-was")
+            }
         }
     }
 }
@@ -340,11 +317,4 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> 
     )
     .await
     .map_err(|e| WebError::Internal(e.to_string()))
-}
-
-pub fn text(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => en.to_string(),
-    }
 }

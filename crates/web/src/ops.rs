@@ -21,15 +21,20 @@ use solieu_core::value::{Figure, Series, Source, Status, ValueKey, ValueRecord};
 use solieu_store::{DataSetRow, ValueFilter};
 use std::collections::HashMap;
 
-fn not_found(vi: &str, en: &str, what: &str) -> WebError {
-    WebError::NotFound(Text::new(format!("{vi}: {what}"), format!("{en}: {what}")))
+fn not_found(kind: Text, what: &str) -> WebError {
+    WebError::NotFound(solieu_i18n::text!(
+        "web-not-found-what",
+        kind = kind,
+        what = what
+    ))
 }
 
 pub fn parse_period(text: &str) -> Result<Period, WebError> {
     text.trim().parse::<Period>().map_err(|e| {
-        WebError::BadRequest(Text::new(
-            format!("kỳ không hợp lệ “{text}” (ví dụ 2026S1, 2026Q2, 202606, 2026)"),
-            e.to_string(),
+        WebError::BadRequest(solieu_i18n::text!(
+            "web-invalid-period",
+            text = text,
+            reason = e
         ))
     })
 }
@@ -75,7 +80,7 @@ pub async fn data_set(app: &App, code: &str) -> Result<DataSetRow, WebError> {
         .await?
         .into_iter()
         .find(|d| d.code == code)
-        .ok_or_else(|| not_found("không có bộ số liệu", "no data set", code))
+        .ok_or_else(|| not_found(solieu_i18n::text!("web-no-data-set"), code))
 }
 
 /// A data set, unit and period checked against each other.
@@ -90,19 +95,11 @@ pub async fn scope(app: &App, set: &str, unit: &str, period: &str) -> Result<Sco
     let period = parse_period(period)?;
     // A well-formed address of a form that does not exist (a quarter of a half-yearly set).
     if !datasets::period_fits(&set.period_type, &period) {
-        return Err(WebError::NotFound(Text::new(
-            format!(
-                "không có biểu kỳ {}: bộ số liệu {} nhập theo kỳ {}",
-                period.code(),
-                set.code,
-                set.period_type
-            ),
-            format!(
-                "no form for {}: data set {} is entered by {}",
-                period.code(),
-                set.code,
-                set.period_type
-            ),
+        return Err(WebError::NotFound(solieu_i18n::text!(
+            "web-no-form-data-set-entered",
+            period_code = period.code(),
+            set_code = set.code,
+            period_type = set.period_type
         )));
     }
     unit_version(&app.engine(), unit, &period)?;
@@ -367,14 +364,8 @@ pub async fn save(
         let at = Location::file(format!("form {form_name}")).with_column(&e.indicator);
         if !scope.set.indicators.contains(&e.indicator) {
             problems.push(
-                Problem::error(
-                    at,
-                    Text::new(
-                        "chỉ tiêu không thuộc bộ số liệu này",
-                        "the indicator is not in this data set",
-                    ),
-                )
-                .with_value(&e.indicator),
+                Problem::error(at, solieu_i18n::text!("web-indicator-not-this-data-set"))
+                    .with_value(&e.indicator),
             );
             continue;
         }
@@ -388,17 +379,15 @@ pub async fn save(
         }
         let Some(value) = read_number(&e.value, convention) else {
             problems.push(
-                Problem::error(at, Text::new("không phải là số", "not a number"))
+                Problem::error(at, solieu_i18n::text!("web-not-number"))
                     .with_value(&e.value)
                     .with_hint(match convention {
-                        DecimalConvention::Comma => Text::new(
-                            "viết theo kiểu Việt Nam: 1.234,5",
-                            "write it the Vietnamese way: 1.234,5",
-                        ),
-                        DecimalConvention::Point => Text::new(
-                            "qua API viết số kiểu 1234.5",
-                            "through the API write numbers as 1234.5",
-                        ),
+                        DecimalConvention::Comma => {
+                            solieu_i18n::text!("web-write-it-vietnamese-way-1")
+                        }
+                        DecimalConvention::Point => {
+                            solieu_i18n::text!("web-through-api-write-numbers-1234")
+                        }
                     }),
             );
             continue;
@@ -409,11 +398,8 @@ pub async fn save(
                 Ok(s) => s,
                 Err(msg) => {
                     problems.push(
-                        Problem::error(
-                            at,
-                            Text::new(format!("trạng thái không hợp lệ: {msg}"), msg),
-                        )
-                        .with_value(s),
+                        Problem::error(at, solieu_i18n::text!("web-invalid-status", reason = msg))
+                            .with_value(s),
                     );
                     continue;
                 }
@@ -555,10 +541,8 @@ fn rules_for_people(
                 p.location.column = Some(field.to_string());
             }
             if !office {
-                p.message = Text::new(
-                    format!("Chưa đạt yêu cầu: {}", rule.name),
-                    format!("Does not meet the requirement: {}", rule.name),
-                );
+                p.message =
+                    solieu_i18n::text!("web-does-not-meet-requirement", rule_name = rule.name);
             }
             p
         })
@@ -587,7 +571,7 @@ pub async fn step(
             "draft",
         ),
         _ => {
-            return Err(not_found("không có thao tác", "no such action", action));
+            return Err(not_found(solieu_i18n::text!("web-no-such-action"), action));
         }
     };
     let indicators = if check == Action::Submit {
@@ -597,9 +581,8 @@ pub async fn step(
     };
     authorize(&app.engine(), who, check, unit, &indicators, date)?;
     if action == "reopen" && reason.trim().is_empty() {
-        return Err(WebError::Unprocessable(Text::new(
-            "Mở lại cần ghi lý do (ví dụ “Sai số lượt khám”)",
-            "Reopening needs a reason (e.g. “wrong number of visits”)",
+        return Err(WebError::Unprocessable(solieu_i18n::text!(
+            "web-reopening-needs-reason-e-g"
         )));
     }
     let _writing = app.writes.lock().await;
@@ -626,18 +609,9 @@ pub async fn step(
 /// own message names the codes: "approve", "draft").
 fn step_refused(action: &str) -> Text {
     match action {
-        "submit" => Text::new(
-            "Không gửi duyệt được: kỳ này đã được gửi duyệt hoặc đã duyệt",
-            "Cannot submit: this period is already submitted or approved",
-        ),
-        "approve" => Text::new(
-            "Không duyệt được: kỳ này chưa được gửi duyệt, hoặc đã duyệt rồi",
-            "Cannot approve: this period has not been submitted, or is already approved",
-        ),
-        _ => Text::new(
-            "Không mở lại được: kỳ này đang nhập, chưa gửi duyệt",
-            "Cannot reopen: this period is still being entered, not yet submitted",
-        ),
+        "submit" => solieu_i18n::text!("web-cannot-submit-this-period-already"),
+        "approve" => solieu_i18n::text!("web-cannot-approve-this-period-has"),
+        _ => solieu_i18n::text!("web-cannot-reopen-this-period-still"),
     }
 }
 
@@ -828,7 +802,7 @@ pub fn dashboard(
     let unit = match unit.filter(|u| !u.is_empty()) {
         Some(u) => u.to_string(),
         None => home_unit(&engine, who, date)
-            .ok_or_else(|| not_found("không có đơn vị", "no unit", &period.code()))?,
+            .ok_or_else(|| not_found(solieu_i18n::text!("web-no-unit"), &period.code()))?,
     };
     let version = unit_version(&engine, &unit, period)?;
     authorize(&engine, who, Action::Read, &unit, &[], date)?;
@@ -1001,7 +975,7 @@ pub fn provenance(
     authorize(&engine, who, Action::Read, unit, &[], period.end_date())?;
     let i = engine
         .indicator_id(indicator)
-        .ok_or_else(|| not_found("không có chỉ tiêu", "no indicator", indicator))?;
+        .ok_or_else(|| not_found(solieu_i18n::text!("cli-no-indicator"), indicator))?;
     Ok(engine.view(&engine.compare(i, version, &period)))
 }
 
@@ -1045,7 +1019,7 @@ pub struct ValueHistory {
 
 /// Every state a stored value has had, if the viewer may read its unit.
 pub async fn history(app: &App, who: &Principal, value_id: i64) -> Result<ValueHistory, WebError> {
-    let missing = || not_found("không có số liệu", "no value", &value_id.to_string());
+    let missing = || not_found(solieu_i18n::text!("web-no-value"), &value_id.to_string());
     let (indicator, unit, period, series) =
         app.store.value_about(value_id).await?.ok_or_else(missing)?;
     let p = parse_period(&period)?;
@@ -1323,12 +1297,7 @@ pub async fn stored_report(
     who: &Principal,
     id: i64,
 ) -> Result<solieu_report::model::Document, WebError> {
-    let missing = || {
-        WebError::NotFound(Text::new(
-            format!("không có báo cáo số {id}"),
-            format!("there is no report {id}"),
-        ))
-    };
+    let missing = || WebError::NotFound(solieu_i18n::text!("web-there-no-report", id = id));
     let stored = app.store.report(id).await?.ok_or_else(missing)?;
     let period = stored
         .report
@@ -1443,10 +1412,7 @@ pub async fn workbook_entries(
         if !solieu_io::excel::is_workbook(bytes) {
             return Err(WebError::Invalid(vec![Problem::error(
                 Location::file(file),
-                Text::new(
-                    "tệp tải lên không phải bảng tính (XLSX, XLS, ODS)",
-                    "the uploaded file is not a workbook (XLSX, XLS, ODS)",
-                ),
+                solieu_i18n::text!("web-uploaded-file-not-workbook-xlsx"),
             )]));
         }
         // One request's budget (docs/limits.md), not the command line's.
@@ -1474,31 +1440,17 @@ pub async fn workbook_entries(
             problems.push(
                 Problem::error(
                     v.location.clone(),
-                    Text::new(
-                        format!(
-                            "số liệu không thuộc biểu này ({} của {} kỳ {}): biểu là {} của {} kỳ {}",
-                            k.indicator,
-                            k.unit,
-                            k.period.code(),
-                            scope.set.code,
-                            scope.unit,
-                            scope.period.code()
-                        ),
-                        format!(
-                            "a figure outside this form ({} of {} for {}): the form is {} of {} for {}",
-                            k.indicator,
-                            k.unit,
-                            k.period.code(),
-                            scope.set.code,
-                            scope.unit,
-                            scope.period.code()
-                        ),
+                    solieu_i18n::text!(
+                        "web-figure-outside-this-form-form",
+                        indicator = k.indicator,
+                        unit = k.unit,
+                        period_code = k.period.code(),
+                        set_code = scope.set.code,
+                        unit2 = scope.unit,
+                        period_code2 = scope.period.code()
                     ),
                 )
-                .with_hint(Text::new(
-                    "tải biểu mẫu của đúng đơn vị và kỳ từ trang nhập liệu",
-                    "download the workbook of this unit and period from the form's page",
-                )),
+                .with_hint(solieu_i18n::text!("web-download-workbook-this-unit-period")),
             );
             continue;
         }
@@ -1517,10 +1469,7 @@ pub async fn workbook_entries(
     if entered.is_empty() {
         return Err(WebError::Invalid(vec![Problem::error(
             Location::file(file),
-            Text::new(
-                "bảng tính không có số liệu nào đã điền",
-                "the workbook holds no filled-in figure",
-            ),
+            solieu_i18n::text!("web-workbook-holds-no-filled-figure"),
         )]));
     }
     Ok(entered)

@@ -9,6 +9,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use minijinja::value::Kwargs;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use solieu_core::problem::{Lang, Problem};
@@ -42,6 +43,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("public.html", include_str!("../templates/public.html")),
 ];
 
+fn page_lang(state: &minijinja::State) -> Lang {
+    if is_en(state) { Lang::En } else { Lang::Vi }
+}
+
+/// The name of a workflow code (a state, role, action or timeliness) in the page's language.
+/// A state or timeliness the catalogue does not name is a draft, or not yet due.
+pub fn named(lang: Lang, kind: &str, code: &str) -> String {
+    let id = format!("web-{kind}-{code}");
+    let fallback = match kind {
+        "state" => Some("web-state-draft"),
+        "timeliness" => Some("web-timeliness-other"),
+        _ => None,
+    };
+    match (solieu_i18n::has(lang, &id), fallback) {
+        (true, _) => solieu_i18n::tr(lang, &id),
+        (false, Some(other)) => solieu_i18n::tr(lang, other),
+        (false, None) => code.to_string(),
+    }
+}
+
 fn is_en(state: &minijinja::State) -> bool {
     state
         .lookup("lang")
@@ -54,12 +75,17 @@ pub fn templates() -> minijinja::Environment<'static> {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
-    env.add_function(
-        "t",
-        |state: &minijinja::State, vi: String, en: String| {
-            if is_en(state) { en } else { vi }
-        },
-    );
+    env.add_function("t", |state: &minijinja::State, id: String, args: Kwargs| {
+        let args: Vec<(String, String)> = args
+            .args()
+            .map(|name| {
+                let value: minijinja::Value = args.get(name).unwrap_or_default();
+                (name.to_string(), value.to_string())
+            })
+            .collect();
+        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+        solieu_i18n::tr_args(page_lang(state), &id, &args)
+    });
     env.add_filter("vn", |v: minijinja::Value| {
         let text = v.to_string();
         match text.parse::<rust_decimal::Decimal>() {
@@ -67,34 +93,14 @@ pub fn templates() -> minijinja::Environment<'static> {
             Err(_) => text,
         }
     });
-    env.add_function("state_name", |state: &minijinja::State, s: String| {
-        let (vi, en) = match s.as_str() {
-            "submitted" => ("đã gửi, chờ duyệt", "submitted"),
-            "approved" => ("đã duyệt, khóa", "approved, locked"),
-            _ => ("đang nhập", "draft"),
-        };
-        if is_en(state) { en } else { vi }.to_string()
-    });
-    env.add_function("role_name", |state: &minijinja::State, s: String| {
-        let (vi, en) = match s.as_str() {
-            "admin" => ("quản trị", "administrator"),
-            "office" => ("phòng Tài chính - Kế hoạch", "planning office"),
-            "department" => ("phòng chuyên môn", "department"),
-            "commune" => ("cán bộ xã", "commune officer"),
-            "leader" => ("lãnh đạo", "leader"),
-            _ => ("", ""),
-        };
-        if is_en(state) { en } else { vi }.to_string()
-    });
-    env.add_function("action_name", |state: &minijinja::State, s: String| {
-        let (vi, en) = match s.as_str() {
-            "submit" => ("gửi duyệt", "submitted"),
-            "approve" => ("duyệt và khóa", "approved"),
-            "reopen" => ("mở lại", "reopened"),
-            other => return other.to_string(),
-        };
-        if is_en(state) { en } else { vi }.to_string()
-    });
+    // Names of the workflow's codes: `web-<kind>-<code>` in the catalogues, the code itself
+    // when the catalogue has no name for it.
+    for kind in ["state", "role", "action", "timeliness"] {
+        env.add_function(
+            format!("{kind}_name"),
+            move |state: &minijinja::State, code: String| named(page_lang(state), kind, &code),
+        );
+    }
     env.add_function("status_name", |state: &minijinja::State, s: String| {
         let status = s
             .parse::<solieu_core::value::Status>()
@@ -105,15 +111,6 @@ pub fn templates() -> minijinja::Environment<'static> {
             status.name_vi()
         }
         .to_string()
-    });
-    env.add_function("timeliness_name", |state: &minijinja::State, s: String| {
-        let (vi, en) = match s.as_str() {
-            "on-time" => ("đúng hạn", "on time"),
-            "late" => ("muộn", "late"),
-            "missing" => ("quá hạn, chưa gửi", "overdue"),
-            _ => ("chưa đến hạn", "not due yet"),
-        };
-        if is_en(state) { en } else { vi }.to_string()
     });
     env
 }
@@ -275,10 +272,7 @@ pub async fn html_errors(
 
 /// An address that is no page: the error page, with the header to go on from.
 async fn not_found() -> WebError {
-    WebError::NotFound(solieu_core::problem::Text::new(
-        "Không có trang này. Kiểm tra lại địa chỉ, hoặc đi tiếp từ trình đơn.",
-        "There is no such page. Check the address, or go on from the menu.",
-    ))
+    WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
 }
 
 async fn home(MaybeViewer(who): MaybeViewer) -> Redirect {
@@ -394,12 +388,7 @@ async fn login(
     let request = Request::from_parts(parts, body);
     let Form(form) = Form::<LoginForm>::from_request(request, &app)
         .await
-        .map_err(|_| {
-            WebError::BadRequest(solieu_core::problem::Text::new(
-                "biểu mẫu hỏng",
-                "malformed form",
-            ))
-        })?;
+        .map_err(|_| WebError::BadRequest(solieu_i18n::text!("web-malformed-form")))?;
     match cookie_token {
         Some(t) if !form.csrf.is_empty() && auth::same_secret(&t, &form.csrf) => {}
         _ => return Err(WebError::Csrf),
@@ -417,11 +406,11 @@ async fn login(
             &app,
             lang,
             &form.username,
-            Some(crate::text(
-                lang,
-                "Sai tên đăng nhập hoặc mật khẩu",
-                "Wrong username or password",
-            )),
+            Some(
+                solieu_i18n::text!("web-wrong-username-or-password")
+                    .get(lang)
+                    .to_string(),
+            ),
             StatusCode::UNAUTHORIZED,
         )),
         Err(WebError::Throttled) => Ok(login_form(
@@ -689,16 +678,12 @@ async fn saved_form(
 }
 
 fn saved_text(lang: Lang, s: ops::Saved) -> String {
-    let mut text = crate::text(
+    let mut text = solieu_i18n::tr!(
         lang,
-        &format!(
-            "Đã lưu: {} mới, {} sửa, {} không đổi.",
-            s.values_added, s.values_changed, s.values_unchanged
-        ),
-        &format!(
-            "Saved: {} new, {} changed, {} unchanged.",
-            s.values_added, s.values_changed, s.values_unchanged
-        ),
+        "web-saved-counts",
+        added = s.values_added,
+        changed = s.values_changed,
+        unchanged = s.values_unchanged
     );
     for w in s.warnings {
         text.push(' ');
@@ -777,10 +762,7 @@ async fn form_workbook(
     Path((set, unit, period, file)): Path<(String, String, String, String)>,
 ) -> Result<Response, WebError> {
     if file != "bieu.xlsx" {
-        return Err(WebError::NotFound(solieu_core::problem::Text::new(
-            "không có tệp này",
-            "no such file",
-        )));
+        return Err(WebError::NotFound(solieu_i18n::text!("web-no-such-file")));
     }
     let bytes = ops::workbook_template(&app, &who, &set, &unit, &period).await?;
     download(
@@ -800,10 +782,7 @@ async fn form_upload(
     mut multipart: axum::extract::Multipart,
 ) -> Result<Response, WebError> {
     let unreadable = |e: axum::extract::multipart::MultipartError| {
-        WebError::BadRequest(solieu_core::problem::Text::new(
-            format!("không đọc được tệp tải lên: {e}"),
-            format!("cannot read the upload: {e}"),
-        ))
+        WebError::BadRequest(solieu_i18n::text!("web-cannot-read-upload", e = e))
     };
     let (mut csrf, mut file) = (None, None);
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
@@ -818,9 +797,8 @@ async fn form_upload(
     }
     auth::check_csrf(&who, csrf.as_deref())?;
     let Some((name, bytes)) = file else {
-        return Err(WebError::BadRequest(solieu_core::problem::Text::new(
-            "chưa chọn tệp",
-            "no file chosen",
+        return Err(WebError::BadRequest(solieu_i18n::text!(
+            "web-no-file-chosen"
         )));
     };
     let result = match ops::workbook_entries(&app, &who, &set, &unit, &period, &name, &bytes).await

@@ -8,7 +8,10 @@ use std::process::ExitCode;
 
 fn print_report(report: &CopyReport, say: &Say) {
     for (table, rows) in report {
-        println!("  {table}: {rows} {}", say.t("dòng", "rows"));
+        println!(
+            "  {table}: {rows} {}",
+            solieu_i18n::tr(say.lang, "cli-rows")
+        );
     }
 }
 
@@ -17,10 +20,7 @@ pub async fn backup(location: &Location, file: &Path, say: &Say) -> Result<ExitC
         bail!(
             "{} {}",
             file.display(),
-            say.t(
-                "đã tồn tại; chọn tên tệp khác",
-                "already exists; choose another file name"
-            )
+            solieu_i18n::tr(say.lang, "cli-already-exists-choose-another-file")
         );
     }
     let source = Store::open(location).await?;
@@ -39,7 +39,7 @@ pub async fn backup(location: &Location, file: &Path, say: &Say) -> Result<ExitC
     };
     println!(
         "{} {}",
-        say.t("Đã sao lưu vào", "Backed up to"),
+        solieu_i18n::tr(say.lang, "cli-backed-up"),
         file.display()
     );
     print_report(&report, say);
@@ -50,7 +50,7 @@ pub async fn restore(location: &Location, file: &Path, say: &Say) -> Result<Exit
     if !file.exists() {
         bail!(
             "{} {}",
-            say.t("không có tệp sao lưu", "no backup file at"),
+            solieu_i18n::tr(say.lang, "cli-no-backup-file"),
             file.display()
         );
     }
@@ -66,7 +66,7 @@ pub async fn restore(location: &Location, file: &Path, say: &Say) -> Result<Exit
     target.close().await;
     println!(
         "{} {} → {}",
-        say.t("Đã khôi phục", "Restored"),
+        solieu_i18n::tr(say.lang, "cli-restored"),
         file.display(),
         location.given
     );

@@ -93,13 +93,10 @@ pub async fn demo(
         store.close().await;
         if mark.as_deref() != Some(DEMO_MARK) {
             bail!(
-                    "{} {db} {}",
-                    say.t("đã có tệp", "the file"),
-                    say.t(
-                        "và đó không phải cơ sở dữ liệu demo; chọn --db khác để không ghi đè số liệu thật",
-                        "exists and is not a demo database; choose another --db so real data is not overwritten"
-                    )
-                );
+                "{} {db} {}",
+                solieu_i18n::tr(say.lang, "cli-file"),
+                solieu_i18n::tr(say.lang, "cli-exists-not-demo-database-choose")
+            );
         }
         for suffix in ["", "-wal", "-shm"] {
             let file = format!("{}{suffix}", path.display());
@@ -109,10 +106,7 @@ pub async fn demo(
         }
         println!(
             "{} {db}",
-            say.t(
-                "Dựng lại cơ sở dữ liệu demo",
-                "Rebuilding the demo database"
-            )
+            solieu_i18n::tr(say.lang, "cli-rebuilding-demo-database")
         );
     }
     let store = Store::create(&location).await?;
@@ -120,7 +114,7 @@ pub async fn demo(
     {
         bail!(
             "{} {db}",
-            say.t("cơ sở dữ liệu không trống:", "the database is not empty:")
+            solieu_i18n::tr(say.lang, "cli-database-not-empty")
         );
     }
     store.set_meta("dataset", DEMO_MARK).await?;
@@ -171,10 +165,7 @@ pub async fn demo(
     println!();
     println!(
         "{} {db}",
-        say.t(
-            "Cơ sở dữ liệu demo huyện Bình Liêu:",
-            "The Bình Liêu district demo database:"
-        )
+        solieu_i18n::tr(say.lang, "cli-binh-lieu-district-demo-database")
     );
     println!("  solieu --db {db} units --date 2020-06-15");
     println!("  solieu --db {db} units 06838");
@@ -189,10 +180,7 @@ pub async fn demo(
     println!();
     println!(
         "{}",
-        say.t(
-            "Tài khoản demo (tên / mật khẩu / vai trò):",
-            "Demo accounts (username / password / role):"
-        )
+        solieu_i18n::tr(say.lang, "cli-demo-accounts-username-password-role")
     );
     for (username, password, role, unit, _, name) in super::DEMO_USERS {
         println!(
@@ -208,7 +196,7 @@ pub async fn demo(
     println!();
     println!(
         "{} http://{listen}/",
-        say.t("Giao diện web:", "The web application:")
+        solieu_i18n::tr(say.lang, "cli-web-application")
     );
     super::web::log_to_stderr();
     let options = solieu_web::ServeOptions {

@@ -28,7 +28,11 @@ pub async fn export(
             Some(file) => {
                 std::fs::write(&file, text)
                     .map_err(|e| anyhow::anyhow!(say.io_error(&e, &file, Write)))?;
-                println!("{} {}", say.t("Đã ghi", "Wrote"), file.display());
+                println!(
+                    "{} {}",
+                    solieu_i18n::tr(say.lang, "cli-wrote"),
+                    file.display()
+                );
             }
             None => print!("{text}"),
         }
@@ -47,21 +51,30 @@ pub async fn export(
     match (out, only) {
         (None, None) => anyhow::bail!(
             "{}",
-            say.t(
-                "cần --out THƯ_MỤC, hoặc --only units|lineage|indicators|values để ghi ra màn hình",
-                "give --out FOLDER, or --only units|lineage|indicators|values to write to standard output"
-            )
+            solieu_i18n::tr(say.lang, "cli-give-out-folder-or-only")
         ),
         (None, Some(kind)) => {
-            let (_, text) = files.iter().find(|(k, _)| *k == kind).expect("clap checks the kind");
+            let (_, text) = files
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .expect("clap checks the kind");
             print!("{text}");
         }
         (Some(dir), only) => {
-            std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!(say.io_error(&e, &dir, Write)))?;
-            for (kind, text) in files.iter().filter(|(k, _)| only.as_deref().is_none_or(|o| o == *k)) {
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| anyhow::anyhow!(say.io_error(&e, &dir, Write)))?;
+            for (kind, text) in files
+                .iter()
+                .filter(|(k, _)| only.as_deref().is_none_or(|o| o == *k))
+            {
                 let path = dir.join(format!("{kind}.csv"));
-                std::fs::write(&path, text).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
-                println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+                std::fs::write(&path, text)
+                    .map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
+                println!(
+                    "{} {}",
+                    solieu_i18n::tr(say.lang, "cli-wrote"),
+                    path.display()
+                );
             }
         }
     }
@@ -81,13 +94,21 @@ pub async fn export_programs(
     for (name, text) in solieu_io::programs::write_programs(&programs) {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
-        println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+        println!(
+            "{} {}",
+            solieu_i18n::tr(say.lang, "cli-wrote"),
+            path.display()
+        );
     }
     // The same registers as one workbook, for people rather than for import.
     let path = dir.join("programs.xlsx");
     let workbook = solieu_io::programs::write_programs_xlsx(&programs)
         .map_err(|e| anyhow::anyhow!("programs.xlsx: {e}"))?;
     std::fs::write(&path, workbook).map_err(|e| anyhow::anyhow!(say.io_error(&e, &path, Write)))?;
-    println!("{} {}", say.t("Đã ghi", "Wrote"), path.display());
+    println!(
+        "{} {}",
+        solieu_i18n::tr(say.lang, "cli-wrote"),
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }

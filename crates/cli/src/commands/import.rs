@@ -79,17 +79,18 @@ pub async fn import_inputs(
     let mut rows = 0;
     let mut mappings = Vec::new();
     let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
-    progress.step(
-        say.t("Đang đọc cơ sở dữ liệu…", "Reading the database…")
-            .into(),
-    );
+    progress.step(solieu_i18n::tr(say.lang, "cli-reading-database").into());
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
     let mut program_incoming = solieu_core::programs::Incoming::default();
     let mut data_set_files = Vec::new();
     for input in &inputs {
-        progress.step(format!("{} {}…", say.t("Đang đọc", "Reading"), input.name));
+        progress.step(format!(
+            "{} {}…",
+            solieu_i18n::tr(say.lang, "cli-reading"),
+            input.name
+        ));
         if solieu_web::datasets::detect(&input.bytes) {
             data_set_files.push(input);
             continue;
@@ -191,7 +192,7 @@ pub async fn import_inputs(
         }
         incoming.events.extend(reform.events);
     }
-    progress.step(say.t("Đang kiểm tra…", "Checking…").into());
+    progress.step(solieu_i18n::tr(say.lang, "cli-checking").into());
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
@@ -267,7 +268,7 @@ pub async fn import_inputs(
         .chain(outlier_warnings)
         .collect();
     progress.counted(
-        say.t("Đang ghi số liệu", "Writing values").into(),
+        solieu_i18n::tr(say.lang, "cli-writing-values").into(),
         changes.values.len() as u64,
     );
     let source: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
@@ -281,7 +282,11 @@ pub async fn import_inputs(
     let warning_count = warnings.len();
     let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
-        eprintln!("{}: {}", say.t("lưu ý", "note"), w.render(say.lang));
+        eprintln!(
+            "{}: {}",
+            solieu_i18n::tr(say.lang, "cli-note-2"),
+            w.render(say.lang)
+        );
     }
     if more > 0 {
         eprintln!("{}", notes_more(more, say));
@@ -300,73 +305,67 @@ pub async fn import_inputs(
         store.put_data_sets(&data_sets, user).await?
     };
     let heading = if dry_run {
-        say.t("Chạy thử (không ghi gì):", "Dry run (nothing written):")
+        solieu_i18n::tr(say.lang, "cli-dry-run-nothing-written")
     } else {
-        say.t("Đã nhập:", "Imported:")
+        solieu_i18n::tr(say.lang, "cli-imported")
     };
     println!(
         "{heading} {} {} {rows} {}{}",
         inputs.len(),
-        say.t("tệp,", "files,"),
-        say.t("dòng", "rows"),
+        solieu_i18n::tr(say.lang, "cli-files"),
+        solieu_i18n::tr(say.lang, "cli-rows"),
         match warning_count {
             0 => String::new(),
-            n => format!(", {n} {}", say.t("lưu ý (xem trên)", "notes (above)")),
+            n => format!(", {n} {}", solieu_i18n::tr(say.lang, "cli-notes-above")),
         }
     );
     let lines = [
         (
-            say.t("đơn vị hành chính thêm mới", "units added"),
+            solieu_i18n::tr(say.lang, "cli-units-added"),
             report.units_added,
         ),
         (
-            say.t("đơn vị hành chính kết thúc hiệu lực", "units closed"),
+            solieu_i18n::tr(say.lang, "cli-units-closed"),
             report.units_closed,
         ),
         (
-            say.t("sự kiện sắp xếp đơn vị", "lineage events added"),
+            solieu_i18n::tr(say.lang, "cli-lineage-events-added"),
             report.events_added,
         ),
         (
-            say.t("chỉ tiêu thêm mới", "indicators added"),
+            solieu_i18n::tr(say.lang, "cli-indicators-added"),
             report.indicators_added,
         ),
         (
-            say.t("chỉ tiêu sửa đổi", "indicators changed"),
+            solieu_i18n::tr(say.lang, "cli-indicators-changed"),
             report.indicators_changed,
         ),
         (
-            say.t("số liệu thêm mới", "values added"),
+            solieu_i18n::tr(say.lang, "cli-values-added"),
             report.values_added,
         ),
         (
-            say.t(
-                "số liệu thay đổi (giá trị cũ lưu trong lịch sử)",
-                "values changed (old values kept in history)",
-            ),
+            solieu_i18n::tr(say.lang, "cli-values-changed-old-values-kept"),
             report.values_changed,
         ),
         (
-            say.t("số liệu không đổi", "values unchanged"),
+            solieu_i18n::tr(say.lang, "cli-values-unchanged"),
             report.values_unchanged,
         ),
         (
-            say.t("quy tắc kiểm tra ghi mới", "validation rules written"),
+            solieu_i18n::tr(say.lang, "cli-validation-rules-written"),
             report.rules_written,
         ),
         (
-            say.t("cảnh báo kiểm tra được lưu lại", "validation warnings kept"),
+            solieu_i18n::tr(say.lang, "cli-validation-warnings-kept"),
             report.findings_kept,
         ),
         (
-            say.t("bộ số liệu ghi mới", "data sets written"),
+            solieu_i18n::tr(say.lang, "cli-data-sets-written"),
             data_sets_written,
         ),
         (
-            say.t(
-                "đơn vị, sự kiện, chỉ tiêu không đổi",
-                "units, events and indicators unchanged",
-            ),
+            solieu_i18n::tr(say.lang, "cli-units-events-indicators-unchanged"),
             changes.unchanged_records,
         ),
     ];
@@ -378,34 +377,37 @@ pub async fn import_inputs(
     let p = program_report;
     let program_lines = [
         (
-            say.t("bộ tiêu chí NTM thêm mới", "NTM criteria sets added"),
+            solieu_i18n::tr(say.lang, "cli-ntm-criteria-sets-added"),
             p.sets_added,
         ),
         (
-            say.t("xã đánh giá theo bộ tiêu chí", "communes enrolled on a set"),
+            solieu_i18n::tr(say.lang, "cli-communes-enrolled-set"),
             p.enrolments_written,
         ),
         (
-            say.t("kết quả đánh giá chỉ tiêu NTM", "NTM indicator assessments"),
+            solieu_i18n::tr(say.lang, "cli-ntm-indicator-assessments"),
             p.assessments_added,
         ),
-        (say.t("sản phẩm OCOP", "OCOP products"), p.products_written),
         (
-            say.t("lượt đánh giá, phân hạng OCOP", "OCOP evaluations"),
+            solieu_i18n::tr(say.lang, "cli-ocop-products-2"),
+            p.products_written,
+        ),
+        (
+            solieu_i18n::tr(say.lang, "cli-ocop-evaluations"),
             p.evaluations_written,
         ),
-        (say.t("kế hoạch nguồn vốn", "fund plans"), p.funds_written),
+        (solieu_i18n::tr(say.lang, "cli-fund-plans"), p.funds_written),
         (
-            say.t("dự án hỗ trợ", "support projects"),
+            solieu_i18n::tr(say.lang, "cli-support-projects"),
             p.projects_written,
         ),
-        (say.t("văn bản", "documents"), p.documents_written),
-        (say.t("nhiệm vụ", "tasks"), p.tasks_written),
         (
-            say.t(
-                "bản ghi chương trình không đổi",
-                "program records unchanged",
-            ),
+            solieu_i18n::tr(say.lang, "cli-documents"),
+            p.documents_written,
+        ),
+        (solieu_i18n::tr(say.lang, "cli-tasks"), p.tasks_written),
+        (
+            solieu_i18n::tr(say.lang, "cli-program-records-unchanged"),
             program_changes.unchanged,
         ),
     ];
@@ -494,13 +496,11 @@ async fn check_outliers(
 }
 
 fn notes_more(more: usize, say: &Say) -> String {
-    let text = solieu_core::problem::more(more);
-    // "lỗi" is wrong for notes: the same count, said of notes.
-    say.t(
-        &text.vi.replace("lỗi khác", "lưu ý khác"),
-        &text.en.replace("more problems", "more notes"),
+    solieu_i18n::tr!(
+        say.lang,
+        "cli-more-notes",
+        count = solieu_core::problem::count(more as u64).get(say.lang)
     )
-    .to_string()
 }
 
 /// Prints the first `shown` problems and how many more there are (`omitted` of them never
@@ -539,28 +539,26 @@ fn refuse(
     refused.sort();
     refused.dedup();
     // Problems the readers only counted name rows not counted here.
-    let (at_least_vi, at_least_en) = if omitted > 0 {
-        ("ít nhất ", "at least ")
-    } else {
-        ("", "")
-    };
-    let summary = match say.lang {
+    let summary = if refused.is_empty() {
         // A file that could not be opened, a database refusal: nothing was read row by row,
         // so a count of rows would only confuse.
-        solieu_core::problem::Lang::Vi if refused.is_empty() => {
-            format!("Không nhập gì: có {errors} lỗi (xem ở trên); cơ sở dữ liệu không thay đổi.")
-        }
-        solieu_core::problem::Lang::En if refused.is_empty() => format!(
-            "Nothing imported: {errors} problems (listed above); the database is unchanged."
-        ),
-        solieu_core::problem::Lang::Vi => format!(
-            "Không nhập gì: có {errors} lỗi ở {at_least_vi}{} dòng trong {rows} dòng đã đọc; cơ sở dữ liệu không thay đổi.",
-            refused.len()
-        ),
-        solieu_core::problem::Lang::En => format!(
-            "Nothing imported: {errors} problems on {at_least_en}{} of the {rows} rows read; the database is unchanged.",
-            refused.len()
-        ),
+        solieu_i18n::tr!(say.lang, "cli-nothing-imported", errors = errors)
+    } else if omitted > 0 {
+        solieu_i18n::tr!(
+            say.lang,
+            "cli-nothing-imported-rows-at-least",
+            errors = errors,
+            refused = refused.len(),
+            rows = rows
+        )
+    } else {
+        solieu_i18n::tr!(
+            say.lang,
+            "cli-nothing-imported-rows",
+            errors = errors,
+            refused = refused.len(),
+            rows = rows
+        )
     };
     let (problems, rest) = solieu_core::problem::first(problems, shown);
     for p in &problems {

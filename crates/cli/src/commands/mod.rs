@@ -63,20 +63,17 @@ pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
     if existed {
         println!(
             "{} {} ({} {}, {} {})",
-            say.t(
-                "Cơ sở dữ liệu đã có, lược đồ đã được cập nhật:",
-                "The database already exists; its schema is up to date:"
-            ),
+            solieu_i18n::tr(say.lang, "cli-database-already-exists-its-schema"),
             location.given,
             counts.units,
-            say.t("đơn vị", "units"),
+            solieu_i18n::tr(say.lang, "cli-units"),
             counts.values,
-            say.t("số liệu", "values"),
+            solieu_i18n::tr(say.lang, "cli-values"),
         );
     } else {
         println!(
             "{} {}",
-            say.t("Đã tạo cơ sở dữ liệu", "Created the database"),
+            solieu_i18n::tr(say.lang, "cli-created-database"),
             location.given
         );
     }
@@ -120,10 +117,7 @@ pub async fn programs_of(
     if registry.versions_of(unit).is_empty() {
         anyhow::bail!(
             "{} {unit}",
-            say.t(
-                "không có đơn vị hành chính mã",
-                "there is no unit with code"
-            )
+            solieu_i18n::tr(say.lang, "cli-there-no-unit-code")
         );
     }
     Ok((programs, registry))

@@ -43,8 +43,8 @@ pub async fn ntm(location: &Location, args: NtmArgs, say: &Say) -> Result<ExitCo
                 let known: Vec<&str> = programs.sets.iter().map(|x| x.code.as_str()).collect();
                 bail!(
                     "{} {s} ({}: {})",
-                    say.t("không có bộ tiêu chí", "there is no criteria set"),
-                    say.t("có", "known"),
+                    solieu_i18n::tr(say.lang, "cli-there-no-criteria-set"),
+                    solieu_i18n::tr(say.lang, "cli-known"),
                     known.join(", ")
                 );
             }
@@ -64,10 +64,7 @@ pub async fn ntm(location: &Location, args: NtmArgs, say: &Say) -> Result<ExitCo
     if summaries.is_empty() {
         println!(
             "{}",
-            say.t(
-                "Không có xã nào của đơn vị này được đánh giá theo bộ tiêu chí nông thôn mới.",
-                "No commune of this unit is assessed on a New Rural Development criteria set."
-            )
+            solieu_i18n::tr(say.lang, "cli-no-commune-this-unit-assessed")
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -91,13 +88,13 @@ fn print(s: &NtmSummary, lacking: bool, say: &Say) {
         println!("{}", s.distribution_vi());
     }
     let mut rows = vec![vec![
-        say.t("Mã", "Code").to_string(),
-        say.t("Xã", "Commune").to_string(),
-        say.t("Tiêu chí", "Criteria").to_string(),
-        say.t("Chỉ tiêu", "Indicators").to_string(),
-        say.t("Đạt chuẩn", "Meets").to_string(),
-        say.t("Lộ trình", "Target").to_string(),
-        say.t("Tiêu chí chưa đạt", "Criteria not met").to_string(),
+        solieu_i18n::tr(say.lang, "cli-code").to_string(),
+        solieu_i18n::tr(say.lang, "cli-commune-2").to_string(),
+        solieu_i18n::tr(say.lang, "cli-criteria").to_string(),
+        solieu_i18n::tr(say.lang, "cli-indicators").to_string(),
+        solieu_i18n::tr(say.lang, "cli-meets").to_string(),
+        solieu_i18n::tr(say.lang, "cli-target").to_string(),
+        solieu_i18n::tr(say.lang, "cli-criteria-not-met").to_string(),
     ]];
     for c in &s.per_commune {
         let st = &c.status;
@@ -107,11 +104,10 @@ fn print(s: &NtmSummary, lacking: bool, say: &Say) {
             format!("{}/{}", st.criteria_met, st.criteria_total),
             format!("{}/{}", st.indicators_met, st.indicators_total),
             if st.meets_set {
-                say.t("đạt", "yes")
+                solieu_i18n::tr(say.lang, "cli-yes")
             } else {
-                ""
-            }
-            .to_string(),
+                String::new()
+            },
             st.target_year.map(|y| y.to_string()).unwrap_or_default(),
             st.missing
                 .iter()
@@ -126,23 +122,23 @@ fn print(s: &NtmSummary, lacking: bool, say: &Say) {
     if let Some(start) = &s.year_start {
         println!(
             "  {} {}: {} {}, {} {}",
-            say.t("Đầu năm", "Start of year"),
+            solieu_i18n::tr(say.lang, "cli-start-year"),
             start.date.format("%d/%m/%Y"),
             number_vi(start.average_criteria, 2),
-            say.t("tiêu chí", "criteria"),
+            solieu_i18n::tr(say.lang, "cli-criteria-2"),
             number_vi(start.average_indicators, 2),
-            say.t("chỉ tiêu bình quân", "indicators on average"),
+            solieu_i18n::tr(say.lang, "cli-indicators-average"),
         );
     }
     for y in &s.roadmap {
         println!(
             "  {} {}: {} {} ({} {})",
-            say.t("Lộ trình năm", "Roadmap"),
+            solieu_i18n::tr(say.lang, "cli-roadmap"),
             y.year,
             y.communes.len(),
-            say.t("xã", "communes"),
+            solieu_i18n::tr(say.lang, "cli-communes"),
             y.met,
-            say.t("đã đạt", "meet it now")
+            solieu_i18n::tr(say.lang, "cli-meet-it-now")
         );
     }
     if lacking {
@@ -156,22 +152,22 @@ fn print(s: &NtmSummary, lacking: bool, say: &Say) {
                 "  {} ({}) {}:",
                 c.name,
                 c.status.commune,
-                say.t("còn thiếu", "lacks")
+                solieu_i18n::tr(say.lang, "cli-lacks")
             );
             for m in &c.status.missing {
                 println!("    {} {}", m.code, m.name);
                 for i in &m.indicators {
                     let value = match i.value {
-                        None => say.t("chưa đánh giá", "not assessed").to_string(),
-                        Some(_) if i.yes_no => say.t("không đạt", "not met").to_string(),
+                        None => solieu_i18n::tr(say.lang, "cli-not-assessed").to_string(),
+                        Some(_) if i.yes_no => solieu_i18n::tr(say.lang, "cli-not-met").to_string(),
                         Some(v) => number_vi(v, 6),
                     };
                     println!(
                         "      {} {} — {} {value}, {} {}",
                         i.code,
                         i.name,
-                        say.t("hiện", "now"),
-                        say.t("yêu cầu", "required"),
+                        solieu_i18n::tr(say.lang, "cli-now"),
+                        solieu_i18n::tr(say.lang, "cli-required"),
                         i.required
                     );
                 }

@@ -38,7 +38,7 @@ pub async fn ocop(location: &Location, args: OcopArgs, say: &Say) -> Result<Exit
     }
     println!(
         "{} — {}, {}",
-        say.t("Sản phẩm OCOP", "OCOP products"),
+        solieu_i18n::tr(say.lang, "cli-ocop-products"),
         s.unit_name,
         date.format("%d/%m/%Y")
     );
@@ -50,18 +50,18 @@ pub async fn ocop(location: &Location, args: OcopArgs, say: &Say) -> Result<Exit
             .collect();
         println!("  {label}: {}", parts.join(", "));
     };
-    counts(say.t("Theo hạng sao", "By stars"), &s.by_stars);
-    counts(say.t("Theo xã", "By commune"), &s.by_commune);
-    counts(say.t("Theo năm tham gia", "By year joined"), &s.by_year);
+    counts(&solieu_i18n::tr(say.lang, "cli-stars"), &s.by_stars);
+    counts(&solieu_i18n::tr(say.lang, "cli-commune"), &s.by_commune);
+    counts(&solieu_i18n::tr(say.lang, "cli-year-joined"), &s.by_year);
     let mut rows = vec![vec![
-        say.t("Mã", "Code").to_string(),
-        say.t("Sản phẩm", "Product").to_string(),
-        say.t("Chủ thể", "Producer").to_string(),
-        say.t("Xã", "Commune").to_string(),
-        say.t("Năm", "Year").to_string(),
-        say.t("Điểm", "Score").to_string(),
-        say.t("Sao", "Stars").to_string(),
-        say.t("Hiệu lực đến", "Valid until").to_string(),
+        solieu_i18n::tr(say.lang, "cli-code").to_string(),
+        solieu_i18n::tr(say.lang, "cli-product").to_string(),
+        solieu_i18n::tr(say.lang, "cli-producer").to_string(),
+        solieu_i18n::tr(say.lang, "cli-commune-2").to_string(),
+        solieu_i18n::tr(say.lang, "cli-year").to_string(),
+        solieu_i18n::tr(say.lang, "cli-score").to_string(),
+        solieu_i18n::tr(say.lang, "cli-stars-2").to_string(),
+        solieu_i18n::tr(say.lang, "cli-valid-until").to_string(),
     ]];
     for l in &s.registry {
         rows.push(vec![
@@ -100,17 +100,14 @@ pub async fn ocop(location: &Location, args: OcopArgs, say: &Say) -> Result<Exit
     warn(
         &format!(
             "{} {} {}",
-            say.t(
-                "Giấy chứng nhận hết hạn trong",
-                "Certificates ending within"
-            ),
+            solieu_i18n::tr(say.lang, "cli-certificates-ending-within"),
             args.warn_days,
-            say.t("ngày", "days")
+            solieu_i18n::tr(say.lang, "cli-days")
         ),
         &s.expiring,
     );
     warn(
-        say.t("Giấy chứng nhận đã hết hạn", "Certificates ended"),
+        &solieu_i18n::tr(say.lang, "cli-certificates-ended"),
         &s.expired,
     );
     Ok(ExitCode::SUCCESS)

@@ -31,15 +31,12 @@ pub async fn projects(location: &Location, args: ProjectsArgs, say: &Say) -> Res
     }
     println!(
         "{} {} — {}",
-        say.t(
-            "Dự án hỗ trợ phát triển sản xuất năm",
-            "Production-support projects of"
-        ),
+        solieu_i18n::tr(say.lang, "cli-production-support-projects"),
         s.year,
         s.unit_name
     );
     if s.funds.is_empty() {
-        println!("  {}", say.t("(không có dự án)", "(no projects)"));
+        println!("  {}", solieu_i18n::tr(say.lang, "cli-no-projects"));
     }
     for f in &s.funds {
         println!();
@@ -52,34 +49,31 @@ pub async fn projects(location: &Location, args: ProjectsArgs, say: &Say) -> Res
             .collect();
         println!(
             "  {}: {}",
-            say.t(
-                "Số dự án đã qua từng bước",
-                "Projects that reached each step"
-            ),
+            solieu_i18n::tr(say.lang, "cli-projects-that-reached-each-step"),
             steps.join(", ")
         );
         println!(
             "  {}: {} {}{}; {}: {} {}",
-            say.t("Kinh phí hỗ trợ", "Support"),
+            solieu_i18n::tr(say.lang, "cli-support"),
             number_vi(f.support, 2),
-            say.t("triệu đồng", "million đồng"),
+            solieu_i18n::tr(say.lang, "cli-million-ong"),
             match (f.plan, f.percent_of_plan) {
                 (Some(plan), Some(p)) => format!(
                     " / {} {} ({})",
-                    say.t("kế hoạch", "plan"),
+                    solieu_i18n::tr(say.lang, "cli-plan"),
                     number_vi(plan, 2),
                     percent_vi(p, 1)
                 ),
                 _ => String::new(),
             },
-            say.t("đã giải ngân", "disbursed"),
+            solieu_i18n::tr(say.lang, "cli-disbursed"),
             number_vi(f.disbursed, 2),
-            say.t("triệu đồng", "million đồng"),
+            solieu_i18n::tr(say.lang, "cli-million-ong"),
         );
         let mut rows = vec![vec![
-            say.t("Xã", "Commune").to_string(),
-            say.t("Dự án", "Projects").to_string(),
-            say.t("Chuyển tiếp", "Carried over").to_string(),
+            solieu_i18n::tr(say.lang, "cli-commune-2").to_string(),
+            solieu_i18n::tr(say.lang, "cli-projects").to_string(),
+            solieu_i18n::tr(say.lang, "cli-carried-over").to_string(),
         ]];
         for c in &f.by_commune {
             rows.push(vec![

@@ -90,7 +90,7 @@ pub async fn query(location: &Location, args: QueryArgs, say: &Say) -> Result<Ex
                     .iter()
                     .map(|code| {
                         engine.indicator_id(code.trim()).ok_or_else(|| {
-                            anyhow!("{} {code}", say.t("không có chỉ tiêu", "no indicator"))
+                            anyhow!("{} {code}", solieu_i18n::tr(say.lang, "cli-no-indicator"))
                         })
                     })
                     .collect::<Result<_>>()?
@@ -169,10 +169,7 @@ fn pivot(views: &[FigureView], rows: &str, columns: &str, say: &Say) -> Result<P
     if rows == columns {
         bail!(
             "{}",
-            say.t(
-                "--rows và --columns phải khác nhau",
-                "--rows and --columns must differ"
-            )
+            solieu_i18n::tr(say.lang, "cli-rows-columns-must-differ")
         );
     }
     let third = ["indicator", "unit", "period"]
@@ -193,10 +190,7 @@ fn pivot(views: &[FigureView], rows: &str, columns: &str, say: &Say) -> Result<P
     if thirds.len() > 1 {
         bail!(
             "{} {third}: {}",
-            say.t(
-                "bảng chỉ có hai chiều; chọn một giá trị cho",
-                "a table has two dimensions; give one value for"
-            ),
+            solieu_i18n::tr(say.lang, "cli-table-has-two-dimensions-give"),
             thirds.join(", ")
         );
     }
@@ -268,7 +262,11 @@ fn plans_text(v: &FigureView, say: &Say) -> String {
             Some(format!(
                 "{} {}",
                 p.percent_vi.as_ref()?,
-                say.t(&p.source_name, &p.source)
+                if say.lang == solieu_core::problem::Lang::Vi {
+                    &p.source_name
+                } else {
+                    &p.source
+                }
             ))
         })
         .collect::<Vec<_>>()
@@ -332,21 +330,18 @@ fn print_table(views: &[FigureView], (reached, with_plan): (usize, usize), say: 
     if views.is_empty() {
         println!(
             "{}",
-            say.t(
-                "Không có số liệu cho đơn vị và kỳ này.",
-                "No figures for this unit and period."
-            )
+            solieu_i18n::tr(say.lang, "cli-no-figures-this-unit-period")
         );
         return;
     }
     let first = &views[0];
     println!("{} — {}", first.unit_name, first.period_name);
     let header = [
-        say.t("chỉ tiêu", "indicator"),
-        say.t("giá trị", "value"),
-        say.t("% kế hoạch", "% of plan"),
-        say.t("cùng kỳ", "same period"),
-        say.t("so cùng kỳ", "change"),
+        solieu_i18n::tr(say.lang, "cli-indicator"),
+        solieu_i18n::tr(say.lang, "cli-value"),
+        solieu_i18n::tr(say.lang, "cli-plan-2"),
+        solieu_i18n::tr(say.lang, "cli-same-period"),
+        solieu_i18n::tr(say.lang, "cli-change"),
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     rows.extend(views.iter().map(|v| {
@@ -369,19 +364,13 @@ fn print_table(views: &[FigureView], (reached, with_plan): (usize, usize), say: 
     if with_plan > 0 {
         println!(
             "{reached}/{with_plan} {}",
-            say.t(
-                "chỉ tiêu đạt và vượt kế hoạch",
-                "indicators at or above plan"
-            )
+            solieu_i18n::tr(say.lang, "cli-indicators-or-above-plan")
         );
     }
     if views.iter().any(|v| v.approximate) {
         println!(
             "≈ {}",
-            say.t(
-                "ước tính theo tỷ lệ phân chia đơn vị đã ghi nhận",
-                "estimated with a recorded split share"
-            )
+            solieu_i18n::tr(say.lang, "cli-estimated-recorded-split-share")
         );
     }
 }

@@ -69,8 +69,8 @@ fn formats_for(args: &ReportArgs, say: &Say) -> Result<Vec<String>> {
         Some(e) if FORMATS.contains(&e.as_str()) => Ok(vec![e]),
         Some(e) => bail!(
             "{} .{e}; {}",
-            say.t("không biết định dạng", "unknown format"),
-            say.t("dùng --format", "use --format")
+            solieu_i18n::tr(say.lang, "cli-unknown-format"),
+            solieu_i18n::tr(say.lang, "cli-use-format")
         ),
         None => Ok(vec!["md".into()]),
     }
@@ -209,10 +209,7 @@ pub async fn report(
     if args.children && args.out.is_none() && !args.show_template {
         bail!(
             "{}",
-            say.t(
-                "--children cần --out THƯ_MỤC cho các báo cáo",
-                "--children needs --out FOLDER for the reports"
-            )
+            solieu_i18n::tr(say.lang, "cli-children-needs-out-folder-reports")
         );
     }
     let formats = formats_for(&args, say)?;
@@ -292,8 +289,8 @@ pub async fn report(
         if total == 1 {
             eprintln!(
                 "{} {id} ({} {id})",
-                say.t("Đã lưu báo cáo số", "Recorded as report"),
-                say.t("xem lại: solieu reports show", "see: solieu reports show")
+                solieu_i18n::tr(say.lang, "cli-recorded-report"),
+                solieu_i18n::tr(say.lang, "cli-see-solieu-reports-show")
             );
         }
         for format in &formats {
@@ -322,7 +319,7 @@ pub async fn report(
     if total > 1 {
         println!(
             "{total} {} {}",
-            say.t("báo cáo trong", "reports in"),
+            solieu_i18n::tr(say.lang, "cli-reports"),
             out.display()
         );
     }

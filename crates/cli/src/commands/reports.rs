@@ -40,7 +40,7 @@ async fn fetch(store: &Store, id: i64, say: &Say) -> Result<StoredReport> {
     store.report(id).await?.ok_or_else(|| {
         anyhow!(
             "{} {id}",
-            say.t("không có báo cáo số", "there is no report number")
+            solieu_i18n::tr(say.lang, "cli-there-no-report-number")
         )
     })
 }
@@ -51,16 +51,16 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
         ReportsAction::List { unit } => {
             let all = store.reports(unit.as_deref()).await?;
             if all.is_empty() {
-                println!("{}", say.t("Chưa có báo cáo nào.", "No reports yet."));
+                println!("{}", solieu_i18n::tr(say.lang, "cli-no-reports-yet"));
             }
             let mut rows = vec![
                 [
-                    say.t("số", "no."),
-                    say.t("đơn vị", "unit"),
-                    say.t("kỳ", "period"),
-                    say.t("mẫu", "template"),
-                    say.t("người lập", "by"),
-                    say.t("lúc", "at"),
+                    solieu_i18n::tr(say.lang, "cli-no"),
+                    solieu_i18n::tr(say.lang, "cli-unit"),
+                    solieu_i18n::tr(say.lang, "cli-period"),
+                    solieu_i18n::tr(say.lang, "cli-template"),
+                    solieu_i18n::tr(say.lang, "cli-by-2"),
+                    solieu_i18n::tr(say.lang, "cli-at"),
                 ]
                 .map(String::from)
                 .to_vec(),
@@ -127,10 +127,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     write_document(&document, json, &format, &path)?;
                     print!("{}", std::fs::read_to_string(&path)?);
                 }
-                None => bail!(
-                    "{} {format}",
-                    say.t("cần --out cho định dạng", "--out is needed for")
-                ),
+                None => bail!("{} {format}", solieu_i18n::tr(say.lang, "cli-out-needed")),
             }
             ExitCode::SUCCESS
         }
@@ -166,10 +163,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     _ => {
                         changes.push(format!(
                             "{label}: {}",
-                            say.t(
-                                "không còn tính được (chỉ tiêu hoặc đơn vị đã thay đổi)",
-                                "can no longer be computed (indicator or unit changed)"
-                            )
+                            solieu_i18n::tr(say.lang, "cli-can-no-longer-be-computed")
                         ));
                         continue;
                     }
@@ -185,7 +179,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     }
                 };
                 compare(
-                    say.t("giá trị", "value").into(),
+                    solieu_i18n::tr(say.lang, "cli-value").into(),
                     &then["value"],
                     &now["value"],
                 );
@@ -198,7 +192,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     compare(
                         format!(
                             "{} {}",
-                            say.t("kế hoạch", "plan"),
+                            solieu_i18n::tr(say.lang, "cli-plan"),
                             source.as_str().unwrap_or("")
                         ),
                         &plan["value"],
@@ -206,14 +200,14 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     );
                 }
                 compare(
-                    say.t("cùng kỳ", "same period").into(),
+                    solieu_i18n::tr(say.lang, "cli-same-period").into(),
                     &then["previous"]["value"],
                     &now["previous"]["value"],
                 );
                 if then["status"] != now["status"] {
                     changes.push(format!(
                         "{label}  {}: {} → {}",
-                        say.t("trạng thái", "status"),
+                        solieu_i18n::tr(say.lang, "cli-status"),
                         then["status"].as_str().unwrap_or("—"),
                         now["status"].as_str().unwrap_or("—")
                     ));
@@ -221,30 +215,24 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
             }
             println!(
                 "{} {id} ({} {}, {}; {} {} {})",
-                say.t("Báo cáo số", "Report"),
+                solieu_i18n::tr(say.lang, "cli-report"),
                 stored.report.unit,
                 stored.report.period,
                 stored.report.template,
-                say.t("lập lúc", "made at"),
+                solieu_i18n::tr(say.lang, "cli-made"),
                 stored.created_at,
                 stored.created_by
             );
             if changes.is_empty() {
                 println!(
                     "{}",
-                    say.t(
-                        "Không có số liệu nào thay đổi kể từ khi lập báo cáo.",
-                        "No figure has changed since the report was made."
-                    )
+                    solieu_i18n::tr(say.lang, "cli-no-figure-has-changed-since")
                 );
             } else {
                 println!(
                     "{} {}:",
                     changes.len(),
-                    say.t(
-                        "thay đổi kể từ khi lập báo cáo",
-                        "changes since the report was made"
-                    )
+                    solieu_i18n::tr(say.lang, "cli-changes-since-report-was-made")
                 );
                 for c in &changes {
                     println!("  {c}");

@@ -81,8 +81,8 @@ pub async fn tasks(
             store.close().await;
             println!(
                 "{} {id} {} {}",
-                say.t("Đã ghi nhiệm vụ", "Recorded task"),
-                say.t("hoàn thành ngày", "as done on"),
+                solieu_i18n::tr(say.lang, "cli-recorded-task"),
+                solieu_i18n::tr(say.lang, "cli-done"),
                 date.format("%d/%m/%Y")
             );
             return Ok(ExitCode::SUCCESS);
@@ -91,23 +91,23 @@ pub async fn tasks(
             let programs = store.programs().await?;
             store.close().await;
             let Some(task) = programs.tasks.iter().find(|t| t.code == id) else {
-                bail!("{} {id}", say.t("không có nhiệm vụ", "there is no task"));
+                bail!("{} {id}", solieu_i18n::tr(say.lang, "cli-there-no-task"));
             };
             println!(
                 "{} {} — {} ({})",
                 task.code, task.title, task.agency, task.document
             );
             let mut rows = vec![vec![
-                say.t("Trạng thái", "Status").to_string(),
-                say.t("Ngày", "Day").to_string(),
-                say.t("Ghi chú", "Note").to_string(),
-                say.t("Người ghi", "By").to_string(),
-                say.t("Lúc", "At").to_string(),
-                say.t("Nguồn", "Source").to_string(),
+                solieu_i18n::tr(say.lang, "cli-status-2").to_string(),
+                solieu_i18n::tr(say.lang, "cli-day").to_string(),
+                solieu_i18n::tr(say.lang, "cli-note").to_string(),
+                solieu_i18n::tr(say.lang, "cli-by-3").to_string(),
+                solieu_i18n::tr(say.lang, "cli-at-2").to_string(),
+                solieu_i18n::tr(say.lang, "cli-source-2").to_string(),
             ]];
             for e in programs.task_history.iter().filter(|e| e.task == id) {
                 rows.push(vec![
-                    say.t(e.status.name_vi(), e.status.code()).to_string(),
+                    e.status.name().get(say.lang).to_string(),
                     e.date
                         .map(|d| d.format("%d/%m/%Y").to_string())
                         .unwrap_or_default(),
@@ -126,11 +126,11 @@ pub async fn tasks(
             let programs = store.programs().await?;
             store.close().await;
             let mut rows = vec![vec![
-                say.t("Số, ký hiệu", "Number").to_string(),
-                say.t("Ngày", "Date").to_string(),
-                say.t("Cơ quan ban hành", "Issuer").to_string(),
-                say.t("Trích yếu", "Summary").to_string(),
-                say.t("Nhiệm vụ giao", "Tasks assigned").to_string(),
+                solieu_i18n::tr(say.lang, "cli-number").to_string(),
+                solieu_i18n::tr(say.lang, "cli-date").to_string(),
+                solieu_i18n::tr(say.lang, "cli-issuer").to_string(),
+                solieu_i18n::tr(say.lang, "cli-summary").to_string(),
+                solieu_i18n::tr(say.lang, "cli-tasks-assigned").to_string(),
             ]];
             for d in &programs.documents {
                 let assigned = programs
@@ -159,7 +159,7 @@ pub async fn tasks(
     if let Some(d) = &args.document
         && !programs.documents.iter().any(|x| &x.number == d)
     {
-        bail!("{} {d}", say.t("không có văn bản", "there is no document"));
+        bail!("{} {d}", solieu_i18n::tr(say.lang, "cli-there-no-document"));
     }
     let s = task_summary(&programs, args.document.as_deref(), date);
     if args.format == "json" {
@@ -168,16 +168,16 @@ pub async fn tasks(
     }
     println!(
         "{} {}",
-        say.t("Nhiệm vụ được giao, ngày", "Assigned tasks on"),
+        solieu_i18n::tr(say.lang, "cli-assigned-tasks"),
         date.format("%d/%m/%Y")
     );
     println!("{}", s.phrase_vi());
     let mut rows = vec![vec![
-        say.t("Mã", "Code").to_string(),
-        say.t("Cơ quan", "Agency").to_string(),
-        say.t("Nhiệm vụ", "Task").to_string(),
-        say.t("Hạn", "Deadline").to_string(),
-        say.t("Tình trạng", "Standing").to_string(),
+        solieu_i18n::tr(say.lang, "cli-code").to_string(),
+        solieu_i18n::tr(say.lang, "cli-agency").to_string(),
+        solieu_i18n::tr(say.lang, "cli-task").to_string(),
+        solieu_i18n::tr(say.lang, "cli-deadline").to_string(),
+        solieu_i18n::tr(say.lang, "cli-standing").to_string(),
     ]];
     for l in &s.lines {
         let standing = match say.lang {
@@ -193,7 +193,7 @@ pub async fn tasks(
         };
         let late = l
             .days_late
-            .map(|d| format!(" ({d} {})", say.t("ngày", "days")))
+            .map(|d| format!(" ({d} {})", solieu_i18n::tr(say.lang, "cli-days")))
             .unwrap_or_default();
         rows.push(vec![
             l.code.clone(),
@@ -214,7 +214,7 @@ pub async fn tasks(
         .filter(|a| !a.overdue.is_empty())
         .collect();
     if !overdue.is_empty() {
-        println!("{}:", say.t("Quá hạn theo cơ quan", "Overdue by agency"));
+        println!("{}:", solieu_i18n::tr(say.lang, "cli-overdue-agency"));
         for a in overdue {
             let codes: Vec<&str> = a.overdue.iter().map(|t| t.code.as_str()).collect();
             println!("  {}: {} ({})", a.agency, a.overdue.len(), codes.join(", "));

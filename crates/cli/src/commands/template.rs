@@ -45,10 +45,7 @@ pub async fn template(
     let (Some(unit), Some(period)) = (&args.unit, &args.period) else {
         bail!(
             "{}",
-            say.t(
-                "--template cần --unit và --period, ví dụ: --unit 198 --period 2020S1",
-                "--template needs --unit and --period, e.g. --unit 198 --period 2020S1"
-            )
+            solieu_i18n::tr(say.lang, "cli-template-needs-unit-period-e")
         );
     };
     let period: Period = say.period(period)?;
@@ -68,8 +65,8 @@ pub async fn template(
                 .collect();
             bail!(
                 "{} “{unit}” {} {}{}",
-                say.t("không xác định được đơn vị", "cannot tell which unit"),
-                say.t("vào ngày", "is meant on"),
+                solieu_i18n::tr(say.lang, "cli-cannot-tell-which-unit"),
+                solieu_i18n::tr(say.lang, "cli-meant"),
                 end.format("%d/%m/%Y"),
                 if names.is_empty() {
                     String::new()
@@ -88,10 +85,7 @@ pub async fn template(
                 Some(i) => chosen.push(i.clone()),
                 None => bail!(
                     "{} {code}",
-                    say.t(
-                        "không có chỉ tiêu mã",
-                        "there is no indicator with the code"
-                    )
+                    solieu_i18n::tr(say.lang, "cli-there-no-indicator-code")
                 ),
             }
         }
@@ -112,10 +106,7 @@ pub async fn template(
     if indicators.is_empty() {
         bail!(
             "{}",
-            say.t(
-                "không có chỉ tiêu nào để đưa vào biểu",
-                "no indicator to put in the workbook"
-            )
+            solieu_i18n::tr(say.lang, "cli-no-indicator-put-workbook")
         );
     }
     if args.indicators.is_empty() {
@@ -139,10 +130,7 @@ pub async fn template(
             bail!(
                 "{} {} {}",
                 reporting.name,
-                say.t(
-                    "không có đơn vị trực thuộc vào cuối kỳ; dùng --layout series",
-                    "has no units below it at the period's end; use --layout series"
-                ),
+                solieu_i18n::tr(say.lang, "cli-has-no-units-below-it"),
                 ""
             );
         }
@@ -261,19 +249,16 @@ pub async fn template(
     store.close().await;
     println!(
         "{} {}: {} {} × {} {}",
-        say.t("Đã tạo biểu mẫu", "Template written to"),
+        solieu_i18n::tr(say.lang, "cli-template-written"),
         out.display(),
         template.indicators.len(),
-        say.t("chỉ tiêu", "indicators"),
+        solieu_i18n::tr(say.lang, "cli-indicators-2"),
         template.columns.len(),
-        say.t("cột số liệu", "figure columns"),
+        solieu_i18n::tr(say.lang, "cli-figure-columns"),
     );
     println!(
         "{} solieu import {}",
-        say.t(
-            "Điền các ô màu vàng (Excel hoặc LibreOffice), lưu lại, rồi nhập bằng:",
-            "Fill in the yellow cells (Excel or LibreOffice), save, then import with:"
-        ),
+        solieu_i18n::tr(say.lang, "cli-fill-yellow-cells-excel-or"),
         out.display()
     );
     Ok(ExitCode::SUCCESS)

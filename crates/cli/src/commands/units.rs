@@ -34,7 +34,7 @@ pub async fn units(
         let date = date.unwrap_or_else(|| chrono::Local::now().date_naive());
         println!(
             "{} {}",
-            say.t("Đơn vị hành chính ngày", "Administrative units on"),
+            solieu_i18n::tr(say.lang, "cli-administrative-units"),
             date.format("%d/%m/%Y")
         );
         let roots: Vec<VersionId> = registry
@@ -58,10 +58,7 @@ pub async fn units(
     if versions.is_empty() {
         anyhow::bail!(
             "{} {code}",
-            say.t(
-                "không có đơn vị nào mang mã",
-                "no unit has ever had the code"
-            )
+            solieu_i18n::tr(say.lang, "cli-no-unit-has-ever-had")
         );
     }
     for &id in versions {
@@ -71,7 +68,7 @@ pub async fn units(
             v.label(),
             v.kind.name_vi(),
             validity(&registry, id),
-            say.t("cấp trên", "parent"),
+            solieu_i18n::tr(say.lang, "cli-parent"),
             v.parent.as_deref().unwrap_or("—")
         );
         for i in registry.events_of(id).0 {
@@ -109,10 +106,7 @@ fn share_text(event: &solieu_core::lineage::LineageEvent, say: &Say) -> String {
         (solieu_core::lineage::EventKind::Split, None) => {
             format!(
                 " ({})",
-                say.t(
-                    "một phần, tỷ lệ chưa ghi nhận",
-                    "in part, share not recorded"
-                )
+                solieu_i18n::tr(say.lang, "cli-part-share-not-recorded")
             )
         }
         _ => String::new(),

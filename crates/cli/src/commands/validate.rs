@@ -27,10 +27,7 @@ pub async fn validate(
     if rules.is_empty() {
         println!(
             "{}",
-            say.t(
-                "Chưa có quy tắc kiểm tra nào: nhập tệp rules.",
-                "No validation rules yet: import a rules file."
-            )
+            solieu_i18n::tr(say.lang, "cli-no-validation-rules-yet-import")
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -61,12 +58,12 @@ pub async fn validate(
                     high_broken |= rule.importance == Importance::High;
                     println!(
                         "{} [{}] {name}: {} ({}) — {} {} {}",
-                        say.t("KHÔNG ĐẠT", "BROKEN"),
+                        solieu_i18n::tr(say.lang, "cli-broken"),
                         rule.importance.code(),
                         rule.code,
                         rule.name,
                         rule.text(),
-                        say.t("; vế trái", "; left"),
+                        solieu_i18n::tr(say.lang, "cli-left"),
                         format_args!("{} / {}", left.normalize(), right.normalize())
                     );
                 }
@@ -77,12 +74,9 @@ pub async fn validate(
         "{} — {}: {holds} {}, {broken} {}, {skipped} {}",
         period.name_vi(),
         registry.version(top).label(),
-        say.t("đạt", "hold"),
-        say.t("không đạt", "broken"),
-        say.t(
-            "không áp dụng (thiếu số liệu)",
-            "not applied (values missing)"
-        )
+        solieu_i18n::tr(say.lang, "cli-hold"),
+        solieu_i18n::tr(say.lang, "cli-broken-2"),
+        solieu_i18n::tr(say.lang, "cli-not-applied-values-missing")
     );
     Ok(if high_broken {
         ExitCode::from(BROKEN)

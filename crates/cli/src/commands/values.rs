@@ -198,22 +198,19 @@ impl Names {
 fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Names, say: &Say) {
     let indicators = &names.indicators;
     if values.is_empty() {
-        println!(
-            "{}",
-            say.t("Không có số liệu nào khớp.", "No values match.")
-        );
+        println!("{}", solieu_i18n::tr(say.lang, "cli-no-values-match"));
         return;
     }
     let header = [
-        say.t("chỉ tiêu", "indicator"),
-        say.t("đơn vị", "unit"),
-        say.t("kỳ", "period"),
-        say.t("loại", "series"),
-        say.t("giá trị", "value"),
-        say.t("trạng thái", "status"),
-        say.t("lần sửa", "rev"),
-        say.t("người cập nhật", "updated by"),
-        say.t("nguồn", "source"),
+        solieu_i18n::tr(say.lang, "cli-indicator"),
+        solieu_i18n::tr(say.lang, "cli-unit"),
+        solieu_i18n::tr(say.lang, "cli-period"),
+        solieu_i18n::tr(say.lang, "cli-series"),
+        solieu_i18n::tr(say.lang, "cli-value"),
+        solieu_i18n::tr(say.lang, "cli-status"),
+        solieu_i18n::tr(say.lang, "cli-rev"),
+        solieu_i18n::tr(say.lang, "cli-updated"),
+        solieu_i18n::tr(say.lang, "cli-source"),
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| h.to_string()).collect()];
     rows.extend(values.iter().map(|v| {
@@ -258,9 +255,9 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Name
                     r.number,
                     value_text(r.figure.value, indicator, say),
                     status,
-                    say.t("bởi", "by"),
+                    solieu_i18n::tr(say.lang, "cli-by"),
                     r.changed_by,
-                    say.t("lúc", "at"),
+                    solieu_i18n::tr(say.lang, "cli-at"),
                     time_text(&r.changed_at, say),
                     source_text(&r.source, say),
                     if r.figure.note.is_empty() {
@@ -272,5 +269,9 @@ fn print_table(values: &[StoredValue], histories: &[Vec<Revision>], names: &Name
             }
         }
     }
-    println!("({} {})", values.len(), say.t("số liệu", "values"));
+    println!(
+        "({} {})",
+        values.len(),
+        solieu_i18n::tr(say.lang, "cli-values")
+    );
 }

@@ -31,18 +31,15 @@ pub async fn serve(
     let trusted_proxies = TrustedProxies::parse(&trusted_proxies.join(",")).map_err(|bad| {
         anyhow!(
             "--trusted-proxy / SOLIEU_TRUSTED_PROXIES: “{bad}” {}",
-            say.t(
-                "không phải địa chỉ IP hay dải mạng (ví dụ 127.0.0.1 hoặc 10.0.0.0/8)",
-                "is not an IP address or network (e.g. 127.0.0.1 or 10.0.0.0/8)"
-            )
+            solieu_i18n::tr(say.lang, "cli-not-ip-address-or-network")
         )
     })?;
     log_to_stderr();
     let store = Store::open(location).await?;
     println!(
         "{} http://{listen}/  ({})",
-        say.t("Đang phục vụ tại", "Serving at"),
-        say.t("Ctrl+C để dừng", "Ctrl+C to stop")
+        solieu_i18n::tr(say.lang, "cli-serving"),
+        solieu_i18n::tr(say.lang, "cli-ctrl-c-stop")
     );
     let options = ServeOptions {
         listen,
@@ -106,7 +103,7 @@ fn read_password(say: &Say) -> Result<String> {
     let password = match std::env::var("SOLIEU_PASSWORD") {
         Ok(p) => p,
         Err(_) => {
-            eprintln!("{}", say.t("Mật khẩu:", "Password:"));
+            eprintln!("{}", solieu_i18n::tr(say.lang, "cli-password"));
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             line.trim_end_matches(['\r', '\n']).to_string()
@@ -115,10 +112,7 @@ fn read_password(say: &Say) -> Result<String> {
     if password.chars().count() < 8 {
         bail!(
             "{}",
-            say.t(
-                "mật khẩu cần ít nhất 8 ký tự",
-                "a password needs at least 8 characters"
-            )
+            solieu_i18n::tr(say.lang, "cli-password-needs-least-8-characters")
         );
     }
     Ok(password)
@@ -142,19 +136,16 @@ pub async fn user(
             let Some(role) = Role::parse(&role) else {
                 bail!(
                     "{} “{role}”: admin, office, department, commune, leader",
-                    say.t("vai trò không hợp lệ", "unknown role")
+                    solieu_i18n::tr(say.lang, "cli-unknown-role")
                 );
             };
             if matches!(role, Role::Commune | Role::Office) && unit.is_none() {
-                bail!(
-                    "{}",
-                    say.t("vai trò này cần --unit", "this role needs --unit")
-                );
+                bail!("{}", solieu_i18n::tr(say.lang, "cli-this-role-needs-unit"));
             }
             if role == Role::Department && group.is_empty() {
                 bail!(
                     "{}",
-                    say.t("phòng, ban cần --group", "a department needs --group")
+                    solieu_i18n::tr(say.lang, "cli-department-needs-group")
                 );
             }
             let hash =
@@ -162,27 +153,27 @@ pub async fn user(
             add(&store, &username, role, unit, group, name, &hash, by).await?;
             println!(
                 "{} {username}",
-                say.t("Đã thêm tài khoản", "Added the account")
+                solieu_i18n::tr(say.lang, "cli-added-account")
             );
         }
         UserCommand::Passwd { username } => {
             let hash =
                 solieu_web::auth::hash_password(&read_password(say)?).map_err(|e| anyhow!(e))?;
             if !store.set_password(&username, &hash, by).await? {
-                bail!("{} {username}", say.t("không có tài khoản", "no account"));
+                bail!("{} {username}", solieu_i18n::tr(say.lang, "cli-no-account"));
             }
             println!(
                 "{} {username}",
-                say.t("Đã đổi mật khẩu cho", "Changed the password of")
+                solieu_i18n::tr(say.lang, "cli-changed-password")
             );
         }
         UserCommand::Disable { username } => {
             if !store.set_disabled(&username, true, by).await? {
-                bail!("{} {username}", say.t("không có tài khoản", "no account"));
+                bail!("{} {username}", solieu_i18n::tr(say.lang, "cli-no-account"));
             }
             println!(
                 "{} {username}",
-                say.t("Đã khóa tài khoản", "Disabled the account")
+                solieu_i18n::tr(say.lang, "cli-disabled-account")
             );
         }
     }

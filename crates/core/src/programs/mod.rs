@@ -119,8 +119,8 @@ impl ProgramChanges {
     }
 }
 
-fn problem(location: &Location, vi: String, en: String) -> Problem {
-    Problem::error(location.clone(), Text::new(vi, en))
+fn problem(location: &Location, message: Text) -> Problem {
+    Problem::error(location.clone(), message)
 }
 
 /// Sorts `incoming` into new, changed and unchanged against `stored` (keyed by `key`), refusing
@@ -129,7 +129,7 @@ fn diff<T: Clone + PartialEq, K: std::hash::Hash + Eq + std::fmt::Display>(
     stored: &[T],
     incoming: &[Located<T>],
     key: impl Fn(&T) -> K,
-    what: (&str, &str),
+    what: &Text,
     problems: &mut Vec<Problem>,
     unchanged: &mut usize,
 ) -> (Vec<T>, Vec<Replaced<T>>) {
@@ -143,13 +143,11 @@ fn diff<T: Clone + PartialEq, K: std::hash::Hash + Eq + std::fmt::Display>(
                 problems.push(
                     problem(
                         &l.location,
-                        format!(
-                            "{} {k} đã có ở {} với nội dung khác",
-                            what.0, first.location.file
-                        ),
-                        format!(
-                            "{} {k} is also given, differently, in {}",
-                            what.1, first.location.file
+                        solieu_i18n::text!(
+                            "core-also-given-differently",
+                            what = what,
+                            k = k,
+                            file = first.location.file
                         ),
                     )
                     .with_value(k.to_string()),
@@ -182,14 +180,10 @@ pub fn plan(
             problems.push(
                 problem(
                     location,
-                    format!("không có đơn vị hành chính mã {code}"),
-                    format!("there is no administrative unit with code {code}"),
+                    solieu_i18n::text!("core-there-no-administrative-unit-code", code = code),
                 )
                 .with_value(code)
-                .with_hint(Text::new(
-                    "dùng mã xã của Tổng cục Thống kê (ví dụ 06841), nhập danh mục đơn vị trước",
-                    "use the statistics office's commune code (e.g. 06841); import the units first",
-                )),
+                .with_hint(solieu_i18n::text!("core-use-statistics-office-s-commune")),
             );
         }
     };
@@ -206,14 +200,13 @@ pub fn plan(
             Some(_) => problems.push(
                 problem(
                     &l.location,
-                    format!("bộ tiêu chí {} đã có và khác với tệp này", l.item.code),
-                    format!("criteria set {} is stored and differs from this file", l.item.code),
+                    solieu_i18n::text!(
+                        "core-criteria-set-stored-differs-from",
+                        item_code = l.item.code
+                    ),
                 )
                 .with_value(l.item.code.clone())
-                .with_hint(Text::new(
-                    "bộ tiêu chí đã lưu không sửa để các kết quả đánh giá cũ giữ nguyên ý nghĩa; đặt mã mới cho phiên bản mới",
-                    "a stored set is not edited, so earlier assessments keep their meaning; give the new version a new code",
-                )),
+                .with_hint(solieu_i18n::text!("core-stored-set-not-edited-so")),
             ),
             None => {
                 out.new_sets.push(l.item.clone());
@@ -221,20 +214,15 @@ pub fn plan(
             }
         }
     }
-    let set_hint = |code: &str| {
-        Text::new(
-            format!("nhập tệp bộ tiêu chí có mã {code} trước hoặc cùng lúc"),
-            format!("import the criteria file of set {code} first or together"),
-        )
-    };
+    let set_hint =
+        |code: &str| solieu_i18n::text!("core-import-criteria-file-set-first", code = code);
     for l in &incoming.enrolments {
         check_unit(&l.item.commune, &l.location, &mut problems);
         if !sets.contains_key(&l.item.set) {
             problems.push(
                 problem(
                     &l.location,
-                    format!("không có bộ tiêu chí {}", l.item.set),
-                    format!("there is no criteria set {}", l.item.set),
+                    solieu_i18n::text!("core-there-no-criteria-set", set = l.item.set),
                 )
                 .with_value(l.item.set.clone())
                 .with_hint(set_hint(&l.item.set)),
@@ -245,7 +233,7 @@ pub fn plan(
         &stored.enrolments,
         &incoming.enrolments,
         |e| format!("{}/{}", e.set, e.commune),
-        ("xã đăng ký", "enrolment"),
+        &solieu_i18n::text!("core-enrolment"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -280,8 +268,7 @@ pub fn plan(
             problems.push(
                 problem(
                     &l.location,
-                    format!("không có bộ tiêu chí {}", a.set),
-                    format!("there is no criteria set {}", a.set),
+                    solieu_i18n::text!("core-there-no-criteria-set", set = a.set),
                 )
                 .with_value(a.set.clone())
                 .with_hint(set_hint(&a.set)),
@@ -293,14 +280,17 @@ pub fn plan(
             problems.push(
                 problem(
                     &l.location,
-                    format!("bộ tiêu chí {} không có chỉ tiêu {}", a.set, a.indicator),
-                    format!("criteria set {} has no indicator {}", a.set, a.indicator),
+                    solieu_i18n::text!(
+                        "core-criteria-set-has-no-indicator",
+                        set = a.set,
+                        indicator = a.indicator
+                    ),
                 )
                 .with_value(a.indicator.clone())
                 .with_hint_opt(
                     crate::text::closest(&a.indicator, known.iter().copied())
                         .first()
-                        .map(|c| Text::new(format!("có phải {c}?"), format!("did you mean {c}?"))),
+                        .map(|c| solieu_i18n::text!("core-did-you-mean", c = c)),
                 ),
             );
             continue;
@@ -310,20 +300,14 @@ pub fn plan(
             problems.push(
                 problem(
                     &l.location,
-                    format!(
-                        "xã {} chưa đăng ký đánh giá theo bộ tiêu chí {}",
-                        a.commune, a.set
-                    ),
-                    format!(
-                        "commune {} is not enrolled on criteria set {}",
-                        a.commune, a.set
+                    solieu_i18n::text!(
+                        "core-commune-not-enrolled-criteria-set",
+                        commune = a.commune,
+                        set = a.set
                     ),
                 )
                 .with_value(a.commune.clone())
-                .with_hint(Text::new(
-                    "thêm xã vào tệp danh sách xã của bộ tiêu chí (set,commune,region,target_year)",
-                    "add the commune to the set's commune list (set,commune,region,target_year)",
-                )),
+                .with_hint(solieu_i18n::text!("core-add-commune-set-s-commune")),
             );
             continue;
         }
@@ -337,11 +321,7 @@ pub fn plan(
             problems.push(
                 problem(
                     &l.location,
-                    format!("chỉ tiêu {} chỉ ghi đạt hoặc không đạt", a.indicator),
-                    format!(
-                        "indicator {} is assessed as đạt or không đạt only",
-                        a.indicator
-                    ),
+                    solieu_i18n::text!("core-indicator-assessed-dat-only", indicator = a.indicator),
                 )
                 .with_value(a.value.to_string()),
             );
@@ -357,21 +337,13 @@ pub fn plan(
             if first.item != *a {
                 problems.push(problem(
                     &l.location,
-                    format!(
-                        "chỉ tiêu {} của xã {} ngày {} đã được ghi khác ở {} dòng {}",
-                        a.indicator,
-                        a.commune,
-                        a.date,
-                        first.location.file,
-                        first.location.line.unwrap_or(0)
-                    ),
-                    format!(
-                        "indicator {} of commune {} on {} is given differently in {} line {}",
-                        a.indicator,
-                        a.commune,
-                        a.date,
-                        first.location.file,
-                        first.location.line.unwrap_or(0)
+                    solieu_i18n::text!(
+                        "core-indicator-commune-given-differently-line",
+                        indicator = a.indicator,
+                        commune = a.commune,
+                        date = a.date,
+                        file = first.location.file,
+                        value = first.location.line.unwrap_or(0)
                     ),
                 ));
             }
@@ -403,8 +375,7 @@ pub fn plan(
             problems.push(
                 problem(
                     &l.location,
-                    format!("không có sản phẩm {}", l.item.product),
-                    format!("there is no product {}", l.item.product),
+                    solieu_i18n::text!("core-there-no-product", product = l.item.product),
                 )
                 .with_value(l.item.product.clone()),
             );
@@ -414,7 +385,7 @@ pub fn plan(
         &stored.products,
         &incoming.products,
         |p| p.code.clone(),
-        ("sản phẩm", "product"),
+        &solieu_i18n::text!("core-product"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -424,7 +395,7 @@ pub fn plan(
         &stored.evaluations,
         &incoming.evaluations,
         |e| format!("{} {}", e.product, e.year),
-        ("đánh giá sản phẩm", "evaluation of product"),
+        &solieu_i18n::text!("core-evaluation-product"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -439,7 +410,7 @@ pub fn plan(
         &stored.fund_plans,
         &incoming.fund_plans,
         |f| format!("{} {}", f.fund, f.year),
-        ("kế hoạch vốn", "fund plan"),
+        &solieu_i18n::text!("core-fund-plan"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -449,7 +420,7 @@ pub fn plan(
         &stored.projects,
         &incoming.projects,
         |p| p.code.clone(),
-        ("dự án", "project"),
+        &solieu_i18n::text!("core-project"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -469,14 +440,10 @@ pub fn plan(
                 problems.push(
                     problem(
                         &l.location,
-                        format!("văn bản {number} chưa có trong sổ văn bản"),
-                        format!("document {number} is not in the register"),
+                        solieu_i18n::text!("core-document-not-register", number = number),
                     )
                     .with_value(number.clone())
-                    .with_hint(Text::new(
-                        "nhập tệp văn bản (number,date,issuer,kind,summary) trước hoặc cùng lúc",
-                        "import the documents file (number,date,issuer,kind,summary) first or together",
-                    )),
+                    .with_hint(solieu_i18n::text!("core-import-documents-file-number-date")),
                 );
             }
         }
@@ -485,7 +452,7 @@ pub fn plan(
         &stored.documents,
         &incoming.documents,
         |d| d.number.clone(),
-        ("văn bản", "document"),
+        &solieu_i18n::text!("core-document"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -495,7 +462,7 @@ pub fn plan(
         &stored.tasks,
         &incoming.tasks,
         |t| t.code.clone(),
-        ("nhiệm vụ", "task"),
+        &solieu_i18n::text!("core-task"),
         &mut problems,
         &mut out.unchanged,
     );
@@ -519,22 +486,15 @@ pub fn plan(
             problems.push(
                 problem(
                     &location,
-                    format!(
-                        "nhiệm vụ {} đã ghi {} ngày {day}; tệp này ghi lại là đang thực hiện",
-                        new.code,
-                        old.status.name_vi()
-                    ),
-                    format!(
-                        "task {} is recorded as {} on {day}; this file says it is open again",
-                        new.code,
-                        old.status.code()
+                    solieu_i18n::text!(
+                        "core-task-recorded-this-file-says",
+                        new_code = new.code,
+                        status = old.status.name(),
+                        day = day
                     ),
                 )
                 .with_value(new.status.code())
-                .with_hint(Text::new(
-                    "bỏ dòng này hoặc ghi trạng thái hiện tại; nếu thật sự giao lại, ghi ngày giao lại ở cột status_date",
-                    "leave the row out or write its current status; to reopen it on purpose, give the day in status_date",
-                )),
+                .with_hint(solieu_i18n::text!("core-leave-row-out-or-write")),
             );
         }
     }

@@ -77,6 +77,11 @@ impl TaskStatus {
         }
     }
 
+    /// The status's name in both languages (`core-task-status-<code>` in the catalogues).
+    pub fn name(self) -> crate::problem::Text {
+        crate::problem::Text::msg(&format!("core-task-status-{}", self.code()), &[])
+    }
+
     pub fn name_vi(self) -> &'static str {
         match self {
             TaskStatus::Open => "đang thực hiện",

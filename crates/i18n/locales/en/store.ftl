@@ -1,1 +1,9 @@
 # store
+store-there-no-task = there is no task { $code }
+store-target-database-already-holds-data = the target database already holds data; restore only into an empty database
+store-account-already-exists = the account { $username } already exists
+store-cannot-submission = cannot { $action }: the submission is { $state }
+store-unit-has-values-periods-ending = unit { $code } has { $later } values for periods ending after { $valid_to }; it cannot end before them
+store-unit-not-database = unit { $unit } is not in the database
+store-unit-approved-locked-data-set = { $indicator } of unit { $unit } for { $period_code } is approved and locked (data set { $set }, at { $at }); an approver must reopen it before it changes
+store-database-busy-another-write-large = The database is busy with another write (a large import, say); nothing was saved, try again in a few minutes

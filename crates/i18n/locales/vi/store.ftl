@@ -1,1 +1,9 @@
 # store
+store-there-no-task = không có nhiệm vụ { $code }
+store-target-database-already-holds-data = cơ sở dữ liệu đích đã có số liệu; chỉ khôi phục vào cơ sở dữ liệu trống
+store-account-already-exists = đã có tài khoản { $username }
+store-cannot-submission = không thể { $action }: báo cáo đang ở trạng thái { $state }
+store-unit-has-values-periods-ending = đơn vị { $code } đã có { $later } số liệu cho các kỳ kết thúc sau ngày { $valid_to }; không thể kết thúc hiệu lực trước đó
+store-unit-not-database = không có đơn vị { $unit } trong cơ sở dữ liệu
+store-unit-approved-locked-data-set = { $indicator } của đơn vị { $unit } kỳ { $period_code } đã được phê duyệt và khóa (bộ số liệu { $set }, lúc { $at }); người phê duyệt cần mở lại trước khi sửa
+store-database-busy-another-write-large = Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, xin thử lại sau ít phút

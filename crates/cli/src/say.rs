@@ -77,13 +77,13 @@ impl Say {
         given
             .parse()
             .map_err(|e: solieu_core::period::PeriodError| {
-                let forms = solieu_core::period::ACCEPTED_FORMS;
-                match self.lang {
-                    Lang::Vi => anyhow::anyhow!(
-                        "“{given}” không phải một kỳ báo cáo; các dạng được chấp nhận: {forms}"
-                    ),
-                    Lang::En => anyhow::anyhow!("{e}; the forms accepted: {forms}"),
-                }
+                anyhow::anyhow!(solieu_i18n::tr!(
+                    self.lang,
+                    "cli-not-a-period",
+                    given = given,
+                    reason = e,
+                    forms = solieu_core::period::ACCEPTED_FORMS
+                ))
             })
     }
 }
@@ -98,15 +98,15 @@ impl Say {
         }
         match e.downcast_ref::<StoreError>() {
             Some(StoreError::Missing(path)) => {
-                format!("chưa có cơ sở dữ liệu tại {path}: tạo bằng lệnh `solieu init`")
+                solieu_i18n::tr!(self.lang, "cli-no-database-at", path = path)
             }
             Some(StoreError::Connect { location, .. }) => {
-                format!("không mở được cơ sở dữ liệu {location}")
+                solieu_i18n::tr!(self.lang, "cli-cannot-open-database", location = location)
             }
             Some(StoreError::Conflict(text)) => text.vi.clone(),
             Some(e) if e.is_busy() => solieu_store::busy_text().vi,
             Some(StoreError::Corrupt(what)) => {
-                format!("cơ sở dữ liệu chứa dữ liệu solieu không đọc được: {what}")
+                solieu_i18n::tr!(self.lang, "cli-database-corrupt", what = what)
             }
             _ => format!("{e:#}"),
         }

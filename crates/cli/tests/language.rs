@@ -405,3 +405,113 @@ fn a_column_is_named_in_vietnamese_beside_its_header() {
     );
     assert!(!err.contains("cột value"), "{err}");
 }
+
+/// English words a command's own output (not its help) must not hold in a Vietnamese run: the
+/// workflow's and the figures' vocabulary as the catalogues had it in English.
+const ENGLISH_OUTPUT: &[&str] = &[
+    "actual",
+    "plan",
+    "estimate",
+    "preliminary",
+    "official",
+    "submitted",
+    "approved",
+    "reopened",
+    "office",
+    "commune",
+    "leader",
+    "stored",
+    "sum",
+    "over",
+    "after",
+    "reform",
+    "unknown",
+    "indicator",
+    "unit",
+    "period",
+    "series",
+    "status",
+    "source",
+    "line",
+    "sheet",
+    "column",
+    "rows",
+    "problems",
+    "imported",
+    "unchanged",
+    "changed",
+    "new",
+    "open",
+    "done",
+    "overdue",
+    "merge",
+    "split",
+    "rename",
+    "stars",
+    "score",
+    "Saved",
+    "None",
+];
+
+/// Each command that reads the demo's figures, run in Vietnamese: its output is Vietnamese
+/// (codes in backquotes and file names aside) and names units and periods, not only codes.
+#[test]
+fn the_demos_figures_are_told_in_vietnamese_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["demo", "--no-serve"]);
+    let runs: &[&[&str]] = &[
+        &["query", "--unit", "198", "--period", "2020S1"],
+        &["values", "--unit", "198", "--period", "2020S1", "--history"],
+        &["units", "06838"],
+        &["ntm", "--unit", "198", "--date", "2020-06-15", "--lacking"],
+        &["ocop", "--unit", "198", "--date", "2020-06-15"],
+        &["projects", "--unit", "198", "--year", "2020"],
+        &[
+            "validate",
+            "--unit",
+            "198",
+            "--period",
+            "2020S1",
+            "--children",
+        ],
+        &["reports", "list"],
+    ];
+    for args in runs {
+        let out = solieu_vi(&db, args);
+        let shown = text(&out);
+        assert!(out.status.success(), "solieu {args:?} failed:\n{shown}");
+        let words: Vec<String> = english_words_of(&shown, ENGLISH_OUTPUT);
+        assert!(
+            words.is_empty(),
+            "solieu {args:?}: English {words:?} in:\n{shown}"
+        );
+    }
+    let query = text(&solieu_vi(&db, runs[0]));
+    assert!(query.contains("Bình Liêu"), "the unit is named:\n{query}");
+    assert!(query.contains("6 tháng"), "the period is named:\n{query}");
+}
+
+/// The words of `list` found in `output` as whole words, outside backquotes, flags and paths.
+fn english_words_of(output: &str, list: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (i, segment) in output.split('`').enumerate() {
+        if i % 2 == 1 {
+            continue;
+        }
+        for token in segment.split_whitespace() {
+            if token.starts_with('-')
+                || token.contains('/')
+                || token.contains('.') && token.len() > 4
+            {
+                continue;
+            }
+            for word in token.split(|c: char| !c.is_alphanumeric()) {
+                if list.contains(&word) && !found.contains(&word.to_string()) {
+                    found.push(word.to_string());
+                }
+            }
+        }
+    }
+    found
+}

@@ -199,29 +199,25 @@ impl Problem {
 
     /// One line for a terminal: `file:line: column "value": message (hint)`.
     pub fn render(&self, lang: Lang) -> String {
-        let mut out = String::new();
         let loc = &self.location;
-        out.push_str(&loc.file);
+        let mut out = loc.file.clone();
         if let Some(sheet) = &loc.sheet {
-            match lang {
-                Lang::Vi => out.push_str(&format!(", trang tính “{sheet}”")),
-                Lang::En => out.push_str(&format!(", sheet “{sheet}”")),
-            }
+            out.push_str(&solieu_i18n::tr!(lang, "core-at-sheet", sheet = sheet));
         }
         if let Some(line) = loc.line {
-            match lang {
-                Lang::Vi => out.push_str(&format!(", dòng {line}")),
-                Lang::En => out.push_str(&format!(", line {line}")),
-            }
+            out.push_str(&solieu_i18n::tr!(lang, "core-at-line", line = line));
         }
         if let Some(column) = &loc.column {
-            match lang {
-                Lang::Vi => match column_vi(column) {
-                    Some(name) => out.push_str(&format!(", cột {name} (“{column}”)")),
-                    None => out.push_str(&format!(", cột {column}")),
-                },
-                Lang::En => out.push_str(&format!(", column {column}")),
-            }
+            // The columns of solieu's own files are named in English; a Vietnamese line names
+            // them in Vietnamese too, with the header as written to find it in the file.
+            let id = format!("core-column-{column}");
+            let text = if solieu_i18n::has(lang, &id) {
+                let name = solieu_i18n::tr(lang, &id);
+                solieu_i18n::tr!(lang, "core-at-named-column", name = name, column = column)
+            } else {
+                solieu_i18n::tr!(lang, "core-at-column", column = column)
+            };
+            out.push_str(&text);
         }
         out.push_str(": ");
         if let Some(value) = &self.value {
@@ -229,38 +225,10 @@ impl Problem {
         }
         out.push_str(self.message.get(lang));
         if let Some(hint) = &self.hint {
-            match lang {
-                Lang::Vi => out.push_str(&format!(" (gợi ý: {})", hint.vi)),
-                Lang::En => out.push_str(&format!(" (hint: {})", hint.en)),
-            }
+            out.push_str(&solieu_i18n::tr!(lang, "core-hint", hint = hint.get(lang)));
         }
         out
     }
-}
-
-/// The Vietnamese name of a column solieu's own files name in English, so a Vietnamese
-/// message does not read "cột indicator" beside "cột giá trị"; the header as written stays
-/// quoted beside it, for finding the column in the file.
-fn column_vi(column: &str) -> Option<&'static str> {
-    Some(match column {
-        "indicator" => "chỉ tiêu",
-        "unit" => "đơn vị",
-        "period" => "kỳ",
-        "series" => "loại số liệu",
-        "value" => "giá trị",
-        "status" => "trạng thái",
-        "note" => "ghi chú",
-        "kind" => "loại",
-        "formula" => "công thức",
-        "name" => "tên",
-        "code" => "mã",
-        "parent" => "đơn vị cấp trên",
-        "valid_from" => "ngày bắt đầu",
-        "valid_to" => "ngày kết thúc",
-        "decimals" => "số chữ số thập phân",
-        "group" => "nhóm",
-        _ => return None,
-    })
 }
 
 impl fmt::Display for Problem {

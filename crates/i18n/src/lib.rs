@@ -160,6 +160,10 @@ const VI: &[(&str, &str)] =
 const EN: &[(&str, &str)] =
     catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
 
+/// Messages only Vietnamese has: the command line's help translates clap's English, which is
+/// written in the doc comments of the commands.
+pub const VIETNAMESE_ONLY: &str = "cli-help-";
+
 /// The folder a translator's catalogues are read from at start-up, replacing compiled messages.
 pub const LOCALES_ENV: &str = "SOLIEU_LOCALES";
 

@@ -57,13 +57,13 @@ pub async fn values(location: &Location, q: ValuesQuery, say: &Say) -> Result<Ex
         .as_deref()
         .map(str::parse::<Series>)
         .transpose()
-        .map_err(|e| match say.lang {
-            Lang::Vi => anyhow!(
-                "--series: “{}” không phải một loại số liệu; dùng actual (thực hiện), plan (kế hoạch) \
-                 hoặc plan:NGUỒN (ví dụ plan:hdnd-huyen)",
-                q.series.as_deref().unwrap_or_default()
-            ),
-            Lang::En => anyhow!("--series: {e}"),
+        .map_err(|e| {
+            anyhow!(solieu_i18n::tr!(
+                say.lang,
+                "cli-not-a-series",
+                given = q.series.as_deref().unwrap_or_default(),
+                reason = e
+            ))
         })?;
     let store = Store::open(location).await?;
     let filter = ValueFilter {
@@ -152,10 +152,12 @@ fn source_text(source: &Source, say: &Say) -> String {
         return source.to_string();
     }
     match source {
-        Source::File { path, line } => format!("tệp {path}, dòng {line}"),
-        Source::Form { form } => format!("biểu mẫu {form}"),
-        Source::Api { client } => format!("API ({client})"),
-        Source::Cli => "dòng lệnh".to_string(),
+        Source::File { path, line } => {
+            solieu_i18n::tr!(say.lang, "cli-source-file", path = path, line = line)
+        }
+        Source::Form { form } => solieu_i18n::tr!(say.lang, "cli-source-form", form = form),
+        Source::Api { client } => solieu_i18n::tr!(say.lang, "cli-source-api", client = client),
+        Source::Cli => solieu_i18n::tr(say.lang, "cli-source-cli"),
     }
 }
 
@@ -163,12 +165,11 @@ fn source_text(source: &Source, say: &Say) -> String {
 /// office's clocks read.
 fn time_text(at: &DateTime<Utc>, say: &Say) -> String {
     match say.lang {
-        Lang::Vi => {
-            let vietnam = FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset");
-            at.with_timezone(&vietnam)
-                .format("%d/%m/%Y %H:%M (giờ Việt Nam)")
-                .to_string()
-        }
+        Lang::Vi => solieu_i18n::tr!(
+            say.lang,
+            "cli-vietnam-time",
+            time = solieu_core::format::date_time_vi(*at)
+        ),
         Lang::En => at.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
     }
 }

@@ -155,8 +155,7 @@ macro_rules! catalogues {
     };
 }
 
-const VI: &[(&str, &str)] =
-    catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
+const VI: &[(&str, &str)] = catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl", "cli-help.ftl");
 const EN: &[(&str, &str)] =
     catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "cli.ftl");
 

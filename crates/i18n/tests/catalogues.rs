@@ -144,7 +144,15 @@ fn ids_named(text: &str, html: bool) -> BTreeSet<String> {
     if !html {
         for opener in ["tr!(", "tr("] {
             for (at, _) in text.match_indices(opener) {
-                let call = &text[at..text.len().min(at + 200)];
+                let before = text[..at].chars().next_back().unwrap_or(' ');
+                if before.is_alphanumeric() || before == '_' || before == '.' {
+                    continue;
+                }
+                let mut end = text.len().min(at + 200);
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let call = &text[at..end];
                 if let Some(q) = call.find(", \"").or_else(|| call.find(",\n")) {
                     let rest = call[q + 1..].trim_start_matches([' ', '\n']);
                     if let Some(rest) = rest.strip_prefix('"') {

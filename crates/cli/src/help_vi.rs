@@ -123,7 +123,8 @@ fn command_about(path: &str) -> Option<&'static str> {
 fn arg_help(path: &str, id: &str) -> Option<&'static str> {
     let specific = match (path, id) {
         ("import", "files") => {
-            "Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2; thứ tự tuỳ ý."
+            "Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2 (metadata, \
+             bộ số liệu); thứ tự tuỳ ý."
         }
         ("import", "dry_run") => {
             "Kiểm tra tất cả và cho biết sẽ thay đổi những gì, nhưng không ghi gì."
@@ -137,7 +138,8 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
              kết thúc vào ngày hôm trước."
         }
         ("import", "dhis2_mapping") => {
-            "Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu."
+            "Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu, \
+             được ưu tiên hơn liên kết đã ghi khi nạp metadata DHIS2."
         }
         ("import", "mapping") => {
             "Với biểu mẫu không do --template tạo ra: tệp CSV `sheet,column,role,unit,period,series,status` \

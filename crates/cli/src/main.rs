@@ -53,7 +53,7 @@ enum Command {
     /// Each CSV file and each workbook sheet is recognised by its header (see docs/formats.md);
     /// a wide workbook ("biểu mẫu") is read through its own mapping sheet or --mapping; JSON
     /// files are the statistics office's nested unit lists or the 2025 reform mapping, or DHIS2
-    /// data value sets. If any row of any file is wrong, nothing is loaded and every problem is
+    /// metadata exports (docs/dhis2.md) and data value sets. If any row of any file is wrong, nothing is loaded and every problem is
     /// listed with file, sheet, line and column.
     Import {
         /// CSV files, workbooks (XLSX, XLS, ODS), GSO JSON, DHIS2 files; in any order.
@@ -71,7 +71,8 @@ enum Command {
         #[arg(long, default_value = "2025-07-01")]
         effective: chrono::NaiveDate,
         /// For DHIS2 files (dataValueSet JSON, CSV, XML; ADX): a CSV `kind,dhis2,solieu` linking
-        /// data elements (`DE`, `DE|COMBO`, `DE|category=option`) and org units to our codes.
+        /// data elements (`DE`, `DE|COMBO`, `DE|category=option`) and org units to our codes,
+        /// before the links a DHIS2 metadata import recorded.
         #[arg(long)]
         dhis2_mapping: Option<PathBuf>,
         /// For a wide workbook not made by --template: a CSV `sheet,column,role,unit,period,

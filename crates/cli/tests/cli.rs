@@ -623,112 +623,206 @@ fn dhis2_catalogue(
     vec![u, i]
 }
 
+/// The DHIS2 samples: the setup and aggregate metadata exports, and their data.
+fn dhis2_sample(name: &str) -> std::path::PathBuf {
+    repo().join("../shared/data/dhis2").join(name)
+}
+
+fn dhis2_json(name: &str) -> serde_json::Value {
+    serde_json::from_str(&fs::read_to_string(dhis2_sample(name)).unwrap()).unwrap()
+}
+
+/// What the data file says each summed data element totals in a period, by its DHIS2 code:
+/// every disaggregation and org unit added, yes/no answers as 1 and 0.
+fn dhis2_totals(period: &str) -> std::collections::BTreeMap<String, rust_decimal::Decimal> {
+    let metadata = dhis2_json("aggregate_metadata.json");
+    let summed: std::collections::HashMap<&str, &str> = metadata["dataElements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["aggregationType"] == "SUM")
+        .map(|d| (d["id"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    let mut totals = std::collections::BTreeMap::new();
+    for v in dhis2_json("dataValues_bulk.json")["dataValues"]
+        .as_array()
+        .unwrap()
+    {
+        let Some(code) = summed.get(v["dataElement"].as_str().unwrap()) else {
+            continue;
+        };
+        if v["period"] != period {
+            continue;
+        }
+        let value = match v["value"].as_str().unwrap() {
+            "true" => rust_decimal::Decimal::ONE,
+            "false" => rust_decimal::Decimal::ZERO,
+            n => n.parse().unwrap(),
+        };
+        *totals.entry(code.to_string()).or_default() += value;
+    }
+    totals
+}
+
+on_both_backends!(
+    dhis2_metadata_then_data_import_with_no_other_file_and_total_over_the_tree,
+    |db, dir| {
+        ok(db, &["init"]);
+        let files = [
+            dhis2_sample("setup_metadata.json"),
+            dhis2_sample("aggregate_metadata.json"),
+            dhis2_sample("dataValues_bulk.json"),
+        ];
+        let out = import(db, &files);
+        assert!(out.contains("values added: 231"), "{out}");
+        assert!(out.contains("units added: 5"), "{out}");
+        assert!(out.contains("data sets written: 2"), "{out}");
+        // What the model has no place for is said, kind by kind.
+        assert!(
+            out.contains("not imported (solieu has no place for it): 1 organisationUnitGroups"),
+            "{out}"
+        );
+        assert!(out.contains("1 dataElements (TRACKER)"), "{out}");
+        // Sierra Leone (OU_525) holds no value of its own: every figure is Bo's, summed up the
+        // tree, and a disaggregated element is the sum of its combinations.
+        let totals = dhis2_totals("201912");
+        assert!(totals.len() > 40, "{totals:?}");
+        let codes: Vec<&str> = totals.keys().map(String::as_str).collect();
+        let json: serde_json::Value = serde_json::from_str(&ok(
+            db,
+            &[
+                "query",
+                "--unit",
+                "OU_525",
+                "--period",
+                "201912",
+                "--indicator",
+                &codes.join(","),
+                "--format",
+                "json",
+            ],
+        ))
+        .unwrap();
+        for figure in json.as_array().unwrap() {
+            let code = figure["indicator"].as_str().unwrap();
+            assert_eq!(
+                figure["value"]
+                    .to_string()
+                    .parse::<rust_decimal::Decimal>()
+                    .ok(),
+                Some(totals[code]),
+                "{code}: {figure}"
+            );
+        }
+        assert_eq!(json.as_array().unwrap().len(), totals.len());
+
+        // Back out with DHIS2's identifiers, and in again unchanged, in every format.
+        for format in ["dhis2-json", "dhis2-csv", "dhis2-xml", "adx"] {
+            let file = dir.join(format!("out.{format}"));
+            let file_arg = file.display().to_string();
+            ok(db, &["export", "--format", format, "--out", &file_arg]);
+            let text = fs::read_to_string(&file).unwrap();
+            assert!(
+                text.contains("O6uvpzGd5pu") && !text.contains("OU_264"),
+                "{text}"
+            );
+            let again = import(db, std::slice::from_ref(&file));
+            assert!(
+                again.contains("values unchanged: 231") && !again.contains("values added"),
+                "{format}: {again}"
+            );
+        }
+        // DHIS2 writes the disaggregation apart from the element.
+        let json = fs::read_to_string(dir.join("out.dhis2-json")).unwrap();
+        assert!(
+            json.contains(r#""categoryOptionCombo": "hF0pQZIn6Ch""#),
+            "{json}"
+        );
+    }
+);
+
 #[test]
-fn dhis2_samples_import_export_in_each_format_and_reimport_unchanged() {
-    let shared = repo().join("../shared/data/dhis2");
+fn dhis2_metadata_again_changes_nothing_and_a_later_data_set_needs_no_mapping() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db").display().to_string();
     ok(&db, &["init"]);
-    // The identifiers the data value sets use, read from the files themselves.
-    let mut elements = std::collections::BTreeSet::new();
-    let mut org_units = std::collections::BTreeSet::new();
-    for file in ["dataValues_bulk.json", "dataValueSetCreateDate.json"] {
-        let json: serde_json::Value =
-            serde_json::from_str(&fs::read_to_string(shared.join(file)).unwrap()).unwrap();
-        for v in json["dataValues"].as_array().unwrap() {
-            let de = v["dataElement"].as_str().unwrap();
-            elements.insert(match v["categoryOptionCombo"].as_str() {
-                Some(coc) => format!("{de}.{coc}"),
-                None => de.to_string(),
-            });
-            org_units.insert(v["orgUnit"].as_str().unwrap().to_string());
-        }
-    }
-    for line in fs::read_to_string(shared.join("dataValueSetB.csv"))
-        .unwrap()
-        .lines()
-        .skip(1)
-    {
-        let cells: Vec<&str> = line.split(',').map(|c| c.trim_matches('"')).collect();
-        elements.insert(cells[0].to_string());
-        org_units.insert(cells[2].to_string());
-    }
-    let elements: Vec<String> = elements.into_iter().collect();
-    let org_units: Vec<&str> = org_units.iter().map(String::as_str).collect();
-    import(&db, &dhis2_catalogue(dir.path(), &org_units, &elements));
-
-    let out = import(&db, &[shared.join("dataValueSetB.csv")]);
-    assert!(out.contains("values added: 12"), "{out}");
-    // The same set as XML is the same figures.
-    assert!(import(&db, &[shared.join("dataValueSetB.xml")]).contains("values unchanged: 12"));
-    let out = import(&db, &[shared.join("dataValues_bulk.json")]);
-    assert!(out.contains("values added: 231"), "{out}");
-    // A later value for the same figure replaces it and keeps the old one.
+    let metadata = [
+        dhis2_sample("setup_metadata.json"),
+        dhis2_sample("aggregate_metadata.json"),
+    ];
+    let out = import(&db, &metadata);
+    assert!(out.contains("DHIS2 identifiers linked"), "{out}");
+    let again = import(&db, &metadata);
     assert!(
-        import(&db, &[shared.join("dataValueSetCreateDate.json")])
-            .contains("values changed (old values kept in history): 1")
+        !again.contains("added") && !again.contains("DHIS2 identifiers linked"),
+        "{again}"
     );
-    let history = ok(
+    // The data alone, in a later import: the stored links say where each value goes.
+    let out = import(&db, &[dhis2_sample("dataValues_bulk.json")]);
+    assert!(out.contains("values added: 231"), "{out}");
+    let values = ok(&db, &["values", "--format", "csv"]);
+    assert!(
+        values.contains("TA_GEN_EXT_FUND,OU_264,2018,actual,500000,official,"),
+        "{values}"
+    );
+}
+
+#[test]
+fn dhis2_data_outside_the_metadata_is_refused_with_dhis2s_reason_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["init"]);
+    import(
         &db,
         &[
-            "values",
-            "--indicator",
-            "f7n9E0hX8qk",
-            "--unit",
-            "DiszpKrYNg8",
-            "--period",
-            "201201",
-            "--history",
+            dhis2_sample("setup_metadata.json"),
+            dhis2_sample("aggregate_metadata.json"),
         ],
     );
+    let file = dir.path().join("bad.json");
+    fs::write(
+        &file,
+        r#"{"dataValues": [
+  {"dataElement": "tpz77FcntKx", "period": "2019", "orgUnit": "O6uvpzGd5pu", "value": "7"},
+  {"dataElement": "dFaBg0HpoIL", "period": "2019", "orgUnit": "O6uvpzGd5pu", "categoryOptionCombo": "t5FrQ0GTvGf", "value": "3"},
+  {"dataElement": "tpz77FcntKx", "period": "2019", "orgUnit": "Xyz00000000", "value": "2"}
+]}"#,
+    )
+    .unwrap();
+    let out = solieu(&db, &["import", &file.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    // t5FrQ0GTvGf is an age-and-sex combination; dFaBg0HpoIL is disaggregated by age only.
     assert!(
-        history.contains("#2 20 (official)") && history.contains("#1 10001 (official)"),
-        "{history}"
+        err.contains("$.dataValues[1].categoryOptionCombo")
+            && err.contains("must be part of category combo of data element dFaBg0HpoIL"),
+        "{err}"
     );
+    assert!(err.contains("Xyz00000000"), "{err}");
+    assert!(!ok(&db, &["values", "--format", "csv"]).contains("2019"));
+}
 
-    for format in ["dhis2-json", "dhis2-csv", "dhis2-xml", "adx"] {
-        let file = dir.path().join(format!("out.{format}"));
-        ok(
-            &db,
-            &[
-                "export",
-                "--format",
-                format,
-                "--out",
-                &file.display().to_string(),
-            ],
-        );
-        let again = import(&db, std::slice::from_ref(&file));
-        assert!(
-            again.contains("values unchanged: 243")
-                && !again.contains("values added")
-                && !again.contains("values changed"),
-            "{format}: {again}"
-        );
-        // And into an empty database, the same figures.
-        let other = dir
-            .path()
-            .join(format!("{format}.db"))
-            .display()
-            .to_string();
-        ok(&other, &["init"]);
-        import(&other, &dhis2_catalogue(dir.path(), &org_units, &elements));
-        assert!(import(&other, &[file]).contains("values added: 243"));
-        assert_eq!(
-            ok(&other, &["values", "--format", "csv"])
-                .lines()
-                .filter(|l| !l.contains("f7n9E0hX8qk"))
-                .count(),
-            ok(&db, &["values", "--format", "csv"])
-                .lines()
-                .filter(|l| !l.contains("f7n9E0hX8qk"))
-                .count()
-        );
-    }
-    // Exported as DHIS2 writes it: data element and combination apart, ISO periods in ADX.
-    let adx = fs::read_to_string(dir.path().join("out.adx")).unwrap();
-    assert!(adx.contains(r#"<dataValue dataElement="BjDrgVrkBI3" categoryOptionCombo="hF0pQZIn6Ch" value="4333"/>"#), "{adx}");
-    assert!(adx.contains(r#"period="2012-01-01/P1M""#));
+#[test]
+fn dhis2_metadata_with_a_unit_whose_parent_is_nowhere_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db").display().to_string();
+    ok(&db, &["init"]);
+    // The setup's facilities without their chiefdom have nowhere to go.
+    let mut setup = dhis2_json("setup_metadata.json");
+    let units = setup["organisationUnits"].as_array_mut().unwrap();
+    units.retain(|u| u["id"] != "YuQRtpLP10I");
+    let file = dir.path().join("setup.json");
+    fs::write(&file, setup.to_string()).unwrap();
+    let out = solieu(&db, &["import", &file.display().to_string()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(".parent")
+            && err.contains("YuQRtpLP10I")
+            && err.contains("database is unchanged"),
+        "{err}"
+    );
+    assert!(!ok(&db, &["units"]).contains("OU_264"));
 }
 
 #[test]

@@ -17,7 +17,7 @@ use solieu_core::number::{DecimalConvention, canonical, parse as parse_number};
 use solieu_core::period::Period;
 use solieu_core::problem::{Location, Problem, Text};
 use solieu_core::value::{Figure, Series, Status, ValueKey, ValueRecord};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -62,7 +62,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
 }
 
 /// DHIS2's identifier of the default category option combination ("no disaggregation").
-const DEFAULT_COMBO: &str = "HllvX50cXC0";
+pub(crate) const DEFAULT_COMBO: &str = "HllvX50cXC0";
 
 /// One DHIS2 data value.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -83,10 +83,11 @@ impl DataValue {
     /// `DE`, `DE|COMBO` or `DE|category=option|…`.
     pub fn element_key(&self) -> String {
         let mut key = self.data_element.clone();
+        // The default combination is no disaggregation: `DE` and `DE|default` are one figure.
         if let Some(coc) = self
             .category_option_combo
             .as_deref()
-            .filter(|c| !c.is_empty())
+            .filter(|c| !c.is_empty() && *c != DEFAULT_COMBO)
         {
             key.push('|');
             key.push_str(coc);
@@ -144,8 +145,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
             Vec::new(),
             vec![problem(
                 file,
-                "$.dataValues",
-                solieu_i18n::text!("io-expected-datavalues-list"),
+                "$.dataValues", solieu_i18n::text!("io-expected-datavalues-list"),
             )],
         );
     };
@@ -168,8 +168,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
         ) else {
             problems.push(problem(
                 file,
-                &at,
-                solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
+                &at, solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
             ));
             continue;
         };
@@ -201,8 +200,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 Vec::new(),
                 vec![problem(
                     file,
-                    "1",
-                    solieu_i18n::text!("io-unreadable-header", e = e),
+                    "1", solieu_i18n::text!("io-unreadable-header", e = e),
                 )],
             );
         }
@@ -262,126 +260,99 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
 /// Reads DXF2 `<dataValueSet>` and ADX `<adx>`: ADX groups give the period and org unit of
 /// their values, and their other attributes are categories of every value in them.
 fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>) {
-    let text = match std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
-        Ok(t) => t,
-        Err(_) => {
-            return (
-                Vec::new(),
-                vec![problem(file, "", solieu_i18n::text!("io-file-not-utf-8"))],
-            );
-        }
+    let Ok(text) = std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes))
+    else {
+        let p = problem(
+            file,
+            "", solieu_i18n::text!("io-file-not-utf-8"),
+        );
+        return (Vec::new(), vec![p]);
     };
     let mut reader = Reader::from_str(text);
-    let mut out: Vec<Located<DataValue>> = Vec::new();
-    let mut problems = Vec::new();
-    let mut group: HashMap<String, String> = HashMap::new();
-    // The data value whose annotation is being read.
-    let mut open_value: Option<usize> = None;
-    let mut in_annotation = false;
-    let mut annotation = String::new();
-    // Lines are counted as the reader moves on: recounting from the start at every event
-    // made a large file quadratic. Bytes, not characters: the reader may stop inside a BOM.
-    let (mut line, mut counted) = (1u64, 0usize);
+    let mut state = XmlState::new(file);
+    let mut lines = LineCounter::default();
     loop {
-        let position = (reader.buffer_position() as usize).clamp(counted, text.len());
-        line += text.as_bytes()[counted..position]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
-        counted = position;
-        let event = match reader.read_event() {
-            Ok(e) => e,
+        let line = lines.at(text, reader.buffer_position() as usize);
+        match reader.read_event() {
+            Ok(Event::Eof) => break,
+            Ok(event) => state.event(event, line),
             Err(e) => {
-                problems.push(Problem::error(
+                state.problems.push(Problem::error(
                     Location::line(file, line),
                     solieu_i18n::text!("io-unreadable-xml", e = e),
                 ));
                 break;
             }
-        };
+        }
+    }
+    (state.out, state.problems)
+}
+
+/// The line a byte position is on, counted as the reader moves on: recounting from the start at
+/// every event made a large file quadratic. Bytes, not characters: the reader may stop inside a
+/// BOM.
+struct LineCounter {
+    line: u64,
+    counted: usize,
+}
+
+impl Default for LineCounter {
+    fn default() -> LineCounter {
+        LineCounter {
+            line: 1,
+            counted: 0,
+        }
+    }
+}
+
+impl LineCounter {
+    fn at(&mut self, text: &str, position: usize) -> u64 {
+        let position = position.clamp(self.counted, text.len());
+        self.line += text.as_bytes()[self.counted..position]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.counted = position;
+        self.line
+    }
+}
+
+/// What reading an XML data value set has gathered so far.
+struct XmlState<'f> {
+    file: &'f str,
+    out: Vec<Located<DataValue>>,
+    problems: Vec<Problem>,
+    /// The attributes of the ADX group being read.
+    group: HashMap<String, String>,
+    /// The data value whose annotation is being read.
+    open_value: Option<usize>,
+    in_annotation: bool,
+    annotation: String,
+}
+
+impl<'f> XmlState<'f> {
+    fn new(file: &'f str) -> XmlState<'f> {
+        XmlState {
+            file,
+            out: Vec::new(),
+            problems: Vec::new(),
+            group: HashMap::new(),
+            open_value: None,
+            in_annotation: false,
+            annotation: String::new(),
+        }
+    }
+
+    fn event(&mut self, event: Event, line: u64) {
         match event {
-            Event::Eof => break,
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
-                let mut attributes: Vec<(String, String)> = Vec::new();
-                for a in e.attributes() {
-                    match a {
-                        Ok(a) => {
-                            let key =
-                                String::from_utf8_lossy(a.key.local_name().as_ref()).to_string();
-                            let value = a
-                                .unescape_value()
-                                .map(|v| v.to_string())
-                                .unwrap_or_default();
-                            attributes.push((key, value));
-                        }
-                        Err(err) => problems.push(Problem::error(
-                            Location::line(file, line),
-                            solieu_i18n::text!("io-bad-xml-attribute", err = err),
-                        )),
-                    }
-                }
-                match name.as_str() {
-                    "group" => group = attributes.into_iter().collect(),
-                    "dataValue" => {
-                        let mut dv = DataValue::default();
-                        let mut categories: Vec<(String, String)> = group
-                            .iter()
-                            .filter(|(k, _)| {
-                                !matches!(
-                                    k.as_str(),
-                                    "dataSet"
-                                        | "period"
-                                        | "orgUnit"
-                                        | "completeDate"
-                                        | "exported"
-                                        | "attributeOptionCombo"
-                                )
-                            })
-                            .map(|(k, v)| (k.clone(), v.clone()))
-                            .collect();
-                        dv.period = group.get("period").cloned().unwrap_or_default();
-                        dv.org_unit = group.get("orgUnit").cloned().unwrap_or_default();
-                        dv.attribute_option_combo = group.get("attributeOptionCombo").cloned();
-                        for (k, v) in attributes {
-                            match k.as_str() {
-                                "dataElement" => dv.data_element = v,
-                                "period" => dv.period = v,
-                                "orgUnit" => dv.org_unit = v,
-                                "categoryOptionCombo" => dv.category_option_combo = Some(v),
-                                "attributeOptionCombo" => dv.attribute_option_combo = Some(v),
-                                "value" => dv.value = v,
-                                "comment" => dv.comment = Some(v),
-                                "storedBy" | "timestamp" | "created" | "lastUpdated"
-                                | "followup" | "deleted" => {}
-                                _ => categories.push((k, v)),
-                            }
-                        }
-                        categories.sort();
-                        dv.categories = categories;
-                        if dv.data_element.is_empty()
-                            || dv.period.is_empty()
-                            || dv.org_unit.is_empty()
-                        {
-                            problems.push(incomplete(file, line));
-                            continue;
-                        }
-                        out.push(Located {
-                            item: dv,
-                            location: Location::line(file, line),
-                        });
-                        open_value = (!empty).then_some(out.len() - 1);
-                    }
-                    "annotation" if open_value.is_some() => {
-                        in_annotation = !empty;
-                        annotation.clear();
-                    }
-                    _ => {}
-                }
+                self.element(e, empty, line);
             }
-            Event::Text(t) if in_annotation => annotation.push_str(&t.decode().unwrap_or_default()),
-            Event::GeneralRef(r) if in_annotation => {
+            Event::Text(t) if self.in_annotation => {
+                self.annotation.push_str(&t.decode().unwrap_or_default())
+            }
+            Event::GeneralRef(r) if self.in_annotation => {
                 let name = r.decode().unwrap_or_default().to_string();
                 let c = match name.as_str() {
                     "lt" => Some('<'),
@@ -391,23 +362,118 @@ fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                     "apos" => Some('\''),
                     _ => r.resolve_char_ref().ok().flatten(),
                 };
-                annotation.extend(c);
+                self.annotation.extend(c);
             }
-            Event::End(ref e) => match e.local_name().as_ref() {
-                b"annotation" => {
-                    if let Some(i) = open_value {
-                        out[i].item.comment = Some(annotation.trim().to_string());
-                    }
-                    in_annotation = false;
-                }
-                b"dataValue" => open_value = None,
-                b"group" => group.clear(),
-                _ => {}
-            },
+            Event::End(ref e) => self.end(e.local_name().as_ref()),
             _ => {}
         }
     }
-    (out, problems)
+
+    fn element(&mut self, e: &quick_xml::events::BytesStart, empty: bool, line: u64) {
+        let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+        let attributes = self.attributes(e, line);
+        match name.as_str() {
+            "group" => self.group = attributes.into_iter().collect(),
+            "dataValue" => {
+                let dv = data_value(&self.group, attributes);
+                if dv.data_element.is_empty() || dv.period.is_empty() || dv.org_unit.is_empty() {
+                    self.problems.push(incomplete(self.file, line));
+                    return;
+                }
+                self.out.push(Located {
+                    item: dv,
+                    location: Location::line(self.file, line),
+                });
+                self.open_value = (!empty).then_some(self.out.len() - 1);
+            }
+            "annotation" if self.open_value.is_some() => {
+                self.in_annotation = !empty;
+                self.annotation.clear();
+            }
+            _ => {}
+        }
+    }
+
+    fn attributes(
+        &mut self,
+        e: &quick_xml::events::BytesStart,
+        line: u64,
+    ) -> Vec<(String, String)> {
+        let mut attributes = Vec::new();
+        for a in e.attributes() {
+            match a {
+                Ok(a) => {
+                    let key = String::from_utf8_lossy(a.key.local_name().as_ref()).to_string();
+                    let value = a
+                        .unescape_value()
+                        .map(|v| v.to_string())
+                        .unwrap_or_default();
+                    attributes.push((key, value));
+                }
+                Err(err) => self.problems.push(Problem::error(
+                    Location::line(self.file, line),
+                    solieu_i18n::text!("io-bad-xml-attribute", err = err),
+                )),
+            }
+        }
+        attributes
+    }
+
+    fn end(&mut self, name: &[u8]) {
+        match name {
+            b"annotation" => {
+                if let Some(i) = self.open_value {
+                    self.out[i].item.comment = Some(self.annotation.trim().to_string());
+                }
+                self.in_annotation = false;
+            }
+            b"dataValue" => self.open_value = None,
+            b"group" => self.group.clear(),
+            _ => {}
+        }
+    }
+}
+
+/// A data value from its attributes and those of its ADX group: the group's attributes other
+/// than DHIS2's own are categories.
+fn data_value(group: &HashMap<String, String>, attributes: Vec<(String, String)>) -> DataValue {
+    let mut dv = DataValue {
+        period: group.get("period").cloned().unwrap_or_default(),
+        org_unit: group.get("orgUnit").cloned().unwrap_or_default(),
+        attribute_option_combo: group.get("attributeOptionCombo").cloned(),
+        ..DataValue::default()
+    };
+    let mut categories: Vec<(String, String)> = group
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                k.as_str(),
+                "dataSet"
+                    | "period"
+                    | "orgUnit"
+                    | "completeDate"
+                    | "exported"
+                    | "attributeOptionCombo"
+            )
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for (k, v) in attributes {
+        match k.as_str() {
+            "dataElement" => dv.data_element = v,
+            "period" => dv.period = v,
+            "orgUnit" => dv.org_unit = v,
+            "categoryOptionCombo" => dv.category_option_combo = Some(v),
+            "attributeOptionCombo" => dv.attribute_option_combo = Some(v),
+            "value" => dv.value = v,
+            "comment" => dv.comment = Some(v),
+            "storedBy" | "timestamp" | "created" | "lastUpdated" | "followup" | "deleted" => {}
+            _ => categories.push((k, v)),
+        }
+    }
+    categories.sort();
+    dv.categories = categories;
+    dv
 }
 
 /// Which DHIS2 identifiers are which solieu codes.
@@ -419,6 +485,11 @@ pub struct Mapping {
     /// The other way, for exports; where two DHIS2 keys name one code, the first row wins.
     elements_back: HashMap<String, String>,
     org_units_back: HashMap<String, String>,
+    /// Data elements whose every disaggregation is mapped: an unmapped combination of one of
+    /// them is DHIS2's "not in the element's category combo", not a new code.
+    whole_elements: HashSet<String>,
+    /// Those of them with a category combination other than the default.
+    disaggregated: HashSet<String>,
 }
 
 impl Mapping {
@@ -467,6 +538,76 @@ impl Mapping {
         } else {
             Err(problems)
         }
+    }
+
+    /// Adds what a metadata import linked, after this mapping's own rows: a hand-made row wins.
+    /// Org units are found by UID or by DHIS2 code; exports name them by UID.
+    pub fn with_links(mut self, links: &[crate::dhis2_metadata::Link]) -> Mapping {
+        use crate::dhis2_metadata::{DATA_ELEMENT, ORG_UNIT};
+        for link in links {
+            match link.kind.as_str() {
+                DATA_ELEMENT => {
+                    self.elements
+                        .entry(link.dhis2.clone())
+                        .or_insert_with(|| link.ours.clone());
+                    self.elements_back
+                        .entry(link.ours.clone())
+                        .or_insert_with(|| link.dhis2.clone());
+                    let (de, combo) = match link.dhis2.split_once('|') {
+                        Some((de, combo)) => (de, Some(combo)),
+                        None => (link.dhis2.as_str(), None),
+                    };
+                    self.whole_elements.insert(de.to_string());
+                    if combo.is_some() {
+                        self.disaggregated.insert(de.to_string());
+                    }
+                }
+                ORG_UNIT => {
+                    for key in std::iter::once(&link.dhis2).chain(&link.code) {
+                        self.org_units
+                            .entry(key.clone())
+                            .or_insert_with(|| link.ours.clone());
+                    }
+                    self.org_units_back
+                        .entry(link.ours.clone())
+                        .or_insert_with(|| link.dhis2.clone());
+                }
+                _ => {}
+            }
+        }
+        self
+    }
+
+    /// Why a value of a data element a metadata import brought whole has no indicator: its
+    /// combination is not one of the element's own (DHIS2's words), or its attribute
+    /// combination is not the default.
+    fn foreign_combo(&self, dv: &DataValue) -> Option<Text> {
+        if !self.whole_elements.contains(&dv.data_element) {
+            return None;
+        }
+        let key = dv.element_key();
+        let fits = if key == dv.data_element {
+            !self.disaggregated.contains(&dv.data_element)
+        } else {
+            self.elements.contains_key(&key)
+        };
+        if fits {
+            return None;
+        }
+        let de = &dv.data_element;
+        if let Some(aoc) = dv
+            .attribute_option_combo
+            .as_deref()
+            .filter(|a| !a.is_empty() && *a != DEFAULT_COMBO)
+        {
+            return Some(solieu_i18n::text!("io-solieu-takes-default-attribute-option", aoc = aoc));
+        }
+        let coc = dv
+            .category_option_combo
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .unwrap_or(DEFAULT_COMBO);
+        Some(solieu_i18n::text!("io-category-option-combo-must-be", coc = coc, de = de))
     }
 
     fn indicator(&self, dv: &DataValue) -> String {
@@ -522,7 +663,7 @@ impl Mapping {
     }
 }
 
-fn is_uid(text: &str) -> bool {
+pub(crate) fn is_uid(text: &str) -> bool {
     text.len() == 11
         && text.starts_with(|c: char| c.is_ascii_alphabetic())
         && text.chars().all(|c| c.is_ascii_alphanumeric())
@@ -545,15 +686,17 @@ pub fn to_records(
             });
             at
         };
+        if let Some(why) = mapping.foreign_combo(&dv) {
+            let coc = dv.category_option_combo.clone().unwrap_or_default();
+            problems.push(Problem::error(field("categoryOptionCombo"), why).with_value(coc));
+            continue;
+        }
         let period: Period = match dv.period.parse() {
             Ok(p) => p,
             Err(e) => {
                 problems.push(
-                    Problem::error(
-                        field("period"),
-                        solieu_i18n::text!("io-invalid-dhis2-period", reason = e.reason),
-                    )
-                    .with_value(&dv.period),
+                    Problem::error(field("period"), solieu_i18n::text!("io-invalid-dhis2-period", reason = e.reason))
+                        .with_value(&dv.period),
                 );
                 continue;
             }

@@ -8,6 +8,7 @@
 mod bounded;
 pub mod csv_cell;
 pub mod dhis2;
+pub mod dhis2_metadata;
 pub mod excel;
 pub mod gso;
 pub mod limits;

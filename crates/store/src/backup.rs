@@ -168,6 +168,10 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
         ],
     ),
     (
+        "dhis2_ids",
+        &[("kind", Txt), ("dhis2", Txt), ("code", Txt), ("ours", Txt)],
+    ),
+    (
         "data_sets",
         &[
             ("code", Txt),

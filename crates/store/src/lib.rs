@@ -12,6 +12,7 @@
 //! server sees what another process wrote ([`Store::changes_since`]).
 
 mod backup;
+mod dhis2;
 mod feed;
 mod programs;
 mod read;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 use std::path::Path;
 
 pub use backup::CopyReport;
+pub use dhis2::{Dhis2Id, ImportReport, ImportWrite};
 pub use feed::{FeedChanges, FeedPosition};
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};

@@ -331,7 +331,7 @@ async fn add_task_event(
     Ok(())
 }
 
-async fn write_programs(
+pub(crate) async fn write_programs(
     tx: &mut Tx,
     c: &ProgramChanges,
     who: &str,

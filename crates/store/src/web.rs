@@ -364,66 +364,7 @@ impl Store {
     /// Adds or replaces data sets, in one transaction, each change in the change log.
     pub async fn put_data_sets(&self, sets: &[DataSetRow], by: &str) -> Result<usize> {
         let mut tx = self.begin_write().await?;
-        let now = timestamp_text(Utc::now());
-        let mut written = 0;
-        for set in sets {
-            let describe = format!(
-                "{} | {} | {} | {} | {}",
-                set.name,
-                set.name_en,
-                set.period_type,
-                set.deadline_days,
-                set.indicators.join(" ")
-            );
-            let before: Option<String> = sqlx::query(
-                "SELECT name, name_en, period_type, deadline_days, indicators FROM data_sets WHERE code = $1",
-            )
-            .bind(&set.code)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| -> Result<String> {
-                Ok(format!(
-                    "{} | {} | {} | {} | {}",
-                    r.try_get::<String, _>("name")?,
-                    r.try_get::<String, _>("name_en")?,
-                    r.try_get::<String, _>("period_type")?,
-                    r.try_get::<i64, _>("deadline_days")?,
-                    r.try_get::<String, _>("indicators")?
-                ))
-            })
-            .transpose()?;
-            if before.as_deref() == Some(describe.as_str()) {
-                continue;
-            }
-            sqlx::query("DELETE FROM data_sets WHERE code = $1")
-                .bind(&set.code)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query(
-                "INSERT INTO data_sets (code, name, name_en, period_type, deadline_days, indicators) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&set.code)
-            .bind(&set.name)
-            .bind(&set.name_en)
-            .bind(&set.period_type)
-            .bind(set.deadline_days)
-            .bind(set.indicators.join(" "))
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
-                 VALUES ('data_set', $1, $2, $3, $4, $5, $6)",
-            )
-            .bind(&set.code)
-            .bind(if before.is_some() { "change" } else { "add" })
-            .bind(before)
-            .bind(describe)
-            .bind(by)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
-            written += 1;
-        }
+        let written = put_data_sets_in(&mut tx, sets, by).await?;
         tx.commit().await?;
         Ok(written)
     }
@@ -649,4 +590,73 @@ impl Store {
         })
         .transpose()
     }
+}
+
+/// Adds or replaces data sets inside `tx`, each change in the change log.
+pub(crate) async fn put_data_sets_in(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    sets: &[DataSetRow],
+    by: &str,
+) -> Result<usize> {
+    let now = timestamp_text(Utc::now());
+    let mut written = 0;
+    for set in sets {
+        let describe = format!(
+            "{} | {} | {} | {} | {}",
+            set.name,
+            set.name_en,
+            set.period_type,
+            set.deadline_days,
+            set.indicators.join(" ")
+        );
+        let before: Option<String> = sqlx::query(
+            "SELECT name, name_en, period_type, deadline_days, indicators FROM data_sets WHERE code = $1",
+        )
+        .bind(&set.code)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| -> Result<String> {
+            Ok(format!(
+                "{} | {} | {} | {} | {}",
+                r.try_get::<String, _>("name")?,
+                r.try_get::<String, _>("name_en")?,
+                r.try_get::<String, _>("period_type")?,
+                r.try_get::<i64, _>("deadline_days")?,
+                r.try_get::<String, _>("indicators")?
+            ))
+        })
+        .transpose()?;
+        if before.as_deref() == Some(describe.as_str()) {
+            continue;
+        }
+        sqlx::query("DELETE FROM data_sets WHERE code = $1")
+            .bind(&set.code)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO data_sets (code, name, name_en, period_type, deadline_days, indicators) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&set.code)
+        .bind(&set.name)
+        .bind(&set.name_en)
+        .bind(&set.period_type)
+        .bind(set.deadline_days)
+        .bind(set.indicators.join(" "))
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
+             VALUES ('data_set', $1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&set.code)
+        .bind(if before.is_some() { "change" } else { "add" })
+        .bind(before)
+        .bind(describe)
+        .bind(by)
+        .bind(&now)
+        .execute(&mut **tx)
+        .await?;
+        written += 1;
+    }
+    Ok(written)
 }

@@ -19,10 +19,14 @@ pub async fn export(
     if let Some(format) = dhis2::Format::parse(format) {
         let store = Store::open(location).await?;
         let values = store.values(&ValueFilter::default()).await?;
+        // What a metadata import linked, behind the hand-made mapping.
+        let mapping = mapping
+            .clone()
+            .with_links(&super::dhis2_links(&store).await?);
         store.close().await;
         let text = dhis2::write(
             format,
-            &dhis2::from_records(values.iter().map(|v| &v.record), mapping),
+            &dhis2::from_records(values.iter().map(|v| &v.record), &mapping),
         );
         match out {
             Some(file) => {

@@ -7,7 +7,7 @@ use solieu_core::changes::{self, Incoming};
 use solieu_core::number::DecimalConvention;
 use solieu_core::problem::{Location as ProblemLocation, Problem};
 use solieu_core::validation;
-use solieu_io::{Limits, ReadOptions, dhis2, excel, gso, read_csv};
+use solieu_io::{Limits, ReadOptions, dhis2, dhis2_metadata, excel, gso, read_csv};
 use solieu_store::{Location, Store};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -79,18 +79,28 @@ pub async fn import_inputs(
     let mut rows = 0;
     let mut mappings = Vec::new();
     let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
-    progress.step(solieu_i18n::tr(say.lang, "cli-reading-database").into());
+    progress.step(
+        solieu_i18n::tr(say.lang, "cli-reading-database")
+            .into(),
+    );
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
     let mut program_incoming = solieu_core::programs::Incoming::default();
     let mut data_set_files = Vec::new();
+    // DHIS2 metadata first: the data value sets of this import are read through its links.
+    let mut metadata = read_metadata(store, &inputs, &mut problems, &mut rows).await?;
+    let dhis2_mapping = options
+        .dhis2_mapping
+        .clone()
+        .with_links(&metadata.stored_links)
+        .with_links(&metadata.read.links);
+    incoming.extend(std::mem::take(&mut metadata.read.incoming));
     for input in &inputs {
-        progress.step(format!(
-            "{} {}…",
-            solieu_i18n::tr(say.lang, "cli-reading"),
-            input.name
-        ));
+        progress.step(format!("{} {}…", solieu_i18n::tr(say.lang, "cli-reading"), input.name));
+        if dhis2_metadata::detect(&input.bytes) {
+            continue;
+        }
         if solieu_web::datasets::detect(&input.bytes) {
             data_set_files.push(input);
             continue;
@@ -134,7 +144,7 @@ pub async fn import_inputs(
             let (values, found) = dhis2::read(format, &input.name, &input.bytes);
             rows += values.len();
             problems.extend(found);
-            let records = dhis2::to_records(values, &options.dhis2_mapping, &mut problems);
+            let records = dhis2::to_records(values, &dhis2_mapping, &mut problems);
             // A DHIS2 comment becomes the value's note: held to the same length.
             problems.extend(records.iter().filter_map(|r| {
                 let note = &r.item.record.figure.note;
@@ -233,7 +243,7 @@ pub async fn import_inputs(
         }
     };
     // Data sets name indicators stored or brought by this import.
-    let mut data_sets = Vec::new();
+    let mut data_sets = metadata.data_set_rows();
     let known: Vec<_> = stored
         .indicators
         .iter()
@@ -273,37 +283,35 @@ pub async fn import_inputs(
     );
     let source: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
     let source = format!("import: {}", source.join(", "));
+    let links = metadata.new_links();
+    let write = solieu_store::ImportWrite {
+        changes: &changes,
+        programs: &program_changes,
+        data_sets: &data_sets,
+        dhis2_ids: &links,
+    };
     let written = store
-        .apply_with_programs(&changes, &program_changes, user, &source, dry_run, &|n| {
-            progress.at(n as u64)
-        })
+        .apply_import(write, user, &source, dry_run, &|n| progress.at(n as u64))
         .await;
     progress.finish();
     let warning_count = warnings.len();
     let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
-        eprintln!(
-            "{}: {}",
-            solieu_i18n::tr(say.lang, "cli-note-2"),
-            w.render(say.lang)
-        );
+        eprintln!("{}: {}", solieu_i18n::tr(say.lang, "cli-note-2"), w.render(say.lang));
     }
     if more > 0 {
         eprintln!("{}", notes_more(more, say));
     }
-    let (report, program_report) = match written {
-        Ok(reports) => reports,
+    let written = match written {
+        Ok(written) => written,
         Err(solieu_store::StoreError::Conflict(text)) => {
             let problem = Problem::error(ProblemLocation::file("(import)"), text);
             return Ok(refuse(vec![problem]));
         }
         Err(e) => return Err(e.into()),
     };
-    let data_sets_written = if dry_run || data_sets.is_empty() {
-        data_sets.len()
-    } else {
-        store.put_data_sets(&data_sets, user).await?
-    };
+    let (report, program_report) = (written.figures, written.programs);
+    let data_sets_written = written.data_sets_written;
     let heading = if dry_run {
         solieu_i18n::tr(say.lang, "cli-dry-run-nothing-written")
     } else {
@@ -365,6 +373,10 @@ pub async fn import_inputs(
             data_sets_written,
         ),
         (
+            solieu_i18n::tr(say.lang, "cli-dhis2-identifiers-linked"),
+            written.dhis2_ids_written,
+        ),
+        (
             solieu_i18n::tr(say.lang, "cli-units-events-indicators-unchanged"),
             changes.unchanged_records,
         ),
@@ -373,6 +385,15 @@ pub async fn import_inputs(
         if n > 0 {
             println!("  {label}: {n}");
         }
+    }
+    for n in &metadata.read.not_imported {
+        println!(
+            "  {}: {} {} ({})",
+            solieu_i18n::tr(say.lang, "cli-not-imported-solieu-has-no"),
+            n.count,
+            n.kind,
+            n.why.get(say.lang)
+        );
     }
     let p = program_report;
     let program_lines = [
@@ -388,10 +409,7 @@ pub async fn import_inputs(
             solieu_i18n::tr(say.lang, "cli-ntm-indicator-assessments"),
             p.assessments_added,
         ),
-        (
-            solieu_i18n::tr(say.lang, "cli-ocop-products-2"),
-            p.products_written,
-        ),
+        (solieu_i18n::tr(say.lang, "cli-ocop-products-2"), p.products_written),
         (
             solieu_i18n::tr(say.lang, "cli-ocop-evaluations"),
             p.evaluations_written,
@@ -401,10 +419,7 @@ pub async fn import_inputs(
             solieu_i18n::tr(say.lang, "cli-support-projects"),
             p.projects_written,
         ),
-        (
-            solieu_i18n::tr(say.lang, "cli-documents"),
-            p.documents_written,
-        ),
+        (solieu_i18n::tr(say.lang, "cli-documents"), p.documents_written),
         (solieu_i18n::tr(say.lang, "cli-tasks"), p.tasks_written),
         (
             solieu_i18n::tr(say.lang, "cli-program-records-unchanged"),
@@ -417,6 +432,67 @@ pub async fn import_inputs(
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The DHIS2 metadata files of an import, read as one export, with the links stored before.
+struct MetadataRead {
+    stored_links: Vec<dhis2_metadata::Link>,
+    read: dhis2_metadata::Metadata,
+}
+
+impl MetadataRead {
+    fn data_set_rows(&self) -> Vec<solieu_store::DataSetRow> {
+        self.read
+            .data_sets
+            .iter()
+            .map(|d| solieu_store::DataSetRow {
+                code: d.item.code.clone(),
+                name: d.item.name.clone(),
+                name_en: d.item.name.clone(),
+                period_type: d.item.period_type.clone(),
+                deadline_days: d.item.deadline_days,
+                indicators: d.item.indicators.clone(),
+            })
+            .collect()
+    }
+
+    fn new_links(&self) -> Vec<solieu_store::Dhis2Id> {
+        self.read
+            .links
+            .iter()
+            .map(|l| solieu_store::Dhis2Id {
+                kind: l.kind.clone(),
+                dhis2: l.dhis2.clone(),
+                code: l.code.clone(),
+                ours: l.ours.clone(),
+            })
+            .collect()
+    }
+}
+
+async fn read_metadata(
+    store: &Store,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    rows: &mut usize,
+) -> Result<MetadataRead> {
+    let stored_links = super::dhis2_links(store).await?;
+    let files: Vec<(&str, &[u8])> = inputs
+        .iter()
+        .filter(|i| dhis2_metadata::detect(&i.bytes))
+        .map(|i| (i.name.as_str(), i.bytes.as_slice()))
+        .collect();
+    if files.is_empty() {
+        return Ok(MetadataRead {
+            stored_links,
+            read: Default::default(),
+        });
+    }
+    let (read, found) = dhis2_metadata::read(&files, &stored_links);
+    problems.extend(found);
+    let i = &read.incoming;
+    *rows += i.units.len() + i.indicators.len() + i.rules.len() + read.data_sets.len();
+    Ok(MetadataRead { stored_links, read })
 }
 
 /// Applies the stored rules, replaced by any this import brings, to the values it writes.

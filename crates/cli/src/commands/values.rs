@@ -2,7 +2,7 @@
 
 use crate::say::Say;
 use anyhow::{Context, Result, anyhow};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::json;
 use solieu_core::format::number_vi;

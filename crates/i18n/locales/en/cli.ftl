@@ -213,3 +213,6 @@ cli-source-form = form { $form }
 cli-source-api = API ({ $client })
 cli-source-cli = command line
 cli-vietnam-time = { $time } (Vietnam time)
+cli-dhis2-identifiers-linked = DHIS2 identifiers linked
+cli-not-imported-solieu-has-no = not imported (solieu has no place for it)
+cli-least = at least{" "}

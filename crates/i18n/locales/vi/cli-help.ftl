@@ -30,11 +30,11 @@ cli-help-about-user = Tài khoản web: thêm (add), đổi mật khẩu (passwd
 cli-help-about-user-add = Thêm tài khoản. Mật khẩu đọc từ SOLIEU_PASSWORD hoặc dòng đầu của đầu vào chuẩn.
 cli-help-about-user-passwd = Đặt mật khẩu mới (đọc như khi thêm); mọi phiên đăng nhập của tài khoản kết thúc.
 cli-help-about-user-disable = Khoá tài khoản: các phiên đăng nhập và mã truy cập của nó ngừng hoạt động ngay.
-cli-help-arg-import-files = Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2; thứ tự tuỳ ý.
+cli-help-arg-import-files = Tệp CSV, bảng tính (XLSX, XLS, ODS), JSON của Tổng cục Thống kê, tệp DHIS2 (metadata, bộ số liệu); thứ tự tuỳ ý.
 cli-help-arg-import-dry_run = Kiểm tra tất cả và cho biết sẽ thay đổi những gì, nhưng không ghi gì.
 cli-help-arg-import-decimal = Cách viết số: comma (643,41 và 1.372.557) hoặc point (643.41 và 1,372,557). Nếu không ghi, cách viết của mỗi tệp được suy ra từ những số chỉ đọc được một cách.
 cli-help-arg-import-effective = Ngày phương án sắp xếp (JSON) có hiệu lực: đơn vị mới bắt đầu từ ngày đó, đơn vị cũ kết thúc vào ngày hôm trước.
-cli-help-arg-import-dhis2_mapping = Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu.
+cli-help-arg-import-dhis2_mapping = Với tệp DHIS2: tệp CSV `kind,dhis2,solieu` nối mã của DHIS2 với mã của solieu, được ưu tiên hơn liên kết đã ghi khi nạp metadata DHIS2.
 cli-help-arg-import-mapping = Với biểu mẫu không do --template tạo ra: tệp CSV `sheet,column,role,unit,period,series,status` cho biết mỗi cột chứa gì (docs/formats.md).
 cli-help-arg-import-template = Không nạp gì: tạo biểu mẫu trống để điền cho --unit và --period (chỉ tiêu theo dòng; các xã, hoặc kế hoạch / cùng kỳ / kỳ này theo cột), điền xong nạp lại được ngay.
 cli-help-arg-import-limits = Nâng (hoặc hạ) một giới hạn về nội dung tệp, dạng TÊN=N; lặp lại cho nhiều giới hạn. Tệp vượt giới hạn bị từ chối kèm tên giới hạn. Các giới hạn và mặc định: xem docs/limits.md.

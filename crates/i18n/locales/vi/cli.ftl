@@ -213,3 +213,6 @@ cli-source-form = biểu mẫu { $form }
 cli-source-api = API ({ $client })
 cli-source-cli = dòng lệnh
 cli-vietnam-time = { $time } (giờ Việt Nam)
+cli-dhis2-identifiers-linked = mã DHIS2 được liên kết
+cli-not-imported-solieu-has-no = không nhập (solieu không chứa)
+cli-least = ít nhất{" "}

@@ -167,6 +167,15 @@ impl Block {
         self.unit.len()
     }
 
+    /// The rows of `unit`, none for a unit the block was not built for.
+    pub(crate) fn rows_of(&self, unit: u32) -> std::ops::Range<usize> {
+        if (unit as usize) + 1 < self.offsets.len() {
+            self.unit_rows(unit)
+        } else {
+            0..0
+        }
+    }
+
     /// The rows of `unit`, ordered by first month.
     pub(crate) fn unit_rows(&self, unit: u32) -> std::ops::Range<usize> {
         let u = unit as usize;

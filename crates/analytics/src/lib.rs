@@ -364,6 +364,27 @@ impl Engine {
         out
     }
 
+    /// The distinct periods of the actual figures stored for `units`: what a page offers
+    /// to choose from. Read from the blocks' columns, a unit's rows at a time.
+    pub fn periods_of(&self, units: &[VersionId]) -> Vec<Period> {
+        let mut seen = std::collections::BTreeSet::new();
+        for (block, (_, series)) in self.blocks.iter().zip(&self.block_keys) {
+            if self.series[*series as usize] != Series::Actual {
+                continue;
+            }
+            for &unit in units {
+                for row in block.rows_of(unit as u32) {
+                    seen.insert((block.start[row], block.months[row]));
+                }
+            }
+        }
+        seen.into_iter()
+            .filter_map(|(start, months)| {
+                Period::from_index(i64::from(start) + EPOCH_MONTH, u32::from(months)).ok()
+            })
+            .collect()
+    }
+
     /// Indicators for which `unit` has an actual figure in `period`, in catalogue order.
     pub fn indicators_with_figures(&self, unit: VersionId, period: &Period) -> Vec<u32> {
         (0..self.indicators.len() as u32)

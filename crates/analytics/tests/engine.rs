@@ -466,3 +466,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_periods_stored_for_units_are_those_of_their_actual_figures() {
+    let engine = demo();
+    let registry = engine.registry();
+    let own = registry.resolve(
+        "06838",
+        chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+    );
+    let periods = engine.periods_of(&own.into_iter().collect::<Vec<_>>());
+    assert!(periods.contains(&p("2026S1")), "{periods:?}");
+    // The plan of the year is not a period of figures; another unit's months are not its own.
+    assert!(!periods.contains(&p("2026")), "{periods:?}");
+    let all: Vec<usize> = (0..registry.versions().len()).collect();
+    let everywhere = engine.periods_of(&all);
+    assert!(everywhere.contains(&p("2020S1")) && everywhere.len() > periods.len());
+    // A unit the blocks were not built for has none.
+    assert!(engine.periods_of(&[usize::MAX >> 33]).is_empty());
+}

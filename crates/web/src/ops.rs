@@ -772,7 +772,15 @@ pub struct Dashboard {
     pub communes: Vec<UnitRow>,
     pub communes_svg: Option<String>,
     pub trend_svg: Option<String>,
+    /// The trend's figures by period (short name, value), for the table beside the chart.
+    pub trend: Vec<(String, Option<String>)>,
     pub reached: (usize, usize),
+    /// The share of the year the period covers ("50%"): where a plan should be by now.
+    pub elapsed: String,
+    /// A department's indicator groups, the only ones its dashboard shows; empty for others.
+    pub groups: Vec<String>,
+    /// The periods to choose from (code, Vietnamese name), newest first.
+    pub periods: Vec<(String, String)>,
 }
 
 /// The unit a viewer starts from: its own, else the first top-level unit of the day.
@@ -820,6 +828,9 @@ pub fn dashboard(
     let mut comparisons = Vec::new();
     let mut with_figures = Vec::new();
     for i in 0..engine.indicators().len() as u32 {
+        if !own_indicator(who, engine.indicator(i)) {
+            continue;
+        }
         let c = engine.compare(i, version, period);
         let Some(actual) = &c.actual else {
             if !c.plans.is_empty() {
@@ -845,7 +856,7 @@ pub fn dashboard(
                 measure: ind.unit.symbol().to_string(),
                 value: vi(actual.value, ind.decimals),
                 plan: vi(p.plan.value, ind.decimals),
-                plan_name: p.series.name_vi(),
+                plan_name: plan_name(&p.series, &p.plan.method),
                 percent: percent_vi(percent, 2),
                 expected: percent_vi(elapsed, 0),
                 gap: number_vi(gap, 1),
@@ -895,6 +906,7 @@ pub fn dashboard(
     let mut communes = Vec::new();
     let mut communes_svg = None;
     let mut trend_svg = None;
+    let mut trend = Vec::new();
     if let Some(i) = chosen {
         let ind = engine.indicator(i);
         let below = registry.children(&unit, date);
@@ -923,6 +935,7 @@ pub fn dashboard(
                     .iter()
                     .map(|r| (r.unit_name.clone(), r.number, r.value.clone()))
                     .collect::<Vec<_>>(),
+                "communes-title",
             ));
         }
         // The same kind of period going back: eight points.
@@ -938,11 +951,19 @@ pub fn dashboard(
                 .and_then(|v| engine.value(i, v, &p, &Series::Actual));
             points.push((period_short_vi(&p), value.map(|c| c.value)));
         }
-        if points.iter().filter(|(_, v)| v.is_some()).count() >= 1 {
-            trend_svg = Some(crate::svg::line(&points, ind.decimals));
+        if points.iter().any(|(_, v)| v.is_some()) {
+            trend_svg = Some(crate::svg::line(&points, ind.decimals, "trend-title"));
+            // The same figures as a table beside the chart, from the first period with one.
+            let first = points.iter().position(|(_, v)| v.is_some()).unwrap_or(0);
+            trend = points[first..]
+                .iter()
+                .map(|(p, v)| (p.clone(), v.map(|v| vi(v, ind.decimals))))
+                .collect();
         }
     }
+    let periods = periods_to_choose(&engine, who, &unit, period);
     Ok(Dashboard {
+        periods,
         unit_name: registry.version(version).name.clone(),
         unit,
         period: period.code(),
@@ -957,8 +978,132 @@ pub fn dashboard(
         communes,
         communes_svg,
         trend_svg,
+        trend,
         reached: solieu_analytics::plans_reached(&comparisons, None),
+        elapsed: percent_vi(elapsed, 0),
+        groups: department_groups(who),
     })
+}
+
+/// Whether the dashboard shows `indicator` to `who`: a department sees its own groups only.
+fn own_indicator(who: &Principal, indicator: &solieu_core::indicator::Indicator) -> bool {
+    who.role != policy::Role::Department || policy::in_groups(&who.groups, &indicator.group_path())
+}
+
+/// A department's groups by their last name ("Y tế" for "Văn hóa - xã hội > Y tế").
+fn department_groups(who: &Principal) -> Vec<String> {
+    if who.role != policy::Role::Department {
+        return Vec::new();
+    }
+    who.groups
+        .iter()
+        .map(|g| g.rsplit('>').next().unwrap_or(g).trim().to_string())
+        .collect()
+}
+
+/// Who assigned a plan, as the unit's own level sees it: a plan stored for the unit is named
+/// by its source; one added up from the units below says so ("tổng kế hoạch HĐND xã giao của
+/// 4 đơn vị cấp dưới"), since no one assigned it at this level.
+pub fn plan_name(series: &Series, method: &solieu_analytics::Method) -> String {
+    use solieu_analytics::Method;
+    let name = series.name_vi();
+    let below = |reported: usize, units: usize| {
+        if reported == units {
+            format!("{units}")
+        } else {
+            format!("{reported}/{units}")
+        }
+    };
+    let lang = solieu_core::problem::Lang::Vi;
+    match method {
+        Method::UnitSum { reported, units } => solieu_i18n::tr!(
+            lang,
+            "web-plan-sum-of-units-below",
+            plan = name,
+            units = below(*reported, *units)
+        ),
+        Method::UnitAverage { reported, units } => solieu_i18n::tr!(
+            lang,
+            "web-plan-average-of-units-below",
+            plan = name,
+            units = below(*reported, *units)
+        ),
+        _ => name,
+    }
+}
+
+/// The periods a viewer chooses from on the dashboard: those with figures stored for the unit
+/// or any unit that was ever below it, which the viewer may read, and the one shown; newest
+/// first.
+fn periods_to_choose(
+    engine: &Engine,
+    who: &Principal,
+    unit: &str,
+    shown: &Period,
+) -> Vec<(String, String)> {
+    let registry = engine.registry();
+    let units: Vec<VersionId> = (0..registry.versions().len())
+        .filter(|&id| {
+            let v = registry.version(id);
+            let day = v.valid_to.or(v.valid_from).unwrap_or(shown.end_date());
+            policy::within(registry, &v.code, unit, day)
+                && authorize(engine, who, Action::Read, &v.code, &[], day).is_ok()
+        })
+        .collect();
+    named_periods(engine.periods_of(&units), shown)
+}
+
+/// The periods of a data set to choose from: the last twelve of its kind up to the latest
+/// ended one, the one shown, and any other its data set's figures are stored for.
+pub fn data_set_periods(
+    app: &App,
+    period_type: &str,
+    shown: &Period,
+    today: chrono::NaiveDate,
+) -> Vec<(String, String)> {
+    let mut periods = stored_periods(app, |p| datasets::period_fits(period_type, p));
+    if let Some(latest) = datasets::latest_period(period_type, today) {
+        let months = latest.months();
+        periods.extend((0..12).filter_map(|back| {
+            Period::from_index(latest.index() - i64::from(months) * back, months).ok()
+        }));
+    }
+    periods.sort();
+    periods.dedup();
+    named_periods(periods, shown)
+}
+
+/// The published page's periods: those with figures stored that some data set collects.
+pub async fn public_periods(app: &App, shown: &Period) -> Result<Vec<(String, String)>, WebError> {
+    let types: Vec<String> = app
+        .store
+        .data_sets()
+        .await?
+        .into_iter()
+        .map(|s| s.period_type)
+        .collect();
+    let periods = stored_periods(app, |p| types.iter().any(|t| datasets::period_fits(t, p)));
+    Ok(named_periods(periods, shown))
+}
+
+fn stored_periods(app: &App, keep: impl Fn(&Period) -> bool) -> Vec<Period> {
+    let engine = app.engine();
+    let units: Vec<VersionId> = (0..engine.registry().versions().len()).collect();
+    engine.periods_of(&units).into_iter().filter(keep).collect()
+}
+
+/// Periods as (code, Vietnamese name), newest first, `shown` among them.
+pub fn named_periods(mut periods: Vec<Period>, shown: &Period) -> Vec<(String, String)> {
+    if !periods.contains(shown) {
+        periods.push(*shown);
+    }
+    periods.sort_by(|a, b| {
+        b.end_date()
+            .cmp(&a.end_date())
+            .then(b.months().cmp(&a.months()))
+    });
+    periods.dedup();
+    periods.iter().map(|p| (p.code(), p.name_vi())).collect()
 }
 
 /// A computed figure with the stored values behind it.
@@ -1252,6 +1397,14 @@ pub async fn latest_reports(
     limit: usize,
 ) -> Result<Vec<ReportLine>, WebError> {
     let stored = app.store.reports(None).await?;
+    // The account by the name an official knows it by ("Văn phòng UBND tỉnh"), not its login.
+    let names: HashMap<String, String> = app
+        .store
+        .users()
+        .await?
+        .into_iter()
+        .map(|u| (u.username, u.display_name))
+        .collect();
     let engine = app.engine();
     let mut lines = Vec::new();
     for r in stored.iter().rev() {
@@ -1281,7 +1434,10 @@ pub async fn latest_reports(
             unit_name,
             period: r.report.period.clone(),
             period_name: period.name_vi(),
-            created_by: r.created_by.clone(),
+            created_by: names
+                .get(&r.created_by)
+                .cloned()
+                .unwrap_or_else(|| r.created_by.clone()),
             created_at: date_time_text_vi(&r.created_at),
         });
         if lines.len() == limit {

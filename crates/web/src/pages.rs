@@ -863,20 +863,23 @@ async fn completeness(
         .clone()
         .filter(|d| !d.is_empty())
         .or_else(|| sets.first().map(|s| s.code.clone()));
-    let c = match set {
+    let (c, periods) = match set {
         Some(code) => {
-            let period = match q.period.clone().filter(|p| !p.is_empty()) {
-                Some(p) => p,
-                None => {
-                    let set = ops::data_set(&app, &code).await?;
-                    crate::datasets::latest_period(&set.period_type, today())
-                        .map(|p| p.code())
-                        .unwrap_or_default()
-                }
-            };
-            Some(ops::completeness(&app, &who, &code, &period, today()).await?)
+            let set = ops::data_set(&app, &code).await?;
+            // A period of another kind (the data set was changed in the list) opens the set's
+            // latest period rather than an error.
+            let period = match q.period.as_deref().filter(|p| !p.is_empty()) {
+                Some(p) => Some(ops::parse_period(p)?),
+                None => None,
+            }
+            .filter(|p| crate::datasets::period_fits(&set.period_type, p))
+            .or_else(|| crate::datasets::latest_period(&set.period_type, today()))
+            .unwrap_or_else(default_period);
+            let periods = ops::data_set_periods(&app, &set.period_type, &period, today());
+            let c = ops::completeness(&app, &who, &code, &period.code(), today()).await?;
+            (Some(c), periods)
         }
-        None => None,
+        None => (None, Vec::new()),
     };
     let sets: Vec<Value> = sets
         .iter()
@@ -887,7 +890,7 @@ async fn completeness(
         lang,
         Some(&who),
         "completeness.html",
-        json!({"c": c, "sets": sets}),
+        json!({"c": c, "sets": sets, "periods": periods}),
     )
 }
 
@@ -929,11 +932,12 @@ async fn public(
         None => default_period(),
     };
     let figures = ops::published(&app, &period).await?;
+    let periods = ops::public_periods(&app, &period).await?;
     render(
         &app,
         lang,
         who.as_ref(),
         "public.html",
-        json!({"figures": figures, "period": period.code()}),
+        json!({"figures": figures, "period": period.code(), "periods": periods}),
     )
 }

@@ -105,7 +105,8 @@ pub fn within(registry: &Registry, unit: &str, ancestor: &str, date: NaiveDate) 
     false
 }
 
-fn in_groups(groups: &[String], group_path: &str) -> bool {
+/// Whether an indicator of `group_path` belongs to one of `groups` (or a group below one).
+pub fn in_groups(groups: &[String], group_path: &str) -> bool {
     groups.iter().any(|g| {
         group_path == g
             || group_path

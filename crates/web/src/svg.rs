@@ -1,7 +1,15 @@
 //! Charts drawn on the server as SVG: no script, readable on an old browser, printable.
+//!
+//! Drawn 400 units wide with 13-unit text: in a phone's 350 px column the text renders at
+//! about 11 px, on a desktop (the chart box is at most 520 px) at about 17 px. Each chart is
+//! an image named by the heading whose id it is given (`aria-labelledby`); the page shows its
+//! figures in a table beside it.
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+
+const WIDTH: f64 = 400.0;
+const FONT: &str = r#"font-size="13""#;
 
 fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -10,26 +18,33 @@ fn esc(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Horizontal bars, one per unit, labelled with the Vietnamese-formatted value.
-pub fn bars(rows: &[(String, Decimal, String)]) -> String {
+fn open(height: f64, labelled_by: &str) -> String {
+    format!(
+        r##"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{}" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg">"##,
+        esc(labelled_by)
+    )
+}
+
+/// Horizontal bars, one per unit: the unit's name on its own line above its bar, so that a
+/// long name is never cut; the Vietnamese-formatted value after the bar.
+pub fn bars(rows: &[(String, Decimal, String)], labelled_by: &str) -> String {
     let max = rows
         .iter()
         .map(|(_, v, _)| v.to_f64().unwrap_or(0.0))
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
-    let row_h = 26.0;
-    let height = row_h * rows.len() as f64 + 10.0;
-    let mut s = format!(
-        r##"<svg class="chart" viewBox="0 0 600 {height}" role="img" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg">"##
-    );
+    let row_h = 38.0;
+    let mut s = open(row_h * rows.len() as f64 + 6.0, labelled_by);
     for (k, (name, value, label)) in rows.iter().enumerate() {
-        let y = 5.0 + row_h * k as f64;
+        let y = row_h * k as f64;
         let w = (value.to_f64().unwrap_or(0.0) / max * 300.0).max(1.0);
         s.push_str(&format!(
-            r##"<text x="0" y="{ty}" font-size="13">{name}</text><rect x="170" y="{y}" width="{w:.1}" height="18" fill="#2f6f9f"/><text x="{lx:.1}" y="{ty}" font-size="13">{label}</text>"##,
-            ty = y + 14.0,
+            r##"<text x="0" y="{ny}" {FONT}>{name}</text><rect x="0" y="{by}" width="{w:.1}" height="14" fill="#2f6f9f"/><text x="{lx:.1}" y="{ly}" {FONT}>{label}</text>"##,
+            ny = y + 13.0,
+            by = y + 18.0,
+            ly = y + 30.0,
             name = esc(name),
-            lx = 176.0 + w,
+            lx = w + 5.0,
             label = esc(label),
         ));
     }
@@ -37,48 +52,86 @@ pub fn bars(rows: &[(String, Decimal, String)]) -> String {
     s
 }
 
-/// A line over periods; missing periods leave a gap.
-pub fn line(points: &[(String, Option<Decimal>)], decimals: u8) -> String {
-    let values: Vec<f64> = points
+/// A line over periods with its value axis (zero, or the lowest figure when below it, and the
+/// highest). Periods without a figure before the first one are left out; one inside the run
+/// is a marked empty slot ("—") where the line breaks.
+pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &str) -> String {
+    let first = points.iter().position(|(_, v)| v.is_some()).unwrap_or(0);
+    let points = &points[first..];
+    let values: Vec<Decimal> = points.iter().filter_map(|(_, v)| *v).collect();
+    let high = values.iter().copied().max().unwrap_or(Decimal::ONE);
+    let low = values
         .iter()
-        .filter_map(|(_, v)| v.and_then(|v| v.to_f64()))
-        .collect();
-    let max = values.iter().copied().fold(f64::MIN, f64::max);
-    let min = values.iter().copied().fold(f64::MAX, f64::min).min(0.0);
+        .copied()
+        .min()
+        .unwrap_or_default()
+        .min(Decimal::ZERO);
+    let (max, min) = (high.to_f64().unwrap_or(1.0), low.to_f64().unwrap_or(0.0));
     let span = if max > min { max - min } else { 1.0 };
-    let (w, h, left, top) = (600.0, 220.0, 50.0, 20.0);
-    let plot_w = w - left - 45.0;
-    let plot_h = h - top - 40.0;
-    let step = plot_w / (points.len().max(2) - 1) as f64;
-    let mut s = format!(
-        r##"<svg class="chart" viewBox="0 0 {w} {h}" role="img" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg"><line x1="{left}" y1="{base}" x2="{right}" y2="{base}" stroke="#999"/>"##,
-        base = top + plot_h,
+    let (h, left, top) = (200.0, 70.0, 22.0);
+    let (plot_w, plot_h) = (WIDTH - left - 24.0, h - top - 34.0);
+    let step = plot_w / points.len().max(2).saturating_sub(1) as f64;
+    let center = points.len() == 1;
+    let y_of = |f: f64| top + plot_h - (f - min) / span * plot_h;
+    let label = |v: Decimal| esc(&solieu_core::format::number_vi(v, u32::from(decimals)));
+    let mut s = open(h, labelled_by);
+    // The value axis, with the figures at its ends.
+    s.push_str(&format!(
+        r##"<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="#667"/><line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" stroke="#667"/>"##,
+        bottom = top + plot_h,
         right = left + plot_w
-    );
+    ));
+    for v in [low, high]
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let y = y_of(v.to_f64().unwrap_or(0.0));
+        s.push_str(&format!(
+            r##"<line x1="{l}" y1="{y:.1}" x2="{left}" y2="{y:.1}" stroke="#667"/><text x="{tx}" y="{ty:.1}" {FONT} text-anchor="end">{}</text>"##,
+            label(v),
+            l = left - 4.0,
+            tx = left - 6.0,
+            ty = y + 4.0
+        ));
+    }
+    // With many points, only the last one is labelled: the axis and the table say the rest.
+    let label_all = points.len() <= 5;
     let mut path = String::new();
     let mut pen_down = false;
-    for (k, (label, value)) in points.iter().enumerate() {
-        let x = left + step * k as f64;
+    for (k, (name, value)) in points.iter().enumerate() {
+        let x = if center {
+            left + plot_w / 2.0
+        } else {
+            left + step * k as f64
+        };
         s.push_str(&format!(
-            r##"<text x="{x:.1}" y="{ly}" font-size="11" text-anchor="middle">{}</text>"##,
-            esc(label),
-            ly = h - 12.0
+            r##"<text x="{x:.1}" y="{ly}" {FONT} text-anchor="middle">{}</text>"##,
+            esc(name),
+            ly = h - 10.0
         ));
-        match value.and_then(|v| v.to_f64().map(|f| (v, f))) {
-            Some((v, f)) => {
-                let y = top + plot_h - (f - min) / span * plot_h;
-                path.push_str(&format!(
-                    "{}{x:.1},{y:.1} ",
-                    if pen_down { "L" } else { "M" }
-                ));
-                pen_down = true;
-                s.push_str(&format!(
-                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="#c0392b"/><text x="{x:.1}" y="{ty:.1}" font-size="11" text-anchor="middle">{}</text>"##,
-                    esc(&solieu_core::format::number_vi(v, u32::from(decimals))),
-                    ty = y - 7.0
-                ));
-            }
-            None => pen_down = false,
+        let Some(v) = *value else {
+            pen_down = false;
+            s.push_str(&format!(
+                r##"<text x="{x:.1}" y="{y:.1}" {FONT} text-anchor="middle" fill="#556">—</text>"##,
+                y = top + plot_h - 4.0
+            ));
+            continue;
+        };
+        let y = y_of(v.to_f64().unwrap_or(0.0));
+        path.push_str(&format!(
+            "{}{x:.1},{y:.1} ",
+            if pen_down { "L" } else { "M" }
+        ));
+        pen_down = true;
+        s.push_str(&format!(
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="#c0392b"/>"##
+        ));
+        if label_all || k + 1 == points.len() {
+            s.push_str(&format!(
+                r##"<text x="{x:.1}" y="{ty:.1}" {FONT} text-anchor="middle">{}</text>"##,
+                label(v),
+                ty = (y - 8.0).max(12.0)
+            ));
         }
     }
     s.push_str(&format!(
@@ -86,4 +139,44 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8) -> String {
         path.trim()
     ));
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn a_trend_starts_at_its_first_figure_with_an_axis_and_marks_a_gap() {
+        let points = [
+            ("6T/2024".to_string(), None),
+            ("6T/2025".to_string(), d("120")),
+            ("12T/2025".to_string(), None),
+            ("6T/2026".to_string(), d("15321")),
+        ];
+        let svg = line(&points, 0, "trend-title");
+        assert!(!svg.contains("6T/2024"), "no slot before the first figure");
+        assert!(
+            svg.contains("12T/2025") && svg.contains(">—<"),
+            "the gap is marked"
+        );
+        // The axis: zero and the highest figure.
+        assert!(svg.contains(">0<") && svg.contains(">15.321<"), "{svg}");
+        assert!(svg.contains(r#"role="img" aria-labelledby="trend-title""#));
+    }
+
+    #[test]
+    fn bars_name_each_unit_whole_above_its_bar() {
+        let rows = [(
+            "Thị trấn Bình Liêu <cũ>".to_string(),
+            Decimal::from(5),
+            "5".to_string(),
+        )];
+        let svg = bars(&rows, "communes-title");
+        assert!(svg.contains(">Thị trấn Bình Liêu &lt;cũ&gt;<"), "{svg}");
+        assert!(svg.contains(r#"aria-labelledby="communes-title""#));
+    }
 }

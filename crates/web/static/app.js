@@ -65,3 +65,19 @@
     });
   });
 })();
+
+// A table wider than the screen says so above it (the body's data-scroll-hint, in the page's
+// language), and its edges shade where columns are hidden: on a phone nothing else shows
+// that a table scrolls.
+(function () {
+  var hint = document.body.getAttribute("data-scroll-hint") || "";
+  function mark() {
+    document.querySelectorAll(".scroll").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("overflows", wide);
+      if (wide) box.setAttribute("data-hint", hint);
+    });
+  }
+  mark();
+  window.addEventListener("resize", mark);
+})();

@@ -1,7 +1,8 @@
 //! A real browser (Debian's chromium through chromedriver, spoken to over WebDriver's JSON
 //! protocol): a commune officer signs in, enters figures and submits; the office approves;
 //! the dashboard shows the new figure. With `SOLIEU_SCREENSHOTS=DIR` it also saves every
-//! page at 1366×768 and at phone width, to look at.
+//! page at 1366×768 and at phone width, to look at. Every demo role, and a visitor signed
+//! out, has axe-core check every page it reaches at both widths.
 
 mod common;
 
@@ -198,6 +199,31 @@ impl Browser {
         assert!(violations.is_empty(), "{when}: {violations:#?}");
     }
 
+    /// Runs `script` in the page (WebDriver's execute: not subject to the page's CSP).
+    fn execute(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/sync",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    fn execute_async(&self, script: &str) -> Value {
+        self.cmd(
+            "POST",
+            "/execute/async",
+            Some(json!({"script": script, "args": []})),
+        )
+    }
+
+    fn resize(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({"width": width, "height": height})),
+        );
+    }
+
     fn source(&self) -> String {
         self.cmd("GET", "/source", None)
             .as_str()
@@ -326,6 +352,189 @@ async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
         assert!(b.source().contains("15.321"), "published once approved");
         b.shoot("public");
         b.assert_no_csp_violation("the dashboard, provenance and public pages");
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// axe-core's script, installed by `.ci/axe-core` (a pinned release from npm) into `target/`.
+fn axe_script() -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = Command::new("bash")
+        .arg(root.join(".ci/axe-core"))
+        .stderr(Stdio::inherit())
+        .output()
+        .expect(".ci/axe-core runs");
+    assert!(
+        out.status.success(),
+        ".ci/axe-core failed to install axe-core"
+    );
+    let path = String::from_utf8(out.stdout).unwrap();
+    std::fs::read_to_string(path.trim()).expect("axe.min.js")
+}
+
+/// The serious and critical violations axe-core finds on the page shown, one line each: the
+/// rule, what it asks and the elements that break it.
+fn axe_violations(b: &Browser, axe: &str) -> Vec<String> {
+    if b.execute("return typeof window.axe;") != json!("object") {
+        b.execute(&format!("{axe}\n;return 0;"));
+    }
+    let found = b.execute_async(
+        r#"const done = arguments[arguments.length - 1];
+        axe.run(document, {resultTypes: ["violations"]})
+          .then(r => done(r.violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => v.impact + " " + v.id + " (" + v.help + "): "
+              + v.nodes.slice(0, 5).map(n => n.target.join(" ") + " " + n.html.slice(0, 160)).join(" | "))))
+          .catch(e => done(["axe failed: " + e]));"#,
+    );
+    found
+        .as_array()
+        .expect("axe returns a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+/// What kind of page a link leads to: its route and the names of its query, so that one
+/// page of each kind is checked, not the hundred figures of a dashboard.
+fn page_kind(link: &str) -> String {
+    let (path, query) = link.split_once('?').unwrap_or((link, ""));
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut keys: Vec<&str> = query
+        .split('&')
+        .filter_map(|kv| kv.split('=').next())
+        .collect();
+    keys.sort();
+    format!(
+        "{}/{} ?{}",
+        segments.get(1).unwrap_or(&""),
+        segments.len(),
+        keys.join("&")
+    )
+}
+
+/// Every page `start` leads to, one of each kind, checked by axe-core at desktop and phone
+/// width; the violations, named by page and width.
+fn check_pages(b: &Browser, axe: &str, who: &str, start: &[String]) -> (Vec<String>, usize) {
+    let mut queue: Vec<String> = start.to_vec();
+    let mut kinds: Vec<String> = Vec::new();
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    let mut i = 0;
+    while i < queue.len() && i < 40 {
+        let page = queue[i].clone();
+        i += 1;
+        b.open(&page);
+        let links = b.execute(
+            "return Array.from(document.querySelectorAll('a[href]'), a => a.getAttribute('href'));",
+        );
+        for link in links
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let ours = link.starts_with('/')
+                && !["/lang/", "/logout", "/static/"]
+                    .iter()
+                    .any(|p| link.starts_with(p))
+                && !link.ends_with(".xlsx")
+                && !link.ends_with("/docx");
+            if ours && !kinds.contains(&page_kind(link)) && !queue.iter().any(|q| q == link) {
+                kinds.push(page_kind(link));
+                queue.push(link.to_string());
+            }
+        }
+        for (label, w, h) in [("1366×768", 1366, 768), ("390×844", 390, 844)] {
+            b.resize(w, h);
+            for v in axe_violations(b, axe) {
+                failures.push(format!("{who} {page} at {label}: {v}"));
+            }
+            checked += 1;
+        }
+        b.resize(1366, 768);
+    }
+    (failures, checked)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn axe_finds_no_serious_violation_on_any_page_of_any_role() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    let report = common::record_report(&app, "06838", "2026S1").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, solieu_web::router(app))
+            .await
+            .unwrap();
+    });
+    let script = tokio::task::spawn_blocking(move || {
+        let axe = axe_script();
+        let everyone = [
+            "/dashboard",
+            "/entry",
+            "/completeness",
+            "/public",
+            "/khong-co-trang-nay",
+        ];
+        let roles: [(Option<&str>, Vec<String>); 5] = [
+            (
+                None,
+                vec![
+                    "/login".into(),
+                    "/public?period=2026S1".into(),
+                    "/khong-co-trang-nay".into(),
+                ],
+            ),
+            (
+                Some("binhlieu"),
+                vec![
+                    "/dashboard?indicator=KHAM_BENH_XA".into(),
+                    "/forms/BC_XA_6T/06838/2026S2".into(),
+                ],
+            ),
+            (
+                Some("health"),
+                vec!["/dashboard?indicator=KHAM_BENH_XA".into()],
+            ),
+            (
+                Some("office"),
+                vec![
+                    "/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA".into(),
+                    format!("/reports/{report}"),
+                ],
+            ),
+            (
+                Some("leader"),
+                vec![
+                    "/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA".into(),
+                    format!("/reports/{report}"),
+                ],
+            ),
+        ];
+        let (mut failures, mut checked) = (Vec::new(), 0);
+        for (user, own) in roles {
+            let b = Browser::start(base.clone());
+            let mut start = own;
+            if let Some(user) = user {
+                b.sign_in(user);
+                start.extend(everyone.iter().map(|p| p.to_string()));
+            }
+            let (f, n) = check_pages(&b, &axe, user.unwrap_or("signed out"), &start);
+            failures.extend(f);
+            checked += n;
+        }
+        assert!(checked > 40, "only {checked} pages checked");
+        assert!(
+            failures.is_empty(),
+            "{} violations:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     });
     let outcome = script.await;
     server.abort();

@@ -114,6 +114,11 @@ fn command_about(path: &str) -> Option<&'static str> {
         "user/disable" => {
             "Khoá tài khoản: các phiên đăng nhập và mã truy cập của nó ngừng hoạt động ngay."
         }
+        "workflow" => {
+            "Duyệt số liệu của một bộ số liệu theo từng cấp, với tài khoản ghi ở --user: xem trạng thái \
+             và lịch sử (show), gửi duyệt (submit), duyệt ở cấp kế tiếp (approve), trả lại (return) \
+             hoặc mở lại (reopen) kèm lý do."
+        }
         _ => return None,
     })
 }
@@ -273,6 +278,15 @@ fn arg_help(path: &str, id: &str) -> Option<&'static str> {
             "Nhóm chỉ tiêu của phòng, ban, ví dụ \"Văn hóa - xã hội > Y tế\"; lặp lại cho nhiều nhóm."
         }
         ("user/add", "name") => "Tên hiển thị trên các trang.",
+        ("workflow", "action") => {
+            "show (trạng thái và mọi bước), submit, approve, return hoặc reopen."
+        }
+        ("workflow", "data_set") => "Mã bộ số liệu (xem docs/formats.md, datasets).",
+        ("workflow", "unit") => {
+            "Mã đơn vị; duyệt một đơn vị có đơn vị trực thuộc thì duyệt luôn các đơn vị đó."
+        }
+        ("workflow", "period") => "Kỳ: 2026S1, 2026Q2, 202606 hoặc 2026.",
+        ("workflow", "reason") => "Lý do trả lại hoặc mở lại (bắt buộc khi trả lại, mở lại).",
         ("help", "subcommand") => "Lệnh cần xem trợ giúp.",
         _ => "",
     };
@@ -331,6 +345,9 @@ fn value_name(name: &str) -> Option<&'static str> {
         "ROLE" => "VAI_TRÒ",
         "NAME" => "TÊN",
         "COMMAND" => "LỆNH",
+        "ACTION" => "THAO_TÁC",
+        "DATA_SET" => "BỘ_SỐ_LIỆU",
+        "REASON" => "LÝ_DO",
         _ => return None,
     })
 }

@@ -70,6 +70,7 @@ pub fn templates() -> minijinja::Environment<'static> {
     env.add_function("state_name", |state: &minijinja::State, s: String| {
         let (vi, en) = match s.as_str() {
             "submitted" => ("đã gửi, chờ duyệt", "submitted"),
+            "returned" => ("bị trả lại, cần sửa", "returned for correction"),
             "approved" => ("đã duyệt, khóa", "approved, locked"),
             _ => ("đang nhập", "draft"),
         };
@@ -89,8 +90,9 @@ pub fn templates() -> minijinja::Environment<'static> {
     env.add_function("action_name", |state: &minijinja::State, s: String| {
         let (vi, en) = match s.as_str() {
             "submit" => ("gửi duyệt", "submitted"),
-            "approve" => ("duyệt và khóa", "approved"),
+            "approve" => ("duyệt", "approved"),
             "reopen" => ("mở lại", "reopened"),
+            "return" => ("trả lại", "returned"),
             other => return other.to_string(),
         };
         if is_en(state) { en } else { vi }.to_string()
@@ -854,7 +856,7 @@ async fn form_step(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Redirect, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    ops::step(
+    crate::workflow::step(
         &app,
         &who,
         &set,

@@ -269,7 +269,8 @@ mod tests {
             price_basis: None,
             formula: None,
         };
-        let problems = read("ds.csv", file.as_bytes(), &[indicator.clone()]).unwrap_err();
+        let problems =
+            read("ds.csv", file.as_bytes(), std::slice::from_ref(&indicator)).unwrap_err();
         let found: Vec<_> = problems
             .iter()
             .map(|p| (p.location.line, p.location.column.clone(), p.value.clone()))

@@ -200,6 +200,9 @@ enum Command {
     /// Web accounts: add, passwd, disable.
     #[command(subcommand)]
     User(commands::UserCommand),
+    /// A data set's approval, level by level, as the account named by --user: show the state
+    /// and history, submit, approve (accept at the next level), return or reopen with a reason.
+    Workflow(commands::WorkflowArgs),
 }
 
 fn main() -> ExitCode {
@@ -341,5 +344,6 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             poll_interval,
         } => commands::serve(&location, listen, &trusted_proxy, poll_interval, say).await,
         Command::User(command) => commands::user(&location, command, &user, say).await,
+        Command::Workflow(args) => commands::workflow(&location, args, &user, say).await,
     }
 }

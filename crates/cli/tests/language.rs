@@ -161,6 +161,7 @@ const COMMANDS: &[&[&str]] = &[
     &["user", "add"],
     &["user", "passwd"],
     &["user", "disable"],
+    &["workflow"],
 ];
 
 #[test]

@@ -139,3 +139,70 @@ fn a_trusted_proxy_that_is_not_an_address_is_refused() {
     assert!(!out.status.success());
     assert!(text(&out).contains("“10.0.0.300”"), "{}", text(&out));
 }
+
+on_both_backends!(
+    the_approval_levels_are_taken_from_the_command_line,
+    |db, dir| {
+        ok(db, &["demo", "--no-serve"]);
+        let sets = dir.join("levels.csv");
+        std::fs::write(
+            &sets,
+            "code,name,name_en,period_type,deadline_days,indicators,levels\n\
+         YTE_XA,Y tế xã 6 tháng,,half,15,KHAM_BENH_XA,department leader\n",
+        )
+        .unwrap();
+        ok(db, &["import", &sets.display().to_string()]);
+        let step = |user: &str, args: &[&str]| {
+            let mut all = vec!["--user", user, "workflow"];
+            all.extend_from_slice(args);
+            solieu(db, &all)
+        };
+        let form = ["YTE_XA", "06838", "2026S2"];
+        let with = |action: &'static str| -> Vec<&'static str> {
+            let mut a = vec![action];
+            a.extend_from_slice(&form);
+            a
+        };
+        let out = step("xabinhlieu", &with("submit"));
+        assert!(out.status.success(), "{}", text(&out));
+        assert!(
+            text(&out).contains("YTE_XA 06838 2026S2: submitted"),
+            "{}",
+            text(&out)
+        );
+        // The commune approves at no level; the leader waits for the department.
+        let out = step("xabinhlieu", &with("approve"));
+        assert!(!out.status.success());
+        let out = step("lanhdao", &with("approve"));
+        assert!(!out.status.success());
+        assert!(
+            text(&out).contains("Not the approval level awaited"),
+            "{}",
+            text(&out)
+        );
+        let out = step("yte", &with("approve"));
+        assert!(out.status.success(), "{}", text(&out));
+        let out = step("lanhdao", &with("return"));
+        assert!(text(&out).contains("needs a reason"), "{}", text(&out));
+        let mut back = with("return");
+        back.extend_from_slice(&["--reason", "Thiếu số khám"]);
+        let out = step("lanhdao", &back);
+        assert!(out.status.success(), "{}", text(&out));
+        let out = step("vanphong", &with("show"));
+        let shown = text(&out);
+        assert!(
+            shown.contains("YTE_XA 06838 2026S2: returned for correction"),
+            "{shown}"
+        );
+        for line in [
+            "xabinhlieu · submit",
+            "yte · approve (level 1)",
+            "lanhdao · return (level 2): Thiếu số khám",
+        ] {
+            assert!(shown.contains(line), "{line} in {shown}");
+        }
+        // Not an account: told so.
+        let out = step("nobody", &with("show"));
+        assert!(text(&out).contains("there is no account"), "{}", text(&out));
+    }
+);

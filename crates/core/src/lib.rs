@@ -19,5 +19,6 @@ pub mod text;
 pub mod unit;
 pub mod validation;
 pub mod value;
+pub mod workflow;
 
 pub use rust_decimal::Decimal;

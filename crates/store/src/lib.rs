@@ -33,7 +33,8 @@ pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
 pub use web::{
-    DataSetRow, NewUser, Submission, SubmissionEvent, TokenRef, TokenRow, User, ValueAbout,
+    DataSetRow, NewUser, Submission, SubmissionEvent, SubmissionStep, TokenRef, TokenRow, User,
+    ValueAbout,
 };
 pub use write::ApplyReport;
 

@@ -58,6 +58,9 @@ pub struct DataSetRow {
     pub period_type: String,
     pub deadline_days: i64,
     pub indicators: Vec<String>,
+    /// The approval levels in order, as the role acting at each ("office", "leader"); empty
+    /// for the one level of before (the office or a leader approves).
+    pub levels: Vec<String>,
 }
 
 /// Where one data set of one unit and period stands.
@@ -67,7 +70,10 @@ pub struct Submission {
     pub unit_code: String,
     pub period: String,
     pub state: String,
+    /// Approval levels that have accepted it so far.
+    pub level: i64,
     pub submitted_at: Option<DateTime<Utc>>,
+    pub submitted_by: Option<String>,
     pub updated_by: String,
     pub updated_at: DateTime<Utc>,
 }
@@ -75,6 +81,8 @@ pub struct Submission {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubmissionEvent {
     pub action: String,
+    /// The approval level it was taken at (0: the unit's own steps).
+    pub level: i64,
     pub reason: String,
     pub done_by: String,
     pub done_at: DateTime<Utc>,
@@ -113,11 +121,16 @@ fn submission_from_row(row: &AnyRow) -> Result<Submission> {
         unit_code: row.try_get("unit_code")?,
         period: row.try_get("period")?,
         state: row.try_get("state")?,
+        level: row.try_get("level")?,
         submitted_at: submitted_at.as_deref().map(parse_time).transpose()?,
+        submitted_by: row.try_get("submitted_by")?,
         updated_by: row.try_get("updated_by")?,
         updated_at: parse_time(&row.try_get::<String, _>("updated_at")?)?,
     })
 }
+
+const SUBMISSION_COLUMNS: &str =
+    "data_set, unit_code, period, state, level, submitted_at, submitted_by, updated_by, updated_at";
 
 const USER_COLUMNS: &str =
     "id, username, display_name, password_hash, role, unit_code, groups, disabled";
@@ -371,13 +384,14 @@ impl Store {
 
     pub async fn data_sets(&self) -> Result<Vec<DataSetRow>> {
         sqlx::query(
-            "SELECT code, name, name_en, period_type, deadline_days, indicators FROM data_sets ORDER BY code",
+            "SELECT code, name, name_en, period_type, deadline_days, indicators, levels FROM data_sets ORDER BY code",
         )
         .fetch_all(&self.pool)
         .await?
         .iter()
         .map(|r| {
             let indicators: String = r.try_get("indicators")?;
+            let levels: String = r.try_get("levels")?;
             Ok(DataSetRow {
                 code: r.try_get("code")?,
                 name: r.try_get("name")?,
@@ -385,6 +399,7 @@ impl Store {
                 period_type: r.try_get("period_type")?,
                 deadline_days: r.try_get("deadline_days")?,
                 indicators: indicators.split_whitespace().map(str::to_string).collect(),
+                levels: levels.split_whitespace().map(str::to_string).collect(),
             })
         })
         .collect()
@@ -396,10 +411,10 @@ impl Store {
         unit: &str,
         period: &str,
     ) -> Result<Option<Submission>> {
-        sqlx::query(
-            "SELECT data_set, unit_code, period, state, submitted_at, updated_by, updated_at FROM submissions \
-             WHERE data_set = $1 AND unit_code = $2 AND period = $3",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions \
+             WHERE data_set = $1 AND unit_code = $2 AND period = $3"
+        )))
         .bind(data_set)
         .bind(unit)
         .bind(period)
@@ -412,10 +427,10 @@ impl Store {
 
     /// Every submission of a data set for a period.
     pub async fn submissions(&self, data_set: &str, period: &str) -> Result<Vec<Submission>> {
-        sqlx::query(
-            "SELECT data_set, unit_code, period, state, submitted_at, updated_by, updated_at FROM submissions \
-             WHERE data_set = $1 AND period = $2 ORDER BY unit_code",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SUBMISSION_COLUMNS} FROM submissions \
+             WHERE data_set = $1 AND period = $2 ORDER BY unit_code"
+        )))
         .bind(data_set)
         .bind(period)
         .fetch_all(&self.pool)
@@ -426,7 +441,8 @@ impl Store {
     }
 
     /// Moves a submission from one of `from` states (None: no submission yet) to `to`, and
-    /// records the step; refused, with nothing written, if it is in another state.
+    /// records the step; refused, with nothing written, if it is in another state. The level
+    /// count is left as it is; [`Store::step_submissions`] is the level-aware form.
     #[allow(clippy::too_many_arguments)]
     pub async fn step_submission(
         &self,
@@ -439,69 +455,36 @@ impl Store {
         reason: &str,
         by: &str,
     ) -> Result<()> {
+        let current = self.submission(data_set, unit, period).await?;
+        let level = current.map_or(0, |s| s.level);
+        self.step_submissions(
+            &[SubmissionStep {
+                data_set,
+                unit,
+                period,
+                from,
+                from_level: None,
+                to,
+                to_level: level,
+                action,
+                level: 0,
+                reason,
+            }],
+            by,
+        )
+        .await
+    }
+
+    /// Takes workflow steps in one transaction (an approval of a parent unit covers every unit
+    /// below it at once): each moves a submission from one of its `from` states (and
+    /// `from_level`, when given) to its new state and level, and adds the step to the history.
+    /// If any submission has moved meanwhile, nothing is written.
+    pub async fn step_submissions(&self, steps: &[SubmissionStep<'_>], by: &str) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let current: Option<String> = sqlx::query(
-            "SELECT state FROM submissions WHERE data_set = $1 AND unit_code = $2 AND period = $3",
-        )
-        .bind(data_set)
-        .bind(unit)
-        .bind(period)
-        .fetch_optional(&mut *tx)
-        .await?
-        .map(|r| r.try_get("state"))
-        .transpose()?;
-        if !from.contains(&current.as_deref()) {
-            let state = current.unwrap_or_else(|| "draft".into());
-            return Err(StoreError::Conflict(solieu_i18n::text!(
-                "store-cannot-submission",
-                action = action,
-                state = state
-            )));
-        }
         let now = timestamp_text(Utc::now());
-        let submitted_at = (to == "submitted").then(|| now.clone());
-        if current.is_some() {
-            sqlx::query(
-                "UPDATE submissions SET state = $1, submitted_at = COALESCE($2, submitted_at), updated_by = $3, updated_at = $4 \
-                 WHERE data_set = $5 AND unit_code = $6 AND period = $7",
-            )
-            .bind(to)
-            .bind(submitted_at)
-            .bind(by)
-            .bind(&now)
-            .bind(data_set)
-            .bind(unit)
-            .bind(period)
-            .execute(&mut *tx)
-            .await?;
-        } else {
-            sqlx::query(
-                "INSERT INTO submissions (data_set, unit_code, period, state, submitted_at, updated_by, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(data_set)
-            .bind(unit)
-            .bind(period)
-            .bind(to)
-            .bind(submitted_at)
-            .bind(by)
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?;
+        for step in steps {
+            take_step(&mut tx, step, by, &now).await?;
         }
-        sqlx::query(
-            "INSERT INTO submission_events (data_set, unit_code, period, action, reason, done_by, done_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(data_set)
-        .bind(unit)
-        .bind(period)
-        .bind(action)
-        .bind(reason)
-        .bind(by)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -513,7 +496,7 @@ impl Store {
         period: &str,
     ) -> Result<Vec<SubmissionEvent>> {
         sqlx::query(
-            "SELECT action, reason, done_by, done_at FROM submission_events \
+            "SELECT action, level, reason, done_by, done_at FROM submission_events \
              WHERE data_set = $1 AND unit_code = $2 AND period = $3 ORDER BY id",
         )
         .bind(data_set)
@@ -525,6 +508,7 @@ impl Store {
         .map(|r| {
             Ok(SubmissionEvent {
                 action: r.try_get("action")?,
+                level: r.try_get("level")?,
                 reason: r.try_get("reason")?,
                 done_by: r.try_get("done_by")?,
                 done_at: parse_time(&r.try_get::<String, _>("done_at")?)?,
@@ -532,6 +516,102 @@ impl Store {
         })
         .collect()
     }
+}
+
+/// One workflow step for [`Store::step_submissions`].
+#[derive(Debug, Clone)]
+pub struct SubmissionStep<'a> {
+    pub data_set: &'a str,
+    pub unit: &'a str,
+    pub period: &'a str,
+    /// The states it may be in (None: no submission yet).
+    pub from: &'a [Option<&'a str>],
+    /// The levels accepted it must be at, when that matters.
+    pub from_level: Option<i64>,
+    pub to: &'a str,
+    pub to_level: i64,
+    pub action: &'a str,
+    /// The approval level acting (0: the unit itself).
+    pub level: i64,
+    pub reason: &'a str,
+}
+
+async fn take_step(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    step: &SubmissionStep<'_>,
+    by: &str,
+    now: &str,
+) -> Result<()> {
+    let current = sqlx::query(
+        "SELECT state, level FROM submissions WHERE data_set = $1 AND unit_code = $2 AND period = $3",
+    )
+    .bind(step.data_set)
+    .bind(step.unit)
+    .bind(step.period)
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| -> Result<(String, i64)> { Ok((r.try_get("state")?, r.try_get("level")?)) })
+    .transpose()?;
+    let state = current.as_ref().map(|(s, _)| s.as_str());
+    let level_moved = step
+        .from_level
+        .is_some_and(|l| current.as_ref().is_some_and(|(_, now)| *now != l));
+    if !step.from.contains(&state) || level_moved {
+        let state = state.unwrap_or("draft");
+        return Err(StoreError::Conflict(solieu_i18n::text!("store-cannot-submission-2", action = step.action, unit = step.unit, state = state)));
+    }
+    let submitting = step.to == "submitted" && step.level == 0;
+    let submitted_at = submitting.then(|| now.to_string());
+    let submitted_by = submitting.then(|| by.to_string());
+    if current.is_some() {
+        sqlx::query(
+            "UPDATE submissions SET state = $1, level = $2, submitted_at = COALESCE($3, submitted_at), \
+             submitted_by = COALESCE($4, submitted_by), updated_by = $5, updated_at = $6 \
+             WHERE data_set = $7 AND unit_code = $8 AND period = $9",
+        )
+        .bind(step.to)
+        .bind(step.to_level)
+        .bind(submitted_at)
+        .bind(submitted_by)
+        .bind(by)
+        .bind(now)
+        .bind(step.data_set)
+        .bind(step.unit)
+        .bind(step.period)
+        .execute(&mut **tx)
+        .await?;
+    } else {
+        sqlx::query(
+            "INSERT INTO submissions (data_set, unit_code, period, state, level, submitted_at, submitted_by, updated_by, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(step.data_set)
+        .bind(step.unit)
+        .bind(step.period)
+        .bind(step.to)
+        .bind(step.to_level)
+        .bind(submitted_at)
+        .bind(submitted_by)
+        .bind(by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO submission_events (data_set, unit_code, period, action, level, reason, done_by, done_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(step.data_set)
+    .bind(step.unit)
+    .bind(step.period)
+    .bind(step.action)
+    .bind(step.level)
+    .bind(step.reason)
+    .bind(by)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn end_sessions(
@@ -602,27 +682,29 @@ pub(crate) async fn put_data_sets_in(
     let mut written = 0;
     for set in sets {
         let describe = format!(
-            "{} | {} | {} | {} | {}",
+            "{} | {} | {} | {} | {} | {}",
             set.name,
             set.name_en,
             set.period_type,
             set.deadline_days,
-            set.indicators.join(" ")
+            set.indicators.join(" "),
+            set.levels.join(" ")
         );
         let before: Option<String> = sqlx::query(
-            "SELECT name, name_en, period_type, deadline_days, indicators FROM data_sets WHERE code = $1",
+            "SELECT name, name_en, period_type, deadline_days, indicators, levels FROM data_sets WHERE code = $1",
         )
         .bind(&set.code)
         .fetch_optional(&mut **tx)
         .await?
         .map(|r| -> Result<String> {
             Ok(format!(
-                "{} | {} | {} | {} | {}",
+                "{} | {} | {} | {} | {} | {}",
                 r.try_get::<String, _>("name")?,
                 r.try_get::<String, _>("name_en")?,
                 r.try_get::<String, _>("period_type")?,
                 r.try_get::<i64, _>("deadline_days")?,
-                r.try_get::<String, _>("indicators")?
+                r.try_get::<String, _>("indicators")?,
+                r.try_get::<String, _>("levels")?
             ))
         })
         .transpose()?;
@@ -634,7 +716,7 @@ pub(crate) async fn put_data_sets_in(
             .execute(&mut **tx)
             .await?;
         sqlx::query(
-            "INSERT INTO data_sets (code, name, name_en, period_type, deadline_days, indicators) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO data_sets (code, name, name_en, period_type, deadline_days, indicators, levels) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(&set.code)
         .bind(&set.name)
@@ -642,6 +724,7 @@ pub(crate) async fn put_data_sets_in(
         .bind(&set.period_type)
         .bind(set.deadline_days)
         .bind(set.indicators.join(" "))
+        .bind(set.levels.join(" "))
         .execute(&mut **tx)
         .await?;
         sqlx::query(

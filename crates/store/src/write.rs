@@ -615,14 +615,15 @@ async fn write_values(
     Ok(())
 }
 
-/// The figures locked by approved submissions: an approved data set's figures for its unit
-/// and period stay as approved until an approver reopens it. Checked inside the write's
+/// The figures locked by submissions: a submitted (under review at any level) or approved
+/// data set's figures for its unit and period stay as sent until an approval level returns
+/// them. Checked inside the write's
 /// transaction on every value that would be added or changed, so that no path (a form, the
 /// API, `solieu import`) writes past an approval; figures that arrive unchanged pass.
 #[derive(Default)]
 struct Locks {
-    /// (indicator, unit, period) → (data set, approved at)
-    locked: HashMap<(String, String, String), (String, String)>,
+    /// (indicator, unit, period) → (data set, state, since)
+    locked: HashMap<(String, String, String), (String, String, String)>,
 }
 
 impl Locks {
@@ -635,8 +636,8 @@ impl Locks {
             return Ok(locks);
         }
         let approved = sqlx::query(
-            "SELECT s.data_set, s.unit_code, s.period, s.updated_at, d.indicators FROM submissions s \
-             JOIN data_sets d ON d.code = s.data_set WHERE s.state = 'approved'",
+            "SELECT s.data_set, s.unit_code, s.period, s.state, s.updated_at, d.indicators FROM submissions s \
+             JOIN data_sets d ON d.code = s.data_set WHERE s.state IN ('submitted', 'approved')",
         )
         .fetch_all(&mut **tx)
         .await?;
@@ -644,12 +645,13 @@ impl Locks {
             let set: String = row.try_get("data_set")?;
             let unit: String = row.try_get("unit_code")?;
             let period: String = row.try_get("period")?;
+            let state: String = row.try_get("state")?;
             let at: String = row.try_get("updated_at")?;
             let indicators: String = row.try_get("indicators")?;
             for indicator in indicators.split_whitespace() {
                 locks.locked.insert(
                     (indicator.to_string(), unit.clone(), period.clone()),
-                    (set.clone(), at.clone()),
+                    (set.clone(), state.clone(), at.clone()),
                 );
             }
         }
@@ -666,14 +668,8 @@ impl Locks {
             .get(&(k.indicator.clone(), k.unit.clone(), k.period.code()))
         {
             None => Ok(()),
-            Some((set, at)) => Err(StoreError::Conflict(solieu_i18n::text!(
-                "store-unit-approved-locked-data-set",
-                indicator = k.indicator,
-                unit = k.unit,
-                period_code = k.period.code(),
-                set = set,
-                at = at
-            ))),
+            Some((set, state, at)) if state == "approved" => Err(StoreError::Conflict(solieu_i18n::text!("store-unit-approved-locked-data-set", indicator = k.indicator, unit = k.unit, period_code = k.period.code(), set = set, at = at))),
+            Some((set, _, at)) => Err(StoreError::Conflict(solieu_i18n::text!("store-unit-submitted-approval-data-set", indicator = k.indicator, unit = k.unit, period_code = k.period.code(), set = set, at = at))),
         }
     }
 }

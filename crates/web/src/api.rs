@@ -430,13 +430,8 @@ async fn step(
     api_csrf(&who, &headers)?;
     let reason = body.map(|Json(b)| b.reason).unwrap_or_default();
     let period = period_code(&period)?;
-    ops::step(&app, &who, &set, &unit, period, &action, &reason).await?;
-    let state = app
-        .store
-        .submission(&set, &unit, period)
-        .await?
-        .map(|s| s.state);
-    Ok(Json(json!({"state": state})))
+    let stepped = crate::workflow::step(&app, &who, &set, &unit, period, &action, &reason).await?;
+    Ok(Json(json!(stepped)))
 }
 
 fn required<'a>(q: &'a HashMap<String, String>, key: &str) -> Result<&'a str, WebError> {

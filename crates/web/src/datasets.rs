@@ -1,5 +1,5 @@
 //! Data sets: named groups of indicators entered together, read from a CSV
-//! (`code,name,name_en,period_type,deadline_days,indicators`; see docs/formats.md).
+//! (`code,name,name_en,period_type,deadline_days,indicators[,levels]`; see docs/formats.md).
 
 use solieu_core::indicator::Indicator;
 use solieu_core::period::{Period, PeriodKind};
@@ -15,6 +15,12 @@ pub const HEADER: &[&str] = &[
     "indicators",
 ];
 
+/// The optional last column: the approval levels in order, as roles.
+pub const LEVELS: &str = "levels";
+
+/// The roles that may act at an approval level.
+pub const LEVEL_ROLES: &[&str] = &["office", "department", "leader"];
+
 pub const PERIOD_TYPES: &[&str] = &["month", "quarter", "half", "year"];
 
 /// Whether `bytes` is a data set file (by its header).
@@ -25,7 +31,8 @@ pub fn detect(bytes: &[u8]) -> bool {
         .lines()
         .next()
         .unwrap_or("");
-    first.trim().replace(';', ",") == HEADER.join(",")
+    let first = first.trim().replace(';', ",");
+    first == HEADER.join(",") || first == format!("{},{LEVELS}", HEADER.join(","))
 }
 
 /// Whether `period` is of the data set's kind.
@@ -152,6 +159,8 @@ pub fn read(
                 Some(_) => {}
             }
         }
+        let levels: Vec<String> = field(6).split_whitespace().map(str::to_string).collect();
+        problems.extend(level_problems(&levels, at(LEVELS)));
         let name = field(1);
         sets.push(DataSetRow {
             name_en: Some(field(2))
@@ -162,6 +171,7 @@ pub fn read(
             period_type,
             deadline_days,
             indicators: codes,
+            levels,
         });
     }
     if problems.is_empty() {
@@ -169,6 +179,27 @@ pub fn read(
     } else {
         Err(problems)
     }
+}
+
+/// Each level a known role, each role once: a role twice would have the same people
+/// accept the same figures twice.
+fn level_problems(levels: &[String], at: Location) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, level) in levels.iter().enumerate() {
+        let message = if !LEVEL_ROLES.contains(&level.as_str()) {
+            solieu_i18n::text!("web-unknown-approval-level")
+        } else if levels[..i].contains(level) {
+            solieu_i18n::text!("web-approval-level-repeated")
+        } else {
+            continue;
+        };
+        problems.push(
+            Problem::error(at.clone(), message)
+                .with_value(level)
+                .with_hint(solieu_i18n::text!("web-approving-roles-order-separated-spaces")),
+        );
+    }
+    problems
 }
 
 #[cfg(test)]
@@ -195,6 +226,53 @@ mod tests {
             .collect();
         assert_eq!(columns, ["period_type", "deadline_days", "indicators"]);
         assert!(problems.iter().all(|p| p.location.line == Some(2)));
+    }
+
+    #[test]
+    fn approval_levels_are_read_in_order_and_checked() {
+        let file = "code,name,name_en,period_type,deadline_days,indicators,levels\n\
+                    A,Bộ A,,half,15,X,office department leader\n\
+                    B,Bộ B,,half,15,X,\n\
+                    C,Bộ C,,half,15,X,office commune office\n";
+        assert!(detect(file.as_bytes()));
+        use solieu_core::indicator::{Aggregate, TimeAggregate};
+        let indicator = Indicator {
+            code: "X".into(),
+            name: "X".into(),
+            name_en: None,
+            unit: solieu_core::measure::MeasureUnit::parse("người"),
+            group: vec!["Y tế".into()],
+            aggregate: Aggregate::Sum,
+            time_aggregate: TimeAggregate::Sum,
+            decimals: 0,
+            price_basis: None,
+            formula: None,
+        };
+        let problems =
+            read("ds.csv", file.as_bytes(), std::slice::from_ref(&indicator)).unwrap_err();
+        let found: Vec<_> = problems
+            .iter()
+            .map(|p| (p.location.line, p.location.column.clone(), p.value.clone()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(4),
+                    Some("levels".to_string()),
+                    Some("commune".to_string())
+                ),
+                (
+                    Some(4),
+                    Some("levels".to_string()),
+                    Some("office".to_string())
+                ),
+            ]
+        );
+        let good = file.lines().take(3).collect::<Vec<_>>().join("\n");
+        let sets = read("ds.csv", good.as_bytes(), &[indicator]).unwrap();
+        assert_eq!(sets[0].levels, ["office", "department", "leader"]);
+        assert!(sets[1].levels.is_empty());
     }
 
     proptest::proptest! {

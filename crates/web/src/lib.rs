@@ -14,6 +14,7 @@ pub mod ops;
 pub mod pages;
 pub mod policy;
 mod svg;
+pub mod workflow;
 
 use axum::Router;
 use axum::http::{StatusCode, header};

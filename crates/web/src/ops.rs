@@ -3,7 +3,7 @@
 //! returns as JSON.
 
 use crate::policy::{self, Action, Principal, Role};
-use crate::{App, WebError, datasets};
+use crate::{App, WebError, datasets, workflow};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use solieu_analytics::{Engine, Entry};
@@ -135,6 +135,8 @@ pub struct FieldView {
 #[derive(Debug, Clone, Serialize)]
 pub struct EventView {
     pub action: String,
+    /// The approval level it was taken at (0: the unit's own steps).
+    pub level: i64,
     pub reason: String,
     pub by: String,
     pub at: String,
@@ -151,15 +153,21 @@ pub struct FormView {
     pub period_name: String,
     pub last_year_name: Option<String>,
     pub previous_name: String,
-    /// draft, submitted or approved (approved = locked).
+    /// draft, submitted, returned or approved; only draft and returned figures change.
     pub state: String,
     pub locked: bool,
+    /// The data set's approval levels, as the role of each, and how many have accepted.
+    pub levels: Vec<String>,
+    pub accepted: usize,
+    /// The level awaited, named for people ("cấp 2: lãnh đạo"), while submitted.
+    pub awaiting: Option<String>,
     pub deadline: String,
     pub fields: Vec<FieldView>,
     pub events: Vec<EventView>,
     pub can_write: bool,
     pub can_submit: bool,
     pub can_approve: bool,
+    pub can_return: bool,
 }
 
 fn vi(value: Decimal, decimals: u8) -> String {
@@ -193,7 +201,8 @@ pub async fn form(
         .store
         .submission_events(set, unit, &scope.period.code())
         .await?;
-    let state = submission.map_or_else(|| "draft".to_string(), |s| s.state);
+    let state = workflow::state_of(submission.as_ref());
+    let submitted_by = submission.and_then(|s| s.submitted_by);
     let engine = app.engine();
     let version = unit_version(&engine, unit, &scope.period)?;
     let months = scope.period.months();
@@ -250,9 +259,19 @@ pub async fn form(
             writable,
         });
     }
-    let locked = state == "approved";
+    let locked = !state.editable();
     let can_write = !locked && fields.iter().any(|f| f.writable);
-    let can_submit = state == "draft"
+    let levels = workflow::levels(&scope.set);
+    let accepted = state.accepted(levels);
+    let acts_at = |l: usize| workflow::acts_at(&engine, who, &scope.set, unit, date, l);
+    let actor = solieu_core::workflow::Actor {
+        acts_at: &acts_at,
+        submitted_them: submitted_by.as_deref() == Some(who.username.as_str()),
+    };
+    let may = |step| solieu_core::workflow::step(levels, state, step, &actor, "-").is_ok();
+    let can_approve = may(solieu_core::workflow::Step::Approve);
+    let can_return = may(solieu_core::workflow::Step::Return);
+    let can_submit = state.editable()
         && authorize(
             &engine,
             who,
@@ -262,7 +281,6 @@ pub async fn form(
             date,
         )
         .is_ok();
-    let can_approve = authorize(&engine, who, Action::Approve, unit, &[], date).is_ok();
     Ok(FormView {
         data_set: scope.set.code.clone(),
         data_set_name: scope.set.name.clone(),
@@ -273,14 +291,19 @@ pub async fn form(
         period_name: scope.period.name_vi(),
         last_year_name: scope.period.same_period_last_year().map(|p| p.name_vi()),
         previous_name: previous_period.map(|p| p.name_vi()).unwrap_or_default(),
-        state,
+        state: state.code().to_string(),
         locked,
+        levels: scope.set.levels.clone(),
+        accepted,
+        awaiting: matches!(state, solieu_core::workflow::State::Submitted { .. })
+            .then(|| workflow::level_name(&scope.set, accepted + 1).vi),
         deadline: date_vi(deadline(&scope.set, &scope.period)),
         fields,
         events: events
             .into_iter()
             .map(|e| EventView {
                 action: e.action,
+                level: e.level,
                 reason: e.reason,
                 by: e.done_by,
                 at: date_time_vi(e.done_at),
@@ -289,6 +312,7 @@ pub async fn form(
         can_write,
         can_submit,
         can_approve,
+        can_return,
     })
 }
 
@@ -349,13 +373,18 @@ pub async fn save(
     authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
     authorize(&app.engine(), who, Action::Write, unit, &codes, date)?;
     let _writing = app.writes.lock().await;
-    if let Some(s) = app
-        .store
-        .submission(set, unit, &scope.period.code())
-        .await?
-        && s.state == "approved"
-    {
-        return Err(WebError::Locked);
+    // Also refused in the store's write; here first, to say it in the form's words.
+    match workflow::state_of(
+        app.store
+            .submission(set, unit, &scope.period.code())
+            .await?
+            .as_ref(),
+    ) {
+        solieu_core::workflow::State::Approved => return Err(WebError::Locked),
+        state if !state.editable() => {
+            return Err(WebError::Conflict(solieu_i18n::text!("web-figures-are-submitted-approval-they")));
+        }
+        _ => {}
     }
     let form_name = format!("{set}/{unit}/{}", scope.period.code());
     let mut problems = Vec::new();
@@ -547,72 +576,6 @@ fn rules_for_people(
             p
         })
         .collect()
-}
-
-/// A workflow step: `submit`, `approve` or `reopen` (with a reason).
-pub async fn step(
-    app: &App,
-    who: &Principal,
-    set: &str,
-    unit: &str,
-    period: &str,
-    action: &str,
-    reason: &str,
-) -> Result<(), WebError> {
-    let scope = scope(app, set, unit, period).await?;
-    let date = scope.period.end_date();
-    authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
-    let (check, from, to): (Action, &[Option<&str>], &str) = match action {
-        "submit" => (Action::Submit, &[None, Some("draft")], "submitted"),
-        "approve" => (Action::Approve, &[Some("submitted")], "approved"),
-        "reopen" => (
-            Action::Approve,
-            &[Some("submitted"), Some("approved")],
-            "draft",
-        ),
-        _ => {
-            return Err(not_found(solieu_i18n::text!("web-no-such-action"), action));
-        }
-    };
-    let indicators = if check == Action::Submit {
-        scope.set.indicators.clone()
-    } else {
-        Vec::new()
-    };
-    authorize(&app.engine(), who, check, unit, &indicators, date)?;
-    if action == "reopen" && reason.trim().is_empty() {
-        return Err(WebError::Unprocessable(solieu_i18n::text!(
-            "web-reopening-needs-reason-e-g"
-        )));
-    }
-    let _writing = app.writes.lock().await;
-    app.store
-        .step_submission(
-            set,
-            unit,
-            &scope.period.code(),
-            from,
-            to,
-            action,
-            reason.trim(),
-            &who.username,
-        )
-        .await
-        .map_err(|e| match e {
-            solieu_store::StoreError::Conflict(_) => WebError::Conflict(step_refused(action)),
-            e => e.into(),
-        })?;
-    Ok(())
-}
-
-/// Why a step cannot be taken from the state the period is in, named for people (the store's
-/// own message names the codes: "approve", "draft").
-fn step_refused(action: &str) -> Text {
-    match action {
-        "submit" => solieu_i18n::text!("web-cannot-submit-this-period-already"),
-        "approve" => solieu_i18n::text!("web-cannot-approve-this-period-has"),
-        _ => solieu_i18n::text!("web-cannot-reopen-this-period-still"),
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1259,7 +1222,8 @@ pub async fn assignments(
                 }
                 let may = authorize(&engine, who, Action::Write, &v.code, &set.indicators, date)
                     .is_ok()
-                    || authorize(&engine, who, Action::Approve, &v.code, &[], date).is_ok();
+                    || (1..=workflow::levels(&set))
+                        .any(|l| workflow::acts_at(&engine, who, &set, &v.code, date, l));
                 if !may {
                     continue;
                 }

@@ -832,7 +832,7 @@ async fn form_step(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Redirect, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    ops::step(
+    crate::workflow::step(
         &app,
         &who,
         &set,

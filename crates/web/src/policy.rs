@@ -82,7 +82,8 @@ pub enum Action {
     Write,
     /// Send a data set for approval.
     Submit,
-    /// Approve (and lock) or reopen.
+    /// Accept or return at an approval level (which levels, the data set says:
+    /// `crate::workflow::acts_at`).
     Approve,
 }
 
@@ -179,10 +180,11 @@ pub fn allowed_on(
         }
         Role::Department => match action {
             Action::Read => true,
-            Action::Write | Action::Submit => {
+            // A department reviews, where a data set names it as a level, the figures of its
+            // own groups only.
+            Action::Write | Action::Submit | Action::Approve => {
                 !groups.is_empty() && groups.iter().all(|g| in_groups(&who.groups, g))
             }
-            Action::Approve => false,
         },
         Role::Leader => match action {
             Action::Read | Action::Approve => who.unit.is_none() || own_or_below(),
@@ -314,6 +316,22 @@ mod tests {
             Action::Approve,
             "A",
             &[],
+            d,
+            &registry
+        ));
+        assert!(!allowed(
+            &department,
+            Action::Approve,
+            "A",
+            &["Y tế"],
+            d,
+            &registry
+        ));
+        assert!(allowed(
+            &department,
+            Action::Approve,
+            "A",
+            &["Kinh tế > Dịch vụ"],
             d,
             &registry
         ));

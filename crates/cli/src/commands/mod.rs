@@ -16,6 +16,7 @@ mod units;
 mod validate;
 mod values;
 mod web;
+mod workflow;
 
 pub use backup::{backup, restore};
 pub use demo::demo;
@@ -33,6 +34,7 @@ pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
 pub use web::{DEMO_USERS, UserCommand, poll_interval, serve, user};
+pub use workflow::{WorkflowArgs, workflow};
 
 use crate::say::Access::Read;
 use crate::say::Say;

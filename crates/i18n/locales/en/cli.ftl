@@ -216,3 +216,7 @@ cli-vietnam-time = { $time } (Vietnam time)
 cli-dhis2-identifiers-linked = DHIS2 identifiers linked
 cli-not-imported-solieu-has-no = not imported (solieu has no place for it)
 cli-least = at least{" "}
+cli-there-no-account = there is no account
+cli-use-user-must-be-web = in use: --user must be a web account (solieu user add)
+cli-units-below = With the units below
+cli-returned-correction = returned for correction

@@ -115,3 +115,7 @@ core-column-valid_from = valid from
 core-column-valid_to = valid to
 core-column-decimals = decimals
 core-column-group = group
+core-cannot-return-this-period-still = Cannot return: this period is still being entered, not yet submitted
+core-not-approval-level-awaited-this = Not the approval level awaited: this level has already accepted, or another level is due
+core-whoever-submitted-figures-cannot-approve = Whoever submitted the figures cannot approve them
+core-returning-needs-reason-e-g = Returning needs a reason (e.g. “wrong number of visits”)

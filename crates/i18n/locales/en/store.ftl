@@ -7,3 +7,5 @@ store-unit-has-values-periods-ending = unit { $code } has { $later } values for 
 store-unit-not-database = unit { $unit } is not in the database
 store-unit-approved-locked-data-set = { $indicator } of unit { $unit } for { $period_code } is approved and locked (data set { $set }, at { $at }); an approver must reopen it before it changes
 store-database-busy-another-write-large = The database is busy with another write (a large import, say); nothing was saved, try again in a few minutes
+store-unit-submitted-approval-data-set = { $indicator } of unit { $unit } for { $period_code } is submitted for approval (data set { $set }, at { $at }); it changes only once an approval level returns it
+store-cannot-submission-2 = cannot { $action }: the submission of { $unit } is { $state }

@@ -216,3 +216,7 @@ cli-vietnam-time = { $time } (giờ Việt Nam)
 cli-dhis2-identifiers-linked = mã DHIS2 được liên kết
 cli-not-imported-solieu-has-no = không nhập (solieu không chứa)
 cli-least = ít nhất{" "}
+cli-there-no-account = không có tài khoản
+cli-use-user-must-be-web = đang hoạt động: --user phải là tài khoản web (solieu user add)
+cli-units-below = Kèm các đơn vị cấp dưới
+cli-returned-correction = bị trả lại, cần sửa

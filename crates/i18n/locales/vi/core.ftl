@@ -115,3 +115,7 @@ core-column-valid_from = ngày bắt đầu
 core-column-valid_to = ngày kết thúc
 core-column-decimals = số chữ số thập phân
 core-column-group = nhóm
+core-cannot-return-this-period-still = Không trả lại được: kỳ này đang nhập, chưa gửi duyệt
+core-not-approval-level-awaited-this = Không thuộc cấp duyệt đang chờ: số liệu đã được cấp này chấp nhận, hoặc đang chờ cấp khác
+core-whoever-submitted-figures-cannot-approve = Người gửi duyệt không tự duyệt số liệu của mình
+core-returning-needs-reason-e-g = Trả lại cần ghi lý do (ví dụ “Sai số lượt khám”)

@@ -7,3 +7,5 @@ store-unit-has-values-periods-ending = đơn vị { $code } đã có { $later } 
 store-unit-not-database = không có đơn vị { $unit } trong cơ sở dữ liệu
 store-unit-approved-locked-data-set = { $indicator } của đơn vị { $unit } kỳ { $period_code } đã được phê duyệt và khóa (bộ số liệu { $set }, lúc { $at }); người phê duyệt cần mở lại trước khi sửa
 store-database-busy-another-write-large = Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, xin thử lại sau ít phút
+store-unit-submitted-approval-data-set = { $indicator } của đơn vị { $unit } kỳ { $period_code } đã gửi duyệt (bộ số liệu { $set }, lúc { $at }); chỉ sửa được khi cấp duyệt trả lại
+store-cannot-submission-2 = không thể { $action }: báo cáo { $unit } đang ở trạng thái { $state }

@@ -399,7 +399,7 @@ on_both_backends!(
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("line 2"), "{err}");
         assert!(
-            err.contains("task KL650-01 is recorded as hoan_thanh on 20/06/2020"),
+            err.contains("task KL650-01 is recorded as done on 20/06/2020"),
             "{err}"
         );
 

@@ -88,11 +88,19 @@ pub enum Refusal {
 impl Refusal {
     pub fn text(self, step: Step) -> Text {
         match (self, step) {
-            (Refusal::State, Step::Submit) => solieu_i18n::text!("web-cannot-submit-this-period-already"),
-            (Refusal::State, Step::Approve) => solieu_i18n::text!("web-cannot-approve-this-period-has"),
-            (Refusal::State, Step::Return) => solieu_i18n::text!("core-cannot-return-this-period-still"),
+            (Refusal::State, Step::Submit) => {
+                solieu_i18n::text!("web-cannot-submit-this-period-already")
+            }
+            (Refusal::State, Step::Approve) => {
+                solieu_i18n::text!("web-cannot-approve-this-period-has")
+            }
+            (Refusal::State, Step::Return) => {
+                solieu_i18n::text!("core-cannot-return-this-period-still")
+            }
             (Refusal::Level, _) => solieu_i18n::text!("core-not-approval-level-awaited-this"),
-            (Refusal::OwnSubmission, _) => solieu_i18n::text!("core-whoever-submitted-figures-cannot-approve"),
+            (Refusal::OwnSubmission, _) => {
+                solieu_i18n::text!("core-whoever-submitted-figures-cannot-approve")
+            }
             (Refusal::NoReason, _) => solieu_i18n::text!("core-returning-needs-reason-e-g"),
         }
     }

@@ -145,7 +145,8 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
             Vec::new(),
             vec![problem(
                 file,
-                "$.dataValues", solieu_i18n::text!("io-expected-datavalues-list"),
+                "$.dataValues",
+                solieu_i18n::text!("io-expected-datavalues-list"),
             )],
         );
     };
@@ -168,7 +169,8 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
         ) else {
             problems.push(problem(
                 file,
-                &at, solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
+                &at,
+                solieu_i18n::text!("io-dataelement-period-or-orgunit-missing"),
             ));
             continue;
         };
@@ -200,7 +202,8 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 Vec::new(),
                 vec![problem(
                     file,
-                    "1", solieu_i18n::text!("io-unreadable-header", e = e),
+                    "1",
+                    solieu_i18n::text!("io-unreadable-header", e = e),
                 )],
             );
         }
@@ -262,10 +265,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
 fn read_xml(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>) {
     let Ok(text) = std::str::from_utf8(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes))
     else {
-        let p = problem(
-            file,
-            "", solieu_i18n::text!("io-file-not-utf-8"),
-        );
+        let p = problem(file, "", solieu_i18n::text!("io-file-not-utf-8"));
         return (Vec::new(), vec![p]);
     };
     let mut reader = Reader::from_str(text);
@@ -600,14 +600,21 @@ impl Mapping {
             .as_deref()
             .filter(|a| !a.is_empty() && *a != DEFAULT_COMBO)
         {
-            return Some(solieu_i18n::text!("io-solieu-takes-default-attribute-option", aoc = aoc));
+            return Some(solieu_i18n::text!(
+                "io-solieu-takes-default-attribute-option",
+                aoc = aoc
+            ));
         }
         let coc = dv
             .category_option_combo
             .as_deref()
             .filter(|c| !c.is_empty())
             .unwrap_or(DEFAULT_COMBO);
-        Some(solieu_i18n::text!("io-category-option-combo-must-be", coc = coc, de = de))
+        Some(solieu_i18n::text!(
+            "io-category-option-combo-must-be",
+            coc = coc,
+            de = de
+        ))
     }
 
     fn indicator(&self, dv: &DataValue) -> String {
@@ -695,8 +702,11 @@ pub fn to_records(
             Ok(p) => p,
             Err(e) => {
                 problems.push(
-                    Problem::error(field("period"), solieu_i18n::text!("io-invalid-dhis2-period", reason = e.reason))
-                        .with_value(&dv.period),
+                    Problem::error(
+                        field("period"),
+                        solieu_i18n::text!("io-invalid-dhis2-period", reason = e.reason),
+                    )
+                    .with_value(&dv.period),
                 );
                 continue;
             }

@@ -322,10 +322,8 @@ impl Reader {
                 Some(code) => Some(code.clone()),
                 None => {
                     problems.push(
-                        e.error(
-                            "parent", solieu_i18n::text!("io-parent-unit-no-file-was"),
-                        )
-                        .with_value(p),
+                        e.error("parent", solieu_i18n::text!("io-parent-unit-no-file-was"))
+                            .with_value(p),
                     );
                     return None;
                 }
@@ -382,7 +380,8 @@ impl Reader {
             let Some((aggregate, time_aggregate)) = aggregation(e.str("aggregationType")) else {
                 problems.push(
                     e.error(
-                        "aggregationType", solieu_i18n::text!("io-solieu-has-no-such-aggregation"),
+                        "aggregationType",
+                        solieu_i18n::text!("io-solieu-has-no-such-aggregation"),
                     )
                     .with_value(e.str("aggregationType").unwrap_or(""))
                     .with_hint(solieu_i18n::text!("io-solieu-takes-sum-average-average")),
@@ -422,7 +421,8 @@ impl Reader {
             let Some(parts) = combos.options.get(combo) else {
                 problems.push(
                     e.error(
-                        "categoryCombo", solieu_i18n::text!("io-category-combo-no-file"),
+                        "categoryCombo",
+                        solieu_i18n::text!("io-category-combo-no-file"),
                     )
                     .with_value(combo),
                 );
@@ -562,7 +562,11 @@ impl Reader {
                 problems.push(
                     Problem::warning(
                         e.at(field),
-                        solieu_i18n::text!("io-not-imported-solieu-cannot-express", vi = why.vi, en = why.en),
+                        solieu_i18n::text!(
+                            "io-not-imported-solieu-cannot-express",
+                            vi = why.vi,
+                            en = why.en
+                        ),
                     )
                     .with_value(&text),
                 );
@@ -675,7 +679,8 @@ impl Reader {
                     Some(codes) => indicators.extend(codes.iter().cloned()),
                     None => problems.push(
                         e.error(
-                            &format!("dataSetElements[{i}].dataElement"), solieu_i18n::text!("io-data-element-no-file-or"),
+                            &format!("dataSetElements[{i}].dataElement"),
+                            solieu_i18n::text!("io-data-element-no-file-or"),
                         )
                         .with_value(de),
                     ),
@@ -735,7 +740,9 @@ impl Reader {
             .collect();
         for (kind, count) in rest {
             let why = match kind.as_str() {
-                "categories" | "categoryOptions" => solieu_i18n::text!("io-kept-names-disaggregated-indicators"),
+                "categories" | "categoryOptions" => {
+                    solieu_i18n::text!("io-kept-names-disaggregated-indicators")
+                }
                 "organisationUnitGroups" | "organisationUnitGroupSets" => {
                     solieu_i18n::text!("io-solieu-has-no-unit-groups")
                 }
@@ -763,7 +770,11 @@ fn within_parent(
     {
         problems.push(Problem::warning(
             e.at("openingDate"),
-            solieu_i18n::text!("io-opens-before-its-parent-solieu", unit_name = unit.name, from = from),
+            solieu_i18n::text!(
+                "io-opens-before-its-parent-solieu",
+                unit_name = unit.name,
+                from = from
+            ),
         ));
         unit.valid_from = Some(from);
     }
@@ -772,7 +783,11 @@ fn within_parent(
     {
         problems.push(Problem::warning(
             e.at("closedDate"),
-            solieu_i18n::text!("io-closes-after-its-parent-solieu", unit_name = unit.name, to = to),
+            solieu_i18n::text!(
+                "io-closes-after-its-parent-solieu",
+                unit_name = unit.name,
+                to = to
+            ),
         ));
         unit.valid_to = Some(to);
     }
@@ -863,7 +878,8 @@ fn date(e: &Entry, field: &str, problems: &mut Vec<Problem>) -> Option<NaiveDate
 
 fn missing_uid(e: &Entry) -> Problem {
     e.error(
-        "id", solieu_i18n::text!("io-dhis2-uid-missing-or-malformed"),
+        "id",
+        solieu_i18n::text!("io-dhis2-uid-missing-or-malformed"),
     )
     .with_value(e.id())
 }
@@ -909,7 +925,10 @@ pub fn translate(
     while let Some(c) = rest.chars().next() {
         if c == '#' {
             let Some(inner) = rest.strip_prefix("#{").and_then(|r| r.split_once('}')) else {
-                return Err(solieu_i18n::text!("io-without", value = rest.chars().take(20).collect::<String>()));
+                return Err(solieu_i18n::text!(
+                    "io-without",
+                    value = rest.chars().take(20).collect::<String>()
+                ));
             };
             let (body, after) = inner;
             let mut parts = body.split('.');
@@ -932,7 +951,10 @@ pub fn translate(
             out.push(' ');
             rest = &rest[c.len_utf8()..];
         } else {
-            return Err(solieu_i18n::text!("io-text", value = rest.chars().take(20).collect::<String>()));
+            return Err(solieu_i18n::text!(
+                "io-text",
+                value = rest.chars().take(20).collect::<String>()
+            ));
         }
     }
     let trimmed = out.trim().to_string();

@@ -558,7 +558,12 @@ async fn take_step(
         .is_some_and(|l| current.as_ref().is_some_and(|(_, now)| *now != l));
     if !step.from.contains(&state) || level_moved {
         let state = state.unwrap_or("draft");
-        return Err(StoreError::Conflict(solieu_i18n::text!("store-cannot-submission-2", action = step.action, unit = step.unit, state = state)));
+        return Err(StoreError::Conflict(solieu_i18n::text!(
+            "store-cannot-submission-2",
+            action = step.action,
+            unit = step.unit,
+            state = state
+        )));
     }
     let submitting = step.to == "submitted" && step.level == 0;
     let submitted_at = submitting.then(|| now.to_string());

@@ -668,8 +668,24 @@ impl Locks {
             .get(&(k.indicator.clone(), k.unit.clone(), k.period.code()))
         {
             None => Ok(()),
-            Some((set, state, at)) if state == "approved" => Err(StoreError::Conflict(solieu_i18n::text!("store-unit-approved-locked-data-set", indicator = k.indicator, unit = k.unit, period_code = k.period.code(), set = set, at = at))),
-            Some((set, _, at)) => Err(StoreError::Conflict(solieu_i18n::text!("store-unit-submitted-approval-data-set", indicator = k.indicator, unit = k.unit, period_code = k.period.code(), set = set, at = at))),
+            Some((set, state, at)) if state == "approved" => {
+                Err(StoreError::Conflict(solieu_i18n::text!(
+                    "store-unit-approved-locked-data-set",
+                    indicator = k.indicator,
+                    unit = k.unit,
+                    period_code = k.period.code(),
+                    set = set,
+                    at = at
+                )))
+            }
+            Some((set, _, at)) => Err(StoreError::Conflict(solieu_i18n::text!(
+                "store-unit-submitted-approval-data-set",
+                indicator = k.indicator,
+                unit = k.unit,
+                period_code = k.period.code(),
+                set = set,
+                at = at
+            ))),
         }
     }
 }

@@ -196,7 +196,9 @@ fn level_problems(levels: &[String], at: Location) -> Vec<Problem> {
         problems.push(
             Problem::error(at.clone(), message)
                 .with_value(level)
-                .with_hint(solieu_i18n::text!("web-approving-roles-order-separated-spaces")),
+                .with_hint(solieu_i18n::text!(
+                    "web-approving-roles-order-separated-spaces"
+                )),
         );
     }
     problems

@@ -382,7 +382,9 @@ pub async fn save(
     ) {
         solieu_core::workflow::State::Approved => return Err(WebError::Locked),
         state if !state.editable() => {
-            return Err(WebError::Conflict(solieu_i18n::text!("web-figures-are-submitted-approval-they")));
+            return Err(WebError::Conflict(solieu_i18n::text!(
+                "web-figures-are-submitted-approval-they"
+            )));
         }
         _ => {}
     }

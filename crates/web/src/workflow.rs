@@ -45,13 +45,13 @@ pub fn state_of(submission: Option<&Submission>) -> State {
 
 /// The name of an approval level for people ("cấp 2: lãnh đạo").
 pub fn level_name(set: &DataSetRow, level: usize) -> Text {
-    let (vi, en) = match set.levels.get(level.wrapping_sub(1)).map(String::as_str) {
-        Some("office") => ( solieu_i18n::text!("web-planning-office-2")),
-        Some("department") => ( solieu_i18n::text!("web-department-2")),
-        Some("leader") => ( solieu_i18n::text!("web-role-leader")),
-        _ => ( solieu_i18n::text!("web-approver")),
+    let role = match set.levels.get(level.wrapping_sub(1)).map(String::as_str) {
+        Some("office") => solieu_i18n::text!("web-planning-office-2"),
+        Some("department") => solieu_i18n::text!("web-department-2"),
+        Some("leader") => solieu_i18n::text!("web-role-leader"),
+        _ => solieu_i18n::text!("web-approver"),
     };
-    solieu_i18n::text!("web-level-2", level = level, vi = vi, en = en)
+    solieu_i18n::text!("web-level-2", level = level, role = role)
 }
 
 fn parse_step(action: &str) -> Option<Step> {
@@ -88,7 +88,10 @@ pub async fn step(
     let date = scope.period.end_date();
     authorize(&app.engine(), who, Action::Read, unit, &[], date)?;
     let Some(wanted) = parse_step(action) else {
-        return Err(WebError::NotFound(solieu_i18n::text!("web-no-such-action-2", action = action)));
+        return Err(WebError::NotFound(solieu_i18n::text!(
+            "web-no-such-action-2",
+            action = action
+        )));
     };
     if wanted == Step::Submit {
         authorize(

@@ -79,10 +79,7 @@ pub async fn import_inputs(
     let mut rows = 0;
     let mut mappings = Vec::new();
     let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
-    progress.step(
-        solieu_i18n::tr(say.lang, "cli-reading-database")
-            .into(),
-    );
+    progress.step(solieu_i18n::tr(say.lang, "cli-reading-database").into());
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
@@ -97,7 +94,11 @@ pub async fn import_inputs(
         .with_links(&metadata.read.links);
     incoming.extend(std::mem::take(&mut metadata.read.incoming));
     for input in &inputs {
-        progress.step(format!("{} {}…", solieu_i18n::tr(say.lang, "cli-reading"), input.name));
+        progress.step(format!(
+            "{} {}…",
+            solieu_i18n::tr(say.lang, "cli-reading"),
+            input.name
+        ));
         if dhis2_metadata::detect(&input.bytes) {
             continue;
         }
@@ -297,7 +298,11 @@ pub async fn import_inputs(
     let warning_count = warnings.len();
     let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
-        eprintln!("{}: {}", solieu_i18n::tr(say.lang, "cli-note-2"), w.render(say.lang));
+        eprintln!(
+            "{}: {}",
+            solieu_i18n::tr(say.lang, "cli-note-2"),
+            w.render(say.lang)
+        );
     }
     if more > 0 {
         eprintln!("{}", notes_more(more, say));
@@ -409,7 +414,10 @@ pub async fn import_inputs(
             solieu_i18n::tr(say.lang, "cli-ntm-indicator-assessments"),
             p.assessments_added,
         ),
-        (solieu_i18n::tr(say.lang, "cli-ocop-products-2"), p.products_written),
+        (
+            solieu_i18n::tr(say.lang, "cli-ocop-products-2"),
+            p.products_written,
+        ),
         (
             solieu_i18n::tr(say.lang, "cli-ocop-evaluations"),
             p.evaluations_written,
@@ -419,7 +427,10 @@ pub async fn import_inputs(
             solieu_i18n::tr(say.lang, "cli-support-projects"),
             p.projects_written,
         ),
-        (solieu_i18n::tr(say.lang, "cli-documents"), p.documents_written),
+        (
+            solieu_i18n::tr(say.lang, "cli-documents"),
+            p.documents_written,
+        ),
         (solieu_i18n::tr(say.lang, "cli-tasks"), p.tasks_written),
         (
             solieu_i18n::tr(say.lang, "cli-program-records-unchanged"),
@@ -452,6 +463,8 @@ impl MetadataRead {
                 period_type: d.item.period_type.clone(),
                 deadline_days: d.item.deadline_days,
                 indicators: d.item.indicators.clone(),
+                // DHIS2's approval workflows are not imported: one level, as with no levels given.
+                levels: Vec::new(),
             })
             .collect()
     }

@@ -96,7 +96,7 @@ pub async fn workflow(
     Ok(ExitCode::SUCCESS)
 }
 
-fn state_text<'a>(state: &str, say: &'a Say) -> &'a str {
+fn state_text(state: &str, say: &Say) -> String {
     match state {
         "submitted" => solieu_i18n::tr(say.lang, "web-state-submitted"),
         "returned" => solieu_i18n::tr(say.lang, "cli-returned-correction"),

@@ -99,24 +99,24 @@ impl Arg {
 
 /// What a message's value can be made from: anything shown with `Display`, or a [`Text`]
 /// (a message inside a message, each language taking its own).
-pub trait IntoArg {
-    fn into_arg(&self) -> Arg;
+pub trait ToArg {
+    fn to_arg(&self) -> Arg;
 }
 
-impl<T: std::fmt::Display + ?Sized> IntoArg for T {
-    fn into_arg(&self) -> Arg {
+impl<T: std::fmt::Display + ?Sized> ToArg for T {
+    fn to_arg(&self) -> Arg {
         Arg::Same(self.to_string())
     }
 }
 
-impl IntoArg for Text {
-    fn into_arg(&self) -> Arg {
+impl ToArg for Text {
+    fn to_arg(&self) -> Arg {
         Arg::Each(self.clone())
     }
 }
 
-impl IntoArg for &Text {
-    fn into_arg(&self) -> Arg {
+impl ToArg for &Text {
+    fn to_arg(&self) -> Arg {
         Arg::Each((*self).clone())
     }
 }
@@ -129,7 +129,7 @@ macro_rules! text {
         $crate::Text::msg($id, &[])
     };
     ($id:literal, $($name:ident = $value:expr),+ $(,)?) => {
-        $crate::Text::msg($id, &[$((stringify!($name), $crate::IntoArg::into_arg(&$value))),+])
+        $crate::Text::msg($id, &[$((stringify!($name), $crate::ToArg::to_arg(&$value))),+])
     };
 }
 
@@ -142,7 +142,7 @@ macro_rules! tr {
     ($lang:expr, $id:literal, $($name:ident = $value:expr),+ $(,)?) => {
         {
             let lang: $crate::Lang = $lang;
-            $crate::tr_args(lang, $id, &[$((stringify!($name), $crate::IntoArg::into_arg(&$value).get(lang).to_string())),+])
+            $crate::tr_args(lang, $id, &[$((stringify!($name), $crate::ToArg::to_arg(&$value).get(lang).to_string())),+])
         }
     };
 }

@@ -79,7 +79,7 @@ pub async fn import_inputs(
     let mut rows = 0;
     let mut mappings = Vec::new();
     let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
-    progress.step(solieu_i18n::tr(say.lang, "cli-reading-database").into());
+    progress.step(solieu_i18n::tr(say.lang, "cli-reading-database"));
     let stored = store.stored().await?;
     // Built only when a workbook needs to find communes named in its headers.
     let mut registry: Option<solieu_core::lineage::Registry> = None;
@@ -203,7 +203,7 @@ pub async fn import_inputs(
         }
         incoming.events.extend(reform.events);
     }
-    progress.step(solieu_i18n::tr(say.lang, "cli-checking").into());
+    progress.step(solieu_i18n::tr(say.lang, "cli-checking"));
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
@@ -279,7 +279,7 @@ pub async fn import_inputs(
         .chain(outlier_warnings)
         .collect();
     progress.counted(
-        solieu_i18n::tr(say.lang, "cli-writing-values").into(),
+        solieu_i18n::tr(say.lang, "cli-writing-values"),
         changes.values.len() as u64,
     );
     let source: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
@@ -627,27 +627,23 @@ fn refuse(
         .collect();
     refused.sort();
     refused.dedup();
-    // Problems the readers only counted name rows not counted here.
     let summary = if refused.is_empty() {
         // A file that could not be opened, a database refusal: nothing was read row by row,
         // so a count of rows would only confuse.
         solieu_i18n::tr!(say.lang, "cli-nothing-imported", errors = errors)
-    } else if omitted > 0 {
-        solieu_i18n::tr!(
-            say.lang,
-            "cli-nothing-imported-rows-at-least",
-            errors = errors,
-            refused = refused.len(),
-            rows = rows
-        )
     } else {
-        solieu_i18n::tr!(
-            say.lang,
-            "cli-nothing-imported-rows",
-            errors = errors,
-            refused = refused.len(),
-            rows = rows
-        )
+        // Problems the readers only counted name rows not counted here: "at least".
+        let id = if omitted > 0 {
+            "cli-nothing-imported-rows-at-least"
+        } else {
+            "cli-nothing-imported-rows"
+        };
+        let args = [
+            ("errors", errors.to_string()),
+            ("refused", refused.len().to_string()),
+            ("rows", rows.to_string()),
+        ];
+        solieu_i18n::tr_args(say.lang, id, &args)
     };
     let (problems, rest) = solieu_core::problem::first(problems, shown);
     for p in &problems {

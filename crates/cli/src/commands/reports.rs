@@ -179,7 +179,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     }
                 };
                 compare(
-                    solieu_i18n::tr(say.lang, "cli-value").into(),
+                    solieu_i18n::tr(say.lang, "cli-value"),
                     &then["value"],
                     &now["value"],
                 );
@@ -200,7 +200,7 @@ pub async fn reports(location: &Location, action: ReportsAction, say: &Say) -> R
                     );
                 }
                 compare(
-                    solieu_i18n::tr(say.lang, "cli-same-period").into(),
+                    solieu_i18n::tr(say.lang, "cli-same-period"),
                     &then["previous"]["value"],
                     &now["previous"]["value"],
                 );

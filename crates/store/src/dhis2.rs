@@ -3,6 +3,7 @@
 
 use crate::programs::write_programs;
 use crate::web::put_data_sets_in;
+use crate::write::{LoggedChange, log_change};
 use crate::{ApplyReport, DataSetRow, ProgramReport, Result, Store};
 use chrono::Utc;
 use solieu_core::changes::ChangeSet;
@@ -118,18 +119,15 @@ async fn put_ids_in(
             .bind(&id.ours)
             .execute(&mut **tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
-             VALUES ('dhis2_id', $1, $2, $3, $4, $5, $6)",
-        )
-        .bind(format!("{} {}", id.kind, id.dhis2))
-        .bind(if before.is_some() { "change" } else { "add" })
-        .bind(before)
-        .bind(&id.ours)
-        .bind(by)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+        let key = format!("{} {}", id.kind, id.dhis2);
+        let change = LoggedChange {
+            entity: "dhis2_id",
+            key: &key,
+            action: if before.is_some() { "change" } else { "add" },
+            before,
+            after: Some(id.ours.clone()),
+        };
+        log_change(tx, change, by, &now).await?;
         written += 1;
     }
     Ok(written)

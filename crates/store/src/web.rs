@@ -732,18 +732,14 @@ pub(crate) async fn put_data_sets_in(
         .bind(set.levels.join(" "))
         .execute(&mut **tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
-             VALUES ('data_set', $1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&set.code)
-        .bind(if before.is_some() { "change" } else { "add" })
-        .bind(before)
-        .bind(describe)
-        .bind(by)
-        .bind(&now)
-        .execute(&mut **tx)
-        .await?;
+        let change = crate::write::LoggedChange {
+            entity: "data_set",
+            key: &set.code,
+            action: if before.is_some() { "change" } else { "add" },
+            before,
+            after: Some(describe),
+        };
+        crate::write::log_change(tx, change, by, &now).await?;
         written += 1;
     }
     Ok(written)

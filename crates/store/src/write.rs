@@ -110,16 +110,16 @@ async fn write_indicator(
     Ok(())
 }
 
-/// One line of the change log for units, lineage and indicators.
-struct LoggedChange<'a> {
-    entity: &'a str,
-    key: &'a str,
-    action: &'a str,
-    before: Option<String>,
-    after: Option<String>,
+/// One line of the change log: units, lineage, indicators, data sets, DHIS2 links.
+pub(crate) struct LoggedChange<'a> {
+    pub entity: &'a str,
+    pub key: &'a str,
+    pub action: &'a str,
+    pub before: Option<String>,
+    pub after: Option<String>,
 }
 
-async fn log_change(
+pub(crate) async fn log_change(
     tx: &mut Transaction<'static, Any>,
     change: LoggedChange<'_>,
     who: &str,

@@ -76,15 +76,14 @@ pub fn templates() -> minijinja::Environment<'static> {
             .unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
     env.add_function("t", |state: &minijinja::State, id: String, args: Kwargs| {
-        let args: Vec<(String, String)> = args
+        let values: Vec<(&str, String)> = args
             .args()
             .map(|name| {
                 let value: minijinja::Value = args.get(name).unwrap_or_default();
-                (name.to_string(), value.to_string())
+                (name, value.to_string())
             })
             .collect();
-        let args: Vec<(&str, String)> = args.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-        solieu_i18n::tr_args(page_lang(state), &id, &args)
+        solieu_i18n::tr_args(page_lang(state), &id, &values)
     });
     env.add_filter("vn", |v: minijinja::Value| {
         let text = v.to_string();
@@ -105,21 +104,13 @@ pub fn templates() -> minijinja::Environment<'static> {
         let status = s
             .parse::<solieu_core::value::Status>()
             .unwrap_or(solieu_core::value::Status::Estimate);
-        if is_en(state) {
-            status.code()
-        } else {
-            status.name_vi()
+        match page_lang(state) {
+            Lang::En => status.code(),
+            Lang::Vi => status.name_vi(),
         }
         .to_string()
     });
     env
-}
-
-fn lang_code(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Vi => "vi",
-        Lang::En => "en",
-    }
 }
 
 /// The request's language, read once by the [`html_errors`] layer and by handlers.
@@ -145,7 +136,7 @@ pub fn render(
     mut context: Value,
 ) -> Result<Html<String>, WebError> {
     if let Value::Object(map) = &mut context {
-        map.insert("lang".into(), json!(lang_code(lang)));
+        map.insert("lang".into(), json!(lang.tag()));
         if let Some(p) = who {
             map.insert(
                 "user".into(),

@@ -410,6 +410,11 @@ on_both_backends!(a_published_figure_reads_as_approved, |app| {
         text_of(&a.body)
     );
     assert!(!a.body.contains(">1.241<"));
+    assert!(a.body.contains("<table"), "the approved figures in a table");
+    // A period with nothing approved says so, without a table of headers over no rows.
+    let empty = Client::new(&app).get("/public?period=2018").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(!empty.body.contains("<table"), "{}", text_of(&empty.body));
 });
 
 on_both_backends!(every_page_has_its_header_and_a_way_back, |app| {

@@ -86,6 +86,31 @@ pub fn date_time_vi(at: chrono::DateTime<chrono::Utc>) -> String {
         .to_string()
 }
 
+/// An instant as a feed gives it (RFC 2822), in Vietnam's offset: "Wed, 01 Jul 2020 15:56:00 +0700".
+pub fn feed_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&vietnam()).to_rfc2822()
+}
+
+/// An instant as a form's date-and-time field holds it, in Vietnam's time: "2020-07-01T15:56".
+pub fn form_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&vietnam())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// What a date-and-time field sent ("2020-07-01T15:56", seconds optional), read as Vietnam's
+/// time; `None` if it is not such a time.
+pub fn parse_form_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let text = text.trim();
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    local
+        .and_local_timezone(vietnam())
+        .single()
+        .map(|t| t.with_timezone(&chrono::Utc))
+}
+
 /// An instant stored as RFC 3339 text ("2026-11-29T03:20:57.940746Z") in Vietnam's time;
 /// text that is not such an instant is returned as it is rather than hidden.
 pub fn date_time_text_vi(text: &str) -> String {
@@ -185,5 +210,20 @@ mod tests {
         );
         assert_eq!(ratio_percent(d("1"), Decimal::ZERO), None);
         assert_eq!(achieved_vi(Status::Estimate), "ước đạt");
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn a_form_time_is_vietnams_and_comes_back_as_it_went() {
+        let at = parse_form_time("2020-07-01T15:56").unwrap();
+        assert_eq!(at.to_rfc3339(), "2020-07-01T08:56:00+00:00");
+        assert_eq!(form_time(at), "2020-07-01T15:56");
+        assert_eq!(feed_time(at), "Wed, 1 Jul 2020 15:56:00 +0700");
+        assert_eq!(parse_form_time("01/07/2020 15:56"), None);
+        assert_eq!(parse_form_time(""), None);
     }
 }

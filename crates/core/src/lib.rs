@@ -13,6 +13,7 @@ pub mod lineage;
 pub mod measure;
 pub mod number;
 pub mod period;
+pub mod portal;
 pub mod problem;
 pub mod programs;
 pub mod text;

@@ -84,3 +84,83 @@ mod tests {
         assert!(closest("Hà Nội xyz", names).is_empty());
     }
 }
+
+/// The tone marks of Vietnamese (grave, acute, tilde, hook above, dot below), decomposed.
+const TONES: [char; 5] = ['\u{300}', '\u{301}', '\u{303}', '\u{309}', '\u{323}'];
+
+/// Text in NFC with every tone placed the one way: on the second vowel of an open `oa`, `oe`,
+/// `uy` ("hoà", "khoẻ", "thuý"), where older typing puts it on the first ("hòa"). Both ways
+/// are correct Vietnamese and a reader sees one word; a search must too.
+pub fn normalize_tones(text: &str) -> String {
+    let chars: Vec<char> = text.nfd().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let start = at;
+        while at < chars.len() && is_word_char(chars[at]) {
+            at += 1;
+        }
+        if at > start {
+            out.extend(retoned(&chars[start..at]));
+        } else {
+            out.push(chars[at]);
+            at += 1;
+        }
+    }
+    out.into_iter().nfc().collect()
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphabetic() || ('\u{300}'..='\u{36f}').contains(&c)
+}
+
+/// One decomposed word with its tone moved from `o`/`u` to the vowel after it when the word
+/// ends in `oa`, `oe` or `uy`.
+fn retoned(word: &[char]) -> Vec<char> {
+    let mut letters: Vec<(char, Vec<char>)> = Vec::new();
+    for &c in word {
+        match letters.last_mut() {
+            Some((_, marks)) if ('\u{300}'..='\u{36f}').contains(&c) => marks.push(c),
+            _ => letters.push((c, Vec::new())),
+        }
+    }
+    let n = letters.len();
+    if n >= 2 {
+        let first = letters[n - 2].0.to_ascii_lowercase();
+        let second = letters[n - 1].0.to_ascii_lowercase();
+        let open_pair = matches!((first, second), ('o', 'a') | ('o', 'e') | ('u', 'y'));
+        // "qu" is a consonant: in "quý" the tone is on the y already.
+        let after_q = n >= 3 && letters[n - 3].0.eq_ignore_ascii_case(&'q');
+        let shaped = letters[n - 2..]
+            .iter()
+            .any(|(_, marks)| marks.iter().any(|m| !TONES.contains(m)));
+        if open_pair && !after_q && !shaped {
+            let (moved, kept): (Vec<char>, Vec<char>) =
+                letters[n - 2].1.iter().partition(|m| TONES.contains(m));
+            letters[n - 2].1 = kept;
+            letters[n - 1].1.extend(moved);
+        }
+    }
+    letters
+        .into_iter()
+        .flat_map(|(c, marks)| std::iter::once(c).chain(marks))
+        .collect()
+}
+
+#[cfg(test)]
+mod tone_tests {
+    use super::*;
+
+    #[test]
+    fn both_tone_placements_read_as_one_word() {
+        assert_eq!(normalize_tones("hòa bình"), "hoà bình");
+        assert_eq!(normalize_tones("Hòa"), normalize_tones("Hoà"));
+        assert_eq!(normalize_tones("khỏe"), "khoẻ");
+        assert_eq!(normalize_tones("thúy"), "thuý");
+        // Decomposed input comes out precomposed.
+        assert_eq!(normalize_tones("ho\u{300}a"), "hoà");
+        // Closed syllables, "qu" and shaped vowels are left as they are.
+        assert_eq!(normalize_tones("hoàng quý thuở"), "hoàng quý thuở");
+        assert_eq!(normalize_tones("Họp thường kì"), "Họp thường kì");
+    }
+}

@@ -14,6 +14,7 @@
 mod backup;
 mod dhis2;
 mod feed;
+mod portal;
 mod programs;
 mod read;
 mod reports;
@@ -29,6 +30,10 @@ use std::path::Path;
 pub use backup::CopyReport;
 pub use dhis2::{Dhis2Id, ImportReport, ImportWrite};
 pub use feed::{FeedChanges, FeedPosition};
+pub use portal::{
+    Article, ArticleAt, ArticleQuery, ArticleRevision, ArticleStep, ArticleText, Author, Category,
+    NewCategory, Portal, PortalLink,
+};
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
@@ -228,4 +233,15 @@ impl Store {
     pub async fn close(self) {
         self.pool.close().await;
     }
+}
+
+/// An instant as the store writes it ("2026-11-29T03:20:57.940746Z"): such texts sort as the
+/// instants do, so a caller can ask for what changed since one.
+pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    read::timestamp_text(at)
+}
+
+/// Now, as the store writes instants.
+pub fn now_text() -> String {
+    timestamp(chrono::Utc::now())
 }

@@ -26,6 +26,8 @@ impl App {
         if self.store.revision().await? == position.revision {
             return Ok(CaughtUp::default());
         }
+        // Articles another process changed: the portal's search sees them too.
+        crate::portal::search::catch_up(self).await?;
         let writing = self.writes.lock().await;
         let changes = self.store.changes_since(&position).await?;
         if changes.catalogue_changed {

@@ -13,6 +13,7 @@ pub mod headers;
 pub mod ops;
 pub mod pages;
 pub mod policy;
+pub mod portal;
 mod svg;
 pub mod workflow;
 
@@ -43,6 +44,10 @@ pub struct App {
     pub writes: tokio::sync::Mutex<()>,
     /// How far the engine reflects the store; [`follow`] moves it on.
     pub feed: tokio::sync::Mutex<solieu_store::FeedPosition>,
+    /// The portal's search index ([`portal::search`]), rebuilt from the store at start-up.
+    pub search: solieu_search::SearchIndex,
+    /// The newest article change the index has taken in (a stored timestamp).
+    pub search_seen: tokio::sync::Mutex<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -226,7 +231,9 @@ impl App {
         // Read first: whatever is written during the load comes again at the first look.
         let position = store.feed_position().await?;
         let engine = load_engine(&store).await?;
-        Ok(App {
+        let search = solieu_search::SearchIndex::in_memory()
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+        let app = App {
             store,
             engine: RwLock::new(engine),
             templates: pages::templates(),
@@ -235,7 +242,11 @@ impl App {
             trusted_proxies: auth::TrustedProxies::default(),
             writes: tokio::sync::Mutex::new(()),
             feed: tokio::sync::Mutex::new(position),
-        })
+            search,
+            search_seen: tokio::sync::Mutex::new(String::new()),
+        };
+        portal::search::rebuild(&app).await?;
+        Ok(app)
     }
 
     pub fn engine(&self) -> std::sync::RwLockReadGuard<'_, Engine> {

@@ -71,7 +71,7 @@ fn is_en(state: &minijinja::State) -> bool {
 
 pub fn templates() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
-    for (name, source) in TEMPLATES {
+    for (name, source) in TEMPLATES.iter().chain(crate::portal::TEMPLATES) {
         env.add_template(name, source)
             .unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
@@ -177,7 +177,6 @@ fn to_template(v: &Value) -> minijinja::Value {
 
 pub fn routes(app: Shared) -> Router<Shared> {
     Router::new()
-        .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/lang/{lang}", get(set_lang))
@@ -203,6 +202,7 @@ pub fn routes(app: Shared) -> Router<Shared> {
         .route("/reports/{id}", get(report_page))
         .route("/reports/{id}/docx", get(report_docx))
         .route("/public", get(public))
+        .merge(crate::portal::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(FORM_LIMIT))
         .layer(middleware::from_fn_with_state(app, html_errors))
@@ -264,14 +264,6 @@ pub async fn html_errors(
 /// An address that is no page: the error page, with the header to go on from.
 async fn not_found() -> WebError {
     WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
-}
-
-async fn home(MaybeViewer(who): MaybeViewer) -> Redirect {
-    Redirect::to(if who.is_some() {
-        "/dashboard"
-    } else {
-        "/login"
-    })
 }
 
 async fn style() -> impl IntoResponse {

@@ -81,3 +81,25 @@
   mark();
   window.addEventListener("resize", mark);
 })();
+
+// The portal's A− / A+: three steps either side of the usual size, kept for the next visit.
+// A class on <html>, not a style attribute: the policy allows no inline style.
+(function () {
+  var buttons = document.querySelectorAll("[data-text-size]");
+  if (!buttons.length) return;
+  var root = document.documentElement;
+  var step = 0;
+  try { step = parseInt(localStorage.getItem("text-size") || "0", 10) || 0; } catch (e) {}
+  function apply() {
+    for (var i = -3; i <= 3; i++) root.classList.remove("text-size" + i);
+    root.classList.add("text-size" + step);
+    try { localStorage.setItem("text-size", String(step)); } catch (e) {}
+  }
+  apply();
+  buttons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      step = Math.max(-3, Math.min(3, step + parseInt(b.getAttribute("data-text-size"), 10)));
+      apply();
+    });
+  });
+})();

@@ -70,6 +70,9 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The demo's portal content (`solieu_web::portal::bundle`).
+pub const DEMO_PORTAL: &str = include_str!("../../../../demo/portal/portal.json");
+
 const DEMO_MARK: &str = "demo-binh-lieu";
 
 pub async fn demo(
@@ -162,6 +165,11 @@ pub async fn demo(
         )
         .await?;
     }
+    // The portal: the district's, a commune's sub-portal, their articles and who edits them.
+    let bundle: solieu_web::portal::bundle::Bundle = serde_json::from_str(DEMO_PORTAL)?;
+    solieu_web::portal::bundle::load(&store, &bundle, "demo")
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail()))?;
     println!();
     println!(
         "{} {db}",

@@ -9,3 +9,6 @@ store-unit-approved-locked-data-set = { $indicator } of unit { $unit } for { $pe
 store-database-busy-another-write-large = The database is busy with another write (a large import, say); nothing was saved, try again in a few minutes
 store-unit-submitted-approval-data-set = { $indicator } of unit { $unit } for { $period_code } is submitted for approval (data set { $set }, at { $at }); it changes only once an approval level returns it
 store-cannot-submission-2 = cannot { $action }: the submission of { $unit } is { $state }
+store-portal-parent-category-unknown = the parent category “{ $value }” is not on this portal: declare a parent before its children
+store-article-not-found = no such article
+store-article-changed-meanwhile = { $who } changed this article while you had it open; nothing was saved. Open it again to see the latest version, then make your change

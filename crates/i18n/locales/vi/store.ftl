@@ -9,3 +9,6 @@ store-unit-approved-locked-data-set = { $indicator } của đơn vị { $unit } 
 store-database-busy-another-write-large = Cơ sở dữ liệu đang bận với một lần ghi khác (ví dụ một lần nhập dữ liệu lớn); chưa ghi gì, xin thử lại sau ít phút
 store-unit-submitted-approval-data-set = { $indicator } của đơn vị { $unit } kỳ { $period_code } đã gửi duyệt (bộ số liệu { $set }, lúc { $at }); chỉ sửa được khi cấp duyệt trả lại
 store-cannot-submission-2 = không thể { $action }: báo cáo { $unit } đang ở trạng thái { $state }
+store-portal-parent-category-unknown = chuyên mục cha “{ $value }” chưa có trên cổng này: khai báo chuyên mục cha trước chuyên mục con
+store-article-not-found = không tìm thấy bài viết
+store-article-changed-meanwhile = Bài viết vừa được { $who } sửa trong lúc bạn đang xem; chưa ghi gì. Hãy mở lại bài để xem bản mới nhất rồi sửa tiếp

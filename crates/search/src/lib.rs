@@ -1,0 +1,447 @@
+//! Search of a portal's articles (and, later, documents): Vietnamese found with or without its
+//! diacritics ("hop thuong ki" finds "Họp thường kì", "dong van" finds "Đồng Văn"), tone
+//! placement and decomposed input equal to their usual forms, exact forms ranked above folded
+//! ones, snippets with the matches marked.
+//!
+//! Each text is indexed twice: as written (lower case, NFC, tones placed one way) and folded
+//! (diacritics off, `đ` → `d`). A query needs every word, in either form; a word matching as
+//! written scores more, and words next to each other more again. The index is tantivy's,
+//! rebuilt from the database at start-up and kept current as articles change; the database
+//! stays the record.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use solieu_core::text::normalize_tones;
+use std::ops::Bound;
+use std::sync::Mutex;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+};
+use tantivy::{
+    DateTime as TantivyDate, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument,
+    Term,
+};
+
+const EXACT: &str = "vi_exact";
+const FOLDED: &str = "vi_folded";
+
+/// Words a query keeps: a pasted page searches for its first words, in bounded time.
+pub const QUERY_WORDS: usize = 32;
+/// The longest word indexed (longer runs are not words a person types).
+const WORD_MAX: usize = 40;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index: {0}")]
+    Open(#[from] tantivy::directory::error::OpenDirectoryError),
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+/// What is searched for: a portal's article.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub id: i64,
+    pub portal: String,
+    /// The article's category and every category above it, so that a search in a category
+    /// finds what is below it.
+    pub categories: Vec<i64>,
+    pub title: String,
+    /// Sapo and body as plain text.
+    pub text: String,
+    pub published: DateTime<Utc>,
+}
+
+/// A search: words (any text), within a portal, optionally a category and a date range (both
+/// days included, in Vietnam's calendar as the caller gives them).
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub words: String,
+    pub portal: String,
+    pub category: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only what is public at this instant (a scheduled article is indexed before its time).
+    pub now: Option<DateTime<Utc>>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub id: i64,
+    /// The title, HTML-escaped, matches in `<mark>`.
+    pub title_html: String,
+    /// A passage of the text, HTML-escaped, matches in `<mark>`.
+    pub snippet_html: String,
+    pub published: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Found {
+    pub hits: Vec<Hit>,
+    pub total: usize,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    key: Field,
+    portal: Field,
+    category: Field,
+    published: Field,
+    title_exact: Field,
+    title: Field,
+    text_exact: Field,
+    text: Field,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+fn text_field(tokenizer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(tokenizer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let options = TextOptions::default().set_indexing_options(indexing);
+    if stored { options | STORED } else { options }
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_i64_field("id", STORED | FAST),
+        key: b.add_text_field("key", STRING),
+        portal: b.add_text_field("portal", STRING),
+        category: b.add_i64_field("category", INDEXED),
+        published: b.add_date_field("published", INDEXED | STORED | FAST),
+        title_exact: b.add_text_field("title_exact", text_field(EXACT, false)),
+        title: b.add_text_field("title", text_field(FOLDED, true)),
+        text_exact: b.add_text_field("text_exact", text_field(EXACT, false)),
+        text: b.add_text_field("text", text_field(FOLDED, true)),
+    };
+    (b.build(), fields)
+}
+
+fn analyzer(folded: bool) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(WORD_MAX))
+        .filter(LowerCaser);
+    if folded {
+        builder.filter(AsciiFoldingFilter).build()
+    } else {
+        builder.build()
+    }
+}
+
+fn key(id: i64) -> String {
+    format!("article:{id}")
+}
+
+fn date(at: DateTime<Utc>) -> TantivyDate {
+    TantivyDate::from_timestamp_secs(at.timestamp())
+}
+
+impl SearchIndex {
+    /// An empty index in memory.
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        index.tokenizers().register(EXACT, analyzer(false));
+        index.tokenizers().register(FOLDED, analyzer(true));
+        // One indexing thread and a small arena: articles come a few at a time.
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+        })
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn document(&self, entry: &Entry) -> TantivyDocument {
+        let f = self.fields;
+        let title = normalize_tones(&entry.title);
+        let text = normalize_tones(&entry.text);
+        let mut doc = TantivyDocument::default();
+        doc.add_i64(f.id, entry.id);
+        doc.add_text(f.key, key(entry.id));
+        doc.add_text(f.portal, &entry.portal);
+        for c in &entry.categories {
+            doc.add_i64(f.category, *c);
+        }
+        doc.add_date(f.published, date(entry.published));
+        doc.add_text(f.title_exact, &title);
+        doc.add_text(f.title, &title);
+        doc.add_text(f.text_exact, &text);
+        doc.add_text(f.text, &text);
+        doc
+    }
+
+    /// Adds or replaces entries and removes others (`remove`: ids no longer public), then makes
+    /// the change searchable.
+    pub fn update(&self, put: &[Entry], remove: &[i64]) -> Result<()> {
+        let mut writer = self.writer();
+        for id in remove.iter().chain(put.iter().map(|e| &e.id)) {
+            writer.delete_term(Term::from_field_text(self.fields.key, &key(*id)));
+        }
+        for entry in put {
+            writer.add_document(self.document(entry))?;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// Replaces the whole index with `entries`.
+    pub fn rebuild(&self, entries: impl IntoIterator<Item = Entry>) -> Result<usize> {
+        let mut writer = self.writer();
+        writer.delete_all_documents()?;
+        let mut count = 0;
+        for entry in entries {
+            writer.add_document(self.document(&entry))?;
+            count += 1;
+        }
+        writer.commit()?;
+        drop(writer);
+        self.reader.reload()?;
+        Ok(count)
+    }
+
+    /// Words of `text` as the index holds them, exact and folded side by side.
+    fn words(&self, text: &str) -> Vec<(String, String)> {
+        let text = normalize_tones(text);
+        let tokens = |folded: bool| {
+            let mut analyzer = self
+                .index
+                .tokenizers()
+                .get(if folded { FOLDED } else { EXACT })
+                .unwrap_or_else(|| analyzer(folded));
+            let mut stream = analyzer.token_stream(&text);
+            let mut words = Vec::new();
+            while stream.advance() && words.len() < QUERY_WORDS {
+                words.push(stream.token().text.clone());
+            }
+            words
+        };
+        tokens(false).into_iter().zip(tokens(true)).collect()
+    }
+
+    fn words_query(&self, words: &[(String, String)]) -> Box<dyn Query> {
+        let f = self.fields;
+        let term = |field: Field, word: &str, boost: f32| -> Box<dyn Query> {
+            Box::new(BoostQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, word),
+                    IndexRecordOption::WithFreqs,
+                )),
+                boost,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|(exact, folded)| {
+                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term(f.title_exact, exact, 6.0)),
+                    (Occur::Should, term(f.text_exact, exact, 3.0)),
+                    (Occur::Should, term(f.title, folded, 1.5)),
+                    (Occur::Should, term(f.text, folded, 0.75)),
+                ]));
+                (Occur::Must, either)
+            })
+            .collect();
+        if words.len() > 1 {
+            let phrases = [
+                (f.title_exact, true, 6.0),
+                (f.text_exact, true, 3.0),
+                (f.title, false, 1.5),
+                (f.text, false, 0.75),
+            ];
+            for (field, exact, boost) in phrases {
+                let terms = words
+                    .iter()
+                    .map(|(e, folded)| Term::from_field_text(field, if exact { e } else { folded }))
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filters(&self, search: &Search) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = self.fields;
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.portal, &search.portal),
+                IndexRecordOption::Basic,
+            )),
+        )];
+        if let Some(category) = search.category {
+            filters.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_i64(f.category, category),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let day_start = |d: NaiveDate| {
+            d.and_hms_opt(0, 0, 0)?
+                .and_local_timezone(solieu_core::format::vietnam())
+                .single()
+                .map(|t| t.with_timezone(&Utc))
+        };
+        let lower = search
+            .from
+            .and_then(day_start)
+            .map_or(Bound::Unbounded, |t| {
+                Bound::Included(Term::from_field_date(f.published, date(t)))
+            });
+        let end = search
+            .to
+            .and_then(|d| d.succ_opt())
+            .and_then(day_start)
+            .into_iter()
+            // The index keeps whole seconds: what was published during the current second is
+            // public already.
+            .chain(search.now.map(|now| now + chrono::Duration::seconds(1)))
+            .min();
+        let upper = end.map_or(Bound::Unbounded, |t| {
+            Bound::Excluded(Term::from_field_date(f.published, date(t)))
+        });
+        if !matches!((&lower, &upper), (Bound::Unbounded, Bound::Unbounded)) {
+            filters.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        filters
+    }
+
+    /// What matches `search`, best first (newest first when no words are given).
+    pub fn search(&self, search: &Search) -> Result<Found> {
+        let words = self.words(&search.words);
+        let mut clauses = self.filters(search);
+        let ranked = !words.is_empty();
+        clauses.push((
+            Occur::Must,
+            if ranked {
+                self.words_query(&words)
+            } else {
+                Box::new(AllQuery)
+            },
+        ));
+        let query = BooleanQuery::new(clauses);
+        let searcher = self.reader.searcher();
+        let limit = search.limit.clamp(1, 100);
+        let top = TopDocs::with_limit(limit).and_offset(search.offset.min(10_000));
+        let (addresses, total) = if ranked {
+            let (docs, total) = searcher.search(&query, &(top.order_by_score(), Count))?;
+            (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
+        } else {
+            let by_date = top.order_by_fast_field::<TantivyDate>("published", Order::Desc);
+            let (docs, total) = searcher.search(&query, &(by_date, Count))?;
+            (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
+        };
+        let mut title_marks = SnippetGenerator::create(&searcher, &query, self.fields.title)?;
+        title_marks.set_max_num_chars(400);
+        let mut text_marks = SnippetGenerator::create(&searcher, &query, self.fields.text)?;
+        text_marks.set_max_num_chars(240);
+        let mut hits = Vec::with_capacity(addresses.len());
+        for address in addresses {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            hits.push(self.hit(&doc, &title_marks, &text_marks));
+        }
+        Ok(Found { hits, total })
+    }
+
+    fn hit(
+        &self,
+        doc: &TantivyDocument,
+        titles: &SnippetGenerator,
+        texts: &SnippetGenerator,
+    ) -> Hit {
+        let f = self.fields;
+        let text_of = |field: Field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let marked = |generator: &SnippetGenerator, field: Field, whole: bool| {
+            let mut snippet = generator.snippet_from_doc(doc);
+            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let html = snippet.to_html();
+            if html.is_empty() || (whole && snippet.fragment().len() < text_of(field).len()) {
+                escape(&text_of(field))
+            } else {
+                html
+            }
+        };
+        let title = marked(titles, f.title, true);
+        let mut snippet = marked(texts, f.text, false);
+        if snippet.is_empty() {
+            snippet = escape(&text_of(f.text).chars().take(240).collect::<String>());
+        }
+        let published = doc
+            .get_first(f.published)
+            .and_then(|v| v.as_datetime())
+            .map(|d| d.into_timestamp_secs())
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+            .unwrap_or_default();
+        Hit {
+            id: doc.get_first(f.id).and_then(|v| v.as_i64()).unwrap_or(0),
+            title_html: title,
+            snippet_html: snippet,
+            published,
+        }
+    }
+
+    /// How many entries the index holds.
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,204 @@
+//! The public portal: the main portal at `/` and each commune's sub-portal under `/{code}/`,
+//! with their articles, categories and feeds ([`public`]), and the editors' pages under
+//! `/bien-tap` where articles are written, submitted, published and withdrawn ([`editor`]).
+//!
+//! Who edits or approves is a grant per portal (`portal_grants`), checked on the server for
+//! every request; the workflow's rules are `solieu_core::portal`.
+
+pub mod bundle;
+mod diff;
+pub mod editor;
+pub mod markup;
+pub mod public;
+pub mod search;
+
+use crate::policy::{Principal, Role};
+use crate::{App, Shared, WebError};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use solieu_core::portal::PortalRole;
+use solieu_store::{Category, Portal};
+use std::collections::HashMap;
+
+/// The portal's templates, added to the application's environment by `pages::templates`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "portal/base.html",
+        include_str!("../../templates/portal/base.html"),
+    ),
+    (
+        "portal/home.html",
+        include_str!("../../templates/portal/home.html"),
+    ),
+    (
+        "portal/article.html",
+        include_str!("../../templates/portal/article.html"),
+    ),
+    (
+        "portal/list.html",
+        include_str!("../../templates/portal/list.html"),
+    ),
+    (
+        "portal/about.html",
+        include_str!("../../templates/portal/about.html"),
+    ),
+    (
+        "portal/search.html",
+        include_str!("../../templates/portal/search.html"),
+    ),
+    (
+        "portal/not_found.html",
+        include_str!("../../templates/portal/not_found.html"),
+    ),
+    (
+        "portal/editor_list.html",
+        include_str!("../../templates/portal/editor_list.html"),
+    ),
+    (
+        "portal/editor_form.html",
+        include_str!("../../templates/portal/editor_form.html"),
+    ),
+    (
+        "portal/history.html",
+        include_str!("../../templates/portal/history.html"),
+    ),
+];
+
+/// First path segments the application uses: no portal may take one as its code.
+pub const RESERVED_CODES: &[&str] = &[
+    "api",
+    "bien-tap",
+    "chuyen-muc",
+    "completeness",
+    "dashboard",
+    "entry",
+    "forms",
+    "gioi-thieu",
+    "lang",
+    "login",
+    "logout",
+    "provenance",
+    "public",
+    "reports",
+    "rss.xml",
+    "static",
+    "tin",
+    "tim-kiem",
+    "upload",
+    "values",
+];
+
+/// An article's form holds its whole body: larger than a form of figures.
+pub const ARTICLE_FORM_LIMIT: usize = 512 * 1024;
+
+pub fn routes() -> Router<Shared> {
+    let public_pages = Router::new()
+        .route("/", get(public::home))
+        .route("/tin/{slug}", get(public::article))
+        .route("/chuyen-muc/{slug}", get(public::category))
+        .route("/chuyen-muc/{slug}/rss.xml", get(public::category_feed))
+        .route("/rss.xml", get(public::feed))
+        .route("/gioi-thieu", get(public::about))
+        .route("/tim-kiem", get(search::page))
+        .route("/{portal}/tim-kiem", get(search::page))
+        .route("/{portal}", get(public::home_without_slash))
+        .route("/{portal}/", get(public::home))
+        .route("/{portal}/tin/{slug}", get(public::article))
+        .route("/{portal}/chuyen-muc/{slug}", get(public::category))
+        .route(
+            "/{portal}/chuyen-muc/{slug}/rss.xml",
+            get(public::category_feed),
+        )
+        .route("/{portal}/rss.xml", get(public::feed))
+        .route("/{portal}/gioi-thieu", get(public::about));
+    let editor_pages = Router::new()
+        .route("/bien-tap", get(editor::list))
+        .route("/bien-tap/moi", get(editor::new_form).post(editor::create))
+        .route("/bien-tap/{id}", get(editor::edit_form).post(editor::save))
+        .route("/bien-tap/{id}/buoc", post(editor::step))
+        .route("/bien-tap/{id}/lich-su", get(editor::history))
+        .layer(DefaultBodyLimit::max(ARTICLE_FORM_LIMIT));
+    public_pages.merge(editor_pages)
+}
+
+/// The portal a public address names: `portal` from the path, or the main portal.
+pub async fn portal_of(
+    app: &App,
+    params: &HashMap<String, String>,
+) -> Result<Option<Portal>, WebError> {
+    let portals = app.store.portals().await?;
+    Ok(match params.get("portal") {
+        Some(code) => portals.into_iter().find(|p| &p.code == code && !p.is_main),
+        None => portals.into_iter().find(|p| p.is_main),
+    })
+}
+
+/// Where a portal's pages start: "" for the main portal, `/{code}` for a sub-portal.
+pub fn base_path(portal: &Portal) -> String {
+    if portal.is_main {
+        String::new()
+    } else {
+        format!("/{}", portal.code)
+    }
+}
+
+/// The role `who` holds on a portal: an administrator approves everywhere.
+pub async fn role_on(
+    app: &App,
+    who: &Principal,
+    portal: &str,
+) -> Result<Option<PortalRole>, WebError> {
+    if who.role == Role::Admin {
+        return Ok(Some(PortalRole::Approver));
+    }
+    Ok(app
+        .store
+        .grants_of(&who.username)
+        .await?
+        .into_iter()
+        .find(|(p, _)| p == portal)
+        .and_then(|(_, role)| PortalRole::from_code(&role)))
+}
+
+/// The portals `who` works on, with the role held on each.
+pub async fn portals_of(app: &App, who: &Principal) -> Result<Vec<(Portal, PortalRole)>, WebError> {
+    let portals = app.store.portals().await?;
+    if who.role == Role::Admin {
+        return Ok(portals
+            .into_iter()
+            .map(|p| (p, PortalRole::Approver))
+            .collect());
+    }
+    let grants = app.store.grants_of(&who.username).await?;
+    Ok(portals
+        .into_iter()
+        .filter_map(|p| {
+            let role = grants
+                .iter()
+                .find(|(code, _)| *code == p.code)
+                .and_then(|(_, r)| PortalRole::from_code(r))?;
+            Some((p, role))
+        })
+        .collect())
+}
+
+/// A category and those below it, for a list that includes its sub-categories.
+pub fn with_descendants(categories: &[Category], id: i64) -> Vec<i64> {
+    let mut ids = vec![id];
+    let mut at = 0;
+    while at < ids.len() {
+        let parent = ids[at];
+        ids.extend(
+            categories
+                .iter()
+                .filter(|c| c.parent == Some(parent))
+                .map(|c| c.id),
+        );
+        at += 1;
+        if ids.len() > categories.len() {
+            break;
+        }
+    }
+    ids
+}

@@ -1,0 +1,516 @@
+//! What a visitor reads: a portal's home page, its articles, categories, feeds and the
+//! organisation page. Anonymous; a signed-in editor of the portal also sees articles that are
+//! not public yet, marked as such.
+
+use super::{base_path, markup, portal_of, role_on, with_descendants};
+use crate::auth::MaybeViewer;
+use crate::pages::{PageLang, render};
+use crate::policy::Principal;
+use crate::{App, Shared, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use solieu_core::format;
+use solieu_core::portal::{State as ArticleState, article::is_public};
+use solieu_core::problem::Lang;
+use solieu_store::{Article, ArticleAt, ArticleQuery, Category, Portal};
+use std::collections::HashMap;
+
+type Params = Option<Path<HashMap<String, String>>>;
+
+/// Articles on a page of a category.
+const PAGE_SIZE: i64 = 20;
+/// Articles in a feed.
+const FEED_SIZE: i64 = 20;
+
+/// Everything a portal page shows around its content: the portal, its menu, its links.
+struct Frame {
+    portal: Portal,
+    categories: Vec<Category>,
+    context: Value,
+}
+
+async fn frame(
+    app: &App,
+    params: &HashMap<String, String>,
+    who: Option<&Principal>,
+    headers: &HeaderMap,
+) -> Result<Option<Frame>, WebError> {
+    let Some(portal) = portal_of(app, params).await? else {
+        return Ok(None);
+    };
+    let categories = app.store.categories(&portal.code).await?;
+    let context = frame_context(app, &portal, who, headers).await?;
+    Ok(Some(Frame {
+        portal,
+        categories,
+        context,
+    }))
+}
+
+/// What every page of a portal shows around its content: the portal, its menu, its links,
+/// whether the viewer edits there.
+pub(super) async fn frame_context(
+    app: &App,
+    portal: &Portal,
+    who: Option<&Principal>,
+    headers: &HeaderMap,
+) -> Result<Value, WebError> {
+    let categories = app.store.categories(&portal.code).await?;
+    let links = app.store.links(&portal.code).await?;
+    let base = base_path(portal);
+    let editor = match who {
+        Some(who) => role_on(app, who, &portal.code).await?.is_some(),
+        None => false,
+    };
+    let menu: Vec<Value> = categories
+        .iter()
+        .filter(|c| c.parent.is_none())
+        .map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)}))
+        .collect();
+    Ok(json!({
+        "portal": {
+            "name": portal.name,
+            "address": portal.address,
+            "phone": portal.phone,
+            "email": portal.email,
+            "base": base,
+            "home": format!("{base}/"),
+        },
+        "menu": menu,
+        "links": links.iter().map(|l| json!({"name": l.name, "url": l.url})).collect::<Vec<_>>(),
+        "editor": editor,
+        "origin": origin(app, headers),
+    }))
+}
+
+/// `scheme://host` of the request, for the absolute addresses of feeds and canonical links.
+/// The host is taken as sent only if it is a plain host name (letters, digits, dots, a port).
+fn origin(app: &App, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() < 256
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+        })
+        .unwrap_or("localhost");
+    let scheme = if app.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+pub(super) fn merged(mut context: Value, more: Value) -> Value {
+    if let (Value::Object(map), Value::Object(more)) = (&mut context, more) {
+        map.extend(more);
+    }
+    context
+}
+
+fn article_card(article: &Article, base: &str, categories: &[Category]) -> Value {
+    let category = article
+        .text
+        .category
+        .and_then(|id| categories.iter().find(|c| c.id == id));
+    json!({
+        "title": article.text.title,
+        "sapo": article.text.sapo,
+        "href": format!("{base}/tin/{}", article.slug),
+        "published": article.published_at.map(format::date_time_vi),
+        "category": category.map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)})),
+    })
+}
+
+/// The portal's 404, in its own layout (or the application's when no portal answers there).
+fn not_found(app: &App, lang: Lang, who: Option<&Principal>, frame: Option<&Frame>) -> Response {
+    let context = frame.map_or_else(|| json!({}), |f| f.context.clone());
+    match render(app, lang, who, "portal/not_found.html", context) {
+        Ok(html) => (StatusCode::NOT_FOUND, html).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn home(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+        return Ok(no_portal(&app, lang, who.as_ref(), &params));
+    };
+    let now = Utc::now();
+    let base = base_path(&frame.portal);
+    let code = &frame.portal.code;
+    let featured = ArticleQuery {
+        featured_only: true,
+        limit: 4,
+        ..ArticleQuery::default()
+    };
+    let (featured, _) = app.store.public_articles(code, &featured, now).await?;
+    let latest = ArticleQuery {
+        limit: 8,
+        ..ArticleQuery::default()
+    };
+    let (latest, _) = app.store.public_articles(code, &latest, now).await?;
+    let mut sections = Vec::new();
+    for top in frame.categories.iter().filter(|c| c.parent.is_none()) {
+        let query = ArticleQuery {
+            categories: with_descendants(&frame.categories, top.id),
+            limit: 4,
+            ..ArticleQuery::default()
+        };
+        let (articles, total) = app.store.public_articles(code, &query, now).await?;
+        if total > 0 {
+            sections.push(json!({
+                "name": top.name,
+                "href": format!("{base}/chuyen-muc/{}", top.slug),
+                "articles": articles.iter().map(|a| article_card(a, &base, &frame.categories)).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    let cards = |list: &[Article]| -> Vec<Value> {
+        list.iter()
+            .map(|a| article_card(a, &base, &frame.categories))
+            .collect()
+    };
+    let context = merged(
+        frame.context.clone(),
+        json!({
+            "featured": cards(&featured),
+            "latest": cards(&latest),
+            "sections": sections,
+            "feed": format!("{base}/rss.xml"),
+        }),
+    );
+    Ok(render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response())
+}
+
+/// Without a portal to show: the sign-in page's way in for a fresh installation, a 404 for a
+/// sub-portal that does not exist.
+fn no_portal(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    params: &HashMap<String, String>,
+) -> Response {
+    if params.contains_key("portal") {
+        return not_found(app, lang, who, None);
+    }
+    Redirect::to(if who.is_some() {
+        "/dashboard"
+    } else {
+        "/login"
+    })
+    .into_response()
+}
+
+/// `/{code}` leads to the sub-portal's home at `/{code}/`.
+pub async fn home_without_slash(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let known = app
+        .store
+        .portals()
+        .await?
+        .iter()
+        .any(|p| p.code == code && !p.is_main);
+    Ok(if known {
+        Redirect::permanent(&format!("/{code}/")).into_response()
+    } else {
+        not_found(&app, lang, who.as_ref(), None)
+    })
+}
+
+pub async fn article(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let base = base_path(&frame.portal);
+    let slug = params.get("slug").map(String::as_str).unwrap_or("");
+    let article = match app.store.article_at(&frame.portal.code, slug).await? {
+        ArticleAt::Found(article) => article,
+        ArticleAt::Moved(to) => {
+            return Ok(Redirect::permanent(&format!("{base}/tin/{to}")).into_response());
+        }
+        ArticleAt::Missing => return Ok(not_found(&app, lang, who.as_ref(), Some(&frame))),
+    };
+    let state = ArticleState::from_code(&article.state).unwrap_or(ArticleState::Draft);
+    let public = is_public(state, article.published_at, Utc::now());
+    let editor = frame.context["editor"].as_bool() == Some(true);
+    if !public && !editor {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    }
+    let card = article_card(&article, &base, &frame.categories);
+    let href = format!("{base}/tin/{}", article.slug);
+    let description: String = if article.text.sapo.is_empty() {
+        markup::plain_text(&article.text.body)
+            .chars()
+            .take(200)
+            .collect()
+    } else {
+        article.text.sapo.clone()
+    };
+    let context = merged(
+        frame.context.clone(),
+        json!({
+            "article": merged(card, json!({
+                "body_html": article.text.body_html,
+                "byline": article.text.byline,
+                "source": article.text.source,
+                "id": article.id,
+            })),
+            "not_public": !public,
+            "state_label": super::editor::state_name(lang, &article.state),
+            "canonical": format!("{}{href}", frame.context["origin"].as_str().unwrap_or("")),
+            "description": description,
+        }),
+    );
+    let mut response =
+        render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response();
+    if public && who.is_none() {
+        // An article is the same for every anonymous reader: a proxy or browser may keep it
+        // briefly; a correction shows within the minute.
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static(PUBLIC_CACHE),
+        );
+    }
+    Ok(response)
+}
+
+/// What an anonymous public page may be kept for.
+pub const PUBLIC_CACHE: &str = "public, max-age=60";
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    pub trang: Option<String>,
+}
+
+pub async fn category(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Params,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let slug = params.get("slug").map(String::as_str).unwrap_or("");
+    let Some(category) = frame.categories.iter().find(|c| c.slug == slug) else {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    };
+    // A page number that is not one shows the first page rather than an error.
+    let page = q
+        .trang
+        .as_deref()
+        .and_then(|t| t.trim().parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
+    let query = ArticleQuery {
+        categories: with_descendants(&frame.categories, category.id),
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+        ..ArticleQuery::default()
+    };
+    let (articles, total) = app
+        .store
+        .public_articles(&frame.portal.code, &query, Utc::now())
+        .await?;
+    let base = base_path(&frame.portal);
+    let href = format!("{base}/chuyen-muc/{}", category.slug);
+    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let children: Vec<Value> = frame
+        .categories
+        .iter()
+        .filter(|c| c.parent == Some(category.id))
+        .map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)}))
+        .collect();
+    let context = merged(
+        frame.context.clone(),
+        json!({
+            "heading": category.name,
+            "children": children,
+            "articles": articles.iter().map(|a| article_card(a, &base, &frame.categories)).collect::<Vec<_>>(),
+            "total": total,
+            "page": page,
+            "previous": (page > 1).then(|| format!("{href}?trang={}", page - 1)),
+            "next": (page < pages).then(|| format!("{href}?trang={}", page + 1)),
+            "pages": pages,
+            "feed": format!("{href}/rss.xml"),
+        }),
+    );
+    Ok(render(&app, lang, who.as_ref(), "portal/list.html", context)?.into_response())
+}
+
+pub async fn about(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let context = merged(
+        frame.context.clone(),
+        json!({"about_html": markup::body_html(&frame.portal.about)}),
+    );
+    Ok(render(&app, lang, who.as_ref(), "portal/about.html", context)?.into_response())
+}
+
+pub async fn feed(
+    State(app): State<Shared>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    feed_of(
+        &app,
+        params.map(|p| p.0).unwrap_or_default(),
+        &headers,
+        false,
+    )
+    .await
+}
+
+pub async fn category_feed(
+    State(app): State<Shared>,
+    params: Params,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    feed_of(
+        &app,
+        params.map(|p| p.0).unwrap_or_default(),
+        &headers,
+        true,
+    )
+    .await
+}
+
+/// RSS 2.0 of a portal's latest public articles, or of one category's (and those below it).
+async fn feed_of(
+    app: &App,
+    params: HashMap<String, String>,
+    headers: &HeaderMap,
+    by_category: bool,
+) -> Result<Response, WebError> {
+    let not_found = || WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"));
+    let Some(frame) = frame(app, &params, None, headers).await? else {
+        return Err(not_found());
+    };
+    let base = base_path(&frame.portal);
+    let origin = frame.context["origin"].as_str().unwrap_or("").to_string();
+    let (title, link, categories) = if by_category {
+        let slug = params.get("slug").map(String::as_str).unwrap_or("");
+        let category = frame
+            .categories
+            .iter()
+            .find(|c| c.slug == slug)
+            .ok_or_else(not_found)?;
+        (
+            format!("{} – {}", frame.portal.name, category.name),
+            format!("{origin}{base}/chuyen-muc/{}", category.slug),
+            with_descendants(&frame.categories, category.id),
+        )
+    } else {
+        (
+            frame.portal.name.clone(),
+            format!("{origin}{base}/"),
+            Vec::new(),
+        )
+    };
+    let query = ArticleQuery {
+        categories,
+        limit: FEED_SIZE,
+        ..ArticleQuery::default()
+    };
+    let (articles, _) = app
+        .store
+        .public_articles(&frame.portal.code, &query, Utc::now())
+        .await?;
+    let items: Vec<FeedItem> = articles
+        .iter()
+        .map(|a| FeedItem {
+            title: a.text.title.clone(),
+            link: format!("{origin}{base}/tin/{}", a.slug),
+            description: a.text.sapo.clone(),
+            published: a.published_at.map(format::feed_time).unwrap_or_default(),
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/rss+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, PUBLIC_CACHE),
+        ],
+        rss(&title, &link, &items),
+    )
+        .into_response())
+}
+
+struct FeedItem {
+    title: String,
+    link: String,
+    description: String,
+    published: String,
+}
+
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot hold at all.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn rss(title: &str, link: &str, items: &[FeedItem]) -> String {
+    let mut xml =
+        String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>");
+    xml.push_str(&format!(
+        "<title>{}</title><link>{}</link><description>{}</description><language>vi</language>",
+        xml_escape(title),
+        xml_escape(link),
+        xml_escape(title)
+    ));
+    for item in items {
+        xml.push_str(&format!(
+            "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid><description>{}</description><pubDate>{}</pubDate></item>",
+            xml_escape(&item.title),
+            xml_escape(&item.link),
+            xml_escape(&item.link),
+            xml_escape(&item.description),
+            xml_escape(&item.published),
+        ));
+    }
+    xml.push_str("</channel></rss>\n");
+    xml
+}

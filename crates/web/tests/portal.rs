@@ -1,0 +1,617 @@
+//! The public portal (issue 13): the anonymous home page, articles and feeds, and the
+//! editors' workflow with its limits: a commune's editor writes and submits, the approver
+//! publishes, a visitor reads it, and another commune's editor can change nothing of it.
+//! In process, on SQLite and PostgreSQL.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, signed_in};
+use solieu_web::Shared;
+
+const DEMO_PORTAL: &str = include_str!("../../../demo/portal/portal.json");
+
+/// The demo's portal, with the test accounts in the demo accounts' places: `office` approves
+/// on both portals, `binhlieu` edits the district's, `hoanhmo` the commune's.
+async fn with_portal(app: &Shared) {
+    let bundle = serde_json::from_str(DEMO_PORTAL).unwrap();
+    solieu_web::portal::bundle::load(&app.store, &bundle, "demo")
+        .await
+        .unwrap();
+    for (user, portal, role) in [
+        ("office", "binh-lieu", "approver"),
+        ("office", "hoanh-mo", "approver"),
+        ("binhlieu", "binh-lieu", "editor"),
+        ("hoanhmo", "hoanh-mo", "editor"),
+    ] {
+        app.store
+            .grant(user, portal, Some(role), "test")
+            .await
+            .unwrap();
+    }
+    // Written beside the server, as `solieu demo` or another process would: the server's
+    // next look at the store brings it into the search.
+    solieu_web::portal::search::catch_up(app).await.unwrap();
+}
+
+/// The id in a `/bien-tap/{id}` address.
+fn id_in(location: &str) -> i64 {
+    location
+        .trim_start_matches("/bien-tap/")
+        .parse()
+        .unwrap_or_else(|_| panic!("not an article address: {location}"))
+}
+
+/// The revision an editor's page would hold (whoever asks, even without access to the page).
+async fn revision(c: &mut Client, id: i64) -> String {
+    let article = c.app.store.article(id).await.unwrap().expect("the article");
+    article.revision.to_string()
+}
+
+/// The tags of a page as a browser parses them (lower case), scripts' and styles' own tags
+/// included.
+fn tags(page: &str) -> Vec<String> {
+    let lower = page.to_ascii_lowercase();
+    let mut tags = Vec::new();
+    let mut rest = lower.as_str();
+    while let Some(open) = rest.find('<') {
+        let close = rest[open..].find('>').map_or(rest.len(), |c| open + c + 1);
+        tags.push(rest[open..close].to_string());
+        rest = &rest[close..];
+    }
+    tags
+}
+
+/// A page's text with the escaped slashes of attribute values as a browser reads them.
+trait Html {
+    fn html(&self) -> String;
+}
+
+impl Html for common::Answer {
+    fn html(&self) -> String {
+        self.body.replace("&#x2f;", "/")
+    }
+}
+
+async fn write(c: &mut Client, portal: &str, title: &str, body: &str) -> i64 {
+    let csrf = c.csrf().await;
+    let a = c
+        .post_form(
+            "/bien-tap/moi",
+            &[
+                ("csrf", &csrf),
+                ("portal", portal),
+                ("title", title),
+                ("sapo", "Tóm tắt"),
+                ("body", body),
+                ("byline", "Phóng viên xã"),
+                ("category", ""),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    id_in(a.location.as_deref().unwrap())
+}
+
+async fn step(c: &mut Client, id: i64, action: &str, extra: &[(&str, &str)]) -> common::Answer {
+    let csrf = c.csrf().await;
+    let revision = revision(c, id).await;
+    let mut fields = vec![
+        ("csrf", csrf.as_str()),
+        ("revision", revision.as_str()),
+        ("action", action),
+    ];
+    fields.extend_from_slice(extra);
+    c.post_form(&format!("/bien-tap/{id}/buoc"), &fields).await
+}
+
+on_both_backends!(an_anonymous_visitor_lands_on_the_portal, |app| {
+    with_portal(&app).await;
+    let mut visitor = Client::new(&app);
+    let home = visitor.get("/").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(
+        home.html()
+            .contains("Cổng thông tin điện tử huyện Bình Liêu")
+    );
+    assert!(home.html().contains("Họp thường kì tháng 6 năm 2020"));
+    assert!(home.html().contains("Tin tiêu điểm"));
+    assert!(
+        home.html()
+            .contains("type=\"application/rss+xml\" title=\"Cổng thông tin điện tử huyện Bình Liêu\" href=\"/rss.xml\"")
+    );
+    assert!(
+        home.html()
+            .contains("href=\"/chuyen-muc/tin-so-ban-nganh\"")
+    );
+    assert!(home.html().contains("Cổng Dịch vụ công quốc gia"));
+    // The article waiting for approval is nowhere on the public page.
+    assert!(!home.html().contains("Ngày Thương binh"));
+    let article = visitor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    assert_eq!(article.status, StatusCode::OK);
+    assert!(
+        article.html().contains("01/07/2020 15:56"),
+        "in Vietnam's time"
+    );
+    assert!(article.html().contains("Hoàng Gái"));
+    assert!(article.html().contains("<strong>643,41 tỷ đồng</strong>"));
+    assert!(article.html().contains(
+        "<link rel=\"canonical\" href=\"http://localhost/tin/hop-thuong-ki-thang-6-nam-2020\">"
+    ));
+    assert!(article.header("cache-control").starts_with("public"));
+    // A category's page lists what is below it too.
+    let news = visitor.get("/chuyen-muc/tin-tuc-su-kien").await;
+    assert!(
+        news.html()
+            .contains("Xã Đồng Văn về đích 19 tiêu chí nông thôn mới")
+    );
+    // The commune's sub-portal has its own home.
+    assert_eq!(
+        visitor.get("/hoanh-mo").await.location.as_deref(),
+        Some("/hoanh-mo/")
+    );
+    let commune = visitor.get("/hoanh-mo/").await;
+    assert!(
+        commune
+            .html()
+            .contains("Hoành Mô ra quân vệ sinh môi trường")
+    );
+    assert!(!commune.html().contains("Họp thường kì"));
+    let missing = visitor.get("/khong-co-cong-nay/").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.html().contains("Không tìm thấy trang"));
+    let missing = visitor.get("/tin/khong-co-bai-nay").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.html().contains("Về trang chủ"),
+        "in the portal's layout"
+    );
+});
+
+on_both_backends!(
+    an_article_goes_from_the_commune_editor_to_the_public,
+    |app| {
+        with_portal(&app).await;
+        let mut editor = signed_in(&app, "hoanhmo").await;
+        let id = write(
+            &mut editor,
+            "hoanh-mo",
+            "Hội nghị triển khai nhiệm vụ quý III",
+            "Xã Hoành Mô tổ chức hội nghị.",
+        )
+        .await;
+        let slug = "/hoanh-mo/tin/hoi-nghi-trien-khai-nhiem-vu-quy-iii";
+        let mut visitor = Client::new(&app);
+        assert_eq!(visitor.get(slug).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            step(&mut editor, id, "submit", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        // The writer neither publishes nor changes what waits for approval.
+        assert_eq!(
+            step(&mut editor, id, "publish", &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let csrf = editor.csrf().await;
+        let changed = editor
+            .post_form(
+                &format!("/bien-tap/{id}"),
+                &[("csrf", &csrf), ("title", "Đổi tiêu đề"), ("body", "x")],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::CONFLICT);
+        let mut approver = signed_in(&app, "office").await;
+        let list = approver.get("/bien-tap").await;
+        assert!(list.html().contains("Hội nghị triển khai nhiệm vụ quý III"));
+        assert!(list.html().contains("Chờ duyệt"));
+        assert_eq!(
+            step(&mut approver, id, "publish", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let page = visitor.get(slug).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.html().contains("Xã Hoành Mô tổ chức hội nghị."));
+        let feed = visitor.get("/hoanh-mo/rss.xml").await;
+        assert_eq!(
+            feed.header("content-type"),
+            "application/rss+xml; charset=utf-8"
+        );
+        assert!(feed.html().contains(
+            "<link>http://localhost/hoanh-mo/tin/hoi-nghi-trien-khai-nhiem-vu-quy-iii</link>"
+        ));
+        // Withdrawn: gone from the public, kept with its history.
+        assert_eq!(
+            step(&mut approver, id, "withdraw", &[]).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a withdrawal needs its reason"
+        );
+        assert_eq!(
+            step(&mut approver, id, "withdraw", &[("reason", "Sai ngày họp")])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(visitor.get(slug).await.status, StatusCode::NOT_FOUND);
+        let history = approver.get(&format!("/bien-tap/{id}/lich-su")).await;
+        for seen in [
+            "Gửi duyệt",
+            "Duyệt đăng",
+            "Gỡ bài",
+            "Sai ngày họp",
+            "hoanhmo",
+            "office",
+        ] {
+            assert!(history.html().contains(seen), "{seen} in the history");
+        }
+    }
+);
+
+on_both_backends!(another_communes_editor_can_change_nothing, |app| {
+    with_portal(&app).await;
+    let mut own = signed_in(&app, "hoanhmo").await;
+    let id = write(&mut own, "hoanh-mo", "Tin của xã Hoành Mô", "Nội dung.").await;
+    let mut other = signed_in(&app, "binhlieu").await;
+    let csrf = other.csrf().await;
+    assert_eq!(
+        other.get(&format!("/bien-tap/{id}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other
+            .post_form(
+                &format!("/bien-tap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "1"),
+                    ("title", "Sửa trộm"),
+                    ("body", "x")
+                ],
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other
+            .post_form(
+                &format!("/bien-tap/{id}/buoc"),
+                &[("csrf", &csrf), ("revision", "1"), ("action", "submit")],
+            )
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        other.get(&format!("/bien-tap/{id}/lich-su")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let created = other
+        .post_form(
+            "/bien-tap/moi",
+            &[
+                ("csrf", &csrf),
+                ("portal", "hoanh-mo"),
+                ("title", "Bài lạ"),
+                ("body", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::FORBIDDEN);
+    // A draft is not readable through the public address either.
+    let mut visitor = Client::new(&app);
+    assert_eq!(
+        visitor
+            .get("/hoanh-mo/tin/tin-cua-xa-hoanh-mo")
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let article = app.store.article(id).await.unwrap().unwrap();
+    assert_eq!(article.text.title, "Tin của xã Hoành Mô");
+    assert_eq!(article.state, "draft");
+    // A leader with no grant has no editor's pages at all.
+    let mut leader = signed_in(&app, "leader").await;
+    assert_eq!(leader.get("/bien-tap").await.status, StatusCode::FORBIDDEN);
+});
+
+on_both_backends!(a_refused_article_keeps_what_was_typed, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let csrf = editor.csrf().await;
+    let body = "Đoạn đầu rất dài đã gõ.\n\n![](/anh/hoi-nghi.jpg)";
+    let a = editor
+        .post_form(
+            "/bien-tap/moi",
+            &[
+                ("csrf", &csrf),
+                ("portal", "hoanh-mo"),
+                ("title", "   "),
+                ("sapo", "Sapo đã gõ"),
+                ("body", body),
+                ("byline", "Người viết"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(a.html().contains("Bài viết cần có tiêu đề"));
+    assert!(a.html().contains("Ảnh /anh/hoi-nghi.jpg chưa có mô tả"));
+    assert!(
+        a.html().contains("Đoạn đầu rất dài đã gõ."),
+        "the body stays"
+    );
+    assert!(a.html().contains("Sapo đã gõ") && a.html().contains("value=\"Người viết\""));
+    assert!(
+        app.store
+            .articles_of(&["hoanh-mo".into()], 100)
+            .await
+            .unwrap()
+            .len()
+            == 1
+    );
+});
+
+on_both_backends!(script_in_an_article_never_reaches_a_page, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let id = write(
+        &mut editor,
+        "hoanh-mo",
+        "<img src=x onerror=alert(1)> Tin",
+        "<script>alert('XSS')</script>\n\n<a href=\"javascript:alert(1)\" onclick=\"alert(2)\">bấm</a>\n\n<IMG SRC=JaVaScRiPt:alert('XSS') alt=\"x\">",
+    )
+    .await;
+    let mut approver = signed_in(&app, "office").await;
+    assert_eq!(
+        step(&mut approver, id, "publish", &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let article = app.store.article(id).await.unwrap().unwrap();
+    let mut visitor = Client::new(&app);
+    let page = visitor
+        .get(&format!("/hoanh-mo/tin/{}", article.slug))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // Text that merely shows a vector is harmless (escaped, or inside a quoted attribute
+    // value); a tag that carries one is not.
+    for tag in tags(&page.body) {
+        if tag == "<script src=\"/static/app.js\">" {
+            continue;
+        }
+        for (i, part) in tag.split('"').enumerate() {
+            if i % 2 == 0 {
+                for banned in ["<script", "onerror=", "onclick=", "onload=", "javascript:"] {
+                    assert!(!part.contains(banned), "{banned} in the tag {tag}");
+                }
+            } else {
+                assert!(!part.trim_start().starts_with("javascript:"), "{tag}");
+            }
+        }
+    }
+    assert!(page.html().contains("bấm</a>"), "the link's text stays");
+    assert!(
+        page.html()
+            .contains("&lt;img src=x onerror=alert(1)&gt; Tin")
+    );
+    let home = visitor.get("/hoanh-mo/").await;
+    assert!(!home.body.to_ascii_lowercase().contains("<img src=x"));
+    let feed = visitor.get("/hoanh-mo/rss.xml").await;
+    assert!(
+        feed.html()
+            .contains("&lt;img src=x onerror=alert(1)&gt; Tin")
+    );
+});
+
+on_both_backends!(addresses_come_from_titles_and_old_ones_redirect, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let first = write(&mut editor, "hoanh-mo", "Thông báo lịch tiếp dân", "a").await;
+    let second = write(&mut editor, "hoanh-mo", "Thông báo lịch tiếp dân", "b").await;
+    let slug = |id| {
+        let app = app.clone();
+        async move { app.store.article(id).await.unwrap().unwrap().slug }
+    };
+    assert_eq!(slug(first).await, "thong-bao-lich-tiep-dan");
+    assert_eq!(slug(second).await, "thong-bao-lich-tiep-dan-2");
+    let csrf = editor.csrf().await;
+    let seen = revision(&mut editor, first).await;
+    let renamed = editor
+        .post_form(
+            &format!("/bien-tap/{first}"),
+            &[
+                ("csrf", &csrf),
+                ("revision", &seen),
+                ("title", "Lịch tiếp công dân tháng 7"),
+                ("body", "a, sửa lại"),
+            ],
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
+    assert_eq!(slug(first).await, "lich-tiep-cong-dan-thang-7");
+    let mut approver = signed_in(&app, "office").await;
+    step(&mut approver, first, "publish", &[]).await;
+    let mut visitor = Client::new(&app);
+    let old = visitor.get("/hoanh-mo/tin/thong-bao-lich-tiep-dan").await;
+    assert_eq!(old.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(
+        old.location.as_deref(),
+        Some("/hoanh-mo/tin/lich-tiep-cong-dan-thang-7")
+    );
+    // A save over a version someone else has replaced is refused, not lost.
+    let stale = editor
+        .post_form(
+            &format!("/bien-tap/{second}"),
+            &[
+                ("csrf", &csrf),
+                ("revision", "0"),
+                ("title", "Cũ"),
+                ("body", "c"),
+            ],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    // The history shows what changed between two versions.
+    let history = editor
+        .get(&format!("/bien-tap/{first}/lich-su?tu=1&den=2"))
+        .await;
+    assert!(history.html().contains("Lịch tiếp công dân tháng 7"));
+    assert!(
+        history.html().contains("<ins>+ a, sửa lại</ins>"),
+        "{}",
+        history.body
+    );
+});
+
+on_both_backends!(a_scheduled_article_waits_for_its_time, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let id = write(
+        &mut editor,
+        "hoanh-mo",
+        "Thông báo nghỉ Tết",
+        "Nghỉ 9 ngày.",
+    )
+    .await;
+    let mut approver = signed_in(&app, "office").await;
+    let bad = step(&mut approver, id, "publish", &[("publish_at", "mai nhé")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.html().contains("mai nhé"));
+    let later = step(
+        &mut approver,
+        id,
+        "publish",
+        &[("publish_at", "2099-01-20T07:00")],
+    )
+    .await;
+    assert_eq!(later.status, StatusCode::SEE_OTHER);
+    let mut visitor = Client::new(&app);
+    assert_eq!(
+        visitor.get("/hoanh-mo/tin/thong-bao-nghi-tet").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        !visitor
+            .get("/hoanh-mo/")
+            .await
+            .html()
+            .contains("Thông báo nghỉ Tết")
+    );
+    let page = approver.get(&format!("/bien-tap/{id}")).await;
+    assert!(
+        page.html().contains("hẹn đăng lúc 20/01/2099 07:00"),
+        "{}",
+        page.body
+    );
+});
+
+on_both_backends!(a_visitor_finds_articles_without_diacritics, |app| {
+    with_portal(&app).await;
+    let mut visitor = Client::new(&app);
+    let found = visitor.get("/tim-kiem?q=hop+thuong+ki+thang+6").await;
+    assert_eq!(found.status, StatusCode::OK);
+    let html = found.html();
+    let first = html.find("class=\"card-article hit\"").expect("a result");
+    assert!(
+        html[first..].find("href=\"/tin/hop-thuong-ki-thang-6-nam-2020\"") < Some(300),
+        "the meeting's article first: {}",
+        &html[first..]
+    );
+    assert!(found.html().contains(
+        "<mark>Họp</mark> <mark>thường</mark> <mark>kì</mark> <mark>tháng</mark> <mark>6</mark>"
+    ));
+    let dong_van = visitor.get("/tim-kiem?q=dong+van").await;
+    assert!(
+        dong_van
+            .html()
+            .contains("/tin/xa-dong-van-ve-dich-19-tieu-chi-nong-thon-moi")
+    );
+    assert!(
+        dong_van
+            .html()
+            .contains("/tin/kim-ngach-xuat-nhap-khau-qua-cua-khau-hoanh-mo-dong-van-tang-7-06")
+    );
+    // The category narrows the search to Nông thôn mới.
+    let rural = app
+        .store
+        .categories("binh-lieu")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.slug == "nong-thon-moi")
+        .unwrap();
+    let narrowed = visitor
+        .get(&format!("/tim-kiem?q=dong+van&chuyen-muc={}", rural.id))
+        .await;
+    assert!(
+        narrowed
+            .html()
+            .contains("/tin/xa-dong-van-ve-dich-19-tieu-chi-nong-thon-moi")
+    );
+    assert!(!narrowed.html().contains("kim-ngach"));
+    // Dates narrow it too: 18/06/2020 holds the trade article only.
+    let that_day = visitor
+        .get("/tim-kiem?q=dong+van&tu=2020-06-18&den=2020-06-18")
+        .await;
+    assert!(that_day.html().contains("kim-ngach") && !that_day.html().contains("ve-dich"));
+    // The article waiting for approval is not found.
+    assert!(
+        !visitor
+            .get("/tim-kiem?q=liet+si")
+            .await
+            .html()
+            .contains("/tin/")
+    );
+    // Any text at all: a page, never an error.
+    for text in [
+        "%22%29%28*%3A%3A",
+        "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        &"a".repeat(5000),
+    ] {
+        let page = visitor.get(&format!("/tim-kiem?q={text}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{text}");
+        assert!(!page.html().contains("<script>alert(1)"));
+    }
+});
+
+on_both_backends!(a_published_article_is_found_at_once, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let id = write(
+        &mut editor,
+        "hoanh-mo",
+        "Lễ hội Soóng cọ",
+        "Hát then, hát Soóng cọ của người Sán Chỉ.",
+    )
+    .await;
+    let mut visitor = Client::new(&app);
+    assert!(
+        !visitor
+            .get("/hoanh-mo/tim-kiem?q=soong+co")
+            .await
+            .html()
+            .contains("/tin/")
+    );
+    let mut approver = signed_in(&app, "office").await;
+    step(&mut approver, id, "publish", &[]).await;
+    let found = visitor.get("/hoanh-mo/tim-kiem?q=soong+co").await;
+    assert!(
+        found.html().contains("/hoanh-mo/tin/le-hoi-soong-co"),
+        "{}",
+        found.body
+    );
+    // Not on the district's portal.
+    assert!(
+        !visitor
+            .get("/tim-kiem?q=soong+co")
+            .await
+            .html()
+            .contains("le-hoi-soong-co")
+    );
+    step(&mut approver, id, "withdraw", &[("reason", "Trùng tin")]).await;
+    assert!(
+        !visitor
+            .get("/hoanh-mo/tim-kiem?q=soong+co")
+            .await
+            .html()
+            .contains("le-hoi-soong-co")
+    );
+});

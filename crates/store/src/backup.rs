@@ -455,6 +455,14 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
         "portal_grants",
         &[("username", Txt), ("portal", Txt), ("role", Txt)],
     ),
+    (
+        "portal_visits",
+        &[("portal", Txt), ("day", Txt), ("views", Int)],
+    ),
+    (
+        "article_visits",
+        &[("article", Int), ("day", Txt), ("views", Int)],
+    ),
 ];
 
 /// Rows copied per table.

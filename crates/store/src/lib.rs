@@ -19,6 +19,7 @@ mod programs;
 mod read;
 mod reports;
 pub mod test_support;
+mod visits;
 mod web;
 mod write;
 
@@ -37,6 +38,7 @@ pub use portal::{
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
+pub use visits::{MostRead, VisitBatch};
 pub use web::{
     DataSetRow, NewUser, Submission, SubmissionEvent, SubmissionStep, TokenRef, TokenRow, User,
     ValueAbout,

@@ -607,6 +607,33 @@ impl Store {
         .collect()
     }
 
+    /// The addresses of every article public at `now` (portal, slug, last change), newest
+    /// first, at most `limit`: what a sitemap lists.
+    pub async fn public_addresses(
+        &self,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(String, String, DateTime<Utc>)>> {
+        let rows = sqlx::query(
+            "SELECT portal, slug, updated_at FROM articles \
+             WHERE state = 'published' AND published_at <= $1 \
+             ORDER BY published_at DESC, id DESC LIMIT $2",
+        )
+        .bind(timestamp_text(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("portal")?,
+                    row.try_get("slug")?,
+                    timestamp(row, "updated_at")?,
+                ))
+            })
+            .collect()
+    }
+
     /// Every version of an article, oldest first.
     pub async fn article_revisions(&self, id: i64) -> Result<Vec<ArticleRevision>> {
         sqlx::query(

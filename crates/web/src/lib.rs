@@ -48,6 +48,8 @@ pub struct App {
     pub search: solieu_search::SearchIndex,
     /// The newest article change the index has taken in (a stored timestamp).
     pub search_seen: tokio::sync::Mutex<String>,
+    /// The portal's visit counter, written to the store in batches.
+    pub visits: portal::visits::Visits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -244,6 +246,7 @@ impl App {
             feed: tokio::sync::Mutex::new(position),
             search,
             search_seen: tokio::sync::Mutex::new(String::new()),
+            visits: portal::visits::Visits::default(),
         };
         portal::search::rebuild(&app).await?;
         Ok(app)
@@ -292,6 +295,8 @@ pub fn router(app: Shared) -> Router {
             .with_state(app),
         hsts,
     )
+    // Pages, feeds and JSON are text: gzip when the client takes it (a phone in the mountains).
+    .layer(tower_http::compression::CompressionLayer::new())
     // A span per request (RUST_LOG=tower_http=debug shows each); failures are logged once,
     // with their reference, by `WebError`.
     .layer(
@@ -320,6 +325,7 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> 
     app.trusted_proxies = options.trusted_proxies;
     let app = Arc::new(app);
     follow::follow(app.clone(), options.poll_every);
+    portal::visits::keep_flushing(app.clone());
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;

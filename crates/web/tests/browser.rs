@@ -542,3 +542,108 @@ async fn axe_finds_no_serious_violation_on_any_page_of_any_role() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+/// Issue 13's story in a browser: a commune's editor writes and submits an article, the
+/// approver publishes it, a visitor finds it on the sub-portal, by searching without
+/// diacritics and in its category's feed; axe-core checks the portal's pages at both widths.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    common::with_portal(&app).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, solieu_web::router(app))
+            .await
+            .unwrap();
+    });
+    let script = tokio::task::spawn_blocking(move || {
+        let axe = axe_script();
+        let b = Browser::start(base);
+        b.sign_in("hoanhmo");
+        b.open("/bien-tap/moi?cong=hoanh-mo");
+        b.type_into("#title", "Hội nghị sơ kết công tác dân vận");
+        b.type_into("#sapo", "Xã Hoành Mô sơ kết 6 tháng công tác dân vận.");
+        b.type_into(
+            "#body",
+            "Hội nghị **sơ kết** công tác dân vận khéo năm 2020.",
+        );
+        b.execute("document.querySelector('#category').selectedIndex = 1; return 0;");
+        b.click(".article-form button");
+        b.wait_for("the draft is saved", |p| p.contains("Gửi duyệt"));
+        let editor_page = b.execute("return location.pathname;");
+        let editor_page = editor_page.as_str().unwrap().to_string();
+        b.shoot("portal-editor");
+        b.click("form.step button");
+        b.wait_for("submitted", |p| p.contains("Chờ duyệt"));
+        b.open("/dashboard");
+        b.sign_out();
+
+        b.sign_in("office");
+        b.open("/bien-tap");
+        b.shoot("portal-articles");
+        b.open(&editor_page);
+        b.click("form.step:has(input[value='publish']) button");
+        b.wait_for("published", |p| p.contains("Đã đăng"));
+        b.open("/dashboard");
+        b.sign_out();
+
+        b.open("/hoanh-mo/");
+        assert!(b.source().contains("Hội nghị sơ kết công tác dân vận"));
+        b.shoot("portal-commune-home");
+        b.type_into("#q", "hoi nghi so ket dan van");
+        b.click(".search-box button");
+        let found = b.wait_for("the search's results", |p| {
+            p.contains("class=\"card-article hit\"")
+        });
+        assert!(
+            found.contains("<mark>Hội</mark> <mark>nghị</mark> <mark>sơ</mark> <mark>kết</mark>"),
+            "{found}"
+        );
+        b.shoot("portal-search");
+        let feed = b.execute_async(
+            "const done = arguments[0]; fetch('/hoanh-mo/chuyen-muc/tin-tuc/rss.xml').then(r => r.text()).then(done);",
+        );
+        assert!(
+            feed.as_str()
+                .unwrap()
+                .contains("<title>Hội nghị sơ kết công tác dân vận</title>")
+        );
+        b.click(".hit a");
+        b.wait_for("the article", |p| p.contains("class=\"article\""));
+        b.shoot("portal-article");
+        b.assert_no_csp_violation("the portal's pages");
+        // The text-size control works without inline style.
+        b.click("[data-text-size='1']");
+        let size = b.execute("return getComputedStyle(document.body).fontSize;");
+        assert_eq!(size, json!("17px"));
+        b.click("[data-text-size='-1']");
+
+        let start: Vec<String> = [
+            "/",
+            "/tin/hop-thuong-ki-thang-6-nam-2020",
+            "/chuyen-muc/tin-tuc-su-kien",
+            "/tim-kiem?q=dong+van",
+            "/gioi-thieu",
+            "/hoanh-mo/",
+            "/tin/khong-co-bai-nay",
+        ]
+        .iter()
+        .map(|p| p.to_string())
+        .collect();
+        let (failures, checked) = check_pages(&b, &axe, "visitor", &start);
+        assert!(checked >= 14, "only {checked} pages checked");
+        assert!(
+            failures.is_empty(),
+            "{} violations:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

@@ -6,33 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, signed_in};
-use solieu_web::Shared;
-
-const DEMO_PORTAL: &str = include_str!("../../../demo/portal/portal.json");
-
-/// The demo's portal, with the test accounts in the demo accounts' places: `office` approves
-/// on both portals, `binhlieu` edits the district's, `hoanhmo` the commune's.
-async fn with_portal(app: &Shared) {
-    let bundle = serde_json::from_str(DEMO_PORTAL).unwrap();
-    solieu_web::portal::bundle::load(&app.store, &bundle, "demo")
-        .await
-        .unwrap();
-    for (user, portal, role) in [
-        ("office", "binh-lieu", "approver"),
-        ("office", "hoanh-mo", "approver"),
-        ("binhlieu", "binh-lieu", "editor"),
-        ("hoanhmo", "hoanh-mo", "editor"),
-    ] {
-        app.store
-            .grant(user, portal, Some(role), "test")
-            .await
-            .unwrap();
-    }
-    // Written beside the server, as `solieu demo` or another process would: the server's
-    // next look at the store brings it into the search.
-    solieu_web::portal::search::catch_up(app).await.unwrap();
-}
+use common::{Client, signed_in, with_portal};
 
 /// The id in a `/bien-tap/{id}` address.
 fn id_in(location: &str) -> i64 {
@@ -613,5 +587,111 @@ on_both_backends!(a_published_article_is_found_at_once, |app| {
             .await
             .html()
             .contains("le-hoi-soong-co")
+    );
+});
+
+on_both_backends!(
+    readers_are_counted_and_crawlers_and_editors_are_not,
+    |app| {
+        with_portal(&app).await;
+        let mut reader = Client::new(&app);
+        reader.headers.push((
+            "user-agent".into(),
+            "Mozilla/5.0 (Linux; Android 13) Chrome/120 Mobile".into(),
+        ));
+        let mut crawler = Client::new(&app);
+        crawler.headers.push((
+            "user-agent".into(),
+            "Mozilla/5.0 (compatible; Googlebot/2.1)".into(),
+        ));
+        let before = reader.get("/").await;
+        assert!(
+            before.html().contains("Hôm nay: <strong>1</strong>"),
+            "the first view counts itself"
+        );
+        reader.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+        reader.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+        crawler.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+        let mut editor = signed_in(&app, "binhlieu").await;
+        editor
+            .headers
+            .push(("user-agent".into(), "Mozilla/5.0 Firefox/120".into()));
+        editor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+        // Counted in memory; written in one batch.
+        assert_eq!(
+            app.store
+                .visit_totals("binh-lieu", "2000-01-01")
+                .await
+                .unwrap(),
+            (0, 0)
+        );
+        app.visits.flush(&app).await.unwrap();
+        let today = chrono::Utc::now()
+            .with_timezone(&solieu_core::format::vietnam())
+            .date_naive()
+            .to_string();
+        assert_eq!(
+            app.store.visit_totals("binh-lieu", &today).await.unwrap(),
+            (3, 3)
+        );
+        let page = reader.get("/").await;
+        assert!(page.html().contains("Hôm nay: <strong>4</strong>"));
+        assert!(page.html().contains("Đã truy cập: <strong>4</strong>"));
+        assert!(page.html().contains("Đang trực tuyến: <strong>1</strong>"));
+        // Another portal's counter is its own.
+        assert!(
+            reader
+                .get("/hoanh-mo/")
+                .await
+                .html()
+                .contains("Hôm nay: <strong>1</strong>")
+        );
+        let report = editor.get("/bien-tap/truy-cap").await;
+        assert_eq!(report.status, StatusCode::OK);
+        assert!(report.html().contains("Họp thường kì tháng 6 năm 2020"));
+        assert!(report.html().contains("2 lượt xem"));
+    }
+);
+
+on_both_backends!(anonymous_pages_are_cached_and_revalidated, |app| {
+    with_portal(&app).await;
+    let mut visitor = Client::new(&app);
+    let page = visitor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    let tag = page.header("etag").to_string();
+    assert!(tag.starts_with('"'), "an ETag: {tag:?}");
+    assert_eq!(page.header("cache-control"), "public, max-age=60");
+    visitor.headers.push(("if-none-match".into(), tag));
+    let again = visitor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    // A signed-in editor's view is never kept.
+    let mut editor = signed_in(&app, "binhlieu").await;
+    let own = editor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    assert_eq!(own.header("cache-control"), "no-store");
+    assert!(own.header("etag").is_empty());
+    let mut gzip = Client::new(&app);
+    gzip.headers.push(("accept-encoding".into(), "gzip".into()));
+    assert_eq!(gzip.get("/").await.header("content-encoding"), "gzip");
+    let robots = visitor.get("/robots.txt").await;
+    assert!(robots.body.contains("Disallow: /bien-tap"));
+    assert!(
+        robots
+            .body
+            .contains("Sitemap: http://localhost/sitemap.xml")
+    );
+    let sitemap = visitor.get("/sitemap.xml").await;
+    assert!(
+        sitemap
+            .body
+            .contains("<loc>http://localhost/tin/hop-thuong-ki-thang-6-nam-2020</loc>")
+    );
+    assert!(
+        sitemap
+            .body
+            .contains("<loc>http://localhost/hoanh-mo/</loc>")
+    );
+    assert!(
+        !sitemap.body.contains("thuong-binh"),
+        "not what waits for approval"
     );
 });

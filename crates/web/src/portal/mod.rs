@@ -11,12 +11,17 @@ pub mod editor;
 pub mod markup;
 pub mod public;
 pub mod search;
+pub mod visits;
 
 use crate::policy::{Principal, Role};
 use crate::{App, Shared, WebError};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use base64::Engine as _;
+use sha2::Digest as _;
 use solieu_core::portal::PortalRole;
 use solieu_store::{Category, Portal};
 use std::collections::HashMap;
@@ -42,6 +47,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/about.html",
         include_str!("../../templates/portal/about.html"),
+    ),
+    (
+        "portal/visits.html",
+        include_str!("../../templates/portal/visits.html"),
     ),
     (
         "portal/search.html",
@@ -81,7 +90,9 @@ pub const RESERVED_CODES: &[&str] = &[
     "provenance",
     "public",
     "reports",
+    "robots.txt",
     "rss.xml",
+    "sitemap.xml",
     "static",
     "tin",
     "tim-kiem",
@@ -99,6 +110,8 @@ pub fn routes() -> Router<Shared> {
         .route("/chuyen-muc/{slug}", get(public::category))
         .route("/chuyen-muc/{slug}/rss.xml", get(public::category_feed))
         .route("/rss.xml", get(public::feed))
+        .route("/robots.txt", get(public::robots))
+        .route("/sitemap.xml", get(public::sitemap))
         .route("/gioi-thieu", get(public::about))
         .route("/tim-kiem", get(search::page))
         .route("/{portal}/tim-kiem", get(search::page))
@@ -111,15 +124,66 @@ pub fn routes() -> Router<Shared> {
             get(public::category_feed),
         )
         .route("/{portal}/rss.xml", get(public::feed))
-        .route("/{portal}/gioi-thieu", get(public::about));
+        .route("/{portal}/gioi-thieu", get(public::about))
+        .layer(axum::middleware::from_fn(etag));
     let editor_pages = Router::new()
         .route("/bien-tap", get(editor::list))
         .route("/bien-tap/moi", get(editor::new_form).post(editor::create))
+        .route("/bien-tap/truy-cap", get(visits::page))
         .route("/bien-tap/{id}", get(editor::edit_form).post(editor::save))
         .route("/bien-tap/{id}/buoc", post(editor::step))
         .route("/bien-tap/{id}/lich-su", get(editor::history))
         .layer(DefaultBodyLimit::max(ARTICLE_FORM_LIMIT));
     public_pages.merge(editor_pages)
+}
+
+/// An anonymous public page (one sent with `Cache-Control: public`) gets an ETag, and a
+/// browser or proxy that already holds that version gets a 304 without the body.
+async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let asked = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let response = next.run(request).await;
+    let cacheable = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("public"));
+    if !cacheable {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let digest = sha2::Sha256::digest(&bytes);
+    let tag = format!(
+        "\"{}\"",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+    );
+    if asked.as_deref().is_some_and(|a| {
+        a.split(',')
+            .any(|t| t.trim().trim_start_matches("W/") == tag)
+    }) {
+        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+        for name in [header::CACHE_CONTROL, header::CONTENT_TYPE] {
+            if let Some(v) = parts.headers.get(&name) {
+                not_modified.headers_mut().insert(name, v.clone());
+            }
+        }
+        not_modified.headers_mut().insert(
+            header::ETAG,
+            HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
+        );
+        return not_modified;
+    }
+    if let Ok(value) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, value);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// The portal a public address names: `portal` from the path, or the main portal.

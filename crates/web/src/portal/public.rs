@@ -3,7 +3,7 @@
 //! not public yet, marked as such.
 
 use super::{base_path, markup, portal_of, role_on, with_descendants};
-use crate::auth::MaybeViewer;
+use crate::auth::{ClientAddr, MaybeViewer};
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
@@ -33,15 +33,22 @@ struct Frame {
     context: Value,
 }
 
+/// The frame of a portal page; `visit` counts the page as a view first (so the counter it
+/// shows includes it).
 async fn frame(
     app: &App,
     params: &HashMap<String, String>,
     who: Option<&Principal>,
     headers: &HeaderMap,
+    visit: Option<&ClientAddr>,
 ) -> Result<Option<Frame>, WebError> {
     let Some(portal) = portal_of(app, params).await? else {
         return Ok(None);
     };
+    if let Some(client) = visit {
+        app.visits
+            .count_request(&portal.code, None, who, client, headers);
+    }
     let categories = app.store.categories(&portal.code).await?;
     let context = frame_context(app, &portal, who, headers).await?;
     Ok(Some(Frame {
@@ -71,7 +78,13 @@ pub(super) async fn frame_context(
         .filter(|c| c.parent.is_none())
         .map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)}))
         .collect();
+    let (today, total, online) = app.visits.shown(app, &portal.code).await?;
     Ok(json!({
+        "visits": {
+            "today": format::number_vi(today.into(), 0),
+            "total": format::number_vi(total.into(), 0),
+            "online": format::number_vi(online.into(), 0),
+        },
         "portal": {
             "name": portal.name,
             "address": portal.address,
@@ -140,9 +153,10 @@ pub async fn home(
     MaybeViewer(who): MaybeViewer,
     params: Params,
     headers: HeaderMap,
+    client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(no_portal(&app, lang, who.as_ref(), &params));
     };
     let now = Utc::now();
@@ -189,7 +203,10 @@ pub async fn home(
             "feed": format!("{base}/rss.xml"),
         }),
     );
-    Ok(render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response())
+    Ok(anonymous_cache(
+        render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response(),
+        who.is_none(),
+    ))
 }
 
 /// Without a portal to show: the sign-in page's way in for a fresh installation, a 404 for a
@@ -237,9 +254,10 @@ pub async fn article(
     MaybeViewer(who): MaybeViewer,
     params: Params,
     headers: HeaderMap,
+    client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
     let base = base_path(&frame.portal);
@@ -256,6 +274,15 @@ pub async fn article(
     let editor = frame.context["editor"].as_bool() == Some(true);
     if !public && !editor {
         return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    }
+    if public {
+        app.visits.count_request(
+            &frame.portal.code,
+            Some(article.id),
+            who.as_ref(),
+            &client,
+            &headers,
+        );
     }
     let card = article_card(&article, &base, &frame.categories);
     let href = format!("{base}/tin/{}", article.slug);
@@ -282,17 +309,25 @@ pub async fn article(
             "description": description,
         }),
     );
-    let mut response =
-        render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response();
-    if public && who.is_none() {
-        // An article is the same for every anonymous reader: a proxy or browser may keep it
-        // briefly; a correction shows within the minute.
-        response.headers_mut().insert(
+    Ok(anonymous_cache(
+        render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response(),
+        public && who.is_none(),
+    ))
+}
+
+/// A page that is the same for every anonymous reader may be kept by a browser or proxy for
+/// a minute (a correction shows within it); a signed-in editor's page never is.
+/// The page's language comes from a cookie: a shared cache keeps one copy per cookie.
+fn anonymous_cache(mut response: Response, anonymous: bool) -> Response {
+    if anonymous {
+        let headers = response.headers_mut();
+        headers.insert(
             header::CACHE_CONTROL,
             header::HeaderValue::from_static(PUBLIC_CACHE),
         );
+        headers.append(header::VARY, header::HeaderValue::from_static("cookie"));
     }
-    Ok(response)
+    response
 }
 
 /// What an anonymous public page may be kept for.
@@ -309,10 +344,11 @@ pub async fn category(
     MaybeViewer(who): MaybeViewer,
     params: Params,
     headers: HeaderMap,
+    client: ClientAddr,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
     let slug = params.get("slug").map(String::as_str).unwrap_or("");
@@ -359,7 +395,10 @@ pub async fn category(
             "feed": format!("{href}/rss.xml"),
         }),
     );
-    Ok(render(&app, lang, who.as_ref(), "portal/list.html", context)?.into_response())
+    Ok(anonymous_cache(
+        render(&app, lang, who.as_ref(), "portal/list.html", context)?.into_response(),
+        who.is_none(),
+    ))
 }
 
 pub async fn about(
@@ -368,16 +407,20 @@ pub async fn about(
     MaybeViewer(who): MaybeViewer,
     params: Params,
     headers: HeaderMap,
+    client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers).await? else {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
     let context = merged(
         frame.context.clone(),
         json!({"about_html": markup::body_html(&frame.portal.about)}),
     );
-    Ok(render(&app, lang, who.as_ref(), "portal/about.html", context)?.into_response())
+    Ok(anonymous_cache(
+        render(&app, lang, who.as_ref(), "portal/about.html", context)?.into_response(),
+        who.is_none(),
+    ))
 }
 
 pub async fn feed(
@@ -416,7 +459,7 @@ async fn feed_of(
     by_category: bool,
 ) -> Result<Response, WebError> {
     let not_found = || WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"));
-    let Some(frame) = frame(app, &params, None, headers).await? else {
+    let Some(frame) = frame(app, &params, None, headers, None).await? else {
         return Err(not_found());
     };
     let base = base_path(&frame.portal);
@@ -513,4 +556,63 @@ fn rss(title: &str, link: &str, items: &[FeedItem]) -> String {
     }
     xml.push_str("</channel></rss>\n");
     xml
+}
+
+/// What crawlers may read: the portal, not the editors' pages, the application or the API.
+pub async fn robots(State(app): State<Shared>, headers: HeaderMap) -> Response {
+    let origin = origin(&app, &headers);
+    (
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, PUBLIC_CACHE),
+        ],
+        format!(
+            "User-agent: *\nDisallow: /bien-tap\nDisallow: /api/\nDisallow: /login\nDisallow: /dashboard\nDisallow: /entry\nDisallow: /forms/\nDisallow: /tim-kiem\nSitemap: {origin}/sitemap.xml\n"
+        ),
+    )
+        .into_response()
+}
+
+/// The sitemaps protocol's limit of addresses in one file.
+const SITEMAP_MAX: i64 = 50_000;
+
+/// Every portal's home and categories and every public article (the newest 50,000).
+pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
+    let origin = origin(&app, &headers);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">",
+    );
+    let mut url = |path: &str, changed: Option<chrono::DateTime<Utc>>| {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc>",
+            xml_escape(&format!("{origin}{path}"))
+        ));
+        if let Some(at) = changed {
+            xml.push_str(&format!("<lastmod>{}</lastmod>", at.format("%Y-%m-%d")));
+        }
+        xml.push_str("</url>");
+    };
+    let portals = app.store.portals().await?;
+    for portal in &portals {
+        let base = base_path(portal);
+        url(&format!("{base}/"), None);
+        for c in app.store.categories(&portal.code).await? {
+            url(&format!("{base}/chuyen-muc/{}", c.slug), None);
+        }
+    }
+    for (code, slug, changed) in app.store.public_addresses(Utc::now(), SITEMAP_MAX).await? {
+        let Some(portal) = portals.iter().find(|p| p.code == code) else {
+            continue;
+        };
+        url(&format!("{}/tin/{slug}", base_path(portal)), Some(changed));
+    }
+    xml.push_str("</urlset>\n");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/xml; charset=utf-8"),
+            (header::CACHE_CONTROL, PUBLIC_CACHE),
+        ],
+        xml,
+    )
+        .into_response())
 }

@@ -155,6 +155,7 @@ pub async fn page(
     MaybeViewer(who): MaybeViewer,
     params: Option<Path<HashMap<String, String>>>,
     headers: HeaderMap,
+    client: crate::auth::ClientAddr,
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
@@ -163,6 +164,8 @@ pub async fn page(
             "web-there-no-such-page-check"
         )));
     };
+    app.visits
+        .count_request(&portal.code, None, who.as_ref(), &client, &headers);
     let frame = super::public::frame_context(&app, &portal, who.as_ref(), &headers).await?;
     let categories = app.store.categories(&portal.code).await?;
     let words: String = q.q.clone().unwrap_or_default().chars().take(500).collect();

@@ -404,3 +404,28 @@ pub async fn record_report(app: &Shared, unit: &str, period: &str) -> i64 {
     };
     app.store.save_report(&saved, "office").await.unwrap()
 }
+
+const DEMO_PORTAL: &str = include_str!("../../../../demo/portal/portal.json");
+
+/// The demo's portal, with the test accounts in the demo accounts' places: `office` approves
+/// on both portals, `binhlieu` edits the district's, `hoanhmo` the commune's.
+pub async fn with_portal(app: &Shared) {
+    let bundle = serde_json::from_str(DEMO_PORTAL).unwrap();
+    solieu_web::portal::bundle::load(&app.store, &bundle, "demo")
+        .await
+        .unwrap();
+    for (user, portal, role) in [
+        ("office", "binh-lieu", "approver"),
+        ("office", "hoanh-mo", "approver"),
+        ("binhlieu", "binh-lieu", "editor"),
+        ("hoanhmo", "hoanh-mo", "editor"),
+    ] {
+        app.store
+            .grant(user, portal, Some(role), "test")
+            .await
+            .unwrap();
+    }
+    // Written beside the server, as `solieu demo` or another process would: the server's
+    // next look at the store brings it into the search.
+    solieu_web::portal::search::catch_up(app).await.unwrap();
+}

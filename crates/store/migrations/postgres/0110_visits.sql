@@ -1,0 +1,15 @@
+-- The portal's visit counter (crates/store/src/visits.rs): page views by people per portal and
+-- day, and per article and day, added in batches by the server. No address is kept.
+CREATE TABLE portal_visits (
+    portal      TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    views       BIGINT NOT NULL,
+    PRIMARY KEY (portal, day)
+);
+
+CREATE TABLE article_visits (
+    article     BIGINT NOT NULL,
+    day         TEXT NOT NULL,
+    views       BIGINT NOT NULL,
+    PRIMARY KEY (article, day)
+);

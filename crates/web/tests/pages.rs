@@ -443,7 +443,9 @@ on_both_backends!(every_page_has_its_header_and_a_way_back, |app| {
     assert!(a.body.contains("Đăng xuất"));
     let a = Client::new(&app).get("/khong-co-trang-nay").await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
-    assert!(a.body.contains("<header>") && a.body.contains("href=\"/login\""));
+    // A visitor's 404 is the portal's, with its header and the way to sign in.
+    assert!(a.body.contains("<header") && a.body.contains("href=\"/login\""));
+    assert!(a.body.contains("Về trang chủ"), "{}", a.body);
     // A leader reads and approves; nothing to type.
     let mut leader = signed_in(&app, "leader").await;
     let a = leader.get("/dashboard").await;

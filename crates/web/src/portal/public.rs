@@ -138,8 +138,13 @@ fn article_card(article: &Article, base: &str, categories: &[Category]) -> Value
     })
 }
 
-/// The portal's 404, in its own layout (or the application's when no portal answers there).
+/// The portal's 404, in its own layout, for a visitor; a signed-in official gets the
+/// application's, with the menu of its work.
 fn not_found(app: &App, lang: Lang, who: Option<&Principal>, frame: Option<&Frame>) -> Response {
+    if who.is_some() {
+        return WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
+            .into_response();
+    }
     let context = frame.map_or_else(|| json!({}), |f| f.context.clone());
     match render(app, lang, who, "portal/not_found.html", context) {
         Ok(html) => (StatusCode::NOT_FOUND, html).into_response(),

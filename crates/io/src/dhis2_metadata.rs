@@ -127,6 +127,27 @@ impl Entry<'_> {
     }
 }
 
+/// A validation rule's `instruction`, DHIS2's text for the person entering data: the rule's
+/// message for people (empty when absent); `None`, with a problem, when it is too long.
+fn instruction(e: &Entry, problems: &mut Vec<Problem>) -> Option<String> {
+    let message = solieu_core::text::clean(e.str("instruction").unwrap_or(""));
+    let (chars, max) = (
+        message.chars().count(),
+        solieu_core::validation::MESSAGE_MAX_CHARS,
+    );
+    if chars <= max {
+        return Some(message);
+    }
+    problems.push(
+        e.error(
+            "instruction",
+            solieu_i18n::text!("io-rule-message-too-long", chars = chars, max = max),
+        )
+        .with_hint(solieu_i18n::text!("io-rule-message-say-what-to-fix")),
+    );
+    None
+}
+
 /// Every object of every file, by kind, the first of each UID kept (two exports of one
 /// instance list the same shared objects).
 #[derive(Default)]
@@ -618,6 +639,9 @@ impl Reader {
             else {
                 continue;
             };
+            let Some(message) = instruction(e, problems) else {
+                continue;
+            };
             let code = e.str("code");
             let ours = self.link(
                 VALIDATION_RULE,
@@ -629,6 +653,7 @@ impl Reader {
                 item: Rule {
                     code: ours,
                     name: e.str("name").unwrap_or(uid).to_string(),
+                    message,
                     left,
                     operator,
                     right,

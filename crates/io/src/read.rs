@@ -125,6 +125,7 @@ const RULES: &[Field] = &[
     f("right", &["ve phai"], true),
     f("importance", &["muc do"], false),
     f("tolerance", &["sai so"], false),
+    f("message", &["thong bao", "loi nhan"], false),
 ];
 const VALUES: &[Field] = &[
     f("indicator", &["ma chi tieu", "chi tieu"], true),
@@ -899,15 +900,36 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
             }
         },
     };
+    let message = rule_message(row, problems);
     (problems.len() == before).then(|| solieu_core::validation::Rule {
         code: code.unwrap_or_default(),
         name: name.unwrap_or_default(),
+        message: message.unwrap_or_default(),
         left: left.expect("checked"),
         operator: operator.expect("checked"),
         right: right.expect("checked"),
         importance: importance.expect("checked"),
         tolerance: tolerance.expect("checked"),
     })
+}
+
+/// The rule's message for people (optional; empty when absent), refused past
+/// [`MESSAGE_MAX_CHARS`](solieu_core::validation::MESSAGE_MAX_CHARS).
+fn rule_message(row: &Row, problems: &mut Vec<Problem>) -> Option<String> {
+    let message = clean(row.get("message"));
+    let chars = message.chars().count();
+    let max = solieu_core::validation::MESSAGE_MAX_CHARS;
+    if chars <= max {
+        return Some(message);
+    }
+    problems.push(
+        row.problem(
+            "message",
+            solieu_i18n::text!("io-rule-message-too-long", chars = chars, max = max),
+        )
+        .with_hint(solieu_i18n::text!("io-rule-message-say-what-to-fix")),
+    );
+    None
 }
 
 fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {

@@ -167,3 +167,5 @@ io-unknown-operator = unknown operator
 io-data-element-no-file-or = the data element is in no file (or could not be imported)
 io-invalid-date = invalid date
 io-dhis2-uid-missing-or-malformed = the DHIS2 UID is missing or malformed (11 characters, a letter first)
+io-rule-message-too-long = the rule's message is { $chars } characters long, more than { $max }
+io-rule-message-say-what-to-fix = say briefly what the clerk should correct, for example: The number of tourists cannot be negative

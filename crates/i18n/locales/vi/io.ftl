@@ -167,3 +167,5 @@ io-unknown-operator = phép so sánh không hợp lệ
 io-data-element-no-file-or = phần tử dữ liệu không có trong tệp nào (hoặc không nhập được)
 io-invalid-date = ngày không hợp lệ
 io-dhis2-uid-missing-or-malformed = thiếu mã UID của DHIS2 (11 ký tự, chữ cái đầu)
+io-rule-message-too-long = thông báo của quy tắc dài { $chars } ký tự, quá mức { $max } ký tự
+io-rule-message-say-what-to-fix = viết ngắn gọn điều cán bộ cần sửa, ví dụ: Số khách du lịch không được âm

@@ -542,3 +542,79 @@ async fn axe_finds_no_serious_violation_on_any_page_of_any_role() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+/// Every chart text's rendered size on the page shown, in CSS px: its computed font size times
+/// the scale the SVG's viewBox puts on it (the CTM), with the text itself.
+fn chart_text_sizes(b: &Browser) -> Vec<(f64, String)> {
+    let found = b.execute(
+        r#"return Array.from(document.querySelectorAll('svg text'), t => {
+          const m = t.getScreenCTM();
+          const scale = m ? Math.hypot(m.a, m.b) : 1;
+          return [parseFloat(getComputedStyle(t).fontSize) * scale, t.textContent];
+        });"#,
+    );
+    found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|t| {
+            (
+                t[0].as_f64().unwrap_or(0.0),
+                t[1].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The smallest chart text an official reads without a magnifier, in CSS px.
+const SMALLEST_TEXT_PX: f64 = 11.0;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chart_text_is_readable_on_a_desktop_and_a_phone() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        axum::serve(listener, solieu_web::router(app))
+            .await
+            .unwrap();
+    });
+    let script = tokio::task::spawn_blocking(move || {
+        let province = "/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA";
+        let own = "/dashboard?indicator=KHAM_BENH_XA";
+        let roles = [
+            ("binhlieu", own),
+            ("health", own),
+            ("office", province),
+            ("leader", province),
+        ];
+        let (mut small, mut measured) = (Vec::new(), 0);
+        for (user, page) in roles {
+            let b = Browser::start(base.clone());
+            b.sign_in(user);
+            b.open(page);
+            for (w, h) in [(1366, 768), (390, 844)] {
+                b.resize(w, h);
+                for (px, text) in chart_text_sizes(&b) {
+                    measured += 1;
+                    if px < SMALLEST_TEXT_PX {
+                        small.push(format!("{user} {page} at {w}×{h}: “{text}” is {px:.1} px"));
+                    }
+                }
+            }
+        }
+        assert!(measured > 20, "only {measured} chart texts measured");
+        assert!(
+            small.is_empty(),
+            "{} chart texts under {SMALLEST_TEXT_PX} px:\n{}",
+            small.len(),
+            small.join("\n")
+        );
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}

@@ -20,10 +20,12 @@ fn text_width(text: &str) -> f64 {
     text.chars().count() as f64 * 7.2
 }
 
-/// Where to centre a text near `x` so that none of it falls outside the chart.
-fn inside(x: f64, text: &str) -> f64 {
+/// Where to centre a text near `x` so that all of it falls between `from` and the chart's
+/// right edge.
+fn inside(x: f64, text: &str, from: f64) -> f64 {
     let half = text_width(text) / 2.0;
-    x.clamp(half.min(WIDTH / 2.0), (WIDTH - half).max(WIDTH / 2.0))
+    let low = from + half;
+    x.clamp(low.min(WIDTH / 2.0), (WIDTH - half).max(low))
 }
 
 fn esc(text: &str) -> String {
@@ -134,7 +136,7 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
             s.push_str(&format!(
                 r##"<text x="{tx:.1}" y="{ly}" {FONT} text-anchor="middle">{}</text>"##,
                 esc(name),
-                tx = inside(x, name),
+                tx = inside(x, name, 0.0),
                 ly = h - 10.0
             ));
         }
@@ -156,10 +158,11 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
             r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="#c0392b"/>"##
         ));
         if label_all || k + 1 == points.len() {
+            // Right of the value axis, whose own figures stand left of it.
             let text = label(v);
             s.push_str(&format!(
                 r##"<text x="{tx:.1}" y="{ty:.1}" {FONT} text-anchor="middle">{text}</text>"##,
-                tx = inside(x, &text),
+                tx = inside(x, &text, left + 4.0),
                 ty = (y - 8.0).max(12.0)
             ));
         }
@@ -240,6 +243,18 @@ mod tests {
                 "{n} is cut"
             );
         }
+    }
+
+    #[test]
+    fn a_point_s_figure_stands_clear_of_the_axis_figures() {
+        let points = [
+            ("6T đầu 2025".to_string(), d("64997")),
+            ("6T đầu 2026".to_string(), d("66295")),
+        ];
+        let svg = line(&points, 0, "t");
+        // The axis figures end at x = 64 (anchored at their end); the point's begins after 70.
+        let (x, _) = placed(&svg, &["64.997"])[0];
+        assert!(x - text_width("64.997") / 2.0 >= 70.0, "{svg}");
     }
 
     #[test]

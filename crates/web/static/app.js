@@ -81,3 +81,17 @@
   mark();
   window.addEventListener("resize", mark);
 })();
+
+// The workbook to send: our button stands for the browser's file input (whose words are in
+// the browser's language), and the chosen file is named beside it.
+(function () {
+  document.querySelectorAll("label.file").forEach(function (label) {
+    var input = label.querySelector("input[type=file]");
+    var chosen = label.querySelector(".chosen");
+    function name() {
+      chosen.textContent = input.files && input.files.length ? input.files[0].name : chosen.getAttribute("data-none");
+    }
+    name();
+    input.addEventListener("change", name);
+  });
+})();

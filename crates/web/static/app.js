@@ -71,6 +71,9 @@
 // that a table scrolls.
 (function () {
   var hint = document.body.getAttribute("data-scroll-hint") || "";
+  // A recorded report's wide tables and charts scroll in boxes of their own (the report's
+  // HTML stands alone too): they are told the same way.
+  document.querySelectorAll(".document .wide").forEach(function (box) { box.classList.add("scroll"); });
   function mark() {
     document.querySelectorAll(".scroll").forEach(function (box) {
       var wide = box.scrollWidth > box.clientWidth + 1;

@@ -983,6 +983,12 @@ pub fn translate(
         }
     }
     let trimmed = out.trim().to_string();
-    Formula::parse(&trimmed).map_err(|e| Text::verbatim(e.to_string()))?;
+    Formula::parse(&trimmed).map_err(|e| {
+        solieu_i18n::text!(
+            "io-formula-error-character",
+            position = e.position,
+            reason = e.fault.text()
+        )
+    })?;
     Ok(trimmed)
 }

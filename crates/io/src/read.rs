@@ -877,7 +877,7 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
                 solieu_i18n::text!(
                     "io-expression-error-character",
                     position = e.position,
-                    reason = e.reason
+                    reason = e.fault.text()
                 ),
             ));
             None
@@ -990,7 +990,7 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
                     solieu_i18n::text!(
                         "io-formula-error-character",
                         position = e.position,
-                        reason = e.reason
+                        reason = e.fault.text()
                     ),
                 ));
                 None

@@ -171,6 +171,17 @@ fn units_lineage_and_indicators_are_read_with_their_rules() {
             .any(|x| x.contains("line 4, column formula: “A +”: formula error at character 4")),
         "{m:?}"
     );
+    // In Vietnamese the reason is said in Vietnamese, not passed on from the parser's English.
+    let vi: Vec<String> = indicators
+        .problems
+        .iter()
+        .map(|p| p.render(Lang::Vi))
+        .collect();
+    assert!(
+        vi.iter()
+            .any(|x| x.ends_with("công thức sai ở ký tự 4: công thức chưa viết hết")),
+        "{vi:?}"
+    );
     assert_eq!(indicators.incoming.indicators.len(), 1);
     assert_eq!(
         indicators.incoming.indicators[0]

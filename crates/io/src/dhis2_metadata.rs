@@ -203,7 +203,7 @@ pub fn parse(files: &[(&str, &[u8])]) -> (Vec<(String, Value)>, Vec<Problem>) {
             )),
             Err(e) => problems.push(Problem::error(
                 Location::line(*name, e.line() as u64),
-                solieu_i18n::text!("io-unreadable-json", e = e),
+                crate::why::json(&e),
             )),
         }
     }

@@ -15,6 +15,7 @@ pub mod limits;
 pub mod programs;
 mod read;
 pub mod template;
+pub mod why;
 mod write;
 
 pub use limits::{Limit, Limits};

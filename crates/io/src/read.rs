@@ -833,10 +833,7 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<(String, Option<Problem
 
 pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
-    Problem::error(
-        Location::line(file, line),
-        solieu_i18n::text!("io-unreadable-csv-line", e = e),
-    )
+    Problem::error(Location::line(file, line), crate::why::csv_line(e))
 }
 
 fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {

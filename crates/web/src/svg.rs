@@ -132,7 +132,7 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
         } else {
             left + step * k as f64
         };
-        if center || (points.len() - 1 - k) % stride == 0 {
+        if center || (points.len() - 1 - k).is_multiple_of(stride) {
             s.push_str(&format!(
                 r##"<text x="{tx:.1}" y="{ly}" {FONT} text-anchor="middle">{}</text>"##,
                 esc(name),

@@ -93,13 +93,13 @@ enum Command {
         #[command(flatten)]
         template_args: commands::TemplateArgs,
     },
-    /// Write the stored units, lineage, indicators and values back out as CSV.
+    /// Write the stored units, lineage, indicators, validation rules and values back out as CSV.
     Export {
-        /// Folder to write units.csv, lineage.csv, indicators.csv and values.csv into.
+        /// Folder to write units.csv, lineage.csv, indicators.csv, rules.csv and values.csv into.
         #[arg(long, short)]
         out: Option<PathBuf>,
         /// Write only one of them, to standard output unless --out is given.
-        #[arg(long, value_parser = ["units", "lineage", "indicators", "values"])]
+        #[arg(long, value_parser = ["units", "lineage", "indicators", "rules", "values"])]
         only: Option<String>,
         /// The format: solieu's CSVs, or actual values as a DHIS2 data value set (JSON, CSV,
         /// XML) or ADX, to standard output unless --out names a file.

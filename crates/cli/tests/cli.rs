@@ -47,9 +47,11 @@ fn import_demo(db: &str) {
     ok(db, &["demo", "--no-serve"]);
 }
 
-/// The four files `solieu export --out dir` writes.
+/// The files `solieu export --out dir` writes.
+const EXPORTED: [&str; 5] = ["units", "lineage", "indicators", "rules", "values"];
+
 fn exported_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    ["units", "lineage", "indicators", "values"]
+    EXPORTED
         .iter()
         .map(|k| dir.join(format!("{k}.csv")))
         .collect()
@@ -57,7 +59,7 @@ fn exported_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 fn export_all(db: &str, dir: &std::path::Path) -> Vec<(String, String)> {
     ok(db, &["export", "--out", &dir.display().to_string()]);
-    ["units", "lineage", "indicators", "values"]
+    EXPORTED
         .iter()
         .map(|k| {
             (
@@ -71,8 +73,15 @@ fn export_all(db: &str, dir: &std::path::Path) -> Vec<(String, String)> {
 on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
     import_demo(db);
     let first = export_all(db, &dir.join("first"));
+    // Every demo rule, with its message for people.
+    let rules = &first[3].1;
+    assert_eq!(rules.lines().count(), 6, "{rules}");
+    assert!(
+        rules.contains("KHACH_KHONG_AM,Khách du lịch không âm,KHACH_DL,>=,0,high,0,Số khách du lịch không được âm"),
+        "{rules}"
+    );
     // Every demo value is in the export, in canonical form.
-    let values = &first[3].1;
+    let values = &first[4].1;
     assert_eq!(values.lines().count() - 1, demo_values());
     assert!(values.contains("GTSX_NLTS,198,2020S1,actual,146.53,estimate,"));
     assert!(values.contains("KHACH_DL,198,2020,plan:hdnd-huyen,85500,official,"));
@@ -88,7 +97,9 @@ on_both_backends!(import_then_export_gives_back_the_same_rows, |db, dir| {
     // Importing the export into the same database changes nothing.
     let out = import(db, &exported_files(&dir.join("first")));
     assert!(
-        !out.contains("values added") && !out.contains("values changed"),
+        !out.contains("values added")
+            && !out.contains("values changed")
+            && !out.contains("rules written"),
         "{out}"
     );
     assert_eq!(export_all(db, &dir.join("third")), first);
@@ -130,11 +141,11 @@ on_both_backends!(
             first[2].1
         );
         assert!(
-            first[3]
+            first[4]
                 .1
                 .contains(&format!("LINK,198,2020,actual,-50,official,{neutralised}")),
             "{}",
-            first[3].1
+            first[4].1
         );
         // A query's CSV names the indicator the same safe way.
         let table = ok(
@@ -1023,6 +1034,11 @@ fn validation_rules_stop_what_is_impossible_and_keep_what_is_doubtful() {
     let out = ok(&db, &["validate", "--unit", "198", "--period", "2019S1"]);
     assert!(
         out.contains("BROKEN [medium] Huyện Bình Liêu (198): NOI_TRU_IT_HON_KHAM"),
+        "{out}"
+    );
+    // … with the rule's own message for people under its code and formula.
+    assert!(
+        out.contains("\n    Số lượt điều trị nội trú không được nhiều hơn số lượt khám bệnh"),
         "{out}"
     );
     // A rule naming an indicator that does not exist is refused.

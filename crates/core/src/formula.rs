@@ -32,11 +32,61 @@ pub struct Formula {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("formula “{text}”, at character {position}: {reason}")]
+#[error("formula “{text}”, at character {position}: {}", .fault.text().get(solieu_i18n::Lang::En))]
 pub struct FormulaError {
     pub text: String,
     pub position: usize,
-    pub reason: String,
+    pub fault: FormulaFault,
+}
+
+/// What is wrong with a formula. Each is told in the catalogues (`core-formula-<code>`), so
+/// that a Vietnamese message says it in Vietnamese rather than passing an English reason on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormulaFault {
+    TooLong,
+    TextAfter,
+    TooDeep,
+    NoClosingParen,
+    NoClosingBrace,
+    EmptyBraces,
+    NotANumber,
+    ExpectedOperand,
+    EndsEarly,
+}
+
+impl FormulaFault {
+    pub const ALL: [FormulaFault; 9] = [
+        FormulaFault::TooLong,
+        FormulaFault::TextAfter,
+        FormulaFault::TooDeep,
+        FormulaFault::NoClosingParen,
+        FormulaFault::NoClosingBrace,
+        FormulaFault::EmptyBraces,
+        FormulaFault::NotANumber,
+        FormulaFault::ExpectedOperand,
+        FormulaFault::EndsEarly,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            FormulaFault::TooLong => "too-long",
+            FormulaFault::TextAfter => "text-after",
+            FormulaFault::TooDeep => "too-deep",
+            FormulaFault::NoClosingParen => "no-closing-paren",
+            FormulaFault::NoClosingBrace => "no-closing-brace",
+            FormulaFault::EmptyBraces => "empty-braces",
+            FormulaFault::NotANumber => "not-a-number",
+            FormulaFault::ExpectedOperand => "expected-operand",
+            FormulaFault::EndsEarly => "ends-early",
+        }
+    }
+
+    /// The fault in both languages.
+    pub fn text(self) -> solieu_i18n::Text {
+        use solieu_i18n::ToArg;
+        let id = format!("core-formula-{}", self.code());
+        solieu_i18n::Text::msg(&id, &[("max", MAX_LEN.to_arg())])
+    }
 }
 
 /// Why a formula gave no value.
@@ -58,7 +108,7 @@ impl Formula {
             return Err(FormulaError {
                 text: text.chars().take(40).collect::<String>() + "…",
                 position: MAX_LEN,
-                reason: format!("a formula is at most {MAX_LEN} characters"),
+                fault: FormulaFault::TooLong,
             });
         }
         let mut parser = Parser {
@@ -70,7 +120,7 @@ impl Formula {
         let expr = parser.expr()?;
         parser.skip_space();
         if parser.pos < parser.chars.len() {
-            return Err(parser.fail("unexpected text after the formula"));
+            return Err(parser.fail(FormulaFault::TextAfter));
         }
         Ok(Formula {
             text: text.trim().to_string(),
@@ -153,11 +203,11 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn fail(&self, reason: &str) -> FormulaError {
+    fn fail(&self, fault: FormulaFault) -> FormulaError {
         FormulaError {
             text: self.text.to_string(),
             position: self.pos + 1,
-            reason: reason.to_string(),
+            fault,
         }
     }
 
@@ -174,7 +224,7 @@ impl Parser<'_> {
     fn expr(&mut self) -> Result<Expr, FormulaError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.fail("the formula nests too deeply"));
+            return Err(self.fail(FormulaFault::TooDeep));
         }
         let mut left = self.term()?;
         loop {
@@ -215,7 +265,7 @@ impl Parser<'_> {
                 self.pos += 1;
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(self.fail("the formula nests too deeply"));
+                    return Err(self.fail(FormulaFault::TooDeep));
                 }
                 let inner = self.factor()?;
                 self.depth -= 1;
@@ -226,7 +276,7 @@ impl Parser<'_> {
                 let inner = self.expr()?;
                 self.skip_space();
                 if self.peek() != Some(')') {
-                    return Err(self.fail("a “)” is missing"));
+                    return Err(self.fail(FormulaFault::NoClosingParen));
                 }
                 self.pos += 1;
                 Ok(inner)
@@ -238,13 +288,13 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 if self.peek() != Some('}') {
-                    return Err(self.fail("a “}” is missing"));
+                    return Err(self.fail(FormulaFault::NoClosingBrace));
                 }
                 let code: String = self.chars[start..self.pos].iter().map(|(_, c)| c).collect();
                 self.pos += 1;
                 let code = code.trim().to_string();
                 if code.is_empty() {
-                    return Err(self.fail("“{}” names no indicator"));
+                    return Err(self.fail(FormulaFault::EmptyBraces));
                 }
                 Ok(Expr::Indicator(code))
             }
@@ -256,7 +306,7 @@ impl Parser<'_> {
                 let digits: String = self.chars[start..self.pos].iter().map(|(_, c)| c).collect();
                 Decimal::from_str(&digits)
                     .map(Expr::Number)
-                    .map_err(|_| self.fail("not a number (write decimals with a point: 0.5)"))
+                    .map_err(|_| self.fail(FormulaFault::NotANumber))
             }
             Some(c) if c.is_alphabetic() => {
                 let start = self.pos;
@@ -270,8 +320,8 @@ impl Parser<'_> {
                     self.chars[start..self.pos].iter().map(|(_, c)| c).collect(),
                 ))
             }
-            Some(_) => Err(self.fail("expected an indicator code, a number or “(”")),
-            None => Err(self.fail("the formula ends too early")),
+            Some(_) => Err(self.fail(FormulaFault::ExpectedOperand)),
+            None => Err(self.fail(FormulaFault::EndsEarly)),
         }
     }
 }
@@ -293,6 +343,22 @@ mod tests {
             "ZERO" => Some(Decimal::ZERO),
             _ => None,
         }
+    }
+
+    #[test]
+    fn every_fault_is_told_in_both_languages() {
+        use solieu_i18n::Lang;
+        for fault in FormulaFault::ALL {
+            let text = fault.text();
+            for lang in [Lang::Vi, Lang::En] {
+                let id = format!("core-formula-{}", fault.code());
+                assert!(solieu_i18n::has(lang, &id), "{id} missing in {lang:?}");
+                assert!(!text.get(lang).contains("{ $"), "{id}: {}", text.get(lang));
+            }
+        }
+        let e = Formula::parse("(A + B").unwrap_err();
+        assert_eq!(e.fault, FormulaFault::NoClosingParen);
+        assert_eq!(e.fault.text().get(Lang::Vi), "thiếu dấu “)”");
     }
 
     #[test]

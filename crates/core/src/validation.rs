@@ -102,6 +102,9 @@ impl FromStr for Importance {
 pub struct Rule {
     pub code: String,
     pub name: String,
+    /// What a clerk reads when the rule is broken, written for people (DHIS2's
+    /// `instruction`): "Số khách du lịch không được âm". Empty: the name is shown instead.
+    pub message: String,
     pub left: Formula,
     pub operator: Operator,
     pub right: Formula,
@@ -122,7 +125,16 @@ pub enum Outcome {
     NotApplied(String),
 }
 
+/// The longest message a rule may carry, in characters: it is read beside a form's field, so
+/// a paragraph is already too long, and a bound keeps a crafted file from filling every page.
+pub const MESSAGE_MAX_CHARS: usize = 300;
+
 impl Rule {
+    /// The rule's own message for people, if it has one.
+    pub fn message(&self) -> Option<&str> {
+        Some(self.message.as_str()).filter(|m| !m.is_empty())
+    }
+
     /// The indicators the rule reads.
     pub fn references(&self) -> Vec<&str> {
         let mut refs = self.left.references();
@@ -170,6 +182,7 @@ mod tests {
         Rule {
             code: "R".into(),
             name: "R".into(),
+            message: String::new(),
             left: left.parse().unwrap(),
             operator: op.parse().unwrap(),
             right: right.parse().unwrap(),
@@ -298,7 +311,8 @@ pub fn check_planned(
                     left = left.normalize(),
                     right = right.normalize()
                 ),
-                hint: None,
+                // The rule's own words, for whoever reads past its code and formula.
+                hint: rule.message().map(solieu_i18n::Text::verbatim),
             });
             findings.push(Finding {
                 rule: rule.code.clone(),

@@ -133,10 +133,7 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
         match serde_json::from_slice(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
             Ok(v) => v,
             Err(e) => {
-                let p = Problem::error(
-                    Location::line(file, e.line() as u64),
-                    solieu_i18n::text!("io-unreadable-json", e = e),
-                );
+                let p = Problem::error(Location::line(file, e.line() as u64), crate::why::json(&e));
                 return (Vec::new(), vec![p]);
             }
         };
@@ -227,7 +224,7 @@ fn read_csv(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>)
                 let line = e.position().map_or(0, |p| p.line());
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    solieu_i18n::text!("io-unreadable-csv-line", e = e),
+                    crate::why::csv_line(&e),
                 ));
                 continue;
             }

@@ -127,6 +127,27 @@ impl Entry<'_> {
     }
 }
 
+/// A validation rule's `instruction`, DHIS2's text for the person entering data: the rule's
+/// message for people (empty when absent); `None`, with a problem, when it is too long.
+fn instruction(e: &Entry, problems: &mut Vec<Problem>) -> Option<String> {
+    let message = solieu_core::text::clean(e.str("instruction").unwrap_or(""));
+    let (chars, max) = (
+        message.chars().count(),
+        solieu_core::validation::MESSAGE_MAX_CHARS,
+    );
+    if chars <= max {
+        return Some(message);
+    }
+    problems.push(
+        e.error(
+            "instruction",
+            solieu_i18n::text!("io-rule-message-too-long", chars = chars, max = max),
+        )
+        .with_hint(solieu_i18n::text!("io-rule-message-say-what-to-fix")),
+    );
+    None
+}
+
 /// Every object of every file, by kind, the first of each UID kept (two exports of one
 /// instance list the same shared objects).
 #[derive(Default)]
@@ -182,7 +203,7 @@ pub fn parse(files: &[(&str, &[u8])]) -> (Vec<(String, Value)>, Vec<Problem>) {
             )),
             Err(e) => problems.push(Problem::error(
                 Location::line(*name, e.line() as u64),
-                solieu_i18n::text!("io-unreadable-json", e = e),
+                crate::why::json(&e),
             )),
         }
     }
@@ -618,6 +639,9 @@ impl Reader {
             else {
                 continue;
             };
+            let Some(message) = instruction(e, problems) else {
+                continue;
+            };
             let code = e.str("code");
             let ours = self.link(
                 VALIDATION_RULE,
@@ -629,6 +653,7 @@ impl Reader {
                 item: Rule {
                     code: ours,
                     name: e.str("name").unwrap_or(uid).to_string(),
+                    message,
                     left,
                     operator,
                     right,
@@ -958,6 +983,12 @@ pub fn translate(
         }
     }
     let trimmed = out.trim().to_string();
-    Formula::parse(&trimmed).map_err(|e| Text::verbatim(e.to_string()))?;
+    Formula::parse(&trimmed).map_err(|e| {
+        solieu_i18n::text!(
+            "io-formula-error-character",
+            position = e.position,
+            reason = e.fault.text()
+        )
+    })?;
     Ok(trimmed)
 }

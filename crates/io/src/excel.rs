@@ -330,7 +330,7 @@ impl Mapping {
                 )),
                 Err(e) => problems.push(Problem::error(
                     Location::file(file),
-                    solieu_i18n::text!("io-unreadable-csv-line", e = e),
+                    crate::why::csv_line(&e),
                 )),
             }
         }

@@ -42,7 +42,7 @@ fn parse(file: &str, bytes: &[u8]) -> Result<Value, Box<Problem>> {
     serde_json::from_slice(bytes).map_err(|e| {
         Box::new(Problem::error(
             Location::line(file, e.line() as u64).with_column(format!("ký tự {}", e.column())),
-            solieu_i18n::text!("io-unreadable-json", e = e),
+            crate::why::json(&e),
         ))
     })
 }

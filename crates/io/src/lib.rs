@@ -15,8 +15,9 @@ pub mod limits;
 pub mod programs;
 mod read;
 pub mod template;
+pub mod why;
 mod write;
 
 pub use limits::{Limit, Limits};
 pub use read::{FileKind, ReadOptions, ReadResult, read_csv};
-pub use write::{write_indicators, write_lineage, write_units, write_values};
+pub use write::{write_indicators, write_lineage, write_rules, write_units, write_values};

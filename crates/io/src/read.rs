@@ -125,6 +125,7 @@ const RULES: &[Field] = &[
     f("right", &["ve phai"], true),
     f("importance", &["muc do"], false),
     f("tolerance", &["sai so"], false),
+    f("message", &["thong bao", "loi nhan"], false),
 ];
 const VALUES: &[Field] = &[
     f("indicator", &["ma chi tieu", "chi tieu"], true),
@@ -832,10 +833,7 @@ pub(crate) fn decode(file: &str, bytes: &[u8]) -> Result<(String, Option<Problem
 
 pub(crate) fn csv_problem(file: &str, e: &csv::Error) -> Problem {
     let line = e.position().map_or(0, |p| p.line());
-    Problem::error(
-        Location::line(file, line),
-        solieu_i18n::text!("io-unreadable-csv-line", e = e),
-    )
+    Problem::error(Location::line(file, line), crate::why::csv_line(e))
 }
 
 fn read_unit(row: &Row, problems: &mut Vec<Problem>) -> Option<UnitVersion> {
@@ -876,7 +874,7 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
                 solieu_i18n::text!(
                     "io-expression-error-character",
                     position = e.position,
-                    reason = e.reason
+                    reason = e.fault.text()
                 ),
             ));
             None
@@ -899,15 +897,36 @@ fn read_rule(row: &Row, problems: &mut Vec<Problem>) -> Option<solieu_core::vali
             }
         },
     };
+    let message = rule_message(row, problems);
     (problems.len() == before).then(|| solieu_core::validation::Rule {
         code: code.unwrap_or_default(),
         name: name.unwrap_or_default(),
+        message: message.unwrap_or_default(),
         left: left.expect("checked"),
         operator: operator.expect("checked"),
         right: right.expect("checked"),
         importance: importance.expect("checked"),
         tolerance: tolerance.expect("checked"),
     })
+}
+
+/// The rule's message for people (optional; empty when absent), refused past
+/// [`MESSAGE_MAX_CHARS`](solieu_core::validation::MESSAGE_MAX_CHARS).
+fn rule_message(row: &Row, problems: &mut Vec<Problem>) -> Option<String> {
+    let message = clean(row.get("message"));
+    let chars = message.chars().count();
+    let max = solieu_core::validation::MESSAGE_MAX_CHARS;
+    if chars <= max {
+        return Some(message);
+    }
+    problems.push(
+        row.problem(
+            "message",
+            solieu_i18n::text!("io-rule-message-too-long", chars = chars, max = max),
+        )
+        .with_hint(solieu_i18n::text!("io-rule-message-say-what-to-fix")),
+    );
+    None
 }
 
 fn read_event(row: &Row, problems: &mut Vec<Problem>) -> Option<LineageEvent> {
@@ -968,7 +987,7 @@ fn read_indicator(row: &Row, problems: &mut Vec<Problem>) -> Option<Indicator> {
                     solieu_i18n::text!(
                         "io-formula-error-character",
                         position = e.position,
-                        reason = e.reason
+                        reason = e.fault.text()
                     ),
                 ));
                 None

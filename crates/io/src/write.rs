@@ -6,6 +6,7 @@ use solieu_core::indicator::Indicator;
 use solieu_core::lineage::LineageEvent;
 use solieu_core::number::canonical;
 use solieu_core::unit::UnitVersion;
+use solieu_core::validation::Rule;
 use solieu_core::value::ValueRecord;
 
 pub(crate) fn to_csv<const N: usize>(
@@ -87,6 +88,33 @@ pub fn write_indicators(indicators: &[Indicator]) -> String {
                     .unwrap_or_default(),
                 i.name_en.clone().unwrap_or_default(),
                 i.price_basis.map(|p| p.code()).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+pub fn write_rules(rules: &[Rule]) -> String {
+    to_csv(
+        [
+            "code",
+            "name",
+            "left",
+            "operator",
+            "right",
+            "importance",
+            "tolerance",
+            "message",
+        ],
+        rules.iter().map(|r| {
+            [
+                r.code.clone(),
+                r.name.clone(),
+                r.left.text().to_string(),
+                r.operator.symbol().to_string(),
+                r.right.text().to_string(),
+                r.importance.code().to_string(),
+                canonical(r.tolerance),
+                r.message.clone(),
             ]
         }),
     )

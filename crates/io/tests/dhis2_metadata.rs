@@ -229,3 +229,40 @@ fn broken_files_are_located_problems() {
         ]
     );
 }
+
+#[test]
+fn a_rule_s_instruction_becomes_its_message_for_people() {
+    let (m, problems) = both();
+    assert!(problems.iter().all(|p| !p.is_error()), "{problems:?}");
+    let deaths = m
+        .incoming
+        .rules
+        .iter()
+        .find(|r| r.item.name == "TA Malaria deaths <= Malaria inpatients")
+        .expect("the rule is imported");
+    assert_eq!(
+        deaths.item.message,
+        "[Malaria deaths] should be less than or equal to the number of [Malaria inpatients]. \
+         Both numbers can be zeros."
+    );
+    // An instruction too long to stand beside a field is refused where it is.
+    let rule = |instruction: &str| {
+        format!(
+            r#"{{"id": "Abcdefghijk", "name": "r", "operator": "greater_than", "instruction": "{instruction}",
+                 "leftSide": {{"expression": "1"}}, "rightSide": {{"expression": "0"}}}}"#
+        )
+    };
+    let file = format!(
+        r#"{{"validationRules": [{}, {}]}}"#,
+        rule("Không được âm"),
+        rule(&"x".repeat(301)).replace("Abcdefghijk", "Bbcdefghijk")
+    );
+    let (m, problems) = read(&[("r.json", file.as_bytes())], &[]);
+    let messages: Vec<_> = m.incoming.rules.iter().map(|r| &r.item.message).collect();
+    assert_eq!(messages, ["Không được âm"]);
+    let long = problems.iter().find(|p| p.is_error()).expect("refused");
+    assert_eq!(
+        long.location.column.as_deref(),
+        Some("$.validationRules[1].instruction")
+    );
+}

@@ -537,3 +537,35 @@ fn a_date_in_a_figure_cell_is_refused() {
     let e = errors(&read(&book.save_to_buffer().unwrap(), Some(&m)));
     assert!(e.iter().any(|x| x.contains("holds a date")), "{e:?}");
 }
+
+#[test]
+fn a_rules_sheet_carries_each_rule_s_message() {
+    use C::*;
+    let bytes = workbook(&[(
+        "rules",
+        vec![
+            vec![
+                T("code"),
+                T("name"),
+                T("left"),
+                T("operator"),
+                T("right"),
+                T("message"),
+            ],
+            vec![
+                T("KHACH_KHONG_AM"),
+                T("Khách du lịch không âm"),
+                T("KHACH_DL"),
+                T(">="),
+                N(0.0),
+                T("Số khách du lịch không được âm"),
+            ],
+        ],
+    )]);
+    let r = read(&bytes, None);
+    assert!(errors(&r).is_empty(), "{:?}", messages(&r));
+    assert_eq!(
+        r.incoming.rules[0].item.message,
+        "Số khách du lịch không được âm"
+    );
+}

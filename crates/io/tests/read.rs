@@ -171,6 +171,17 @@ fn units_lineage_and_indicators_are_read_with_their_rules() {
             .any(|x| x.contains("line 4, column formula: “A +”: formula error at character 4")),
         "{m:?}"
     );
+    // In Vietnamese the reason is said in Vietnamese, not passed on from the parser's English.
+    let vi: Vec<String> = indicators
+        .problems
+        .iter()
+        .map(|p| p.render(Lang::Vi))
+        .collect();
+    assert!(
+        vi.iter()
+            .any(|x| x.ends_with("công thức sai ở ký tự 4: công thức chưa viết hết")),
+        "{vi:?}"
+    );
     assert_eq!(indicators.incoming.indicators.len(), 1);
     assert_eq!(
         indicators.incoming.indicators[0]
@@ -210,4 +221,50 @@ proptest::proptest! {
         }
         let _ = read_csv("fuzz.csv", text.as_bytes(), &ReadOptions::default());
     }
+}
+
+#[test]
+fn a_rule_carries_its_message_for_people_when_the_file_has_one() {
+    let with = read(
+        "code,name,left,operator,right,importance,tolerance,message\n\
+         KHACH_KHONG_AM,Khách du lịch không âm,KHACH_DL,>=,0,high,,Số khách du lịch không được âm\n\
+         NOI_TRU,Nội trú không vượt khám,DIEU_TRI_NOI_TRU,<=,KHAM_BENH,medium,,\n",
+    );
+    assert_eq!(with.kind, Some(FileKind::Rules));
+    assert!(with.problems.is_empty(), "{:?}", messages(&with));
+    let rules: Vec<_> = with.incoming.rules.iter().map(|r| &r.item).collect();
+    assert_eq!(rules[0].message, "Số khách du lịch không được âm");
+    assert_eq!(rules[0].message(), Some("Số khách du lịch không được âm"));
+    // An empty cell: no message, the name is shown instead.
+    assert_eq!(rules[1].message(), None);
+    // The Vietnamese header names the column too.
+    let vi = read("mã,tên,vế trái,phép so sánh,vế phải,thông báo\nA,Tên,X,>=,0,Không được âm\n");
+    assert!(vi.problems.is_empty(), "{:?}", messages(&vi));
+    assert_eq!(vi.incoming.rules[0].item.message, "Không được âm");
+}
+
+#[test]
+fn a_rules_file_without_the_message_column_reads_as_before() {
+    let r = read("code,name,left,operator,right,importance,tolerance\nA,Tên,X,>=,0,high,\n");
+    assert_eq!(r.kind, Some(FileKind::Rules));
+    assert!(r.problems.is_empty(), "{:?}", messages(&r));
+    assert_eq!(r.incoming.rules[0].item.message, "");
+}
+
+#[test]
+fn a_message_too_long_for_a_form_is_refused_where_it_stands() {
+    let long = "Số khách du lịch không được âm. ".repeat(20);
+    let r = read(&format!(
+        "code,name,left,operator,right,message\nA,Tên,X,>=,0,ok\nB,Tên,X,>=,0,{long}\n"
+    ));
+    assert_eq!(r.incoming.rules.len(), 1, "{:?}", messages(&r));
+    let p = &r.problems[0];
+    assert!(p.is_error());
+    assert_eq!(p.location.line, Some(3));
+    assert_eq!(p.location.column.as_deref(), Some("message"));
+    assert!(
+        p.message.get(Lang::Vi).contains("300 ký tự"),
+        "{}",
+        p.message.get(Lang::Vi)
+    );
 }

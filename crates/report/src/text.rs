@@ -113,8 +113,9 @@ fn html_runs(runs: &[Run]) -> String {
 }
 
 /// The printed page's style, every rule under `.document` so that a page embedding the report
-/// (the web application's) keeps its own; on a narrow screen the margins go and a table scrolls
-/// in its own box.
+/// (the web application's) keeps its own; on a narrow screen the margins go and a table or a
+/// chart keeps its printed width and scrolls in its own box (squeezed into a phone's column,
+/// a table broke "Khách du lịch" over three lines and a chart's figures shrank to 6 px).
 const CSS: &str = ".document{font-family:'Times New Roman','Liberation Serif',Tinos,serif;font-size:14pt;max-width:170mm;margin:20mm auto 20mm 30mm;color:#000;line-height:1.35}
 .document .head{display:grid;grid-template-columns:2fr 3fr;text-align:center;font-size:13pt}
 .document .head b{display:block}.document .rule{width:35%;margin:2px auto 6px;border-top:1px solid #000}
@@ -129,7 +130,8 @@ const CSS: &str = ".document{font-family:'Times New Roman','Liberation Serif',Ti
 .document .foot{display:grid;grid-template-columns:1fr 1fr;margin-top:1.5em}
 .document .recipients{font-size:11pt}.document .recipients b{font-size:12pt}.document .sign{text-align:center;font-weight:bold}
 .document svg{max-width:100%;height:auto;display:block;margin:6pt auto}
-@media (max-width:600px){.document{margin:1em;font-size:12pt}.document .head,.document .foot{grid-template-columns:1fr}}";
+.document .chart svg{min-width:640px}
+@media (max-width:600px){.document{margin:1em;font-size:12pt}.document .head,.document .foot{grid-template-columns:1fr}.document table.data{min-width:170mm}}";
 
 pub fn html(doc: &Document) -> String {
     let m = &doc.meta;
@@ -177,7 +179,12 @@ pub fn html(doc: &Document) -> String {
                 }
                 out.push_str("</table></div>\n");
             }
-            Block::Chart(c) => out.push_str(&svg(c)),
+            // Drawn at its own width, scrolling in its box on a phone: scaled down to a
+            // phone's column its 11-point figures shrank to 6 px.
+            Block::Chart(c) => out.push_str(&format!(
+                "<div class=\"wide chart\" tabindex=\"0\">{}</div>\n",
+                svg(c)
+            )),
             Block::PageBreak => out.push_str("<hr>\n"),
             Block::Signature => html_signature(doc, &mut out),
         }
@@ -217,6 +224,15 @@ pub fn json(report: &Report) -> Result<String, ReportError> {
 #[cfg(test)]
 mod tests {
     use super::CSS;
+
+    #[test]
+    fn a_chart_is_never_drawn_narrower_than_its_own_width() {
+        let rule = format!(
+            ".document .chart svg{{min-width:{}px}}",
+            crate::chart::WIDTH
+        );
+        assert!(CSS.contains(&rule), "{rule}");
+    }
 
     /// The web application shows the report under its own header: a rule that reached outside
     /// the document (`body{max-width:170mm}` once did) squeezes the whole site into the page's

@@ -99,6 +99,7 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("right_side", Txt),
             ("importance", Txt),
             ("tolerance", Txt),
+            ("message", Txt),
         ],
     ),
     (

@@ -115,6 +115,7 @@ fn rule_from_row(row: &AnyRow) -> Result<solieu_core::validation::Rule> {
     Ok(solieu_core::validation::Rule {
         code: row.try_get("code")?,
         name: row.try_get("name")?,
+        message: row.try_get("message")?,
         left: formula("left_side")?,
         operator: parse_field(&row.try_get::<String, _>("operator")?, "operator")?,
         right: formula("right_side")?,
@@ -160,7 +161,7 @@ impl Store {
         .map(indicator_from_row)
         .collect::<Result<Vec<_>>>()?;
         let rules = sqlx::query(
-            "SELECT code, name, left_side, operator, right_side, importance, tolerance FROM validation_rules ORDER BY code",
+            "SELECT code, name, message, left_side, operator, right_side, importance, tolerance FROM validation_rules ORDER BY code",
         )
         .fetch_all(&self.pool)
         .await?

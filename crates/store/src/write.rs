@@ -298,18 +298,19 @@ pub(crate) async fn apply_in(
     }
 
     for rule in &changes.rules {
-        let before: Option<String> = sqlx::query("SELECT left_side, operator, right_side, importance, tolerance FROM validation_rules WHERE code = $1")
+        let before: Option<String> = sqlx::query("SELECT left_side, operator, right_side, importance, tolerance, message FROM validation_rules WHERE code = $1")
             .bind(&rule.code)
             .fetch_optional(&mut **tx)
             .await?
             .map(|r| -> Result<String> {
                 Ok(format!(
-                    "{} {} {} | {} | ±{}",
+                    "{} {} {} | {} | ±{} | {}",
                     r.try_get::<String, _>(0)?,
                     r.try_get::<String, _>(1)?,
                     r.try_get::<String, _>(2)?,
                     r.try_get::<String, _>(3)?,
-                    r.try_get::<String, _>(4)?
+                    r.try_get::<String, _>(4)?,
+                    r.try_get::<String, _>(5)?
                 ))
             })
             .transpose()?;
@@ -318,8 +319,8 @@ pub(crate) async fn apply_in(
             .execute(&mut **tx)
             .await?;
         sqlx::query(
-            "INSERT INTO validation_rules (code, name, left_side, operator, right_side, importance, tolerance) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO validation_rules (code, name, left_side, operator, right_side, importance, tolerance, message) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&rule.code)
         .bind(&rule.name)
@@ -328,13 +329,15 @@ pub(crate) async fn apply_in(
         .bind(rule.right.text())
         .bind(rule.importance.code())
         .bind(canonical(rule.tolerance))
+        .bind(&rule.message)
         .execute(&mut **tx)
         .await?;
         let after = format!(
-            "{} | {} | ±{}",
+            "{} | {} | ±{} | {}",
             rule.text(),
             rule.importance.code(),
-            canonical(rule.tolerance)
+            canonical(rule.tolerance),
+            rule.message
         );
         let action = if before.is_some() { "update" } else { "add" };
         log_change(

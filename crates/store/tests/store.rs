@@ -52,6 +52,7 @@ fn read_files(files: &[(String, Vec<u8>)]) -> Incoming {
         incoming.events.extend(read.incoming.events);
         incoming.indicators.extend(read.incoming.indicators);
         incoming.values.extend(read.incoming.values);
+        incoming.rules.extend(read.incoming.rules);
     }
     incoming
 }
@@ -480,4 +481,43 @@ on_both_backends!(streaming_values_for_analysis_gives_every_value, |store| {
         assert_eq!(v.updated_by, l.updated_by);
     }
     assert!(by_id.is_empty());
+});
+
+/// The demo's indicators and one rule with the message given.
+fn rule_with(message: &str) -> Incoming {
+    let rules = format!(
+        "code,name,left,operator,right,importance,tolerance,message\n\
+         KHACH_KHONG_AM,Khách du lịch không âm,KHACH_DL,>=,0,high,,{message}\n"
+    );
+    let mut files = demo_files();
+    files.truncate(1 + DEMO.iter().position(|f| *f == "indicators.csv").unwrap());
+    files.push(("rules.csv".into(), rules.into_bytes()));
+    read_files(&files)
+}
+
+on_both_backends!(a_rule_s_message_is_stored_changed_and_backed_up, |store| {
+    load(&store, rule_with("Số khách du lịch không được âm")).await;
+    let rules = store.stored().await.unwrap().rules;
+    assert_eq!(rules[0].message, "Số khách du lịch không được âm");
+    // The same file again changes nothing; a new message is a change like any other field.
+    let stored = store.stored().await.unwrap();
+    let same = changes::plan(&stored, rule_with("Số khách du lịch không được âm")).unwrap();
+    assert!(same.rules.is_empty());
+    let new = "Số lượt khách không được âm, đề nghị kiểm tra lại";
+    let changed = changes::plan(&stored, rule_with(&format!("\"{new}\""))).unwrap();
+    assert_eq!(changed.rules.len(), 1);
+    assert_eq!(
+        store
+            .apply(&changed, "tester", false)
+            .await
+            .unwrap()
+            .rules_written,
+        1
+    );
+    assert_eq!(store.stored().await.unwrap().rules[0].message, new);
+    // A backup carries it.
+    let (backup_location, _dir) = fresh_sqlite();
+    let backup = Store::create(&backup_location).await.unwrap();
+    store.copy_into(&backup).await.unwrap();
+    assert_eq!(backup.stored().await.unwrap().rules[0].message, new);
 });

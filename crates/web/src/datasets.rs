@@ -88,7 +88,11 @@ pub fn read(
             Err(e) => {
                 problems.push(Problem::error(
                     Location::line(file, line),
-                    solieu_i18n::text!("web-unreadable-line", e = e),
+                    solieu_i18n::text!(
+                        "web-unreadable-line",
+                        e = e,
+                        why = solieu_io::why::csv_kind(&e)
+                    ),
                 ));
                 continue;
             }

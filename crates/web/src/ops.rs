@@ -548,7 +548,7 @@ pub async fn save(
 
 /// Broken rules as the form shows them: beside the first field the rule reads that was typed,
 /// and, except to the office (who writes the rules), in the rule's own words rather than its
-/// code and formula.
+/// code and formula: its message for people, else "Chưa đạt yêu cầu: " and its name.
 fn rules_for_people(
     who: &Principal,
     rules: &[validation::Rule],
@@ -572,8 +572,13 @@ fn rules_for_people(
                 p.location.column = Some(field.to_string());
             }
             if !office {
-                p.message =
-                    solieu_i18n::text!("web-does-not-meet-requirement", rule_name = rule.name);
+                p.message = match rule.message() {
+                    Some(message) => solieu_i18n::Text::verbatim(message),
+                    None => {
+                        solieu_i18n::text!("web-does-not-meet-requirement", rule_name = rule.name)
+                    }
+                };
+                p.hint = None;
             }
             p
         })

@@ -71,6 +71,9 @@
 // that a table scrolls.
 (function () {
   var hint = document.body.getAttribute("data-scroll-hint") || "";
+  // A recorded report's wide tables and charts scroll in boxes of their own (the report's
+  // HTML stands alone too): they are told the same way.
+  document.querySelectorAll(".document .wide").forEach(function (box) { box.classList.add("scroll"); });
   function mark() {
     document.querySelectorAll(".scroll").forEach(function (box) {
       var wide = box.scrollWidth > box.clientWidth + 1;
@@ -101,5 +104,19 @@
       step = Math.max(-3, Math.min(3, step + parseInt(b.getAttribute("data-text-size"), 10)));
       apply();
     });
+  });
+})();
+
+// The workbook to send: our button stands for the browser's file input (whose words are in
+// the browser's language), and the chosen file is named beside it.
+(function () {
+  document.querySelectorAll("label.file").forEach(function (label) {
+    var input = label.querySelector("input[type=file]");
+    var chosen = label.querySelector(".chosen");
+    function name() {
+      chosen.textContent = input.files && input.files.length ? input.files[0].name : chosen.getAttribute("data-none");
+    }
+    name();
+    input.addEventListener("change", name);
   });
 })();

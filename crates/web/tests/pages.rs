@@ -62,36 +62,62 @@ on_both_backends!(a_refused_save_keeps_every_typed_figure, |app| {
     assert_eq!(beside(&a.body, "KHAM_BENH_XA"), None);
 });
 
-on_both_backends!(a_broken_rule_reads_in_words_for_a_clerk, |app| {
+/// Posts a negative number of tourists, which breaks the demo's rule `KHACH_KHONG_AM`, and
+/// returns what is shown beside the field.
+async fn negative_tourists(app: &solieu_web::Shared, user: &str) -> (String, String) {
     let form = format!("/forms/DU_LICH_THANG/{OWN}/202610");
-    let fields = |csrf: &str| {
-        vec![
-            ("csrf".to_string(), csrf.to_string()),
-            ("value:KHACH_DL".to_string(), "-50".to_string()),
-            ("status:KHACH_DL".to_string(), "estimate".to_string()),
-        ]
-    };
-    let mut clerk = signed_in(&app, "binhlieu").await;
-    let csrf = clerk.csrf().await;
-    let f = fields(&csrf);
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let a = clerk.post_form(&form, &f).await;
+    let mut c = signed_in(app, user).await;
+    let csrf = c.csrf().await;
+    let a = c
+        .post_form(
+            &form,
+            &[
+                ("csrf", &csrf),
+                ("value:KHACH_DL", "-50"),
+                ("status:KHACH_DL", "estimate"),
+            ],
+        )
+        .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
-    let message = beside(&a.body, "KHACH_DL").expect("the rule beside the field it reads");
-    assert!(message.contains("Khách du lịch không âm"), "{message}");
-    for internal in ["KHACH_KHONG_AM", "KHACH_DL >=", "vế trái", "None"] {
-        assert!(!a.body.contains(internal), "{internal} shown to a clerk");
-    }
     assert_eq!(input_value(&a.body, "value:KHACH_DL"), "-50");
-    // The office, who writes the rules, sees the rule's code and formula.
-    let mut office = signed_in(&app, "office").await;
-    let csrf = office.csrf().await;
-    let f = fields(&csrf);
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let a = office.post_form(&form, &f).await;
-    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
-    let message = beside(&a.body, "KHACH_DL").expect("the rule beside the field");
+    let message = beside(&a.body, "KHACH_DL").expect("the rule beside the field it reads");
+    (message, a.body)
+}
+
+on_both_backends!(a_broken_rule_reads_in_its_own_message_for_a_clerk, |app| {
+    let (message, page) = negative_tourists(&app, "binhlieu").await;
+    assert_eq!(message, "Số khách du lịch không được âm");
+    for internal in [
+        "KHACH_KHONG_AM",
+        "KHACH_DL >=",
+        "vế trái",
+        "None",
+        "Chưa đạt yêu cầu",
+    ] {
+        assert!(!page.contains(internal), "{internal} shown to a clerk");
+    }
+    // The office, who writes the rules, sees the rule's code and formula, and its message.
+    let (message, _) = negative_tourists(&app, "office").await;
     assert!(message.contains("KHACH_KHONG_AM"), "{message}");
+    assert!(message.contains("KHACH_DL &gt;= 0"), "{message}");
+    assert!(
+        message.contains("Số khách du lịch không được âm"),
+        "{message}"
+    );
+});
+
+on_both_backends!(a_rule_without_a_message_reads_in_its_name, |app| {
+    // The rule imported again with its message left empty.
+    let rules = "code,name,left,operator,right,importance,tolerance,message\n\
+                 KHACH_KHONG_AM,Khách du lịch không âm,KHACH_DL,>=,0,high,,\n";
+    let read = solieu_io::read_csv("r.csv", rules.as_bytes(), &Default::default());
+    let plan =
+        solieu_core::changes::plan(&app.store.stored().await.unwrap(), read.incoming).unwrap();
+    assert_eq!(plan.rules.len(), 1, "a changed message is a change");
+    app.store.apply(&plan, "office", false).await.unwrap();
+    let (message, page) = negative_tourists(&app, "binhlieu").await;
+    assert_eq!(message, "Chưa đạt yêu cầu: Khách du lịch không âm");
+    assert!(!page.contains("KHACH_KHONG_AM"));
 });
 
 /// The page's text as a reader sees it: tags, scripts and styles removed, the entities the

@@ -3,7 +3,7 @@
 use crate::say::Access::Write;
 use crate::say::Say;
 use anyhow::Result;
-use solieu_io::{dhis2, write_indicators, write_lineage, write_units, write_values};
+use solieu_io::{dhis2, write_indicators, write_lineage, write_rules, write_units, write_values};
 use solieu_store::{Location, Store, ValueFilter};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +50,7 @@ pub async fn export(
         ("units", write_units(&stored.units)),
         ("lineage", write_lineage(&stored.events)),
         ("indicators", write_indicators(&stored.indicators)),
+        ("rules", write_rules(&stored.rules)),
         ("values", write_values(values.iter().map(|v| &v.record))),
     ];
     match (out, only) {

@@ -66,6 +66,10 @@ pub async fn validate(
                         solieu_i18n::tr(say.lang, "cli-left"),
                         format_args!("{} / {}", left.normalize(), right.normalize())
                     );
+                    // The rule's words for people, under the office's code and formula.
+                    if let Some(message) = rule.message() {
+                        println!("    {message}");
+                    }
                 }
             }
         }

@@ -5,7 +5,7 @@
 cli-help-about = solieu — số liệu kinh tế - xã hội: thu thập số liệu của địa phương, so sánh với kế hoạch và cùng kỳ năm trước, lưu lại mọi lần thay đổi.
 cli-help-about-init = Tạo cơ sở dữ liệu trống (một tệp SQLite, hoặc các bảng trong cơ sở dữ liệu PostgreSQL).
 cli-help-about-import = Nạp đơn vị hành chính, quan hệ sáp nhập, chỉ tiêu, số liệu, quy tắc kiểm tra và sổ theo dõi chương trình từ tệp, nạp hết hoặc không nạp gì; hoặc tạo biểu mẫu để điền (--template). Mỗi tệp CSV và mỗi trang tính được nhận biết theo dòng tiêu đề (xem docs/formats.md). Nếu có dòng nào sai, không nạp gì và liệt kê mọi lỗi kèm tệp, trang, dòng và cột.
-cli-help-about-export = Xuất đơn vị, quan hệ sáp nhập, chỉ tiêu và số liệu đã lưu ra tệp CSV.
+cli-help-about-export = Xuất đơn vị, quan hệ sáp nhập, chỉ tiêu, quy tắc kiểm tra và số liệu đã lưu ra tệp CSV.
 cli-help-about-values = Liệt kê số liệu đã lưu, có thể kèm mọi phiên bản trước của từng số liệu.
 cli-help-about-query = Số liệu của một đơn vị trong một kỳ, kèm từng kế hoạch và cùng kỳ năm trước, tính từ số liệu đã lưu (cộng dồn theo tháng và theo xã, qua các lần sáp nhập).
 cli-help-about-report = Lập báo cáo kinh tế - xã hội của một đơn vị cho một kỳ (DOCX theo thể thức Nghị định 30/2020, phụ lục XLSX, HTML, PDF, Markdown, JSON kèm nguồn gốc từng số liệu) từ mẫu báo cáo sửa được.
@@ -44,7 +44,7 @@ cli-help-arg-import-layout = Với --template: mỗi xã trực thuộc một c�
 cli-help-arg-import-indicators = Với --template: chỉ các chỉ tiêu này (mã, cách nhau bằng dấu phẩy).
 cli-help-arg-import-group = Với --template: chỉ các chỉ tiêu của nhóm này ("Kinh tế > Dịch vụ", có thể bỏ dấu).
 cli-help-arg-import-status = Với --template: trạng thái của số liệu sẽ điền.
-cli-help-arg-export-out = Thư mục ghi units.csv, lineage.csv, indicators.csv và values.csv.
+cli-help-arg-export-out = Thư mục ghi units.csv, lineage.csv, indicators.csv, rules.csv và values.csv.
 cli-help-arg-export-only = Chỉ xuất một trong số đó, ra đầu ra chuẩn nếu không có --out.
 cli-help-arg-export-format = Định dạng: CSV của solieu, hoặc số liệu thực hiện dạng tập giá trị DHIS2 (JSON, CSV, XML) hay ADX, ra đầu ra chuẩn nếu --out không chỉ tệp.
 cli-help-arg-export-dhis2_mapping = Với định dạng DHIS2: bảng nối mã của solieu với mã của DHIS2 (xem import).

@@ -445,6 +445,7 @@ fn check_pages(b: &Browser, check: Check, who: &str, start: &[String]) -> (Vec<S
                     .iter()
                     .any(|p| link.starts_with(p))
                 && !link.ends_with(".xlsx")
+                && !link.ends_with(".xml")
                 && !link.ends_with("/docx");
             if ours && !kinds.contains(&page_kind(link)) && !queue.iter().any(|q| q == link) {
                 kinds.push(page_kind(link));
@@ -762,7 +763,6 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
         let size = b.execute("return getComputedStyle(document.body).fontSize;");
         assert_eq!(size, json!("17px"));
         b.click("[data-text-size='-1']");
-
     });
     let outcome = script.await;
     server.abort();

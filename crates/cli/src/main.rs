@@ -269,12 +269,25 @@ fn parse_arguments() -> std::result::Result<Cli, ExitCode> {
     }
 }
 
+/// This machine's name, as the change log's "who" of a command run without an account name.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
 async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
     let user = cli
         .user
         .or_else(|| std::env::var("USER").ok())
         .or_else(|| std::env::var("USERNAME").ok())
-        .unwrap_or_else(|| "unknown".to_string());
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|u| !u.trim().is_empty())
+        // Who acted is kept with every change: without an account name, at least the machine.
+        .unwrap_or_else(|| format!("cli@{}", host_name()));
     let location = solieu_store::Location::parse(&cli.db);
     match cli.command {
         Command::Init => commands::init(&location, say).await,

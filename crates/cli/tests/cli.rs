@@ -1198,3 +1198,31 @@ on_both_backends!(
         );
     }
 );
+
+#[test]
+fn a_report_made_without_an_account_name_is_kept_with_the_machines() {
+    let (dir, db) = demo_db();
+    let out = dir.path().join("bao-cao.docx");
+    let made = std::process::Command::new(env!("CARGO_BIN_EXE_solieu"))
+        .args([
+            "--db", &db, "--lang", "vi", "report", "--unit", "198", "--period", "2020S1",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .env_remove("SOLIEU_USER")
+        .env_remove("USER")
+        .env_remove("USERNAME")
+        .env_remove("LOGNAME")
+        .env("HOSTNAME", "may-van-phong")
+        .env_remove("SOLIEU_DB")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let listed = ok(&db, &["reports", "list"]);
+    assert!(listed.contains("cli@may-van-phong"), "{listed}");
+    assert!(!listed.contains("unknown"), "{listed}");
+}

@@ -695,3 +695,48 @@ on_both_backends!(anonymous_pages_are_cached_and_revalidated, |app| {
         "not what waits for approval"
     );
 });
+
+on_both_backends!(the_documents_register_is_on_the_portal, |app| {
+    with_portal(&app).await;
+    // The demo's documents register, as `solieu import` loads it.
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../demo/programs/documents.csv"),
+    )
+    .unwrap();
+    let read = solieu_io::programs::read_program_csv("documents.csv", &bytes, None);
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    let stored = app.store.stored().await.unwrap();
+    let plan = solieu_core::programs::plan(
+        &app.store.programs().await.unwrap(),
+        &stored.units,
+        read.incoming,
+    )
+    .unwrap();
+    app.store
+        .apply_with_programs(
+            &Default::default(),
+            &plan,
+            "test",
+            "documents.csv",
+            false,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    let mut visitor = Client::new(&app);
+    let all = visitor.get("/van-ban").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.html().contains("4 văn bản"));
+    let plans = visitor.get("/van-ban?loai=KH").await;
+    assert!(plans.html().contains("256/KH-UBND") && plans.html().contains("887/KH-UBND"));
+    assert!(!plans.html().contains("650-KL/HU"));
+    // Words without diacritics: "ngân sách" in two summaries.
+    let budget = visitor.get("/van-ban?q=ngan+sach").await;
+    assert!(budget.html().contains("1354/UBND") && budget.html().contains("650-KL/HU"));
+    assert!(budget.html().contains("2 văn bản"));
+    let by_party = visitor
+        .get("/van-ban?co-quan=Huy%E1%BB%87n+%E1%BB%A7y+B%C3%ACnh+Li%C3%AAu&nam=2020")
+        .await;
+    assert!(by_party.html().contains("1 văn bản") && by_party.html().contains("650-KL/HU"));
+    assert!(visitor.get("/").await.html().contains("href=\"/van-ban\""));
+});

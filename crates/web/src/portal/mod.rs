@@ -7,6 +7,7 @@
 
 pub mod bundle;
 mod diff;
+pub mod documents;
 pub mod editor;
 pub mod markup;
 pub mod public;
@@ -47,6 +48,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/about.html",
         include_str!("../../templates/portal/about.html"),
+    ),
+    (
+        "portal/documents.html",
+        include_str!("../../templates/portal/documents.html"),
     ),
     (
         "portal/visits.html",
@@ -98,6 +103,7 @@ pub const RESERVED_CODES: &[&str] = &[
     "tim-kiem",
     "upload",
     "values",
+    "van-ban",
 ];
 
 /// An article's form holds its whole body: larger than a form of figures.
@@ -114,6 +120,8 @@ pub fn routes() -> Router<Shared> {
         .route("/sitemap.xml", get(public::sitemap))
         .route("/gioi-thieu", get(public::about))
         .route("/tim-kiem", get(search::page))
+        .route("/van-ban", get(documents::page))
+        .route("/{portal}/van-ban", get(documents::page))
         .route("/{portal}/tim-kiem", get(search::page))
         .route("/{portal}", get(public::home_without_slash))
         .route("/{portal}/", get(public::home))

@@ -1,0 +1,100 @@
+//! The documents register on the portal (văn bản, Decree 42/2022 Art. 4): the register the
+//! tasks already cite (256/KH-UBND …), one register, shown with the seed portal's filters: words
+//! with or without diacritics, type, issuing body, year.
+
+use super::portal_of;
+use super::public::{frame_context, merged};
+use crate::auth::{ClientAddr, MaybeViewer};
+use crate::pages::{PageLang, render};
+use crate::{Shared, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use solieu_core::programs::tasks::{Document, kind_name_vi};
+use solieu_core::text::fold;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Deserialize, Default)]
+pub struct DocumentQuery {
+    pub q: Option<String>,
+    pub loai: Option<String>,
+    #[serde(rename = "co-quan")]
+    pub issuer: Option<String>,
+    pub nam: Option<String>,
+}
+
+/// A filter's chosen value; an empty choice is no filter.
+fn chosen(value: &Option<String>) -> Option<&str> {
+    value.as_deref().filter(|s| !s.trim().is_empty())
+}
+
+/// Whether a document matches every word of `words` (folded) and the chosen type, body, year.
+fn matches(d: &Document, words: &[String], q: &DocumentQuery) -> bool {
+    let text = fold(&format!("{} {} {}", d.number, d.summary, d.issuer));
+    words.iter().all(|w| text.contains(w.as_str()))
+        && chosen(&q.loai).is_none_or(|k| fold(k) == fold(&d.kind))
+        && chosen(&q.issuer).is_none_or(|i| i == d.issuer)
+        && chosen(&q.nam).is_none_or(|y| y.trim() == d.date.year().to_string())
+}
+
+pub async fn page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Option<Path<HashMap<String, String>>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Query(q): Query<DocumentQuery>,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(portal) = portal_of(&app, &params).await? else {
+        return Err(WebError::NotFound(solieu_i18n::text!(
+            "web-there-no-such-page-check"
+        )));
+    };
+    app.visits
+        .count_request(&portal.code, None, who.as_ref(), &client, &headers);
+    let frame = frame_context(&app, &portal, who.as_ref(), &headers).await?;
+    let mut documents = app.store.programs().await?.documents;
+    documents.sort_by(|a, b| b.date.cmp(&a.date).then(a.number.cmp(&b.number)));
+    let words: Vec<String> =
+        q.q.as_deref()
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .split_whitespace()
+            .map(fold)
+            .collect();
+    let kinds: BTreeSet<&str> = documents.iter().map(|d| d.kind.as_str()).collect();
+    let issuers: BTreeSet<&str> = documents.iter().map(|d| d.issuer.as_str()).collect();
+    let years: BTreeSet<i32> = documents.iter().map(|d| d.date.year()).collect();
+    let rows: Vec<Value> = documents
+        .iter()
+        .filter(|d| matches(d, &words, &q))
+        .map(|d| {
+            json!({
+                "number": d.number,
+                "date": solieu_core::format::date_vi(d.date),
+                "issuer": d.issuer,
+                "kind": kind_name_vi(&d.kind),
+                "summary": d.summary,
+            })
+        })
+        .collect();
+    let option = |value: String, name: String, chosen: &Option<String>| json!({"value": value, "name": name, "selected": chosen.as_deref() == Some(value.as_str())});
+    let context = merged(
+        frame,
+        json!({
+            "documents": rows,
+            "words": q.q.clone().unwrap_or_default(),
+            "kinds": kinds.iter().map(|k| option(k.to_string(), kind_name_vi(k).to_string(), &q.loai)).collect::<Vec<_>>(),
+            "issuers": issuers.iter().map(|i| option(i.to_string(), i.to_string(), &q.issuer)).collect::<Vec<_>>(),
+            "years": years.iter().rev().map(|y| option(y.to_string(), y.to_string(), &q.nam)).collect::<Vec<_>>(),
+        }),
+    );
+    Ok(render(&app, lang, who.as_ref(), "portal/documents.html", context)?.into_response())
+}

@@ -18,6 +18,7 @@ mod portal;
 mod programs;
 mod read;
 mod reports;
+mod schedule;
 pub mod test_support;
 mod visits;
 mod web;
@@ -38,6 +39,7 @@ pub use portal::{
 pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
+pub use schedule::{Engagement, ScheduleItem};
 pub use visits::{MostRead, VisitBatch};
 pub use web::{
     DataSetRow, NewUser, Submission, SubmissionEvent, SubmissionStep, TokenRef, TokenRow, User,

@@ -120,3 +120,10 @@
     input.addEventListener("change", name);
   });
 })();
+
+// "In lịch": the browser's print dialog (no inline handler: the policy forbids it).
+(function () {
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+})();

@@ -740,3 +740,162 @@ on_both_backends!(the_documents_register_is_on_the_portal, |app| {
     assert!(by_party.html().contains("1 văn bản") && by_party.html().contains("650-KL/HU"));
     assert!(visitor.get("/").await.html().contains("href=\"/van-ban\""));
 });
+
+on_both_backends!(
+    the_leaders_week_is_published_changed_and_in_calendars,
+    |app| {
+        with_portal(&app).await;
+        let mut visitor = Client::new(&app);
+        let week = visitor.get("/lich-cong-tac?tuan=2020-06-17").await;
+        assert_eq!(week.status, StatusCode::OK);
+        let html = week.html();
+        assert!(html.contains("Tuần từ 15/06/2020 đến 21/06/2020"));
+        assert!(html.contains("Thứ Hai, 15/06/2020") && html.contains("Thứ Sáu, 19/06/2020"));
+        assert!(html.contains("Làm việc với xã Đồng Văn về tiến độ xây dựng nông thôn mới"));
+        assert!(
+            !html.contains("Thứ Bảy, 20/06/2020"),
+            "a day with nothing is left out"
+        );
+        // The office writes next week's engagement; the public sees it once approved.
+        let mut editor = signed_in(&app, "binhlieu").await;
+        let csrf = editor.csrf().await;
+        let bad = editor
+            .post_form(
+                "/bien-tap/lich",
+                &[
+                    ("csrf", &csrf),
+                    ("cong", "binh-lieu"),
+                    ("day", "22/06/2020"),
+                    ("start", "8h"),
+                    ("content", "Giao ban"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.html().contains("“8h” không đúng dạng giờ:phút"));
+        assert!(bad.html().contains("Giao ban"), "what was typed stays");
+        let added = editor
+            .post_form(
+                "/bien-tap/lich",
+                &[
+                    ("csrf", &csrf),
+                    ("cong", "binh-lieu"),
+                    ("day", "2020-06-22"),
+                    ("start", "07:30"),
+                    ("content", "Giao ban đầu tuần"),
+                    ("chair", "Nguyễn Thị Tuyết Hạnh, Chủ tịch UBND huyện"),
+                    ("place", "Phòng họp tầng 2"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        assert!(
+            !visitor
+                .get("/lich-cong-tac?tuan=2020-06-22")
+                .await
+                .html()
+                .contains("Giao ban đầu tuần")
+        );
+        // Only an approver publishes the week.
+        let refused = editor
+            .post_form(
+                "/bien-tap/lich/dang",
+                &[
+                    ("csrf", &csrf),
+                    ("cong", "binh-lieu"),
+                    ("tuan", "2020-06-22"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
+        let mut approver = signed_in(&app, "office").await;
+        let office_csrf = approver.csrf().await;
+        let published = approver
+            .post_form(
+                "/bien-tap/lich/dang",
+                &[
+                    ("csrf", &office_csrf),
+                    ("cong", "binh-lieu"),
+                    ("tuan", "2020-06-24"),
+                ],
+            )
+            .await;
+        assert_eq!(published.status, StatusCode::SEE_OTHER);
+        assert!(
+            visitor
+                .get("/lich-cong-tac?tuan=2020-06-22")
+                .await
+                .html()
+                .contains("Giao ban đầu tuần")
+        );
+        // A change after publication is marked as such.
+        let item = app
+            .store
+            .schedule(
+                "binh-lieu",
+                "2020-06-22".parse().unwrap(),
+                "2020-06-22".parse().unwrap(),
+            )
+            .await
+            .unwrap()
+            .remove(0);
+        let changed = approver
+            .post_form(
+                &format!("/bien-tap/lich/{}", item.id),
+                &[
+                    ("csrf", &office_csrf),
+                    ("revision", &item.revision.to_string()),
+                    ("day", "2020-06-22"),
+                    ("start", "08:00"),
+                    ("content", "Giao ban đầu tuần"),
+                    ("chair", "Nguyễn Thị Tuyết Hạnh, Chủ tịch UBND huyện"),
+                    ("place", "Hội trường UBND huyện"),
+                ],
+            )
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+        let after = visitor.get("/lich-cong-tac?tuan=2020-06-22").await.html();
+        assert!(after.contains("08:00") && after.contains("Hội trường UBND huyện"));
+        assert!(after.contains("có thay đổi lúc"), "{after}");
+        // The writer cannot change what is public; another commune's editor cannot touch it.
+        let mut other = signed_in(&app, "hoanhmo").await;
+        let other_csrf = other.csrf().await;
+        let stolen = other
+            .post_form(
+                &format!("/bien-tap/lich/{}/huy", item.id),
+                &[("csrf", &other_csrf)],
+            )
+            .await;
+        assert_eq!(stolen.status, StatusCode::FORBIDDEN);
+        let by_writer = editor
+            .post_form(
+                &format!("/bien-tap/lich/{}", item.id),
+                &[
+                    ("csrf", &csrf),
+                    ("day", "2020-06-22"),
+                    ("start", "09:00"),
+                    ("content", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(by_writer.status, StatusCode::FORBIDDEN);
+        // The calendar feeds: the portal's, and one leader's.
+        let ics = visitor.get("/lich-cong-tac.ics").await;
+        assert_eq!(ics.header("content-type"), "text/calendar; charset=utf-8");
+        assert!(ics.body.starts_with("BEGIN:VCALENDAR\r\n"));
+        let unfolded = ics.body.replace("\r\n ", "");
+        assert!(unfolded.contains("SUMMARY:Giao ban đầu tuần"));
+        // 08:00 in Hà Nội is 01:00 UTC.
+        assert!(unfolded.contains("DTSTART:20200622T010000Z"));
+        let hers = visitor
+        .get("/lich-cong-tac.ics?chu-tri=Nguy%E1%BB%85n+Th%E1%BB%8B+Tuy%E1%BA%BFt+H%E1%BA%A1nh%2C+Ch%E1%BB%A7+t%E1%BB%8Bch+UBND+huy%E1%BB%87n")
+        .await
+        .body
+        .replace("\r\n ", "");
+        assert!(hers.contains("Tiếp công dân định kỳ"));
+        assert!(
+            !hers.contains("sơ kết công tác đảm bảo an ninh"),
+            "another leader's"
+        );
+    }
+);

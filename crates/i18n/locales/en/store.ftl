@@ -12,3 +12,5 @@ store-cannot-submission-2 = cannot { $action }: the submission of { $unit } is {
 store-portal-parent-category-unknown = the parent category “{ $value }” is not on this portal: declare a parent before its children
 store-article-not-found = no such article
 store-article-changed-meanwhile = { $who } changed this article while you had it open; nothing was saved. Open it again to see the latest version, then make your change
+store-engagement-not-found = no such engagement in the schedule
+store-engagement-changed-meanwhile = { $who } changed this engagement while you had it open; nothing was saved. Open the schedule again to see the latest version

@@ -12,3 +12,5 @@ store-cannot-submission-2 = không thể { $action }: báo cáo { $unit } đang 
 store-portal-parent-category-unknown = chuyên mục cha “{ $value }” chưa có trên cổng này: khai báo chuyên mục cha trước chuyên mục con
 store-article-not-found = không tìm thấy bài viết
 store-article-changed-meanwhile = Bài viết vừa được { $who } sửa trong lúc bạn đang xem; chưa ghi gì. Hãy mở lại bài để xem bản mới nhất rồi sửa tiếp
+store-engagement-not-found = không tìm thấy mục lịch công tác
+store-engagement-changed-meanwhile = Mục lịch này vừa được { $who } sửa trong lúc bạn đang xem; chưa ghi gì. Hãy mở lại lịch để xem bản mới nhất

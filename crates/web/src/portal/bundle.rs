@@ -15,6 +15,28 @@ pub struct Bundle {
     pub portals: Vec<BundlePortal>,
     #[serde(default)]
     pub articles: Vec<BundleArticle>,
+    #[serde(default)]
+    pub schedule: Vec<BundleEngagement>,
+}
+
+/// An engagement of the work schedule; `published` ones are published with their week.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleEngagement {
+    pub portal: String,
+    pub day: chrono::NaiveDate,
+    pub start: String,
+    pub content: String,
+    #[serde(default)]
+    pub chair: String,
+    #[serde(default)]
+    pub participants: String,
+    #[serde(default)]
+    pub place: String,
+    #[serde(default)]
+    pub preparer: String,
+    #[serde(default)]
+    pub published: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,6 +194,33 @@ pub async fn load(store: &Store, bundle: &Bundle, by: &str) -> Result<(), WebErr
         store
             .step_article(article.id, article.revision, step, author)
             .await?;
+    }
+    load_schedule(store, &bundle.schedule, author).await
+}
+
+async fn load_schedule(
+    store: &Store,
+    schedule: &[BundleEngagement],
+    author: Author<'_>,
+) -> Result<(), WebError> {
+    let mut to_publish = std::collections::BTreeSet::new();
+    for e in schedule {
+        let engagement = solieu_store::Engagement {
+            day: e.day,
+            start: e.start.clone(),
+            content: e.content.clone(),
+            chair: e.chair.clone(),
+            participants: e.participants.clone(),
+            place: e.place.clone(),
+            preparer: e.preparer.clone(),
+        };
+        store.add_engagement(&e.portal, &engagement, author).await?;
+        if e.published {
+            to_publish.insert((e.portal.clone(), super::schedule::week_of(e.day)));
+        }
+    }
+    for (portal, (monday, sunday)) in to_publish {
+        store.publish_week(&portal, monday, sunday, author).await?;
     }
     Ok(())
 }

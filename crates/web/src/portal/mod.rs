@@ -11,6 +11,7 @@ pub mod documents;
 pub mod editor;
 pub mod markup;
 pub mod public;
+pub mod schedule;
 pub mod search;
 pub mod visits;
 
@@ -48,6 +49,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/about.html",
         include_str!("../../templates/portal/about.html"),
+    ),
+    (
+        "portal/schedule.html",
+        include_str!("../../templates/portal/schedule.html"),
+    ),
+    (
+        "portal/schedule_editor.html",
+        include_str!("../../templates/portal/schedule_editor.html"),
+    ),
+    (
+        "portal/engagement.html",
+        include_str!("../../templates/portal/engagement.html"),
     ),
     (
         "portal/documents.html",
@@ -90,6 +103,8 @@ pub const RESERVED_CODES: &[&str] = &[
     "forms",
     "gioi-thieu",
     "lang",
+    "lich-cong-tac",
+    "lich-cong-tac.ics",
     "login",
     "logout",
     "provenance",
@@ -121,6 +136,10 @@ pub fn routes() -> Router<Shared> {
         .route("/gioi-thieu", get(public::about))
         .route("/tim-kiem", get(search::page))
         .route("/van-ban", get(documents::page))
+        .route("/lich-cong-tac", get(schedule::page))
+        .route("/lich-cong-tac.ics", get(schedule::ics))
+        .route("/{portal}/lich-cong-tac", get(schedule::page))
+        .route("/{portal}/lich-cong-tac.ics", get(schedule::ics))
         .route("/{portal}/van-ban", get(documents::page))
         .route("/{portal}/tim-kiem", get(search::page))
         .route("/{portal}", get(public::home_without_slash))
@@ -138,6 +157,16 @@ pub fn routes() -> Router<Shared> {
         .route("/bien-tap", get(editor::list))
         .route("/bien-tap/moi", get(editor::new_form).post(editor::create))
         .route("/bien-tap/truy-cap", get(visits::page))
+        .route(
+            "/bien-tap/lich",
+            get(schedule::editor_page).post(schedule::add),
+        )
+        .route("/bien-tap/lich/dang", post(schedule::publish))
+        .route(
+            "/bien-tap/lich/{id}",
+            get(schedule::edit_page).post(schedule::save),
+        )
+        .route("/bien-tap/lich/{id}/huy", post(schedule::cancel))
         .route("/bien-tap/{id}", get(editor::edit_form).post(editor::save))
         .route("/bien-tap/{id}/buoc", post(editor::step))
         .route("/bien-tap/{id}/lich-su", get(editor::history))

@@ -194,6 +194,15 @@ pub async fn home(
             }));
         }
     }
+    let today = now.with_timezone(&format::vietnam()).date_naive();
+    let today_schedule: Vec<Value> = app
+        .store
+        .schedule(code, today, today)
+        .await?
+        .iter()
+        .filter(|i| i.published_at.is_some() && i.state == "published")
+        .map(|i| json!({"start": i.engagement.start, "content": i.engagement.content, "place": i.engagement.place}))
+        .collect();
     let cards = |list: &[Article]| -> Vec<Value> {
         list.iter()
             .map(|a| article_card(a, &base, &frame.categories))
@@ -205,6 +214,7 @@ pub async fn home(
             "featured": cards(&featured),
             "latest": cards(&latest),
             "sections": sections,
+            "today_schedule": today_schedule,
             "feed": format!("{base}/rss.xml"),
         }),
     );

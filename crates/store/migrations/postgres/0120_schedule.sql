@@ -1,0 +1,41 @@
+-- The leaders' work schedule (lịch công tác) of a portal (crates/store/src/schedule.rs): one row
+-- per engagement in its current state, every version in schedule_revisions.
+-- state: draft, published, cancelled. changed_after_publication: when a published engagement
+-- last changed, which the public page shows.
+CREATE TABLE schedule_items (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    portal      TEXT NOT NULL REFERENCES portals (code),
+    day         TEXT NOT NULL,
+    start_time  TEXT NOT NULL,
+    content     TEXT NOT NULL,
+    chair       TEXT NOT NULL,
+    participants TEXT NOT NULL,
+    place       TEXT NOT NULL,
+    preparer    TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    published_at TEXT,
+    changed_after_publication TEXT,
+    revision    BIGINT NOT NULL,
+    updated_by  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX schedule_days ON schedule_items (portal, day);
+
+CREATE TABLE schedule_revisions (
+    id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    item        BIGINT NOT NULL REFERENCES schedule_items (id),
+    revision    BIGINT NOT NULL,
+    action      TEXT NOT NULL,
+    day         TEXT NOT NULL,
+    start_time  TEXT NOT NULL,
+    content     TEXT NOT NULL,
+    chair       TEXT NOT NULL,
+    participants TEXT NOT NULL,
+    place       TEXT NOT NULL,
+    preparer    TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    changed_by  TEXT NOT NULL,
+    changed_at  TEXT NOT NULL,
+    changed_from TEXT NOT NULL,
+    UNIQUE (item, revision)
+);

@@ -392,18 +392,19 @@ impl SearchIndex {
                 .unwrap_or("")
                 .to_string()
         };
-        let marked = |generator: &SnippetGenerator, field: Field, whole: bool| {
-            let mut snippet = generator.snippet_from_doc(doc);
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let html = snippet.to_html();
-            if html.is_empty() || (whole && snippet.fragment().len() < text_of(field).len()) {
-                escape(&text_of(field))
-            } else {
-                html
-            }
-        };
-        let title = marked(titles, f.title, true);
-        let mut snippet = marked(texts, f.text, false);
+        // The title whole, every match marked; the text as its best passage.
+        let title_text = text_of(f.title);
+        let title_snippet = titles.snippet(&title_text);
+        let offset = title_snippet.fragment_range().start;
+        let ranges: Vec<std::ops::Range<usize>> = title_snippet
+            .highlighted()
+            .iter()
+            .map(|r| r.start + offset..r.end + offset)
+            .collect();
+        let title = marked_html(&title_text, &ranges);
+        let mut passage = texts.snippet_from_doc(doc);
+        passage.set_snippet_prefix_postfix("<mark>", "</mark>");
+        let mut snippet = passage.to_html();
         if snippet.is_empty() {
             snippet = escape(&text_of(f.text).chars().take(240).collect::<String>());
         }
@@ -429,6 +430,28 @@ impl SearchIndex {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// `text` HTML-escaped with the byte ranges `marks` in `<mark>`.
+fn marked_html(text: &str, marks: &[std::ops::Range<usize>]) -> String {
+    let mut html = String::with_capacity(text.len() + marks.len() * 13);
+    let mut at = 0;
+    for r in marks {
+        if r.start < at
+            || r.end > text.len()
+            || !text.is_char_boundary(r.start)
+            || !text.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        html.push_str(&escape(&text[at..r.start]));
+        html.push_str("<mark>");
+        html.push_str(&escape(&text[r.start..r.end]));
+        html.push_str("</mark>");
+        at = r.end;
+    }
+    html.push_str(&escape(&text[at..]));
+    html
 }
 
 fn escape(text: &str) -> String {

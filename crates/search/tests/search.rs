@@ -175,6 +175,19 @@ fn matches_are_marked_in_the_text_as_written() {
             ..words("dong van")
         })
         .unwrap();
+    // A title is shown whole, the match marked even far into it.
+    let far = found.hits.iter().find(|h| h.id == 3).unwrap();
+    assert!(
+        far.title_html.starts_with("Kim ngạch"),
+        "{}",
+        far.title_html
+    );
+    assert!(
+        far.title_html
+            .contains("<mark>Đồng</mark> <mark>Văn</mark>"),
+        "{}",
+        far.title_html
+    );
     let hit = found.hits.iter().find(|h| h.id == 2).unwrap();
     assert!(
         hit.title_html

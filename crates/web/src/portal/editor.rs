@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use solieu_core::format;
 use solieu_core::portal::{Action, PortalRole, Refusal, State as ArticleState, article};
 use solieu_core::problem::{Lang, Text};
-use solieu_store::{Article, ArticleStep, ArticleText, Author, Category};
+use solieu_store::{Article, ArticleStep, ArticleText, Category};
 
 /// What a title, a sapo and a body may hold (characters).
 const TITLE_MAX: usize = 300;
@@ -68,13 +68,6 @@ pub struct NewQuery {
 pub struct HistoryQuery {
     pub tu: Option<i64>,
     pub den: Option<i64>,
-}
-
-fn author<'a>(who: &'a Principal, from: &'a str) -> Author<'a> {
-    Author {
-        username: &who.username,
-        from,
-    }
 }
 
 fn from_of(client: &ClientAddr) -> String {
@@ -180,7 +173,7 @@ pub async fn create(
     let from = from_of(&client);
     let created = app
         .store
-        .create_article(&portal, &text, author(&who, &from))
+        .create_article(&portal, &text, super::author(&who, &from))
         .await?;
     super::search::catch_up(&app).await?;
     Ok(Redirect::to(&format!("/bien-tap/{}", created.id)).into_response())
@@ -264,7 +257,7 @@ pub async fn save(
     let seen = form.revision.unwrap_or(current.revision);
     let from = from_of(&client);
     app.store
-        .update_article(id, seen, &text, author(&who, &from))
+        .update_article(id, seen, &text, super::author(&who, &from))
         .await?;
     super::search::catch_up(&app).await?;
     Ok(Redirect::to(&format!("/bien-tap/{id}")).into_response())
@@ -304,7 +297,7 @@ pub async fn step(
         reason: form.reason.trim(),
     };
     app.store
-        .step_article(id, form.revision, step, author(&who, &from))
+        .step_article(id, form.revision, step, super::author(&who, &from))
         .await?;
     super::search::catch_up(&app).await?;
     Ok(Redirect::to(&format!("/bien-tap/{id}")).into_response())

@@ -303,3 +303,23 @@ pub fn with_descendants(categories: &[Category], id: i64) -> Vec<i64> {
     }
     ids
 }
+
+/// Text as a query string's value: every byte but the unreserved ones percent-encoded.
+pub(crate) fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Who makes a change from a web request, as the store records it.
+pub(crate) fn author<'a>(who: &'a Principal, from: &'a str) -> solieu_store::Author<'a> {
+    solieu_store::Author {
+        username: &who.username,
+        from,
+    }
+}

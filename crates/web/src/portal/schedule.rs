@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use solieu_core::format;
 use solieu_core::portal::PortalRole;
 use solieu_core::problem::{Lang, Text};
-use solieu_store::{Author, Engagement, Portal, ScheduleItem};
+use solieu_store::{Engagement, Portal, ScheduleItem};
 use std::collections::HashMap;
 
 /// Monday and Sunday of the week holding `day`.
@@ -147,18 +147,7 @@ fn chairs(items: &[&ScheduleItem], base: &str) -> Vec<Value> {
     names.dedup();
     names
         .iter()
-        .map(|n| json!({"name": n, "ics": format!("{base}/lich-cong-tac.ics?chu-tri={}", url_encode(n))}))
-        .collect()
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
+        .map(|n| json!({"name": n, "ics": format!("{base}/lich-cong-tac.ics?chu-tri={}", super::url_encode(n))}))
         .collect()
 }
 
@@ -370,13 +359,6 @@ fn checked(form: &EngagementForm) -> Result<Engagement, Vec<Text>> {
     }
 }
 
-fn author<'a>(who: &'a Principal, from: &'a str) -> Author<'a> {
-    Author {
-        username: &who.username,
-        from,
-    }
-}
-
 /// The portal `code` names if `who` works on it (the first of its portals without one).
 async fn portal_for(
     app: &App,
@@ -494,7 +476,7 @@ pub async fn add(
     let from = format!("web {}", client.0);
     let item = app
         .store
-        .add_engagement(&portal.code, &engagement, author(&who, &from))
+        .add_engagement(&portal.code, &engagement, super::author(&who, &from))
         .await?;
     Ok(Redirect::to(&format!(
         "/bien-tap/lich?cong={}&tuan={}",
@@ -562,7 +544,7 @@ pub async fn save(
     let seen = form.revision.unwrap_or(item.revision);
     let saved = app
         .store
-        .change_engagement(id, seen, &engagement, author(&who, &from))
+        .change_engagement(id, seen, &engagement, super::author(&who, &from))
         .await?;
     Ok(Redirect::to(&format!(
         "/bien-tap/lich?cong={}&tuan={}",
@@ -594,7 +576,7 @@ pub async fn cancel(
     let from = format!("web {}", client.0);
     let seen = form.revision.unwrap_or(item.revision);
     app.store
-        .cancel_engagement(id, seen, author(&who, &from))
+        .cancel_engagement(id, seen, super::author(&who, &from))
         .await?;
     Ok(Redirect::to(&format!(
         "/bien-tap/lich?cong={}&tuan={}",
@@ -618,7 +600,7 @@ pub async fn publish(
     let (monday, sunday) = week_of(day_param(form.tuan.as_deref()).unwrap_or_else(today));
     let from = format!("web {}", client.0);
     app.store
-        .publish_week(&portal.code, monday, sunday, author(&who, &from))
+        .publish_week(&portal.code, monday, sunday, super::author(&who, &from))
         .await?;
     Ok(Redirect::to(&format!(
         "/bien-tap/lich?cong={}&tuan={monday}",

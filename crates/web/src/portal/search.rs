@@ -228,7 +228,7 @@ pub async fn page(
         }
         let encoded: Vec<String> = query
             .iter()
-            .map(|(k, v)| format!("{k}={}", url_encode(v)))
+            .map(|(k, v)| format!("{k}={}", super::url_encode(v)))
             .collect();
         format!("{base}/tim-kiem?{}", encoded.join("&"))
     };
@@ -261,15 +261,4 @@ pub async fn page(
         }),
     );
     Ok(render(&app, lang, who.as_ref(), "portal/search.html", context)?.into_response())
-}
-
-fn url_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

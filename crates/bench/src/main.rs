@@ -164,6 +164,8 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+mod portal;
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flag = |name: &str| args.iter().any(|a| a == name);
@@ -181,6 +183,10 @@ fn main() {
         months: number("--months", 50) as u32,
     };
     let runs = number("--runs", 11);
+    if flag("--portal") {
+        portal::run(number("--portal", 100_000), runs.max(100));
+        return;
+    }
     let total =
         size.indicators * size.districts * size.communes_per_district * size.months as usize;
     println!(

@@ -139,13 +139,38 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
+    /// A number in 0..1.
+    fn unit(&mut self) -> f64 {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// `n` words of a text: two-syllable words of a vocabulary of about 10,000, the frequent
+    /// ones often and the rare ones rarely (ranks drawn log-uniformly, close to Zipf's law).
     fn words(&mut self, n: usize) -> String {
+        let v = (WORDS.len() * WORDS.len()) as f64;
         (0..n)
-            .map(|_| WORDS[(self.next() % WORDS.len() as u64) as usize])
+            .map(|_| {
+                let rank = (v.powf(self.unit()) as usize).min(WORDS.len() * WORDS.len() - 1);
+                // Ranks spread over both syllables so that rank 1 is not always "huyện …".
+                let spread = rank.wrapping_mul(7919) % (WORDS.len() * WORDS.len());
+                format!(
+                    "{} {}",
+                    WORDS[spread / WORDS.len()],
+                    WORDS[spread % WORDS.len()]
+                )
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
 }
+
+/// Phrases a district's news carries now and then, with how often (one article in so many).
+const PHRASES: &[(&str, usize)] = &[
+    ("xã Đồng Văn", 40),
+    ("xây dựng nông thôn mới", 12),
+    ("tình hình kinh tế - xã hội", 15),
+    ("sản phẩm OCOP", 30),
+];
 
 fn articles(n: usize) -> Vec<Entry> {
     let mut rng = Rng(20_200_630);
@@ -153,11 +178,20 @@ fn articles(n: usize) -> Vec<Entry> {
     (0..n)
         .map(|i| {
             let title = if i % 1000 == 7 {
-                format!("Họp thường kì tháng {} năm {}", i % 12 + 1, 2015 + i % 10)
+                format!(
+                    "Họp thường kì tháng {} năm {}",
+                    i / 1000 % 12 + 1,
+                    2015 + i % 10
+                )
             } else {
-                rng.words(9)
+                rng.words(5)
             };
-            let paragraphs: Vec<String> = (0..6).map(|_| rng.words(60)).collect();
+            let mut paragraphs: Vec<String> = (0..6).map(|_| rng.words(30)).collect();
+            for (phrase, every) in PHRASES {
+                if rng.next() % *every as u64 == 0 {
+                    paragraphs[(rng.next() % 6) as usize].push_str(&format!(" {phrase}."));
+                }
+            }
             Entry {
                 id: i as i64 + 1,
                 portal: "binh-lieu".into(),

@@ -274,9 +274,11 @@ impl SearchIndex {
             })
             .collect();
         if words.len() > 1 {
+            // Words side by side count in titles, as written and folded, and in the text
+            // folded: a phrase in the text as written adds little and costs a reading of
+            // every match's positions once more.
             let phrases = [
                 (f.title_exact, true, 6.0),
-                (f.text_exact, true, 3.0),
                 (f.title, false, 1.5),
                 (f.text, false, 0.75),
             ];

@@ -188,7 +188,7 @@ fn articles(n: usize) -> Vec<Entry> {
             };
             let mut paragraphs: Vec<String> = (0..6).map(|_| rng.words(30)).collect();
             for (phrase, every) in PHRASES {
-                if rng.next() % *every as u64 == 0 {
+                if rng.next().is_multiple_of(*every as u64) {
                     paragraphs[(rng.next() % 6) as usize].push_str(&format!(" {phrase}."));
                 }
             }

@@ -115,6 +115,9 @@ impl Browser {
             "--disable-sync".into(),
             "--window-size=1366,768".into(),
             format!("--user-data-dir={}", profile.path().display()),
+            // A reader's browser, as the portal's visit counter sees one (headless chromium
+            // names itself so, and a program is not counted).
+            "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36".into(),
         ];
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
@@ -734,7 +737,23 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
         b.sign_out();
 
         b.open("/hoanh-mo/");
-        assert!(b.source().contains("Hội nghị sơ kết công tác dân vận"));
+        let home = b.source();
+        assert!(home.contains("Hội nghị sơ kết công tác dân vận"));
+        // The visit counter moves with each page a visitor reads.
+        let today = |page: &str| -> u64 {
+            let at =
+                page.find("Hôm nay: <strong>").expect("the counter") + "Hôm nay: <strong>".len();
+            page[at..at + page[at..].find('<').unwrap()]
+                .replace('.', "")
+                .parse()
+                .unwrap()
+        };
+        let first = today(&home);
+        // Another page, then the home page again (at another address: the browser may keep
+        // a public page for a minute without asking, as a proxy would).
+        b.open("/hoanh-mo/gioi-thieu");
+        b.open("/hoanh-mo/?lan=2");
+        assert_eq!(today(&b.source()), first + 2, "two more pages read");
         b.shoot("portal-commune-home");
         b.type_into("#q", "hoi nghi so ket dan van");
         b.click(".search-box button");

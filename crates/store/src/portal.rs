@@ -395,9 +395,7 @@ impl Store {
         .try_get("id")?;
         record_revision(&mut tx, id, "create", "", author, &now).await?;
         tx.commit().await?;
-        self.article(id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished")))
+        self.written_article(id).await
     }
 
     /// Replaces an article's text. Refused if it changed since `seen_revision`. A new title
@@ -441,9 +439,7 @@ impl Store {
         .await?;
         record_revision(&mut tx, id, "edit", "", author, &now).await?;
         tx.commit().await?;
-        self.article(id)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished")))
+        self.written_article(id).await
     }
 
     /// Records a workflow step (decided by `solieu_core::portal::article::step`). Refused if
@@ -471,6 +467,11 @@ impl Store {
         .await?;
         record_revision(&mut tx, id, step.action, step.reason, author, &now).await?;
         tx.commit().await?;
+        self.written_article(id).await
+    }
+
+    /// An article just written by this store.
+    async fn written_article(&self, id: i64) -> Result<Article> {
         self.article(id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("article {id} vanished")))

@@ -2,8 +2,7 @@
 //! tasks already cite (256/KH-UBND …), one register, shown with the seed portal's filters: words
 //! with or without diacritics, type, issuing body, year.
 
-use super::portal_of;
-use super::public::{frame_context, merged};
+use super::public::{frame, merged, not_found};
 use crate::auth::{ClientAddr, MaybeViewer};
 use crate::pages::{PageLang, render};
 use crate::{Shared, WebError};
@@ -50,14 +49,9 @@ pub async fn page(
     Query(q): Query<DocumentQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(portal) = portal_of(&app, &params).await? else {
-        return Err(WebError::NotFound(solieu_i18n::text!(
-            "web-there-no-such-page-check"
-        )));
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
     };
-    app.visits
-        .count_request(&portal.code, None, who.as_ref(), &client, &headers);
-    let frame = frame_context(&app, &portal, who.as_ref(), &headers).await?;
     let mut documents = app.store.programs().await?.documents;
     documents.sort_by(|a, b| b.date.cmp(&a.date).then(a.number.cmp(&b.number)));
     let words: Vec<String> =
@@ -87,7 +81,7 @@ pub async fn page(
         .collect();
     let option = |value: String, name: String, chosen: &Option<String>| json!({"value": value, "name": name, "selected": chosen.as_deref() == Some(value.as_str())});
     let context = merged(
-        frame,
+        frame.context,
         json!({
             "documents": rows,
             "words": q.q.clone().unwrap_or_default(),

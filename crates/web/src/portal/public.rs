@@ -27,15 +27,16 @@ const PAGE_SIZE: i64 = 20;
 const FEED_SIZE: i64 = 20;
 
 /// Everything a portal page shows around its content: the portal, its menu, its links.
-struct Frame {
-    portal: Portal,
-    categories: Vec<Category>,
-    context: Value,
+/// What every page of a portal shows around its content, and what it was made from.
+pub(super) struct Frame {
+    pub portal: Portal,
+    pub categories: Vec<Category>,
+    pub context: Value,
 }
 
 /// The frame of a portal page; `visit` counts the page as a view first (so the counter it
 /// shows includes it).
-async fn frame(
+pub(super) async fn frame(
     app: &App,
     params: &HashMap<String, String>,
     who: Option<&Principal>,
@@ -50,7 +51,7 @@ async fn frame(
             .count_request(&portal.code, None, who, client, headers);
     }
     let categories = app.store.categories(&portal.code).await?;
-    let context = frame_context(app, &portal, who, headers).await?;
+    let context = frame_context(app, &portal, &categories, who, headers).await?;
     Ok(Some(Frame {
         portal,
         categories,
@@ -60,13 +61,13 @@ async fn frame(
 
 /// What every page of a portal shows around its content: the portal, its menu, its links,
 /// whether the viewer edits there.
-pub(super) async fn frame_context(
+async fn frame_context(
     app: &App,
     portal: &Portal,
+    categories: &[Category],
     who: Option<&Principal>,
     headers: &HeaderMap,
 ) -> Result<Value, WebError> {
-    let categories = app.store.categories(&portal.code).await?;
     let links = app.store.links(&portal.code).await?;
     let base = base_path(portal);
     let editor = match who {
@@ -140,7 +141,12 @@ fn article_card(article: &Article, base: &str, categories: &[Category]) -> Value
 
 /// The portal's 404, in its own layout, for a visitor; a signed-in official gets the
 /// application's, with the menu of its work.
-fn not_found(app: &App, lang: Lang, who: Option<&Principal>, frame: Option<&Frame>) -> Response {
+pub(super) fn not_found(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    frame: Option<&Frame>,
+) -> Response {
     if who.is_some() {
         return WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
             .into_response();

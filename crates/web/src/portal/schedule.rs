@@ -3,7 +3,7 @@
 //! written and an approver publishes the week. A change after publication is marked on the
 //! public page; a cancelled engagement stays, marked.
 
-use super::public::{frame_context, merged};
+use super::public::{frame, merged, not_found};
 use super::{portal_of, portals_of, role_on};
 use crate::auth::{self, ClientAddr, MaybeViewer, Viewer};
 use crate::pages::{PageLang, render};
@@ -98,21 +98,17 @@ pub async fn page(
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(portal) = portal_of(&app, &params).await? else {
-        return Err(WebError::NotFound(solieu_i18n::text!(
-            "web-there-no-such-page-check"
-        )));
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
     };
-    app.visits
-        .count_request(&portal.code, None, who.as_ref(), &client, &headers);
-    let frame = frame_context(&app, &portal, who.as_ref(), &headers).await?;
+    let portal = &frame.portal;
     let (monday, sunday) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(today));
     let items = app.store.schedule(&portal.code, monday, sunday).await?;
     let shown: Vec<&ScheduleItem> = items.iter().filter(|i| is_public(i)).collect();
-    let base = super::base_path(&portal);
+    let base = super::base_path(portal);
     let href = |d: NaiveDate| format!("{base}/lich-cong-tac?tuan={d}");
     let context = merged(
-        frame,
+        frame.context,
         json!({
             "week": t_week(lang, monday, sunday),
             "days": days(lang, monday, &shown),

@@ -3,7 +3,8 @@
 //! another process's at the next look at the store), and the search page with the seed
 //! portal's form: words, category, dates.
 
-use super::{base_path, markup, portal_of, with_descendants};
+use super::public::{frame, merged, not_found};
+use super::{base_path, markup};
 use crate::auth::MaybeViewer;
 use crate::pages::{PageLang, render};
 use crate::{App, Shared, WebError};
@@ -159,15 +160,11 @@ pub async fn page(
     Query(q): Query<SearchQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    let Some(portal) = portal_of(&app, &params).await? else {
-        return Err(WebError::NotFound(solieu_i18n::text!(
-            "web-there-no-such-page-check"
-        )));
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
     };
-    app.visits
-        .count_request(&portal.code, None, who.as_ref(), &client, &headers);
-    let frame = super::public::frame_context(&app, &portal, who.as_ref(), &headers).await?;
-    let categories = app.store.categories(&portal.code).await?;
+    let portal = &frame.portal;
+    let categories = &frame.categories;
     let words: String = q.q.clone().unwrap_or_default().chars().take(500).collect();
     let category = q
         .category
@@ -182,7 +179,7 @@ pub async fn page(
         .filter(|p| (1..=1000).contains(p))
         .unwrap_or(1);
     let asked = !words.trim().is_empty() || category.is_some() || from.is_some() || to.is_some();
-    let base = base_path(&portal);
+    let base = base_path(portal);
     let (hits, total) = if asked {
         let search = Search {
             words: words.clone(),
@@ -240,12 +237,11 @@ pub async fn page(
                 "name": c.name,
                 "child": c.parent.is_some(),
                 "selected": Some(c.id) == category,
-                "below": with_descendants(&categories, c.id).len() > 1,
             })
         })
         .collect();
-    let context = super::public::merged(
-        frame,
+    let context = merged(
+        frame.context,
         json!({
             "words": words,
             "asked": asked,

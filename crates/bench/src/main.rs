@@ -198,57 +198,7 @@ fn main() {
         total
     );
 
-    let rss_before = rss_kib();
-    let started = Instant::now();
-    let mut engine = Engine::new(registry(&size), indicators(&size));
-    let codes: Vec<String> = (0..size.districts * size.communes_per_district)
-        .map(commune_code)
-        .collect();
-    let ind_codes: Vec<String> = (0..size.indicators).map(|i| format!("I{i:03}")).collect();
-    // Loaded one indicator at a time so the entries never all sit in memory at once.
-    let per_indicator = total / size.indicators.max(1);
-    let mut batch: Vec<Entry> = Vec::with_capacity(per_indicator);
-    let mut id = 0i64;
-    each_value(&size, |i, c, m, hundredths| {
-        id += 1;
-        batch.push(Entry {
-            value_id: id,
-            record: ValueRecord {
-                key: ValueKey {
-                    indicator: ind_codes[i].clone(),
-                    unit: codes[c].clone(),
-                    period: month(m),
-                    series: Series::Actual,
-                },
-                figure: Figure {
-                    value: Decimal::new(hundredths, 2),
-                    status: Status::Official,
-                    note: String::new(),
-                },
-            },
-            entered_by: "bench".into(),
-        });
-        if batch.len() == per_indicator {
-            assert!(engine.load(&batch).is_empty());
-            batch.clear();
-        }
-    });
-    assert!(engine.load(&batch).is_empty());
-    let load = started.elapsed();
-    let rss_after = rss_kib();
-    println!(
-        "load into the engine: {:.1} s ({:.1} M values/s)",
-        load.as_secs_f64(),
-        total as f64 / load.as_secs_f64() / 1e6
-    );
-    println!(
-        "memory: {:.1} bytes per value in the value columns; process resident memory grew by {} MiB ({:.1} bytes per value)",
-        engine.value_bytes() as f64 / total as f64,
-        rss_after.zip(rss_before).map_or(0, |(a, b)| (a - b) / 1024),
-        rss_after
-            .zip(rss_before)
-            .map_or(0.0, |(a, b)| (a - b) as f64 * 1024.0 / total as f64),
-    );
+    let (mut engine, codes) = load_engine(&size, total);
 
     let registry = engine.registry();
     let last_full_year = FIRST_YEAR + (size.months / 12) as i32 - 1;
@@ -318,47 +268,7 @@ fn main() {
         ms(q3)
     );
 
-    // A written value, visible to the next query.
-    let mut visible = Vec::new();
-    let mut random = Random(SEED ^ 0xABCD);
-    for n in 0..runs {
-        let c = (random.next() as usize) % codes.len();
-        let m = (last_full_year - FIRST_YEAR) as u32 * 12 + (random.next() % 12) as u32;
-        let district = districts[c / size.communes_per_district];
-        let started = Instant::now();
-        engine
-            .upsert(&Entry {
-                value_id: -(n as i64) - 1,
-                record: ValueRecord {
-                    key: ValueKey {
-                        indicator: "I000".into(),
-                        unit: codes[c].clone(),
-                        period: month(m),
-                        series: Series::Actual,
-                    },
-                    figure: Figure {
-                        value: Decimal::new(123_456, 2),
-                        status: Status::Estimate,
-                        note: String::new(),
-                    },
-                },
-                entered_by: "officer".into(),
-            })
-            .expect("a known unit");
-        let total = engine
-            .value(0, district, &year, &Series::Actual)
-            .expect("a total");
-        visible.push(started.elapsed());
-        assert_eq!(
-            total.status,
-            Status::Estimate,
-            "the new estimate is in the total"
-        );
-    }
-    println!(
-        "  a written value visible in its district's yearly total: {:.3} ms (median)",
-        ms(median(visible))
-    );
+    written_value_visible(&mut engine, &size, &codes, &districts, &year, runs);
 
     if let Some(n) = args
         .iter()
@@ -707,4 +617,115 @@ fn duckdb(size: &Size, runs: usize, year: i32, ours: [Duration; 3], checks: [Dec
             ms(*o) / t
         );
     }
+}
+
+/// Every generated value in a fresh engine, with the load's rate and memory printed; the
+/// communes' codes beside it.
+fn load_engine(size: &Size, total: usize) -> (Engine, Vec<String>) {
+    let rss_before = rss_kib();
+    let started = Instant::now();
+    let mut engine = Engine::new(registry(size), indicators(size));
+    let codes: Vec<String> = (0..size.districts * size.communes_per_district)
+        .map(commune_code)
+        .collect();
+    let ind_codes: Vec<String> = (0..size.indicators).map(|i| format!("I{i:03}")).collect();
+    // Loaded one indicator at a time so the entries never all sit in memory at once.
+    let per_indicator = total / size.indicators.max(1);
+    let mut batch: Vec<Entry> = Vec::with_capacity(per_indicator);
+    let mut id = 0i64;
+    each_value(size, |i, c, m, hundredths| {
+        id += 1;
+        batch.push(Entry {
+            value_id: id,
+            record: ValueRecord {
+                key: ValueKey {
+                    indicator: ind_codes[i].clone(),
+                    unit: codes[c].clone(),
+                    period: month(m),
+                    series: Series::Actual,
+                },
+                figure: Figure {
+                    value: Decimal::new(hundredths, 2),
+                    status: Status::Official,
+                    note: String::new(),
+                },
+            },
+            entered_by: "bench".into(),
+        });
+        if batch.len() == per_indicator {
+            assert!(engine.load(&batch).is_empty());
+            batch.clear();
+        }
+    });
+    assert!(engine.load(&batch).is_empty());
+    let load = started.elapsed();
+    let rss_after = rss_kib();
+    println!(
+        "load into the engine: {:.1} s ({:.1} M values/s)",
+        load.as_secs_f64(),
+        total as f64 / load.as_secs_f64() / 1e6
+    );
+    println!(
+        "memory: {:.1} bytes per value in the value columns; process resident memory grew by {} MiB ({:.1} bytes per value)",
+        engine.value_bytes() as f64 / total as f64,
+        rss_after.zip(rss_before).map_or(0, |(a, b)| (a - b) / 1024),
+        rss_after
+            .zip(rss_before)
+            .map_or(0.0, |(a, b)| (a - b) as f64 * 1024.0 / total as f64),
+    );
+    (engine, codes)
+}
+
+/// How long a written value takes to show in its district's yearly total (the median of
+/// `runs` writes).
+fn written_value_visible(
+    engine: &mut Engine,
+    size: &Size,
+    codes: &[String],
+    districts: &[usize],
+    year: &Period,
+    runs: usize,
+) {
+    let last_full_year = chrono::Datelike::year(&year.start_date());
+    // A written value, visible to the next query.
+    let mut visible = Vec::new();
+    let mut random = Random(SEED ^ 0xABCD);
+    for n in 0..runs {
+        let c = (random.next() as usize) % codes.len();
+        let m = (last_full_year - FIRST_YEAR) as u32 * 12 + (random.next() % 12) as u32;
+        let district = districts[c / size.communes_per_district];
+        let started = Instant::now();
+        engine
+            .upsert(&Entry {
+                value_id: -(n as i64) - 1,
+                record: ValueRecord {
+                    key: ValueKey {
+                        indicator: "I000".into(),
+                        unit: codes[c].clone(),
+                        period: month(m),
+                        series: Series::Actual,
+                    },
+                    figure: Figure {
+                        value: Decimal::new(123_456, 2),
+                        status: Status::Estimate,
+                        note: String::new(),
+                    },
+                },
+                entered_by: "officer".into(),
+            })
+            .expect("a known unit");
+        let total = engine
+            .value(0, district, year, &Series::Actual)
+            .expect("a total");
+        visible.push(started.elapsed());
+        assert_eq!(
+            total.status,
+            Status::Estimate,
+            "the new estimate is in the total"
+        );
+    }
+    println!(
+        "  a written value visible in its district's yearly total: {:.3} ms (median)",
+        ms(median(visible))
+    );
 }

@@ -129,7 +129,7 @@ pub fn routes() -> Router<Shared> {
         .route("/", get(public::home))
         .route("/tin/{slug}", get(public::article))
         .route("/chuyen-muc/{slug}", get(public::category))
-        .route("/chuyen-muc/{slug}/rss.xml", get(public::category_feed))
+        .route("/chuyen-muc/{slug}/rss.xml", get(public::feed))
         .route("/rss.xml", get(public::feed))
         .route("/robots.txt", get(public::robots))
         .route("/sitemap.xml", get(public::sitemap))
@@ -146,10 +146,7 @@ pub fn routes() -> Router<Shared> {
         .route("/{portal}/", get(public::home))
         .route("/{portal}/tin/{slug}", get(public::article))
         .route("/{portal}/chuyen-muc/{slug}", get(public::category))
-        .route(
-            "/{portal}/chuyen-muc/{slug}/rss.xml",
-            get(public::category_feed),
-        )
+        .route("/{portal}/chuyen-muc/{slug}/rss.xml", get(public::feed))
         .route("/{portal}/rss.xml", get(public::feed))
         .route("/{portal}/gioi-thieu", get(public::about))
         .layer(axum::middleware::from_fn(etag));

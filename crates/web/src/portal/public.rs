@@ -444,32 +444,15 @@ pub async fn about(
     ))
 }
 
+/// RSS of a portal, or of a category when the address names one.
 pub async fn feed(
     State(app): State<Shared>,
     params: Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    feed_of(
-        &app,
-        params.map(|p| p.0).unwrap_or_default(),
-        &headers,
-        false,
-    )
-    .await
-}
-
-pub async fn category_feed(
-    State(app): State<Shared>,
-    params: Params,
-    headers: HeaderMap,
-) -> Result<Response, WebError> {
-    feed_of(
-        &app,
-        params.map(|p| p.0).unwrap_or_default(),
-        &headers,
-        true,
-    )
-    .await
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let by_category = params.contains_key("slug");
+    feed_of(&app, params, &headers, by_category).await
 }
 
 /// RSS 2.0 of a portal's latest public articles, or of one category's (and those below it).

@@ -9,9 +9,10 @@ use sqlx::{AssertSqlSafe, Row};
 enum Column {
     Int,
     Text,
+    Bytes,
 }
 
-use Column::{Int, Text as Txt};
+use Column::{Bytes as Bin, Int, Text as Txt};
 
 /// Every table, parents before children, with its columns. The identity column comes first.
 const TABLES: &[(&str, &[(&str, Column)])] = &[
@@ -379,6 +380,7 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("phone", Txt),
             ("email", Txt),
             ("about", Txt),
+            ("headline", Txt),
         ],
     ),
     (
@@ -504,6 +506,35 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("changed_from", Txt),
         ],
     ),
+    (
+        "media",
+        &[
+            ("id", Int),
+            ("portal", Txt),
+            ("address", Txt),
+            ("digest", Txt),
+            ("format", Txt),
+            ("name", Txt),
+            ("alt", Txt),
+            ("width", Int),
+            ("height", Int),
+            ("size", Int),
+            ("uploaded_by", Txt),
+            ("uploaded_from", Txt),
+            ("uploaded_at", Txt),
+        ],
+    ),
+    (
+        "media_files",
+        &[
+            ("media", Int),
+            ("width", Int),
+            ("height", Int),
+            ("mime", Txt),
+            ("extension", Txt),
+            ("data", Bin),
+        ],
+    ),
 ];
 
 /// Rows copied per table.
@@ -523,42 +554,58 @@ impl Store {
         // A database created by `init` may already hold facts about itself; the copy's win.
         sqlx::query("DELETE FROM meta").execute(&mut *tx).await?;
         for (table, columns) in TABLES {
-            let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
-            let select = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
-            let rows = sqlx::query(AssertSqlSafe(select))
-                .fetch_all(&self.pool)
-                .await?;
-            let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
-            // PostgreSQL generates identities itself unless told to keep the copied ones.
-            let overriding = if target.backend == Backend::Postgres && names[0] == "id" {
-                " OVERRIDING SYSTEM VALUE"
-            } else {
-                ""
-            };
-            let insert = format!(
-                "INSERT INTO {table} ({}){overriding} VALUES ({})",
-                names.join(", "),
-                placeholders.join(", ")
-            );
-            for row in &rows {
-                let mut query = sqlx::query(AssertSqlSafe(insert.clone()));
-                for (i, (_, kind)) in columns.iter().enumerate() {
-                    query = match kind {
-                        Int => query.bind(row.try_get::<Option<i64>, _>(i)?),
-                        Txt => query.bind(row.try_get::<Option<String>, _>(i)?),
-                    };
-                }
-                query.execute(&mut *tx).await?;
-            }
-            if target.backend == Backend::Postgres && names[0] == "id" {
-                let reset = format!(
-                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                );
-                sqlx::query(AssertSqlSafe(reset)).execute(&mut *tx).await?;
-            }
-            report.push((*table, rows.len() as u64));
+            let copied = self.copy_table(target, &mut tx, table, columns).await?;
+            report.push((*table, copied));
         }
         tx.commit().await?;
         Ok(report)
+    }
+
+    /// Copies one table's rows, read as a stream (a table of pictures is not held in memory
+    /// at once), and sets PostgreSQL's identity past the copied ids.
+    async fn copy_table(
+        &self,
+        target: &Store,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        table: &str,
+        columns: &[(&str, Column)],
+    ) -> Result<u64> {
+        use futures_util::TryStreamExt;
+        let names: Vec<&str> = columns.iter().map(|(n, _)| *n).collect();
+        let select = format!("SELECT {} FROM {table} ORDER BY 1", names.join(", "));
+        let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+        // PostgreSQL generates identities itself unless told to keep the copied ones.
+        let keeps_ids = target.backend == Backend::Postgres && names[0] == "id";
+        let overriding = if keeps_ids {
+            " OVERRIDING SYSTEM VALUE"
+        } else {
+            ""
+        };
+        let insert = format!(
+            "INSERT INTO {table} ({}){overriding} VALUES ({})",
+            names.join(", "),
+            placeholders.join(", ")
+        );
+        let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(&self.pool);
+        let mut copied = 0;
+        while let Some(row) = rows.try_next().await? {
+            let mut query = sqlx::query(AssertSqlSafe(insert.clone()));
+            for (i, (_, kind)) in columns.iter().enumerate() {
+                query = match kind {
+                    Int => query.bind(row.try_get::<Option<i64>, _>(i)?),
+                    Txt => query.bind(row.try_get::<Option<String>, _>(i)?),
+                    Bin => query.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
+                };
+            }
+            query.execute(&mut **tx).await?;
+            copied += 1;
+        }
+        if keeps_ids {
+            let reset = format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            );
+            sqlx::query(AssertSqlSafe(reset)).execute(&mut **tx).await?;
+        }
+        Ok(copied)
     }
 }

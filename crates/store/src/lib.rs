@@ -14,6 +14,7 @@
 mod backup;
 mod dhis2;
 mod feed;
+mod media;
 mod portal;
 mod programs;
 mod read;
@@ -32,6 +33,7 @@ use std::path::Path;
 pub use backup::CopyReport;
 pub use dhis2::{Dhis2Id, ImportReport, ImportWrite};
 pub use feed::{FeedChanges, FeedPosition};
+pub use media::{Media, MediaFile, NewMedia, file_href, parse_file_name};
 pub use portal::{
     Article, ArticleAt, ArticleQuery, ArticleRevision, ArticleStep, ArticleText, Author, Category,
     NewCategory, Portal, PortalLink,
@@ -234,7 +236,7 @@ impl Store {
         self.backend
     }
 
-    pub async fn close(self) {
+    pub async fn close(&self) {
         self.pool.close().await;
     }
 }

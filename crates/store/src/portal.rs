@@ -362,6 +362,31 @@ impl Store {
             .collect()
     }
 
+    /// Sets the indicators a portal's home page shows as its headline figures, in order.
+    pub async fn set_headline(&self, portal: &str, indicators: &[String]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE portals SET headline = $1 WHERE code = $2")
+            .bind(indicators.join(" "))
+            .bind(portal)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The indicators of a portal's headline figures, in order.
+    pub async fn headline(&self, portal: &str) -> Result<Vec<String>> {
+        let row = sqlx::query("SELECT headline FROM portals WHERE code = $1")
+            .bind(portal)
+            .fetch_optional(&self.pool)
+            .await?;
+        let codes: String = match row {
+            Some(row) => row.try_get("headline")?,
+            None => String::new(),
+        };
+        Ok(codes.split_whitespace().map(str::to_string).collect())
+    }
+
     /// Writes a new draft; its address is made from the title, distinct within the portal.
     pub async fn create_article(
         &self,

@@ -425,6 +425,33 @@ impl Store {
         .transpose()
     }
 
+    /// The (data set, unit, period) of every submission of these units approved at the last
+    /// level: what the public may read.
+    pub async fn approved_of(&self, units: &[String]) -> Result<Vec<(String, String, String)>> {
+        let mut found = Vec::new();
+        // A few hundred units at a time: within any backend's limit on parameters.
+        for chunk in units.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let select = format!(
+                "SELECT data_set, unit_code, period FROM submissions \
+                 WHERE state = 'approved' AND unit_code IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(select));
+            for unit in chunk {
+                query = query.bind(unit);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push((
+                    row.try_get("data_set")?,
+                    row.try_get("unit_code")?,
+                    row.try_get("period")?,
+                ));
+            }
+        }
+        Ok(found)
+    }
+
     /// Every submission of a data set for a period.
     pub async fn submissions(&self, data_set: &str, period: &str) -> Result<Vec<Submission>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -6,8 +6,8 @@
 use chrono::{DateTime, Duration, Utc};
 use solieu_store::test_support::{drop_postgres, fresh_postgres, fresh_sqlite};
 use solieu_store::{
-    ArticleAt, ArticleQuery, ArticleStep, ArticleText, Author, NewCategory, Portal, PortalLink,
-    Store, StoreError,
+    ArticleAt, ArticleQuery, ArticleStep, ArticleText, Author, MediaFile, NewCategory, NewMedia,
+    Portal, PortalLink, Store, StoreError,
 };
 
 macro_rules! on_both_backends {
@@ -267,9 +267,60 @@ on_both_backends!(a_backup_carries_the_portal, |store| {
         .grant("bientap", "hoanh-mo", Some("editor"), "admin")
         .await
         .unwrap();
+    // A picture's bytes hold every byte value, NUL included: a blob, not text.
+    let data: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let files = [
+        MediaFile {
+            width: 320,
+            height: 160,
+            mime: "image/jpeg".into(),
+            extension: "jpg".into(),
+            data: data[..1000].to_vec(),
+        },
+        MediaFile {
+            width: 1400,
+            height: 700,
+            mime: "image/jpeg".into(),
+            extension: "jpg".into(),
+            data: data.clone(),
+        },
+    ];
+    let upload = NewMedia {
+        portal: "hoanh-mo",
+        digest: "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0",
+        format: "jpeg",
+        name: "ruong.jpg",
+        alt: "Ruộng bậc thang",
+        width: 1400,
+        height: 700,
+        size: 123_456,
+        files: &files,
+    };
+    let kept = store.add_media(&upload, EDITOR).await.unwrap();
+    assert_eq!(kept.address, "0f1e2d3c4b5a69788796");
+    assert_eq!(
+        kept.href(320).as_deref(),
+        Some("/media/0f1e2d3c4b5a69788796-320.jpg")
+    );
+    assert_eq!(store.add_media(&upload, EDITOR).await.unwrap(), kept);
     let (location, _dir) = fresh_sqlite();
     let copy = Store::create(&location).await.unwrap();
     store.copy_into(&copy).await.unwrap();
+    assert_eq!(copy.media_of("hoanh-mo", 10).await.unwrap(), vec![kept]);
+    assert_eq!(
+        copy.media_file("0f1e2d3c4b5a69788796", 1400)
+            .await
+            .unwrap()
+            .unwrap()
+            .data,
+        data
+    );
+    assert!(
+        copy.media_file("0f1e2d3c4b5a69788796", 640)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert_eq!(
         copy.article(article.id).await.unwrap(),
         store.article(article.id).await.unwrap()

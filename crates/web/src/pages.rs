@@ -249,6 +249,17 @@ pub async fn html_errors(
     let MaybeViewer(who) = MaybeViewer::from_request_parts(&mut parts, &app)
         .await
         .unwrap_or(MaybeViewer(None));
+    if who.is_none() && status != StatusCode::FORBIDDEN {
+        // A visitor only reaches the portal: its error pages are in the portal's layout.
+        return crate::portal::public::visitor_error(
+            &app,
+            lang.0,
+            status,
+            &message,
+            &parts.headers,
+        )
+        .await;
+    }
     match render(
         &app,
         lang.0,

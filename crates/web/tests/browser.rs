@@ -176,6 +176,16 @@ impl Browser {
         );
     }
 
+    /// Chooses a file in an `<input type="file">`, as a person picking it would.
+    fn choose_file(&self, css: &str, path: &std::path::Path) {
+        let e = self.find(css);
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({"text": path.display().to_string()})),
+        );
+    }
+
     fn click(&self, css: &str) {
         let e = self.find(css);
         self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})));
@@ -709,12 +719,29 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
     let script = tokio::task::spawn_blocking(move || {
         let b = Browser::start(base);
         b.sign_in("hoanhmo");
+        // A photograph from the meeting, uploaded to the commune's library first.
+        let folder = tempfile::tempdir().unwrap();
+        let photo = folder.path().join("hoi-nghi.jpg");
+        image::RgbImage::from_fn(1200, 800, |x, y| {
+            image::Rgb([(x / 5) as u8, (y / 4) as u8, 120])
+        })
+        .save(&photo)
+        .unwrap();
+        b.open("/bien-tap/tep?cong=hoanh-mo");
+        b.choose_file("#file", &photo);
+        b.type_into("#alt", "Toàn cảnh hội nghị sơ kết công tác dân vận");
+        b.click(".article-form button");
+        b.wait_for("the upload", |p| p.contains("Đã tải lên."));
+        b.shoot("portal-media");
+        let line = b.execute("return document.querySelector('.fresh .markdown-line').value;");
+        let line = line.as_str().expect("the line to paste").to_string();
+        assert!(line.starts_with("![Toàn cảnh hội nghị"), "{line}");
         b.open("/bien-tap/moi?cong=hoanh-mo");
         b.type_into("#title", "Hội nghị sơ kết công tác dân vận");
         b.type_into("#sapo", "Xã Hoành Mô sơ kết 6 tháng công tác dân vận.");
         b.type_into(
             "#body",
-            "Hội nghị **sơ kết** công tác dân vận khéo năm 2020.",
+            &format!("Hội nghị **sơ kết** công tác dân vận khéo năm 2020.\n\n{line}\n"),
         );
         b.execute("document.querySelector('#category').selectedIndex = 1; return 0;");
         b.click(".article-form button");
@@ -775,6 +802,21 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
         );
         b.click(".hit a");
         b.wait_for("the article", |p| p.contains("class=\"article\""));
+        // The photograph is shown, at one of the widths it was kept at.
+        let shown = b.execute_async(
+            "const done = arguments[0]; const img = document.querySelector('.article .body img'); \
+             const report = () => done([img.naturalWidth, img.currentSrc, img.alt]); \
+             if (img.complete) { report(); } else { img.loading = 'eager'; img.onload = report; img.onerror = report; }",
+        );
+        assert!(shown[0].as_u64().unwrap_or(0) >= 320, "{shown}");
+        assert!(
+            shown[1].as_str().unwrap_or("").contains("/media/"),
+            "{shown}"
+        );
+        assert_eq!(
+            shown[2],
+            json!("Toàn cảnh hội nghị sơ kết công tác dân vận")
+        );
         b.shoot("portal-article");
         b.assert_no_csp_violation("the portal's pages");
         // The text-size control works without inline style.

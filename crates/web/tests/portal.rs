@@ -899,3 +899,309 @@ on_both_backends!(
         );
     }
 );
+
+/// A photograph as a phone sends it: a JPEG with EXIF (the camera's make) and a gradient.
+fn phone_photo(width: u32, height: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 60])
+    });
+    let mut bytes = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90);
+    let mut exif = b"II\x2a\x00\x08\x00\x00\x00\x01\x00".to_vec();
+    exif.extend_from_slice(&[
+        0x0f, 0x01, 0x02, 0x00, 0x04, 0, 0, 0, b'C', b'a', b'm', 0, 0, 0, 0, 0,
+    ]);
+    encoder.set_exif_metadata(exif).unwrap();
+    encoder
+        .write_image(
+            pixels.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgb8,
+        )
+        .unwrap();
+    bytes
+}
+
+/// Uploads a file to a portal's library as its editor would.
+async fn upload(c: &mut Client, portal: &str, alt: &str, file: (&str, &[u8])) -> common::Answer {
+    let csrf = c.csrf().await;
+    c.post_multipart(
+        "/bien-tap/tep",
+        &[("csrf", &csrf), ("portal", portal), ("alt", alt)],
+        file,
+    )
+    .await
+}
+
+/// The address an upload was given, from where the library sends the editor.
+fn fresh_address(location: &str) -> String {
+    location
+        .split("moi=")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no upload in {location}"))
+        .to_string()
+}
+
+on_both_backends!(
+    a_picture_goes_into_an_article_and_reaches_a_visitor_at_every_width,
+    |app| {
+        with_portal(&app).await;
+        let mut editor = signed_in(&app, "hoanhmo").await;
+        let library = editor.get("/bien-tap/tep?cong=hoanh-mo").await;
+        assert_eq!(library.status, StatusCode::OK);
+        assert!(library.html().contains("Ảnh và tệp đính kèm"));
+        let photo = phone_photo(1400, 700);
+        let sent = upload(
+            &mut editor,
+            "hoanh-mo",
+            "Ruộng bậc thang xã Hoành Mô",
+            ("ruong.jpg", &photo),
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        let address = fresh_address(sent.location.as_deref().unwrap());
+        let library = editor.get(sent.location.as_deref().unwrap()).await;
+        let line = format!("![Ruộng bậc thang xã Hoành Mô](/media/{address}-1400.jpg)");
+        assert!(library.html().contains(&line), "{}", library.html());
+        assert!(library.html().contains("Đã tải lên"));
+        // The same photo sent again is the same upload.
+        let again = upload(&mut editor, "hoanh-mo", "Ảnh lần hai", ("lai.jpg", &photo)).await;
+        assert_eq!(fresh_address(again.location.as_deref().unwrap()), address);
+        assert_eq!(app.store.media_of("hoanh-mo", 10).await.unwrap().len(), 1);
+
+        let news = app.store.categories("hoanh-mo").await.unwrap()[0]
+            .id
+            .to_string();
+        let csrf = editor.csrf().await;
+        let body = format!("Toàn cảnh:\n\n{line}\n\nBà con thu hoạch.");
+        let written = editor
+            .post_form(
+                "/bien-tap/moi",
+                &[
+                    ("csrf", &csrf),
+                    ("portal", "hoanh-mo"),
+                    ("title", "Mùa lúa chín ở Hoành Mô"),
+                    ("body", &body),
+                    ("category", &news),
+                ],
+            )
+            .await;
+        let id = id_in(written.location.as_deref().unwrap());
+        step(&mut editor, id, "submit", &[]).await;
+        let mut approver = signed_in(&app, "office").await;
+        assert_eq!(
+            step(&mut approver, id, "publish", &[]).await.status,
+            StatusCode::SEE_OTHER
+        );
+        let mut visitor = Client::new(&app);
+        let page = visitor.get("/hoanh-mo/tin/mua-lua-chin-o-hoanh-mo").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.html();
+        let srcset = format!(
+            "srcset=\"/media/{address}-320.jpg 320w, /media/{address}-640.jpg 640w, /media/{address}-1024.jpg 1024w, /media/{address}-1400.jpg 1400w\""
+        );
+        assert!(html.contains(&srcset), "{html}");
+        assert!(html.contains(&format!("src=\"/media/{address}-1024.jpg\"")));
+        assert!(html.contains("alt=\"Ruộng bậc thang xã Hoành Mô\""));
+        assert!(html.contains("width=\"1400\" height=\"700\""));
+        assert!(html.contains(&format!(
+            "<meta property=\"og:image\" content=\"http://localhost/media/{address}-1024.jpg\">"
+        )));
+        // The commune's home shows it beside the article's title.
+        let home = visitor.get("/hoanh-mo/").await;
+        assert!(
+            home.html()
+                .contains(&format!("/media/{address}-320.jpg 320w"))
+        );
+
+        let file = visitor.get(&format!("/media/{address}-640.jpg")).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(file.header("content-type"), "image/jpeg");
+        assert!(file.header("cache-control").contains("immutable"));
+        let picture = image::load_from_memory(&file.bytes).unwrap();
+        assert_eq!((picture.width(), picture.height()), (640, 320));
+        assert!(!file.bytes.windows(4).any(|w| w == b"Exif"));
+        let tag = file.header("etag").to_string();
+        let request = axum::http::Request::get(format!("/media/{address}-640.jpg"))
+            .header("if-none-match", &tag)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        assert_eq!(visitor.send(request).await.status, StatusCode::NOT_MODIFIED);
+        for wrong in [
+            format!("/media/{address}-641.jpg"),
+            format!("/media/{address}-640.png"),
+            "/media/0123456789abcdef0123-640.jpg".to_string(),
+            "/media/..%2F..%2Fetc%2Fpasswd".to_string(),
+        ] {
+            assert_eq!(
+                visitor.get(&wrong).await.status,
+                StatusCode::NOT_FOUND,
+                "{wrong}"
+            );
+        }
+    }
+);
+
+on_both_backends!(
+    a_bad_upload_is_refused_with_its_reason_and_nothing_is_kept,
+    |app| {
+        with_portal(&app).await;
+        let mut editor = signed_in(&app, "hoanhmo").await;
+        let photo = phone_photo(300, 200);
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(4, 4)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        // A few dozen bytes whose header declares 60,000 × 60,000 pixels (its checksum made
+        // again, as a crafted file would have it).
+        let mut bomb = png.clone();
+        bomb[16..24].copy_from_slice(&[0, 0, 0xEA, 0x60, 0, 0, 0xEA, 0x60]);
+        let crc = bomb[12..29].iter().fold(0xFFFF_FFFFu32, |mut crc, &b| {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            }
+            crc
+        });
+        bomb[29..33].copy_from_slice(&(!crc).to_be_bytes());
+        for (file, alt, said) in [
+            (
+                ("anh.jpg", png.as_slice()),
+                "Ảnh",
+                "mang tên đuôi JPEG nhưng nội dung là PNG",
+            ),
+            (
+                ("trang.jpg", b"<script>alert(1)</script>".as_slice()),
+                "Ảnh",
+                "không phải ảnh JPEG, PNG, WebP hay tệp PDF",
+            ),
+            (("bom.png", bomb.as_slice()), "Ảnh", "quá lớn"),
+            (
+                ("dut.jpg", &photo[..photo.len() / 2]),
+                "Ảnh",
+                "Không đọc được ảnh",
+            ),
+            (("ruong.jpg", photo.as_slice()), "  ", "Ảnh cần có mô tả"),
+            (
+                ("kh.pdf", b"%PDF-1.4 cut short".as_slice()),
+                "Kế hoạch",
+                "không phải tệp PDF hoàn chỉnh",
+            ),
+        ] {
+            let answer = upload(&mut editor, "hoanh-mo", alt, file).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                file.0
+            );
+            assert!(
+                answer.html().contains(said),
+                "{}: {}",
+                file.0,
+                answer.html()
+            );
+            assert!(answer.html().contains(file.0) || file.0 == "ruong.jpg");
+        }
+        // Another commune's editor cannot put files in Hoành Mô's library; a form without its
+        // CSRF token is refused.
+        let mut other = signed_in(&app, "binhlieu").await;
+        assert_eq!(
+            upload(&mut other, "hoanh-mo", "Ảnh", ("a.jpg", &photo))
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            other.get("/bien-tap/tep?cong=hoanh-mo").await.status,
+            StatusCode::FORBIDDEN
+        );
+        let forged = editor
+            .post_multipart(
+                "/bien-tap/tep",
+                &[("portal", "hoanh-mo"), ("alt", "Ảnh")],
+                ("a.jpg", &photo),
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // A body larger than any file taken is cut off before it is read.
+        let huge = vec![0u8; solieu_web::portal::media::upload_body_limit() + 1];
+        let answer = upload(&mut editor, "hoanh-mo", "Ảnh", ("lon.jpg", &huge)).await;
+        assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
+        assert!(app.store.media_of("hoanh-mo", 10).await.unwrap().is_empty());
+        // An article cannot name a file the library does not hold.
+        let csrf = editor.csrf().await;
+        let refused = editor
+            .post_form(
+                "/bien-tap/moi",
+                &[
+                    ("csrf", &csrf),
+                    ("portal", "hoanh-mo"),
+                    ("title", "Ảnh lạ"),
+                    ("body", "![Ảnh](/media/0123456789abcdef0123-640.jpg)"),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.html().contains("không có trong thư viện"));
+    }
+);
+
+on_both_backends!(a_pdf_is_attached_as_sent, |app| {
+    with_portal(&app).await;
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+    let sent = upload(
+        &mut editor,
+        "hoanh-mo",
+        "Kế hoạch 256/KH-UBND",
+        ("256-KH-UBND.pdf", pdf),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let address = fresh_address(sent.location.as_deref().unwrap());
+    let library = editor.get(sent.location.as_deref().unwrap()).await;
+    assert!(
+        library
+            .html()
+            .contains(&format!("[Kế hoạch 256/KH-UBND](/media/{address}.pdf)"))
+    );
+    let file = Client::new(&app)
+        .get(&format!("/media/{address}.pdf"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.header("content-type"), "application/pdf");
+    assert_eq!(file.bytes, pdf.to_vec());
+});
+
+on_both_backends!(a_visitors_error_pages_are_the_portals, |app| {
+    with_portal(&app).await;
+    let mut visitor = Client::new(&app);
+    // No such sub-portal: the main portal's layout, its name and menu, and a way home.
+    let missing = visitor.get("/khong-co-cong-nay/tin/bai").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let html = missing.html();
+    assert!(html.contains("Không tìm thấy trang"), "{html}");
+    assert!(
+        html.contains("class=\"portal-name\" href=\"/\">Cổng thông tin điện tử huyện Bình Liêu")
+    );
+    assert!(html.contains("href=\"/chuyen-muc/tin-so-ban-nganh\""));
+    // A signed-in official gets the application's page, with the menu of its work.
+    let mut editor = signed_in(&app, "hoanhmo").await;
+    let theirs = editor.get("/khong-co-cong-nay/tin/bai").await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    assert!(!theirs.html().contains("class=\"portal-name\""));
+    // A database that fails: the visitor reads an apology in the portal's layout, not a
+    // server's bare error.
+    app.store.close().await;
+    let failed = visitor.get("/?lan=2").await;
+    assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        failed.html().contains("Trang tạm thời chưa hiển thị được"),
+        "{}",
+        failed.html()
+    );
+    assert!(failed.html().contains("class=\"portal"));
+});

@@ -75,6 +75,25 @@ pub const DEMO_PORTAL: &str = include_str!("../../../../demo/portal/portal.json"
 
 const DEMO_MARK: &str = "demo-binh-lieu";
 
+/// The communes' half-year forms of 2020, submitted and approved as the office would: the
+/// portal's home then shows approved figures, as a visitor of the demo expects.
+async fn approve_first_half_of_2020(store: &Store) -> Result<()> {
+    const COMMUNES: &[&str] = &[
+        "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+    ];
+    for unit in COMMUNES {
+        for (from, to, action) in [
+            (None, "submitted", "submit"),
+            (Some("submitted"), "approved", "approve"),
+        ] {
+            store
+                .step_submission("BC_XA_6T", unit, "2020S1", &[from], to, action, "", "demo")
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 pub async fn demo(
     db: &str,
     no_serve: bool,
@@ -170,6 +189,7 @@ pub async fn demo(
     solieu_web::portal::bundle::load(&store, &bundle, "demo")
         .await
         .map_err(|e| anyhow::anyhow!(e.detail()))?;
+    approve_first_half_of_2020(&store).await?;
     println!();
     println!(
         "{} {db}",

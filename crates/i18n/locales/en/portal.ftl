@@ -148,3 +148,23 @@ portal-weekday-4 = Friday
 portal-weekday-5 = Saturday
 portal-weekday-6 = Sunday
 portal-schedule-today = Today's schedule
+
+# The library of pictures and files (crates/web/src/portal/media.rs, templates/portal/media.html).
+portal-media = Pictures and attached files
+portal-upload-refused = The file was not uploaded:
+portal-upload-file = Choose a picture or a PDF file
+portal-upload-file-help = JPEG, PNG or WebP pictures up to { $image } MB (made smaller for the reader's screen; the camera's details and location are removed); PDF files up to { $pdf } MB.
+portal-upload-alt = Description of the picture (text alternative)
+portal-upload-alt-help = Required for a picture: say what it shows, for example “The June meeting in session”, so a blind reader hears it. For a PDF: the document's title.
+portal-upload = Upload
+portal-uploads = Uploaded
+portal-no-uploads-yet = This portal has no pictures or files yet.
+portal-upload-done = Uploaded. Copy the line below into the article's body where the picture or link should go.
+portal-upload-paste = Line to copy into the article's body
+portal-upload-needs-alt = A picture needs a description (text alternative) so a blind reader hears it: write one and upload again.
+portal-image-not-uploaded = The picture or file { $value } is not in the portal's library: upload it on the “Pictures and attached files” page and copy the line it gives.
+portal-media-link = Pictures and files
+portal-media-new-tab = Upload pictures and PDF files to the library (opens in a new tab)
+portal-headline-figures = Figures for { $period }
+portal-error-title = This page cannot be shown right now
+portal-error-text = Something went wrong while opening this page. Please try again in a few minutes; if it still fails, tell the portal's administrators using the contacts at the foot of the page.

@@ -148,3 +148,23 @@ portal-weekday-4 = Thứ Sáu
 portal-weekday-5 = Thứ Bảy
 portal-weekday-6 = Chủ nhật
 portal-schedule-today = Lịch công tác hôm nay
+
+# The library of pictures and files (crates/web/src/portal/media.rs, templates/portal/media.html).
+portal-media = Ảnh và tệp đính kèm
+portal-upload-refused = Tệp chưa được tải lên:
+portal-upload-file = Chọn ảnh hoặc tệp PDF
+portal-upload-file-help = Ảnh JPEG, PNG hoặc WebP đến { $image } MB (ảnh được thu nhỏ theo màn hình người đọc, thông tin máy chụp và vị trí bị xoá); tệp PDF đến { $pdf } MB.
+portal-upload-alt = Mô tả ảnh (văn bản thay thế)
+portal-upload-alt-help = Bắt buộc với ảnh: viết điều ảnh cho thấy, ví dụ “Toàn cảnh phiên họp thường kỳ tháng 6”, để người khiếm thị nghe được. Với tệp PDF: tên văn bản.
+portal-upload = Tải lên
+portal-uploads = Đã tải lên
+portal-no-uploads-yet = Cổng này chưa có ảnh hay tệp nào.
+portal-upload-done = Đã tải lên. Chép dòng dưới đây vào nội dung bài, ở chỗ muốn đặt ảnh hoặc liên kết.
+portal-upload-paste = Dòng để chép vào nội dung bài
+portal-upload-needs-alt = Ảnh cần có mô tả (văn bản thay thế) để người khiếm thị nghe được: hãy viết mô tả rồi tải lên lại.
+portal-image-not-uploaded = Ảnh hoặc tệp { $value } không có trong thư viện của cổng: hãy tải lên ở trang “Ảnh và tệp đính kèm” rồi chép dòng được đưa ra.
+portal-media-link = Ảnh và tệp
+portal-media-new-tab = Tải ảnh, tệp PDF lên thư viện (mở trong thẻ mới)
+portal-headline-figures = Số liệu { $period }
+portal-error-title = Trang tạm thời chưa hiển thị được
+portal-error-text = Hệ thống gặp sự cố khi mở trang này. Xin vui lòng thử lại sau ít phút; nếu vẫn không được, hãy báo cho bộ phận quản trị cổng theo thông tin liên hệ ở cuối trang.

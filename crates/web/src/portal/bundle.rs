@@ -61,6 +61,9 @@ pub struct BundlePortal {
     pub links: Vec<BundleLink>,
     #[serde(default)]
     pub grants: Vec<BundleGrant>,
+    /// Indicator codes shown as the home page's headline figures, once approved.
+    #[serde(default)]
+    pub headline: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,6 +148,7 @@ pub async fn load(store: &Store, bundle: &Bundle, by: &str) -> Result<(), WebErr
             })
             .collect();
         store.put_portal(&portal, &categories, &links, by).await?;
+        store.set_headline(&p.code, &p.headline).await?;
         for g in &p.grants {
             store.grant(&g.username, &p.code, Some(&g.role), by).await?;
         }

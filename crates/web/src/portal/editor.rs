@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use solieu_core::format;
 use solieu_core::portal::{Action, PortalRole, Refusal, State as ArticleState, article};
 use solieu_core::problem::{Lang, Text};
-use solieu_store::{Article, ArticleStep, ArticleText, Category};
+use solieu_store::{Article, ArticleStep, ArticleText, Category, Media};
 
 /// What a title, a sapo and a body may hold (characters).
 const TITLE_MAX: usize = 300;
@@ -155,7 +155,8 @@ pub async fn create(
         return Err(WebError::Forbidden);
     }
     let categories = app.store.categories(&portal).await?;
-    let text = match checked(&form, &categories) {
+    let media = media_named(&app, &form.body).await?;
+    let text = match checked(&form, &categories, &media) {
         Ok(text) => text,
         Err(problems) => {
             return form_page(
@@ -239,7 +240,8 @@ pub async fn save(
         )));
     }
     let categories = app.store.categories(&current.portal).await?;
-    let text = match checked(&form, &categories) {
+    let media = media_named(&app, &form.body).await?;
+    let text = match checked(&form, &categories, &media) {
         Ok(text) => text,
         Err(problems) => {
             return form_page(
@@ -313,8 +315,20 @@ fn refused(refusal: Refusal) -> WebError {
     }
 }
 
+/// The uploads a body names, as far as the library holds them (bounded: a body may name any
+/// number of addresses, only the first few dozen are looked up).
+async fn media_named(app: &App, body: &str) -> Result<Vec<Media>, WebError> {
+    let addresses = markup::media_addresses(body);
+    let asked: Vec<&str> = addresses.iter().take(100).map(String::as_str).collect();
+    Ok(app.store.media_at(&asked).await?)
+}
+
 /// The form's text, checked: every problem found, each naming its field.
-fn checked(form: &ArticleForm, categories: &[Category]) -> Result<ArticleText, Vec<Value>> {
+fn checked(
+    form: &ArticleForm,
+    categories: &[Category],
+    media: &[Media],
+) -> Result<ArticleText, Vec<Value>> {
     let mut problems = Vec::new();
     let mut problem = |field: &str, message: Text| {
         problems.push(json!({"field": field, "message_vi": message.vi, "message_en": message.en}));
@@ -343,6 +357,17 @@ fn checked(form: &ArticleForm, categories: &[Category]) -> Result<ArticleText, V
             solieu_i18n::text!("portal-image-needs-alt", value = shown),
         );
     }
+    for address in markup::media_addresses(&form.body) {
+        if !media.iter().any(|m| m.address == address) {
+            problem(
+                "body",
+                solieu_i18n::text!(
+                    "portal-image-not-uploaded",
+                    value = format!("/media/{address}")
+                ),
+            );
+        }
+    }
     let category = match form.category.trim() {
         "" => None,
         id => match id
@@ -365,7 +390,7 @@ fn checked(form: &ArticleForm, categories: &[Category]) -> Result<ArticleText, V
         category,
         title,
         sapo: solieu_core::text::clean(&form.sapo),
-        body_html: markup::body_html(&body),
+        body_html: markup::body_html_with(&body, media),
         body,
         byline: solieu_core::text::clean(&form.byline),
         source: solieu_core::text::clean(&form.source),

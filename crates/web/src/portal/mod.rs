@@ -9,7 +9,9 @@ pub mod bundle;
 mod diff;
 pub mod documents;
 pub mod editor;
+pub mod figures;
 pub mod markup;
+pub mod media;
 pub mod public;
 pub mod schedule;
 pub mod search;
@@ -90,6 +92,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "portal/history.html",
         include_str!("../../templates/portal/history.html"),
     ),
+    (
+        "portal/error.html",
+        include_str!("../../templates/portal/error.html"),
+    ),
+    (
+        "portal/media.html",
+        include_str!("../../templates/portal/media.html"),
+    ),
 ];
 
 /// First path segments the application uses: no portal may take one as its code.
@@ -107,6 +117,7 @@ pub const RESERVED_CODES: &[&str] = &[
     "lich-cong-tac.ics",
     "login",
     "logout",
+    "media",
     "provenance",
     "public",
     "reports",
@@ -168,7 +179,11 @@ pub fn routes() -> Router<Shared> {
         .route("/bien-tap/{id}/buoc", post(editor::step))
         .route("/bien-tap/{id}/lich-su", get(editor::history))
         .layer(DefaultBodyLimit::max(ARTICLE_FORM_LIMIT));
-    public_pages.merge(editor_pages)
+    let media = Router::new()
+        .route("/bien-tap/tep", get(media::library).post(media::upload))
+        .layer(DefaultBodyLimit::max(media::upload_body_limit()))
+        .route("/media/{file}", get(media::serve));
+    public_pages.merge(editor_pages).merge(media)
 }
 
 /// An anonymous public page (one sent with `Cache-Control: public`) gets an ETag, and a

@@ -130,9 +130,12 @@ fn article_card(article: &Article, base: &str, categories: &[Category]) -> Value
         .text
         .category
         .and_then(|id| categories.iter().find(|c| c.id == id));
+    let image = markup::first_image(&article.text.body_html)
+        .map(|(src, srcset, alt)| json!({"src": src, "srcset": srcset, "alt": alt}));
     json!({
         "title": article.text.title,
         "sapo": article.text.sapo,
+        "image": image,
         "href": format!("{base}/tin/{}", article.slug),
         "published": article.published_at.map(format::date_time_vi),
         "category": category.map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)})),
@@ -147,14 +150,43 @@ pub(super) fn not_found(
     who: Option<&Principal>,
     frame: Option<&Frame>,
 ) -> Response {
-    if who.is_some() {
+    // Without a frame (no such sub-portal), the visitor's error page finds the main portal's.
+    let (None, Some(frame)) = (who, frame) else {
         return WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
             .into_response();
-    }
-    let context = frame.map_or_else(|| json!({}), |f| f.context.clone());
+    };
+    let context = frame.context.clone();
     match render(app, lang, who, "portal/not_found.html", context) {
         Ok(html) => (StatusCode::NOT_FOUND, html).into_response(),
         Err(e) => e.into_response(),
+    }
+}
+
+/// An error page for a visitor, in the main portal's layout when it can be read (a database
+/// that fails may be why the page failed: then the layout alone).
+pub async fn visitor_error(
+    app: &App,
+    lang: Lang,
+    status: StatusCode,
+    message: &str,
+    headers: &HeaderMap,
+) -> Response {
+    let context = match frame(app, &HashMap::new(), None, headers, None).await {
+        Ok(Some(f)) => f.context,
+        _ => json!({}),
+    };
+    let template = if status == StatusCode::NOT_FOUND {
+        "portal/not_found.html"
+    } else {
+        "portal/error.html"
+    };
+    let context = merged(
+        context,
+        json!({"status": status.as_u16(), "message": message}),
+    );
+    match render(app, lang, None, template, context) {
+        Ok(html) => (status, html).into_response(),
+        Err(_) => (status, message.to_string()).into_response(),
     }
 }
 
@@ -214,9 +246,11 @@ pub async fn home(
             .map(|a| article_card(a, &base, &frame.categories))
             .collect()
     };
+    let headline = super::figures::headline(&app, &frame.portal).await?;
     let context = merged(
         frame.context.clone(),
         json!({
+            "headline": headline,
             "featured": cards(&featured),
             "latest": cards(&latest),
             "sections": sections,

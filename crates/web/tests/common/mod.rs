@@ -265,6 +265,45 @@ impl Client {
         self.send(r).await
     }
 
+    /// A form with a file (`multipart/form-data`), as a browser sends one: its text fields,
+    /// then the file under the field name `file`.
+    pub async fn post_multipart(
+        &mut self,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+    ) -> Answer {
+        let boundary = "solieu-test-boundary";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n",
+                file.0
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .request("POST", uri)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .unwrap();
+        self.send(r).await
+    }
+
     pub async fn post_form(&mut self, uri: &str, fields: &[(&str, &str)]) -> Answer {
         let body = serde_urlencoded(fields);
         let r = self

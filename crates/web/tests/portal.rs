@@ -1205,3 +1205,43 @@ on_both_backends!(a_visitors_error_pages_are_the_portals, |app| {
     );
     assert!(failed.html().contains("class=\"portal"));
 });
+
+/// Submits and approves the communes' half-year form of 2020, as the commune and the office
+/// would.
+async fn approve_half_year(app: &solieu_web::Shared, units: &[&str]) {
+    for unit in units {
+        for (from, to, action) in [
+            (None, "submitted", "submit"),
+            (Some("submitted"), "approved", "approve"),
+        ] {
+            app.store
+                .step_submission("BC_XA_6T", unit, "2020S1", &[from], to, action, "", "test")
+                .await
+                .unwrap();
+        }
+    }
+}
+
+on_both_backends!(headline_figures_appear_once_approved, |app| {
+    with_portal(&app).await;
+    let mut visitor = Client::new(&app);
+    assert!(!visitor.get("/hoanh-mo/").await.html().contains("Số liệu 6 tháng"));
+    // Hoành Mô's own form approved: its portal shows its figure, the district's does not yet
+    // (six communes below it are not approved).
+    approve_half_year(&app, &["06841"]).await;
+    let commune = visitor.get("/hoanh-mo/?lan=2").await.html();
+    assert!(commune.contains("Số liệu 6 tháng đầu năm 2020"), "{commune}");
+    assert!(commune.contains("Lượt khám bệnh tại tuyến xã"));
+    assert!(commune.contains("9.215"));
+    assert!(!visitor.get("/?lan=2").await.html().contains("Số liệu 6 tháng"));
+    approve_half_year(
+        &app,
+        &["06838", "06844", "06847", "06853", "06856", "06859"],
+    )
+    .await;
+    let district = visitor.get("/?lan=3").await.html();
+    assert!(district.contains("Số liệu 6 tháng đầu năm 2020"), "{district}");
+    // 12.480 + 9.215 + 6.870 + 7.342 + 8.126 + 9.604 + 5.462, added up by the engine.
+    assert!(district.contains("59.099"), "{district}");
+    assert!(district.contains("href=\"/public?period=2020S1\""));
+});

@@ -168,3 +168,4 @@ portal-media-new-tab = Upload pictures and PDF files to the library (opens in a 
 portal-headline-figures = Figures for { $period }
 portal-error-title = This page cannot be shown right now
 portal-error-text = Something went wrong while opening this page. Please try again in a few minutes; if it still fails, tell the portal's administrators using the contacts at the foot of the page.
+portal-uploaded-by = uploaded { $at } by { $who }

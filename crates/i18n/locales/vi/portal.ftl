@@ -168,3 +168,4 @@ portal-media-new-tab = Tải ảnh, tệp PDF lên thư viện (mở trong thẻ
 portal-headline-figures = Số liệu { $period }
 portal-error-title = Trang tạm thời chưa hiển thị được
 portal-error-text = Hệ thống gặp sự cố khi mở trang này. Xin vui lòng thử lại sau ít phút; nếu vẫn không được, hãy báo cho bộ phận quản trị cổng theo thông tin liên hệ ở cuối trang.
+portal-uploaded-by = tải lên lúc { $at } bởi { $who }

@@ -141,6 +141,10 @@ const DOCUMENTS: &[Field] = &[
     f("issuer", &["co quan ban hanh"], true),
     f("kind", &["loai van ban"], false),
     f("summary", &["trich yeu"], true),
+    f("signer", &["nguoi ky"], false),
+    f("effective", &["ngay hieu luc", "hieu luc"], false),
+    f("field", &["linh vuc"], false),
+    f("file", &["tep", "tep dinh kem", "file"], false),
 ];
 const TASKS: &[Field] = &[
     f("task", &["ma nhiem vu"], true),
@@ -382,6 +386,8 @@ pub fn read_program_csv(
                 let date = required_date(&row, "date", problems);
                 let issuer = row.required("issuer", problems);
                 let summary = row.required("summary", problems);
+                let effective = row.date("effective", problems);
+                let file = document_file(&row, problems);
                 let kind = match optional_text(row.get("kind")) {
                     Some(k) => Some(k),
                     None => number
@@ -396,6 +402,10 @@ pub fn read_program_csv(
                             issuer: issuer.unwrap_or_default(),
                             kind: kind.unwrap_or_default(),
                             summary: summary.unwrap_or_default(),
+                            signer: optional_text(row.get("signer")).unwrap_or_default(),
+                            effective: effective.flatten(),
+                            field: optional_text(row.get("field")).unwrap_or_default(),
+                            file,
                         },
                         location,
                     });
@@ -444,6 +454,22 @@ pub fn read_program_csv(
     }
     out.incoming.sets = sets;
     out
+}
+
+/// A document's file: empty, a PDF of a portal's library or a web address.
+fn document_file(row: &Row, problems: &mut Vec<Problem>) -> String {
+    let file = optional_text(row.get("file")).unwrap_or_default();
+    if file.is_empty() || tasks::is_file_address(&file) {
+        return file;
+    }
+    problems.push(
+        row.problem(
+            "file",
+            solieu_i18n::text!("io-document-file-not-an-address"),
+        )
+        .with_hint(solieu_i18n::text!("io-document-file-hint")),
+    );
+    String::new()
 }
 
 fn optional_text(s: &str) -> Option<String> {
@@ -939,7 +965,17 @@ pub fn write_programs(p: &solieu_core::programs::Programs) -> Vec<(&'static str,
         files.push((
             "documents.csv",
             to_csv(
-                ["number", "date", "issuer", "kind", "summary"],
+                [
+                    "number",
+                    "date",
+                    "issuer",
+                    "kind",
+                    "summary",
+                    "signer",
+                    "effective",
+                    "field",
+                    "file",
+                ],
                 p.documents.iter().map(|d| {
                     [
                         d.number.clone(),
@@ -947,6 +983,10 @@ pub fn write_programs(p: &solieu_core::programs::Programs) -> Vec<(&'static str,
                         d.issuer.clone(),
                         d.kind.clone(),
                         d.summary.clone(),
+                        d.signer.clone(),
+                        d.effective.map(|e| e.to_string()).unwrap_or_default(),
+                        d.field.clone(),
+                        d.file.clone(),
                     ]
                 }),
             ),

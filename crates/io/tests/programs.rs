@@ -190,3 +190,52 @@ proptest! {
 fn items<T: Clone>(v: &[solieu_core::changes::Located<T>]) -> Vec<T> {
     v.iter().map(|l| l.item.clone()).collect()
 }
+
+#[test]
+fn a_document_carries_its_signer_effective_day_field_and_file() {
+    let text = "Số ký hiệu,Ngày ban hành,Cơ quan ban hành,Trích yếu,Người ký,Ngày hiệu lực,Lĩnh vực,Tệp\n\
+                256/KH-UBND,2020-01-15,UBND huyện Bình Liêu,Kế hoạch năm 2020,Chủ tịch UBND huyện,2020-01-20,Kinh tế - xã hội,/media/0123456789abcdef0123.pdf\n\
+                1354/UBND,2020-05-04,UBND huyện Bình Liêu,Điều hành ngân sách,,,,https://binhlieu.quangninh.gov.vn/1354.pdf\n";
+    let read = read_program_csv("van-ban.csv", text.as_bytes(), None);
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    let documents = items(&read.incoming.documents);
+    assert_eq!(documents[0].signer, "Chủ tịch UBND huyện");
+    assert_eq!(
+        documents[0].effective,
+        chrono::NaiveDate::from_ymd_opt(2020, 1, 20)
+    );
+    assert_eq!(documents[0].field, "Kinh tế - xã hội");
+    assert_eq!(documents[0].file, "/media/0123456789abcdef0123.pdf");
+    assert_eq!(documents[0].kind, "KH");
+    assert_eq!(
+        (documents[1].signer.as_str(), documents[1].effective),
+        ("", None)
+    );
+    // A file that is neither in a portal's library nor on the web is refused where it is.
+    let bad = "number,date,issuer,summary,effective,file\n\
+               256/KH-UBND,2020-01-15,UBND,Kế hoạch,15/01/2020x,C:\\Văn bản\\256.pdf\n\
+               257/KH-UBND,2020-01-15,UBND,Kế hoạch,,javascript:alert(1)\n";
+    let read = read_program_csv("van-ban.csv", bad.as_bytes(), None);
+    let found: Vec<(u64, String)> = read
+        .problems
+        .iter()
+        .map(|p| (p.location.line.unwrap(), p.location.column.clone().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (2, "effective".to_string()),
+            (2, "file".to_string()),
+            (3, "file".to_string())
+        ]
+    );
+    assert!(
+        read.problems[1]
+            .hint
+            .as_ref()
+            .unwrap()
+            .vi
+            .contains("Ảnh và tệp đính kèm")
+    );
+    assert!(read.incoming.documents.is_empty());
+}

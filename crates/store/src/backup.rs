@@ -341,6 +341,10 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("issuer", Txt),
             ("kind", Txt),
             ("summary", Txt),
+            ("signer", Txt),
+            ("effective_on", Txt),
+            ("field", Txt),
+            ("file", Txt),
         ],
     ),
     (

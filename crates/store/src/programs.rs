@@ -196,7 +196,7 @@ impl Store {
                 disbursed: parse_field(&r.try_get::<String, _>(9)?, "disbursed")?,
             });
         }
-        for r in sqlx::query("SELECT doc_number, issued_on, issuer, kind, summary FROM documents ORDER BY issued_on, doc_number")
+        for r in sqlx::query("SELECT doc_number, issued_on, issuer, kind, summary, signer, effective_on, field, file FROM documents ORDER BY issued_on, doc_number")
             .fetch_all(&self.pool)
             .await?
         {
@@ -206,6 +206,10 @@ impl Store {
                 issuer: r.try_get(2)?,
                 kind: r.try_get(3)?,
                 summary: r.try_get(4)?,
+                signer: r.try_get(5)?,
+                effective: parse_date(r.try_get(6)?)?,
+                field: r.try_get(7)?,
+                file: r.try_get(8)?,
             });
         }
         for r in sqlx::query("SELECT code, document, agency, title, deadline, cites, status, status_date FROM tasks ORDER BY code")
@@ -567,9 +571,11 @@ pub(crate) async fn write_programs(
         .chain(c.changed_documents.iter().map(|(o, d)| (Some(o), d)))
     {
         let sql = if old.is_some() {
-            "UPDATE documents SET issued_on = $2, issuer = $3, kind = $4, summary = $5 WHERE doc_number = $1"
+            "UPDATE documents SET issued_on = $2, issuer = $3, kind = $4, summary = $5, signer = $6, \
+             effective_on = $7, field = $8, file = $9 WHERE doc_number = $1"
         } else {
-            "INSERT INTO documents (doc_number, issued_on, issuer, kind, summary) VALUES ($1, $2, $3, $4, $5)"
+            "INSERT INTO documents (doc_number, issued_on, issuer, kind, summary, signer, effective_on, \
+             field, file) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         };
         sqlx::query(sql)
             .bind(&d.number)
@@ -577,6 +583,10 @@ pub(crate) async fn write_programs(
             .bind(&d.issuer)
             .bind(&d.kind)
             .bind(&d.summary)
+            .bind(&d.signer)
+            .bind(date_text(d.effective))
+            .bind(&d.field)
+            .bind(&d.file)
             .execute(&mut **tx)
             .await?;
         log(tx, "document", &d.number, old.map(text), text(d), who, &now).await?;

@@ -739,6 +739,16 @@ on_both_backends!(the_documents_register_is_on_the_portal, |app| {
         .await;
     assert!(by_party.html().contains("1 văn bản") && by_party.html().contains("650-KL/HU"));
     assert!(visitor.get("/").await.html().contains("href=\"/van-ban\""));
+    // Who signed, from when it is in force, its field; filtered by field.
+    assert!(
+        all.html()
+            .contains("Người ký: Chủ tịch UBND huyện · Hiệu lực từ: 15/01/2020")
+    );
+    let budget = visitor
+        .get("/van-ban?linh-vuc=T%C3%A0i+ch%C3%ADnh+-+ng%C3%A2n+s%C3%A1ch")
+        .await;
+    assert!(budget.html().contains("2 văn bản"), "{}", budget.html());
+    assert!(budget.html().contains("1354/UBND") && !budget.html().contains("256/KH-UBND"));
 });
 
 on_both_backends!(
@@ -1225,22 +1235,40 @@ async fn approve_half_year(app: &solieu_web::Shared, units: &[&str]) {
 on_both_backends!(headline_figures_appear_once_approved, |app| {
     with_portal(&app).await;
     let mut visitor = Client::new(&app);
-    assert!(!visitor.get("/hoanh-mo/").await.html().contains("Số liệu 6 tháng"));
+    assert!(
+        !visitor
+            .get("/hoanh-mo/")
+            .await
+            .html()
+            .contains("Số liệu 6 tháng")
+    );
     // Hoành Mô's own form approved: its portal shows its figure, the district's does not yet
     // (six communes below it are not approved).
     approve_half_year(&app, &["06841"]).await;
     let commune = visitor.get("/hoanh-mo/?lan=2").await.html();
-    assert!(commune.contains("Số liệu 6 tháng đầu năm 2020"), "{commune}");
+    assert!(
+        commune.contains("Số liệu 6 tháng đầu năm 2020"),
+        "{commune}"
+    );
     assert!(commune.contains("Lượt khám bệnh tại tuyến xã"));
     assert!(commune.contains("9.215"));
-    assert!(!visitor.get("/?lan=2").await.html().contains("Số liệu 6 tháng"));
+    assert!(
+        !visitor
+            .get("/?lan=2")
+            .await
+            .html()
+            .contains("Số liệu 6 tháng")
+    );
     approve_half_year(
         &app,
         &["06838", "06844", "06847", "06853", "06856", "06859"],
     )
     .await;
     let district = visitor.get("/?lan=3").await.html();
-    assert!(district.contains("Số liệu 6 tháng đầu năm 2020"), "{district}");
+    assert!(
+        district.contains("Số liệu 6 tháng đầu năm 2020"),
+        "{district}"
+    );
     // 12.480 + 9.215 + 6.870 + 7.342 + 8.126 + 9.604 + 5.462, added up by the engine.
     assert!(district.contains("59.099"), "{district}");
     assert!(district.contains("href=\"/public?period=2020S1\""));

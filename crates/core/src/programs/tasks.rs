@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::str::FromStr;
 
 /// A document in the register: "256/KH-UBND", issued on a date by a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Document {
     /// Number and symbol, as printed: 256/KH-UBND, 650-KL/HU, 1354/UBND.
     pub number: String,
@@ -16,6 +16,23 @@ pub struct Document {
     /// quyết; CV for a letter (văn bản) whose symbol names no type.
     pub kind: String,
     pub summary: String,
+    /// Who signed it ("Phó Chủ tịch Hoàng Văn A"); empty if not recorded.
+    pub signer: String,
+    /// The day it takes effect, when it says one.
+    pub effective: Option<NaiveDate>,
+    /// Its field (lĩnh vực): "Kinh tế", "Tài chính - ngân sách"…
+    pub field: String,
+    /// Where its text is: a PDF in a portal's library (`/media/….pdf`) or a web address.
+    pub file: String,
+}
+
+/// Whether `address` may be a document's file: a file in a portal's library or a web address.
+pub fn is_file_address(address: &str) -> bool {
+    let lower = address.to_ascii_lowercase();
+    (lower.starts_with("/media/") || lower.starts_with("https://") || lower.starts_with("http://"))
+        && !address
+            .chars()
+            .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>')
 }
 
 const KINDS: &[(&str, &str)] = &[

@@ -23,6 +23,8 @@ pub struct DocumentQuery {
     #[serde(rename = "co-quan")]
     pub issuer: Option<String>,
     pub nam: Option<String>,
+    #[serde(rename = "linh-vuc")]
+    pub field: Option<String>,
 }
 
 /// A filter's chosen value; an empty choice is no filter.
@@ -32,11 +34,15 @@ fn chosen(value: &Option<String>) -> Option<&str> {
 
 /// Whether a document matches every word of `words` (folded) and the chosen type, body, year.
 fn matches(d: &Document, words: &[String], q: &DocumentQuery) -> bool {
-    let text = fold(&format!("{} {} {}", d.number, d.summary, d.issuer));
+    let text = fold(&format!(
+        "{} {} {} {} {}",
+        d.number, d.summary, d.issuer, d.signer, d.field
+    ));
     words.iter().all(|w| text.contains(w.as_str()))
         && chosen(&q.loai).is_none_or(|k| fold(k) == fold(&d.kind))
         && chosen(&q.issuer).is_none_or(|i| i == d.issuer)
         && chosen(&q.nam).is_none_or(|y| y.trim() == d.date.year().to_string())
+        && chosen(&q.field).is_none_or(|f| f == d.field)
 }
 
 pub async fn page(
@@ -66,6 +72,11 @@ pub async fn page(
     let kinds: BTreeSet<&str> = documents.iter().map(|d| d.kind.as_str()).collect();
     let issuers: BTreeSet<&str> = documents.iter().map(|d| d.issuer.as_str()).collect();
     let years: BTreeSet<i32> = documents.iter().map(|d| d.date.year()).collect();
+    let fields: BTreeSet<&str> = documents
+        .iter()
+        .map(|d| d.field.as_str())
+        .filter(|f| !f.is_empty())
+        .collect();
     let rows: Vec<Value> = documents
         .iter()
         .filter(|d| matches(d, &words, &q))
@@ -76,6 +87,11 @@ pub async fn page(
                 "issuer": d.issuer,
                 "kind": kind_name_vi(&d.kind),
                 "summary": d.summary,
+                "signer": d.signer,
+                "effective": d.effective.map(solieu_core::format::date_vi),
+                "field": d.field,
+                "file": d.file,
+                "pdf": d.file.to_ascii_lowercase().ends_with(".pdf"),
             })
         })
         .collect();
@@ -88,6 +104,7 @@ pub async fn page(
             "kinds": kinds.iter().map(|k| option(k.to_string(), kind_name_vi(k).to_string(), &q.loai)).collect::<Vec<_>>(),
             "issuers": issuers.iter().map(|i| option(i.to_string(), i.to_string(), &q.issuer)).collect::<Vec<_>>(),
             "years": years.iter().rev().map(|y| option(y.to_string(), y.to_string(), &q.nam)).collect::<Vec<_>>(),
+            "fields": fields.iter().map(|f| option(f.to_string(), f.to_string(), &q.field)).collect::<Vec<_>>(),
         }),
     );
     Ok(render(&app, lang, who.as_ref(), "portal/documents.html", context)?.into_response())

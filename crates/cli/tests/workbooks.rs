@@ -193,6 +193,25 @@ on_both_backends!(
     a_template_filled_and_saved_by_libreoffice_imports,
     |db, dir| {
         ok(db, &["demo", "--no-serve"]);
+        // The demo approves the communes' half-year; the office returns it to be corrected.
+        for code in [
+            "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+        ] {
+            ok(
+                db,
+                &[
+                    "--user",
+                    "vanphong",
+                    "workflow",
+                    "return",
+                    "BC_XA_6T",
+                    code,
+                    "2020S1",
+                    "--reason",
+                    "Sửa theo biểu mẫu",
+                ],
+            );
+        }
         let (path, layout) = template(db, dir, &[]);
         // One column per commune of 30/06/2020 (Tình Húc had merged), then the district's total.
         let headers: Vec<&str> = layout.columns.iter().map(|(h, _)| h.as_str()).collect();

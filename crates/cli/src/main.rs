@@ -196,6 +196,10 @@ enum Command {
         /// database; what they wrote shows on the dashboard at the next look.
         #[arg(long, default_value = "1", value_parser = commands::poll_interval)]
         poll_interval: std::time::Duration,
+        /// The log on standard error: text for a person, or json (one object per line) for a
+        /// log collector. RUST_LOG sets what is logged (warn by default).
+        #[arg(long, value_enum, default_value = "text")]
+        log_format: commands::LogFormat,
     },
     /// Web accounts: add, passwd, disable.
     #[command(subcommand)]
@@ -355,7 +359,18 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             listen,
             trusted_proxy,
             poll_interval,
-        } => commands::serve(&location, listen, &trusted_proxy, poll_interval, say).await,
+            log_format,
+        } => {
+            commands::serve(
+                &location,
+                listen,
+                &trusted_proxy,
+                poll_interval,
+                log_format,
+                say,
+            )
+            .await
+        }
         Command::User(command) => commands::user(&location, command, &user, say).await,
         Command::Workflow(args) => commands::workflow(&location, args, &user, say).await,
     }

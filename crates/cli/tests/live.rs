@@ -92,19 +92,24 @@ impl Drop for Server {
 }
 
 fn serve(db: &str) -> Server {
+    serve_with(db, |c| c)
+}
+
+/// `solieu serve` on a free port, its command adjusted by `adjust` (environment, log file).
+fn serve_with(db: &str, adjust: impl FnOnce(&mut Command) -> &mut Command) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let child = Command::new(env!("CARGO_BIN_EXE_solieu"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_solieu"));
+    command
         .args(["--db", db, "--lang", "en", "serve", "--listen"])
         .arg(format!("127.0.0.1:{port}"))
         .args(["--poll-interval", "0.2"])
         .env_remove("SOLIEU_DB")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stdout(Stdio::null());
+    let child = adjust(&mut command).spawn().unwrap();
     let server = Server { child, port };
     let deadline = Instant::now() + Duration::from_secs(60);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -225,5 +230,122 @@ on_both_backends!(
             total(3, 7..=12).to_string()
         );
         drop(server);
+    }
+);
+
+/// A GET with the given headers; the status and the body as text.
+fn fetch(port: u16, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("the server listens");
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).to_string();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("an HTTP answer");
+    (
+        head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap(),
+        body.to_string(),
+    )
+}
+
+/// A reader's browser, which the visit counter counts.
+const BROWSER: (&str, &str) = (
+    "User-Agent",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+);
+
+/// "Đã truy cập: <strong>N</strong>" of a portal page.
+fn visits_total(page: &str) -> u64 {
+    let at =
+        page.find("Đã truy cập: <strong>").expect("the counter") + "Đã truy cập: <strong>".len();
+    page[at..at + page[at..].find('<').unwrap()]
+        .replace('.', "")
+        .parse()
+        .unwrap()
+}
+
+on_both_backends!(
+    an_operator_probes_scrapes_and_stops_the_server,
+    |db, dir| {
+        ok(db, &["demo", "--no-serve"]);
+        let log = dir.join("serve.log");
+        let mut server = serve_with(db, |c| {
+            c.env("SOLIEU_METRICS_TOKEN", "scrape-me")
+                .env("RUST_LOG", "info")
+                .args(["--log-format", "json"])
+                .stderr(std::fs::File::create(&log).unwrap())
+        });
+        let port = server.port;
+        assert_eq!(fetch(port, "/healthz", &[]), (200, "ok\n".to_string()));
+        let (status, ready) = fetch(port, "/readyz", &[]);
+        assert_eq!(status, 200, "{ready}");
+        assert!(ready.starts_with("ready, lag "), "{ready}");
+        for _ in 0..3 {
+            assert_eq!(
+                fetch(port, "/", &[BROWSER, ("Accept-Language", "vi")]).0,
+                200
+            );
+        }
+        // Metrics only for the scraper holding the token.
+        assert_eq!(fetch(port, "/metrics", &[]).0, 404);
+        assert_eq!(
+            fetch(port, "/metrics", &[("Authorization", "Bearer guess")]).0,
+            404
+        );
+        let (status, metrics) = fetch(port, "/metrics", &[("Authorization", "Bearer scrape-me")]);
+        assert_eq!(status, 200);
+        assert!(
+            metrics.contains("solieu_http_request_duration_seconds_count{route=\"/\",method=\"GET\",status=\"200\"} 3"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("solieu_applied_revision")
+                && metrics.contains("solieu_store_revision")
+        );
+        let values: u64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("solieu_engine_values "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("the engine's size");
+        assert!(values > 50, "{values}");
+        // SIGTERM: the server finishes and keeps the three views it counted in memory.
+        let stopped = Command::new("kill")
+            .args(["-TERM", &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(stopped.success());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let exit = loop {
+            if let Some(exit) = server.child.try_wait().unwrap() {
+                break exit;
+            }
+            assert!(Instant::now() < deadline, "the server did not stop");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(exit.success(), "{exit:?}");
+        let logged = std::fs::read_to_string(&log).unwrap();
+        let stopping = logged
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .find(|l| {
+                l["fields"]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("stopping"))
+            });
+        assert!(stopping.is_some(), "{logged}");
+        let again = serve(db);
+        let (_, page) = fetch(again.port, "/", &[BROWSER]);
+        assert_eq!(
+            visits_total(&page),
+            4,
+            "three kept across the restart, and this one"
+        );
     }
 );

@@ -36,6 +36,7 @@ impl App {
         }
         let values = self.take_in(changes.values);
         *position = changes.position;
+        self.applied(&position);
         Ok(CaughtUp {
             values,
             rebuilt: false,
@@ -57,10 +58,17 @@ impl App {
         } else {
             since.position
         };
+        self.applied(position);
         Ok(CaughtUp {
             values,
             rebuilt: true,
         })
+    }
+
+    fn applied(&self, position: &FeedPosition) {
+        self.metrics
+            .applied
+            .store(position.revision, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn take_in(&self, values: Vec<ValueForAnalysis>) -> usize {

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod datasets;
 pub mod follow;
 pub mod headers;
+pub mod operations;
 pub mod ops;
 pub mod pages;
 pub mod policy;
@@ -44,6 +45,8 @@ pub struct App {
     pub writes: tokio::sync::Mutex<()>,
     /// How far the engine reflects the store; [`follow`] moves it on.
     pub feed: tokio::sync::Mutex<solieu_store::FeedPosition>,
+    /// What `/metrics` reports, and the revision `/readyz` compares with the store's.
+    pub metrics: operations::Metrics,
     /// The portal's search index ([`portal::search`]), rebuilt from the store at start-up.
     pub search: solieu_search::SearchIndex,
     /// The newest article change the index has taken in (a stored timestamp).
@@ -247,7 +250,12 @@ impl App {
             search,
             search_seen: tokio::sync::Mutex::new(String::new()),
             visits: portal::visits::Visits::default(),
+            metrics: operations::Metrics::from_env(),
         };
+        app.metrics.applied.store(
+            app.feed.lock().await.revision,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         portal::search::rebuild(&app).await?;
         Ok(app)
     }
@@ -292,6 +300,13 @@ pub fn router(app: Shared) -> Router {
             .nest("/api/v1", api::routes())
             // The nested router answers `/api/v1` and what is below it, not `/api/v1/` itself.
             .route("/api/v1/", axum::routing::any(api::not_found))
+            .route("/healthz", axum::routing::get(operations::healthz))
+            .route("/readyz", axum::routing::get(operations::readyz))
+            .route("/metrics", axum::routing::get(operations::metrics))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                operations::measure,
+            ))
             .with_state(app),
         hsts,
     )
@@ -331,8 +346,35 @@ pub async fn serve(store: Store, options: ServeOptions) -> Result<(), WebError> 
         .map_err(|e| WebError::Internal(format!("cannot listen on {listen}: {e}")))?;
     axum::serve(
         listener,
-        router(app).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        router(app.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
+    .with_graceful_shutdown(stop_asked())
     .await
-    .map_err(|e| WebError::Internal(e.to_string()))
+    .map_err(|e| WebError::Internal(e.to_string()))?;
+    // Requests in flight have been answered; what was counted in memory is kept.
+    app.visits.flush(&app).await
+}
+
+/// Ctrl-C, or SIGTERM from systemd or a container runtime: new connections stop, requests in
+/// flight finish.
+async fn stop_asked() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
 }

@@ -33,7 +33,7 @@ pub use template::{TemplateArgs, template};
 pub use units::units;
 pub use validate::validate;
 pub use values::{ValuesQuery, values};
-pub use web::{DEMO_USERS, UserCommand, poll_interval, serve, user};
+pub use web::{DEMO_USERS, LogFormat, UserCommand, poll_interval, serve, user};
 pub use workflow::{WorkflowArgs, workflow};
 
 use crate::say::Access::Read;

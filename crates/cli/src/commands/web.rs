@@ -21,11 +21,20 @@ pub fn poll_interval(text: &str) -> Result<std::time::Duration, String> {
     }
 }
 
+/// How the server writes its log.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
 pub async fn serve(
     location: &Location,
     listen: std::net::SocketAddr,
     trusted_proxies: &[String],
     poll_every: std::time::Duration,
+    log_format: LogFormat,
     say: &Say,
 ) -> Result<ExitCode> {
     let trusted_proxies = TrustedProxies::parse(&trusted_proxies.join(",")).map_err(|bad| {
@@ -34,7 +43,7 @@ pub async fn serve(
             solieu_i18n::tr(say.lang, "cli-not-ip-address-or-network")
         )
     })?;
-    log_to_stderr();
+    log_in(log_format);
     let store = Store::open(location).await?;
     println!(
         "{} http://{listen}/  ({})",
@@ -65,14 +74,24 @@ pub fn operator_message(e: &solieu_web::WebError, say: &Say) -> String {
 /// The server's log on standard error: errors whose detail the client is not shown (it gets
 /// a reference to find them here), and with RUST_LOG=tower_http=debug each request.
 pub fn log_to_stderr() {
+    log_in(LogFormat::Text);
+}
+
+/// The log on standard error as text for a person, or as one JSON object per line for a log
+/// collector (`--log-format json`).
+pub fn log_in(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    // A second call (a test running two servers in one process) keeps the first.
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
+        .with_writer(std::io::stderr);
+    // A second call (a test running two servers in one process) keeps the first.
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .try_init(),
+    };
 }
 
 #[derive(clap::Subcommand)]

@@ -198,3 +198,4 @@ cli-help-arg-workflow-reason = Lý do trả lại hoặc mở lại (bắt buộ
 cli-help-value-ACTION = THAO_TÁC
 cli-help-value-DATA_SET = BỘ_SỐ_LIỆU
 cli-help-value-REASON = LÝ_DO
+cli-help-arg-serve-log_format = Nhật ký ghi ra luồng lỗi chuẩn: text để người đọc, hoặc json (mỗi dòng một đối tượng) cho hệ thống thu thập nhật ký. Biến RUST_LOG chọn mức ghi (mặc định: warn).

@@ -523,35 +523,38 @@ impl Store {
         query: &ArticleQuery,
         now: DateTime<Utc>,
     ) -> Result<(Vec<Article>, i64)> {
-        let mut filter = String::from(
-            "FROM articles WHERE portal = $1 AND state = 'published' AND published_at <= $2",
-        );
-        if query.featured_only {
-            filter.push_str(" AND featured = 1");
-        }
-        if !query.categories.is_empty() {
-            // Category ids are numbers from the database: written into the SQL, never text.
-            let ids: Vec<String> = query.categories.iter().map(i64::to_string).collect();
-            filter.push_str(&format!(" AND category IN ({})", ids.join(", ")));
-        }
-        let now = timestamp_text(now);
+        let filter = public_filter(query);
+        let at = timestamp_text(now);
         let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) AS n {filter}")))
             .bind(portal)
-            .bind(&now)
+            .bind(&at)
             .fetch_one(&self.pool)
             .await?
             .try_get("n")?;
+        let articles = self.latest_public_articles(portal, query, now).await?;
+        Ok((articles, total))
+    }
+
+    /// The articles the public sees on a portal at `now`, newest first, without counting them
+    /// all: a home page's lists and a feed show a few, and counting a category's articles reads
+    /// every one of them (100,000 rows for a large portal).
+    pub async fn latest_public_articles(
+        &self,
+        portal: &str,
+        query: &ArticleQuery,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Article>> {
+        let filter = public_filter(query);
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {ARTICLE_COLUMNS} {filter} ORDER BY published_at DESC, id DESC LIMIT $3 OFFSET $4"
         )))
         .bind(portal)
-        .bind(&now)
+        .bind(timestamp_text(now))
         .bind(query.limit)
         .bind(query.offset)
         .fetch_all(&self.pool)
         .await?;
-        let articles = rows.iter().map(article_from_row).collect::<Result<_>>()?;
-        Ok((articles, total))
+        rows.iter().map(article_from_row).collect()
     }
 
     /// Every article of these portals, whatever its state, most recently changed first: what
@@ -649,6 +652,22 @@ impl Store {
         .map(revision_from_row)
         .collect()
     }
+}
+
+/// `FROM … WHERE …` of the articles public on portal `$1` at `$2` that `query` asks for.
+fn public_filter(query: &ArticleQuery) -> String {
+    let mut filter = String::from(
+        "FROM articles WHERE portal = $1 AND state = 'published' AND published_at <= $2",
+    );
+    if query.featured_only {
+        filter.push_str(" AND featured = 1");
+    }
+    if !query.categories.is_empty() {
+        // Category ids are numbers from the database: written into the SQL, never text.
+        let ids: Vec<String> = query.categories.iter().map(i64::to_string).collect();
+        filter.push_str(&format!(" AND category IN ({})", ids.join(", ")));
+    }
+    filter
 }
 
 async fn put_categories(

@@ -50,6 +50,8 @@ pub struct App {
     pub search_seen: tokio::sync::Mutex<String>,
     /// The portal's visit counter, written to the store in batches.
     pub visits: portal::visits::Visits,
+    /// Anonymous portal pages as rendered a moment ago ([`portal::public::PageCache`]).
+    pub pages: portal::public::PageCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -247,6 +249,7 @@ impl App {
             search,
             search_seen: tokio::sync::Mutex::new(String::new()),
             visits: portal::visits::Visits::default(),
+            pages: portal::public::PageCache::default(),
         };
         portal::search::rebuild(&app).await?;
         Ok(app)

@@ -2,14 +2,20 @@
 //! organisation page. Anonymous; a signed-in editor of the portal also sees articles that are
 //! not public yet, marked as such.
 
+mod cache;
+
+pub use cache::PageCache;
+
 use super::{base_path, markup, portal_of, role_on, with_descendants};
 use crate::auth::{ClientAddr, MaybeViewer};
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cache::Page;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -167,6 +173,11 @@ pub async fn home(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
+    let key = page_key(&app, &params, lang, &headers);
+    let writes = app.store.writes_begun();
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers) {
+        return Ok(kept);
+    }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(no_portal(&app, lang, who.as_ref(), &params));
     };
@@ -178,12 +189,15 @@ pub async fn home(
         limit: 4,
         ..ArticleQuery::default()
     };
-    let (featured, _) = app.store.public_articles(code, &featured, now).await?;
+    let featured = app
+        .store
+        .latest_public_articles(code, &featured, now)
+        .await?;
     let latest = ArticleQuery {
         limit: 8,
         ..ArticleQuery::default()
     };
-    let (latest, _) = app.store.public_articles(code, &latest, now).await?;
+    let latest = app.store.latest_public_articles(code, &latest, now).await?;
     let mut sections = Vec::new();
     for top in frame.categories.iter().filter(|c| c.parent.is_none()) {
         let query = ArticleQuery {
@@ -191,8 +205,8 @@ pub async fn home(
             limit: 4,
             ..ArticleQuery::default()
         };
-        let (articles, total) = app.store.public_articles(code, &query, now).await?;
-        if total > 0 {
+        let articles = app.store.latest_public_articles(code, &query, now).await?;
+        if !articles.is_empty() {
             sections.push(json!({
                 "name": top.name,
                 "href": format!("{base}/chuyen-muc/{}", top.slug),
@@ -224,10 +238,48 @@ pub async fn home(
             "feed": format!("{base}/rss.xml"),
         }),
     );
-    Ok(anonymous_cache(
-        render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response(),
-        who.is_none(),
-    ))
+    let html = Bytes::from(render(&app, lang, who.as_ref(), "portal/home.html", context)?.0);
+    if who.is_none() {
+        let page = Page::new(code, None, html.clone(), writes);
+        app.pages.put(key, page);
+    }
+    Ok(anonymous_cache(Html(html).into_response(), who.is_none()))
+}
+
+/// Where an anonymous page is kept: one address, language and host name give one page.
+fn page_key(
+    app: &App,
+    params: &HashMap<String, String>,
+    lang: Lang,
+    headers: &HeaderMap,
+) -> String {
+    let param = |name: &str| params.get(name).map_or("", String::as_str);
+    let origin = origin(app, headers);
+    format!(
+        "{origin} {} {} {}",
+        lang.tag(),
+        param("portal"),
+        param("slug")
+    )
+}
+
+/// The page an anonymous visitor asks for as rendered a moment ago ([`cache`]), the view
+/// counted.
+fn kept_page(
+    app: &App,
+    who: Option<&Principal>,
+    key: &str,
+    writes: u64,
+    client: &ClientAddr,
+    headers: &HeaderMap,
+) -> Option<Response> {
+    if who.is_some() {
+        return None;
+    }
+    let page = app.pages.get(key, writes)?;
+    app.visits
+        .count_request(&page.portal, page.article, None, client, headers);
+    Some(anonymous_cache(Html(page.html).into_response(), true))
 }
 
 /// Without a portal to show: the sign-in page's way in for a fresh installation, a 404 for a
@@ -278,6 +330,11 @@ pub async fn article(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
+    let key = page_key(&app, &params, lang, &headers);
+    let writes = app.store.writes_begun();
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers) {
+        return Ok(kept);
+    }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
@@ -330,10 +387,13 @@ pub async fn article(
             "description": description,
         }),
     );
-    Ok(anonymous_cache(
-        render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response(),
-        public && who.is_none(),
-    ))
+    let html = Bytes::from(render(&app, lang, who.as_ref(), "portal/article.html", context)?.0);
+    let anonymous = public && who.is_none();
+    if anonymous {
+        let page = Page::new(&frame.portal.code, Some(article.id), html.clone(), writes);
+        app.pages.put(key, page);
+    }
+    Ok(anonymous_cache(Html(html).into_response(), anonymous))
 }
 
 /// A page that is the same for every anonymous reader may be kept by a browser or proxy for
@@ -492,9 +552,9 @@ async fn feed_of(
         limit: FEED_SIZE,
         ..ArticleQuery::default()
     };
-    let (articles, _) = app
+    let articles = app
         .store
-        .public_articles(&frame.portal.code, &query, Utc::now())
+        .latest_public_articles(&frame.portal.code, &query, Utc::now())
         .await?;
     let items: Vec<FeedItem> = articles
         .iter()

@@ -11,11 +11,10 @@ use crate::auth::{ClientAddr, MaybeViewer};
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cache::Page;
+use cache::{Counts, Page};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -85,13 +84,9 @@ async fn frame_context(
         .filter(|c| c.parent.is_none())
         .map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)}))
         .collect();
-    let (today, total, online) = app.visits.shown(app, &portal.code).await?;
+    let [today, total, online] = visit_counts(app, &portal.code).await?;
     Ok(json!({
-        "visits": {
-            "today": format::number_vi(today.into(), 0),
-            "total": format::number_vi(total.into(), 0),
-            "online": format::number_vi(online.into(), 0),
-        },
+        "visits": {"today": today, "total": total, "online": online},
         "portal": {
             "name": portal.name,
             "address": portal.address,
@@ -105,6 +100,12 @@ async fn frame_context(
         "editor": editor,
         "origin": origin(app, headers),
     }))
+}
+
+/// The visit counts a page shows (today, in all, online now), written as on the page.
+async fn visit_counts(app: &App, portal: &str) -> Result<Counts, WebError> {
+    let (today, total, online) = app.visits.shown(app, portal).await?;
+    Ok([today, total, online].map(|n| format::number_vi(n.into(), 0)))
 }
 
 /// `scheme://host` of the request, for the absolute addresses of feeds and canonical links.
@@ -175,7 +176,7 @@ pub async fn home(
     let params = params.map(|p| p.0).unwrap_or_default();
     let key = page_key(&app, &params, lang, &headers);
     let writes = app.store.writes_begun();
-    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers) {
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
         return Ok(kept);
     }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
@@ -238,12 +239,16 @@ pub async fn home(
             "feed": format!("{base}/rss.xml"),
         }),
     );
-    let html = Bytes::from(render(&app, lang, who.as_ref(), "portal/home.html", context)?.0);
     if who.is_none() {
-        let page = Page::new(code, None, html.clone(), writes);
-        app.pages.put(key, page);
+        let keep = Keep {
+            key,
+            writes,
+            portal: code,
+            article: None,
+        };
+        return keep_page(&app, lang, "portal/home.html", context, keep);
     }
-    Ok(anonymous_cache(Html(html).into_response(), who.is_none()))
+    Ok(render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response())
 }
 
 /// Where an anonymous page is kept: one address, language and host name give one page.
@@ -264,22 +269,54 @@ fn page_key(
 }
 
 /// The page an anonymous visitor asks for as rendered a moment ago ([`cache`]), the view
-/// counted.
-fn kept_page(
+/// counted and the counts of now on it.
+async fn kept_page(
     app: &App,
     who: Option<&Principal>,
     key: &str,
     writes: u64,
     client: &ClientAddr,
     headers: &HeaderMap,
-) -> Option<Response> {
-    if who.is_some() {
-        return None;
-    }
-    let page = app.pages.get(key, writes)?;
+) -> Result<Option<Response>, WebError> {
+    let Some(page) = who.is_none().then(|| app.pages.get(key, writes)).flatten() else {
+        return Ok(None);
+    };
     app.visits
         .count_request(&page.portal, page.article, None, client, headers);
-    Some(anonymous_cache(Html(page.html).into_response(), true))
+    let counts = visit_counts(app, &page.portal).await?;
+    Ok(Some(anonymous_page(&page, &counts)))
+}
+
+fn anonymous_page(page: &Page, counts: &Counts) -> Response {
+    anonymous_cache(Html(page.html(counts)).into_response(), true)
+}
+
+/// Where and from what an anonymous visitor's page is kept.
+struct Keep<'a> {
+    key: String,
+    writes: u64,
+    portal: &'a str,
+    article: Option<i64>,
+}
+
+/// Renders an anonymous visitor's page with marks where the visit counts go, keeps it for
+/// the visitors after, and answers it with the counts `context` holds.
+fn keep_page(
+    app: &App,
+    lang: Lang,
+    template: &str,
+    mut context: Value,
+    keep: Keep<'_>,
+) -> Result<Response, WebError> {
+    let counts: Counts = ["today", "total", "online"]
+        .map(|n| context["visits"][n].as_str().unwrap_or("").to_string());
+    let [today, total, online] = cache::marks();
+    context["visits"] = json!({"today": today, "total": total, "online": online});
+    let html = render(app, lang, None, template, context)?.0;
+    let page = Page::new(keep.portal, keep.article, &html, keep.writes);
+    let response = anonymous_page(&page, &counts);
+    app.pages.put(keep.key, page);
+    Ok(response)
 }
 
 /// Without a portal to show: the sign-in page's way in for a fresh installation, a 404 for a
@@ -332,7 +369,7 @@ pub async fn article(
     let params = params.map(|p| p.0).unwrap_or_default();
     let key = page_key(&app, &params, lang, &headers);
     let writes = app.store.writes_begun();
-    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers) {
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
         return Ok(kept);
     }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
@@ -387,13 +424,17 @@ pub async fn article(
             "description": description,
         }),
     );
-    let html = Bytes::from(render(&app, lang, who.as_ref(), "portal/article.html", context)?.0);
-    let anonymous = public && who.is_none();
-    if anonymous {
-        let page = Page::new(&frame.portal.code, Some(article.id), html.clone(), writes);
-        app.pages.put(key, page);
+    if public && who.is_none() {
+        let portal = &frame.portal.code;
+        let keep = Keep {
+            key,
+            writes,
+            portal,
+            article: Some(article.id),
+        };
+        return keep_page(&app, lang, "portal/article.html", context, keep);
     }
-    Ok(anonymous_cache(Html(html).into_response(), anonymous))
+    Ok(render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response())
 }
 
 /// A page that is the same for every anonymous reader may be kept by a browser or proxy for

@@ -772,8 +772,8 @@ const SLUG_PROBES: usize = 20;
 
 /// A slug for `base` that no other article of the portal has now or had before. An address
 /// `article` itself had before is free for it again. `base`, `base-2` … `base-20` are looked
-/// up by name (the unique index finds each); `base-%` would read every address of the portal,
-/// 45 ms per new article on a portal of 100,000.
+/// up by name (the unique index finds each); `base-%` reads every address of the portal (on
+/// SQLite 18 ms warm, 160 ms cold at 100,000 articles, paid by every new article).
 async fn free_slug(
     tx: &mut Transaction<'static, Any>,
     portal: &str,

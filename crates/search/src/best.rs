@@ -254,7 +254,36 @@ mod tests {
     }
 
     #[test]
-    fn pruning_finds_the_scores_of_scoring_every_match() {
+    fn the_best_few_begin_the_best_many() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        let search = Search {
+            portal: "binh-lieu".into(),
+            ..Search::default()
+        };
+        for text in ["dong van", "thon", "kinh te"] {
+            let words = index.words(text);
+            let filter = index.filter_query(&search, &words);
+            let best = |k| {
+                let weight = filter
+                    .weight(EnableScoring::disabled_from_searcher(&searcher))
+                    .unwrap();
+                let found = searcher.search(&index.rank_query(&words), &Best::new(weight, k));
+                found
+                    .unwrap()
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect::<Vec<_>>()
+            };
+            let many = best(200);
+            for k in [1, 10, 20, 50, 100] {
+                assert_eq!(best(k), many[..k], "{text}: the best {k}");
+            }
+        }
+    }
+
+    #[test]
+    fn both_ways_find_the_scores_of_scoring_every_match() {
         let index = index();
         let searcher = index.reader.searcher();
         for text in [
@@ -303,6 +332,17 @@ mod tests {
                         close(&pruned, &all),
                         "{text} {category:?} {k}: {pruned:?} against {all:?}"
                     );
+                    // The same collector led by the filter, as few matches are searched.
+                    let weight = filter
+                        .weight(EnableScoring::disabled_from_searcher(&searcher))
+                        .unwrap();
+                    let each: Vec<f32> = searcher
+                        .search(&every, &Best::new(weight, k))
+                        .unwrap()
+                        .iter()
+                        .map(|(s, _)| *s)
+                        .collect();
+                    assert!(close(&each, &all), "{text} {category:?} {k}: {each:?}");
                 }
             }
         }

@@ -20,7 +20,7 @@ use std::ops::Bound;
 use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -43,6 +43,8 @@ const PAIRS: &str = "vi_pairs";
 
 /// Words a query keeps: a pasted page searches for its first words, in bounded time.
 pub const QUERY_WORDS: usize = 32;
+/// Matches scored one by one at most; above, the best are found by skipping ([`best`]).
+const SCORE_EACH_MAX: usize = 10_000;
 /// The longest word indexed (longer runs are not words a person types).
 const WORD_MAX: usize = 40;
 
@@ -172,8 +174,16 @@ fn pair(first: &str, second: &str) -> String {
 
 /// Every two neighbouring words of `words`, as [`PAIRS`] splits them again.
 fn pairs(words: &[String]) -> String {
-    let pairs: Vec<String> = words.windows(2).map(|w| pair(&w[0], &w[1])).collect();
-    pairs.join(" ")
+    let mut pairs = String::with_capacity(words.iter().map(|w| 2 * w.len() + 2).sum());
+    for w in words.windows(2) {
+        if !pairs.is_empty() {
+            pairs.push(' ');
+        }
+        pairs.push_str(&w[0]);
+        pairs.push('_');
+        pairs.push_str(&w[1]);
+    }
+    pairs
 }
 
 fn key(id: i64) -> String {
@@ -423,14 +433,42 @@ impl SearchIndex {
             let (docs, total) = searcher.search(&filter, &(by_date, Count))?;
             (docs.into_iter().map(|(_, a)| a).collect(), total)
         } else {
-            let filter_weight = filter.weight(EnableScoring::disabled_from_searcher(&searcher))?;
-            let best = Best::new(filter_weight, offset + limit);
-            let found = searcher.search(&self.rank_query(&words), &best)?;
-            let addresses = found.into_iter().skip(offset).map(|(_, a)| a).collect();
-            (addresses, searcher.search(&filter, &Count)?)
+            let total = searcher.search(&filter, &Count)?;
+            let best = self.best(&searcher, filter, &words, total, offset + limit)?;
+            (best.into_iter().skip(offset).collect(), total)
         };
         let hits = self.hits(&searcher, &self.marks_query(&words), addresses)?;
         Ok(Found { hits, total })
+    }
+
+    /// The best `k` of the `total` documents `filter` admits. Few: each is scored, the
+    /// filter leading. Many: the ranking's terms lead, skipping what cannot enter the best
+    /// ([`best`]); with fewer matches than `k` that skipping never starts, and every document
+    /// holding any of the words would be scored.
+    fn best(
+        &self,
+        searcher: &Searcher,
+        filter: BooleanQuery,
+        words: &[(String, String)],
+        total: usize,
+        k: usize,
+    ) -> Result<Vec<DocAddress>> {
+        let admits = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let best = Best::new(admits, k);
+        let rank = self.rank_query(words);
+        let found = if total <= SCORE_EACH_MAX {
+            let each = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                ),
+                (Occur::Must, Box::new(rank)),
+            ]);
+            searcher.search(&each, &best)?
+        } else {
+            searcher.search(&rank, &best)?
+        };
+        Ok(found.into_iter().map(|(_, a)| a).collect())
     }
 
     /// The documents at `addresses`, their matches marked.

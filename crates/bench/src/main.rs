@@ -12,6 +12,10 @@
 //! `pip install duckdb`) loads and queries in `duckdb/queries.py`; the ratios are printed.
 //!
 //! Run in release mode: `cargo run --release -p solieu-bench -- --duckdb`.
+//!
+//! The portal: `--portal N` times its search on N generated articles beside SQLite FTS5
+//! ([`portal`]); `--portal-load N` serves N articles with the real `solieu serve` to many
+//! clients at once, beside nginx serving the same pages as files ([`portal_load`]).
 
 /// glibc's allocator fragments under sqlx's many small buffers (40 % of an import was spent in
 /// it); mimalloc does not.
@@ -165,6 +169,7 @@ fn ms(d: Duration) -> f64 {
 }
 
 mod portal;
+mod portal_load;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -185,6 +190,16 @@ fn main() {
     let runs = number("--runs", 11);
     if flag("--portal") {
         portal::run(number("--portal", 100_000), runs.max(100));
+        return;
+    }
+    if flag("--portal-load") {
+        portal_load::run(&portal_load::Options {
+            articles: number("--portal-load", 100_000),
+            clients: number("--clients", 200),
+            seconds: number("--seconds", 20) as u64,
+            pages: number("--pages", 300),
+            pause: Duration::from_millis(number("--pause", 0) as u64),
+        });
         return;
     }
     let total =

@@ -128,10 +128,10 @@ const QUERIES: &[&str] = &[
     "san pham ocop",
 ];
 
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         // xorshift64*: the same articles on every run.
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -172,7 +172,8 @@ const PHRASES: &[(&str, usize)] = &[
     ("sản phẩm OCOP", 30),
 ];
 
-fn articles(n: usize) -> Vec<Entry> {
+/// `n` generated articles: the same on every run (fixed seed).
+pub(crate) fn articles(n: usize) -> Vec<Entry> {
     let mut rng = Rng(20_200_630);
     let start: DateTime<Utc> = "2015-01-01T00:00:00Z".parse().expect("a date");
     (0..n)
@@ -204,7 +205,7 @@ fn articles(n: usize) -> Vec<Entry> {
         .collect()
 }
 
-fn percentile(times: &mut [Duration], p: f64) -> f64 {
+pub(crate) fn percentile(times: &mut [Duration], p: f64) -> f64 {
     times.sort();
     let at = ((times.len() as f64 * p).ceil() as usize).clamp(1, times.len()) - 1;
     times[at].as_secs_f64() * 1000.0

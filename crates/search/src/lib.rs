@@ -5,17 +5,22 @@
 //!
 //! Each text is indexed twice: as written (lower case, NFC, tones placed one way) and folded
 //! (diacritics off, `đ` → `d`). A query needs every word, in either form; a word matching as
-//! written scores more, and words next to each other more again. The index is tantivy's,
-//! rebuilt from the database at start-up and kept current as articles change; the database
-//! stays the record.
+//! written scores more, and words next to each other more again (each two neighbouring words
+//! are indexed as one term, so that this costs no reading of positions). The best results are
+//! found without scoring every match ([`best`]) and the matches are counted apart. The index
+//! is tantivy's, rebuilt from the database at start-up and kept current as articles change;
+//! the database stays the record.
 
+mod best;
+
+use best::Best;
 use chrono::{DateTime, NaiveDate, Utc};
 use solieu_core::text::normalize_tones;
 use std::ops::Bound;
 use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -24,17 +29,22 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream,
+    WhitespaceTokenizer,
 };
 use tantivy::{
-    DateTime as TantivyDate, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument,
-    Term,
+    DateTime as TantivyDate, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy,
+    Searcher, TantivyDocument, Term,
 };
 
 const EXACT: &str = "vi_exact";
 const FOLDED: &str = "vi_folded";
+/// Pairs of neighbouring words, made by [`pairs`]: the text is already split.
+const PAIRS: &str = "vi_pairs";
 
 /// Words a query keeps: a pasted page searches for its first words, in bounded time.
 pub const QUERY_WORDS: usize = 32;
+/// Matches scored one by one at most; above, the best are found by skipping ([`best`]).
+const SCORE_EACH_MAX: usize = 10_000;
 /// The longest word indexed (longer runs are not words a person types).
 const WORD_MAX: usize = 40;
 
@@ -104,6 +114,11 @@ struct Fields {
     title: Field,
     text_exact: Field,
     text: Field,
+    /// Each two neighbouring words as one term: in titles as written and folded, in the
+    /// text folded (as written there it adds little to the folded pair).
+    title_pairs_exact: Field,
+    title_pairs: Field,
+    text_pairs: Field,
 }
 
 pub struct SearchIndex {
@@ -113,10 +128,11 @@ pub struct SearchIndex {
     fields: Fields,
 }
 
+/// Words with their frequencies, no positions: neighbouring words are their own terms.
 fn text_field(tokenizer: &str, stored: bool) -> TextOptions {
     let indexing = TextFieldIndexing::default()
         .set_tokenizer(tokenizer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(IndexRecordOption::WithFreqs);
     let options = TextOptions::default().set_indexing_options(indexing);
     if stored { options | STORED } else { options }
 }
@@ -133,6 +149,9 @@ fn schema() -> (Schema, Fields) {
         title: b.add_text_field("title", text_field(FOLDED, true)),
         text_exact: b.add_text_field("text_exact", text_field(EXACT, false)),
         text: b.add_text_field("text", text_field(FOLDED, true)),
+        title_pairs_exact: b.add_text_field("title_pairs_exact", text_field(PAIRS, false)),
+        title_pairs: b.add_text_field("title_pairs", text_field(PAIRS, false)),
+        text_pairs: b.add_text_field("text_pairs", text_field(PAIRS, false)),
     };
     (b.build(), fields)
 }
@@ -148,12 +167,51 @@ fn analyzer(folded: bool) -> TextAnalyzer {
     }
 }
 
+/// A pair of neighbouring words as one term (a word never holds `_`: the tokenizer splits there).
+fn pair(first: &str, second: &str) -> String {
+    format!("{first}_{second}")
+}
+
+/// Every two neighbouring words of `words`, as [`PAIRS`] splits them again.
+fn pairs(words: &[String]) -> String {
+    let mut pairs = String::with_capacity(words.iter().map(|w| 2 * w.len() + 2).sum());
+    for w in words.windows(2) {
+        if !pairs.is_empty() {
+            pairs.push(' ');
+        }
+        pairs.push_str(&w[0]);
+        pairs.push('_');
+        pairs.push_str(&w[1]);
+    }
+    pairs
+}
+
 fn key(id: i64) -> String {
     format!("article:{id}")
 }
 
 fn date(at: DateTime<Utc>) -> TantivyDate {
     TantivyDate::from_timestamp_secs(at.timestamp())
+}
+
+/// A word in a field, scored by its frequency there.
+fn boosted(field: Field, word: &str, boost: f32) -> (Occur, Box<dyn Query>) {
+    let term = TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    );
+    (
+        Occur::Should,
+        Box::new(BoostQuery::new(Box::new(term), boost)),
+    )
+}
+
+/// A word in a field, present or not.
+fn plain(field: Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::Basic,
+    ))
 }
 
 impl SearchIndex {
@@ -163,6 +221,9 @@ impl SearchIndex {
         let index = Index::create_in_ram(schema);
         index.tokenizers().register(EXACT, analyzer(false));
         index.tokenizers().register(FOLDED, analyzer(true));
+        index
+            .tokenizers()
+            .register(PAIRS, TextAnalyzer::from(WhitespaceTokenizer::default()));
         // One indexing thread and a small arena: articles come a few at a time.
         let writer = index.writer_with_num_threads(1, 15_000_000)?;
         let reader = index
@@ -197,6 +258,12 @@ impl SearchIndex {
         doc.add_text(f.title, &title);
         doc.add_text(f.text_exact, &text);
         doc.add_text(f.text, &text);
+        doc.add_text(
+            f.title_pairs_exact,
+            pairs(&self.tokens(&title, false, usize::MAX)),
+        );
+        doc.add_text(f.title_pairs, pairs(&self.tokens(&title, true, usize::MAX)));
+        doc.add_text(f.text_pairs, pairs(&self.tokens(&text, true, usize::MAX)));
         doc
     }
 
@@ -231,69 +298,77 @@ impl SearchIndex {
         Ok(count)
     }
 
+    /// The first `max` words of `text` (already tone-normalised) as written or folded.
+    fn tokens(&self, text: &str, folded: bool, max: usize) -> Vec<String> {
+        let mut analyzer = self
+            .index
+            .tokenizers()
+            .get(if folded { FOLDED } else { EXACT })
+            .unwrap_or_else(|| analyzer(folded));
+        let mut stream = analyzer.token_stream(text);
+        let mut words = Vec::new();
+        while words.len() < max && stream.advance() {
+            words.push(stream.token().text.clone());
+        }
+        words
+    }
+
     /// Words of `text` as the index holds them, exact and folded side by side.
     fn words(&self, text: &str) -> Vec<(String, String)> {
         let text = normalize_tones(text);
-        let tokens = |folded: bool| {
-            let mut analyzer = self
-                .index
-                .tokenizers()
-                .get(if folded { FOLDED } else { EXACT })
-                .unwrap_or_else(|| analyzer(folded));
-            let mut stream = analyzer.token_stream(&text);
-            let mut words = Vec::new();
-            while stream.advance() && words.len() < QUERY_WORDS {
-                words.push(stream.token().text.clone());
-            }
-            words
-        };
-        tokens(false).into_iter().zip(tokens(true)).collect()
+        let exact = self.tokens(&text, false, QUERY_WORDS);
+        exact
+            .into_iter()
+            .zip(self.tokens(&text, true, QUERY_WORDS))
+            .collect()
     }
 
-    fn words_query(&self, words: &[(String, String)]) -> Box<dyn Query> {
+    /// What ranks a match: each word as written and folded, in the title and the text, and
+    /// each two neighbouring words, as written in titles and folded in titles and text. One
+    /// union of term clauses, which tantivy can walk without scoring every match ([`best`]);
+    /// a match's score is the sum of its clauses', as nested clauses would sum them.
+    fn rank_query(&self, words: &[(String, String)]) -> BooleanQuery {
         let f = self.fields;
-        let term = |field: Field, word: &str, boost: f32| -> Box<dyn Query> {
-            Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, word),
-                    IndexRecordOption::WithFreqs,
-                )),
-                boost,
-            ))
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
-            .iter()
-            .map(|(exact, folded)| {
-                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                    (Occur::Should, term(f.title_exact, exact, 6.0)),
-                    (Occur::Should, term(f.text_exact, exact, 3.0)),
-                    (Occur::Should, term(f.title, folded, 1.5)),
-                    (Occur::Should, term(f.text, folded, 0.75)),
-                ]));
-                (Occur::Must, either)
-            })
-            .collect();
-        if words.len() > 1 {
-            // Words side by side count in titles, as written and folded, and in the text
-            // folded: a phrase in the text as written adds little and costs a reading of
-            // every match's positions once more.
-            let phrases = [
-                (f.title_exact, true, 6.0),
-                (f.title, false, 1.5),
-                (f.text, false, 0.75),
-            ];
-            for (field, exact, boost) in phrases {
-                let terms = words
-                    .iter()
-                    .map(|(e, folded)| Term::from_field_text(field, if exact { e } else { folded }))
-                    .collect();
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), boost)),
-                ));
-            }
+        let mut clauses = Vec::new();
+        for (exact, folded) in words {
+            clauses.push(boosted(f.title_exact, exact, 6.0));
+            clauses.push(boosted(f.text_exact, exact, 3.0));
+            clauses.push(boosted(f.title, folded, 1.5));
+            clauses.push(boosted(f.text, folded, 0.75));
         }
-        Box::new(BooleanQuery::new(clauses))
+        for w in words.windows(2) {
+            let folded = pair(&w[0].1, &w[1].1);
+            clauses.push(boosted(f.title_pairs_exact, &pair(&w[0].0, &w[1].0), 6.0));
+            clauses.push(boosted(f.title_pairs, &folded, 1.5));
+            clauses.push(boosted(f.text_pairs, &folded, 0.75));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// What a match must be: in the portal, the category and the dates, with every word in
+    /// the title or the text (folded: a word as written is there folded too).
+    fn filter_query(&self, search: &Search, words: &[(String, String)]) -> BooleanQuery {
+        let f = self.fields;
+        let mut clauses = self.filters(search);
+        for (_, folded) in words {
+            let either: Vec<(Occur, Box<dyn Query>)> = [f.title, f.text]
+                .into_iter()
+                .map(|field| (Occur::Should, plain(field, folded)))
+                .collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(either))));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    /// The words to mark in titles and snippets.
+    fn marks_query(&self, words: &[(String, String)]) -> BooleanQuery {
+        let f = self.fields;
+        let clauses = words
+            .iter()
+            .flat_map(|(_, folded)| [(f.title, folded), (f.text, folded)])
+            .map(|(field, word)| (Occur::Should, plain(field, word)))
+            .collect();
+        BooleanQuery::new(clauses)
     }
 
     fn filters(&self, search: &Search) -> Vec<(Occur, Box<dyn Query>)> {
@@ -344,41 +419,75 @@ impl SearchIndex {
         filters
     }
 
-    /// What matches `search`, best first (newest first when no words are given).
+    /// What matches `search`, best first (newest first when no words are given), and how many
+    /// match in all.
     pub fn search(&self, search: &Search) -> Result<Found> {
         let words = self.words(&search.words);
-        let mut clauses = self.filters(search);
-        let ranked = !words.is_empty();
-        clauses.push((
-            Occur::Must,
-            if ranked {
-                self.words_query(&words)
-            } else {
-                Box::new(AllQuery)
-            },
-        ));
-        let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
+        let filter = self.filter_query(search, &words);
         let limit = search.limit.clamp(1, 100);
-        let top = TopDocs::with_limit(limit).and_offset(search.offset.min(10_000));
-        let (addresses, total) = if ranked {
-            let (docs, total) = searcher.search(&query, &(top.order_by_score(), Count))?;
-            (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
-        } else {
+        let offset = search.offset.min(10_000);
+        let (addresses, total) = if words.is_empty() {
+            let top = TopDocs::with_limit(limit).and_offset(offset);
             let by_date = top.order_by_fast_field::<TantivyDate>("published", Order::Desc);
-            let (docs, total) = searcher.search(&query, &(by_date, Count))?;
-            (docs.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), total)
+            let (docs, total) = searcher.search(&filter, &(by_date, Count))?;
+            (docs.into_iter().map(|(_, a)| a).collect(), total)
+        } else {
+            let total = searcher.search(&filter, &Count)?;
+            let best = self.best(&searcher, filter, &words, total, offset + limit)?;
+            (best.into_iter().skip(offset).collect(), total)
         };
-        let mut title_marks = SnippetGenerator::create(&searcher, &query, self.fields.title)?;
+        let hits = self.hits(&searcher, &self.marks_query(&words), addresses)?;
+        Ok(Found { hits, total })
+    }
+
+    /// The best `k` of the `total` documents `filter` admits. Few: each is scored, the
+    /// filter leading. Many: the ranking's terms lead, skipping what cannot enter the best
+    /// ([`best`]); with fewer matches than `k` that skipping never starts, and every document
+    /// holding any of the words would be scored.
+    fn best(
+        &self,
+        searcher: &Searcher,
+        filter: BooleanQuery,
+        words: &[(String, String)],
+        total: usize,
+        k: usize,
+    ) -> Result<Vec<DocAddress>> {
+        let admits = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
+        let best = Best::new(admits, k);
+        let rank = self.rank_query(words);
+        let found = if total <= SCORE_EACH_MAX {
+            let each = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                ),
+                (Occur::Must, Box::new(rank)),
+            ]);
+            searcher.search(&each, &best)?
+        } else {
+            searcher.search(&rank, &best)?
+        };
+        Ok(found.into_iter().map(|(_, a)| a).collect())
+    }
+
+    /// The documents at `addresses`, their matches marked.
+    fn hits(
+        &self,
+        searcher: &Searcher,
+        marks: &BooleanQuery,
+        addresses: Vec<DocAddress>,
+    ) -> Result<Vec<Hit>> {
+        let mut title_marks = SnippetGenerator::create(searcher, marks, self.fields.title)?;
         title_marks.set_max_num_chars(400);
-        let mut text_marks = SnippetGenerator::create(&searcher, &query, self.fields.text)?;
+        let mut text_marks = SnippetGenerator::create(searcher, marks, self.fields.text)?;
         text_marks.set_max_num_chars(240);
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let doc: TantivyDocument = searcher.doc(address)?;
             hits.push(self.hit(&doc, &title_marks, &text_marks));
         }
-        Ok(Found { hits, total })
+        Ok(hits)
     }
 
     fn hit(

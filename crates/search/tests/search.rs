@@ -247,6 +247,77 @@ fn a_removed_article_is_no_longer_found() {
     assert!(!ids(&index, words("dong van")).contains(&2));
 }
 
+#[test]
+fn neighbouring_words_rank_above_scattered_ones() {
+    let index = SearchIndex::in_memory().unwrap();
+    // The same words in each text and each title: only their order differs.
+    index
+        .rebuild(vec![
+            entry(
+                1,
+                &[1],
+                "Đồng bào xem văn nghệ",
+                "Người Đồng Hỷ viết văn nghệ ở Hà Nội.",
+                "2020-01-01T00:00:00Z",
+            ),
+            entry(
+                2,
+                &[1],
+                "Đồng bào xem văn nghệ",
+                "Người Hỷ viết Đồng Văn nghệ ở Hà Nội.",
+                "2020-01-01T00:00:00Z",
+            ),
+            entry(
+                3,
+                &[1],
+                "Bào xem Đồng Văn nghệ",
+                "Người Đồng Hỷ viết văn nghệ ở Hà Nội.",
+                "2020-01-01T00:00:00Z",
+            ),
+        ])
+        .unwrap();
+    assert_eq!(ids(&index, words("dong van")), vec![3, 2, 1]);
+    assert_eq!(ids(&index, words("Đồng Văn")), vec![3, 2, 1]);
+}
+
+#[test]
+fn pages_follow_one_another_and_each_gives_the_total() {
+    let index = SearchIndex::in_memory().unwrap();
+    // Many with the same score: pages must still neither repeat nor skip one.
+    index
+        .rebuild((1..=250).map(|i| {
+            let text = format!("{} tin tức", "đồng văn ".repeat((i % 7 + 1) as usize));
+            entry(
+                i,
+                &[1],
+                &format!("Tin số {i}"),
+                &text,
+                "2020-01-01T00:00:00Z",
+            )
+        }))
+        .unwrap();
+    let best = ids(
+        &index,
+        Search {
+            limit: 100,
+            ..words("dong van")
+        },
+    );
+    let mut paged = Vec::new();
+    for page in 0..10 {
+        let search = Search {
+            portal: "binh-lieu".into(),
+            limit: 10,
+            offset: page * 10,
+            ..words("dong van")
+        };
+        let found = index.search(&search).unwrap();
+        assert_eq!(found.total, 250);
+        paged.extend(found.hits.iter().map(|h| h.id));
+    }
+    assert_eq!(paged, best);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
     #[test]

@@ -18,6 +18,7 @@
 use crate::read::ValueForAnalysis;
 use crate::{Backend, Result, Store, StoreError, busy_sql};
 use sqlx::{Any, Row, Transaction};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How many times a busy `BEGIN IMMEDIATE` is tried. Each try already waits up to SQLite's
@@ -74,6 +75,7 @@ impl Store {
         if recorded == Recorded::No {
             return Ok(tx);
         }
+        self.writes_begun.fetch_add(1, Ordering::SeqCst);
         if self.backend == Backend::Postgres {
             sqlx::query(POSTGRES_LOCK_TIMEOUT).execute(&mut *tx).await?;
         }
@@ -108,6 +110,13 @@ impl Store {
                 other => return Ok(other?),
             }
         }
+    }
+
+    /// How many recorded write transactions this process has begun through this store (its
+    /// clones share the count): no query at all, so a cache of what was read can be checked
+    /// on every request. Writes of other processes show in [`Store::revision`] instead.
+    pub fn writes_begun(&self) -> u64 {
+        self.writes_begun.load(Ordering::SeqCst)
     }
 
     /// The store's revision: how many recorded write transactions it has committed. Cheap

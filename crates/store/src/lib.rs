@@ -166,6 +166,8 @@ pub struct Store {
     backend: Backend,
     /// The SQLite file, for the bulk read that bypasses the pool (see `read.rs`).
     sqlite_path: Option<std::path::PathBuf>,
+    /// Recorded writes begun through this handle and its clones ([`Store::writes_begun`]).
+    writes_begun: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -229,6 +231,7 @@ impl Store {
             pool,
             backend,
             sqlite_path: location.sqlite_path().map(Path::to_path_buf),
+            writes_begun: Default::default(),
         })
     }
 

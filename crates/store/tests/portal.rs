@@ -149,6 +149,26 @@ on_both_backends!(every_version_of_an_article_is_kept, |store| {
     assert_eq!(revisions[1].text.body, "Nội dung đã sửa");
 });
 
+on_both_backends!(
+    a_title_written_many_times_still_gets_a_free_address,
+    |store| {
+        let news = portal(&store).await;
+        let mut slugs = Vec::new();
+        // Past the twenty addresses looked up by name, the store reads every one of the prefix.
+        for _ in 0..23 {
+            let article = store
+                .create_article("hoanh-mo", &text("Lịch tiếp dân", news), EDITOR)
+                .await
+                .unwrap();
+            slugs.push(article.slug);
+        }
+        let expected: Vec<String> = std::iter::once("lich-tiep-dan".to_string())
+            .chain((2..=23).map(|n| format!("lich-tiep-dan-{n}")))
+            .collect();
+        assert_eq!(slugs, expected);
+    }
+);
+
 on_both_backends!(addresses_are_distinct_and_old_ones_lead_on, |store| {
     let news = portal(&store).await;
     let first = store

@@ -53,6 +53,8 @@ pub struct App {
     pub search_seen: tokio::sync::Mutex<String>,
     /// The portal's visit counter, written to the store in batches.
     pub visits: portal::visits::Visits,
+    /// Anonymous portal pages as rendered a moment ago ([`portal::public::PageCache`]).
+    pub pages: portal::public::PageCache,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -251,6 +253,7 @@ impl App {
             search_seen: tokio::sync::Mutex::new(String::new()),
             visits: portal::visits::Visits::default(),
             metrics: operations::Metrics::from_env(),
+            pages: portal::public::PageCache::default(),
         };
         app.metrics.applied.store(
             app.feed.lock().await.revision,

@@ -2,6 +2,10 @@
 //! organisation page. Anonymous; a signed-in editor of the portal also sees articles that are
 //! not public yet, marked as such.
 
+mod cache;
+
+pub use cache::PageCache;
+
 use super::{base_path, markup, portal_of, role_on, with_descendants};
 use crate::auth::{ClientAddr, MaybeViewer};
 use crate::pages::{PageLang, render};
@@ -9,7 +13,8 @@ use crate::policy::Principal;
 use crate::{App, Shared, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cache::{Counts, Page};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -79,13 +84,9 @@ async fn frame_context(
         .filter(|c| c.parent.is_none())
         .map(|c| json!({"name": c.name, "href": format!("{base}/chuyen-muc/{}", c.slug)}))
         .collect();
-    let (today, total, online) = app.visits.shown(app, &portal.code).await?;
+    let [today, total, online] = visit_counts(app, &portal.code).await?;
     Ok(json!({
-        "visits": {
-            "today": format::number_vi(today.into(), 0),
-            "total": format::number_vi(total.into(), 0),
-            "online": format::number_vi(online.into(), 0),
-        },
+        "visits": {"today": today, "total": total, "online": online},
         "portal": {
             "name": portal.name,
             "address": portal.address,
@@ -99,6 +100,12 @@ async fn frame_context(
         "editor": editor,
         "origin": origin(app, headers),
     }))
+}
+
+/// The visit counts a page shows (today, in all, online now), written as on the page.
+async fn visit_counts(app: &App, portal: &str) -> Result<Counts, WebError> {
+    let (today, total, online) = app.visits.shown(app, portal).await?;
+    Ok([today, total, online].map(|n| format::number_vi(n.into(), 0)))
 }
 
 /// `scheme://host` of the request, for the absolute addresses of feeds and canonical links.
@@ -199,6 +206,11 @@ pub async fn home(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
+    let key = page_key(&app, &params, lang, &headers);
+    let writes = app.store.writes_begun();
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
+        return Ok(kept);
+    }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(no_portal(&app, lang, who.as_ref(), &params));
     };
@@ -210,12 +222,15 @@ pub async fn home(
         limit: 4,
         ..ArticleQuery::default()
     };
-    let (featured, _) = app.store.public_articles(code, &featured, now).await?;
+    let featured = app
+        .store
+        .latest_public_articles(code, &featured, now)
+        .await?;
     let latest = ArticleQuery {
         limit: 8,
         ..ArticleQuery::default()
     };
-    let (latest, _) = app.store.public_articles(code, &latest, now).await?;
+    let latest = app.store.latest_public_articles(code, &latest, now).await?;
     let mut sections = Vec::new();
     for top in frame.categories.iter().filter(|c| c.parent.is_none()) {
         let query = ArticleQuery {
@@ -223,8 +238,8 @@ pub async fn home(
             limit: 4,
             ..ArticleQuery::default()
         };
-        let (articles, total) = app.store.public_articles(code, &query, now).await?;
-        if total > 0 {
+        let articles = app.store.latest_public_articles(code, &query, now).await?;
+        if !articles.is_empty() {
             sections.push(json!({
                 "name": top.name,
                 "href": format!("{base}/chuyen-muc/{}", top.slug),
@@ -258,10 +273,84 @@ pub async fn home(
             "feed": format!("{base}/rss.xml"),
         }),
     );
-    Ok(anonymous_cache(
-        render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response(),
-        who.is_none(),
-    ))
+    if who.is_none() {
+        let keep = Keep {
+            key,
+            writes,
+            portal: code,
+            article: None,
+        };
+        return keep_page(&app, lang, "portal/home.html", context, keep);
+    }
+    Ok(render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response())
+}
+
+/// Where an anonymous page is kept: one address, language and host name give one page.
+fn page_key(
+    app: &App,
+    params: &HashMap<String, String>,
+    lang: Lang,
+    headers: &HeaderMap,
+) -> String {
+    let param = |name: &str| params.get(name).map_or("", String::as_str);
+    let origin = origin(app, headers);
+    format!(
+        "{origin} {} {} {}",
+        lang.tag(),
+        param("portal"),
+        param("slug")
+    )
+}
+
+/// The page an anonymous visitor asks for as rendered a moment ago ([`cache`]), the view
+/// counted and the counts of now on it.
+async fn kept_page(
+    app: &App,
+    who: Option<&Principal>,
+    key: &str,
+    writes: u64,
+    client: &ClientAddr,
+    headers: &HeaderMap,
+) -> Result<Option<Response>, WebError> {
+    let Some(page) = who.is_none().then(|| app.pages.get(key, writes)).flatten() else {
+        return Ok(None);
+    };
+    app.visits
+        .count_request(&page.portal, page.article, None, client, headers);
+    let counts = visit_counts(app, &page.portal).await?;
+    Ok(Some(anonymous_page(&page, &counts)))
+}
+
+fn anonymous_page(page: &Page, counts: &Counts) -> Response {
+    anonymous_cache(Html(page.html(counts)).into_response(), true)
+}
+
+/// Where and from what an anonymous visitor's page is kept.
+struct Keep<'a> {
+    key: String,
+    writes: u64,
+    portal: &'a str,
+    article: Option<i64>,
+}
+
+/// Renders an anonymous visitor's page with marks where the visit counts go, keeps it for
+/// the visitors after, and answers it with the counts `context` holds.
+fn keep_page(
+    app: &App,
+    lang: Lang,
+    template: &str,
+    mut context: Value,
+    keep: Keep<'_>,
+) -> Result<Response, WebError> {
+    let counts: Counts = ["today", "total", "online"]
+        .map(|n| context["visits"][n].as_str().unwrap_or("").to_string());
+    let [today, total, online] = cache::marks();
+    context["visits"] = json!({"today": today, "total": total, "online": online});
+    let html = render(app, lang, None, template, context)?.0;
+    let page = Page::new(keep.portal, keep.article, &html, keep.writes);
+    let response = anonymous_page(&page, &counts);
+    app.pages.put(keep.key, page);
+    Ok(response)
 }
 
 /// Without a portal to show: the sign-in page's way in for a fresh installation, a 404 for a
@@ -312,6 +401,11 @@ pub async fn article(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
+    let key = page_key(&app, &params, lang, &headers);
+    let writes = app.store.writes_begun();
+    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
+        return Ok(kept);
+    }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
@@ -364,10 +458,17 @@ pub async fn article(
             "description": description,
         }),
     );
-    Ok(anonymous_cache(
-        render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response(),
-        public && who.is_none(),
-    ))
+    if public && who.is_none() {
+        let portal = &frame.portal.code;
+        let keep = Keep {
+            key,
+            writes,
+            portal,
+            article: Some(article.id),
+        };
+        return keep_page(&app, lang, "portal/article.html", context, keep);
+    }
+    Ok(render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response())
 }
 
 /// A page that is the same for every anonymous reader may be kept by a browser or proxy for
@@ -526,9 +627,9 @@ async fn feed_of(
         limit: FEED_SIZE,
         ..ArticleQuery::default()
     };
-    let (articles, _) = app
+    let articles = app
         .store
-        .public_articles(&frame.portal.code, &query, Utc::now())
+        .latest_public_articles(&frame.portal.code, &query, Utc::now())
         .await?;
     let items: Vec<FeedItem> = articles
         .iter()

@@ -7,14 +7,16 @@
 //! found so far is skipped unread. A document is kept only if the filter (portal, category,
 //! dates, every word) admits it, so the pruning threshold only ever comes from real matches
 //! and the result is the same `k` as scoring every match. How many match is counted apart,
-//! without scores.
+//! without scores. With few matches the filter leads instead ([`Best::each`]): each one is
+//! scored by seeking every clause to it, as the union's own start would cost more (it reads
+//! a window of every clause's documents at once).
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 use std::sync::Mutex;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{Scorer, Weight};
-use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, DocSet, Score, SegmentOrdinal, SegmentReader, TERMINATED};
 
 /// A score as matches are compared. The same clauses can sum to scores that differ in their
 /// last bits, with the order tantivy adds them in, which depends on how far it skipped: the
@@ -29,6 +31,9 @@ fn rank(score: Score) -> Score {
 /// best first, ties by address.
 pub(crate) struct Best {
     filter: Box<dyn Weight>,
+    /// The ranking's clauses, when each admitted document is scored by them instead of
+    /// walking the ranking searched.
+    each: Option<Vec<Box<dyn Weight>>>,
     k: usize,
     /// The `k` best scores of the segments searched so far, best first: a later segment's
     /// match must beat the last of them to count.
@@ -39,8 +44,18 @@ impl Best {
     pub(crate) fn new(filter: Box<dyn Weight>, k: usize) -> Best {
         Best {
             filter,
+            each: None,
             k: k.max(1),
             kept: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The best `k` of what `filter` admits, each scored as the sum of `clauses` (the query
+    /// searched is then not read).
+    pub(crate) fn each(filter: Box<dyn Weight>, clauses: Vec<Box<dyn Weight>>, k: usize) -> Best {
+        Best {
+            each: Some(clauses),
+            ..Best::new(filter, k)
         }
     }
 
@@ -179,6 +194,9 @@ impl Collector for Best {
         segment: SegmentOrdinal,
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Fruit> {
+        if let Some(clauses) = &self.each {
+            return self.score_each(clauses, segment, reader);
+        }
         let mut best = self.for_segment(segment, reader)?;
         let floor = self.floor();
         let alive = reader.alive_bitset();
@@ -192,6 +210,45 @@ impl Collector for Best {
         self.remember(&found);
         Ok(found)
     }
+}
+
+impl Best {
+    /// Every document of the segment the filter admits, scored by seeking each clause to it.
+    fn score_each(
+        &self,
+        clauses: &[Box<dyn Weight>],
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+        let mut best = self.for_segment(segment, reader)?;
+        let mut scorers = clauses
+            .iter()
+            .map(|c| c.scorer(reader, 1.0))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let alive = reader.alive_bitset();
+        let mut doc = best.filter.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                best.collect(doc, score_at(&mut scorers, doc));
+            }
+            doc = best.filter.advance();
+        }
+        Ok(best.harvest())
+    }
+}
+
+/// The sum of the scores of the clauses holding `doc` (documents asked in increasing order).
+fn score_at(scorers: &mut [Box<dyn Scorer>], doc: DocId) -> Score {
+    let mut score = 0.0;
+    for scorer in scorers {
+        if scorer.doc() < doc {
+            scorer.seek(doc);
+        }
+        if scorer.doc() == doc {
+            score += scorer.score();
+        }
+    }
+    score
 }
 
 #[cfg(test)]
@@ -332,12 +389,18 @@ mod tests {
                         close(&pruned, &all),
                         "{text} {category:?} {k}: {pruned:?} against {all:?}"
                     );
-                    // The same collector led by the filter, as few matches are searched.
+                    // Led by the filter, as few matches are searched.
                     let weight = filter
                         .weight(EnableScoring::disabled_from_searcher(&searcher))
                         .unwrap();
+                    let clauses = rank
+                        .clauses()
+                        .iter()
+                        .map(|(_, q)| q.weight(EnableScoring::enabled_from_searcher(&searcher)))
+                        .collect::<tantivy::Result<Vec<_>>>()
+                        .unwrap();
                     let each: Vec<f32> = searcher
-                        .search(&every, &Best::new(weight, k))
+                        .search(&filter, &Best::each(weight, clauses, k))
                         .unwrap()
                         .iter()
                         .map(|(s, _)| *s)

@@ -20,7 +20,7 @@ use std::ops::Bound;
 use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -443,8 +443,8 @@ impl SearchIndex {
 
     /// The best `k` of the `total` documents `filter` admits. Few: each is scored, the
     /// filter leading. Many: the ranking's terms lead, skipping what cannot enter the best
-    /// ([`best`]); with fewer matches than `k` that skipping never starts, and every document
-    /// holding any of the words would be scored.
+    /// ([`best`]); with fewer matches than `k` that skipping would never start, and every
+    /// document holding any of the words would be scored.
     fn best(
         &self,
         searcher: &Searcher,
@@ -454,19 +454,16 @@ impl SearchIndex {
         k: usize,
     ) -> Result<Vec<DocAddress>> {
         let admits = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
-        let best = Best::new(admits, k);
         let rank = self.rank_query(words);
         let found = if total <= SCORE_EACH_MAX {
-            let each = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-                ),
-                (Occur::Must, Box::new(rank)),
-            ]);
-            searcher.search(&each, &best)?
+            let clauses = rank
+                .clauses()
+                .iter()
+                .map(|(_, clause)| clause.weight(EnableScoring::enabled_from_searcher(searcher)))
+                .collect::<tantivy::Result<Vec<_>>>()?;
+            searcher.search(&filter, &Best::each(admits, clauses, k))?
         } else {
-            searcher.search(&rank, &best)?
+            searcher.search(&rank, &Best::new(admits, k))?
         };
         Ok(found.into_iter().map(|(_, a)| a).collect())
     }

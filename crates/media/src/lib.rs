@@ -92,6 +92,16 @@ impl Format {
         }
     }
 
+    /// How the store names it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Webp => "webp",
+            Format::Pdf => "pdf",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Format::Jpeg => "JPEG",

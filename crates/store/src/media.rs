@@ -4,10 +4,11 @@
 
 use crate::portal::Author;
 use crate::read::{parse_field, timestamp_text};
+use crate::write::list_placeholders;
 use crate::{Result, Store};
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyRow;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 
 /// The characters of the digest that make a file's public address: 80 bits, so no two files
 /// of an instance share one by chance, and no address can be guessed.
@@ -124,19 +125,21 @@ fn media_from_row(row: &AnyRow) -> Result<Media> {
     })
 }
 
+/// Lists of values bound in one statement at most: within any backend's parameter limit.
+const LIST_MAX: usize = 500;
+
 impl Store {
     /// Keeps an upload and its files in one transaction. The same bytes sent again to the
-    /// same portal are the upload already kept: it is returned as it was.
+    /// same portal are the upload already kept (`UNIQUE (portal, digest)`): it is returned as
+    /// it was, two uploads of one file at once included.
     pub async fn add_media(&self, new: &NewMedia<'_>, author: Author<'_>) -> Result<Media> {
-        if let Some(kept) = self.media_by_digest(new.portal, new.digest).await? {
-            return Ok(kept);
-        }
         let mut tx = self.begin_write().await?;
         let address = &new.digest[..ADDRESS_LEN.min(new.digest.len())];
-        let id: i64 = sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO media (portal, address, digest, format, name, alt, width, height, size, \
              uploaded_by, uploaded_from, uploaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (portal, digest) DO NOTHING RETURNING id",
         )
         .bind(new.portal)
         .bind(address)
@@ -150,40 +153,24 @@ impl Store {
         .bind(author.username)
         .bind(author.from)
         .bind(timestamp_text(Utc::now()))
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("id")?;
-        for file in new.files {
-            sqlx::query(
-                "INSERT INTO media_files (media, width, height, mime, extension, data) \
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(id)
-            .bind(i64::from(file.width))
-            .bind(i64::from(file.height))
-            .bind(&file.mime)
-            .bind(&file.extension)
-            .bind(file.data.clone())
-            .execute(&mut *tx)
-            .await?;
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(row) = inserted {
+            let id: i64 = row.try_get("id")?;
+            for file in new.files {
+                insert_file(&mut tx, id, file).await?;
+            }
         }
         tx.commit().await?;
-        self.media_by_digest(new.portal, new.digest)
-            .await?
-            .ok_or_else(|| crate::StoreError::Corrupt("an upload just written is missing".into()))
-    }
-
-    async fn media_by_digest(&self, portal: &str, digest: &str) -> Result<Option<Media>> {
         let select = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE portal = $1 AND digest = $2");
         let row = sqlx::query(AssertSqlSafe(select))
-            .bind(portal)
-            .bind(digest)
-            .fetch_optional(&self.pool)
+            .bind(new.portal)
+            .bind(new.digest)
+            .fetch_one(&self.pool)
             .await?;
-        match row {
-            Some(row) => Ok(self.with_files(vec![media_from_row(&row)?]).await?.pop()),
-            None => Ok(None),
-        }
+        let mut kept = self.with_files(vec![media_from_row(&row)?]).await?;
+        kept.pop()
+            .ok_or_else(|| crate::StoreError::Corrupt("an upload just written is missing".into()))
     }
 
     /// A portal's uploads, the newest first.
@@ -203,40 +190,54 @@ impl Store {
         self.with_files(media).await
     }
 
-    /// The uploads of any portal at these addresses (what an article's body names).
+    /// The uploads at these addresses (what an article's body names), one for each address
+    /// found: the same file kept by two portals has one address and the same bytes.
     pub async fn media_at(&self, addresses: &[&str]) -> Result<Vec<Media>> {
-        let mut found = Vec::new();
-        for address in addresses {
-            let select = format!("SELECT {MEDIA_COLUMNS} FROM media WHERE address = $1 LIMIT 1");
-            if let Some(row) = sqlx::query(AssertSqlSafe(select))
-                .bind(*address)
-                .fetch_optional(&self.pool)
-                .await?
-            {
-                found.push(media_from_row(&row)?);
+        let mut found: Vec<Media> = Vec::new();
+        for chunk in addresses.chunks(LIST_MAX) {
+            let select = format!(
+                "SELECT {MEDIA_COLUMNS} FROM media WHERE address IN ({}) ORDER BY id",
+                list_placeholders(self.backend, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(select));
+            for address in chunk {
+                query = query.bind(*address);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let media = media_from_row(&row)?;
+                if !found.iter().any(|m| m.address == media.address) {
+                    found.push(media);
+                }
             }
         }
         self.with_files(found).await
     }
 
+    /// The uploads with the (width, height, extension) of each of their files, read in one
+    /// statement per few hundred uploads.
     async fn with_files(&self, mut media: Vec<Media>) -> Result<Vec<Media>> {
-        for m in &mut media {
-            let rows = sqlx::query(
-                "SELECT width, height, extension FROM media_files WHERE media = $1 ORDER BY width",
-            )
-            .bind(m.id)
-            .fetch_all(&self.pool)
-            .await?;
-            m.files = rows
-                .iter()
-                .map(|r| {
-                    Ok((
-                        u32_of(r, "width")?,
-                        u32_of(r, "height")?,
-                        r.try_get("extension")?,
-                    ))
-                })
-                .collect::<Result<_>>()?;
+        let ids: Vec<i64> = media.iter().map(|m| m.id).collect();
+        for chunk in ids.chunks(LIST_MAX) {
+            let select = format!(
+                "SELECT media, width, height, extension FROM media_files WHERE media IN ({}) \
+                 ORDER BY media, width",
+                list_placeholders(self.backend, chunk.len())
+            );
+            let mut query = sqlx::query(AssertSqlSafe(select));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let id: i64 = row.try_get("media")?;
+                let file = (
+                    u32_of(&row, "width")?,
+                    u32_of(&row, "height")?,
+                    row.try_get("extension")?,
+                );
+                if let Some(m) = media.iter_mut().find(|m| m.id == id) {
+                    m.files.push(file);
+                }
+            }
         }
         Ok(media)
     }
@@ -262,4 +263,24 @@ impl Store {
         })
         .transpose()
     }
+}
+
+async fn insert_file(
+    tx: &mut Transaction<'static, Any>,
+    media: i64,
+    file: &MediaFile,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO media_files (media, width, height, mime, extension, data) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(media)
+    .bind(i64::from(file.width))
+    .bind(i64::from(file.height))
+    .bind(&file.mime)
+    .bind(&file.extension)
+    .bind(file.data.as_slice())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

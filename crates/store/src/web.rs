@@ -431,11 +431,10 @@ impl Store {
         let mut found = Vec::new();
         // A few hundred units at a time: within any backend's limit on parameters.
         for chunk in units.chunks(500) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let select = format!(
                 "SELECT data_set, unit_code, period FROM submissions \
                  WHERE state = 'approved' AND unit_code IN ({})",
-                placeholders.join(", ")
+                crate::write::list_placeholders(self.backend, chunk.len())
             );
             let mut query = sqlx::query(sqlx::AssertSqlSafe(select));
             for unit in chunk {

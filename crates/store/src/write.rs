@@ -416,6 +416,17 @@ fn placeholders(backend: Backend, rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
+/// `$1, $2, …` (`?, ?, …` on SQLite) for a list of `count` values: `x IN (…)`.
+pub(crate) fn list_placeholders(backend: Backend, count: usize) -> String {
+    (1..=count)
+        .map(|i| match backend {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${i}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Writes values in batches: one query finds which exist, one inserts the new ones, one adds
 /// their revisions; changed values are updated one by one (they are few).
 /// Who writes, when, under which locks, and whom to tell how far it got.

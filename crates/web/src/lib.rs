@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod datasets;
+mod escape;
 pub mod follow;
 pub mod headers;
 pub mod operations;

@@ -7,6 +7,7 @@
 //! an image named by the heading whose id it is given (`aria-labelledby`); the page shows its
 //! figures in a table beside it.
 
+use crate::escape::escape;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
@@ -28,17 +29,10 @@ fn inside(x: f64, text: &str, from: f64) -> f64 {
     x.clamp(low.min(WIDTH / 2.0), (WIDTH - half).max(low))
 }
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn open(height: f64, labelled_by: &str) -> String {
     format!(
         r##"<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="{}" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg">"##,
-        esc(labelled_by)
+        escape(labelled_by)
     )
 }
 
@@ -60,9 +54,9 @@ pub fn bars(rows: &[(String, Decimal, String)], labelled_by: &str) -> String {
             ny = y + 13.0,
             by = y + 18.0,
             ly = y + 30.0,
-            name = esc(name),
+            name = escape(name),
             lx = w + 5.0,
-            label = esc(label),
+            label = escape(label),
         ));
     }
     s.push_str("</svg>");
@@ -100,7 +94,7 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
     let step = plot_w / points.len().max(2).saturating_sub(1) as f64;
     let center = points.len() == 1;
     let y_of = |f: f64| top + plot_h - (f - min) / span * plot_h;
-    let label = |v: Decimal| esc(&solieu_core::format::number_vi(v, u32::from(decimals)));
+    let label = |v: Decimal| escape(&solieu_core::format::number_vi(v, u32::from(decimals)));
     let mut s = open(h, labelled_by);
     // The value axis, with the figures at its ends.
     s.push_str(&format!(
@@ -135,7 +129,7 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
         if center || (points.len() - 1 - k).is_multiple_of(stride) {
             s.push_str(&format!(
                 r##"<text x="{tx:.1}" y="{ly}" {FONT} text-anchor="middle">{}</text>"##,
-                esc(name),
+                escape(name),
                 tx = inside(x, name, 0.0),
                 ly = h - 10.0
             ));

@@ -283,6 +283,21 @@ on_both_backends!(another_communes_editor_can_change_nothing, |app| {
     let article = app.store.article(id).await.unwrap().unwrap();
     assert_eq!(article.text.title, "Tin của xã Hoành Mô");
     assert_eq!(article.state, "draft");
+    // Asking for the other commune's schedule, visits or library by its address is refused,
+    // not answered with one's own.
+    for page in [
+        "/bien-tap/lich",
+        "/bien-tap/truy-cap",
+        "/bien-tap/tep",
+        "/bien-tap/moi",
+    ] {
+        let asked = format!("{page}?cong=hoanh-mo");
+        assert_eq!(
+            other.get(&asked).await.status,
+            StatusCode::FORBIDDEN,
+            "{asked}"
+        );
+    }
     // A leader with no grant has no editor's pages at all.
     let mut leader = signed_in(&app, "leader").await;
     assert_eq!(leader.get("/bien-tap").await.status, StatusCode::FORBIDDEN);

@@ -4,7 +4,7 @@
 //! Every handler asks [`role_on`] for the article's own portal: an editor of one commune's
 //! portal cannot read the drafts of, or change, another's, whatever address it sends.
 
-use super::{markup, portals_of, role_on};
+use super::{from_of, markup, portal_for, portals_of, role_on};
 use crate::auth::{self, ClientAddr, Viewer};
 use crate::pages::{PageLang, named, render};
 use crate::policy::Principal;
@@ -70,10 +70,6 @@ pub struct HistoryQuery {
     pub den: Option<i64>,
 }
 
-fn from_of(client: &ClientAddr) -> String {
-    format!("web {}", client.0)
-}
-
 pub async fn list(
     State(app): State<Shared>,
     PageLang(lang): PageLang,
@@ -128,15 +124,9 @@ pub async fn new_form(
     Viewer(who): Viewer,
     Query(q): Query<NewQuery>,
 ) -> Result<Response, WebError> {
-    let portals = portals_of(&app, &who).await?;
-    let chosen = q
-        .cong
-        .as_deref()
-        .and_then(|c| portals.iter().find(|(p, _)| p.code == c))
-        .or(portals.first())
-        .ok_or(WebError::Forbidden)?;
+    let worked = portal_for(&app, &who, q.cong.as_deref()).await?;
     let form = ArticleForm {
-        portal: Some(chosen.0.code.clone()),
+        portal: Some(worked.portal().code.clone()),
         ..ArticleForm::default()
     };
     form_page(&app, lang, &who, None, &form, &[], StatusCode::OK).await
@@ -317,17 +307,33 @@ fn refused(refusal: Refusal) -> WebError {
 
 /// The uploads a body names, as far as the library holds them (bounded: a body may name any
 /// number of addresses, only the first few dozen are looked up).
-async fn media_named(app: &App, body: &str) -> Result<Vec<Media>, WebError> {
+async fn media_named(app: &App, body: &str) -> Result<Named, WebError> {
     let addresses = markup::media_addresses(body);
-    let asked: Vec<&str> = addresses.iter().take(100).map(String::as_str).collect();
-    Ok(app.store.media_at(&asked).await?)
+    let asked: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    let kept = app.store.media_at(&asked).await?;
+    Ok(Named { addresses, kept })
+}
+
+/// The uploads a body names: their addresses, and those the library holds.
+struct Named {
+    addresses: Vec<String>,
+    kept: Vec<Media>,
+}
+
+impl Named {
+    fn missing(&self) -> impl Iterator<Item = &str> {
+        self.addresses
+            .iter()
+            .filter(|a| !self.kept.iter().any(|m| &m.address == *a))
+            .map(String::as_str)
+    }
 }
 
 /// The form's text, checked: every problem found, each naming its field.
 fn checked(
     form: &ArticleForm,
     categories: &[Category],
-    media: &[Media],
+    media: &Named,
 ) -> Result<ArticleText, Vec<Value>> {
     let mut problems = Vec::new();
     let mut problem = |field: &str, message: Text| {
@@ -357,16 +363,14 @@ fn checked(
             solieu_i18n::text!("portal-image-needs-alt", value = shown),
         );
     }
-    for address in markup::media_addresses(&form.body) {
-        if !media.iter().any(|m| m.address == address) {
-            problem(
-                "body",
-                solieu_i18n::text!(
-                    "portal-image-not-uploaded",
-                    value = format!("/media/{address}")
-                ),
-            );
-        }
+    for address in media.missing() {
+        problem(
+            "body",
+            solieu_i18n::text!(
+                "portal-image-not-uploaded",
+                value = format!("/media/{address}")
+            ),
+        );
     }
     let category = match form.category.trim() {
         "" => None,
@@ -390,7 +394,7 @@ fn checked(
         category,
         title,
         sapo: solieu_core::text::clean(&form.sapo),
-        body_html: markup::body_html_with(&body, media),
+        body_html: markup::body_html_with(&body, &media.kept),
         body,
         byline: solieu_core::text::clean(&form.byline),
         source: solieu_core::text::clean(&form.source),

@@ -65,6 +65,7 @@ async fn latest_public(
     for (set, unit, period) in app.store.approved_of(&units).await? {
         approved.entry((set, period)).or_default().insert(unit);
     }
+    let engine = app.engine();
     let mut latest: Option<(Period, BTreeSet<String>)> = None;
     for ((set_code, period), units) in &approved {
         let (Some(set), Ok(period)) = (
@@ -78,7 +79,7 @@ async fn latest_public(
             .filter(|c| set.indicators.contains(c))
             .cloned()
             .collect();
-        if shown.is_empty() || !covered(&app.engine(), &portal.unit_code, &period, units) {
+        if shown.is_empty() || !covered(&engine, &portal.unit_code, &period, units) {
             continue;
         }
         match &mut latest {

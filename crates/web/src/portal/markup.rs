@@ -2,6 +2,7 @@
 //! HTML went through an allow-list of tags and attributes (ammonia). Script, event handlers,
 //! `javascript:` addresses and styles never reach a page, whatever an editor pastes.
 
+use crate::escape::escape;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use solieu_store::{Media, parse_file_name};
 use std::sync::OnceLock;
@@ -87,13 +88,6 @@ fn upload_named<'m>(url: &str, media: &'m [Media]) -> Option<&'m Media> {
     media.iter().find(|m| m.address == address && !m.is_pdf())
 }
 
-fn attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// `<img>` with every width in `srcset`, the width up to 1024 as its `src`, and its size so
 /// the page does not move while it loads.
 fn image_tag(media: &Media, alt: &str, title: &str) -> String {
@@ -114,13 +108,13 @@ fn image_tag(media: &Media, alt: &str, title: &str) -> String {
     let title = if title.is_empty() {
         String::new()
     } else {
-        format!(" title=\"{}\"", attribute(title))
+        format!(" title=\"{}\"", escape(title))
     };
     format!(
         "<img src=\"{}\" srcset=\"{}\" sizes=\"{IMAGE_SIZES}\" width=\"{width}\" height=\"{height}\" alt=\"{}\"{title} loading=\"lazy\" decoding=\"async\">",
         media.href(*src_width).unwrap_or_default(),
         srcset.join(", "),
-        attribute(alt.trim()),
+        escape(alt.trim()),
     )
 }
 

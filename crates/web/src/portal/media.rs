@@ -6,7 +6,7 @@
 //! file's address holds the start of its digest, so its content never changes: it is served
 //! with a year-long, immutable cache.
 
-use super::{portals_of, role_on};
+use super::{Worked, portal_for};
 use crate::auth::{self, ClientAddr, Viewer};
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
@@ -44,69 +44,48 @@ pub async fn library(
     Viewer(who): Viewer,
     Query(q): Query<LibraryQuery>,
 ) -> Result<Response, WebError> {
-    let portal = chosen_portal(&app, &who, q.cong.as_deref()).await?;
-    library_page(
-        &app,
-        lang,
-        &who,
-        &portal,
-        q.moi.as_deref(),
-        None,
-        StatusCode::OK,
-    )
-    .await
+    let worked = portal_for(&app, &who, q.cong.as_deref()).await?;
+    let page = Library {
+        fresh: q.moi.as_deref(),
+        ..Library::default()
+    };
+    library_page(&app, lang, &who, &worked, page, StatusCode::OK).await
 }
 
-/// The portal of the library: the one asked for if `who` works on it, else its first.
-async fn chosen_portal(
-    app: &App,
-    who: &Principal,
-    asked: Option<&str>,
-) -> Result<String, WebError> {
-    let portals = portals_of(app, who).await?;
-    match asked {
-        Some(code) => portals
-            .iter()
-            .find(|(p, _)| p.code == code)
-            .map(|(p, _)| p.code.clone())
-            .ok_or(WebError::Forbidden),
-        None => portals
-            .first()
-            .map(|(p, _)| p.code.clone())
-            .ok_or(WebError::Forbidden),
-    }
+/// What the library shows besides the uploads: the one just made, or why one was refused
+/// with the text alternative as typed.
+#[derive(Default)]
+struct Library<'a> {
+    fresh: Option<&'a str>,
+    refusal: Option<Text>,
+    alt: &'a str,
 }
 
 async fn library_page(
     app: &App,
     lang: Lang,
     who: &Principal,
-    portal: &str,
-    fresh: Option<&str>,
-    refusal: Option<(&Text, &UploadForm)>,
+    worked: &Worked,
+    page: Library<'_>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
-    let portals = portals_of(app, who).await?;
-    let name = portals
-        .iter()
-        .find(|(p, _)| p.code == portal)
-        .map(|(p, _)| p.name.clone())
-        .unwrap_or_default();
+    let portal = worked.portal();
     let uploads: Vec<Value> = app
         .store
-        .media_of(portal, LIBRARY_SIZE)
+        .media_of(&portal.code, LIBRARY_SIZE)
         .await?
         .iter()
-        .map(|m| upload_card(m, fresh))
+        .map(|m| upload_card(m, page.fresh))
         .collect();
+    let limits = Limits::default();
     let context = json!({
-        "portal": {"code": portal, "name": name},
-        "portals": portals.iter().map(|(p, _)| json!({"code": p.code, "name": p.name})).collect::<Vec<_>>(),
+        "portal": {"code": portal.code, "name": portal.name},
+        "portals": worked.all.iter().map(|(p, _)| json!({"code": p.code, "name": p.name})).collect::<Vec<_>>(),
         "uploads": uploads,
-        "problem": refusal.map(|(t, _)| t.get(lang).to_string()),
-        "alt": refusal.map(|(_, f)| f.alt.clone()).unwrap_or_default(),
-        "max_image_mb": Limits::default().image_bytes >> 20,
-        "max_pdf_mb": Limits::default().pdf_bytes >> 20,
+        "problem": page.refusal.map(|t| t.get(lang).to_string()),
+        "alt": page.alt,
+        "max_image_mb": limits.image_bytes >> 20,
+        "max_pdf_mb": limits.pdf_bytes >> 20,
     });
     let html = render(app, lang, Some(who), "portal/media.html", context)?;
     Ok((status, html).into_response())
@@ -180,61 +159,50 @@ pub async fn upload(
     client: ClientAddr,
     multipart: Multipart,
 ) -> Result<Response, WebError> {
-    let form = read_upload(multipart).await?;
+    let mut form = read_upload(multipart).await?;
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    if role_on(&app, &who, &form.portal).await?.is_none() {
-        return Err(WebError::Forbidden);
-    }
-    let refused = |text: Text| refuse(&app, lang, &who, &form, text);
-    let Some((name, bytes)) = form.file.as_ref().filter(|(_, b)| !b.is_empty()) else {
+    let worked = portal_for(&app, &who, Some(&form.portal)).await?;
+    let alt = solieu_core::text::clean(&form.alt);
+    let refused = |text: Text| {
+        let page = Library {
+            refusal: Some(text),
+            alt: &form.alt,
+            ..Library::default()
+        };
+        library_page(
+            &app,
+            lang,
+            &who,
+            &worked,
+            page,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+    };
+    let Some((name, bytes)) = form.file.take().filter(|(_, b)| !b.is_empty()) else {
         return refused(solieu_i18n::text!("web-no-file-chosen")).await;
     };
-    let alt = solieu_core::text::clean(&form.alt);
-    let prepared = match prepared(name.clone(), bytes.clone()).await? {
+    let size = bytes.len();
+    let prepared = match prepared(name.clone(), bytes).await? {
         Ok(prepared) => prepared,
         Err(e) => return refused(e.text()).await,
     };
     if let Some(problem) = alt_problem(&alt, &prepared) {
         return refused(problem).await;
     }
-    let from = format!("web {}", client.0);
-    let kept = keep(
-        &app,
-        &form.portal,
-        name,
-        &alt,
-        bytes.len(),
-        &prepared,
-        &who,
-        &from,
-    )
-    .await?;
+    let upload = Upload {
+        portal: &worked.portal().code,
+        name: &name,
+        alt: &alt,
+        size,
+    };
+    let from = super::from_of(&client);
+    let kept = keep(&app, upload, prepared, super::author(&who, &from)).await?;
     Ok(Redirect::to(&format!(
         "/bien-tap/tep?cong={}&moi={}",
-        super::url_encode(&form.portal),
+        super::url_encode(&worked.portal().code),
         kept.address
     ))
     .into_response())
-}
-
-/// The library again with why the upload was refused and the text alternative as typed.
-async fn refuse(
-    app: &App,
-    lang: Lang,
-    who: &Principal,
-    form: &UploadForm,
-    text: Text,
-) -> Result<Response, WebError> {
-    library_page(
-        app,
-        lang,
-        who,
-        &form.portal,
-        None,
-        Some((&text, form)),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
 }
 
 /// Decoding and encoding take a processor for a moment: off the threads that answer requests.
@@ -260,42 +228,49 @@ fn alt_problem(alt: &str, prepared: &Prepared) -> Option<Text> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// An upload as sent, its checks passed.
+struct Upload<'a> {
+    portal: &'a str,
+    name: &'a str,
+    alt: &'a str,
+    /// Bytes as sent.
+    size: usize,
+}
+
+/// Keeps the files made from an upload (moved, not copied: a PDF may be 30 MB).
 async fn keep(
     app: &App,
-    portal: &str,
-    name: &str,
-    alt: &str,
-    size: usize,
-    prepared: &Prepared,
-    who: &Principal,
-    from: &str,
+    upload: Upload<'_>,
+    prepared: Prepared,
+    author: solieu_store::Author<'_>,
 ) -> Result<Media, WebError> {
-    let files: Vec<MediaFile> = prepared
-        .renditions
-        .iter()
-        .map(|r| MediaFile {
-            width: r.width,
-            height: r.height,
-            mime: r.mime.to_string(),
-            extension: r.extension.to_string(),
-            data: r.bytes.clone(),
-        })
-        .collect();
-    let format = format!("{:?}", prepared.format).to_ascii_lowercase();
-    let shown_name: String = name.chars().take(200).collect();
+    let shown_name: String = upload.name.chars().take(200).collect();
     let new = NewMedia {
-        portal,
+        portal: upload.portal,
         digest: &prepared.digest,
-        format: &format,
+        format: prepared.format.code(),
         name: &shown_name,
-        alt: if alt.is_empty() { &shown_name } else { alt },
+        alt: if upload.alt.is_empty() {
+            &shown_name
+        } else {
+            upload.alt
+        },
         width: prepared.width,
         height: prepared.height,
-        size,
-        files: &files,
+        size: upload.size,
+        files: &prepared
+            .renditions
+            .into_iter()
+            .map(|r| MediaFile {
+                width: r.width,
+                height: r.height,
+                mime: r.mime.to_string(),
+                extension: r.extension.to_string(),
+                data: r.bytes,
+            })
+            .collect::<Vec<_>>(),
     };
-    Ok(app.store.add_media(&new, super::author(who, from)).await?)
+    Ok(app.store.add_media(&new, author).await?)
 }
 
 /// A year: the longest a cache is asked to keep anything.

@@ -296,6 +296,39 @@ pub async fn portals_of(app: &App, who: &Principal) -> Result<Vec<(Portal, Porta
         .collect())
 }
 
+/// The portals `who` works on, and the one an editors' page is about.
+pub struct Worked {
+    pub all: Vec<(Portal, PortalRole)>,
+    chosen: usize,
+}
+
+impl Worked {
+    pub fn portal(&self) -> &Portal {
+        &self.all[self.chosen].0
+    }
+
+    pub fn role(&self) -> PortalRole {
+        self.all[self.chosen].1
+    }
+}
+
+/// The portal an editors' page is about: the one asked for (`?cong=`), or else the first
+/// `who` works on. Asking for a portal `who` does not work on is refused, not answered with
+/// another.
+pub async fn portal_for(
+    app: &App,
+    who: &Principal,
+    asked: Option<&str>,
+) -> Result<Worked, WebError> {
+    let all = portals_of(app, who).await?;
+    let chosen = match asked.map(str::trim).filter(|a| !a.is_empty()) {
+        Some(code) => all.iter().position(|(p, _)| p.code == code),
+        None => (!all.is_empty()).then_some(0),
+    }
+    .ok_or(WebError::Forbidden)?;
+    Ok(Worked { all, chosen })
+}
+
 /// A category and those below it, for a list that includes its sub-categories.
 pub fn with_descendants(categories: &[Category], id: i64) -> Vec<i64> {
     let mut ids = vec![id];
@@ -326,6 +359,11 @@ pub(crate) fn url_encode(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Where a change made through a page comes from, as the store records it.
+pub(crate) fn from_of(client: &crate::auth::ClientAddr) -> String {
+    format!("web {}", client.0)
 }
 
 /// Who makes a change from a web request, as the store records it.

@@ -8,6 +8,7 @@ pub use cache::PageCache;
 
 use super::{base_path, markup, portal_of, role_on, with_descendants};
 use crate::auth::{ClientAddr, MaybeViewer};
+use crate::escape::escape;
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
@@ -657,40 +658,23 @@ struct FeedItem {
     published: String,
 }
 
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot hold at all.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn rss(title: &str, link: &str, items: &[FeedItem]) -> String {
     let mut xml =
         String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<rss version=\"2.0\"><channel>");
     xml.push_str(&format!(
         "<title>{}</title><link>{}</link><description>{}</description><language>vi</language>",
-        xml_escape(title),
-        xml_escape(link),
-        xml_escape(title)
+        escape(title),
+        escape(link),
+        escape(title)
     ));
     for item in items {
         xml.push_str(&format!(
             "<item><title>{}</title><link>{}</link><guid isPermaLink=\"true\">{}</guid><description>{}</description><pubDate>{}</pubDate></item>",
-            xml_escape(&item.title),
-            xml_escape(&item.link),
-            xml_escape(&item.link),
-            xml_escape(&item.description),
-            xml_escape(&item.published),
+            escape(&item.title),
+            escape(&item.link),
+            escape(&item.link),
+            escape(&item.description),
+            escape(&item.published),
         ));
     }
     xml.push_str("</channel></rss>\n");
@@ -724,7 +708,7 @@ pub async fn sitemap(State(app): State<Shared>, headers: HeaderMap) -> Result<Re
     let mut url = |path: &str, changed: Option<chrono::DateTime<Utc>>| {
         xml.push_str(&format!(
             "<url><loc>{}</loc>",
-            xml_escape(&format!("{origin}{path}"))
+            escape(&format!("{origin}{path}"))
         ));
         if let Some(at) = changed {
             xml.push_str(&format!("<lastmod>{}</lastmod>", at.format("%Y-%m-%d")));

@@ -4,7 +4,7 @@
 //! public page; a cancelled engagement stays, marked.
 
 use super::public::{frame, merged, not_found};
-use super::{portal_of, portals_of, role_on};
+use super::{portal_for, portal_of, portals_of, role_on};
 use crate::auth::{self, ClientAddr, MaybeViewer, Viewer};
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
@@ -356,25 +356,14 @@ fn checked(form: &EngagementForm) -> Result<Engagement, Vec<Text>> {
 }
 
 /// The portal `code` names if `who` works on it (the first of its portals without one).
-async fn portal_for(
-    app: &App,
-    who: &Principal,
-    code: Option<&str>,
-) -> Result<(Portal, PortalRole), WebError> {
-    let portals = portals_of(app, who).await?;
-    code.and_then(|c| portals.iter().find(|(p, _)| p.code == c))
-        .or(portals.first())
-        .cloned()
-        .ok_or(WebError::Forbidden)
-}
-
 pub async fn editor_page(
     State(app): State<Shared>,
     PageLang(lang): PageLang,
     Viewer(who): Viewer,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, WebError> {
-    let (portal, role) = portal_for(&app, &who, q.cong.as_deref()).await?;
+    let worked = portal_for(&app, &who, q.cong.as_deref()).await?;
+    let (portal, role) = (worked.portal().clone(), worked.role());
     let (monday, _) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(today));
     week_editor(
         &app,
@@ -446,7 +435,8 @@ pub async fn add(
     Form(form): Form<EngagementForm>,
 ) -> Result<Response, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    let (portal, role) = portal_for(&app, &who, form.cong.as_deref()).await?;
+    let worked = portal_for(&app, &who, form.cong.as_deref()).await?;
+    let (portal, role) = (worked.portal().clone(), worked.role());
     if form.cong.as_deref() != Some(portal.code.as_str()) {
         return Err(WebError::Forbidden);
     }
@@ -469,7 +459,7 @@ pub async fn add(
             .await;
         }
     };
-    let from = format!("web {}", client.0);
+    let from = super::from_of(&client);
     let item = app
         .store
         .add_engagement(&portal.code, &engagement, super::author(&who, &from))
@@ -536,7 +526,7 @@ pub async fn save(
                 .unwrap_or_else(|| solieu_i18n::text!("portal-engagement-needs-content")),
         )
     })?;
-    let from = format!("web {}", client.0);
+    let from = super::from_of(&client);
     let seen = form.revision.unwrap_or(item.revision);
     let saved = app
         .store
@@ -569,7 +559,7 @@ pub async fn cancel(
     if role != PortalRole::Approver {
         return Err(WebError::Forbidden);
     }
-    let from = format!("web {}", client.0);
+    let from = super::from_of(&client);
     let seen = form.revision.unwrap_or(item.revision);
     app.store
         .cancel_engagement(id, seen, super::author(&who, &from))
@@ -589,12 +579,13 @@ pub async fn publish(
     Form(form): Form<StepForm>,
 ) -> Result<Response, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    let (portal, role) = portal_for(&app, &who, form.cong.as_deref()).await?;
+    let worked = portal_for(&app, &who, form.cong.as_deref()).await?;
+    let (portal, role) = (worked.portal().clone(), worked.role());
     if role != PortalRole::Approver || form.cong.as_deref() != Some(portal.code.as_str()) {
         return Err(WebError::Forbidden);
     }
     let (monday, sunday) = week_of(day_param(form.tuan.as_deref()).unwrap_or_else(today));
-    let from = format!("web {}", client.0);
+    let from = super::from_of(&client);
     app.store
         .publish_week(&portal.code, monday, sunday, super::author(&who, &from))
         .await?;

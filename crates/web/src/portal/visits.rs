@@ -242,13 +242,8 @@ pub async fn page(
     Query(q): Query<VisitsQuery>,
 ) -> Result<Response, WebError> {
     app.visits.flush(&app).await?;
-    let portals = super::portals_of(&app, &who).await?;
-    let (portal, _) = q
-        .cong
-        .as_deref()
-        .and_then(|c| portals.iter().find(|(p, _)| p.code == c))
-        .or(portals.first())
-        .ok_or(WebError::Forbidden)?;
+    let worked = super::portal_for(&app, &who, q.cong.as_deref()).await?;
+    let (portals, portal) = (&worked.all, worked.portal());
     let from = (Utc::now().with_timezone(&solieu_core::format::vietnam()) - Days::days(29))
         .date_naive()
         .to_string();

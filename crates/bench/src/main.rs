@@ -171,37 +171,51 @@ fn ms(d: Duration) -> f64 {
 mod portal;
 mod portal_load;
 
-fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| args.iter().any(|a| a == name);
-    let number = |name: &str, default: usize| {
-        args.iter()
+/// The command line: `--name value` pairs and bare flags.
+struct Args(Vec<String>);
+
+impl Args {
+    fn flag(&self, name: &str) -> bool {
+        self.0.iter().any(|a| a == name)
+    }
+
+    /// The number after `name`, if given and readable.
+    fn value(&self, name: &str) -> Option<usize> {
+        self.0
+            .iter()
             .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
+            .and_then(|i| self.0.get(i + 1))
             .and_then(|v| v.parse().ok())
-            .unwrap_or(default)
-    };
-    let size = Size {
-        districts: number("--districts", 10),
-        communes_per_district: number("--communes-per-district", 100),
-        indicators: number("--indicators", 400),
-        months: number("--months", 50) as u32,
-    };
-    let runs = number("--runs", 11);
-    if flag("--portal") {
-        portal::run(number("--portal", 100_000), runs.max(100));
+    }
+
+    fn number(&self, name: &str, default: usize) -> usize {
+        self.value(name).unwrap_or(default)
+    }
+}
+
+fn main() {
+    let args = Args(std::env::args().skip(1).collect());
+    let runs = args.number("--runs", 11);
+    if args.flag("--portal") {
+        portal::run(args.number("--portal", 100_000), runs.max(100));
         return;
     }
-    if flag("--portal-load") {
+    if args.flag("--portal-load") {
         portal_load::run(&portal_load::Options {
-            articles: number("--portal-load", 100_000),
-            clients: number("--clients", 200),
-            seconds: number("--seconds", 20) as u64,
-            pages: number("--pages", 300),
-            pause: Duration::from_millis(number("--pause", 0) as u64),
+            articles: args.number("--portal-load", 100_000),
+            clients: args.number("--clients", 200),
+            seconds: args.number("--seconds", 20) as u64,
+            pages: args.number("--pages", 300),
+            pause: Duration::from_millis(args.number("--pause", 0) as u64),
         });
         return;
     }
+    let size = Size {
+        districts: args.number("--districts", 10),
+        communes_per_district: args.number("--communes-per-district", 100),
+        indicators: args.number("--indicators", 400),
+        months: args.number("--months", 50) as u32,
+    };
     let total =
         size.indicators * size.districts * size.communes_per_district * size.months as usize;
     println!(
@@ -212,116 +226,129 @@ fn main() {
         size.months,
         total
     );
-
     let (mut engine, codes) = load_engine(&size, total);
-
-    let registry = engine.registry();
-    let last_full_year = FIRST_YEAR + (size.months / 12) as i32 - 1;
-    let year = Period::year(last_full_year).expect("a year");
-    let districts: Vec<usize> = (0..size.districts)
-        .map(|d| {
-            registry
-                .resolve(&format!("D{d:02}"), year.end_date())
-                .expect("district")
-        })
-        .collect();
-    let province = registry.resolve("P", year.end_date()).expect("province");
-    let indicator_ids: Vec<u32> = (0..size.indicators as u32).collect();
-
-    // Q1: totals per indicator and district for one year.
-    let (q1, q1_out) = time(runs, || {
-        on_two_threads(&indicator_ids, |&i| {
-            districts
-                .iter()
-                .map(|&d| engine.value(i, d, &year, &Series::Actual).map(|c| c.value))
-                .collect::<Vec<_>>()
-        })
-    });
-    let q1_check: Decimal = q1_out.iter().flatten().flatten().sum();
-
-    // Q2: one indicator, each commune's year-to-date against the same span a year earlier.
-    let ytd = Period::year_to_date(last_full_year, 9).expect("a span");
-    let commune_ids: Vec<usize> = codes
-        .iter()
-        .map(|c| registry.resolve(c, ytd.end_date()).expect("commune"))
-        .collect();
-    let (q2, q2_out) = time(runs, || {
-        on_two_threads(&commune_ids, |&c| {
-            let comparison = engine.compare_values(0, c, &ytd);
-            comparison.previous.and_then(|p| p.change_percent)
-        })
-    });
-    let q2_check: Decimal = q2_out.iter().flatten().map(|g| g.round_dp(6)).sum();
-
-    // Q3: every indicator's district and province totals for one month.
-    let june = Period::month(last_full_year, 6).expect("a month");
-    let mut district_and_province = districts.clone();
-    district_and_province.push(province);
-    let (q3, q3_out) = time(runs, || {
-        on_two_threads(&indicator_ids, |&i| {
-            // One batch per indicator: the province reuses the district totals just computed.
-            engine
-                .values_for(i, &district_and_province, &june, &Series::Actual)
-                .into_iter()
-                .map(|c| c.map(|c| c.value))
-                .collect::<Vec<_>>()
-        })
-    });
-    let q3_check: Decimal = q3_out.iter().flatten().flatten().sum();
-
-    println!("solieu (median of {runs} warm runs, 2 threads):");
-    println!(
-        "  Q1 totals per indicator × district, one year:      {:8.2} ms  (check {q1_check})",
-        ms(q1)
+    let queries = Queries::run(&engine, &size, &codes, runs);
+    queries.print(runs);
+    written_value_visible(
+        &mut engine,
+        &size,
+        &codes,
+        &queries.districts,
+        &queries.year,
+        runs,
     );
-    println!(
-        "  Q2 one indicator, YTD vs last year per commune:     {:8.2} ms  (check {q2_check})",
-        ms(q2)
-    );
-    println!(
-        "  Q3 all indicators, district + province, one month:  {:8.2} ms  (check {q3_check})",
-        ms(q3)
-    );
-
-    written_value_visible(&mut engine, &size, &codes, &districts, &year, runs);
-
-    if let Some(n) = args
-        .iter()
-        .position(|a| a == "--sqlite")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = args.value("--sqlite") {
         drop(engine);
         sqlite(&size, n);
     }
-
-    if let Some(n) = args
-        .iter()
-        .position(|a| a == "--import-csv")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = args.value("--import-csv") {
         import_file(&size, n, false, false);
         import_file(&size, n, true, false);
     }
-
-    if let Some(n) = args
-        .iter()
-        .position(|a| a == "--import-xlsx")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = args.value("--import-xlsx") {
         import_file(&size, n, false, true);
         import_file(&size, n, true, true);
     }
-
-    if flag("--duckdb") {
+    if args.flag("--duckdb") {
         duckdb(
             &size,
             runs,
+            queries.last_full_year,
+            queries.times,
+            queries.checks,
+        );
+    }
+}
+
+/// The three analytical queries, timed, with a check sum of what each found (the same as
+/// DuckDB's when both are right).
+struct Queries {
+    last_full_year: i32,
+    year: Period,
+    districts: Vec<usize>,
+    times: [Duration; 3],
+    checks: [Decimal; 3],
+}
+
+impl Queries {
+    fn run(engine: &Engine, size: &Size, codes: &[String], runs: usize) -> Queries {
+        let registry = engine.registry();
+        let last_full_year = FIRST_YEAR + (size.months / 12) as i32 - 1;
+        let year = Period::year(last_full_year).expect("a year");
+        let districts: Vec<usize> = (0..size.districts)
+            .map(|d| {
+                registry
+                    .resolve(&format!("D{d:02}"), year.end_date())
+                    .expect("district")
+            })
+            .collect();
+        let province = registry.resolve("P", year.end_date()).expect("province");
+        let indicator_ids: Vec<u32> = (0..size.indicators as u32).collect();
+
+        // Q1: totals per indicator and district for one year.
+        let (q1, q1_out) = time(runs, || {
+            on_two_threads(&indicator_ids, |&i| {
+                districts
+                    .iter()
+                    .map(|&d| engine.value(i, d, &year, &Series::Actual).map(|c| c.value))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let q1_check: Decimal = q1_out.iter().flatten().flatten().sum();
+
+        // Q2: one indicator, each commune's year-to-date against the same span a year earlier.
+        let ytd = Period::year_to_date(last_full_year, 9).expect("a span");
+        let commune_ids: Vec<usize> = codes
+            .iter()
+            .map(|c| registry.resolve(c, ytd.end_date()).expect("commune"))
+            .collect();
+        let (q2, q2_out) = time(runs, || {
+            on_two_threads(&commune_ids, |&c| {
+                let comparison = engine.compare_values(0, c, &ytd);
+                comparison.previous.and_then(|p| p.change_percent)
+            })
+        });
+        let q2_check: Decimal = q2_out.iter().flatten().map(|g| g.round_dp(6)).sum();
+
+        // Q3: every indicator's district and province totals for one month.
+        let june = Period::month(last_full_year, 6).expect("a month");
+        let mut district_and_province = districts.clone();
+        district_and_province.push(province);
+        let (q3, q3_out) = time(runs, || {
+            on_two_threads(&indicator_ids, |&i| {
+                // One batch per indicator: the province reuses the district totals just computed.
+                engine
+                    .values_for(i, &district_and_province, &june, &Series::Actual)
+                    .into_iter()
+                    .map(|c| c.map(|c| c.value))
+                    .collect::<Vec<_>>()
+            })
+        });
+        let q3_check: Decimal = q3_out.iter().flatten().flatten().sum();
+        Queries {
             last_full_year,
-            [q1, q2, q3],
-            [q1_check, q2_check, q3_check],
+            year,
+            districts,
+            times: [q1, q2, q3],
+            checks: [q1_check, q2_check, q3_check],
+        }
+    }
+
+    fn print(&self, runs: usize) {
+        let [q1, q2, q3] = self.times;
+        let [q1_check, q2_check, q3_check] = self.checks;
+        println!("solieu (median of {runs} warm runs, 2 threads):");
+        println!(
+            "  Q1 totals per indicator × district, one year:      {:8.2} ms  (check {q1_check})",
+            ms(q1)
+        );
+        println!(
+            "  Q2 one indicator, YTD vs last year per commune:     {:8.2} ms  (check {q2_check})",
+            ms(q2)
+        );
+        println!(
+            "  Q3 all indicators, district + province, one month:  {:8.2} ms  (check {q3_check})",
+            ms(q3)
         );
     }
 }

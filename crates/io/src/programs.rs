@@ -3,13 +3,15 @@
 //! tasks. Each file is recognised by its header, like the other CSVs.
 
 use crate::read::{Field, PendingNumber, Row, csv_table, decode, f, match_header, resolve_numbers};
+use crate::write::{date, to_csv};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use solieu_core::changes::Located;
 use solieu_core::number::DecimalConvention;
+use solieu_core::number::canonical;
 use solieu_core::problem::{Location, Problem, Text};
 use solieu_core::programs::ntm::{self, CriteriaSet, Criterion, SetIndicator, Threshold};
-use solieu_core::programs::{Incoming, ocop, projects, tasks};
+use solieu_core::programs::{Incoming, Programs, ocop, projects, tasks};
 use solieu_core::text::{clean, fold};
 use std::collections::HashMap;
 
@@ -215,32 +217,10 @@ pub fn read_program_csv(
         return out;
     };
     out.rows += table.refused;
-    let header = &table.header;
-    let Some((kind, (columns, unknown))) = best_match(header) else {
-        out.problems.push(
-            Problem::error(
-                Location::line(file, 1),
-                solieu_i18n::text!("io-cannot-tell-which-program-file"),
-            )
-            .with_value(header.join(",")),
-        );
+    let Some((kind, columns)) = program_kind(file, &table.header, &mut out.problems) else {
         return out;
     };
     out.kind = Some(kind);
-    for i in unknown {
-        let expected: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
-        out.problems.push(
-            Problem::error(
-                Location::line(file, 1).with_column(header[i].clone()),
-                solieu_i18n::text!("io-column-format-does-not-have", kind_name = kind.name()),
-            )
-            .with_value(header[i].clone())
-            .with_hint(solieu_i18n::text!(
-                "io-columns-are",
-                value = expected.join(", ")
-            )),
-        );
-    }
     let mut pending = Vec::new();
     // For each row, the index in `pending` of each number cell.
     let mut number_at: Vec<HashMap<&'static str, usize>> = Vec::new();
@@ -287,7 +267,6 @@ pub fn read_program_csv(
         let bad_number = at.values().any(|&i| numbers[i].is_none());
         let location = Location::line(file, *line);
         let problems = &mut out.problems;
-        let before = problems.len();
         let incoming = &mut out.incoming;
         match kind {
             ProgramFile::NtmCriteria if bad_number => {}
@@ -295,165 +274,233 @@ pub fn read_program_csv(
                 read_criterion_row(&row, number("threshold"), &mut sets, problems)
             }
             ProgramFile::NtmCommunes => {
-                let set = row.required("set", problems);
-                let commune = row.required("commune", problems);
-                let target_year = row.optional::<Year>("target_year", problems);
-                if problems.len() == before && !bad_number {
-                    incoming.enrolments.push(Located {
-                        item: ntm::Enrolment {
-                            set: set.unwrap_or_default(),
-                            commune: commune.unwrap_or_default(),
-                            region: optional_text(row.get("region")),
-                            target_year: target_year.flatten().map(|y| y.0),
-                        },
-                        location,
-                    });
-                }
+                let item = enrolment_row(&row, problems);
+                keep_row(&mut incoming.enrolments, item, bad_number, location);
             }
             ProgramFile::NtmAssessments => {
-                let set = row.required("set", problems);
-                let commune = row.required("commune", problems);
-                let date = required_date(&row, "date", problems);
-                let indicator = row.required("indicator", problems);
-                let value = match yes_no(row.get("value")) {
-                    Some(v) => Some(v),
-                    None => required_number(&row, "value", number("value"), problems),
-                };
-                if problems.len() == before && !bad_number {
-                    incoming.assessments.push(Located {
-                        item: ntm::Assessment {
-                            set: set.unwrap_or_default(),
-                            commune: commune.unwrap_or_default(),
-                            indicator: indicator.unwrap_or_default(),
-                            date: date.unwrap_or_default(),
-                            value: value.unwrap_or_default(),
-                            evidence: clean(row.get("evidence")),
-                            assessed_by: clean(row.get("assessed_by")),
-                        },
-                        location,
-                    });
-                }
+                let item = assessment_row(&row, &number, problems);
+                keep_row(&mut incoming.assessments, item, bad_number, location);
             }
             ProgramFile::OcopProducts if bad_number => {}
             ProgramFile::OcopProducts => read_ocop_row(&row, number("score"), incoming, problems),
             ProgramFile::Funds => {
-                let fund = row.required("fund", problems);
-                let year = row.parsed::<Year>("year", problems);
-                let plan = required_number(&row, "plan", number("plan"), problems);
-                if problems.len() == before && !bad_number {
-                    incoming.fund_plans.push(Located {
-                        item: projects::FundPlan {
-                            fund: fund.unwrap_or_default(),
-                            year: year.map_or(0, |y| y.0),
-                            name: clean(row.get("name")),
-                            plan: plan.unwrap_or_default(),
-                        },
-                        location,
-                    });
-                }
+                let item = fund_plan_row(&row, &number, problems);
+                keep_row(&mut incoming.fund_plans, item, bad_number, location);
             }
             ProgramFile::Projects => {
-                let code = row.required("project", problems);
-                let name = row.required("name", problems);
-                let commune = row.required("commune", problems);
-                let fund = row.required("fund", problems);
-                let year = row.parsed::<Year>("year", problems);
-                let carried = row.optional::<YesNo>("carried_over", problems);
-                let step = row.parsed::<projects::Step>("step", problems);
-                let step_date = row.date("step_date", problems);
-                let support = required_number(&row, "support", number("support"), problems);
-                let disbursed = number("disbursed");
-                if problems.len() == before && !bad_number {
-                    incoming.projects.push(Located {
-                        item: projects::Project {
-                            code: code.unwrap_or_default(),
-                            name: name.unwrap_or_default(),
-                            commune: commune.unwrap_or_default(),
-                            fund: fund.unwrap_or_default(),
-                            year: year.map_or(0, |y| y.0),
-                            carried_over: carried.flatten().is_some_and(|c| c.0),
-                            step: step.unwrap_or(projects::Step::Received),
-                            step_date: step_date.flatten(),
-                            support: support.unwrap_or_default(),
-                            disbursed: disbursed.flatten().unwrap_or_default(),
-                        },
-                        location,
-                    });
-                }
+                let item = project_row(&row, &number, problems);
+                keep_row(&mut incoming.projects, item, bad_number, location);
             }
             ProgramFile::Documents => {
-                let number = row.required("number", problems);
-                let date = required_date(&row, "date", problems);
-                let issuer = row.required("issuer", problems);
-                let summary = row.required("summary", problems);
-                let effective = row.date("effective", problems);
-                let file = document_file(&row, problems);
-                let kind = match optional_text(row.get("kind")) {
-                    Some(k) => Some(k),
-                    None => number
-                        .as_deref()
-                        .map(|n| tasks::kind_from_number(n).unwrap_or("CV").to_string()),
-                };
-                if problems.len() == before && !bad_number {
-                    incoming.documents.push(Located {
-                        item: tasks::Document {
-                            number: number.unwrap_or_default(),
-                            date: date.unwrap_or_default(),
-                            issuer: issuer.unwrap_or_default(),
-                            kind: kind.unwrap_or_default(),
-                            summary: summary.unwrap_or_default(),
-                            signer: optional_text(row.get("signer")).unwrap_or_default(),
-                            effective: effective.flatten(),
-                            field: optional_text(row.get("field")).unwrap_or_default(),
-                            file,
-                        },
-                        location,
-                    });
-                }
+                let item = document_row(&row, problems);
+                keep_row(&mut incoming.documents, item, bad_number, location);
             }
             ProgramFile::Tasks => {
-                let code = row.required("task", problems);
-                let document = row.required("document", problems);
-                let agency = row.required("agency", problems);
-                let title = row.required("title", problems);
-                let deadline = row.date("deadline", problems);
-                let status = row.parsed::<tasks::TaskStatus>("status", problems);
-                let status_date = row.date("status_date", problems);
-                if status == Some(tasks::TaskStatus::Done) && matches!(status_date, Some(None)) {
-                    problems.push(
-                        row.problem(
-                            "status_date",
-                            solieu_i18n::text!("io-done-task-needs-day-it"),
-                        )
-                        .with_hint(solieu_i18n::text!("io-write-date-2020-06-30")),
-                    );
-                }
-                let cites = row
-                    .get("cites")
-                    .split(';')
-                    .map(clean)
-                    .filter(|c| !c.is_empty())
-                    .collect();
-                if problems.len() == before && !bad_number {
-                    incoming.tasks.push(Located {
-                        item: tasks::Task {
-                            code: code.unwrap_or_default(),
-                            document: document.unwrap_or_default(),
-                            agency: agency.unwrap_or_default(),
-                            title: title.unwrap_or_default(),
-                            deadline: deadline.flatten(),
-                            cites,
-                            status: status.unwrap_or(tasks::TaskStatus::Open),
-                            status_date: status_date.flatten(),
-                        },
-                        location,
-                    });
-                }
+                let item = task_row(&row, problems);
+                keep_row(&mut incoming.tasks, item, bad_number, location);
             }
         }
     }
     out.incoming.sets = sets;
     out
+}
+
+/// Which program file a header is, its known columns, and a problem for each column the
+/// file's kind does not have; nothing if the header is of no kind.
+fn program_kind(
+    file: &str,
+    header: &[String],
+    problems: &mut Vec<Problem>,
+) -> Option<(ProgramFile, HashMap<&'static str, usize>)> {
+    let Some((kind, (columns, unknown))) = best_match(header) else {
+        problems.push(
+            Problem::error(
+                Location::line(file, 1),
+                solieu_i18n::text!("io-cannot-tell-which-program-file"),
+            )
+            .with_value(header.join(",")),
+        );
+        return None;
+    };
+    let expected: Vec<&str> = kind.fields().iter().map(|f| f.name).collect();
+    for i in unknown {
+        problems.push(
+            Problem::error(
+                Location::line(file, 1).with_column(header[i].clone()),
+                solieu_i18n::text!("io-column-format-does-not-have", kind_name = kind.name()),
+            )
+            .with_value(header[i].clone())
+            .with_hint(solieu_i18n::text!(
+                "io-columns-are",
+                value = expected.join(", ")
+            )),
+        );
+    }
+    Some((kind, columns))
+}
+
+/// A row's cells that hold numbers, read: `Some(None)` for an empty cell, `None` for a
+/// number that could not be read (reported already).
+type Numbers<'a> = dyn Fn(&str) -> Option<Option<Decimal>> + 'a;
+
+/// Keeps a row's record: only one read without a problem, from a row whose numbers all read.
+fn keep_row<T>(list: &mut Vec<Located<T>>, item: Option<T>, bad_number: bool, location: Location) {
+    if let Some(item) = item.filter(|_| !bad_number) {
+        list.push(Located { item, location });
+    }
+}
+
+/// The record a row gives if reading it found no problem.
+fn if_clean<T>(problems: &[Problem], before: usize, item: impl FnOnce() -> T) -> Option<T> {
+    (problems.len() == before).then(item)
+}
+
+fn enrolment_row(row: &Row, problems: &mut Vec<Problem>) -> Option<ntm::Enrolment> {
+    let before = problems.len();
+    let set = row.required("set", problems);
+    let commune = row.required("commune", problems);
+    let target_year = row.optional::<Year>("target_year", problems);
+    if_clean(problems, before, || ntm::Enrolment {
+        set: set.unwrap_or_default(),
+        commune: commune.unwrap_or_default(),
+        region: optional_text(row.get("region")),
+        target_year: target_year.flatten().map(|y| y.0),
+    })
+}
+
+fn assessment_row(
+    row: &Row,
+    number: &Numbers,
+    problems: &mut Vec<Problem>,
+) -> Option<ntm::Assessment> {
+    let before = problems.len();
+    let set = row.required("set", problems);
+    let commune = row.required("commune", problems);
+    let date = required_date(row, "date", problems);
+    let indicator = row.required("indicator", problems);
+    let value = match yes_no(row.get("value")) {
+        Some(v) => Some(v),
+        None => required_number(row, "value", number("value"), problems),
+    };
+    if_clean(problems, before, || ntm::Assessment {
+        set: set.unwrap_or_default(),
+        commune: commune.unwrap_or_default(),
+        indicator: indicator.unwrap_or_default(),
+        date: date.unwrap_or_default(),
+        value: value.unwrap_or_default(),
+        evidence: clean(row.get("evidence")),
+        assessed_by: clean(row.get("assessed_by")),
+    })
+}
+
+fn fund_plan_row(
+    row: &Row,
+    number: &Numbers,
+    problems: &mut Vec<Problem>,
+) -> Option<projects::FundPlan> {
+    let before = problems.len();
+    let fund = row.required("fund", problems);
+    let year = row.parsed::<Year>("year", problems);
+    let plan = required_number(row, "plan", number("plan"), problems);
+    if_clean(problems, before, || projects::FundPlan {
+        fund: fund.unwrap_or_default(),
+        year: year.map_or(0, |y| y.0),
+        name: clean(row.get("name")),
+        plan: plan.unwrap_or_default(),
+    })
+}
+
+fn project_row(
+    row: &Row,
+    number: &Numbers,
+    problems: &mut Vec<Problem>,
+) -> Option<projects::Project> {
+    let before = problems.len();
+    let code = row.required("project", problems);
+    let name = row.required("name", problems);
+    let commune = row.required("commune", problems);
+    let fund = row.required("fund", problems);
+    let year = row.parsed::<Year>("year", problems);
+    let carried = row.optional::<YesNo>("carried_over", problems);
+    let step = row.parsed::<projects::Step>("step", problems);
+    let step_date = row.date("step_date", problems);
+    let support = required_number(row, "support", number("support"), problems);
+    let disbursed = number("disbursed");
+    if_clean(problems, before, || projects::Project {
+        code: code.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        commune: commune.unwrap_or_default(),
+        fund: fund.unwrap_or_default(),
+        year: year.map_or(0, |y| y.0),
+        carried_over: carried.flatten().is_some_and(|c| c.0),
+        step: step.unwrap_or(projects::Step::Received),
+        step_date: step_date.flatten(),
+        support: support.unwrap_or_default(),
+        disbursed: disbursed.flatten().unwrap_or_default(),
+    })
+}
+
+fn document_row(row: &Row, problems: &mut Vec<Problem>) -> Option<tasks::Document> {
+    let before = problems.len();
+    let number = row.required("number", problems);
+    let date = required_date(row, "date", problems);
+    let issuer = row.required("issuer", problems);
+    let summary = row.required("summary", problems);
+    let effective = row.date("effective", problems);
+    let file = document_file(row, problems);
+    let kind = match optional_text(row.get("kind")) {
+        Some(k) => Some(k),
+        None => number
+            .as_deref()
+            .map(|n| tasks::kind_from_number(n).unwrap_or("CV").to_string()),
+    };
+    if_clean(problems, before, || tasks::Document {
+        number: number.unwrap_or_default(),
+        date: date.unwrap_or_default(),
+        issuer: issuer.unwrap_or_default(),
+        kind: kind.unwrap_or_default(),
+        summary: summary.unwrap_or_default(),
+        signer: optional_text(row.get("signer")).unwrap_or_default(),
+        effective: effective.flatten(),
+        field: optional_text(row.get("field")).unwrap_or_default(),
+        file,
+    })
+}
+
+fn task_row(row: &Row, problems: &mut Vec<Problem>) -> Option<tasks::Task> {
+    let before = problems.len();
+    let code = row.required("task", problems);
+    let document = row.required("document", problems);
+    let agency = row.required("agency", problems);
+    let title = row.required("title", problems);
+    let deadline = row.date("deadline", problems);
+    let status = row.parsed::<tasks::TaskStatus>("status", problems);
+    let status_date = row.date("status_date", problems);
+    if status == Some(tasks::TaskStatus::Done) && matches!(status_date, Some(None)) {
+        problems.push(
+            row.problem(
+                "status_date",
+                solieu_i18n::text!("io-done-task-needs-day-it"),
+            )
+            .with_hint(solieu_i18n::text!("io-write-date-2020-06-30")),
+        );
+    }
+    let cites = row
+        .get("cites")
+        .split(';')
+        .map(clean)
+        .filter(|c| !c.is_empty())
+        .collect();
+    if_clean(problems, before, || tasks::Task {
+        code: code.unwrap_or_default(),
+        document: document.unwrap_or_default(),
+        agency: agency.unwrap_or_default(),
+        title: title.unwrap_or_default(),
+        deadline: deadline.flatten(),
+        cites,
+        status: status.unwrap_or(tasks::TaskStatus::Open),
+        status_date: status_date.flatten(),
+    })
 }
 
 /// A document's file: empty, a PDF of a portal's library or a web address.
@@ -741,287 +788,293 @@ impl std::str::FromStr for Stars {
     }
 }
 
+/// One register's file: its name, whether it is empty, and how it is written.
+type Register = (&'static str, bool, fn(&Programs) -> String);
+
 /// The registers as the CSVs this module reads, in canonical form (English headers, ISO dates,
 /// decimal point): `(file name, text)`, empty registers left out. Assessments are written as
 /// they stand (the latest record of each commune, indicator and day); their history stays in the
 /// database and its backups.
-pub fn write_programs(p: &solieu_core::programs::Programs) -> Vec<(&'static str, String)> {
-    use crate::write::{date, to_csv};
-    use solieu_core::number::canonical;
-    let mut files = Vec::new();
-    if !p.sets.is_empty() {
-        let rows = p.sets.iter().flat_map(|s| {
-            s.indicators.iter().flat_map(move |i| {
-                let c = s.criteria.iter().find(|c| c.code == i.criterion);
-                i.thresholds.iter().map(move |t| {
-                    [
-                        s.code.clone(),
-                        s.name.clone(),
-                        s.level.code().to_string(),
-                        c.map(|c| c.group.clone()).unwrap_or_default(),
-                        i.criterion.clone(),
-                        c.map(|c| c.name.clone()).unwrap_or_default(),
-                        i.code.clone(),
-                        i.name.clone(),
-                        t.region.clone().unwrap_or_default(),
-                        t.operator.symbol().to_string(),
-                        if t.operator == ntm::Operator::Yes {
-                            String::new()
-                        } else {
-                            canonical(t.value)
-                        },
-                    ]
-                })
-            })
-        });
-        files.push((
-            "ntm-criteria.csv",
-            to_csv(
+pub fn write_programs(p: &Programs) -> Vec<(&'static str, String)> {
+    let registers: [Register; 8] = [
+        ("ntm-criteria.csv", p.sets.is_empty(), sets_csv),
+        ("ntm-communes.csv", p.enrolments.is_empty(), enrolments_csv),
+        (
+            "ntm-assessments.csv",
+            p.assessments.is_empty(),
+            assessments_csv,
+        ),
+        (
+            "ocop-products.csv",
+            p.evaluations.is_empty(),
+            evaluations_csv,
+        ),
+        ("funds.csv", p.fund_plans.is_empty(), fund_plans_csv),
+        ("projects.csv", p.projects.is_empty(), projects_csv),
+        ("documents.csv", p.documents.is_empty(), documents_csv),
+        ("tasks.csv", p.tasks.is_empty(), tasks_csv),
+    ];
+    registers
+        .into_iter()
+        .filter(|(_, empty, _)| !empty)
+        .map(|(name, _, csv)| (name, csv(p)))
+        .collect()
+}
+
+fn sets_csv(p: &Programs) -> String {
+    let rows = p.sets.iter().flat_map(|s| {
+        s.indicators.iter().flat_map(move |i| {
+            let c = s.criteria.iter().find(|c| c.code == i.criterion);
+            i.thresholds.iter().map(move |t| {
                 [
-                    "set",
-                    "set_name",
-                    "level",
-                    "group",
-                    "criterion",
-                    "criterion_name",
-                    "indicator",
-                    "indicator_name",
-                    "region",
-                    "operator",
-                    "threshold",
-                ],
-                rows,
-            ),
-        ));
-    }
-    if !p.enrolments.is_empty() {
-        files.push((
-            "ntm-communes.csv",
-            to_csv(
-                ["set", "commune", "region", "target_year"],
-                p.enrolments.iter().map(|e| {
-                    [
-                        e.set.clone(),
-                        e.commune.clone(),
-                        e.region.clone().unwrap_or_default(),
-                        e.target_year.map(|y| y.to_string()).unwrap_or_default(),
-                    ]
-                }),
-            ),
-        ));
-    }
-    if !p.assessments.is_empty() {
-        let mut latest: Vec<&ntm::Assessment> = Vec::new();
-        let mut at: HashMap<(&str, &str, &str, NaiveDate), usize> = HashMap::new();
-        for a in &p.assessments {
-            let key = (
-                a.set.as_str(),
-                a.commune.as_str(),
-                a.indicator.as_str(),
-                a.date,
-            );
-            match at.get(&key) {
-                Some(&i) => latest[i] = a,
-                None => {
-                    at.insert(key, latest.len());
-                    latest.push(a);
-                }
+                    s.code.clone(),
+                    s.name.clone(),
+                    s.level.code().to_string(),
+                    c.map(|c| c.group.clone()).unwrap_or_default(),
+                    i.criterion.clone(),
+                    c.map(|c| c.name.clone()).unwrap_or_default(),
+                    i.code.clone(),
+                    i.name.clone(),
+                    t.region.clone().unwrap_or_default(),
+                    t.operator.symbol().to_string(),
+                    if t.operator == ntm::Operator::Yes {
+                        String::new()
+                    } else {
+                        canonical(t.value)
+                    },
+                ]
+            })
+        })
+    });
+    to_csv(
+        [
+            "set",
+            "set_name",
+            "level",
+            "group",
+            "criterion",
+            "criterion_name",
+            "indicator",
+            "indicator_name",
+            "region",
+            "operator",
+            "threshold",
+        ],
+        rows,
+    )
+}
+
+fn enrolments_csv(p: &Programs) -> String {
+    to_csv(
+        ["set", "commune", "region", "target_year"],
+        p.enrolments.iter().map(|e| {
+            [
+                e.set.clone(),
+                e.commune.clone(),
+                e.region.clone().unwrap_or_default(),
+                e.target_year.map(|y| y.to_string()).unwrap_or_default(),
+            ]
+        }),
+    )
+}
+
+fn assessments_csv(p: &Programs) -> String {
+    let mut latest: Vec<&ntm::Assessment> = Vec::new();
+    let mut at: HashMap<(&str, &str, &str, NaiveDate), usize> = HashMap::new();
+    for a in &p.assessments {
+        let key = (
+            a.set.as_str(),
+            a.commune.as_str(),
+            a.indicator.as_str(),
+            a.date,
+        );
+        match at.get(&key) {
+            Some(&i) => latest[i] = a,
+            None => {
+                at.insert(key, latest.len());
+                latest.push(a);
             }
         }
-        let yes_no = |a: &ntm::Assessment| {
-            p.sets
-                .iter()
-                .find(|s| s.code == a.set)
-                .and_then(|s| s.indicator(&a.indicator))
-                .is_some_and(|i| {
-                    i.thresholds
-                        .iter()
-                        .all(|t| t.operator == ntm::Operator::Yes)
-                })
-        };
-        files.push((
-            "ntm-assessments.csv",
-            to_csv(
-                [
-                    "set",
-                    "commune",
-                    "date",
-                    "indicator",
-                    "value",
-                    "evidence",
-                    "assessed_by",
-                ],
-                latest.into_iter().map(|a| {
-                    let value = match (yes_no(a), a.value == Decimal::ONE) {
-                        (true, true) => "đạt".to_string(),
-                        (true, false) => "không đạt".to_string(),
-                        (false, _) => canonical(a.value),
-                    };
-                    [
-                        a.set.clone(),
-                        a.commune.clone(),
-                        a.date.to_string(),
-                        a.indicator.clone(),
-                        value,
-                        a.evidence.clone(),
-                        a.assessed_by.clone(),
-                    ]
-                }),
-            ),
-        ));
     }
-    if !p.evaluations.is_empty() {
-        let rows = p.evaluations.iter().filter_map(|e| {
-            let pr = p.products.iter().find(|x| x.code == e.product)?;
-            let stars = if ocop::Rules::for_year(e.year).is_some() {
-                String::new()
-            } else {
-                e.stars.map(|s| s.to_string()).unwrap_or_default()
+    let yes_no = |a: &ntm::Assessment| {
+        p.sets
+            .iter()
+            .find(|s| s.code == a.set)
+            .and_then(|s| s.indicator(&a.indicator))
+            .is_some_and(|i| {
+                i.thresholds
+                    .iter()
+                    .all(|t| t.operator == ntm::Operator::Yes)
+            })
+    };
+    to_csv(
+        [
+            "set",
+            "commune",
+            "date",
+            "indicator",
+            "value",
+            "evidence",
+            "assessed_by",
+        ],
+        latest.into_iter().map(|a| {
+            let value = match (yes_no(a), a.value == Decimal::ONE) {
+                (true, true) => "đạt".to_string(),
+                (true, false) => "không đạt".to_string(),
+                (false, _) => canonical(a.value),
             };
-            Some([
-                pr.code.clone(),
-                pr.name.clone(),
-                pr.producer.clone(),
-                pr.producer_type.code().to_string(),
-                pr.commune.clone(),
-                pr.group.code().to_string(),
-                e.year.to_string(),
-                canonical(e.score),
-                stars,
-                date(e.certified_on),
-                e.certificate.clone(),
-            ])
-        });
-        files.push((
-            "ocop-products.csv",
-            to_csv(
-                [
-                    "product",
-                    "name",
-                    "producer",
-                    "producer_type",
-                    "commune",
-                    "group",
-                    "year",
-                    "score",
-                    "stars",
-                    "certified_on",
-                    "certificate",
-                ],
-                rows,
-            ),
-        ));
-    }
-    if !p.fund_plans.is_empty() {
-        files.push((
-            "funds.csv",
-            to_csv(
-                ["fund", "year", "name", "plan"],
-                p.fund_plans.iter().map(|f| {
-                    [
-                        f.fund.clone(),
-                        f.year.to_string(),
-                        f.name.clone(),
-                        canonical(f.plan),
-                    ]
-                }),
-            ),
-        ));
-    }
-    if !p.projects.is_empty() {
-        files.push((
-            "projects.csv",
-            to_csv(
-                [
-                    "project",
-                    "name",
-                    "commune",
-                    "fund",
-                    "year",
-                    "carried_over",
-                    "step",
-                    "step_date",
-                    "support",
-                    "disbursed",
-                ],
-                p.projects.iter().map(|x| {
-                    [
-                        x.code.clone(),
-                        x.name.clone(),
-                        x.commune.clone(),
-                        x.fund.clone(),
-                        x.year.to_string(),
-                        if x.carried_over { "có" } else { "không" }.to_string(),
-                        x.step.code().to_string(),
-                        date(x.step_date),
-                        canonical(x.support),
-                        canonical(x.disbursed),
-                    ]
-                }),
-            ),
-        ));
-    }
-    if !p.documents.is_empty() {
-        files.push((
-            "documents.csv",
-            to_csv(
-                [
-                    "number",
-                    "date",
-                    "issuer",
-                    "kind",
-                    "summary",
-                    "signer",
-                    "effective",
-                    "field",
-                    "file",
-                ],
-                p.documents.iter().map(|d| {
-                    [
-                        d.number.clone(),
-                        d.date.to_string(),
-                        d.issuer.clone(),
-                        d.kind.clone(),
-                        d.summary.clone(),
-                        d.signer.clone(),
-                        d.effective.map(|e| e.to_string()).unwrap_or_default(),
-                        d.field.clone(),
-                        d.file.clone(),
-                    ]
-                }),
-            ),
-        ));
-    }
-    if !p.tasks.is_empty() {
-        files.push((
-            "tasks.csv",
-            to_csv(
-                [
-                    "task",
-                    "document",
-                    "agency",
-                    "title",
-                    "deadline",
-                    "cites",
-                    "status",
-                    "status_date",
-                ],
-                p.tasks.iter().map(|t| {
-                    [
-                        t.code.clone(),
-                        t.document.clone(),
-                        t.agency.clone(),
-                        t.title.clone(),
-                        date(t.deadline),
-                        t.cites.join(";"),
-                        t.status.code().to_string(),
-                        date(t.status_date),
-                    ]
-                }),
-            ),
-        ));
-    }
-    files
+            [
+                a.set.clone(),
+                a.commune.clone(),
+                a.date.to_string(),
+                a.indicator.clone(),
+                value,
+                a.evidence.clone(),
+                a.assessed_by.clone(),
+            ]
+        }),
+    )
+}
+
+fn evaluations_csv(p: &Programs) -> String {
+    let rows = p.evaluations.iter().filter_map(|e| {
+        let pr = p.products.iter().find(|x| x.code == e.product)?;
+        let stars = if ocop::Rules::for_year(e.year).is_some() {
+            String::new()
+        } else {
+            e.stars.map(|s| s.to_string()).unwrap_or_default()
+        };
+        Some([
+            pr.code.clone(),
+            pr.name.clone(),
+            pr.producer.clone(),
+            pr.producer_type.code().to_string(),
+            pr.commune.clone(),
+            pr.group.code().to_string(),
+            e.year.to_string(),
+            canonical(e.score),
+            stars,
+            date(e.certified_on),
+            e.certificate.clone(),
+        ])
+    });
+    to_csv(
+        [
+            "product",
+            "name",
+            "producer",
+            "producer_type",
+            "commune",
+            "group",
+            "year",
+            "score",
+            "stars",
+            "certified_on",
+            "certificate",
+        ],
+        rows,
+    )
+}
+
+fn fund_plans_csv(p: &Programs) -> String {
+    to_csv(
+        ["fund", "year", "name", "plan"],
+        p.fund_plans.iter().map(|f| {
+            [
+                f.fund.clone(),
+                f.year.to_string(),
+                f.name.clone(),
+                canonical(f.plan),
+            ]
+        }),
+    )
+}
+
+fn projects_csv(p: &Programs) -> String {
+    to_csv(
+        [
+            "project",
+            "name",
+            "commune",
+            "fund",
+            "year",
+            "carried_over",
+            "step",
+            "step_date",
+            "support",
+            "disbursed",
+        ],
+        p.projects.iter().map(|x| {
+            [
+                x.code.clone(),
+                x.name.clone(),
+                x.commune.clone(),
+                x.fund.clone(),
+                x.year.to_string(),
+                if x.carried_over { "có" } else { "không" }.to_string(),
+                x.step.code().to_string(),
+                date(x.step_date),
+                canonical(x.support),
+                canonical(x.disbursed),
+            ]
+        }),
+    )
+}
+
+fn documents_csv(p: &Programs) -> String {
+    to_csv(
+        [
+            "number",
+            "date",
+            "issuer",
+            "kind",
+            "summary",
+            "signer",
+            "effective",
+            "field",
+            "file",
+        ],
+        p.documents.iter().map(|d| {
+            [
+                d.number.clone(),
+                d.date.to_string(),
+                d.issuer.clone(),
+                d.kind.clone(),
+                d.summary.clone(),
+                d.signer.clone(),
+                d.effective.map(|e| e.to_string()).unwrap_or_default(),
+                d.field.clone(),
+                d.file.clone(),
+            ]
+        }),
+    )
+}
+
+fn tasks_csv(p: &Programs) -> String {
+    to_csv(
+        [
+            "task",
+            "document",
+            "agency",
+            "title",
+            "deadline",
+            "cites",
+            "status",
+            "status_date",
+        ],
+        p.tasks.iter().map(|t| {
+            [
+                t.code.clone(),
+                t.document.clone(),
+                t.agency.clone(),
+                t.title.clone(),
+                date(t.deadline),
+                t.cites.join(";"),
+                t.status.code().to_string(),
+                date(t.status_date),
+            ]
+        }),
+    )
 }
 
 /// Columns written as numbers and as dates in the workbook; everything else is text.

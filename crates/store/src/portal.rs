@@ -28,6 +28,8 @@ pub struct Portal {
     pub email: String,
     /// The organisation and contacts page (Decree 42/2022, Art. 4), in Markdown.
     pub about: String,
+    /// Indicator codes the home page shows as its headline figures, in order, once approved.
+    pub headline: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +138,8 @@ pub struct ArticleQuery {
 const ARTICLE_COLUMNS: &str = "id, portal, category, slug, title, sapo, body, body_html, byline, source, \
      featured, state, published_at, revision, created_by, created_at, updated_by, updated_at";
 
-const PORTAL_COLUMNS: &str = "code, unit_code, name, is_main, address, phone, email, about";
+const PORTAL_COLUMNS: &str =
+    "code, unit_code, name, is_main, address, phone, email, about, headline";
 
 fn portal_from_row(row: &AnyRow) -> Result<Portal> {
     Ok(Portal {
@@ -148,6 +151,11 @@ fn portal_from_row(row: &AnyRow) -> Result<Portal> {
         phone: row.try_get("phone")?,
         email: row.try_get("email")?,
         about: row.try_get("about")?,
+        headline: row
+            .try_get::<String, _>("headline")?
+            .split_whitespace()
+            .map(str::to_string)
+            .collect(),
     })
 }
 
@@ -232,10 +240,10 @@ impl Store {
                 .await?;
         }
         sqlx::query(
-            "INSERT INTO portals (code, unit_code, name, is_main, address, phone, email, about) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            "INSERT INTO portals (code, unit_code, name, is_main, address, phone, email, about, \
+             headline) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
              ON CONFLICT (code) DO UPDATE SET unit_code = $2, name = $3, is_main = $4, \
-             address = $5, phone = $6, email = $7, about = $8",
+             address = $5, phone = $6, email = $7, about = $8, headline = $9",
         )
         .bind(&portal.code)
         .bind(&portal.unit_code)
@@ -245,6 +253,7 @@ impl Store {
         .bind(&portal.phone)
         .bind(&portal.email)
         .bind(&portal.about)
+        .bind(portal.headline.join(" "))
         .execute(&mut *tx)
         .await?;
         put_categories(&mut tx, &portal.code, categories).await?;
@@ -360,31 +369,6 @@ impl Store {
         rows.iter()
             .map(|row| Ok((row.try_get("portal")?, row.try_get("role")?)))
             .collect()
-    }
-
-    /// Sets the indicators a portal's home page shows as its headline figures, in order.
-    pub async fn set_headline(&self, portal: &str, indicators: &[String]) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE portals SET headline = $1 WHERE code = $2")
-            .bind(indicators.join(" "))
-            .bind(portal)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The indicators of a portal's headline figures, in order.
-    pub async fn headline(&self, portal: &str) -> Result<Vec<String>> {
-        let row = sqlx::query("SELECT headline FROM portals WHERE code = $1")
-            .bind(portal)
-            .fetch_optional(&self.pool)
-            .await?;
-        let codes: String = match row {
-            Some(row) => row.try_get("headline")?,
-            None => String::new(),
-        };
-        Ok(codes.split_whitespace().map(str::to_string).collect())
     }
 
     /// Writes a new draft; its address is made from the title, distinct within the portal.

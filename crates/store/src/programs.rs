@@ -60,6 +60,16 @@ impl Store {
     /// Every program register.
     pub async fn programs(&self) -> Result<Programs> {
         let mut p = Programs::default();
+        self.read_ntm_sets(&mut p).await?;
+        self.read_ntm_records(&mut p).await?;
+        self.read_ocop(&mut p).await?;
+        self.read_projects(&mut p).await?;
+        self.read_documents_and_tasks(&mut p).await?;
+        Ok(p)
+    }
+
+    /// The NTM criteria sets, each with its criteria, indicators and thresholds.
+    async fn read_ntm_sets(&self, p: &mut Programs) -> Result<()> {
         let rows = sqlx::query("SELECT code, name, level_code FROM ntm_sets ORDER BY code")
             .fetch_all(&self.pool)
             .await?;
@@ -116,6 +126,11 @@ impl Store {
                 i.thresholds.push(t);
             }
         }
+        Ok(())
+    }
+
+    /// The communes enrolled in a set and their assessments.
+    async fn read_ntm_records(&self, p: &mut Programs) -> Result<()> {
         for r in sqlx::query("SELECT set_code, commune, region, target_year FROM ntm_enrolments ORDER BY set_code, commune")
             .fetch_all(&self.pool)
             .await?
@@ -141,6 +156,11 @@ impl Store {
                 assessed_by: r.try_get(6)?,
             });
         }
+        Ok(())
+    }
+
+    /// OCOP products and their evaluations.
+    async fn read_ocop(&self, p: &mut Programs) -> Result<()> {
         for r in sqlx::query("SELECT code, name, producer, producer_type, commune, product_group FROM ocop_products ORDER BY code")
             .fetch_all(&self.pool)
             .await?
@@ -167,6 +187,11 @@ impl Store {
                 certificate: r.try_get(5)?,
             });
         }
+        Ok(())
+    }
+
+    /// Funds' plans and the projects they support.
+    async fn read_projects(&self, p: &mut Programs) -> Result<()> {
         for r in
             sqlx::query("SELECT fund, year, name, plan_amount FROM fund_plans ORDER BY fund, year")
                 .fetch_all(&self.pool)
@@ -196,6 +221,11 @@ impl Store {
                 disbursed: parse_field(&r.try_get::<String, _>(9)?, "disbursed")?,
             });
         }
+        Ok(())
+    }
+
+    /// The documents register, the tasks documents assign and every state of each task.
+    async fn read_documents_and_tasks(&self, p: &mut Programs) -> Result<()> {
         for r in sqlx::query("SELECT doc_number, issued_on, issuer, kind, summary, signer, effective_on, field, file FROM documents ORDER BY issued_on, doc_number")
             .fetch_all(&self.pool)
             .await?
@@ -242,7 +272,7 @@ impl Store {
                 source: r.try_get(6)?,
             });
         }
-        Ok(p)
+        Ok(())
     }
 
     /// Applies a planned change of figures and of the program registers in one transaction:
@@ -341,8 +371,38 @@ pub(crate) async fn write_programs(
     who: &str,
     source: &str,
 ) -> Result<ProgramReport> {
-    let now = timestamp_text(Utc::now());
+    let w = Writing {
+        who,
+        source,
+        now: timestamp_text(Utc::now()),
+    };
     let mut report = ProgramReport::default();
+    write_sets(tx, c, &w, &mut report).await?;
+    write_enrolments(tx, c, &w, &mut report).await?;
+    write_assessments(tx, c, &w, &mut report).await?;
+    write_products(tx, c, &w, &mut report).await?;
+    write_evaluations(tx, c, &w, &mut report).await?;
+    write_fund_plans(tx, c, &w, &mut report).await?;
+    write_projects(tx, c, &w, &mut report).await?;
+    write_documents(tx, c, &w, &mut report).await?;
+    write_tasks(tx, c, &w, &mut report).await?;
+    Ok(report)
+}
+
+/// Who writes the registers, from which file, and when.
+struct Writing<'a> {
+    who: &'a str,
+    source: &'a str,
+    now: String,
+}
+
+async fn write_sets(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for s in &c.new_sets {
         sqlx::query("INSERT INTO ntm_sets (code, name, level_code) VALUES ($1, $2, $3)")
             .bind(&s.code)
@@ -387,9 +447,19 @@ pub(crate) async fn write_programs(
             s.criteria.len(),
             s.indicators.len()
         );
-        log(tx, "ntm_set", &s.code, None, after, who, &now).await?;
+        log(tx, "ntm_set", &s.code, None, after, who, now).await?;
         report.sets_added += 1;
     }
+    Ok(())
+}
+
+async fn write_enrolments(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, e) in c
         .new_enrolments
         .iter()
@@ -415,11 +485,21 @@ pub(crate) async fn write_programs(
             old.map(text),
             text(e),
             who,
-            &now,
+            now,
         )
         .await?;
         report.enrolments_written += 1;
     }
+    Ok(())
+}
+
+async fn write_assessments(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, source, now) = (w.who, w.source, &w.now);
     for a in &c.assessments {
         sqlx::query(
             "INSERT INTO ntm_assessments (set_code, commune, indicator, assessed_on, value, evidence, assessed_by, recorded_by, recorded_at, source) \
@@ -433,12 +513,22 @@ pub(crate) async fn write_programs(
         .bind(&a.evidence)
         .bind(&a.assessed_by)
         .bind(who)
-        .bind(&now)
+        .bind(now)
         .bind(source)
         .execute(&mut **tx)
         .await?;
         report.assessments_added += 1;
     }
+    Ok(())
+}
+
+async fn write_products(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, p) in c
         .new_products
         .iter()
@@ -466,11 +556,21 @@ pub(crate) async fn write_programs(
             old.map(text),
             text(p),
             who,
-            &now,
+            now,
         )
         .await?;
         report.products_written += 1;
     }
+    Ok(())
+}
+
+async fn write_evaluations(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, e) in c
         .new_evaluations
         .iter()
@@ -498,11 +598,21 @@ pub(crate) async fn write_programs(
             old.map(text),
             text(e),
             who,
-            &now,
+            now,
         )
         .await?;
         report.evaluations_written += 1;
     }
+    Ok(())
+}
+
+async fn write_fund_plans(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, f) in c
         .new_fund_plans
         .iter()
@@ -530,11 +640,21 @@ pub(crate) async fn write_programs(
             old.map(text),
             text(f),
             who,
-            &now,
+            now,
         )
         .await?;
         report.funds_written += 1;
     }
+    Ok(())
+}
+
+async fn write_projects(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, p) in c
         .new_projects
         .iter()
@@ -561,9 +681,19 @@ pub(crate) async fn write_programs(
         .bind(canonical(p.disbursed))
         .execute(&mut **tx)
         .await?;
-        log(tx, "project", &p.code, old.map(text), text(p), who, &now).await?;
+        log(tx, "project", &p.code, old.map(text), text(p), who, now).await?;
         report.projects_written += 1;
     }
+    Ok(())
+}
+
+async fn write_documents(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, now) = (w.who, &w.now);
     for (old, d) in c
         .new_documents
         .iter()
@@ -589,9 +719,19 @@ pub(crate) async fn write_programs(
             .bind(&d.file)
             .execute(&mut **tx)
             .await?;
-        log(tx, "document", &d.number, old.map(text), text(d), who, &now).await?;
+        log(tx, "document", &d.number, old.map(text), text(d), who, now).await?;
         report.documents_written += 1;
     }
+    Ok(())
+}
+
+async fn write_tasks(
+    tx: &mut Tx,
+    c: &ProgramChanges,
+    w: &Writing<'_>,
+    report: &mut ProgramReport,
+) -> Result<()> {
+    let (who, source, now) = (w.who, w.source, &w.now);
     for (old, t) in c
         .new_tasks
         .iter()
@@ -614,11 +754,11 @@ pub(crate) async fn write_programs(
             .bind(date_text(t.status_date))
             .execute(&mut **tx)
             .await?;
-        log(tx, "task", &t.code, old.map(text), text(t), who, &now).await?;
+        log(tx, "task", &t.code, old.map(text), text(t), who, now).await?;
         if old.is_none_or(|o| o.status != t.status || o.status_date != t.status_date) {
-            add_task_event(tx, &t.code, t.status, t.status_date, "", who, &now, source).await?;
+            add_task_event(tx, &t.code, t.status, t.status_date, "", who, now, source).await?;
         }
         report.tasks_written += 1;
     }
-    Ok(report)
+    Ok(())
 }

@@ -52,6 +52,7 @@ async fn portal(store: &Store) -> i64 {
         phone: String::new(),
         email: String::new(),
         about: String::new(),
+        headline: vec!["KHAM_BENH_XA".into()],
     };
     let categories = [
         NewCategory {

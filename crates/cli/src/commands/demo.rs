@@ -78,10 +78,16 @@ const DEMO_MARK: &str = "demo-binh-lieu";
 /// The communes' half-year forms of 2020, submitted and approved as the office would: the
 /// portal's home then shows approved figures, as a visitor of the demo expects.
 async fn approve_first_half_of_2020(store: &Store) -> Result<()> {
-    const COMMUNES: &[&str] = &[
-        "06838", "06841", "06844", "06847", "06853", "06856", "06859",
-    ];
-    for unit in COMMUNES {
+    let half_year_end = chrono::NaiveDate::from_ymd_opt(2020, 6, 30).expect("a date");
+    let communes: Vec<String> = store
+        .stored()
+        .await?
+        .units
+        .into_iter()
+        .filter(|u| u.parent.as_deref() == Some("198") && u.is_valid_on(half_year_end))
+        .map(|u| u.code)
+        .collect();
+    for unit in &communes {
         for (from, to, action) in [
             (None, "submitted", "submit"),
             (Some("submitted"), "approved", "approve"),

@@ -129,6 +129,7 @@ pub async fn load(store: &Store, bundle: &Bundle, by: &str) -> Result<(), WebErr
             phone: p.phone.clone(),
             email: p.email.clone(),
             about: p.about.clone(),
+            headline: p.headline.clone(),
         };
         let categories: Vec<NewCategory> = p
             .categories
@@ -148,7 +149,6 @@ pub async fn load(store: &Store, bundle: &Bundle, by: &str) -> Result<(), WebErr
             })
             .collect();
         store.put_portal(&portal, &categories, &links, by).await?;
-        store.set_headline(&p.code, &p.headline).await?;
         for g in &p.grants {
             store.grant(&g.username, &p.code, Some(&g.role), by).await?;
         }

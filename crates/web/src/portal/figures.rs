@@ -17,11 +17,11 @@ use std::collections::{BTreeMap, BTreeSet};
 /// The headline block of a portal's home, or nothing when it has no headline indicators or
 /// none of them is approved for any period.
 pub async fn headline(app: &App, portal: &Portal) -> Result<Option<Value>, WebError> {
-    let chosen = app.store.headline(&portal.code).await?;
+    let chosen = &portal.headline;
     if chosen.is_empty() {
         return Ok(None);
     }
-    let Some((period, public)) = latest_public(app, portal, &chosen).await? else {
+    let Some((period, public)) = latest_public(app, portal, chosen).await? else {
         return Ok(None);
     };
     let engine = app.engine();

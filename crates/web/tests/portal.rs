@@ -679,6 +679,16 @@ on_both_backends!(anonymous_pages_are_cached_and_revalidated, |app| {
     let again = visitor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
     assert_eq!(again.status, StatusCode::NOT_MODIFIED);
     assert!(again.body.is_empty());
+    // A reader's views move the counter on the page, not its version: a browser holding it
+    // is not sent it again for the counts alone.
+    let mut reader = Client::new(&app);
+    reader
+        .headers
+        .push(("user-agent".into(), "Mozilla/5.0 Firefox/120".into()));
+    let one = reader.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    let two = reader.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
+    assert_ne!(one.body, two.body, "the counter moved");
+    assert_eq!(one.header("etag"), two.header("etag"));
     // A signed-in editor's view is never kept.
     let mut editor = signed_in(&app, "binhlieu").await;
     let own = editor.get("/tin/hop-thuong-ki-thang-6-nam-2020").await;
@@ -1288,3 +1298,60 @@ on_both_backends!(headline_figures_appear_once_approved, |app| {
     assert!(district.contains("59.099"), "{district}");
     assert!(district.contains("href=\"/public?period=2020S1\""));
 });
+
+/// Two servers on one database, as a province runs them: what one publishes or withdraws
+/// reaches the pages the other keeps within seconds, without a request that waits for it.
+async fn a_change_on_another_server_reaches_kept_pages(location: solieu_store::Location) {
+    let here = common::app(&location).await;
+    with_portal(&here).await;
+    let store = solieu_store::Store::open(&location).await.unwrap();
+    let there = std::sync::Arc::new(solieu_web::App::new(store, false).await.unwrap());
+    let slug = "/tin/hop-thuong-ki-thang-6-nam-2020";
+    let mut visitor = Client::new(&here);
+    let first = visitor.get(slug).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let id = match here
+        .store
+        .article_at("binh-lieu", "hop-thuong-ki-thang-6-nam-2020")
+        .await
+        .unwrap()
+    {
+        solieu_store::ArticleAt::Found(article) => article.id,
+        _ => panic!("the demo's article"),
+    };
+    let mut approver = signed_in(&there, "office").await;
+    assert_eq!(
+        step(&mut approver, id, "withdraw", &[("reason", "Sai ngày họp")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let asked = std::time::Instant::now();
+    loop {
+        let page = visitor.get(slug).await;
+        if page.status == StatusCode::NOT_FOUND {
+            break;
+        }
+        assert_eq!(page.status, StatusCode::OK, "the kept page meanwhile");
+        assert!(
+            asked.elapsed() < std::time::Duration::from_secs(10),
+            "the withdrawal never reached the other server's kept page"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+mod a_change_on_another_server_reaches_kept_pages {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+        super::a_change_on_another_server_reaches_kept_pages(location).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let location = solieu_store::test_support::fresh_postgres().await;
+        super::a_change_on_another_server_reaches_kept_pages(location.clone()).await;
+        solieu_store::test_support::drop_postgres(&location).await;
+    }
+}

@@ -24,8 +24,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine as _;
-use sha2::Digest as _;
 use solieu_core::portal::PortalRole;
 use solieu_store::{Category, Portal};
 use std::collections::HashMap;
@@ -187,7 +185,8 @@ pub fn routes() -> Router<Shared> {
 }
 
 /// An anonymous public page (one sent with `Cache-Control: public`) gets an ETag, and a
-/// browser or proxy that already holds that version gets a 304 without the body.
+/// browser or proxy that already holds that version gets a 304 without the body. A kept page
+/// comes with its tag ([`public::PageCache`]); another is read whole and hashed.
 async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let asked = request
         .headers()
@@ -205,34 +204,38 @@ async fn etag(request: axum::extract::Request, next: axum::middleware::Next) -> 
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let given = parts
+        .headers
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (tag, body) = match given {
+        Some(tag) => (tag, body),
+        None => {
+            let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            (public::tag_of(&bytes), axum::body::Body::from(bytes))
+        }
     };
-    let digest = sha2::Sha256::digest(&bytes);
-    let tag = format!(
-        "\"{}\"",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
-    );
+    let Ok(value) = HeaderValue::from_str(&tag) else {
+        return Response::from_parts(parts, body);
+    };
     if asked.as_deref().is_some_and(|a| {
         a.split(',')
             .any(|t| t.trim().trim_start_matches("W/") == tag)
     }) {
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        for name in [header::CACHE_CONTROL, header::CONTENT_TYPE] {
-            if let Some(v) = parts.headers.get(&name) {
-                not_modified.headers_mut().insert(name, v.clone());
+        for name in [header::CACHE_CONTROL, header::CONTENT_TYPE, header::VARY] {
+            for v in parts.headers.get_all(&name) {
+                not_modified.headers_mut().append(name.clone(), v.clone());
             }
         }
-        not_modified.headers_mut().insert(
-            header::ETAG,
-            HeaderValue::from_str(&tag).unwrap_or(HeaderValue::from_static("\"\"")),
-        );
+        not_modified.headers_mut().insert(header::ETAG, value);
         return not_modified;
     }
-    if let Ok(value) = HeaderValue::from_str(&tag) {
-        parts.headers.insert(header::ETAG, value);
-    }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    parts.headers.insert(header::ETAG, value);
+    Response::from_parts(parts, body)
 }
 
 /// The portal a public address names: `portal` from the path, or the main portal.

@@ -4,7 +4,7 @@
 
 mod cache;
 
-pub use cache::PageCache;
+pub use cache::{PageCache, tag_of};
 
 use super::{base_path, markup, portal_of, role_on, with_descendants};
 use crate::auth::{ClientAddr, MaybeViewer};
@@ -15,7 +15,7 @@ use crate::{App, Shared, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cache::{Counts, Page};
+use cache::{Counts, Kept, Page};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -206,14 +206,29 @@ pub async fn home(
     headers: HeaderMap,
     client: ClientAddr,
 ) -> Result<Response, WebError> {
-    let params = params.map(|p| p.0).unwrap_or_default();
-    let key = page_key(&app, &params, lang, &headers);
-    let writes = app.store.writes_begun();
-    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
+    let asked = Asked::new(&app, Which::Home, lang, params, headers);
+    if let Some(kept) = kept_page(&app, who.as_ref(), &asked, &client).await? {
         return Ok(kept);
     }
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
-        return Ok(no_portal(&app, lang, who.as_ref(), &params));
+    home_page(&app, &asked, who.as_ref(), Some(&client)).await
+}
+
+/// The home page as `who` sees it; a visit from `client` counted.
+async fn home_page(
+    app: &App,
+    asked: &Asked,
+    who: Option<&Principal>,
+    client: Option<&ClientAddr>,
+) -> Result<Response, WebError> {
+    let Asked {
+        lang,
+        params,
+        headers,
+        ..
+    } = asked;
+    let (app, lang) = (app, *lang);
+    let Some(frame) = frame(app, params, who, headers, client).await? else {
+        return Ok(no_portal(app, lang, who, params));
     };
     let now = Utc::now();
     let base = base_path(&frame.portal);
@@ -262,7 +277,7 @@ pub async fn home(
             .map(|a| article_card(a, &base, &frame.categories))
             .collect()
     };
-    let headline = super::figures::headline(&app, &frame.portal).await?;
+    let headline = super::figures::headline(app, &frame.portal).await?;
     let context = merged(
         frame.context.clone(),
         json!({
@@ -275,82 +290,116 @@ pub async fn home(
         }),
     );
     if who.is_none() {
-        let keep = Keep {
-            key,
-            writes,
-            portal: code,
-            article: None,
-        };
-        return keep_page(&app, lang, "portal/home.html", context, keep);
+        return keep_page(app, asked, "portal/home.html", context, code, None);
     }
-    Ok(render(&app, lang, who.as_ref(), "portal/home.html", context)?.into_response())
+    Ok(render(app, lang, who, "portal/home.html", context)?.into_response())
 }
 
-/// Where an anonymous page is kept: one address, language and host name give one page.
-fn page_key(
-    app: &App,
-    params: &HashMap<String, String>,
+/// The anonymous pages kept as rendered.
+#[derive(Clone, Copy)]
+enum Which {
+    Home,
+    Article,
+}
+
+/// A public page as asked for, and where it is kept: one address, language and host name
+/// give one page.
+#[derive(Clone)]
+struct Asked {
+    which: Which,
     lang: Lang,
-    headers: &HeaderMap,
-) -> String {
-    let param = |name: &str| params.get(name).map_or("", String::as_str);
-    let origin = origin(app, headers);
-    format!(
-        "{origin} {} {} {}",
-        lang.tag(),
-        param("portal"),
-        param("slug")
-    )
+    params: HashMap<String, String>,
+    headers: HeaderMap,
+    key: String,
+    /// The store's writes begun when it was asked for.
+    writes: u64,
+}
+
+impl Asked {
+    fn new(app: &App, which: Which, lang: Lang, params: Params, headers: HeaderMap) -> Asked {
+        let params = params.map(|p| p.0).unwrap_or_default();
+        let param = |name: &str| params.get(name).map_or("", String::as_str);
+        let key = format!(
+            "{} {} {} {}",
+            origin(app, &headers),
+            lang.tag(),
+            param("portal"),
+            param("slug")
+        );
+        Asked {
+            which,
+            lang,
+            key,
+            writes: app.store.writes_begun(),
+            params,
+            headers,
+        }
+    }
 }
 
 /// The page an anonymous visitor asks for as rendered a moment ago ([`cache`]), the view
-/// counted and the counts of now on it.
+/// counted and the counts of now on it. A page due to be rendered again is, off to the side.
 async fn kept_page(
-    app: &App,
+    app: &Shared,
     who: Option<&Principal>,
-    key: &str,
-    writes: u64,
+    asked: &Asked,
     client: &ClientAddr,
-    headers: &HeaderMap,
 ) -> Result<Option<Response>, WebError> {
-    let Some(page) = who.is_none().then(|| app.pages.get(key, writes)).flatten() else {
+    if who.is_some() {
         return Ok(None);
+    }
+    let page = match app.pages.get(&asked.key, asked.writes) {
+        None => return Ok(None),
+        Some(Kept::Fresh(page)) => page,
+        Some(Kept::Due(page)) => {
+            tokio::spawn(render_again(app.clone(), asked.clone()));
+            page
+        }
     };
     app.visits
-        .count_request(&page.portal, page.article, None, client, headers);
+        .count_request(&page.portal, page.article, None, client, &asked.headers);
     let counts = visit_counts(app, &page.portal).await?;
     Ok(Some(anonymous_page(&page, &counts)))
 }
 
-fn anonymous_page(page: &Page, counts: &Counts) -> Response {
-    anonymous_cache(Html(page.html(counts)).into_response(), true)
+/// Renders a kept page again for the visitors after, counting no visit.
+async fn render_again(app: Shared, asked: Asked) {
+    let rendered = match asked.which {
+        Which::Home => home_page(&app, &asked, None, None).await,
+        Which::Article => article_page(&app, &asked, None, None).await,
+    };
+    if let Err(e) = rendered {
+        tracing::warn!(page = %asked.key, error = %e, "a kept page could not be rendered again");
+    }
+    app.pages.settle(&asked.key);
 }
 
-/// Where and from what an anonymous visitor's page is kept.
-struct Keep<'a> {
-    key: String,
-    writes: u64,
-    portal: &'a str,
-    article: Option<i64>,
+fn anonymous_page(page: &Page, counts: &Counts) -> Response {
+    let mut response = anonymous_cache(Html(page.html(counts)).into_response(), true);
+    if let Ok(tag) = header::HeaderValue::from_str(page.tag()) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
 }
 
 /// Renders an anonymous visitor's page with marks where the visit counts go, keeps it for
 /// the visitors after, and answers it with the counts `context` holds.
 fn keep_page(
     app: &App,
-    lang: Lang,
+    asked: &Asked,
     template: &str,
     mut context: Value,
-    keep: Keep<'_>,
+    portal: &str,
+    article: Option<i64>,
 ) -> Result<Response, WebError> {
     let counts: Counts = ["today", "total", "online"]
         .map(|n| context["visits"][n].as_str().unwrap_or("").to_string());
     let [today, total, online] = cache::marks();
     context["visits"] = json!({"today": today, "total": total, "online": online});
-    let html = render(app, lang, None, template, context)?.0;
-    let page = Page::new(keep.portal, keep.article, &html, keep.writes);
+    let html = render(app, asked.lang, None, template, context)?.0;
+    let page = Page::new(portal, article, &html, asked.writes);
     let response = anonymous_page(&page, &counts);
-    app.pages.put(keep.key, page);
+    app.pages.put(asked.key.clone(), page);
     Ok(response)
 }
 
@@ -401,14 +450,29 @@ pub async fn article(
     headers: HeaderMap,
     client: ClientAddr,
 ) -> Result<Response, WebError> {
-    let params = params.map(|p| p.0).unwrap_or_default();
-    let key = page_key(&app, &params, lang, &headers);
-    let writes = app.store.writes_begun();
-    if let Some(kept) = kept_page(&app, who.as_ref(), &key, writes, &client, &headers).await? {
+    let asked = Asked::new(&app, Which::Article, lang, params, headers);
+    if let Some(kept) = kept_page(&app, who.as_ref(), &asked, &client).await? {
         return Ok(kept);
     }
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
-        return Ok(not_found(&app, lang, who.as_ref(), None));
+    article_page(&app, &asked, who.as_ref(), Some(&client)).await
+}
+
+/// An article as `who` sees it; a visit from `client` counted.
+async fn article_page(
+    app: &App,
+    asked: &Asked,
+    who: Option<&Principal>,
+    client: Option<&ClientAddr>,
+) -> Result<Response, WebError> {
+    let Asked {
+        lang,
+        params,
+        headers,
+        ..
+    } = asked;
+    let lang = *lang;
+    let Some(frame) = frame(app, params, who, headers, None).await? else {
+        return Ok(not_found(app, lang, who, None));
     };
     let base = base_path(&frame.portal);
     let slug = params.get("slug").map(String::as_str).unwrap_or("");
@@ -417,22 +481,17 @@ pub async fn article(
         ArticleAt::Moved(to) => {
             return Ok(Redirect::permanent(&format!("{base}/tin/{to}")).into_response());
         }
-        ArticleAt::Missing => return Ok(not_found(&app, lang, who.as_ref(), Some(&frame))),
+        ArticleAt::Missing => return Ok(not_found(app, lang, who, Some(&frame))),
     };
     let state = ArticleState::from_code(&article.state).unwrap_or(ArticleState::Draft);
     let public = is_public(state, article.published_at, Utc::now());
     let editor = frame.context["editor"].as_bool() == Some(true);
     if !public && !editor {
-        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+        return Ok(not_found(app, lang, who, Some(&frame)));
     }
-    if public {
-        app.visits.count_request(
-            &frame.portal.code,
-            Some(article.id),
-            who.as_ref(),
-            &client,
-            &headers,
-        );
+    if let Some(client) = client.filter(|_| public) {
+        app.visits
+            .count_request(&frame.portal.code, Some(article.id), who, client, headers);
     }
     let card = article_card(&article, &base, &frame.categories);
     let href = format!("{base}/tin/{}", article.slug);
@@ -461,15 +520,16 @@ pub async fn article(
     );
     if public && who.is_none() {
         let portal = &frame.portal.code;
-        let keep = Keep {
-            key,
-            writes,
+        return keep_page(
+            app,
+            asked,
+            "portal/article.html",
+            context,
             portal,
-            article: Some(article.id),
-        };
-        return keep_page(&app, lang, "portal/article.html", context, keep);
+            Some(article.id),
+        );
     }
-    Ok(render(&app, lang, who.as_ref(), "portal/article.html", context)?.into_response())
+    Ok(render(app, lang, who, "portal/article.html", context)?.into_response())
 }
 
 /// A page that is the same for every anonymous reader may be kept by a browser or proxy for

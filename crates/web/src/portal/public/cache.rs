@@ -4,13 +4,19 @@
 //! once those reads, not the sending, are the cost. A page kept here is served again while
 //! this server has begun no write and for [`FRESH_FOR`], so a change made here shows at the
 //! next request and one made by another process (or a scheduled publication's time coming)
-//! within a second or so. When that second is over, the first request renders the page again
-//! and the others meanwhile get it as it was: a hundred readers at once would otherwise all
-//! render it at the same instant.
+//! within a second or so. When that second is over, the first request to find it so is still
+//! answered with it and has it rendered again off to the side; the others meanwhile get it as
+//! it was. Under load, rendering in line would put a render's time on every page's first
+//! reader each second, which is the slowest hundredth of all requests.
 //!
 //! The visit counter is not kept: a page is kept with a mark where each count goes, and every
-//! view is counted and sent with the counts of its own moment.
+//! view is counted and sent with the counts of its own moment. Its ETag is the digest of the
+//! page with the marks, taken once when it is kept: a browser holding it is told 304 whatever
+//! the counts have become (it shows the counts of its last fetch, as it would for the minute
+//! it may keep the page anyway).
 
+use base64::Engine as _;
+use sha2::Digest as _;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -43,6 +49,8 @@ pub struct Page {
     /// The page cut at the marks: the first piece, then each piece starting with the place
     /// of the count that goes before it.
     pieces: Arc<[String]>,
+    /// The ETag of the page with its marks, quoted.
+    tag: Arc<str>,
     made: Instant,
     /// The store's writes begun before the page was read.
     writes: u64,
@@ -57,6 +65,7 @@ impl Page {
             portal: portal.to_string(),
             article,
             pieces: html.split(MARK).map(str::to_string).collect(),
+            tag: tag_of(html.as_bytes()).into(),
             made: Instant::now(),
             writes,
             rendering: None,
@@ -77,20 +86,43 @@ impl Page {
         html
     }
 
-    /// Whether the page is served now: fresh, or being rendered again by another request.
-    /// The first to find it stale is told no and renders it.
-    fn serve(&mut self) -> bool {
+    /// The page's ETag, quoted as the header has it.
+    pub fn tag(&self) -> &str {
+        &self.tag
+    }
+
+    /// Whether the page is due to be rendered again: its second is over and no request is
+    /// rendering it (or the one that was has taken too long). The first to find it so is told
+    /// yes, and renders it.
+    fn due(&mut self) -> bool {
         if self.made.elapsed() < FRESH_FOR {
-            return true;
+            return false;
         }
         match self.rendering {
-            Some(since) if since.elapsed() < RENDER_WAIT => true,
+            Some(since) if since.elapsed() < RENDER_WAIT => false,
             _ => {
                 self.rendering = Some(Instant::now());
-                false
+                true
             }
         }
     }
+}
+
+/// A strong ETag for `bytes`: the start of their SHA-256, quoted.
+pub fn tag_of(bytes: &[u8]) -> String {
+    let digest = sha2::Sha256::digest(bytes);
+    format!(
+        "\"{}\"",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+    )
+}
+
+/// A kept page as found.
+pub enum Kept {
+    /// Served as it is.
+    Fresh(Page),
+    /// Served as it is, and the one who found it renders it again.
+    Due(Page),
 }
 
 #[derive(Default)]
@@ -104,11 +136,24 @@ impl PageCache {
     }
 
     /// The page kept under `key`, if it is served now that `writes` writes have begun: a
-    /// write since it was read means rendering it again.
-    pub fn get(&self, key: &str, writes: u64) -> Option<Page> {
+    /// write since it was read means rendering it again before answering.
+    pub fn get(&self, key: &str, writes: u64) -> Option<Kept> {
         let mut pages = self.pages();
         let page = pages.get_mut(key).filter(|p| p.writes == writes)?;
-        page.serve().then(|| page.clone())
+        Some(if page.due() {
+            Kept::Due(page.clone())
+        } else {
+            Kept::Fresh(page.clone())
+        })
+    }
+
+    /// After a render off to the side: a page it did not replace (the article is gone, the
+    /// store failed) is no longer served, so the next request renders it in line.
+    pub fn settle(&self, key: &str) {
+        let mut pages = self.pages();
+        if pages.get(key).is_some_and(|p| p.rendering.is_some()) {
+            pages.remove(key);
+        }
     }
 
     pub fn put(&self, key: String, page: Page) {
@@ -135,17 +180,42 @@ mod tests {
     fn a_page_is_kept_until_a_write_begins_or_its_second_is_over() {
         let cache = PageCache::default();
         cache.put("k".into(), page("x", 3));
-        assert!(cache.get("k", 3).is_some());
+        assert!(matches!(cache.get("k", 3), Some(Kept::Fresh(_))));
         assert!(cache.get("k", 4).is_none(), "a write began since");
         assert!(cache.get("other", 3).is_none());
         std::thread::sleep(FRESH_FOR);
         assert!(
-            cache.get("k", 3).is_none(),
-            "the first after its second renders it"
+            matches!(cache.get("k", 3), Some(Kept::Due(_))),
+            "the first after its second gets it and renders it again"
         );
-        assert!(cache.get("k", 3).is_some(), "the others get it meanwhile");
+        assert!(
+            matches!(cache.get("k", 3), Some(Kept::Fresh(_))),
+            "the others get it meanwhile"
+        );
         cache.put("k".into(), page("y", 3));
-        assert_eq!(cache.get("k", 3).unwrap().html(&marks()), "y");
+        cache.settle("k");
+        match cache.get("k", 3) {
+            Some(Kept::Fresh(page)) => assert_eq!(page.html(&marks()), "y"),
+            _ => panic!("the page rendered again is served"),
+        }
+    }
+
+    #[test]
+    fn a_page_not_rendered_again_is_no_longer_served() {
+        let cache = PageCache::default();
+        cache.put("k".into(), page("x", 0));
+        std::thread::sleep(FRESH_FOR);
+        assert!(matches!(cache.get("k", 0), Some(Kept::Due(_))));
+        cache.settle("k");
+        assert!(cache.get("k", 0).is_none());
+    }
+
+    #[test]
+    fn the_tag_is_the_pages_not_the_counts() {
+        let [today, ..] = marks();
+        let kept = page(&format!("<b>{today}</b>"), 0);
+        assert_eq!(kept.tag(), tag_of(format!("<b>{today}</b>").as_bytes()));
+        assert_ne!(kept.tag(), page("<b>other</b>", 0).tag());
     }
 
     #[test]

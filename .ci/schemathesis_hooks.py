@@ -1,6 +1,7 @@
 """Loaded by .ci/schemathesis (SCHEMATHESIS_HOOKS): teaches schemathesis to send the
-workbook types the upload route documents. A workbook is sent as its raw bytes, exactly as
-application/octet-stream is, which schemathesis already knows."""
+workbook types the upload route documents, and the DHIS2 formats a data value set may come
+in. A workbook is sent as its raw bytes, exactly as application/octet-stream is, which
+schemathesis already knows; a DHIS2 XML, CSV or ADX body is text."""
 
 import schemathesis
 
@@ -11,4 +12,8 @@ schemathesis.serializer.alias(
         "application/vnd.oasis.opendocument.spreadsheet",
     ],
     "application/octet-stream",
+)
+schemathesis.serializer.alias(
+    ["application/xml", "application/csv", "application/adx+xml"],
+    "text/plain",
 )

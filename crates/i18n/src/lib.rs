@@ -155,8 +155,8 @@ macro_rules! catalogues {
     };
 }
 
-const VI: &[(&str, &str)] = catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "portal.ftl", "media.ftl", "cli.ftl", "cli-help.ftl");
-const EN: &[(&str, &str)] = catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "portal.ftl", "media.ftl", "cli.ftl");
+const VI: &[(&str, &str)] = catalogues!("vi": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "portal.ftl", "media.ftl", "dhis2.ftl", "cli.ftl", "cli-help.ftl");
+const EN: &[(&str, &str)] = catalogues!("en": "core.ftl", "io.ftl", "store.ftl", "report.ftl", "web.ftl", "portal.ftl", "media.ftl", "dhis2.ftl", "cli.ftl");
 
 /// Messages only Vietnamese has: the command line's help translates clap's English, which is
 /// written in the doc comments of the commands.

@@ -124,7 +124,7 @@ async fn json_errors(request: Request, next: Next) -> Response {
     out
 }
 
-fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
+pub(crate) fn rejection_text(status: StatusCode, method: &Method, detail: &str) -> Text {
     let detail = if detail.is_empty() {
         String::new()
     } else {
@@ -242,7 +242,7 @@ pub async fn sign_in(
     ))
 }
 
-async fn check_password(
+pub(crate) async fn check_password(
     app: &App,
     username: &str,
     password: &str,

@@ -8,6 +8,7 @@
 pub mod api;
 pub mod auth;
 pub mod datasets;
+pub mod dhis2;
 mod escape;
 pub mod follow;
 pub mod headers;
@@ -302,6 +303,7 @@ pub fn router(app: Shared) -> Router {
         Router::new()
             .merge(pages::routes(app.clone()))
             .nest("/api/v1", api::routes())
+            .merge(dhis2::routes())
             // The nested router answers `/api/v1` and what is below it, not `/api/v1/` itself.
             .route("/api/v1/", axum::routing::any(api::not_found))
             .route("/healthz", axum::routing::get(operations::healthz))

@@ -459,13 +459,43 @@ pub async fn save(
     if !problems.is_empty() {
         return Err(WebError::Invalid(problems));
     }
+    write_figures(app, who, incoming, source, dry_run, &form_name).await
+}
+
+/// Figures planned against what is stored, checked against the validation rules with the
+/// stored figures of their unit and period beside them, written in one transaction (or only
+/// tried, `dry_run`), and loaded into the engine before the answer goes out: what a form's
+/// save and a DHIS2 data value set share. `from` names where they came from in a problem.
+pub async fn write_figures(
+    app: &App,
+    who: &Principal,
+    incoming: Incoming,
+    source: Source,
+    dry_run: bool,
+    from: &str,
+) -> Result<Saved, WebError> {
+    let codes: Vec<String> = incoming
+        .values
+        .iter()
+        .map(|v| v.item.record.key.indicator.clone())
+        .collect();
+    let places: Vec<(String, Period)> = {
+        let mut places: Vec<(String, Period)> = incoming
+            .values
+            .iter()
+            .map(|v| (v.item.record.key.unit.clone(), v.item.record.key.period))
+            .collect();
+        places.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.code().cmp(&b.1.code())));
+        places.dedup();
+        places
+    };
     let stored = app.store.stored().await?;
     let mut planned =
         changes::plan_keeping(&stored, incoming, 4 * crate::SHOWN_PROBLEMS).map_err(|found| {
             let mut kept = found.kept;
             if found.more > 0 {
                 kept.push(Problem::error(
-                    Location::file(format!("form {form_name}")),
+                    Location::file(from.to_string()),
                     solieu_core::problem::more(found.more),
                 ));
             }
@@ -474,21 +504,11 @@ pub async fn save(
     for v in &mut planned.values {
         v.source = source.clone();
     }
-    // The validation rules, with the unit's stored figures of the period beside the new ones.
     let mut beside = HashMap::new();
-    for v in app
-        .store
-        .values(&ValueFilter {
-            unit: Some(unit.to_string()),
-            within: Some(scope.period),
-            series: Some(Series::Actual),
-            ..Default::default()
-        })
-        .await?
-    {
-        if v.record.key.period == scope.period {
+    for (unit, period) in &places {
+        for v in stored_actuals(app, unit, period).await? {
             beside.insert(
-                (v.record.key.indicator, unit.to_string(), scope.period),
+                (v.record.key.indicator, unit.clone(), *period),
                 v.record.figure.value,
             );
         }
@@ -506,35 +526,21 @@ pub async fn save(
         .filter(|f| f.importance != validation::Importance::High)
         .collect();
     let report = app.store.apply(&planned, &who.username, dry_run).await?;
-    if dry_run {
-        return Ok(Saved {
-            values_added: report.values_added,
-            values_changed: report.values_changed,
-            values_unchanged: report.values_unchanged,
-            warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
-        });
-    }
-    // The engine sees the written values before the response goes out.
-    let written = app
-        .store
-        .values(&ValueFilter {
-            unit: Some(unit.to_string()),
-            within: Some(scope.period),
-            series: Some(Series::Actual),
-            ..Default::default()
-        })
-        .await?;
-    {
-        let mut engine = app.engine.write().unwrap_or_else(|e| e.into_inner());
-        for v in written {
-            if v.record.key.period == scope.period && codes.contains(&v.record.key.indicator) {
-                engine
-                    .upsert(&Entry {
-                        value_id: v.id,
-                        record: v.record,
-                        entered_by: v.updated_by,
-                    })
-                    .map_err(|e| WebError::Internal(e.to_string()))?;
+    if !dry_run {
+        // The engine sees the written values before the response goes out.
+        for (unit, period) in &places {
+            let written = stored_actuals(app, unit, period).await?;
+            let mut engine = app.engine.write().unwrap_or_else(|e| e.into_inner());
+            for v in written {
+                if codes.contains(&v.record.key.indicator) {
+                    engine
+                        .upsert(&Entry {
+                            value_id: v.id,
+                            record: v.record,
+                            entered_by: v.updated_by,
+                        })
+                        .map_err(|e| WebError::Internal(e.to_string()))?;
+                }
             }
         }
     }
@@ -544,6 +550,25 @@ pub async fn save(
         values_unchanged: report.values_unchanged,
         warnings: warnings.iter().map(|w| w.message.vi.clone()).collect(),
     })
+}
+
+/// A unit's stored actual figures of exactly `period`.
+pub(crate) async fn stored_actuals(
+    app: &App,
+    unit: &str,
+    period: &Period,
+) -> Result<Vec<solieu_store::StoredValue>, WebError> {
+    let mut values = app
+        .store
+        .values(&ValueFilter {
+            unit: Some(unit.to_string()),
+            within: Some(*period),
+            series: Some(Series::Actual),
+            ..Default::default()
+        })
+        .await?;
+    values.retain(|v| v.record.key.period == *period);
+    Ok(values)
 }
 
 /// Broken rules as the form shows them: beside the first field the rule reads that was typed,

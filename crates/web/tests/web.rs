@@ -556,10 +556,11 @@ on_both_backends!(strangers_are_sent_to_sign_in, |app| {
     let doc = Client::new(&app).get("/api/v1/openapi.json").await.json();
     let paths = doc["paths"].as_object().unwrap();
     for p in [
-        "/forms/{set}/{unit}/{period}",
-        "/dashboard",
-        "/completeness",
-        "/tokens",
+        "/v1/forms/{set}/{unit}/{period}",
+        "/v1/dashboard",
+        "/v1/completeness",
+        "/v1/tokens",
+        "/dataValueSets",
     ] {
         assert!(paths.contains_key(p), "{p}");
     }

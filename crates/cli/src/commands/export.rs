@@ -22,7 +22,7 @@ pub async fn export(
         // What a metadata import linked, behind the hand-made mapping.
         let mapping = mapping
             .clone()
-            .with_links(&super::dhis2_links(&store).await?);
+            .with_links(&solieu_web::dhis2::links(&store).await?);
         store.close().await;
         let text = dhis2::write(
             format,

@@ -489,7 +489,7 @@ async fn read_metadata(
     problems: &mut Vec<Problem>,
     rows: &mut usize,
 ) -> Result<MetadataRead> {
-    let stored_links = super::dhis2_links(store).await?;
+    let stored_links = solieu_web::dhis2::links(store).await?;
     let files: Vec<(&str, &[u8])> = inputs
         .iter()
         .filter(|i| dhis2_metadata::detect(&i.bytes))

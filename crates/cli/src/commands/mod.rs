@@ -59,20 +59,6 @@ pub fn read_dhis2_mapping(
 }
 
 /// The DHIS2 identifiers earlier metadata imports linked to our codes.
-pub async fn dhis2_links(store: &Store) -> Result<Vec<solieu_io::dhis2_metadata::Link>> {
-    Ok(store
-        .dhis2_ids()
-        .await?
-        .into_iter()
-        .map(|id| solieu_io::dhis2_metadata::Link {
-            kind: id.kind,
-            dhis2: id.dhis2,
-            code: id.code,
-            ours: id.ours,
-        })
-        .collect())
-}
-
 pub async fn init(location: &Location, say: &Say) -> Result<ExitCode> {
     let existed = location.sqlite_path().is_some_and(|p| p.exists());
     let store = Store::create(location).await?;

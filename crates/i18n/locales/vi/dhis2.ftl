@@ -1,0 +1,30 @@
+# API Web của DHIS2 (/api/dataValueSets và các đường dẫn đi kèm). Mã xung đột (E76xx) giữ như
+# DHIS2; lời giải thích bằng tiếng Việt.
+dhis2-e7610 = Không tìm thấy phần tử dữ liệu (data element) `{ $id }` hoặc không được phép dùng
+dhis2-e7611 = Kỳ không hợp lệ: `{ $id }`
+dhis2-e7612 = Không tìm thấy đơn vị (org unit) `{ $id }` hoặc không được phép dùng
+dhis2-e7617 = Đơn vị `{ $id }` không thuộc phạm vi của tài khoản `{ $user }`
+dhis2-e7619 = Giá trị của phần tử dữ liệu `{ $id }` phải là một số
+dhis2-e7634 = Tổ hợp phân tổ `{ $coc }` không thuộc tổ hợp danh mục của phần tử dữ liệu `{ $id }`
+dhis2-e7642 = Số liệu đã được phê duyệt: bộ biểu `{ $set }`, kỳ `{ $period }`, đơn vị `{ $id }`; muốn sửa phải mở lại
+dhis2-e7643 = Kỳ `{ $period }` của bộ biểu `{ $set }` đang chờ duyệt, chưa nhập được; trả lại thì nhập tiếp được
+dhis2-derived = `{ $id }` là chỉ tiêu tính từ chỉ tiêu khác; hãy nhập các số liệu dùng để tính
+dhis2-rule = Vi phạm quy tắc kiểm tra: { $message }
+dhis2-import-ok = Nhập thành công.
+dhis2-import-warning = Có giá trị không nhập được, xem bản tóm tắt (conflicts).
+dhis2-import-error = Không nhập được, xem bản tóm tắt (conflicts); không có gì được ghi.
+dhis2-delete-not-kept = Không hỗ trợ importStrategy DELETE: solieu giữ mọi số liệu cùng lịch sử; hãy gửi giá trị đã sửa
+dhis2-unknown-strategy = importStrategy phải là CREATE, UPDATE, CREATE_AND_UPDATE hoặc NEW_AND_UPDATES
+dhis2-unknown-scheme = { $name } phải là UID hoặc CODE
+dhis2-unknown-atomic = atomicMode phải là ALL hoặc NONE
+dhis2-bad-bool = { $name } phải là true hoặc false
+dhis2-bad-date = { $name } phải là ngày, viết 2020-06-30
+dhis2-bad-number = { $name } phải là số nguyên từ 1
+dhis2-no-such-object = Không có { $kind } `{ $id }`
+dhis2-value-sets-need = Xuất số liệu cần bộ biểu (dataSet), kỳ (period, hoặc startDate và endDate) và đơn vị (orgUnit)
+dhis2-unknown-data-set = Không tìm thấy bộ biểu `{ $id }` hoặc không được phép dùng
+dhis2-no-value = Không có giá trị này
+dhis2-value-missing = Một giá trị cần dataElement (de), period (pe), orgUnit (ou) và value
+dhis2-unreadable-body = Nội dung gửi lên không phải tập giá trị DHIS2 (JSON, XML, CSV hoặc ADX)
+dhis2-bad-filter = Không hiểu bộ lọc `{ $filter }`: solieu nhận id, code, name, level và parent.id với eq, in, like và ilike
+dhis2-bad-authorization = Tiêu đề Authorization phải là Basic, ApiToken hoặc Bearer

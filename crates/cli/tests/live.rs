@@ -79,46 +79,6 @@ fn call(
     (status, serde_json::from_str(payload).unwrap_or(Value::Null))
 }
 
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(db: &str) -> Server {
-    serve_with(db, |c| c)
-}
-
-/// `solieu serve` on a free port, its command adjusted by `adjust` (environment, log file).
-fn serve_with(db: &str, adjust: impl FnOnce(&mut Command) -> &mut Command) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_solieu"));
-    command
-        .args(["--db", db, "--lang", "en", "serve", "--listen"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["--poll-interval", "0.2"])
-        .env_remove("SOLIEU_DB")
-        .stdout(Stdio::null());
-    let child = adjust(&mut command).spawn().unwrap();
-    let server = Server { child, port };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "solieu serve did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
 fn sign_in(port: u16, (username, password): (&str, &str)) -> String {
     let (status, body) = call(
         port,

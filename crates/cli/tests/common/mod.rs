@@ -81,3 +81,50 @@ macro_rules! on_both_backends {
 }
 
 pub(crate) use on_both_backends;
+
+/// A running `solieu serve`, stopped when dropped.
+pub struct Server {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn serve(db: &str) -> Server {
+    serve_with(db, |c| c)
+}
+
+/// `solieu serve` on a free port, its command adjusted by `adjust` (environment, log file).
+pub fn serve_with(
+    db: &str,
+    adjust: impl FnOnce(&mut std::process::Command) -> &mut std::process::Command,
+) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_solieu"));
+    command
+        .args(["--db", db, "--lang", "en", "serve", "--listen"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args(["--poll-interval", "0.2"])
+        .env_remove("SOLIEU_DB")
+        .stdout(std::process::Stdio::null());
+    let child = adjust(&mut command).spawn().unwrap();
+    let server = Server { child, port };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "solieu serve did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    server
+}

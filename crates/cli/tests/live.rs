@@ -7,8 +7,8 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The commune officer of the demo and the form it saves; the province office, which reads

@@ -84,7 +84,7 @@ pub(crate) use on_both_backends;
 
 /// A running `solieu serve`, stopped when dropped.
 pub struct Server {
-    child: std::process::Child,
+    pub child: std::process::Child,
     pub port: u16,
 }
 

@@ -128,6 +128,15 @@ pub fn read(format: Format, file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>
     }
 }
 
+/// What a data value set may say once for all its values.
+const SET_FIELDS: &[&str] = &[
+    "dataSet",
+    "period",
+    "orgUnit",
+    "attributeOptionCombo",
+    "completeDate",
+];
+
 fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>) {
     let value: Value =
         match serde_json::from_slice(bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)) {
@@ -151,6 +160,21 @@ fn read_json(file: &str, bytes: &[u8]) -> (Vec<Located<DataValue>>, Vec<Problem>
     let default = |f: &str| value.get(f).and_then(Value::as_str).map(str::to_string);
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    for f in SET_FIELDS {
+        if let Some(v) = value.get(*f).filter(|v| !v.is_string()) {
+            problems.push(
+                problem(
+                    file,
+                    &format!("$.{f}"),
+                    solieu_i18n::text!("io-dhis2-set-field-not-text", field = f.to_string()),
+                )
+                .with_value(v.to_string()),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return (Vec::new(), problems);
+    }
     for (i, dv) in list.iter().enumerate() {
         let at = format!("$.dataValues[{i}]");
         let field = |f: &str| match dv.get(f) {

@@ -303,6 +303,16 @@ on_both_backends!(
                 .unwrap()
                 .contains("DELETE")
         );
+        let wrong_type = post_set(&mut c, "", &json!({"orgUnit": {}, "dataValues": []})).await;
+        assert_eq!(
+            wrong_type.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            wrong_type.body
+        );
+        assert_eq!(wrong_type.json()["problems"][0]["column"], "$.orgUnit");
+        let paging = c.get("/api/dataSets?paging=AAA").await;
+        assert_eq!(paging.status, StatusCode::BAD_REQUEST, "{}", paging.body);
         let bad = c.get("/api/dataValueSets?dataSet=BC_XA_6T").await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert_eq!(bad.json()["status"], "ERROR");

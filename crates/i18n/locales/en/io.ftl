@@ -177,3 +177,4 @@ io-why-csv-utf8 = characters that are not UTF-8
 io-why-csv-unequal = the line has { $cells } cells, the header { $expected }
 io-document-file-not-an-address = a document's file must be the address of a file in a portal's library (/media/…) or a web address (https://…)
 io-document-file-hint = upload the PDF on the portal's “Pictures and attached files” page and copy its /media/….pdf address into this column
+io-dhis2-set-field-not-text = { $field } of a data value set is written as text, e.g. "202001"

@@ -177,3 +177,4 @@ io-why-csv-utf8 = có ký tự không đọc được theo UTF-8
 io-why-csv-unequal = dòng có { $cells } ô, dòng tiêu đề có { $expected }
 io-document-file-not-an-address = tệp của văn bản phải là địa chỉ tệp trong thư viện của cổng (/media/…) hoặc địa chỉ trang web (https://…)
 io-document-file-hint = tải tệp PDF lên trang “Ảnh và tệp đính kèm” của cổng rồi chép địa chỉ /media/….pdf vào cột này
+io-dhis2-set-field-not-text = { $field } của tập giá trị phải viết dạng văn bản, ví dụ "202001"

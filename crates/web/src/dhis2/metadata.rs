@@ -16,8 +16,12 @@ use std::collections::HashMap;
 pub const API_VERSION: &str = "2.40.0";
 /// The identifier of DHIS2's default category option combination ("no disaggregation").
 pub const DEFAULT_COMBO: &str = "HllvX50cXC0";
-/// DHIS2's default page size.
+/// DHIS2's default page size, and the bounds the OpenAPI document gives.
 const PAGE_SIZE: usize = 50;
+const PAGE_SIZE_MAX: usize = 10_000;
+const PAGE_MAX: usize = 1_000_000;
+/// The deepest level a unit may be at, as the OpenAPI document says.
+const DEPTH_LEVELS: usize = 64;
 /// How deep `children[…]` may nest: a tree of a nation is five levels.
 const DEPTH_MAX: usize = 8;
 
@@ -131,22 +135,26 @@ fn select(full: &Value, fields: &[Field]) -> Value {
 /// A page of a list as DHIS2 pages it, or all of it with `paging=false`.
 fn paged(query: &Query, key: &str, items: Vec<Value>) -> Result<Value, WebError> {
     let total = items.len();
-    if query.get("paging") == Some("false") {
-        return Ok(json!({ key: items }));
-    }
-    let number = |name: &str, default: usize| -> Result<usize, WebError> {
+    let number = |name: &str, default: usize, most: usize| -> Result<usize, WebError> {
         match query.get(name) {
             None => Ok(default),
-            Some(t) => t.parse::<usize>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                WebError::BadRequest(solieu_i18n::text!(
-                    "dhis2-bad-number",
-                    name = name.to_string()
-                ))
-            }),
+            Some(t) => t
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=most).contains(n))
+                .ok_or_else(|| {
+                    WebError::BadRequest(solieu_i18n::text!(
+                        "dhis2-bad-number",
+                        name = name.to_string()
+                    ))
+                }),
         }
     };
-    let size = number("pageSize", PAGE_SIZE)?.min(10_000);
-    let page = number("page", 1)?;
+    let size = number("pageSize", PAGE_SIZE, PAGE_SIZE_MAX)?;
+    let page = number("page", 1, PAGE_MAX)?;
+    if !query.flag_or("paging", true)? {
+        return Ok(json!({ key: items }));
+    }
     let page_count = total.div_ceil(size).max(1);
     let items: Vec<Value> = items
         .into_iter()
@@ -357,6 +365,15 @@ pub async fn org_units(
         .map(|f| Filter::parse(f))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(level) = query.get("level") {
+        if !level
+            .parse::<usize>()
+            .is_ok_and(|l| (1..=DEPTH_LEVELS).contains(&l))
+        {
+            return Err(WebError::BadRequest(solieu_i18n::text!(
+                "dhis2-bad-level",
+                most = DEPTH_LEVELS
+            )));
+        }
         filters.push(Filter {
             field: "level".into(),
             operator: "eq".into(),

@@ -97,9 +97,8 @@ impl FromRequestParts<Arc<App>> for Caller {
                 token(app, v["ApiToken ".len()..].trim()).await
             }
             Some(v) if v.starts_with("Bearer ") => token(app, v["Bearer ".len()..].trim()).await,
-            Some(_) => Err(WebError::BadRequest(solieu_i18n::text!(
-                "dhis2-bad-authorization"
-            ))),
+            // Another scheme (Digest, a stray value) proves nothing: not signed in.
+            Some(_) => Err(WebError::Unauthenticated),
             None => Viewer::from_request_parts(parts, app)
                 .await
                 .map(|Viewer(p)| Caller(p)),
@@ -114,7 +113,17 @@ async fn basic(app: &App, encoded: &str, remote: &str) -> Result<Caller, WebErro
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or(WebError::Unauthenticated)?;
     let (username, password) = decoded.split_once(':').ok_or(WebError::Unauthenticated)?;
-    let user = crate::api::check_password(app, username, password, remote).await?;
+    // Too many failures: the credentials are refused for now (401, as DHIS2's clients expect
+    // of a refused password), said with the throttle's reason.
+    let user = match crate::api::check_password(app, username, password, remote).await {
+        Err(WebError::Throttled) => {
+            return Err(WebError::Rejected(
+                axum::http::StatusCode::UNAUTHORIZED,
+                WebError::Throttled.message(),
+            ));
+        }
+        other => other?,
+    };
     auth::principal(user, None, Some("basic".into()))
         .map(Caller)
         .ok_or(WebError::Unauthenticated)
@@ -171,17 +180,23 @@ impl Query {
             .collect()
     }
 
+    /// The first value of `name`, as given: `atomicMode=` is an empty value, not none.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.trim())
-            .filter(|v| !v.is_empty())
     }
 
     pub fn flag(&self, name: &str) -> Result<bool, WebError> {
+        self.flag_or(name, false)
+    }
+
+    /// `true` or `false`, or `default` when not given.
+    pub fn flag_or(&self, name: &str, default: bool) -> Result<bool, WebError> {
         match self.get(name).map(str::to_ascii_lowercase).as_deref() {
-            None | Some("false") => Ok(false),
+            None => Ok(default),
+            Some("false") => Ok(false),
             Some("true") => Ok(true),
             Some(_) => Err(WebError::BadRequest(solieu_i18n::text!(
                 "dhis2-bad-bool",

@@ -99,25 +99,21 @@ impl Options {
     }
 }
 
-/// The format of a posted set: its content type, else what its bytes look like.
+/// The format of a posted set: what its bytes are (ADX by its content type too, since an ADX
+/// message may open like DHIS2's XML). A JSON body that is not a data value set is read as
+/// JSON, so that what is missing is said; any other unrecognised body is refused.
 fn format_of(headers: &HeaderMap, body: &[u8]) -> Option<Format> {
     let kind = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_ascii_lowercase();
-    if kind.contains("adx") {
-        return Some(Format::Adx);
+    match dhis2::detect(body) {
+        Some(Format::Xml) if kind.contains("adx") => Some(Format::Adx),
+        Some(format) => Some(format),
+        None if kind.contains("json") => Some(Format::Json),
+        None => None,
     }
-    dhis2::detect(body).or(if kind.contains("json") {
-        Some(Format::Json)
-    } else if kind.contains("csv") {
-        Some(Format::Csv)
-    } else if kind.contains("xml") {
-        Some(Format::Xml)
-    } else {
-        None
-    })
 }
 
 /// What became of one value.

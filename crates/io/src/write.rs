@@ -9,7 +9,9 @@ use solieu_core::unit::UnitVersion;
 use solieu_core::validation::Rule;
 use solieu_core::value::ValueRecord;
 
-pub(crate) fn to_csv<const N: usize>(
+/// A CSV of `header` and `rows`, each cell a spreadsheet could take for a formula
+/// neutralised.
+pub fn to_csv<const N: usize>(
     header: [&str; N],
     rows: impl Iterator<Item = [String; N]>,
 ) -> String {

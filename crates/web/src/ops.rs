@@ -618,6 +618,8 @@ pub struct CompletenessRow {
     pub submitted_at: Option<String>,
     /// on-time, late, missing (past the deadline), open (not due yet).
     pub timeliness: &'static str,
+    /// Days past the deadline of a form not yet sent (0 otherwise).
+    pub days_late: i64,
     pub filled: usize,
     pub total: usize,
 }
@@ -686,12 +688,18 @@ pub async fn completeness(
                 })
             })
             .count();
+        let days_late = if timeliness == "missing" {
+            (today - due).num_days()
+        } else {
+            0
+        };
         rows.push(CompletenessRow {
             unit: v.code.clone(),
             unit_name: v.name.clone(),
             state,
             submitted_at: submitted_at.map(date_time_vi),
             timeliness,
+            days_late,
             filled,
             total: set.indicators.len(),
         });
@@ -1219,6 +1227,44 @@ pub struct Assignment {
     pub period_name: String,
     pub deadline: String,
     pub state: String,
+    /// Where the form stands against its deadline ([`Due`]).
+    pub due: Due,
+    /// Days past the deadline (overdue) or left before it (due soon).
+    pub days: i64,
+}
+
+/// Where a form stands against its deadline, for the officer's list and the office's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Due {
+    /// Still to be sent (or sent back) and its deadline is past.
+    Overdue,
+    /// Returned with a reason: the officer's turn again.
+    Returned,
+    /// Still to be sent, the deadline within [`DUE_SOON_DAYS`].
+    DueSoon,
+    Open,
+    /// Sent, waiting for an approval level.
+    Waiting,
+    Approved,
+}
+
+/// How near a deadline is "soon" on the officer's list.
+pub const DUE_SOON_DAYS: i64 = 3;
+
+impl Due {
+    /// A form in `state` with its deadline `due`, seen on `today`; with the days late or left.
+    pub fn of(state: &str, due: chrono::NaiveDate, today: chrono::NaiveDate) -> (Due, i64) {
+        let late = (today - due).num_days();
+        match state {
+            "approved" => (Due::Approved, 0),
+            "submitted" => (Due::Waiting, 0),
+            _ if late > 0 => (Due::Overdue, late),
+            "returned" => (Due::Returned, 0),
+            _ if -late <= DUE_SOON_DAYS => (Due::DueSoon, -late),
+            _ => (Due::Open, -late),
+        }
+    }
 }
 
 /// The forms a viewer can open: each data set's latest two periods, for every reporting unit
@@ -1259,6 +1305,11 @@ pub async fn assignments(
                 if !may {
                     continue;
                 }
+                let state = submissions
+                    .iter()
+                    .find(|s| s.unit_code == v.code)
+                    .map_or_else(|| "draft".to_string(), |s| s.state.clone());
+                let (due, days) = Due::of(&state, deadline(&set, &period), today);
                 out.push(Assignment {
                     data_set: set.code.clone(),
                     data_set_name: set.name.clone(),
@@ -1267,14 +1318,15 @@ pub async fn assignments(
                     period: period.code(),
                     period_name: period.name_vi(),
                     deadline: date_vi(deadline(&set, &period)),
-                    state: submissions
-                        .iter()
-                        .find(|s| s.unit_code == v.code)
-                        .map_or_else(|| "draft".to_string(), |s| s.state.clone()),
+                    state,
+                    due,
+                    days,
                 });
             }
         }
     }
+    // What needs the officer first: overdue, returned, due soon; the rest as listed.
+    out.sort_by_key(|a| a.due);
     Ok(out)
 }
 

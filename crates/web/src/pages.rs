@@ -843,6 +843,10 @@ async fn form_step(
 pub struct CompletenessQuery {
     pub dataset: Option<String>,
     pub period: Option<String>,
+    /// `qua-han`: only the units whose form is overdue.
+    pub chi: Option<String>,
+    /// `csv`: the list as a file to download.
+    pub tep: Option<String>,
 }
 
 async fn completeness(
@@ -850,13 +854,14 @@ async fn completeness(
     PageLang(lang): PageLang,
     Viewer(who): Viewer,
     Query(q): Query<CompletenessQuery>,
-) -> Result<Html<String>, WebError> {
+) -> Result<Response, WebError> {
     let sets = app.store.data_sets().await?;
     let set = q
         .dataset
         .clone()
         .filter(|d| !d.is_empty())
         .or_else(|| sets.first().map(|s| s.code.clone()));
+    let overdue_only = q.chi.as_deref() == Some("qua-han");
     let (c, periods) = match set {
         Some(code) => {
             let set = ops::data_set(&app, &code).await?;
@@ -870,22 +875,63 @@ async fn completeness(
             .or_else(|| crate::datasets::latest_period(&set.period_type, today()))
             .unwrap_or_else(default_period);
             let periods = ops::data_set_periods(&app, &set.period_type, &period, today());
-            let c = ops::completeness(&app, &who, &code, &period.code(), today()).await?;
+            let mut c = ops::completeness(&app, &who, &code, &period.code(), today()).await?;
+            if overdue_only {
+                c.rows.retain(|r| r.timeliness == "missing");
+            }
             (Some(c), periods)
         }
         None => (None, Vec::new()),
     };
+    if let (Some(c), Some("csv")) = (&c, q.tep.as_deref()) {
+        return Ok(completeness_csv(lang, c));
+    }
     let sets: Vec<Value> = sets
         .iter()
         .map(|s| json!({"code": s.code, "name": s.name}))
         .collect();
-    render(
+    Ok(render(
         &app,
         lang,
         Some(&who),
         "completeness.html",
-        json!({"c": c, "sets": sets, "periods": periods}),
+        json!({"c": c, "sets": sets, "periods": periods, "overdue_only": overdue_only}),
+    )?
+    .into_response())
+}
+
+/// The completeness list as a CSV file an office sends on or opens in a spreadsheet.
+fn completeness_csv(lang: Lang, c: &ops::Completeness) -> Response {
+    let say = |id: &str| solieu_i18n::tr(lang, id);
+    let header = [
+        say("web-csv-unit-code"),
+        say("web-unit"),
+        say("web-state"),
+        say("web-due-2"),
+        say("web-csv-days-late"),
+        say("web-filled"),
+    ];
+    let rows = c.rows.iter().map(|r| {
+        [
+            r.unit.clone(),
+            r.unit_name.clone(),
+            named(lang, "state", &r.state),
+            c.deadline.clone(),
+            r.days_late.to_string(),
+            format!("{}/{}", r.filled, r.total),
+        ]
+    });
+    let header: [&str; 6] = header.each_ref().map(String::as_str);
+    let file = format!("attachment; filename=\"{}-{}.csv\"", c.data_set, c.period);
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, file),
+        ],
+        // A BOM: Excel on a Vietnamese office PC reads the accents right only with it.
+        format!("\u{feff}{}", solieu_io::to_csv(header, rows)),
     )
+        .into_response()
 }
 
 async fn provenance(

@@ -36,17 +36,6 @@ fn tags(page: &str) -> Vec<String> {
     tags
 }
 
-/// A page's text with the escaped slashes of attribute values as a browser reads them.
-trait Html {
-    fn html(&self) -> String;
-}
-
-impl Html for common::Answer {
-    fn html(&self) -> String {
-        self.body.replace("&#x2f;", "/")
-    }
-}
-
 async fn write(c: &mut Client, portal: &str, title: &str, body: &str) -> i64 {
     let csrf = c.csrf().await;
     let a = c

@@ -713,3 +713,84 @@ on_both_backends!(a_filled_workbook_is_sent_instead_of_typing, |app| {
     assert_eq!(v.record.figure.value.to_string(), "12345");
     assert_eq!(v.updated_by, "binhlieu");
 });
+
+/// Days from the deadline of a half-year's form (15 days after the half) to today, in Vietnam.
+fn days_since_deadline(period: &str) -> i64 {
+    let end = period.parse::<Period>().unwrap().end_date();
+    let today = chrono::Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive();
+    (today - (end + chrono::Duration::days(15))).num_days()
+}
+
+on_both_backends!(
+    overdue_forms_come_first_and_the_office_downloads_them,
+    |app| {
+        // The first half of this year is long past its deadline; nobody has sent it.
+        let today = chrono::Utc::now()
+            .with_timezone(&solieu_core::format::vietnam())
+            .date_naive();
+        let half = if chrono::Datelike::month(&today) > 7 {
+            format!("{}S1", chrono::Datelike::year(&today))
+        } else {
+            format!("{}S2", chrono::Datelike::year(&today) - 1)
+        };
+        let late = days_since_deadline(&half);
+        assert!(late > 0);
+        let mut clerk = signed_in(&app, "binhlieu").await;
+        let entry = clerk.get("/entry").await;
+        assert_eq!(entry.status, StatusCode::OK);
+        let page = entry.html();
+        let overdue = format!("quá hạn {late} ngày");
+        assert!(page.contains(&overdue), "{page}");
+        // The overdue form is listed before the one still open.
+        let first_row = page.find("<tbody>").map(|i| &page[i..]).unwrap();
+        let first_row = &first_row[..first_row.find("</tr>").unwrap()];
+        assert!(first_row.contains("quá hạn"), "{first_row}");
+
+        // The office: only the overdue units, then the same as a file.
+        let mut office = signed_in(&app, "office").await;
+        let all = office
+            .get(&format!("/completeness?dataset=BC_XA_6T&period={half}"))
+            .await
+            .html();
+        let only = office
+            .get(&format!(
+                "/completeness?dataset=BC_XA_6T&period={half}&chi=qua-han"
+            ))
+            .await
+            .html();
+        assert!(
+            only.contains("Xã Bình Liêu") && only.contains(&overdue),
+            "{only}"
+        );
+        assert!(only.matches("<tr>").count() <= all.matches("<tr>").count());
+        let file = office
+            .get(&format!(
+                "/completeness?dataset=BC_XA_6T&period={half}&chi=qua-han&tep=csv"
+            ))
+            .await;
+        assert_eq!(file.header("content-type"), "text/csv; charset=utf-8");
+        assert!(
+            file.header("content-disposition")
+                .contains(&format!("BC_XA_6T-{half}.csv"))
+        );
+        let text = file.body.trim_start_matches('\u{feff}');
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("Mã đơn vị,Đơn vị,Trạng thái,Hạn nộp,Số ngày quá hạn,Đã nhập")
+        );
+        let row = lines
+            .find(|l| l.starts_with("06838,"))
+            .expect("the commune that has not sent");
+        assert!(row.contains(&format!(",{late},")), "{row}");
+        // A commune officer sees only its own commune in the list.
+        let own = clerk
+            .get(&format!(
+                "/completeness?dataset=BC_XA_6T&period={half}&chi=qua-han&tep=csv"
+            ))
+            .await;
+        assert!(!own.body.contains("06841"), "{}", own.body);
+    }
+);

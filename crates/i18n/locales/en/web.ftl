@@ -218,3 +218,18 @@ web-portal-role-approver = approver
 web-portal = Portal
 web-choose-file = Choose a file…
 web-no-file-chosen = no file chosen
+web-only-overdue = Overdue units only
+web-download-overdue = Download the overdue units (CSV)
+web-download-list = Download the list (CSV)
+web-no-unit-overdue = No unit is overdue.
+web-days-late = { $days ->
+    [one] { $days } day overdue
+   *[other] { $days } days overdue
+}
+web-days-left = { $days ->
+    [0] due today
+    [one] { $days } day left
+   *[other] { $days } days left
+}
+web-csv-unit-code = Unit code
+web-csv-days-late = Days overdue

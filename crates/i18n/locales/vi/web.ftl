@@ -218,3 +218,14 @@ web-portal-role-approver = người duyệt tin
 web-portal = Cổng thông tin
 web-choose-file = Chọn tệp…
 web-no-file-chosen = chưa chọn tệp
+web-only-overdue = Chỉ đơn vị quá hạn
+web-download-overdue = Tải danh sách đơn vị quá hạn (CSV)
+web-download-list = Tải danh sách (CSV)
+web-no-unit-overdue = Không có đơn vị nào quá hạn.
+web-days-late = quá hạn { $days } ngày
+web-days-left = { $days ->
+    [0] hạn hôm nay
+   *[other] còn { $days } ngày
+}
+web-csv-unit-code = Mã đơn vị
+web-csv-days-late = Số ngày quá hạn

@@ -137,6 +137,11 @@ pub struct Answer {
 
 impl Answer {
     /// A response header's value, or "" when absent.
+    /// A page's text with the escaped slashes of attribute values as a browser reads them.
+    pub fn html(&self) -> String {
+        self.body.replace("&#x2f;", "/")
+    }
+
     pub fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)

@@ -233,3 +233,7 @@ web-days-left = { $days ->
 }
 web-csv-unit-code = Unit code
 web-csv-days-late = Days overdue
+web-days-count = { $days ->
+    [one] { $days } day
+   *[other] { $days } days
+}

@@ -229,3 +229,4 @@ web-days-left = { $days ->
 }
 web-csv-unit-code = Mã đơn vị
 web-csv-days-late = Số ngày quá hạn
+web-days-count = { $days } ngày

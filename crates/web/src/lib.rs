@@ -17,6 +17,7 @@ pub mod ops;
 pub mod pages;
 pub mod policy;
 pub mod portal;
+pub mod revision;
 mod svg;
 pub mod workflow;
 
@@ -309,6 +310,10 @@ pub fn router(app: Shared) -> Router {
             .route("/healthz", axum::routing::get(operations::healthz))
             .route("/readyz", axum::routing::get(operations::readyz))
             .route("/metrics", axum::routing::get(operations::metrics))
+            .layer(axum::middleware::from_fn_with_state(
+                app.clone(),
+                revision::layer,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 app.clone(),
                 operations::measure,

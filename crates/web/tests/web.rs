@@ -794,3 +794,66 @@ on_both_backends!(
         assert!(!own.body.contains("06841"), "{}", own.body);
     }
 );
+
+/// Two servers over one database, as a province behind a load balancer runs them: a figure
+/// saved through one is read through the other at once when the request carries the
+/// revision the save answered with (header, or the cookie a browser keeps).
+async fn a_save_on_one_server_is_read_on_another(location: solieu_store::Location) {
+    let here = common::app(&location).await;
+    let store = solieu_store::Store::open(&location).await.unwrap();
+    let there = std::sync::Arc::new(solieu_web::App::new(store, false).await.unwrap());
+    let mut clerk = signed_in(&here, "binhlieu").await;
+    let csrf = clerk.csrf().await;
+    let saved = clerk
+        .post_json(
+            "/api/v1/forms/BC_XA_6T/06838/2026S2",
+            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "4321"}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let revision = saved.header("x-solieu-revision").to_string();
+    assert!(revision.parse::<i64>().is_ok_and(|r| r > 0), "{revision:?}");
+    assert!(
+        saved.headers.get_all("set-cookie").iter().any(|c| c
+            .to_str()
+            .unwrap()
+            .starts_with(&format!("solieu_rev={revision};"))),
+        "a browser keeps it"
+    );
+    let figure = "/api/v1/figures/KHAM_BENH_XA/06838/2026S2";
+    let mut reader = signed_in(&there, "office").await;
+    // Signing in is a write too: its cookie would bring the other server up to date. Without
+    // it, and without a look at the store since it started, that server's engine does not
+    // have the figure yet.
+    reader.cookies.retain(|(name, _)| name != "solieu_rev");
+    let before = reader.get(figure).await;
+    assert_eq!(before.status, StatusCode::OK, "{}", before.body);
+    assert!(!before.body.contains("4321"), "{}", before.body);
+    reader
+        .headers
+        .push(("x-solieu-revision".into(), revision.clone()));
+    let after = reader.get(figure).await;
+    assert!(after.body.contains("4321"), "{}", after.body);
+    // A revision the store has not reached is not waited for.
+    let mut ahead = signed_in(&there, "office").await;
+    ahead
+        .headers
+        .push(("x-solieu-revision".into(), "999999999".into()));
+    assert_eq!(ahead.get(figure).await.status, StatusCode::OK);
+}
+
+mod a_save_on_one_server_is_read_on_another {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+        super::a_save_on_one_server_is_read_on_another(location).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let location = solieu_store::test_support::fresh_postgres().await;
+        super::a_save_on_one_server_is_read_on_another(location.clone()).await;
+        solieu_store::test_support::drop_postgres(&location).await;
+    }
+}

@@ -75,14 +75,15 @@ pub async fn layer(State(app): State<Shared>, request: Request, next: Next) -> R
     );
     let mut response = next.run(request).await;
     let done = response.status().is_success() || response.status().is_redirection();
-    if writes && done {
-        if let Ok(revision) = app.store.revision().await {
-            let headers = response.headers_mut();
-            headers.insert(HEADER, HeaderValue::from(revision));
-            let cookie = set_cookie(&app, COOKIE, &revision.to_string(), Some(COOKIE_SECONDS));
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                headers.append(header::SET_COOKIE, value);
-            }
+    if !(writes && done) {
+        return response;
+    }
+    if let Ok(revision) = app.store.revision().await {
+        let headers = response.headers_mut();
+        headers.insert(HEADER, HeaderValue::from(revision));
+        let cookie = set_cookie(&app, COOKIE, &revision.to_string(), Some(COOKIE_SECONDS));
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
         }
     }
     response

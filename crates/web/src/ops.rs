@@ -669,11 +669,11 @@ pub async fn completeness(
         let s = submissions.iter().find(|s| s.unit_code == v.code);
         let submitted_at = s.and_then(|s| s.submitted_at);
         let state = s.map_or("draft", |s| s.state.as_str()).to_string();
+        // A returned form is the commune's to send again: until it is, it is not sent.
+        let sent = !matches!(state.as_str(), "draft" | "returned");
         let timeliness = match submitted_at {
-            Some(at) if state != "draft" && at.with_timezone(&vietnam()).date_naive() <= due => {
-                "on-time"
-            }
-            Some(_) if state != "draft" => "late",
+            Some(at) if sent && at.with_timezone(&vietnam()).date_naive() <= due => "on-time",
+            Some(_) if sent => "late",
             _ if today > due => "missing",
             _ => "open",
         };
@@ -706,7 +706,10 @@ pub async fn completeness(
     }
     rows.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(Completeness {
-        submitted: rows.iter().filter(|r| r.state != "draft").count(),
+        submitted: rows
+            .iter()
+            .filter(|r| !matches!(r.state.as_str(), "draft" | "returned"))
+            .count(),
         data_set: set.code.clone(),
         data_set_name: set.name.clone(),
         period: period.code(),

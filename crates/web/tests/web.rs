@@ -785,6 +785,27 @@ on_both_backends!(
             .find(|l| l.starts_with("06838,"))
             .expect("the commune that has not sent");
         assert!(row.contains(&format!(",{late},")), "{row}");
+        // Sent late, it leaves the overdue list; returned, it is the commune's to send again.
+        let overdue_csv =
+            format!("/completeness?dataset=BC_XA_6T&period={half}&chi=qua-han&tep=csv");
+        let form = format!("/api/v1/forms/BC_XA_6T/06838/{half}");
+        let clerk_csrf = clerk.csrf().await;
+        let sent = clerk
+            .post_json(&format!("{form}/submit"), json!({}), Some(&clerk_csrf))
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+        assert!(!office.get(&overdue_csv).await.body.contains("\n06838,"));
+        let office_csrf = office.csrf().await;
+        let returned = office
+            .post_json(
+                &format!("{form}/return"),
+                json!({"reason": "Thiếu số liệu"}),
+                Some(&office_csrf),
+            )
+            .await;
+        assert_eq!(returned.status, StatusCode::OK, "{}", returned.body);
+        let again = office.get(&overdue_csv).await;
+        assert!(again.body.contains("\n06838,"), "{}", again.body);
         // A commune officer sees only its own commune in the list.
         let own = clerk
             .get(&format!(

@@ -27,6 +27,25 @@ pub fn fold(text: &str) -> String {
     out
 }
 
+/// `text` as XML or HTML text or a quoted attribute's value, for markup written by hand (RSS,
+/// the sitemap, SVG charts, search snippets): `& < > " '` escaped, and the control characters
+/// XML 1.0 cannot hold at all left out. Templates escape through their own engine.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Normalises user text to NFC and trims it, so that the same word is stored one way.
 pub fn clean(text: &str) -> String {
     text.trim().nfc().collect()
@@ -67,6 +86,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_escaping_leaves_no_tag_quote_or_control_character() {
+        assert_eq!(
+            escape_markup("<b a=\"x\" b='y'>R&D</b>"),
+            "&lt;b a=&quot;x&quot; b=&#39;y&#39;&gt;R&amp;D&lt;/b&gt;"
+        );
+        assert_eq!(escape_markup("a\u{1}b\tc\n"), "ab\tc\n");
+        assert_eq!(escape_markup("Đồng Văn"), "Đồng Văn");
+    }
 
     #[test]
     fn folds_vietnamese_as_people_type_it() {

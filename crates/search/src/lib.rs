@@ -514,7 +514,9 @@ impl SearchIndex {
         passage.set_snippet_prefix_postfix("<mark>", "</mark>");
         let mut snippet = passage.to_html();
         if snippet.is_empty() {
-            snippet = escape(&text_of(f.text).chars().take(240).collect::<String>());
+            snippet = solieu_core::text::escape_markup(
+                &text_of(f.text).chars().take(240).collect::<String>(),
+            );
         }
         let published = doc
             .get_first(f.published)
@@ -552,27 +554,12 @@ fn marked_html(text: &str, marks: &[std::ops::Range<usize>]) -> String {
         {
             continue;
         }
-        html.push_str(&escape(&text[at..r.start]));
+        html.push_str(&solieu_core::text::escape_markup(&text[at..r.start]));
         html.push_str("<mark>");
-        html.push_str(&escape(&text[r.start..r.end]));
+        html.push_str(&solieu_core::text::escape_markup(&text[r.start..r.end]));
         html.push_str("</mark>");
         at = r.end;
     }
-    html.push_str(&escape(&text[at..]));
+    html.push_str(&solieu_core::text::escape_markup(&text[at..]));
     html
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

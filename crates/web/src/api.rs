@@ -268,7 +268,9 @@ pub(crate) async fn check_password(
     }
 }
 
-fn api_csrf(who: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
+/// A write from a browser's session needs its CSRF token (the `X-CSRF-Token` header); a
+/// client with a token or a password does not.
+pub(crate) fn api_csrf(who: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
     auth::check_csrf(
         who,
         headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),

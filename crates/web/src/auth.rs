@@ -101,9 +101,9 @@ pub fn same_secret(a: &str, b: &str) -> bool {
             == 0
 }
 
-pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
-    parts
-        .headers
+/// The value of the cookie `name` a request carries.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -375,7 +375,7 @@ impl FromRequestParts<Arc<App>> for ClientAddr {
 
 /// The language of the request: the cookie, else Vietnamese.
 pub fn lang_of(parts: &Parts) -> Lang {
-    match cookie(parts, LANG_COOKIE) {
+    match cookie(&parts.headers, LANG_COOKIE) {
         Some("en") => Lang::En,
         _ => Lang::Vi,
     }
@@ -401,7 +401,7 @@ async fn resolve(parts: &Parts, app: &App) -> Result<Option<Principal>, WebError
             None => Err(WebError::Unauthenticated),
         };
     }
-    let Some(session) = cookie(parts, SESSION_COOKIE) else {
+    let Some(session) = cookie(&parts.headers, SESSION_COOKIE) else {
         return Ok(None);
     };
     Ok(app

@@ -9,7 +9,6 @@ pub mod api;
 pub mod auth;
 pub mod datasets;
 pub mod dhis2;
-mod escape;
 pub mod follow;
 pub mod headers;
 pub mod operations;

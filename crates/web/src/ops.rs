@@ -635,6 +635,12 @@ pub struct Completeness {
     pub rows: Vec<CompletenessRow>,
 }
 
+/// Whether a form in `state` has been sent and not sent back: a returned form is the
+/// commune's to send again.
+fn is_sent(state: &str) -> bool {
+    !matches!(state, "draft" | "returned")
+}
+
 /// Which reporting units (those with no unit below) the viewer may see have submitted.
 pub async fn completeness(
     app: &App,
@@ -656,6 +662,12 @@ pub async fn completeness(
             ..Default::default()
         })
         .await?;
+    // Which units have which figures of exactly this period: read once, not per unit.
+    let held: std::collections::HashSet<(&str, &str)> = values
+        .iter()
+        .filter(|x| x.record.key.period == period)
+        .map(|x| (x.record.key.unit.as_str(), x.record.key.indicator.as_str()))
+        .collect();
     let engine = app.engine();
     let registry = engine.registry();
     let mut rows = Vec::new();
@@ -669,8 +681,7 @@ pub async fn completeness(
         let s = submissions.iter().find(|s| s.unit_code == v.code);
         let submitted_at = s.and_then(|s| s.submitted_at);
         let state = s.map_or("draft", |s| s.state.as_str()).to_string();
-        // A returned form is the commune's to send again: until it is, it is not sent.
-        let sent = !matches!(state.as_str(), "draft" | "returned");
+        let sent = is_sent(&state);
         let timeliness = match submitted_at {
             Some(at) if sent && at.with_timezone(&vietnam()).date_naive() <= due => "on-time",
             Some(_) if sent => "late",
@@ -680,13 +691,7 @@ pub async fn completeness(
         let filled = set
             .indicators
             .iter()
-            .filter(|c| {
-                values.iter().any(|x| {
-                    &x.record.key.indicator == *c
-                        && x.record.key.unit == v.code
-                        && x.record.key.period == period
-                })
-            })
+            .filter(|c| held.contains(&(v.code.as_str(), c.as_str())))
             .count();
         let days_late = if timeliness == "missing" {
             (today - due).num_days()
@@ -706,10 +711,7 @@ pub async fn completeness(
     }
     rows.sort_by(|a, b| a.unit.cmp(&b.unit));
     Ok(Completeness {
-        submitted: rows
-            .iter()
-            .filter(|r| !matches!(r.state.as_str(), "draft" | "returned"))
-            .count(),
+        submitted: rows.iter().filter(|r| is_sent(&r.state)).count(),
         data_set: set.code.clone(),
         data_set_name: set.name.clone(),
         period: period.code(),

@@ -378,7 +378,7 @@ async fn login(
     request: Request,
 ) -> Result<Response, WebError> {
     let (parts, body) = request.into_parts();
-    let cookie_token = auth::cookie(&parts, auth::LOGIN_CSRF_COOKIE).map(str::to_string);
+    let cookie_token = auth::cookie(&parts.headers, auth::LOGIN_CSRF_COOKIE).map(str::to_string);
     let request = Request::from_parts(parts, body);
     let Form(form) = Form::<LoginForm>::from_request(request, &app)
         .await
@@ -434,7 +434,7 @@ async fn logout(
     request: Request,
 ) -> Result<Response, WebError> {
     let (parts, body) = request.into_parts();
-    let session = auth::cookie(&parts, auth::SESSION_COOKIE).map(str::to_string);
+    let session = auth::cookie(&parts.headers, auth::SESSION_COOKIE).map(str::to_string);
     let Form(form) = Form::<CsrfOnly>::from_request(Request::from_parts(parts, body), &app)
         .await
         .map_err(|_| WebError::Csrf)?;

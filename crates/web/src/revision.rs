@@ -32,14 +32,7 @@ pub fn asked(headers: &HeaderMap) -> Option<i64> {
         .get(HEADER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<i64>().ok());
-    let from_cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().strip_prefix(COOKIE)?.strip_prefix('='))
-        .filter_map(|v| v.parse::<i64>().ok())
-        .max();
+    let from_cookie = crate::auth::cookie(headers, COOKIE).and_then(|v| v.parse::<i64>().ok());
     from_header.max(from_cookie)
 }
 

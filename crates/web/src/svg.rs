@@ -7,9 +7,9 @@
 //! an image named by the heading whose id it is given (`aria-labelledby`); the page shows its
 //! figures in a table beside it.
 
-use crate::escape::escape;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
+use solieu_core::text::escape_markup as escape;
 
 const WIDTH: f64 = 320.0;
 /// Room after the longest bar for its figure ("1.234.567" at 13 units).

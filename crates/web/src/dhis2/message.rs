@@ -19,14 +19,12 @@ struct Answered;
 /// The language of DHIS2's `message`: English when the client asks for it (`Accept-Language`
 /// or our language cookie), else Vietnamese; both are always there too.
 pub fn lang(headers: &HeaderMap) -> Lang {
-    let asked = |name| {
-        headers
-            .get_all(name)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .any(|v| v.trim_start().starts_with("en") || v.contains("lang=en"))
-    };
-    if asked(header::ACCEPT_LANGUAGE) || asked(header::COOKIE) {
+    let asks_english = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("en"));
+    let cookie = crate::auth::cookie(headers, crate::auth::LANG_COOKIE);
+    if asks_english || cookie == Some("en") {
         Lang::En
     } else {
         Lang::Vi

@@ -25,9 +25,8 @@ const DEPTH_LEVELS: usize = 64;
 /// How deep `children[…]` may nest: a tree of a nation is five levels.
 const DEPTH_MAX: usize = 8;
 
-pub async fn system_info(State(app): State<Shared>, Caller(_): Caller) -> Json<Value> {
+pub async fn system_info(Caller(_): Caller) -> Json<Value> {
     let now = chrono::Utc::now().with_timezone(&solieu_core::format::vietnam());
-    let _ = &app;
     Json(json!({
         "systemName": "solieu",
         "version": API_VERSION,
@@ -383,7 +382,7 @@ pub async fn org_units(
     let fields = fields_or(&query, "id,displayName");
     let basics = parse_fields("id,code,name,level,parent");
     let mut codes: Vec<&String> = tree.units.keys().collect();
-    codes.sort_by_key(|c| {
+    codes.sort_by_cached_key(|c| {
         (
             tree.ancestry(c).len(),
             tree.units[*c].name.clone(),
@@ -484,14 +483,8 @@ pub async fn data_elements(
     Caller(_): Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, WebError> {
-    let query = Query::parse(raw.as_deref());
     let ids = Ids::load(&app).await?;
-    let fields = fields_or(&query, "id,displayName");
-    let items = elements(&app, &ids)
-        .iter()
-        .map(|e| select(e, &fields))
-        .collect();
-    Ok(Json(paged(&query, "dataElements", items)?))
+    list(raw, "dataElements", elements(&app, &ids))
 }
 
 pub async fn data_element(
@@ -500,14 +493,34 @@ pub async fn data_element(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, WebError> {
-    let query = Query::parse(raw.as_deref());
     let ids = Ids::load(&app).await?;
+    one(raw, "dataElement", &id, elements(&app, &ids))
+}
+
+/// A list route's answer: the objects with the fields asked for (by default id and name),
+/// paged.
+fn list(raw: Option<String>, key: &str, objects: Vec<Value>) -> Result<Json<Value>, WebError> {
+    let query = Query::parse(raw.as_deref());
+    let fields = fields_or(&query, "id,displayName");
+    let items = objects.iter().map(|o| select(o, &fields)).collect();
+    Ok(Json(paged(&query, key, items)?))
+}
+
+/// One object's answer: the one named by its id or code (`.json` allowed after it), with the
+/// fields asked for (by default all).
+fn one(
+    raw: Option<String>,
+    kind: &str,
+    id: &str,
+    objects: Vec<Value>,
+) -> Result<Json<Value>, WebError> {
+    let query = Query::parse(raw.as_deref());
     let id = id.trim_end_matches(".json");
-    elements(&app, &ids)
+    objects
         .into_iter()
-        .find(|e| e["id"] == id || e["code"] == id)
-        .map(|e| Json(select(&e, &fields_or(&query, "*"))))
-        .ok_or_else(|| no_such("dataElement", id))
+        .find(|o| o["id"] == id || o["code"] == id)
+        .map(|o| Json(select(&o, &fields_or(&query, "*"))))
+        .ok_or_else(|| no_such(kind, id))
 }
 
 /// DHIS2's name of a data set's period type.
@@ -550,15 +563,8 @@ pub async fn data_sets(
     Caller(_): Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, WebError> {
-    let query = Query::parse(raw.as_deref());
     let ids = Ids::load(&app).await?;
-    let fields = fields_or(&query, "id,displayName");
-    let items = sets(&app, &ids)
-        .await?
-        .iter()
-        .map(|s| select(s, &fields))
-        .collect();
-    Ok(Json(paged(&query, "dataSets", items)?))
+    list(raw, "dataSets", sets(&app, &ids).await?)
 }
 
 pub async fn data_set(
@@ -567,15 +573,8 @@ pub async fn data_set(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, WebError> {
-    let query = Query::parse(raw.as_deref());
     let ids = Ids::load(&app).await?;
-    let id = id.trim_end_matches(".json");
-    sets(&app, &ids)
-        .await?
-        .into_iter()
-        .find(|s| s["id"] == id || s["code"] == id)
-        .map(|s| Json(select(&s, &fields_or(&query, "*"))))
-        .ok_or_else(|| no_such("dataSet", id))
+    one(raw, "dataSet", &id, sets(&app, &ids).await?)
 }
 
 #[cfg(test)]

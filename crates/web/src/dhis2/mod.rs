@@ -14,13 +14,14 @@ mod message;
 mod metadata;
 mod values;
 
+pub(crate) use crate::api::api_csrf as csrf;
 use crate::auth::{self, ClientAddr, Viewer};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
+use axum::http::Method;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, Method};
 use axum::routing::{MethodRouter, get, post};
 use axum::{Router, middleware};
 use base64::Engine as _;
@@ -136,14 +137,6 @@ async fn token(app: &App, token: &str) -> Result<Caller, WebError> {
             .ok_or(WebError::Unauthenticated),
         None => Err(WebError::Unauthenticated),
     }
-}
-
-/// A write from a browser's session needs its CSRF token; a client with credentials does not.
-fn csrf(who: &Principal, headers: &HeaderMap) -> Result<(), WebError> {
-    auth::check_csrf(
-        who,
-        headers.get("x-csrf-token").and_then(|v| v.to_str().ok()),
-    )
 }
 
 /// A query string's pairs in order, a name given several times kept each time (DHIS2's

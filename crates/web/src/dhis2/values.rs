@@ -399,24 +399,21 @@ impl<'a> Import<'a> {
                 }
             };
             let set_id = self.ids.data_set_id(&set);
-            let text = match state {
-                solieu_core::workflow::State::Approved => solieu_i18n::text!(
-                    "dhis2-e7642",
-                    set = set_id.clone(),
-                    period = dv.period.clone(),
-                    id = dv.org_unit.clone()
+            let (code, text) = match state {
+                solieu_core::workflow::State::Approved => (
+                    "E7642",
+                    solieu_i18n::text!(
+                        "dhis2-e7642",
+                        set = set_id,
+                        period = dv.period.clone(),
+                        id = dv.org_unit.clone()
+                    ),
                 ),
-                s if !s.editable() => solieu_i18n::text!(
-                    "dhis2-e7643",
-                    set = set_id.clone(),
-                    period = dv.period.clone()
+                s if !s.editable() => (
+                    "E7643",
+                    solieu_i18n::text!("dhis2-e7643", set = set_id, period = dv.period.clone()),
                 ),
                 _ => continue,
-            };
-            let code = if text.en.starts_with("Data already approved") {
-                "E7642"
-            } else {
-                "E7643"
             };
             return Ok(Some(Conflict::new(
                 index,

@@ -2,8 +2,8 @@
 //! HTML went through an allow-list of tags and attributes (ammonia). Script, event handlers,
 //! `javascript:` addresses and styles never reach a page, whatever an editor pastes.
 
-use crate::escape::escape;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use solieu_core::text::escape_markup as escape;
 use solieu_store::{Media, parse_file_name};
 use std::sync::OnceLock;
 

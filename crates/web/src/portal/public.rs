@@ -8,7 +8,6 @@ pub use cache::{PageCache, tag_of};
 
 use super::{base_path, markup, portal_of, role_on, with_descendants};
 use crate::auth::{ClientAddr, MaybeViewer};
-use crate::escape::escape;
 use crate::pages::{PageLang, render};
 use crate::policy::Principal;
 use crate::{App, Shared, WebError};
@@ -22,6 +21,7 @@ use serde_json::{Value, json};
 use solieu_core::format;
 use solieu_core::portal::{State as ArticleState, article::is_public};
 use solieu_core::problem::Lang;
+use solieu_core::text::escape_markup as escape;
 use solieu_store::{Article, ArticleAt, ArticleQuery, Category, Portal};
 use std::collections::HashMap;
 
@@ -207,10 +207,7 @@ pub async fn home(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let asked = Asked::new(&app, Which::Home, lang, params, headers);
-    if let Some(kept) = kept_page(&app, who.as_ref(), &asked, &client).await? {
-        return Ok(kept);
-    }
-    home_page(&app, &asked, who.as_ref(), Some(&client)).await
+    kept_or_rendered(&app, who.as_ref(), &asked, &client).await
 }
 
 /// The home page as `who` sees it; a visit from `client` counted.
@@ -362,12 +359,35 @@ async fn kept_page(
     Ok(Some(anonymous_page(&page, &counts)))
 }
 
+/// The page asked for: as kept, or rendered now.
+async fn kept_or_rendered(
+    app: &Shared,
+    who: Option<&Principal>,
+    asked: &Asked,
+    client: &ClientAddr,
+) -> Result<Response, WebError> {
+    match kept_page(app, who, asked, client).await? {
+        Some(kept) => Ok(kept),
+        None => rendered(app, asked, who, Some(client)).await,
+    }
+}
+
+/// The page asked for, rendered for `who`; a visit from `client` counted.
+async fn rendered(
+    app: &App,
+    asked: &Asked,
+    who: Option<&Principal>,
+    client: Option<&ClientAddr>,
+) -> Result<Response, WebError> {
+    match asked.which {
+        Which::Home => home_page(app, asked, who, client).await,
+        Which::Article => article_page(app, asked, who, client).await,
+    }
+}
+
 /// Renders a kept page again for the visitors after, counting no visit.
 async fn render_again(app: Shared, asked: Asked) {
-    let rendered = match asked.which {
-        Which::Home => home_page(&app, &asked, None, None).await,
-        Which::Article => article_page(&app, &asked, None, None).await,
-    };
+    let rendered = rendered(&app, &asked, None, None).await;
     if let Err(e) = rendered {
         tracing::warn!(page = %asked.key, error = %e, "a kept page could not be rendered again");
     }
@@ -451,10 +471,7 @@ pub async fn article(
     client: ClientAddr,
 ) -> Result<Response, WebError> {
     let asked = Asked::new(&app, Which::Article, lang, params, headers);
-    if let Some(kept) = kept_page(&app, who.as_ref(), &asked, &client).await? {
-        return Ok(kept);
-    }
-    article_page(&app, &asked, who.as_ref(), Some(&client)).await
+    kept_or_rendered(&app, who.as_ref(), &asked, &client).await
 }
 
 /// An article as `who` sees it; a visit from `client` counted.

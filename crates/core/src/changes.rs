@@ -388,6 +388,21 @@ pub fn plan_keeping(
                 }
             }
         }
+        if indicator.unit.counts_whole() && !item.figure.value.fract().is_zero() {
+            problems.push(
+                Problem::error(
+                    location.with_column("value"),
+                    solieu_i18n::text!(
+                        "core-count-not-whole",
+                        indicator_code = indicator.code,
+                        unit = indicator.unit
+                    ),
+                )
+                .with_value(item.figure.value.normalize().to_string())
+                .with_hint(solieu_i18n::text!("core-count-whole-hint")),
+            );
+            continue;
+        }
         let key = &item.key;
         if indicator.is_derived() && key.series == Series::Actual {
             let formula = indicator
@@ -801,6 +816,34 @@ mod tests {
             m[0].starts_with("in.csv, line 3, column value: “6”") && m[0].contains("in.csv:2"),
             "{m:?}"
         );
+    }
+
+    #[test]
+    fn a_fractional_count_of_visits_is_refused_and_thousands_of_them_converted() {
+        let mut stored = stored();
+        stored.indicators.push(indicator("VISITS", "lượt"));
+        let mut half = value("VISITS", "06841", "2020S1", 0);
+        half.figure.value = "12.5".parse().unwrap();
+        let incoming = |item: IncomingValue| Incoming {
+            values: vec![Located {
+                item,
+                location: at(2),
+            }],
+            ..Incoming::default()
+        };
+        let m = messages(&plan(&stored, incoming(half.clone().into())).unwrap_err());
+        assert!(
+            m[0].starts_with("in.csv, line 2, column value: “12.5”")
+                && m[0].contains("whole number"),
+            "{m:?}"
+        );
+        // 12,5 nghìn lượt is 12.500 visits: whole once converted.
+        let thousands = IncomingValue {
+            record: half,
+            measure: Some("nghìn lượt".into()),
+        };
+        let changes = plan(&stored, incoming(thousands)).unwrap();
+        assert_eq!(changes.values[0].record.figure.value, 12500.into());
     }
 
     #[test]

@@ -36,6 +36,46 @@ const BASES: &[(&str, &str, u32)] = &[
     ("phan tram", "%", 0),
 ];
 
+/// Things counted one by one (folded): a figure in one of them is a whole number. "nghìn
+/// người" is not among them (2,5 nghìn người is 2.500 people), nor an average ("người/hộ").
+const COUNTED: &[&str] = &[
+    "nguoi",
+    "luot",
+    "luot nguoi",
+    "luot khach",
+    "ho",
+    "con",
+    "cai",
+    "chiec",
+    "thon",
+    "ban",
+    "xa",
+    "vuon",
+    "san pham",
+    "tieu chi",
+    "doanh nghiep",
+    "hop tac xa",
+    "to hop tac",
+    "truong",
+    "lop",
+    "hoc sinh",
+    "ca",
+    "du an",
+    "cong trinh",
+    "nha",
+    "can",
+    "co so",
+    "lao dong",
+    "giuong",
+    "benh nhan",
+    "em",
+    "tre",
+    "thanh vien",
+    "cuoc",
+    "vu",
+    "lan",
+];
+
 const MULTIPLIERS: &[(&str, u32)] = &[
     ("nghin", 3),
     ("ngan", 3),
@@ -92,6 +132,12 @@ impl MeasureUnit {
         self.base == "%"
     }
 
+    /// Whether a figure in this unit counts things one by one (người, lượt, hộ, con …), so
+    /// that only a whole number makes sense: 12,5 lượt khám is a typing mistake.
+    pub fn counts_whole(&self) -> bool {
+        self.scale == Decimal::ONE && COUNTED.contains(&self.base.as_str())
+    }
+
     /// The factor that turns an amount in `self` into an amount in `target`, if they measure
     /// the same thing.
     pub fn factor_to(&self, target: &MeasureUnit) -> Option<Decimal> {
@@ -134,6 +180,16 @@ mod tests {
             MeasureUnit::parse("Triệu USD").factor_to(&MeasureUnit::parse("USD")),
             Some(d("1000000"))
         );
+    }
+
+    #[test]
+    fn people_and_visits_count_whole_but_thousands_of_them_do_not() {
+        for whole in ["người", "Lượt", "hộ", "con", "sản phẩm", "tiêu chí"] {
+            assert!(MeasureUnit::parse(whole).counts_whole(), "{whole}");
+        }
+        for part in ["nghìn người", "tỷ đồng", "ha", "%", "người/hộ", "km", "tấn"] {
+            assert!(!MeasureUnit::parse(part).counts_whole(), "{part}");
+        }
     }
 
     #[test]

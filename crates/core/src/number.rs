@@ -167,6 +167,41 @@ pub fn parse(text: &str, convention: DecimalConvention) -> Result<Decimal, Numbe
         .ok_or(NumberError::NotANumber)
 }
 
+/// Reads a figure typed into a form: the Vietnamese way first ("1.234" is one thousand two
+/// hundred and thirty-four, "1,5" one and a half), and a number that can only be read with a
+/// decimal point ("1234.5", "1,234.5") as such, because that is what a clerk meant and what a
+/// phone's numeric keyboard may type. The browser's `readTyped` (static/app.js) reads the
+/// same way; a test holds the two to the same answers.
+pub fn read_typed(text: &str) -> Result<Decimal, NumberError> {
+    let r = readings(text)?;
+    r.comma.or(r.point).ok_or(NumberError::NotANumber)
+}
+
+/// Figures as clerks type them and what each means (`None`: not a number): the answers
+/// both the server's [`read_typed`] and the browser's reader are held to.
+pub const TYPED_FIGURES: &[(&str, Option<&str>)] = &[
+    ("643,41", Some("643.41")),
+    ("1.234", Some("1234")),
+    ("1.372.557", Some("1372557")),
+    ("2.715,4", Some("2715.4")),
+    ("1234.5", Some("1234.5")),
+    ("1,234.5", Some("1234.5")),
+    ("1,5", Some("1.5")),
+    ("1,234", Some("1.234")),
+    (" 12 500 ", Some("12500")),
+    ("-7", Some("-7")),
+    ("−3,5", Some("-3.5")),
+    ("+8", Some("8")),
+    ("0,05", Some("0.05")),
+    ("12.5.6", None),
+    ("1.23", Some("1.23")),
+    ("abc", None),
+    ("1,2,3", None),
+    ("", None),
+    ("12e3", None),
+    ("1.234,5.6", None),
+];
+
 /// Writes a decimal the way it is stored and exported: plain digits, a point, no grouping,
 /// no trailing zeros after the point.
 pub fn canonical(value: Decimal) -> String {
@@ -190,6 +225,16 @@ mod tests {
         assert_eq!(readings("1,372,557").unwrap().proves(), Some(Point));
         assert_eq!(readings("2.715,4").unwrap().comma, Some(d("2715.4")));
         assert_eq!(readings("1,234.5").unwrap().point, Some(d("1234.5")));
+    }
+
+    #[test]
+    fn a_typed_figure_reads_the_vietnamese_way_first_and_a_point_only_when_nothing_else_fits() {
+        for (typed, meant) in TYPED_FIGURES {
+            match meant {
+                Some(m) => assert_eq!(read_typed(typed), Ok(d(m)), "{typed}"),
+                None => assert!(read_typed(typed).is_err(), "{typed}"),
+            }
+        }
     }
 
     #[test]

@@ -60,6 +60,11 @@ pub fn table() -> Vec<(&'static str, Method, MethodRouter<Shared>)> {
             post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
         (
+            "/forms/{set}/{unit}/{period}/offline",
+            Method::POST,
+            post(offline),
+        ),
+        (
             "/forms/{set}/{unit}/{period}/{action}",
             Method::POST,
             post(step),
@@ -383,6 +388,50 @@ async fn save_through_api(
     .await?;
     Ok(Json(saved))
 }
+
+/// Figures a device kept while it had no network, sent when it has: typed as on the form
+/// (read as the form reads them), each with the revision it was entered against, so a figure
+/// changed meanwhile comes back as a conflict (409 with `changed`) and nothing is written.
+async fn offline(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    headers: HeaderMap,
+    Path((set, unit, period)): Path<(String, String, String)>,
+    Json(req): Json<SaveRequest>,
+) -> Result<Json<ops::Saved>, WebError> {
+    api_csrf(&who, &headers)?;
+    let period = period_code(&period)?;
+    let form = format!("{set}/{unit}/{period}");
+    status_codes(&req.values, &form)?;
+    if let Some(e) = req.values.iter().find(|e| e.base.is_none_or(|b| b < 0)) {
+        return Err(WebError::Invalid(vec![
+            Problem::error(
+                Location::file(format!("form {form}")).with_column(&e.indicator),
+                solieu_i18n::text!("web-offline-needs-base"),
+            )
+            .with_value(e.base.map(|b| b.to_string()).unwrap_or_default()),
+        ]));
+    }
+    let source = Source::Form {
+        form: format!("{form} {OFFLINE}"),
+    };
+    let saved = ops::save(
+        &app,
+        &who,
+        &set,
+        &unit,
+        period,
+        req.values,
+        source,
+        DecimalConvention::Comma,
+        false,
+    )
+    .await?;
+    Ok(Json(saved))
+}
+
+/// How a figure sent from a device's keeping is marked in its source.
+pub const OFFLINE: &str = "offline";
 
 /// The save's checks without the save: what the form shows as the clerk types (figures
 /// written the Vietnamese way, as on the form).

@@ -83,6 +83,10 @@ pub enum WebError {
     Locked,
     #[error("conflict")]
     Conflict(Text),
+    /// Figures sent against a revision that is no longer the stored one, changed meanwhile
+    /// by someone else: nothing written, each shown with both figures for the clerk to decide.
+    #[error("changed meanwhile")]
+    Changed(Vec<ops::Changed>),
     #[error("the request is too large")]
     TooLarge,
     #[error("{0}")]
@@ -104,7 +108,7 @@ impl WebError {
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) | WebError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            WebError::Locked | WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Locked | WebError::Conflict(_) | WebError::Changed(_) => StatusCode::CONFLICT,
             WebError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Store(StoreError::Conflict(_)) => StatusCode::CONFLICT,
             WebError::Store(e) if e.is_busy() => StatusCode::SERVICE_UNAVAILABLE,
@@ -129,6 +133,9 @@ impl WebError {
                 problems_count = problems.len()
             ),
             WebError::Locked => solieu_i18n::text!("web-period-approved-locked-approver-must"),
+            WebError::Changed(changed) => {
+                solieu_i18n::text!("web-changed-meanwhile", count = changed.len())
+            }
             WebError::TooLarge => solieu_i18n::text!(
                 "web-what-was-sent-too-large",
                 value = pages::FORM_LIMIT / 1024,
@@ -174,7 +181,7 @@ impl IntoResponse for WebError {
                 .collect(),
             _ => Vec::new(),
         };
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "error": self.status().as_u16(),
             "message_vi": message.vi,
             "message_en": message.en,
@@ -182,6 +189,9 @@ impl IntoResponse for WebError {
             "reference": reference,
             "more_problems": more,
         });
+        if let WebError::Changed(changed) = &self {
+            body["changed"] = serde_json::json!(changed);
+        }
         let mut response = (
             self.status(),
             [

@@ -130,6 +130,11 @@ pub struct FieldView {
     pub last_year: Option<String>,
     pub previous: Option<String>,
     pub writable: bool,
+    /// The stored figure's revision (0: none stored): what a save of this form is entered
+    /// against, so a figure changed meanwhile is not overwritten unseen.
+    pub revision: i64,
+    /// Counted one by one (người, lượt …): only a whole number is taken.
+    pub whole: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -257,6 +262,8 @@ pub async fn form(
                 .map(|p| vi(p.value.value, ind.decimals)),
             previous,
             writable,
+            revision: own.map_or(0, |v| v.revision),
+            whole: ind.unit.counts_whole(),
         });
     }
     let locked = !state.editable();
@@ -330,6 +337,30 @@ pub struct Entered {
     /// converted to the indicator's by the import's planning, or refused there.
     #[serde(skip)]
     pub measure: Option<String>,
+    /// The revision of the stored figure this one was entered against (0: none was stored),
+    /// as the form or the device showed it. Given, a figure someone else changed since is
+    /// not overwritten: the save is refused with both figures ([`Changed`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<i64>,
+}
+
+/// A figure changed by someone else after the clerk's was entered against it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Changed {
+    pub indicator: String,
+    pub name: String,
+    /// The clerk's figure, as typed.
+    pub yours: String,
+    pub your_status: Option<String>,
+    pub your_note: Option<String>,
+    /// The stored figure, written the Vietnamese way.
+    pub theirs: String,
+    pub their_status: &'static str,
+    pub their_note: String,
+    /// The stored figure's revision: sent back as the base, the clerk's figure replaces it.
+    pub revision: i64,
+    pub by: String,
+    pub at: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,10 +372,15 @@ pub struct Saved {
 }
 
 /// A figure as written under `convention`: a form is written the Vietnamese way ("1.234,5"),
-/// the API the way programs write ("1234.5"). Never guessed: "15.321" is fifteen thousand on
-/// a form and fifteen in the API.
+/// with a point taken as the decimal mark only where nothing else fits ("1234.5", as the
+/// browser reads it too); the API the way programs write ("1234.5"). "15.321" is fifteen
+/// thousand on a form and fifteen in the API.
 fn read_number(text: &str, convention: DecimalConvention) -> Option<Decimal> {
-    parse(text.trim(), convention).ok()
+    match convention {
+        DecimalConvention::Comma => solieu_core::number::read_typed(text),
+        DecimalConvention::Point => parse(text.trim(), convention),
+    }
+    .ok()
 }
 
 /// Saves figures for one data set, unit and period through the store's one write path, with
@@ -387,6 +423,10 @@ pub async fn save(
             )));
         }
         _ => {}
+    }
+    let changed = changed_meanwhile(app, &scope, unit, &entered, convention).await?;
+    if !changed.is_empty() {
+        return Err(WebError::Changed(changed));
     }
     let form_name = format!("{set}/{unit}/{}", scope.period.code());
     let mut problems = Vec::new();
@@ -460,6 +500,82 @@ pub async fn save(
         return Err(WebError::Invalid(problems));
     }
     write_figures(app, who, incoming, source, dry_run, &form_name).await
+}
+
+impl Changed {
+    /// As a problem beside its field on the form.
+    pub fn problem(&self) -> Problem {
+        Problem::error(
+            Location::file("form").with_column(&self.indicator),
+            solieu_i18n::text!(
+                "web-changed-figure",
+                theirs = self.theirs,
+                by = self.by,
+                at = self.at,
+                yours = self.yours
+            ),
+        )
+        .with_value(&self.yours)
+        .with_hint(solieu_i18n::text!("web-changed-figure-hint"))
+    }
+}
+
+/// The entered figures whose stored figure is no longer the revision they were entered
+/// against and differs from them. One the same as what is stored is no conflict: a batch
+/// sent twice, or two clerks typing the same figure, changes nothing.
+async fn changed_meanwhile(
+    app: &App,
+    scope: &Scope,
+    unit: &str,
+    entered: &[Entered],
+    convention: DecimalConvention,
+) -> Result<Vec<Changed>, WebError> {
+    if entered.iter().all(|e| e.base.is_none()) {
+        return Ok(Vec::new());
+    }
+    let stored = stored_actuals(app, unit, &scope.period).await?;
+    let engine = app.engine();
+    let mut changed = Vec::new();
+    for e in entered {
+        let Some(base) = e.base else { continue };
+        let now = stored
+            .iter()
+            .find(|v| v.record.key.indicator == e.indicator);
+        if now.map_or(0, |v| v.revision) == base {
+            continue;
+        }
+        let Some(now) = now else { continue };
+        let figure = &now.record.figure;
+        let status = e
+            .status
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map_or(Ok(Status::Estimate), str::parse::<Status>);
+        let same = read_number(&e.value, convention) == Some(figure.value)
+            && status.as_ref() == Ok(&figure.status)
+            && e.note.as_deref().unwrap_or("").trim() == figure.note;
+        if same {
+            continue;
+        }
+        let indicator = engine
+            .indicator_id(&e.indicator)
+            .map(|i| engine.indicator(i));
+        let decimals = indicator.map_or(0, |i| i.decimals);
+        changed.push(Changed {
+            indicator: e.indicator.clone(),
+            name: indicator.map_or_else(|| e.indicator.clone(), |i| i.name.clone()),
+            yours: e.value.trim().to_string(),
+            your_status: e.status.clone(),
+            your_note: e.note.clone(),
+            theirs: vi(figure.value, decimals.max(figure.value.scale() as u8)),
+            their_status: figure.status.code(),
+            their_note: figure.note.clone(),
+            revision: now.revision,
+            by: now.updated_by.clone(),
+            at: date_time_vi(now.updated_at),
+        });
+    }
+    Ok(changed)
 }
 
 /// Figures planned against what is stored, checked against the validation rules with the
@@ -1417,6 +1533,8 @@ mod tests {
         assert_eq!(read_number("15.321", api), Some(d("15.321")));
         assert_eq!(read_number("643,41", form), Some(d("643.41")));
         assert_eq!(read_number("1234.5", api), Some(d("1234.5")));
+        // What a phone's keyboard may type, and the browser accepts, the form accepts too.
+        assert_eq!(read_number("1234.5", form), Some(d("1234.5")));
         assert_eq!(read_number("15,3,21", form), None);
         assert_eq!(read_number("mười", api), None);
     }
@@ -1670,6 +1788,7 @@ pub async fn workbook_entries(
             status: Some(v.item.record.figure.status.code().to_string()),
             note: Some(v.item.record.figure.note.clone()).filter(|n| !n.is_empty()),
             measure: v.item.measure.clone(),
+            base: None,
         });
     }
     if !problems.is_empty() {

@@ -617,6 +617,7 @@ async fn form_save(
                 status: get(&format!("status:{code}")),
                 note: get(&format!("note:{code}")),
                 measure: None,
+                base: get(&format!("base:{code}")).and_then(|b| b.trim().parse().ok()),
             })
         })
         .collect();
@@ -655,9 +656,17 @@ async fn saved_form(
     let (saved, problems, status) = match result {
         Ok(s) => (Some(saved_text(lang, s)), Vec::new(), StatusCode::OK),
         Err(WebError::Invalid(problems)) => {
-            keep_typed(&mut f, typed);
+            keep_typed(&mut f, typed, Bases::Typed);
             let problems = problems_beside_fields(&mut f, &problems, lang);
             (None, problems, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        // The form comes back with the stored revisions as its bases: saved again as it
+        // stands, the clerk's figures replace the others, now seen.
+        Err(WebError::Changed(changed)) => {
+            keep_typed(&mut f, typed, Bases::Stored);
+            let problems: Vec<Problem> = changed.iter().map(ops::Changed::problem).collect();
+            let problems = problems_beside_fields(&mut f, &problems, lang);
+            (None, problems, StatusCode::CONFLICT)
         }
         Err(e) => return Err(e),
     };
@@ -686,8 +695,17 @@ fn saved_text(lang: Lang, s: ops::Saved) -> String {
     text
 }
 
+/// Which revisions a form shown again is entered against.
+enum Bases {
+    /// Those the clerk's figures were typed against: a refused save is no reason to let
+    /// the next one overwrite a change made meanwhile.
+    Typed,
+    /// The stored ones: the clerk has now seen the other figures.
+    Stored,
+}
+
 /// The typed figures, statuses and notes in place of the stored ones.
-fn keep_typed(f: &mut Value, typed: &[ops::Entered]) {
+fn keep_typed(f: &mut Value, typed: &[ops::Entered], bases: Bases) {
     let Some(fields) = f["fields"].as_array_mut() else {
         return;
     };
@@ -704,6 +722,9 @@ fn keep_typed(f: &mut Value, typed: &[ops::Entered]) {
         }
         if let Some(n) = &e.note {
             field["note"] = json!(n);
+        }
+        if let (Bases::Typed, Some(base)) = (&bases, e.base) {
+            field["revision"] = json!(base);
         }
     }
 }

@@ -134,3 +134,5 @@ core-formula-empty-braces = “{"{"}{"}"}” names no indicator
 core-formula-not-a-number = not a number (write decimals with a point: 0.5)
 core-formula-expected-operand = expected an indicator code, a number or “(”
 core-formula-ends-early = the formula ends too early
+core-count-not-whole = { $indicator_code } counts { $unit }: the figure must be a whole number
+core-count-whole-hint = write a whole number, without decimals (for example 1235)

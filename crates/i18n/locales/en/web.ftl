@@ -237,3 +237,7 @@ web-days-count = { $days ->
     [one] { $days } day
    *[other] { $days } days
 }
+web-changed-meanwhile = { $count } figures were changed by someone else after you entered yours: nothing was written. Compare both and choose.
+web-changed-figure = { $by } changed this figure to { $theirs } at { $at }, after you entered { $yours }
+web-changed-figure-hint = save again to keep yours, or change it to the figure on the server
+web-offline-needs-base = each figure sent from a device needs the revision (base) of the figure it was entered against: 0 when there was none

@@ -134,3 +134,5 @@ core-formula-empty-braces = trong “{"{"}{"}"}” chưa ghi mã chỉ tiêu
 core-formula-not-a-number = không phải là số (số thập phân viết bằng dấu chấm: 0.5)
 core-formula-expected-operand = cần một mã chỉ tiêu, một số hoặc dấu “(”
 core-formula-ends-early = công thức chưa viết hết
+core-count-not-whole = { $indicator_code } đếm theo { $unit }: số liệu phải là số nguyên
+core-count-whole-hint = ghi số nguyên, không có phần thập phân (ví dụ 1.235)

@@ -230,3 +230,7 @@ web-days-left = { $days ->
 web-csv-unit-code = Mã đơn vị
 web-csv-days-late = Số ngày quá hạn
 web-days-count = { $days } ngày
+web-changed-meanwhile = { $count } số liệu đã được người khác sửa sau khi bạn nhập: chưa ghi gì. Xem hai số và chọn số đúng.
+web-changed-figure = { $by } đã sửa số này thành { $theirs } lúc { $at }, sau khi bạn nhập { $yours }
+web-changed-figure-hint = bấm Lưu lần nữa để giữ số của bạn, hoặc sửa lại theo số trên máy chủ
+web-offline-needs-base = mỗi số liệu gửi từ máy cần kèm phiên bản (base) của số đã có khi nhập: 0 nếu chưa có

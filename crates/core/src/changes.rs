@@ -389,9 +389,14 @@ pub fn plan_keeping(
             }
         }
         if indicator.unit.counts_whole() && !item.figure.value.fract().is_zero() {
+            // A form names the field (its indicator); a file's row, its value column.
+            let at = match location.column {
+                Some(_) => location,
+                None => location.with_column("value"),
+            };
             problems.push(
                 Problem::error(
-                    location.with_column("value"),
+                    at,
                     solieu_i18n::text!(
                         "core-count-not-whole",
                         indicator_code = indicator.code,

@@ -160,14 +160,7 @@ impl Store {
         .iter()
         .map(indicator_from_row)
         .collect::<Result<Vec<_>>>()?;
-        let rules = sqlx::query(
-            "SELECT code, name, message, left_side, operator, right_side, importance, tolerance FROM validation_rules ORDER BY code",
-        )
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(rule_from_row)
-        .collect::<Result<Vec<_>>>()?;
+        let rules = self.rules().await?;
         let mut stored = Stored {
             units,
             events,
@@ -187,6 +180,18 @@ impl Store {
             stored.indicators_with_values.insert(indicator);
         }
         Ok(stored)
+    }
+
+    /// The validation rules, by code.
+    pub async fn rules(&self) -> Result<Vec<solieu_core::validation::Rule>> {
+        sqlx::query(
+            "SELECT code, name, message, left_side, operator, right_side, importance, tolerance FROM validation_rules ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rule_from_row)
+        .collect()
     }
 
     /// Stored values, ordered by indicator, unit, period and series.

@@ -11,6 +11,7 @@ pub mod datasets;
 pub mod dhis2;
 pub mod follow;
 pub mod headers;
+pub mod offline;
 pub mod operations;
 pub mod ops;
 pub mod pages;

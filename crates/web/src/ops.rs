@@ -173,6 +173,8 @@ pub struct FormView {
     pub can_submit: bool,
     pub can_approve: bool,
     pub can_return: bool,
+    /// The rules the device checks figures by when there is no network.
+    pub checks: crate::offline::FormChecks,
 }
 
 fn vi(value: Decimal, decimals: u8) -> String {
@@ -206,6 +208,7 @@ pub async fn form(
         .store
         .submission_events(set, unit, &scope.period.code())
         .await?;
+    let rules = app.store.rules().await?;
     let state = workflow::state_of(submission.as_ref());
     let submitted_by = submission.and_then(|s| s.submitted_by);
     let engine = app.engine();
@@ -266,6 +269,15 @@ pub async fn form(
             whole: ind.unit.counts_whole(),
         });
     }
+    let beside: std::collections::BTreeMap<String, String> = stored
+        .iter()
+        .filter(|v| v.record.key.period == scope.period)
+        .map(|v| {
+            let value = solieu_core::number::canonical(v.record.figure.value);
+            (v.record.key.indicator.clone(), value)
+        })
+        .collect();
+    let checks = crate::offline::checks(&rules, &scope.set.indicators, &beside);
     let locked = !state.editable();
     let can_write = !locked && fields.iter().any(|f| f.writable);
     let levels = workflow::levels(&scope.set);
@@ -320,6 +332,7 @@ pub async fn form(
         can_submit,
         can_approve,
         can_return,
+        checks,
     })
 }
 
@@ -1352,6 +1365,9 @@ pub struct Assignment {
     pub due: Due,
     /// Days past the deadline (overdue) or left before it (due soon).
     pub days: i64,
+    /// The account enters this form's figures (not only approves them): kept on its device
+    /// for use without the network.
+    pub writes: bool,
 }
 
 /// Where a form stands against its deadline, for the officer's list and the office's.
@@ -1419,8 +1435,9 @@ pub async fn assignments(
                 if !registry.children(&v.code, date).is_empty() {
                     continue;
                 }
-                let may = authorize(&engine, who, Action::Write, &v.code, &set.indicators, date)
-                    .is_ok()
+                let writes =
+                    authorize(&engine, who, Action::Write, &v.code, &set.indicators, date).is_ok();
+                let may = writes
                     || (1..=workflow::levels(&set))
                         .any(|l| workflow::acts_at(&engine, who, &set, &v.code, date, l));
                 if !may {
@@ -1442,6 +1459,7 @@ pub async fn assignments(
                     state,
                     due,
                     days,
+                    writes,
                 });
             }
         }

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("offline.html", include_str!("../templates/offline.html")),
     ("entry.html", include_str!("../templates/entry.html")),
     ("form.html", include_str!("../templates/form.html")),
     (
@@ -182,6 +183,11 @@ pub fn routes(app: Shared) -> Router<Shared> {
         .route("/lang/{lang}", get(set_lang))
         .route("/static/style.css", get(style))
         .route("/static/app.js", get(script))
+        .route("/static/keep.js", get(crate::offline::keep_script))
+        .route("/static/icon.svg", get(crate::offline::icon))
+        .route("/sw.js", get(crate::offline::service_worker))
+        .route("/manifest.webmanifest", get(crate::offline::manifest))
+        .route("/offline", get(offline_page))
         .route("/dashboard", get(dashboard))
         .route("/entry", get(entry))
         .route(
@@ -295,6 +301,14 @@ async fn script() -> impl IntoResponse {
         ],
         include_str!("../static/app.js"),
     )
+}
+
+/// What the service worker shows for a page it has not kept when there is no network.
+async fn offline_page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+) -> Result<Html<String>, WebError> {
+    render(&app, lang, None, "offline.html", json!({}))
 }
 
 async fn set_lang(

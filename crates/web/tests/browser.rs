@@ -62,7 +62,8 @@ struct Browser {
     session: String,
     base: String,
     driver: Child,
-    _profile: tempfile::TempDir,
+    /// The browser's profile: its own, or one a test keeps to open the browser again.
+    _profile: Option<tempfile::TempDir>,
 }
 
 impl Drop for Browser {
@@ -84,6 +85,15 @@ fn free_port() -> u16 {
 
 impl Browser {
     fn start(base: String) -> Browser {
+        let profile = tempfile::tempdir().unwrap();
+        let mut b = Browser::start_in(base, profile.path());
+        b._profile = Some(profile);
+        b
+    }
+
+    /// A browser on the profile in `profile`: what it kept (its service worker, caches,
+    /// IndexedDB) is there when it is opened again.
+    fn start_in(base: String, profile: &std::path::Path) -> Browser {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
             .into_iter()
             .find(|p| std::path::Path::new(p).exists())
@@ -103,7 +113,6 @@ impl Browser {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        let profile = tempfile::tempdir().unwrap();
         let args = [
             "--headless".to_string(),
             "--no-sandbox".into(),
@@ -114,7 +123,7 @@ impl Browser {
             "--disable-component-update".into(),
             "--disable-sync".into(),
             "--window-size=1366,768".into(),
-            format!("--user-data-dir={}", profile.path().display()),
+            format!("--user-data-dir={}", profile.display()),
             // A reader's browser, as the portal's visit counter sees one (headless chromium
             // names itself so, and a program is not counted).
             "--user-agent=Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36".into(),
@@ -133,7 +142,7 @@ impl Browser {
             session,
             base,
             driver,
-            _profile: profile,
+            _profile: None,
         }
     }
 
@@ -227,6 +236,25 @@ impl Browser {
             "/execute/async",
             Some(json!({"script": script, "args": []})),
         )
+    }
+
+    /// A DevTools command to the page (chromedriver's `goog/cdp/execute`).
+    fn cdp(&self, command: &str, params: Value) -> Value {
+        self.cmd(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({"cmd": command, "params": params})),
+        )
+    }
+
+    /// The network as the page sees it: Chromium's emulation of a lost connection
+    /// (`navigator.onLine`, the offline and online events, requests refused).
+    fn network(&self, online: bool) {
+        self.cdp("Network.enable", json!({}));
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": !online, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        );
     }
 
     fn resize(&self, width: u32, height: u32) {
@@ -824,6 +852,239 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
         let size = b.execute("return getComputedStyle(document.body).fontSize;");
         assert_eq!(size, json!("17px"));
         b.click("[data-text-size='-1']");
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// The wire between the browser and the server, which a test can cut: while cut, every
+/// connection through it is closed and new ones are refused, as when a phone loses its
+/// signal. (Chromium's emulation alone does not reach a service worker's requests.)
+struct Wire {
+    up: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    links: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+    address: std::net::SocketAddr,
+}
+
+impl Wire {
+    async fn to(server: std::net::SocketAddr) -> Wire {
+        use std::sync::atomic::Ordering;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let up = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let links = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (up2, links2) = (up.clone(), links.clone());
+        tokio::spawn(async move {
+            while let Ok((mut near, _)) = listener.accept().await {
+                if !up2.load(Ordering::SeqCst) {
+                    continue;
+                }
+                let link = tokio::spawn(async move {
+                    if let Ok(mut far) = tokio::net::TcpStream::connect(server).await {
+                        let _ = tokio::io::copy_bidirectional(&mut near, &mut far).await;
+                    }
+                });
+                links2.lock().unwrap().push(link);
+            }
+        });
+        Wire { up, links, address }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, std::sync::atomic::Ordering::SeqCst);
+        for link in self.links.lock().unwrap().drain(..) {
+            link.abort();
+        }
+    }
+
+    fn mend(&self) {
+        self.up.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// The figure of the demo commune's half-year form for `indicator`, and how many revisions
+/// it has had.
+async fn stored(app: &solieu_web::Shared, indicator: &str) -> Option<(String, usize)> {
+    let values = app
+        .store
+        .values(&solieu_store::ValueFilter {
+            indicator: Some(indicator.into()),
+            unit: Some("06838".into()),
+            within: Some("2026S2".parse().unwrap()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let v = values.first()?;
+    let history = app.store.history(v.id).await.unwrap();
+    Some((v.record.figure.value.normalize().to_string(), history.len()))
+}
+
+/// Issue 18's story: a commune officer loads the form, loses the network, enters figures
+/// (checked on the device), saves them on the device, closes the browser and opens it again
+/// without the network (the form is there, with the figures), comes back online and, the
+/// session having ended, signs in again; meanwhile the health department changed one of
+/// the figures, which the officer sees beside their own and decides; the figures arrive
+/// once. Submitted, the form can no longer be changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decided() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let server_address = listener.local_addr().unwrap();
+    let served = app.clone();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, solieu_web::router(served))
+            .await
+            .unwrap();
+    });
+    let wire = std::sync::Arc::new(Wire::to(server_address).await);
+    let base = format!("http://{}", wire.address);
+    let profile = tempfile::tempdir().unwrap();
+    let form = "/forms/BC_XA_6T/06838/2026S2";
+    let handle = tokio::runtime::Handle::current();
+    let (script_app, script_wire) = (app.clone(), wire.clone());
+    let script = tokio::task::spawn_blocking(move || {
+        let (app, wire) = (script_app, script_wire);
+        let b = Browser::start_in(base.clone(), profile.path());
+        b.sign_in("binhlieu");
+        b.open("/entry");
+        // The entry page keeps the officer's forms on the device.
+        let kept = format!(
+            "var done = arguments[arguments.length - 1];\
+             caches.open('solieu-pages-1').then(function (c) {{ return c.match('{form}'); }})\
+             .then(function (r) {{ done(!!r); }}, function () {{ done(false); }});"
+        );
+        let started = Instant::now();
+        while b.execute_async(&kept) != json!(true) {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "the form was never kept"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        b.open(form);
+        let started = Instant::now();
+        while b.execute("return !!navigator.serviceWorker.controller;") != json!(true) {
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "no service worker"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+
+        // The network goes.
+        wire.cut();
+        b.network(false);
+        b.wait_for("told there is no network", |p| {
+            p.contains("id=\"no-network\"")
+        });
+        // Checked on the device by the server's own reading and the indicator's kind.
+        b.type_into("#value-KHAM_BENH_XA", "12,5");
+        b.wait_for("half a visit refused on the device", |p| {
+            p.contains("id=\"check-KHAM_BENH_XA\">chỉ tiêu này đếm từng đơn vị")
+        });
+        b.type_into("#value-KHAM_BENH_XA", "1.250");
+        b.type_into("#value-TONG_DAN_TRAU_BO", "3.400");
+        b.click("#save");
+        b.wait_for("kept on the device", |p| p.contains("id=\"kept\""));
+        b.shoot("offline-kept");
+        assert_eq!(
+            handle.block_on(stored(&app, "KHAM_BENH_XA")),
+            None,
+            "nothing sent"
+        );
+
+        // Meanwhile the health department enters the visits itself.
+        handle.block_on(async {
+            let mut health = common::signed_in(&app, "health").await;
+            let csrf = health.csrf().await;
+            let a = health
+                .post_json(
+                    &format!("/api/v1{form}"),
+                    json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "100"}]}),
+                    Some(&csrf),
+                )
+                .await;
+            assert_eq!(a.status, axum::http::StatusCode::OK, "{}", a.body);
+        });
+
+        // The browser is closed and opened again, still without the network.
+        drop(b);
+        let b = Browser::start_in(base.clone(), profile.path());
+        b.network(false);
+        b.open(form);
+        let page = b.wait_for("the form from the device, with the kept figures", |p| {
+            p.contains("id=\"kept\"")
+        });
+        assert!(
+            page.contains("Báo cáo kinh tế - xã hội 6 tháng cấp xã"),
+            "{page}"
+        );
+        assert_eq!(
+            b.execute("return document.getElementById('value-KHAM_BENH_XA').value;"),
+            json!("1.250")
+        );
+
+        // The session ended while the device was away (its cookie is gone).
+        b.cmd("DELETE", "/cookie", None);
+        // The network comes back: the figures stay kept until the officer signs in again,
+        // then go, or wait for the officer's choice.
+        wire.mend();
+        b.network(true);
+        b.wait_for("asked to sign in again", |p| {
+            p.contains("id=\"sign-in-again\"")
+        });
+        b.sign_in("binhlieu");
+        b.wait_for("told a kept figure waits for a choice", |p| {
+            p.contains(&format!("href=\"{form}\""))
+                && p.contains("số liệu lưu trên máy cần bạn chọn")
+        });
+        b.open(form);
+        let page = b.wait_for("both figures shown", |p| {
+            p.contains("id=\"changed-KHAM_BENH_XA\"")
+        });
+        let panel = page.split("id=\"changed-KHAM_BENH_XA\"").nth(1).unwrap();
+        let panel = &panel[..panel.find("</li>").unwrap()];
+        assert!(
+            panel.contains("1.250") && panel.contains("100") && panel.contains("health"),
+            "{panel}"
+        );
+        assert_eq!(
+            handle.block_on(stored(&app, "TONG_DAN_TRAU_BO")),
+            None,
+            "nothing of the form written while one figure waits for a choice"
+        );
+        b.shoot("offline-changed");
+        b.click("#changed-KHAM_BENH_XA .keep-mine");
+        b.wait_for("sent", |p| p.contains("class=\"notice sent\""));
+        b.shoot("offline-sent");
+        assert_eq!(
+            handle.block_on(stored(&app, "KHAM_BENH_XA")),
+            Some(("1250".to_string(), 2)),
+            "the health department's figure, then the officer's: once"
+        );
+        assert_eq!(
+            handle.block_on(stored(&app, "TONG_DAN_TRAU_BO")),
+            Some(("3400".to_string(), 1))
+        );
+        let left = b.execute_async(
+            "var done = arguments[arguments.length - 1];\
+             keep.all(document.body.getAttribute('data-user')).then(function (r) { done(r.length); });",
+        );
+        assert_eq!(left, json!(0), "nothing left on the device");
+
+        // Submitted, the figures are closed to changes until the form is returned.
+        b.click("#submit");
+        b.wait_for("submitted", |p| p.contains("class=\"state submitted\""));
+        assert_eq!(
+            b.execute("return document.getElementById('value-KHAM_BENH_XA').disabled;"),
+            json!(true)
+        );
+        b.assert_no_csp_violation("entry without the network");
     });
     let outcome = script.await;
     server.abort();

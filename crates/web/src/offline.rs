@@ -56,10 +56,15 @@ pub fn checks(
     }
 }
 
+/// A rule as the device applies it: in the words a clerk reads on save (its message, or its
+/// name), never its code or formula, which are the office's.
 fn rule(r: &Rule) -> Value {
+    let message = match r.message() {
+        Some(m) => solieu_i18n::Text::verbatim(m),
+        None => solieu_i18n::text!("web-does-not-meet-requirement", rule_name = r.name),
+    };
     json!({
-        "code": r.code,
-        "message": r.message().unwrap_or(&r.name),
+        "message": {"vi": message.vi, "en": message.en},
         "left": expr(r.left.expr()),
         "operator": r.operator.symbol(),
         "right": expr(r.right.expr()),
@@ -170,7 +175,9 @@ mod tests {
         let c = checks(std::slice::from_ref(&r), &["DOANH_THU_DL".into()], &stored);
         assert_eq!(
             c.rules[0],
-            json!({"code": "R", "message": "Doanh thu theo khách", "left": {"i": "DOANH_THU_DL"},
+            json!({"message": {"vi": "Chưa đạt yêu cầu: Doanh thu theo khách",
+                               "en": "Does not meet the requirement: Doanh thu theo khách"},
+                   "left": {"i": "DOANH_THU_DL"},
                    "operator": "<=", "right": ["-", ["*", {"i": "KHACH_DL"}, "5"], ["-", "1.5"]],
                    "tolerance": "0.01", "blocks": false})
         );

@@ -273,7 +273,7 @@ var readTyped = (function () {
       if (holds(rule.operator, l, r, parseFloat(rule.tolerance))) return;
       [rule.left, rule.right].forEach(function walk(e) {
         if (Array.isArray(e)) e.slice(1).forEach(walk);
-        else if (e && e.i && document.getElementById("value-" + e.i)) add(e.i, rule.message, rule.blocks);
+        else if (e && e.i && document.getElementById("value-" + e.i)) add(e.i, rule.message[document.documentElement.lang === "en" ? "en" : "vi"], rule.blocks);
       });
     });
     var ok = true;

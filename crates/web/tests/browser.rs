@@ -933,6 +933,13 @@ async fn stored(app: &solieu_web::Shared, indicator: &str) -> Option<(String, us
 async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decided() {
     let (location, _dir) = solieu_store::test_support::fresh_sqlite();
     let app = common::app(&location).await;
+    // A rule on the form's figures, for the device to apply.
+    let rules = "code,name,left,operator,right,importance,tolerance,message\n\
+                 KHAM_KHONG_AM,Khám bệnh không âm,KHAM_BENH_XA,>=,0,high,,Số lượt khám bệnh không được âm\n";
+    let read = solieu_io::read_csv("r.csv", rules.as_bytes(), &Default::default());
+    let plan =
+        solieu_core::changes::plan(&app.store.stored().await.unwrap(), read.incoming).unwrap();
+    app.store.apply(&plan, "office", false).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let server_address = listener.local_addr().unwrap();
     let served = app.clone();
@@ -976,6 +983,15 @@ async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decid
             std::thread::sleep(Duration::from_millis(200));
         }
 
+        // The browser reads a typed figure as the server does.
+        for (typed, _) in solieu_core::number::TYPED_FIGURES {
+            let server = solieu_core::number::read_typed(typed)
+                .ok()
+                .map(|d| d.normalize().to_string());
+            let browser = b.execute(&format!("return readTyped({});", json!(typed)));
+            assert_eq!(browser, json!(server), "{typed:?}");
+        }
+
         // The network goes.
         wire.cut();
         b.network(false);
@@ -987,11 +1003,23 @@ async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decid
         b.wait_for("half a visit refused on the device", |p| {
             p.contains("id=\"check-KHAM_BENH_XA\">chỉ tiêu này đếm từng đơn vị")
         });
+        b.type_into("#value-KHAM_BENH_XA", "-5");
+        b.wait_for("the validation rule applied on the device", |p| {
+            p.contains("id=\"check-KHAM_BENH_XA\">Số lượt khám bệnh không được âm")
+        });
         b.type_into("#value-KHAM_BENH_XA", "1.250");
         b.type_into("#value-TONG_DAN_TRAU_BO", "3.400");
         b.click("#save");
         b.wait_for("kept on the device", |p| p.contains("id=\"kept\""));
         b.shoot("offline-kept");
+        let axe = axe_script();
+        let at_phone_width = |when: &str| {
+            b.resize(390, 844);
+            let found = axe_violations(&b, &axe);
+            assert!(found.is_empty(), "{when}, 390 px wide: {found:#?}");
+            b.resize(1366, 768);
+        };
+        at_phone_width("a form kept without the network");
         assert_eq!(
             handle.block_on(stored(&app, "KHAM_BENH_XA")),
             None,
@@ -1059,6 +1087,13 @@ async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decid
             "nothing of the form written while one figure waits for a choice"
         );
         b.shoot("offline-changed");
+        let found = {
+            b.resize(390, 844);
+            let found = axe_violations(&b, &axe);
+            b.resize(1366, 768);
+            found
+        };
+        assert!(found.is_empty(), "both figures, 390 px wide: {found:#?}");
         b.click("#changed-KHAM_BENH_XA .keep-mine");
         b.wait_for("sent", |p| p.contains("class=\"notice sent\""));
         b.shoot("offline-sent");

@@ -299,7 +299,7 @@ var readTyped = (function () {
       if (!checkHere()) { form.reportValidity(); return; }
       var pairs = [];
       new FormData(form).forEach(function (v, k) { pairs.push([k, v]); });
-      keep.save(user, here, keep.figures(pairs)).then(showRecord);
+      keep.save(user, here, keep.figures(pairs), form.getAttribute("data-title")).then(showRecord);
     });
   }
 
@@ -312,6 +312,11 @@ var readTyped = (function () {
   // What is kept for this form: its figures back in their fields, and where they stand.
   function showRecord(record) {
     if (!form || !record) return;
+    // Kept by the service worker, which does not know the form's name.
+    if (!record.title) {
+      record.title = form.getAttribute("data-title");
+      keep.put(record);
+    }
     record.values.forEach(function (v) {
       var input = document.getElementById("value-" + v.indicator);
       if (input && !input.disabled) input.value = v.value;
@@ -324,7 +329,7 @@ var readTyped = (function () {
     if (old) old.remove();
     var kept = line(say("kept", { count: record.values.length, time: time(record.kept_at) }), "notice kept");
     kept.id = "kept";
-    if (record.refused) line(say("refused", { form: record.form, reason: record.refused }), "error");
+    if (record.refused) line(say("refused", { form: record.title || record.form, reason: record.refused }), "error");
     if (record.changed && record.changed.length) changedPanel(record);
   }
 
@@ -348,9 +353,18 @@ var readTyped = (function () {
       var name = document.createElement("b");
       name.textContent = c.name;
       item.appendChild(name);
-      var both = document.createElement("span");
-      both.textContent = ": " + say("yours") + " " + c.yours + " · " + say("theirs", { by: c.by, at: c.at }) + " " + c.theirs;
-      item.appendChild(both);
+      [[say("yours"), c.yours], [say("theirs", { by: c.by, at: c.at }), c.theirs]].forEach(function (pair) {
+        var row = document.createElement("span");
+        row.className = "figure";
+        row.textContent = pair[0] + ": ";
+        var figure = document.createElement("strong");
+        figure.textContent = pair[1];
+        row.appendChild(figure);
+        item.appendChild(row);
+      });
+      var choices = document.createElement("span");
+      choices.className = "choices";
+      item.appendChild(choices);
       var mine = document.createElement("button");
       mine.type = "button";
       mine.className = "keep-mine";
@@ -359,8 +373,8 @@ var readTyped = (function () {
       theirs.type = "button";
       theirs.className = "take-theirs secondary";
       theirs.textContent = say("take-theirs");
-      item.appendChild(mine);
-      item.appendChild(theirs);
+      choices.appendChild(mine);
+      choices.appendChild(theirs);
       list.appendChild(item);
       function decide(keepMine) {
         record.changed = record.changed.filter(function (o) { return o.indicator !== c.indicator; });
@@ -407,7 +421,7 @@ var readTyped = (function () {
       return r.json().catch(function () { return {}; }).then(function (body) {
         var en = document.documentElement.lang === "en";
         if (r.ok) {
-          var said = say("sent", { count: record.values.length, form: record.form, added: body.values_added, changed: body.values_changed, unchanged: body.values_unchanged });
+          var said = say("sent", { count: record.values.length, form: record.title || record.form, added: body.values_added, changed: body.values_changed, unchanged: body.values_unchanged });
           return keep.remove(user, record.form).then(function () {
             if (record.form === here) {
               // The form again from the server, with the figures' new revisions.
@@ -429,7 +443,7 @@ var readTyped = (function () {
         if (r.status >= 400 && r.status < 500) {
           var problems = (body.problems || []).map(function (p) { return (en ? p.message_en : p.message_vi) + (p.value ? " (" + p.value + ")" : ""); });
           record.refused = [en ? body.message_en : body.message_vi].concat(problems).join(" ");
-          return keep.put(record).then(function () { line(say("refused", { form: record.form, reason: record.refused }), "error"); });
+          return keep.put(record).then(function () { line(say("refused", { form: record.title || record.form, reason: record.refused }), "error"); });
         }
       });
     }).catch(function (e) { if (e && e.message === "signed out") throw e; });
@@ -446,7 +460,7 @@ var readTyped = (function () {
         var li = document.createElement("li");
         var a = document.createElement("a");
         a.href = r.form;
-        a.textContent = r.form;
+        a.textContent = r.title || r.form;
         li.appendChild(a);
         li.appendChild(document.createTextNode(" · " + say("kept", { count: r.values.length, time: time(r.kept_at) })));
         ul.appendChild(li);
@@ -458,7 +472,7 @@ var readTyped = (function () {
       waiting.forEach(function (r) {
         var a = document.createElement("a");
         a.href = r.form;
-        a.textContent = " " + r.form;
+        a.textContent = " " + (r.title || r.form);
         p.appendChild(a);
       });
     }

@@ -1,6 +1,6 @@
 // Figures kept on this device until they are sent: one record per form and account in the
 // browser's IndexedDB, read by the pages (app.js) and the service worker (sw.js) alike.
-// A record: { key: "<user> <form path>", user, form, values: [{indicator, value, status,
+// A record: { key: "<user> <form path>", user, form, title, values: [{indicator, value, status,
 // note, base}], kept_at, changed: [...] (figures changed meanwhile, to decide), refused:
 // text (why the server would not take them yet) }.
 var keep = (function () {
@@ -66,9 +66,10 @@ var keep = (function () {
     },
     // Keeps a form's figures, over what was kept of it before (a figure typed again
     // replaces the earlier one, keeping the revision the first was typed against).
-    save: function (user, form, values) {
+    save: function (user, form, values, title) {
       return this.get(user, form).then(function (old) {
         var record = old || { user: user, form: form, values: [], changed: [] };
+        if (title) record.title = title;
         values.forEach(function (v) {
           var before = record.values.filter(function (o) { return o.indicator === v.indicator; })[0];
           if (before) {

@@ -20,4 +20,7 @@ mod write;
 
 pub use limits::{Limit, Limits};
 pub use read::{FileKind, ReadOptions, ReadResult, read_csv};
-pub use write::{to_csv, write_indicators, write_lineage, write_rules, write_units, write_values};
+pub use write::{
+    TableCell, to_csv, to_xlsx, write_indicators, write_lineage, write_rules, write_units,
+    write_values,
+};

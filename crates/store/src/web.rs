@@ -451,6 +451,32 @@ impl Store {
         Ok(found)
     }
 
+    /// When each of the values `ids` was last changed.
+    pub async fn revised_at(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, chrono::DateTime<chrono::Utc>>> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in ids.chunks(500) {
+            let select = format!(
+                "SELECT id, updated_at FROM data_values WHERE id IN ({})",
+                crate::write::list_placeholders(self.backend, chunk.len())
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(select));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                let at: String = row.try_get("updated_at")?;
+                found.insert(
+                    row.try_get::<i64, _>("id")?,
+                    crate::read::parse_field(&at, "updated_at")?,
+                );
+            }
+        }
+        Ok(found)
+    }
+
     /// Every submission of a data set for a period.
     pub async fn submissions(&self, data_set: &str, period: &str) -> Result<Vec<Submission>> {
         sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -88,7 +88,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
     let set = value_set(
         OWN,
         "2026S2",
-        &[("KHAM_BENH_XA", "1234.5"), ("TONG_DAN_TRAU_BO", "800")],
+        &[("KHAM_BENH_XA", "1234"), ("TONG_DAN_TRAU_BO", "800")],
     );
     let a = post_set(&mut c, "", &set).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -96,7 +96,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
     assert_eq!(summary(&a)["status"], "SUCCESS");
     assert_eq!(summary(&a)["importCount"]["imported"], 2);
     let (value, source) = stored(&app, OWN, "KHAM_BENH_XA").await.expect("written");
-    assert_eq!(value, "1234.5");
+    assert_eq!(value, "1234");
     assert_eq!(
         source,
         Source::Api {
@@ -109,7 +109,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
         .get(&format!("/api/v1/figures/KHAM_BENH_XA/{OWN}/2026S2"))
         .await;
     assert_eq!(figure.status, StatusCode::OK, "{}", figure.body);
-    assert!(figure.body.contains("1234.5"), "{}", figure.body);
+    assert!(figure.body.contains("1234"), "{}", figure.body);
 
     // The same set again changes nothing; a corrected figure is an update.
     let again = post_set(&mut c, "", &set).await;
@@ -245,6 +245,11 @@ on_both_backends!(
         assert_eq!(summary(&a)["status"], "ERROR");
         assert_eq!(codes(&a), ["E7610", "E7619"]);
         assert_eq!(summary(&a)["rejectedIndexes"], json!([1, 2]));
+        // Half a visit: not a value of an INTEGER data element.
+        let half = value_set(OWN, "2026S2", &[("KHAM_BENH_XA", "12.5")]);
+        let refused = post_set(&mut c, "", &half).await;
+        assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+        assert_eq!(codes(&refused), ["E7619"]);
         assert!(
             summary(&a)["conflicts"][0]["value"]
                 .as_str()

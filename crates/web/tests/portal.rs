@@ -1285,8 +1285,149 @@ on_both_backends!(headline_figures_appear_once_approved, |app| {
     );
     // 12.480 + 9.215 + 6.870 + 7.342 + 8.126 + 9.604 + 5.462, added up by the engine.
     assert!(district.contains("59.099"), "{district}");
-    assert!(district.contains("href=\"/public?period=2020S1\""));
+    assert!(district.contains("href=\"/so-lieu?ky=2020S1\""));
 });
+
+/// Submits and approves one form, as the unit and the office would.
+async fn approve(app: &solieu_web::Shared, set: &str, unit: &str) {
+    for (from, to, action) in [
+        (None, "submitted", "submit"),
+        (Some("submitted"), "approved", "approve"),
+    ] {
+        app.store
+            .step_submission(set, unit, "2020S1", &[from], to, action, "", "test")
+            .await
+            .unwrap();
+    }
+}
+
+on_both_backends!(
+    the_statistics_read_as_the_seed_article_once_approved,
+    |app| {
+        with_portal(&app).await;
+        // A figure approved with more decimals than the indicator shows: printed as approved.
+        let exact = "mã chỉ tiêu;đơn vị;kỳ;loại;giá trị;trạng thái\nHS_TRO_LAI_TRUONG;198;2020S1;thực hiện;98,45;sơ bộ\n";
+        let read = solieu_io::read_csv("hs.csv", exact.as_bytes(), &Default::default());
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let plan =
+            solieu_core::changes::plan(&app.store.stored().await.unwrap(), read.incoming).unwrap();
+        app.store.apply(&plan, "test", false).await.unwrap();
+        app.catch_up().await.unwrap();
+
+        let mut visitor = Client::new(&app);
+        let files = ["csv", "json", "xlsx"];
+        // Nothing approved: nothing on the page, in any file, or on an indicator's page.
+        let none = visitor.get("/so-lieu").await.html();
+        assert!(
+            none.contains("Chưa có số liệu nào được phê duyệt"),
+            "{none}"
+        );
+        for tep in files {
+            let a = visitor.get(&format!("/so-lieu?tep={tep}")).await;
+            assert!(!String::from_utf8_lossy(&a.bytes).contains("643"), "{tep}");
+        }
+        assert_eq!(
+            visitor.get("/so-lieu?ky=2020S1").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            visitor.get("/so-lieu/GTSX?ky=2020S1").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // The district's own report approved: its figures, and those computed from them only.
+        approve(&app, "BC_HUYEN_6T", "198").await;
+        let page = visitor.get("/so-lieu?lan=1").await.html();
+        assert!(
+            page.contains("<option value=\"2020S1\" selected>6 tháng đầu năm 2020</option>"),
+            "{page}"
+        );
+        for seed in [
+            "ước đạt 643,41 tỷ đồng, bằng 39,89% kế hoạch HĐND huyện giao",
+            "tăng 11,2% so với cùng kỳ",
+            "146,53",
+            "37,58%",
+            "tăng 8,22%",
+            "105,06",
+            "31,4%",
+            "tăng 16,22%",
+            "391,82",
+            "44,13%",
+            "tăng 11,06%",
+            "252,86",
+            "37,129",
+            "6.668",
+            "98,45",
+            "sơ bộ",
+        ] {
+            assert!(page.contains(seed), "{seed} missing: {page}");
+        }
+        // The communes' visits are not approved yet: neither they nor the district's total.
+        assert!(
+            !page.contains("59.099") && !page.contains("70.123"),
+            "{page}"
+        );
+        approve_half_year(
+            &app,
+            &[
+                "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+            ],
+        )
+        .await;
+        let page = visitor.get("/so-lieu?ky=2020S1&lan=2").await.html();
+        assert!(page.contains("59.099") && page.contains("70.123"), "{page}");
+
+        // The same figures as files, exact.
+        let csv = visitor.get("/so-lieu?ky=2020S1&tep=csv").await;
+        assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+        let csv = String::from_utf8(csv.bytes).unwrap();
+        assert!(csv.starts_with('\u{feff}'));
+        assert!(csv.contains("GTSX,Giá trị sản xuất,Kinh tế,tỷ đồng,198,Huyện Bình Liêu,2020S1,6 tháng đầu năm 2020,643.41,\"39,89%\",\"tăng 11,2%\""), "{csv}");
+        let json = visitor.get("/so-lieu?ky=2020S1&tep=json").await.json();
+        let gtsx = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["indicator"] == "GTSX")
+            .unwrap()
+            .clone();
+        assert_eq!(gtsx["value"], "643.41");
+        assert_eq!(gtsx["status"], "estimate");
+        let xlsx = visitor.get("/so-lieu?ky=2020S1&tep=xlsx").await;
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.bytes)).unwrap();
+        use calamine::Reader;
+        let sheet = book.worksheet_range("So lieu").unwrap();
+        let row = sheet
+            .rows()
+            .find(|r| r[0] == calamine::Data::String("GTSX".into()))
+            .unwrap();
+        assert_eq!(row[8], calamine::Data::Float(643.41));
+        assert_eq!(
+            visitor.get("/so-lieu?tep=pdf").await.status,
+            StatusCode::BAD_REQUEST
+        );
+
+        // An indicator's page: the figure, and the communes compared.
+        let visits = visitor.get("/so-lieu/KHAM_BENH_XA?ky=2020S1").await.html();
+        assert!(visits.contains("59.099"), "{visits}");
+        assert!(
+            visits.contains("Xã Hoành Mô") && visits.contains("9.215"),
+            "{visits}"
+        );
+        assert!(visits.contains("<svg class=\"chart\""), "{visits}");
+        assert_eq!(
+            visitor.get("/so-lieu/NO_SUCH").await.status,
+            StatusCode::NOT_FOUND
+        );
+        // A commune's portal: its own figures only.
+        let commune = visitor.get("/hoanh-mo/so-lieu").await.html();
+        assert!(
+            commune.contains("9.215") && !commune.contains("643,41"),
+            "{commune}"
+        );
+    }
+);
 
 /// Two servers on one database, as a province runs them: what one publishes or withdraws
 /// reaches the pages the other keeps within seconds, without a request that waits for it.

@@ -75,8 +75,9 @@ pub const DEMO_PORTAL: &str = include_str!("../../../../demo/portal/portal.json"
 
 const DEMO_MARK: &str = "demo-binh-lieu";
 
-/// The communes' half-year forms of 2020, submitted and approved as the office would: the
-/// portal's home then shows approved figures, as a visitor of the demo expects.
+/// The communes' half-year forms of 2020 and the district's own report, submitted and
+/// approved as the office would: the portal's home and its statistics then show approved
+/// figures (the seed article's), as a visitor of the demo expects.
 async fn approve_first_half_of_2020(store: &Store) -> Result<()> {
     let half_year_end = chrono::NaiveDate::from_ymd_opt(2020, 6, 30).expect("a date");
     let communes: Vec<String> = store
@@ -87,13 +88,17 @@ async fn approve_first_half_of_2020(store: &Store) -> Result<()> {
         .filter(|u| u.parent.as_deref() == Some("198") && u.is_valid_on(half_year_end))
         .map(|u| u.code)
         .collect();
-    for unit in &communes {
+    let forms = communes
+        .iter()
+        .map(|unit| ("BC_XA_6T", unit.as_str()))
+        .chain(std::iter::once(("BC_HUYEN_6T", "198")));
+    for (set, unit) in forms {
         for (from, to, action) in [
             (None, "submitted", "submit"),
             (Some("submitted"), "approved", "approve"),
         ] {
             store
-                .step_submission("BC_XA_6T", unit, "2020S1", &[from], to, action, "", "demo")
+                .step_submission(set, unit, "2020S1", &[from], to, action, "", "demo")
                 .await?;
         }
     }

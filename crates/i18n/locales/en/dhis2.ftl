@@ -29,3 +29,4 @@ dhis2-value-missing = A data value needs dataElement (de), period (pe), orgUnit 
 dhis2-unreadable-body = The body is not a DHIS2 data value set (JSON, XML, CSV or ADX)
 dhis2-bad-filter = filter `{ $filter }` is not understood: solieu takes id, code, name, level and parent.id with eq, in, like and ilike
 dhis2-bad-level = level must be a whole number from 1 to { $most }
+dhis2-e7619-integer = Value must match data element's `{ $id }` type constraints: an integer (it counts one by one)

@@ -28,3 +28,4 @@ dhis2-value-missing = Một giá trị cần dataElement (de), period (pe), orgU
 dhis2-unreadable-body = Nội dung gửi lên không phải tập giá trị DHIS2 (JSON, XML, CSV hoặc ADX)
 dhis2-bad-filter = Không hiểu bộ lọc `{ $filter }`: solieu nhận id, code, name, level và parent.id với eq, in, like và ilike
 dhis2-bad-level = level phải là số nguyên từ 1 đến { $most }
+dhis2-e7619-integer = Giá trị của phần tử dữ liệu `{ $id }` phải là số nguyên (chỉ tiêu đếm từng đơn vị)

@@ -466,7 +466,7 @@ fn elements(app: &crate::App, ids: &Ids) -> Vec<Value> {
                 "name": i.name,
                 "displayName": i.name,
                 "shortName": i.name,
-                "valueType": "NUMBER",
+                "valueType": if i.unit.counts_whole() { "INTEGER" } else { "NUMBER" },
                 "domainType": "AGGREGATE",
                 "aggregationType": aggregation_type(i),
                 "categoryOptionCombos": combos,

@@ -322,6 +322,18 @@ impl<'a> Import<'a> {
                         solieu_i18n::text!("dhis2-derived", id = dv.data_element.clone()),
                     );
                 }
+                // Its data element's value type is INTEGER (metadata.rs): DHIS2's own code.
+                Some(i)
+                    if i.unit.counts_whole()
+                        && !record.item.record.figure.value.fract().is_zero() =>
+                {
+                    return refuse(
+                        "value",
+                        &dv.value,
+                        "E7619",
+                        solieu_i18n::text!("dhis2-e7619-integer", id = dv.data_element.clone()),
+                    );
+                }
                 Some(_) => {}
             }
             if engine

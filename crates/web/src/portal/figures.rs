@@ -58,37 +58,91 @@ async fn latest_public(
     portal: &Portal,
     chosen: &[String],
 ) -> Result<Option<(Period, BTreeSet<String>)>, WebError> {
-    let sets = app.store.data_sets().await?;
-    let units = reporting_units_ever(&app.engine(), &portal.unit_code);
-    // (data set, period) → the units approved for it.
-    let mut approved: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for (set, unit, period) in app.store.approved_of(&units).await? {
-        approved.entry((set, period)).or_default().insert(unit);
-    }
-    let engine = app.engine();
-    let mut latest: Option<(Period, BTreeSet<String>)> = None;
-    for ((set_code, period), units) in &approved {
-        let (Some(set), Ok(period)) = (
-            sets.iter().find(|s| &s.code == set_code),
-            period.parse::<Period>(),
-        ) else {
-            continue;
-        };
+    let approvals = Approvals::load(app, &portal.unit_code).await?;
+    let public = approvals.public(&app.engine(), &portal.unit_code);
+    Ok(public.into_iter().rev().find_map(|(period, codes)| {
         let shown: BTreeSet<String> = chosen
             .iter()
-            .filter(|c| set.indicators.contains(c))
+            .filter(|c| codes.contains(*c))
             .cloned()
             .collect();
-        if shown.is_empty() || !covered(&engine, &portal.unit_code, &period, units) {
-            continue;
+        (!shown.is_empty()).then_some((period, shown))
+    }))
+}
+
+/// The approvals of a unit and of every unit ever below it: what decides which of their
+/// figures the public may read.
+pub struct Approvals {
+    sets: Vec<solieu_store::DataSetRow>,
+    /// (data set, period) → the units approved for it.
+    approved: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+impl Approvals {
+    pub async fn load(app: &App, unit: &str) -> Result<Approvals, WebError> {
+        let sets = app.store.data_sets().await?;
+        let units = reporting_units_ever(&app.engine(), unit);
+        let mut approved: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+        for (set, unit, period) in app.store.approved_of(&units).await? {
+            approved.entry((set, period)).or_default().insert(unit);
         }
-        match &mut latest {
-            Some((p, codes)) if *p == period => codes.extend(shown),
-            Some((p, _)) if !newer(&period, p) => {}
-            _ => latest = Some((period, shown)),
-        }
+        Ok(Approvals { sets, approved })
     }
-    Ok(latest)
+
+    /// For each period, oldest first, the indicators whose figures of `unit` (the unit
+    /// loaded or one below it) are public: those of a data set approved for it, and the
+    /// derived indicators computed only from public ones (GTSX from its three sectors).
+    pub fn public(&self, engine: &Engine, unit: &str) -> Vec<(Period, BTreeSet<String>)> {
+        let mut by_period: BTreeMap<String, (Period, BTreeSet<String>)> = BTreeMap::new();
+        for ((set_code, period), units) in &self.approved {
+            let (Some(set), Ok(period)) = (
+                self.sets.iter().find(|s| &s.code == set_code),
+                period.parse::<Period>(),
+            ) else {
+                continue;
+            };
+            if !covered(engine, unit, &period, units) {
+                continue;
+            }
+            let codes = &mut by_period
+                .entry(period.code())
+                .or_insert_with(|| (period, BTreeSet::new()))
+                .1;
+            codes.extend(
+                set.indicators
+                    .iter()
+                    .filter(|c| engine.indicator_id(c).is_some())
+                    .cloned(),
+            );
+        }
+        let mut public: Vec<(Period, BTreeSet<String>)> = by_period.into_values().collect();
+        for (_, codes) in &mut public {
+            add_derived(engine, codes);
+        }
+        public.sort_by_key(|(p, _)| (p.end_date(), p.months()));
+        public
+    }
+}
+
+/// Adds the derived indicators whose every input is in `codes`, and those built on them.
+fn add_derived(engine: &Engine, codes: &mut BTreeSet<String>) {
+    loop {
+        let more: Vec<String> = engine
+            .indicators()
+            .iter()
+            .filter(|i| !codes.contains(&i.code))
+            .filter(|i| {
+                i.formula
+                    .as_ref()
+                    .is_some_and(|f| f.references().iter().all(|r| codes.contains(*r)))
+            })
+            .map(|i| i.code.clone())
+            .collect();
+        if more.is_empty() {
+            return;
+        }
+        codes.extend(more);
+    }
 }
 
 /// The unit and every unit that was ever below it (its reporting units in any year).
@@ -109,9 +163,12 @@ fn reporting_units_ever(engine: &Engine, unit: &str) -> Vec<String> {
     codes.into_iter().collect()
 }
 
-/// Whether the unit's figures for `period` are approved: its own form, or, for a unit with
-/// units below, every unit below that has none below it.
+/// Whether the unit's figures for `period` are approved: its own form (a district's own
+/// report), or, for a unit with units below, every unit below that has none below it.
 fn covered(engine: &Engine, unit: &str, period: &Period, approved: &BTreeSet<String>) -> bool {
+    if approved.contains(unit) {
+        return true;
+    }
     let registry = engine.registry();
     let date = period.end_date();
     let leaves: Vec<&str> = registry
@@ -120,15 +177,5 @@ fn covered(engine: &Engine, unit: &str, period: &Period, approved: &BTreeSet<Str
         .map(|id| registry.version(id).code.as_str())
         .filter(|code| registry.children(code, date).is_empty())
         .collect();
-    if leaves.is_empty() {
-        approved.contains(unit)
-    } else {
-        leaves.iter().all(|code| approved.contains(*code))
-    }
-}
-
-/// Whether `a` is later than `b`: it ends later, or ends together and covers more months
-/// (the half-year rather than its last month).
-fn newer(a: &Period, b: &Period) -> bool {
-    (a.end_date(), a.months()) > (b.end_date(), b.months())
+    !leaves.is_empty() && leaves.iter().all(|code| approved.contains(*code))
 }

@@ -15,6 +15,7 @@ pub mod media;
 pub mod public;
 pub mod schedule;
 pub mod search;
+pub mod statistics;
 pub mod visits;
 
 use crate::policy::{Principal, Role};
@@ -65,6 +66,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "portal/documents.html",
         include_str!("../../templates/portal/documents.html"),
+    ),
+    (
+        "portal/statistics.html",
+        include_str!("../../templates/portal/statistics.html"),
+    ),
+    (
+        "portal/statistics_indicator.html",
+        include_str!("../../templates/portal/statistics_indicator.html"),
     ),
     (
         "portal/visits.html",
@@ -145,6 +154,10 @@ pub fn routes() -> Router<Shared> {
         .route("/gioi-thieu", get(public::about))
         .route("/tim-kiem", get(search::page))
         .route("/van-ban", get(documents::page))
+        .route("/so-lieu", get(statistics::page))
+        .route("/so-lieu/{indicator}", get(statistics::indicator))
+        .route("/{portal}/so-lieu", get(statistics::page))
+        .route("/{portal}/so-lieu/{indicator}", get(statistics::indicator))
         .route("/lich-cong-tac", get(schedule::page))
         .route("/lich-cong-tac.ics", get(schedule::ics))
         .route("/{portal}/lich-cong-tac", get(schedule::page))

@@ -473,3 +473,25 @@ pub async fn with_portal(app: &Shared) {
     // next look at the store brings it into the search.
     solieu_web::portal::search::catch_up(app).await.unwrap();
 }
+
+/// The district's half-year report of 2020 and its communes' forms, submitted and approved,
+/// as `solieu demo` leaves them: the portal's statistics then have figures to show.
+pub async fn approve_first_half_of_2020(app: &Shared) {
+    let forms = [
+        "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+    ]
+    .into_iter()
+    .map(|unit| ("BC_XA_6T", unit))
+    .chain([("BC_HUYEN_6T", "198")]);
+    for (set, unit) in forms {
+        for (from, to, action) in [
+            (None, "submitted", "submit"),
+            (Some("submitted"), "approved", "approve"),
+        ] {
+            app.store
+                .step_submission(set, unit, "2020S1", &[from], to, action, "", "test")
+                .await
+                .unwrap();
+        }
+    }
+}

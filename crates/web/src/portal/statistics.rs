@@ -1,0 +1,423 @@
+//! The portal's published statistics ("Số liệu thống kê", Decree 42/2022's sector statistics):
+//! the approved figures of the portal's unit for a period chosen by name, by indicator group,
+//! each exactly as approved and in the report's phrasing ("ước đạt 643,41 tỷ đồng, bằng 39,89%
+//! kế hoạch …, tăng 11,2% so với cùng kỳ") with its status and last revision; a page per
+//! indicator (its series, the units below compared); the table as CSV, XLSX and JSON.
+//!
+//! Only what [`Approvals::public`] admits reaches any of them: a figure not approved at the
+//! last level is on no page and in no file.
+
+use super::figures::Approvals;
+use super::public::{frame, merged, not_found};
+use crate::auth::{ClientAddr, MaybeViewer};
+use crate::ops::unit_version;
+use crate::pages::{PageLang, render};
+use crate::{App, Shared, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use solieu_analytics::{Engine, FigureView};
+use solieu_core::format::{date_vi, number_vi, vietnam};
+use solieu_core::period::Period;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Deserialize, Default)]
+pub struct StatisticsQuery {
+    /// The period, by its code (the page offers them by name).
+    pub ky: Option<String>,
+    /// A download of the table: csv, xlsx or json.
+    pub tep: Option<String>,
+}
+
+/// One published figure as the statistics page and its downloads give it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub indicator: String,
+    pub name: String,
+    pub group: String,
+    pub measure: String,
+    pub unit: String,
+    pub unit_name: String,
+    pub period: String,
+    pub period_name: String,
+    /// Exactly as approved, plain ("643.41").
+    pub value: String,
+    /// Exactly as approved, the Vietnamese way ("643,41").
+    pub value_vi: String,
+    /// Of the annual plan, when there is one ("39,89%").
+    pub plan_percent: Option<String>,
+    pub plan_name: Option<String>,
+    /// Against the same period last year ("tăng 11,2%").
+    pub change: Option<String>,
+    pub status: String,
+    pub status_name: String,
+    /// The day the figure last changed (the latest of the figures it is computed from).
+    pub revised: String,
+    /// The report's sentence for it, the figure exact.
+    pub text: String,
+}
+
+/// The periods whose figures of `unit` are public, oldest first, with which indicators.
+async fn public_of(app: &App, unit: &str) -> Result<Vec<(Period, BTreeSet<String>)>, WebError> {
+    let approvals = Approvals::load(app, unit).await?;
+    Ok(approvals.public(&app.engine(), unit))
+}
+
+/// The period asked for if its figures are public, else the latest public one.
+fn chosen<'a>(
+    public: &'a [(Period, BTreeSet<String>)],
+    asked: Option<&str>,
+) -> Option<&'a (Period, BTreeSet<String>)> {
+    match asked.filter(|a| !a.trim().is_empty()) {
+        Some(code) => public.iter().find(|(p, _)| p.code() == code.trim()),
+        None => public.last(),
+    }
+}
+
+/// A figure exactly as stored: never rounded to fewer decimals than it was approved with.
+fn exact(value: Decimal, decimals: u8) -> String {
+    number_vi(value, u32::from(decimals).max(value.scale()))
+}
+
+/// The published figures of `unit` for `period`, indicator by indicator in the catalogue's
+/// order, grouped as the catalogue groups them.
+pub async fn rows(
+    app: &App,
+    unit: &str,
+    period: &Period,
+    public: &BTreeSet<String>,
+) -> Result<Vec<Row>, WebError> {
+    let views: Vec<(FigureView, String, u8, bool)> = {
+        let engine = app.engine();
+        let Ok(version) = unit_version(&engine, unit, period) else {
+            return Ok(Vec::new());
+        };
+        engine
+            .indicators()
+            .iter()
+            .filter(|i| public.contains(&i.code))
+            .filter_map(|i| {
+                let id = engine.indicator_id(&i.code)?;
+                let view = engine.view(&engine.compare(id, version, period));
+                view.value?;
+                Some((view, i.group_path(), i.decimals, i.unit.is_percent()))
+            })
+            .collect()
+    };
+    let ids: Vec<i64> = views
+        .iter()
+        .flat_map(|(v, ..)| v.sources.iter().map(|s| s.value_id))
+        .collect();
+    let revised = app.store.revised_at(&ids).await?;
+    Ok(views
+        .into_iter()
+        .map(|(view, group, decimals, percent)| {
+            let value = view.value.unwrap_or_default();
+            let shown = exact(value, decimals);
+            let with_measure = if percent {
+                format!("{shown}%")
+            } else {
+                format!("{shown} {}", view.measure)
+            };
+            let prefix = format!("{}, ", view.period_name);
+            let text = view.text_vi.strip_prefix(&prefix).unwrap_or(&view.text_vi);
+            let text = match &view.value_vi {
+                Some(rounded) => text.replacen(rounded, &with_measure, 1),
+                None => text.to_string(),
+            };
+            let last = view
+                .sources
+                .iter()
+                .filter_map(|s| revised.get(&s.value_id))
+                .max()
+                .map(|at| date_vi(at.with_timezone(&vietnam()).date_naive()))
+                .unwrap_or_default();
+            let status = view.status.unwrap_or("estimate");
+            Row {
+                indicator: view.indicator.clone(),
+                name: view.indicator_name.clone(),
+                group,
+                measure: view.measure.clone(),
+                unit: view.unit.clone(),
+                unit_name: view.unit_name.clone(),
+                period: view.period.clone(),
+                period_name: view.period_name.clone(),
+                value: value.normalize().to_string(),
+                value_vi: shown,
+                plan_percent: view.plans.first().and_then(|p| p.percent_vi.clone()),
+                plan_name: view.plans.first().map(|p| p.source_name.clone()),
+                change: view.previous.as_ref().and_then(|p| p.change_vi.clone()),
+                status: status.to_string(),
+                status_name: status
+                    .parse::<solieu_core::value::Status>()
+                    .map(|s| s.name_vi().to_string())
+                    .unwrap_or_default(),
+                revised: last,
+                text,
+            }
+        })
+        .collect())
+}
+
+/// Rows grouped by their indicator group, groups in order of their names.
+fn grouped(rows: &[Row]) -> Vec<serde_json::Value> {
+    let mut groups: Vec<(String, Vec<&Row>)> = Vec::new();
+    for row in rows {
+        match groups.iter_mut().find(|(g, _)| *g == row.group) {
+            Some((_, list)) => list.push(row),
+            None => groups.push((row.group.clone(), vec![row])),
+        }
+    }
+    // As a report runs: Kinh tế, then Nông thôn mới, then Văn hóa - xã hội.
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
+    groups
+        .into_iter()
+        .map(|(group, rows)| json!({"group": group, "rows": rows}))
+        .collect()
+}
+
+pub async fn page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Option<Path<HashMap<String, String>>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Query(q): Query<StatisticsQuery>,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let unit = frame.portal.unit_code.clone();
+    let public = public_of(&app, &unit).await?;
+    let picked = chosen(&public, q.ky.as_deref());
+    if q.ky.as_deref().is_some_and(|k| !k.trim().is_empty()) && picked.is_none() {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    }
+    let rows = match picked {
+        Some((period, codes)) => rows(&app, &unit, period, codes).await?,
+        None => Vec::new(),
+    };
+    if let Some(kind) = q.tep.as_deref() {
+        let name = format!(
+            "so-lieu-{}-{}",
+            unit,
+            picked.map(|(p, _)| p.code()).unwrap_or_default()
+        );
+        return download(kind, &name, &rows);
+    }
+    let periods: Vec<serde_json::Value> = public
+        .iter()
+        .rev()
+        .map(|(p, _)| json!({"code": p.code(), "name": p.name_vi()}))
+        .collect();
+    let context = merged(
+        frame.context,
+        json!({
+            "groups": grouped(&rows),
+            "periods": periods,
+            "period": picked.map(|(p, _)| p.code()),
+            "period_name": picked.map(|(p, _)| p.name_vi()),
+        }),
+    );
+    Ok(render(&app, lang, who.as_ref(), "portal/statistics.html", context)?.into_response())
+}
+
+/// The table as a file: CSV (with a BOM, for Excel), XLSX or JSON.
+fn download(kind: &str, name: &str, rows: &[Row]) -> Result<Response, WebError> {
+    let (content_type, extension, bytes) = match kind {
+        "csv" => ("text/csv; charset=utf-8", "csv", csv(rows)),
+        "json" => (
+            "application/json",
+            "json",
+            serde_json::to_vec_pretty(rows).map_err(|e| WebError::Internal(e.to_string()))?,
+        ),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            xlsx(rows)?,
+        ),
+        _ => {
+            return Err(WebError::BadRequest(solieu_i18n::text!(
+                "portal-statistics-unknown-file",
+                value = kind
+            )));
+        }
+    };
+    let disposition =
+        HeaderValue::from_str(&format!("attachment; filename=\"{name}.{extension}\""))
+            .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The columns of a download, in order: header and how a row fills it.
+/// A column of a download: its header and how a row fills it.
+type Column = (&'static str, fn(&Row) -> String);
+
+const COLUMNS: [Column; 13] = [
+    ("ma_chi_tieu", |r| r.indicator.clone()),
+    ("chi_tieu", |r| r.name.clone()),
+    ("nhom", |r| r.group.clone()),
+    ("don_vi_tinh", |r| r.measure.clone()),
+    ("ma_don_vi", |r| r.unit.clone()),
+    ("don_vi", |r| r.unit_name.clone()),
+    ("ky", |r| r.period.clone()),
+    ("ten_ky", |r| r.period_name.clone()),
+    ("gia_tri", |r| r.value.clone()),
+    ("so_voi_ke_hoach", |r| {
+        r.plan_percent.clone().unwrap_or_default()
+    }),
+    ("so_voi_cung_ky", |r| r.change.clone().unwrap_or_default()),
+    ("trang_thai", |r| r.status_name.clone()),
+    ("cap_nhat", |r| r.revised.clone()),
+];
+
+fn csv(rows: &[Row]) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    out.extend(
+        solieu_io::to_csv(
+            COLUMNS.map(|(h, _)| h),
+            rows.iter().map(|r| COLUMNS.map(|(_, get)| get(r))),
+        )
+        .into_bytes(),
+    );
+    out
+}
+
+fn xlsx(rows: &[Row]) -> Result<Vec<u8>, WebError> {
+    use solieu_io::TableCell;
+    solieu_io::to_xlsx(
+        "So lieu",
+        COLUMNS.map(|(h, _)| h),
+        rows.iter().map(|r| {
+            COLUMNS.map(|(header, get)| {
+                let text = get(r);
+                match (header == "gia_tri")
+                    .then(|| text.parse::<f64>().ok())
+                    .flatten()
+                {
+                    Some(n) => TableCell::Number(n),
+                    None => TableCell::Text(text),
+                }
+            })
+        }),
+    )
+    .map_err(|e| WebError::Internal(e.to_string()))
+}
+
+/// One indicator's page: its series over the public periods of the chosen length and the
+/// units below compared for the chosen period.
+pub async fn indicator(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Query(q): Query<StatisticsQuery>,
+) -> Result<Response, WebError> {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let code = params.get("indicator").cloned().unwrap_or_default();
+    let unit = frame.portal.unit_code.clone();
+    let approvals = Approvals::load(&app, &unit).await?;
+    let public: Vec<(Period, BTreeSet<String>)> = approvals
+        .public(&app.engine(), &unit)
+        .into_iter()
+        .filter(|(_, codes)| codes.contains(&code))
+        .collect();
+    let Some((period, _)) = chosen(&public, q.ky.as_deref()).cloned() else {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    };
+    let only = BTreeSet::from([code.clone()]);
+    let Some(row) = rows(&app, &unit, &period, &only).await?.into_iter().next() else {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    };
+    let (series, below) = {
+        let engine = app.engine();
+        let series: Vec<(Period, Option<Decimal>)> = public
+            .iter()
+            .filter(|(p, _)| p.months() == period.months())
+            .map(|(p, _)| (*p, figure(&engine, &code, &unit, p)))
+            .collect();
+        let below = units_below(&engine, &approvals, &code, &unit, &period);
+        (series, below)
+    };
+    let decimals = app
+        .engine()
+        .indicator_id(&code)
+        .map_or(0, |i| app.engine().indicator(i).decimals);
+    let points: Vec<(String, Option<Decimal>)> =
+        series.iter().map(|(p, v)| (p.name_vi(), *v)).collect();
+    let bars: Vec<(String, Decimal, String)> = below
+        .iter()
+        .map(|(name, v)| (name.clone(), *v, exact(*v, decimals)))
+        .collect();
+    let context = merged(
+        frame.context,
+        json!({
+            "row": row,
+            "periods": public.iter().rev().map(|(p, _)| json!({"code": p.code(), "name": p.name_vi()})).collect::<Vec<_>>(),
+            "period": period.code(),
+            "series": series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, decimals))})).collect::<Vec<_>>(),
+            "series_chart": (points.len() > 1).then(|| crate::svg::line(&points, decimals, "series-heading")),
+            "below": bars.iter().map(|(n, _, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
+            "below_chart": (!bars.is_empty()).then(|| crate::svg::bars(&bars, "below-heading")),
+        }),
+    );
+    Ok(render(
+        &app,
+        lang,
+        who.as_ref(),
+        "portal/statistics_indicator.html",
+        context,
+    )?
+    .into_response())
+}
+
+/// The figure of `code` for `unit` in `period`, as the engine computes it.
+fn figure(engine: &Engine, code: &str, unit: &str, period: &Period) -> Option<Decimal> {
+    let id = engine.indicator_id(code)?;
+    let version = unit_version(engine, unit, period).ok()?;
+    engine
+        .value(id, version, period, &solieu_core::value::Series::Actual)
+        .map(|c| c.value)
+}
+
+/// The units directly below `unit` in `period` whose figure of `code` is public, with it.
+fn units_below(
+    engine: &Engine,
+    approvals: &Approvals,
+    code: &str,
+    unit: &str,
+    period: &Period,
+) -> Vec<(String, Decimal)> {
+    let registry = engine.registry();
+    registry
+        .children(unit, period.end_date())
+        .into_iter()
+        .filter_map(|id| {
+            let child = registry.version(id);
+            let public = approvals
+                .public(engine, &child.code)
+                .into_iter()
+                .any(|(p, codes)| p == *period && codes.contains(code));
+            public
+                .then(|| figure(engine, code, &child.code, period))
+                .flatten()
+                .map(|v| (child.name.clone(), v))
+        })
+        .collect()
+}

@@ -236,6 +236,7 @@ on_both_backends!(
     updating_a_value_keeps_the_old_one_in_its_history,
     |db, dir| {
         import_demo(db);
+        reopen_district_half_year(db);
         let revision = dir.join("official.csv");
         fs::write(&revision, "indicator,unit,period,series,value,status,note\nGTSX_NLTS,198,2020S1,actual,147.02,official,số liệu chính thức\n").unwrap();
         let out = ok(db, &["import", &revision.display().to_string()]);
@@ -402,6 +403,7 @@ fn units_shows_a_code_reused_after_the_reform_and_its_lineage() {
 
 on_both_backends!(a_backup_restores_every_value_with_its_history, |db, dir| {
     import_demo(db);
+    reopen_district_half_year(db);
     let revision = dir.join("official.csv");
     fs::write(
         &revision,

@@ -924,7 +924,9 @@ on_both_backends!(a_report_is_a_snapshot, |db, dir| {
     assert!(listed.contains("198") && listed.contains("2020S1") && listed.contains("test-officer"));
     // Nothing revised yet.
     assert!(ok(db, &["reports", "diff", "1"]).contains("No figure has changed"));
-    // The agriculture figure is revised (preliminary now).
+    // The demo approved the district's report: the office reopens it, and the agriculture
+    // figure is revised (preliminary now).
+    reopen_district_half_year(db);
     let revision = dir.join("revision.csv");
     std::fs::write(
         &revision,

@@ -389,6 +389,7 @@ fn a_plan_and_same_period_template_for_one_unit_imports_its_columns() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db").display().to_string();
     ok(&db, &["demo", "--no-serve"]);
+    reopen_district_half_year(&db);
     let (path, layout) = template(
         &db,
         dir.path(),

@@ -1334,6 +1334,13 @@ on_both_backends!(
             visitor.get("/so-lieu/GTSX?ky=2020S1").await.status,
             StatusCode::NOT_FOUND
         );
+        // Nor in the open-data catalogue or the CKAN API.
+        let catalog = visitor.get("/catalog.jsonld").await;
+        assert_eq!(catalog.header("content-type"), "application/ld+json");
+        assert_eq!(catalog.json()["dcat:dataset"], serde_json::json!([]));
+        let list = visitor.get("/api/3/action/package_list").await.json();
+        assert_eq!(list["success"], true);
+        assert_eq!(list["result"], serde_json::json!([]));
 
         // The district's own report approved: its figures, and those computed from them only.
         approve(&app, "BC_HUYEN_6T", "198").await;
@@ -1426,6 +1433,47 @@ on_both_backends!(
             commune.contains("9.215") && !commune.contains("643,41"),
             "{commune}"
         );
+
+        // Open data: a data set per portal and public period, its files those of the page.
+        let list = visitor.get("/api/3/action/package_list").await.json();
+        assert_eq!(
+            list["result"],
+            serde_json::json!(["binh-lieu-2020s1", "hoanh-mo-2020s1"])
+        );
+        let shown = visitor
+            .get("/api/action/package_show?id=binh-lieu-2020s1")
+            .await
+            .json();
+        let csv_url = shown["result"]["resources"][0]["url"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(csv_url.ends_with("/so-lieu?ky=2020S1&tep=csv"), "{csv_url}");
+        assert_eq!(
+            shown["result"]["organization"]["title"],
+            "Cổng thông tin điện tử huyện Bình Liêu"
+        );
+        let catalog = visitor.get("/catalog.jsonld").await.json();
+        let datasets = catalog["dcat:dataset"].as_array().unwrap();
+        assert_eq!(datasets.len(), 2);
+        assert_eq!(
+            datasets[0]["dct:temporal"]["dcat:startDate"]["@value"],
+            "2020-01-01"
+        );
+        // CKAN's errors, in CKAN's envelope.
+        let missing = visitor.get("/api/3/action/package_show?id=khong-co").await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        assert_eq!(missing.json()["error"]["__type"], "Not Found Error");
+        let bad = visitor.get("/api/3/action/package_search?rows=-1").await;
+        assert_eq!(bad.status, StatusCode::CONFLICT);
+        assert_eq!(bad.json()["success"], false);
+        let unknown = visitor.get("/api/3/action/package_create").await;
+        assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+        let searched = visitor
+            .get("/api/3/action/package_search?q=hoanh%20mo&fq=organization:hoanh-mo")
+            .await
+            .json();
+        assert_eq!(searched["result"]["count"], 1, "{searched}");
     }
 );
 

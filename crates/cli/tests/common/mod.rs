@@ -128,3 +128,22 @@ pub fn serve_with(
     }
     server
 }
+
+/// The demo approves the district's half-year report of 2020; a test that revises one of its
+/// figures has the office reopen it first, as the locks require.
+pub fn reopen_district_half_year(db: &str) {
+    ok(
+        db,
+        &[
+            "--user",
+            "vanphong",
+            "workflow",
+            "reopen",
+            "BC_HUYEN_6T",
+            "198",
+            "2020S1",
+            "--reason",
+            "Cập nhật số liệu chính thức",
+        ],
+    );
+}

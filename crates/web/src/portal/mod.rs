@@ -12,6 +12,7 @@ pub mod editor;
 pub mod figures;
 pub mod markup;
 pub mod media;
+pub mod open_data;
 pub mod public;
 pub mod schedule;
 pub mod search;
@@ -155,6 +156,15 @@ pub fn routes() -> Router<Shared> {
         .route("/tim-kiem", get(search::page))
         .route("/van-ban", get(documents::page))
         .route("/so-lieu", get(statistics::page))
+        .route("/catalog.jsonld", get(open_data::catalog))
+        .route(
+            "/api/3/action/{action}",
+            get(open_data::action).post(open_data::action),
+        )
+        .route(
+            "/api/action/{action}",
+            get(open_data::action).post(open_data::action),
+        )
         .route("/so-lieu/{indicator}", get(statistics::indicator))
         .route("/{portal}/so-lieu", get(statistics::page))
         .route("/{portal}/so-lieu/{indicator}", get(statistics::indicator))

@@ -111,7 +111,7 @@ async fn visit_counts(app: &App, portal: &str) -> Result<Counts, WebError> {
 
 /// `scheme://host` of the request, for the absolute addresses of feeds and canonical links.
 /// The host is taken as sent only if it is a plain host name (letters, digits, dots, a port).
-fn origin(app: &App, headers: &HeaderMap) -> String {
+pub(super) fn origin(app: &App, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -56,6 +56,8 @@ pub struct Row {
     pub status_name: String,
     /// The day the figure last changed (the latest of the figures it is computed from).
     pub revised: String,
+    /// The same day, ISO (2020-07-15).
+    pub revised_date: String,
     /// The report's sentence for it, the figure exact.
     pub text: String,
 }
@@ -128,13 +130,12 @@ pub async fn rows(
                 Some(rounded) => text.replacen(rounded, &with_measure, 1),
                 None => text.to_string(),
             };
-            let last = view
+            let day = view
                 .sources
                 .iter()
                 .filter_map(|s| revised.get(&s.value_id))
                 .max()
-                .map(|at| date_vi(at.with_timezone(&vietnam()).date_naive()))
-                .unwrap_or_default();
+                .map(|at| at.with_timezone(&vietnam()).date_naive());
             let status = view.status.unwrap_or("estimate");
             Row {
                 indicator: view.indicator.clone(),
@@ -155,7 +156,8 @@ pub async fn rows(
                     .parse::<solieu_core::value::Status>()
                     .map(|s| s.name_vi().to_string())
                     .unwrap_or_default(),
-                revised: last,
+                revised: day.map(date_vi).unwrap_or_default(),
+                revised_date: day.map(|d| d.to_string()).unwrap_or_default(),
                 text,
             }
         })

@@ -376,20 +376,8 @@ fn figure_map(built: &Built, unit: VersionId) -> Value {
     )
 }
 
-pub(crate) fn render(
-    engine: &Engine,
-    request: &Request,
-    settings: &Settings,
-    name: &str,
-    text: &str,
-) -> Result<(Document, Vec<Printed>), ReportError> {
-    let template_error = |e: Error| ReportError::Template {
-        name: name.to_string(),
-        message: match e.line() {
-            Some(line) => format!("dòng {line} / line {line}: {e}"),
-            None => e.to_string(),
-        },
-    };
+/// What a template reads (docs/report-templates.md), over the figures it may print.
+fn template_context(engine: &Engine, request: &Request, settings: &Settings) -> (Built, Value) {
     let built = collect(engine, request, &settings.printing);
     let period = &request.period;
     let unit = engine.registry().version(request.unit);
@@ -493,12 +481,57 @@ pub(crate) fn render(
                 .unwrap_or_else(|| Value::from(BTreeMap::<String, Value>::new())),
         ),
     ]);
+    (built, ctx)
+}
+
+/// The template rendered over `ctx`, as text.
+fn render_text(
+    settings: &Settings,
+    name: &str,
+    text: &str,
+    ctx: Value,
+) -> Result<String, ReportError> {
+    let template_error = |e: Error| ReportError::Template {
+        name: name.to_string(),
+        message: match e.line() {
+            Some(line) => format!("dòng {line} / line {line}: {e}"),
+            None => e.to_string(),
+        },
+    };
     let mut env = environment(settings.printing.percent_decimals);
     env.add_template(name, text).map_err(template_error)?;
-    let out = env
-        .get_template(name)
+    env.get_template(name)
         .and_then(|t| t.render(ctx))
-        .map_err(template_error)?;
+        .map_err(template_error)
+}
+
+/// A portal article drafted from the report's figures: the template (`article.md.j2` by
+/// default) writes Markdown, `statistics` is where the portal's statistics pages are
+/// (`/so-lieu`), for the figures' links.
+pub(crate) fn render_article(
+    engine: &Engine,
+    request: &Request,
+    settings: &Settings,
+    name: &str,
+    text: &str,
+    statistics: &str,
+) -> Result<String, ReportError> {
+    let (_, ctx) = template_context(engine, request, settings);
+    let ctx = minijinja::context! { statistics => statistics, ..ctx };
+    render_text(settings, name, text, ctx)
+}
+
+pub(crate) fn render(
+    engine: &Engine,
+    request: &Request,
+    settings: &Settings,
+    name: &str,
+    text: &str,
+) -> Result<(Document, Vec<Printed>), ReportError> {
+    let (built, ctx) = template_context(engine, request, settings);
+    let out = render_text(settings, name, text, ctx)?;
+    let period = &request.period;
+    let unit = engine.registry().version(request.unit);
     let (mut meta, items) = markup::parse(&out);
     // For the appendix's header block, whatever the template's front matter says.
     meta.unit = unit.name.clone();

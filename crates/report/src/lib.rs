@@ -29,6 +29,8 @@ use solieu_core::period::Period;
 pub const DISTRICT_TEMPLATE: &str = include_str!("../templates/district.md.j2");
 /// The same for a commune of the two-tier government (after 01/07/2025), or any commune.
 pub const COMMUNE_TEMPLATE: &str = include_str!("../templates/commune.md.j2");
+/// The built-in template of a portal article drafted from the report's figures.
+pub const ARTICLE_TEMPLATE: &str = include_str!("../templates/article.md.j2");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -108,6 +110,53 @@ pub fn build_with(
         template_text: text,
         document,
         figures,
+    })
+}
+
+/// A portal article drafted from a report's figures, for an editor to finish and publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDraft {
+    pub title: String,
+    /// The lead (sapo).
+    pub sapo: String,
+    /// Markdown, each figure linked to its statistics page.
+    pub body: String,
+}
+
+/// Drafts the article: `request.template` or the built-in `article.md.j2`, whose front matter
+/// gives `title:` and `sapo:` and whose body is the article's Markdown. `statistics` is the
+/// portal's statistics address (`/so-lieu`, `/hoanh-mo/so-lieu`) the figures link to.
+pub fn article(
+    engine: &Engine,
+    request: &Request,
+    settings: &settings::Settings,
+    statistics: &str,
+) -> Result<ArticleDraft, ReportError> {
+    let (name, text) = request
+        .template
+        .clone()
+        .unwrap_or_else(|| ("article.md.j2 (mặc định)".into(), ARTICLE_TEMPLATE.into()));
+    let out = context::render_article(engine, request, settings, &name, &text, statistics)?;
+    let (front, body) = match out.trim_start().strip_prefix("---") {
+        Some(rest) => rest.split_once("\n---").unwrap_or(("", rest)),
+        None => ("", out.as_str()),
+    };
+    let field = |key: &str| {
+        front
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_string()))
+            .unwrap_or_default()
+    };
+    // The template writes a paragraph per line; Markdown needs an empty line between them.
+    let paragraphs: Vec<&str> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    Ok(ArticleDraft {
+        title: field("title:"),
+        sapo: field("sapo:"),
+        body: paragraphs.join("\n\n"),
     })
 }
 

@@ -5,6 +5,10 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// Where the database keeps the settings of the last report recorded with them (its meta
+/// table): an article drafted later from a recorded report prints figures the same way.
+pub const KEPT: &str = "report-settings";
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {

@@ -521,7 +521,22 @@ async fn report_page(
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let document = ops::stored_report(&app, &who, id).await?;
-    let top = render(&app, lang, Some(&who), "report_top.html", json!({"id": id}))?.0;
+    // The portals of the report's unit this person writes for: an article may be drafted.
+    let unit = app.store.report(id).await?.map(|r| r.report.unit);
+    let portals: Vec<Value> = crate::portal::portals_of(&app, &who)
+        .await?
+        .into_iter()
+        .filter(|(p, _)| Some(&p.unit_code) == unit.as_ref())
+        .map(|(p, _)| json!({"code": p.code, "name": p.name}))
+        .collect();
+    let top = render(
+        &app,
+        lang,
+        Some(&who),
+        "report_top.html",
+        json!({"id": id, "portals": portals}),
+    )?
+    .0;
     let html = in_site(&solieu_report::text::html(&document), &top);
     let css = html
         .split_once("<style>")

@@ -1533,3 +1533,89 @@ mod a_change_on_another_server_reaches_kept_pages {
         solieu_store::test_support::drop_postgres(&location).await;
     }
 }
+
+on_both_backends!(an_article_is_drafted_from_a_recorded_report, |app| {
+    with_portal(&app).await;
+    // The office's printing settings, kept as `solieu demo` keeps the demo's.
+    app.store
+        .set_meta(
+            "report-settings",
+            include_str!("../../../demo/report-settings.json"),
+        )
+        .await
+        .unwrap();
+    let id = common::record_report(&app, "198", "2020S1").await;
+    let mut office = signed_in(&app, "office").await;
+    let page = office.get(&format!("/reports/{id}")).await.html();
+    assert!(
+        page.contains("Soạn tin bài cho Cổng thông tin điện tử huyện Bình Liêu"),
+        "{page}"
+    );
+    let csrf = office.csrf().await;
+    // Only a portal of the report's unit.
+    let elsewhere = office
+        .post_form(
+            &format!("/reports/{id}/tin-bai"),
+            &[("csrf", &csrf), ("portal", "hoanh-mo")],
+        )
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    let drafted = office
+        .post_form(
+            &format!("/reports/{id}/tin-bai"),
+            &[("csrf", &csrf), ("portal", "binh-lieu")],
+        )
+        .await;
+    assert_eq!(drafted.status, StatusCode::SEE_OTHER, "{}", drafted.body);
+    let article = office
+        .app
+        .store
+        .article(id_in(drafted.location.as_deref().unwrap()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        article.text.title.contains("6 tháng đầu năm 2020"),
+        "{}",
+        article.text.title
+    );
+    // Every headline figure of the seed article, each linked to its statistics page.
+    for seed in [
+        "[643,41 tỷ đồng](/so-lieu/GTSX?ky=2020S1), bằng 39,89% kế hoạch, tăng 11,2%",
+        "[146,53 tỷ đồng](/so-lieu/GTSX_NLTS?ky=2020S1), bằng 37,58% kế hoạch, tăng 8,22%",
+        "[105,06 tỷ đồng](/so-lieu/GTSX_CNXD?ky=2020S1), bằng 31,4% kế hoạch, tăng 16,22%",
+        "[391,82 tỷ đồng](/so-lieu/GTSX_DV?ky=2020S1), bằng 44,13% kế hoạch, tăng 11,06%",
+        "[252,86 ha](/so-lieu/TRONG_RUNG?ky=2020S1), đạt trên 50% kế hoạch, bằng 66,2%",
+        "[17,5 ha]",
+        "[9,9 tấn](/so-lieu/SL_KHAI_THAC_TS?ky=2020S1), bằng 47,1% kế hoạch",
+        "[34,6 tấn](/so-lieu/SL_NUOI_TRONG_TS?ky=2020S1), bằng 43,2% kế hoạch",
+        "[37,129 triệu USD]",
+        "tăng 7,06%",
+        "[6.668 lượt](/so-lieu/KHACH_DL?ky=2020S1), bằng 7,8% kế hoạch, bằng 14,8%",
+        "[3.432 triệu đồng](/so-lieu/DOANH_THU_DL?ky=2020S1), bằng 13,2% kế hoạch, bằng 26,8%",
+        "[70.123 lượt]",
+        "[11.024 lượt]",
+        "[59.099 lượt]",
+        "[1.810 lượt]",
+    ] {
+        assert!(
+            article.text.body.contains(seed),
+            "{seed} missing:\n{}",
+            article.text.body
+        );
+    }
+    // A draft: the editor finishes it; no visitor reads it yet.
+    assert_eq!(article.state, "draft");
+    let editor = office.get(&format!("/bien-tap/{}", article.id)).await;
+    assert_eq!(editor.status, StatusCode::OK);
+    // A commune's editor reads no district report, so drafts nothing from it.
+    let mut commune = signed_in(&app, "hoanhmo").await;
+    let theirs = commune.csrf().await;
+    let refused = commune
+        .post_form(
+            &format!("/reports/{id}/tin-bai"),
+            &[("csrf", &theirs), ("portal", "binh-lieu")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+});

@@ -151,6 +151,13 @@ pub async fn demo(
         );
     }
     store.set_meta("dataset", DEMO_MARK).await?;
+    // The office's way of printing figures, for the articles drafted from its reports.
+    store
+        .set_meta(
+            solieu_report::settings::KEPT,
+            include_str!("../../../../demo/report-settings.json"),
+        )
+        .await?;
     let inputs = DEMO_FILES
         .iter()
         .map(|(name, text)| Input {

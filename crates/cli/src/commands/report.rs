@@ -286,6 +286,14 @@ pub async fn report(
         let report = solieu_report::build_with(&engine, &req, &settings)?;
         // Recorded as printed, so it can be shown again and compared after revisions.
         let id = store.save_report(&snapshot(&report)?, who).await?;
+        if args.settings.is_some() {
+            store
+                .set_meta(
+                    solieu_report::settings::KEPT,
+                    &serde_json::to_string(&settings)?,
+                )
+                .await?;
+        }
         if total == 1 {
             eprintln!(
                 "{} {id} ({} {id})",

@@ -258,3 +258,4 @@ web-offline-page = No network, and this page was not kept on this device. Your f
 web-app-name = solieu: enter and approve figures
 web-app-short-name = Figures
 web-app-description = Enter socio-economic figures, also without the network, and approve them level by level.
+web-draft-article = Draft an article for { $portal }

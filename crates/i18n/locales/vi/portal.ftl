@@ -198,3 +198,4 @@ portal-open-data-body = nội dung gửi phải là một đối tượng JSON
 portal-open-data-count = tham số { $key } phải là số nguyên không âm, không phải { $value }
 portal-open-data-no-package = không có bộ dữ liệu “{ $id }”
 portal-open-data-no-action = không có thao tác “{ $action }”: có package_list, package_show, package_search, organization_list
+portal-article-from-report-source = Soạn từ báo cáo số { $id }

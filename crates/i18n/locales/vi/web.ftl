@@ -251,3 +251,4 @@ web-offline-page = Không có mạng, và trang này chưa được lưu trên m
 web-app-name = solieu: nhập và duyệt số liệu
 web-app-short-name = Số liệu
 web-app-description = Nhập số liệu kinh tế - xã hội, cả khi không có mạng, và duyệt theo từng cấp.
+web-draft-article = Soạn tin bài cho { $portal }

@@ -170,6 +170,90 @@ pub async fn create(
     Ok(Redirect::to(&format!("/bien-tap/{}", created.id)).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct FromReportForm {
+    pub csrf: Option<String>,
+    pub portal: String,
+}
+
+/// A draft article from a recorded report's figures (`solieu_report::article`), in the
+/// portal the editor names, which must be a portal of the report's unit; the editor finishes
+/// and publishes it through the usual workflow.
+pub async fn from_report(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    client: ClientAddr,
+    Path(id): Path<i64>,
+    Form(form): Form<FromReportForm>,
+) -> Result<Response, WebError> {
+    auth::check_csrf(&who, form.csrf.as_deref())?;
+    // Read access to the report first: a report of another unit is not told to exist.
+    crate::ops::stored_report(&app, &who, id).await?;
+    let stored = app.store.report(id).await?.ok_or(WebError::Forbidden)?;
+    let portal = app
+        .store
+        .portals()
+        .await?
+        .into_iter()
+        .find(|p| p.code == form.portal && p.unit_code == stored.report.unit)
+        .ok_or(WebError::Forbidden)?;
+    if role_on(&app, &who, &portal.code).await?.is_none() {
+        return Err(WebError::Forbidden);
+    }
+    let period = crate::ops::parse_period(&stored.report.period)?;
+    // As the office prints its reports (kept by `solieu report --settings`), else the default.
+    let settings: solieu_report::settings::Settings = app
+        .store
+        .meta(solieu_report::settings::KEPT)
+        .await?
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default();
+    let draft = {
+        let engine = app.engine();
+        let request = solieu_report::Request {
+            unit: crate::ops::unit_version(&engine, &portal.unit_code, &period)?,
+            period,
+            template: None,
+            programs: None,
+            date: None,
+            number: None,
+        };
+        let statistics = format!("{}/so-lieu", super::base_path(&portal));
+        solieu_report::article(&engine, &request, &settings, &statistics)
+            .map_err(|e| WebError::Internal(e.to_string()))?
+    };
+    let article = ArticleForm {
+        csrf: None,
+        portal: Some(portal.code.clone()),
+        revision: None,
+        title: draft.title,
+        sapo: draft.sapo,
+        body: draft.body,
+        byline: who.display_name.clone(),
+        source: solieu_i18n::tr_args(
+            lang,
+            "portal-article-from-report-source",
+            &[("id", id.to_string())],
+        ),
+        category: String::new(),
+        featured: None,
+    };
+    let categories = app.store.categories(&portal.code).await?;
+    let media = media_named(&app, &article.body).await?;
+    let text = checked(&article, &categories, &media).map_err(|problems| {
+        WebError::Internal(format!(
+            "the drafted article does not pass its checks: {problems:?}"
+        ))
+    })?;
+    let created = app
+        .store
+        .create_article(&portal.code, &text, super::author(&who, &from_of(&client)))
+        .await?;
+    super::search::catch_up(&app).await?;
+    Ok(Redirect::to(&format!("/bien-tap/{}", created.id)).into_response())
+}
+
 /// The article and the role `who` holds on its portal, or why not.
 async fn article_for(
     app: &App,

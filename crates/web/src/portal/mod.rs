@@ -185,6 +185,7 @@ pub fn routes() -> Router<Shared> {
     let editor_pages = Router::new()
         .route("/bien-tap", get(editor::list))
         .route("/bien-tap/moi", get(editor::new_form).post(editor::create))
+        .route("/reports/{id}/tin-bai", post(editor::from_report))
         .route("/bien-tap/truy-cap", get(visits::page))
         .route(
             "/bien-tap/lich",

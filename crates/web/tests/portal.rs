@@ -1334,6 +1334,13 @@ on_both_backends!(
             visitor.get("/so-lieu/GTSX?ky=2020S1").await.status,
             StatusCode::NOT_FOUND
         );
+        assert_eq!(
+            visitor
+                .get("/so-lieu/KHAM_BENH_XA/don-vi.svg?ky=2020S1")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         // Nor in the open-data catalogue or the CKAN API.
         let catalog = visitor.get("/catalog.jsonld").await;
         assert_eq!(catalog.header("content-type"), "application/ld+json");
@@ -1423,6 +1430,29 @@ on_both_backends!(
             "{visits}"
         );
         assert!(visits.contains("<svg class=\"chart\""), "{visits}");
+        // Its chart on its own, at the address an article embeds.
+        assert!(
+            visits.contains("![Lượt khám bệnh tại tuyến xã: So sánh các đơn vị, 6 tháng đầu năm 2020](/so-lieu/KHAM_BENH_XA/don-vi.svg?ky=2020S1)"),
+            "{visits}"
+        );
+        let svg = visitor
+            .get("/so-lieu/KHAM_BENH_XA/don-vi.svg?ky=2020S1")
+            .await;
+        assert_eq!(svg.header("content-type"), "image/svg+xml");
+        assert!(
+            svg.body.contains("<title id=\"chart-title\">")
+                && svg.body.contains("Xã Hoành Mô")
+                && svg.body.contains("9.215"),
+            "{}",
+            svg.body
+        );
+        assert_eq!(
+            visitor
+                .get("/so-lieu/KHAM_BENH_XA/khac.svg?ky=2020S1")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
         assert_eq!(
             visitor.get("/so-lieu/NO_SUCH").await.status,
             StatusCode::NOT_FOUND

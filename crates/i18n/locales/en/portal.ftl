@@ -199,3 +199,4 @@ portal-open-data-count = the parameter { $key } must be a whole number of zero o
 portal-open-data-no-package = there is no data set “{ $id }”
 portal-open-data-no-action = there is no action “{ $action }”: there are package_list, package_show, package_search, organization_list
 portal-article-from-report-source = Drafted from report { $id }
+portal-statistics-embed = To place the chart in an article, paste the line

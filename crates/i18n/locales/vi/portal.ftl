@@ -199,3 +199,4 @@ portal-open-data-count = tham số { $key } phải là số nguyên không âm, 
 portal-open-data-no-package = không có bộ dữ liệu “{ $id }”
 portal-open-data-no-action = không có thao tác “{ $action }”: có package_list, package_show, package_search, organization_list
 portal-article-from-report-source = Soạn từ báo cáo số { $id }
+portal-statistics-embed = Đưa biểu đồ vào tin bài: dán dòng

@@ -168,6 +168,11 @@ pub fn routes() -> Router<Shared> {
         .route("/so-lieu/{indicator}", get(statistics::indicator))
         .route("/{portal}/so-lieu", get(statistics::page))
         .route("/{portal}/so-lieu/{indicator}", get(statistics::indicator))
+        .route("/so-lieu/{indicator}/{chart}", get(statistics::chart))
+        .route(
+            "/{portal}/so-lieu/{indicator}/{chart}",
+            get(statistics::chart),
+        )
         .route("/lich-cong-tac", get(schedule::page))
         .route("/lich-cong-tac.ics", get(schedule::ics))
         .route("/{portal}/lich-cong-tac", get(schedule::page))

@@ -318,8 +318,78 @@ fn xlsx(rows: &[Row]) -> Result<Vec<u8>, WebError> {
     .map_err(|e| WebError::Internal(e.to_string()))
 }
 
-/// One indicator's page: its series over the public periods of the chosen length and the
-/// units below compared for the chosen period.
+/// One indicator's published figures on a portal: its figure for the chosen period, the
+/// periods it is public for, its series over those of the same length, and the units
+/// directly below compared.
+struct IndicatorFigures {
+    row: Row,
+    /// Oldest first.
+    periods: Vec<Period>,
+    period: Period,
+    decimals: u8,
+    series: Vec<(Period, Option<Decimal>)>,
+    below: Vec<(String, Decimal)>,
+}
+
+impl IndicatorFigures {
+    /// `None` when the indicator has no public figure of `unit` (for the period asked).
+    async fn load(
+        app: &App,
+        unit: &str,
+        code: &str,
+        asked: Option<&str>,
+    ) -> Result<Option<IndicatorFigures>, WebError> {
+        let approvals = Approvals::load(app, unit).await?;
+        let public: Vec<(Period, BTreeSet<String>)> = approvals
+            .public(&app.engine(), unit)
+            .into_iter()
+            .filter(|(_, codes)| codes.contains(code))
+            .collect();
+        let Some((period, _)) = chosen(&public, asked).cloned() else {
+            return Ok(None);
+        };
+        let only = BTreeSet::from([code.to_string()]);
+        let Some(row) = rows(app, unit, &period, &only).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let engine = app.engine();
+        let series = public
+            .iter()
+            .filter(|(p, _)| p.months() == period.months())
+            .map(|(p, _)| (*p, figure(&engine, code, unit, p)))
+            .collect();
+        Ok(Some(IndicatorFigures {
+            row,
+            periods: public.iter().map(|(p, _)| *p).collect(),
+            decimals: engine
+                .indicator_id(code)
+                .map_or(0, |i| engine.indicator(i).decimals),
+            below: units_below(&engine, &approvals, code, unit, &period),
+            series,
+            period,
+        }))
+    }
+
+    /// The series as a line, when there are two periods or more to join.
+    fn series_chart(&self, labelled_by: &str) -> Option<String> {
+        let points: Vec<(String, Option<Decimal>)> =
+            self.series.iter().map(|(p, v)| (p.name_vi(), *v)).collect();
+        (points.len() > 1).then(|| crate::svg::line(&points, self.decimals, labelled_by))
+    }
+
+    /// The units below as bars, when there are any.
+    fn below_chart(&self, labelled_by: &str) -> Option<String> {
+        let bars: Vec<(String, Decimal, String)> = self
+            .below
+            .iter()
+            .map(|(name, v)| (name.clone(), *v, exact(*v, self.decimals)))
+            .collect();
+        (!bars.is_empty()).then(|| crate::svg::bars(&bars, labelled_by))
+    }
+}
+
+/// One indicator's page: its figure, its series and the units below, each chart with the
+/// address that places it in an article.
 pub async fn indicator(
     State(app): State<Shared>,
     PageLang(lang): PageLang,
@@ -334,49 +404,29 @@ pub async fn indicator(
     };
     let code = params.get("indicator").cloned().unwrap_or_default();
     let unit = frame.portal.unit_code.clone();
-    let approvals = Approvals::load(&app, &unit).await?;
-    let public: Vec<(Period, BTreeSet<String>)> = approvals
-        .public(&app.engine(), &unit)
-        .into_iter()
-        .filter(|(_, codes)| codes.contains(&code))
-        .collect();
-    let Some((period, _)) = chosen(&public, q.ky.as_deref()).cloned() else {
+    let Some(x) = IndicatorFigures::load(&app, &unit, &code, q.ky.as_deref()).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
     };
-    let only = BTreeSet::from([code.clone()]);
-    let Some(row) = rows(&app, &unit, &period, &only).await?.into_iter().next() else {
-        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    let d = x.decimals;
+    let embed = |chart: &str| {
+        format!(
+            "{}/so-lieu/{code}/{chart}?ky={}",
+            super::base_path(&frame.portal),
+            x.period.code()
+        )
     };
-    let (series, below) = {
-        let engine = app.engine();
-        let series: Vec<(Period, Option<Decimal>)> = public
-            .iter()
-            .filter(|(p, _)| p.months() == period.months())
-            .map(|(p, _)| (*p, figure(&engine, &code, &unit, p)))
-            .collect();
-        let below = units_below(&engine, &approvals, &code, &unit, &period);
-        (series, below)
-    };
-    let decimals = app
-        .engine()
-        .indicator_id(&code)
-        .map_or(0, |i| app.engine().indicator(i).decimals);
-    let points: Vec<(String, Option<Decimal>)> =
-        series.iter().map(|(p, v)| (p.name_vi(), *v)).collect();
-    let bars: Vec<(String, Decimal, String)> = below
-        .iter()
-        .map(|(name, v)| (name.clone(), *v, exact(*v, decimals)))
-        .collect();
     let context = merged(
-        frame.context,
+        frame.context.clone(),
         json!({
-            "row": row,
-            "periods": public.iter().rev().map(|(p, _)| json!({"code": p.code(), "name": p.name_vi()})).collect::<Vec<_>>(),
-            "period": period.code(),
-            "series": series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, decimals))})).collect::<Vec<_>>(),
-            "series_chart": (points.len() > 1).then(|| crate::svg::line(&points, decimals, "series-heading")),
-            "below": bars.iter().map(|(n, _, v)| json!({"name": n, "value": v})).collect::<Vec<_>>(),
-            "below_chart": (!bars.is_empty()).then(|| crate::svg::bars(&bars, "below-heading")),
+            "row": x.row,
+            "periods": x.periods.iter().rev().map(|p| json!({"code": p.code(), "name": p.name_vi()})).collect::<Vec<_>>(),
+            "period": x.period.code(),
+            "series": x.series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, d))})).collect::<Vec<_>>(),
+            "series_chart": x.series_chart("series-heading"),
+            "series_embed": embed(SERIES_CHART),
+            "below": x.below.iter().map(|(n, v)| json!({"name": n, "value": exact(*v, d)})).collect::<Vec<_>>(),
+            "below_chart": x.below_chart("below-heading"),
+            "below_embed": embed(BELOW_CHART),
         }),
     );
     Ok(render(
@@ -387,6 +437,78 @@ pub async fn indicator(
         context,
     )?
     .into_response())
+}
+
+/// The file names of an indicator's charts, at stable addresses an article embeds.
+const SERIES_CHART: &str = "chuoi.svg";
+const BELOW_CHART: &str = "don-vi.svg";
+
+/// A chart of an indicator's page on its own (`…/so-lieu/{indicator}/chuoi.svg?ky=…`, the
+/// series; `…/don-vi.svg`, the units below), named by its own title: an image an article
+/// places with `![…](address)`. Only what the page shows.
+pub async fn chart(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    Query(q): Query<StatisticsQuery>,
+) -> Result<Response, WebError> {
+    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let code = params.get("indicator").cloned().unwrap_or_default();
+    let which = params.get("chart").map(String::as_str).unwrap_or_default();
+    let figures =
+        IndicatorFigures::load(&app, &frame.portal.unit_code, &code, q.ky.as_deref()).await?;
+    let drawn = figures.and_then(|x| {
+        let (svg, heading) = match which {
+            SERIES_CHART => (
+                x.series_chart("chart-title")?,
+                solieu_i18n::tr_args(
+                    lang,
+                    "portal-statistics-series",
+                    &[("name", x.row.name.clone())],
+                ),
+            ),
+            BELOW_CHART => (
+                x.below_chart("chart-title")?,
+                format!(
+                    "{}: {}",
+                    x.row.name,
+                    solieu_i18n::tr_args(
+                        lang,
+                        "portal-statistics-below",
+                        &[("period", x.row.period_name.clone())]
+                    )
+                ),
+            ),
+            _ => return None,
+        };
+        let title = format!(
+            "<title id=\"chart-title\">{}</title>",
+            solieu_core::text::escape_markup(&heading)
+        );
+        let at = svg.find('>')? + 1;
+        Some(format!("{}{title}{}", &svg[..at], &svg[at..]))
+    });
+    let Some(svg) = drawn else {
+        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+    };
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=300"),
+            ),
+        ],
+        svg,
+    )
+        .into_response())
 }
 
 /// The figure of `code` for `unit` in `period`, as the engine computes it.

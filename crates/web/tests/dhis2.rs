@@ -119,7 +119,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
         "{}",
         again.body
     );
-    let fix = value_set(OWN, "2026S2", &[("KHAM_BENH_XA", "1240.75")]);
+    let fix = value_set(OWN, "2026S2", &[("KHAM_BENH_XA", "1240")]);
     let fixed = post_set(&mut c, "", &fix).await;
     assert_eq!(
         summary(&fixed)["importCount"]["updated"],
@@ -139,7 +139,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
         .iter()
         .find(|v| v["dataElement"] == "KHAM_BENH_XA")
         .expect("the figure written");
-    assert_eq!(kham["value"], "1240.75");
+    assert_eq!(kham["value"], "1240");
     assert_eq!(kham["orgUnit"], OWN);
     assert_eq!(kham["categoryOptionCombo"], "HllvX50cXC0");
     assert_eq!(kham["storedBy"], "binhlieu");
@@ -148,7 +148,7 @@ on_both_backends!(a_dhis2_client_writes_and_reads_a_communes_figures, |app| {
             "/api/dataValues?de=KHAM_BENH_XA&pe=2026S2&ou={OWN}"
         ))
         .await;
-    assert_eq!(one.json(), json!(["1240.75"]));
+    assert_eq!(one.json(), json!(["1240"]));
     // One value through /api/dataValues, as DHIS2 clients send it.
     let single = c
         .post_json(

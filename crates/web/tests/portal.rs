@@ -1376,6 +1376,11 @@ on_both_backends!(
         ] {
             assert!(page.contains(seed), "{seed} missing: {page}");
         }
+        // A share computed by a formula: to its decimals, not a division's 28.
+        assert!(
+            page.contains("ước đạt 60,9%") && !page.contains("60,8974"),
+            "{page}"
+        );
         // The communes' visits are not approved yet: neither they nor the district's total.
         assert!(
             !page.contains("59.099") && !page.contains("70.123"),

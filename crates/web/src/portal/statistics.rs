@@ -79,9 +79,15 @@ fn chosen<'a>(
     }
 }
 
-/// A figure exactly as stored: never rounded to fewer decimals than it was approved with.
-fn exact(value: Decimal, decimals: u8) -> String {
-    number_vi(value, u32::from(decimals).max(value.scale()))
+/// A figure as published: a stored one (or a sum of stored ones) exactly as approved, never
+/// rounded to fewer decimals than it was approved with; one computed by a formula (a share,
+/// a ratio) to the indicator's decimals, as a division has no exact decimals to keep.
+fn exact(value: Decimal, decimals: u8, computed: bool) -> String {
+    if computed {
+        number_vi(value, u32::from(decimals))
+    } else {
+        number_vi(value, u32::from(decimals).max(value.scale()))
+    }
 }
 
 /// The published figures of `unit` for `period`, indicator by indicator in the catalogue's
@@ -92,7 +98,7 @@ pub async fn rows(
     period: &Period,
     public: &BTreeSet<String>,
 ) -> Result<Vec<Row>, WebError> {
-    let views: Vec<(FigureView, String, u8, bool)> = {
+    let views: Vec<(FigureView, String, u8, bool, bool)> = {
         let engine = app.engine();
         let Ok(version) = unit_version(&engine, unit, period) else {
             return Ok(Vec::new());
@@ -105,7 +111,13 @@ pub async fn rows(
                 let id = engine.indicator_id(&i.code)?;
                 let view = engine.view(&engine.compare(id, version, period));
                 view.value?;
-                Some((view, i.group_path(), i.decimals, i.unit.is_percent()))
+                Some((
+                    view,
+                    i.group_path(),
+                    i.decimals,
+                    i.unit.is_percent(),
+                    i.is_derived(),
+                ))
             })
             .collect()
     };
@@ -116,9 +128,9 @@ pub async fn rows(
     let revised = app.store.revised_at(&ids).await?;
     Ok(views
         .into_iter()
-        .map(|(view, group, decimals, percent)| {
+        .map(|(view, group, decimals, percent, computed)| {
             let value = view.value.unwrap_or_default();
-            let shown = exact(value, decimals);
+            let shown = exact(value, decimals, computed);
             let with_measure = if percent {
                 format!("{shown}%")
             } else {
@@ -146,7 +158,13 @@ pub async fn rows(
                 unit_name: view.unit_name.clone(),
                 period: view.period.clone(),
                 period_name: view.period_name.clone(),
-                value: value.normalize().to_string(),
+                value: if computed {
+                    value.round_dp(u32::from(decimals))
+                } else {
+                    value
+                }
+                .normalize()
+                .to_string(),
                 value_vi: shown,
                 plan_percent: view.plans.first().and_then(|p| p.percent_vi.clone()),
                 plan_name: view.plans.first().map(|p| p.source_name.clone()),
@@ -327,6 +345,8 @@ struct IndicatorFigures {
     periods: Vec<Period>,
     period: Period,
     decimals: u8,
+    /// Computed by a formula: printed to its decimals.
+    computed: bool,
     series: Vec<(Period, Option<Decimal>)>,
     below: Vec<(String, Decimal)>,
 }
@@ -364,6 +384,9 @@ impl IndicatorFigures {
             decimals: engine
                 .indicator_id(code)
                 .map_or(0, |i| engine.indicator(i).decimals),
+            computed: engine
+                .indicator_id(code)
+                .is_some_and(|i| engine.indicator(i).is_derived()),
             below: units_below(&engine, &approvals, code, unit, &period),
             series,
             period,
@@ -382,7 +405,7 @@ impl IndicatorFigures {
         let bars: Vec<(String, Decimal, String)> = self
             .below
             .iter()
-            .map(|(name, v)| (name.clone(), *v, exact(*v, self.decimals)))
+            .map(|(name, v)| (name.clone(), *v, exact(*v, self.decimals, self.computed)))
             .collect();
         (!bars.is_empty()).then(|| crate::svg::bars(&bars, labelled_by))
     }
@@ -421,10 +444,10 @@ pub async fn indicator(
             "row": x.row,
             "periods": x.periods.iter().rev().map(|p| json!({"code": p.code(), "name": p.name_vi()})).collect::<Vec<_>>(),
             "period": x.period.code(),
-            "series": x.series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, d))})).collect::<Vec<_>>(),
+            "series": x.series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, d, x.computed))})).collect::<Vec<_>>(),
             "series_chart": x.series_chart("series-heading"),
             "series_embed": embed(SERIES_CHART),
-            "below": x.below.iter().map(|(n, v)| json!({"name": n, "value": exact(*v, d)})).collect::<Vec<_>>(),
+            "below": x.below.iter().map(|(n, v)| json!({"name": n, "value": exact(*v, d, x.computed)})).collect::<Vec<_>>(),
             "below_chart": x.below_chart("below-heading"),
             "below_embed": embed(BELOW_CHART),
         }),

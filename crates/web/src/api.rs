@@ -200,19 +200,26 @@ fn period_code(text: &str) -> Result<&str, WebError> {
 
 /// Figures sent to the API carry a status code, not the names a spreadsheet may hold.
 fn status_codes(values: &[ops::Entered], form: &str) -> Result<(), WebError> {
-    let problems: Vec<Problem> = values
-        .iter()
-        .filter_map(|e| {
-            let s = e.status.as_deref()?;
-            (!matches!(s, "estimate" | "preliminary" | "official")).then(|| {
-                Problem::error(
-                    Location::file(form.to_string()).with_column(&e.indicator),
-                    solieu_i18n::text!("web-invalid-status-expected-estimate-preliminary"),
-                )
-                .with_value(s)
-            })
+    let at = |e: &ops::Entered| Location::file(form.to_string()).with_column(&e.indicator);
+    let statuses = values.iter().filter_map(|e| {
+        let s = e.status.as_deref()?;
+        (!matches!(s, "estimate" | "preliminary" | "official")).then(|| {
+            Problem::error(
+                at(e),
+                solieu_i18n::text!("web-invalid-status-expected-estimate-preliminary"),
+            )
+            .with_value(s)
         })
-        .collect();
+    });
+    // A revision is never negative: a base below zero names none that was ever stored.
+    let bases = values.iter().filter_map(|e| {
+        let base = e.base.filter(|b| *b < 0)?;
+        Some(
+            Problem::error(at(e), solieu_i18n::text!("web-offline-needs-base"))
+                .with_value(base.to_string()),
+        )
+    });
+    let problems: Vec<Problem> = statuses.chain(bases).collect();
     if problems.is_empty() {
         Ok(())
     } else {
@@ -403,14 +410,11 @@ async fn offline(
     let period = period_code(&period)?;
     let form = format!("{set}/{unit}/{period}");
     status_codes(&req.values, &form)?;
-    if let Some(e) = req.values.iter().find(|e| e.base.is_none_or(|b| b < 0)) {
-        return Err(WebError::Invalid(vec![
-            Problem::error(
-                Location::file(format!("form {form}")).with_column(&e.indicator),
-                solieu_i18n::text!("web-offline-needs-base"),
-            )
-            .with_value(e.base.map(|b| b.to_string()).unwrap_or_default()),
-        ]));
+    if let Some(e) = req.values.iter().find(|e| e.base.is_none()) {
+        return Err(WebError::Invalid(vec![Problem::error(
+            Location::file(format!("form {form}")).with_column(&e.indicator),
+            solieu_i18n::text!("web-offline-needs-base"),
+        )]));
     }
     let source = Source::Form {
         form: format!("{form} {OFFLINE}"),

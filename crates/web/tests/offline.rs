@@ -144,6 +144,22 @@ on_both_backends!(a_batch_waits_for_a_returned_form_and_whole_counts, |app| {
         )
         .await;
     assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    // Nor one entered against a revision that never was, through either route.
+    for route in [offline.clone(), format!("/api/v1{FORM}")] {
+        let a = clerk
+            .post_json(
+                &route,
+                json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "12", "base": -1}]}),
+                Some(&csrf),
+            )
+            .await;
+        assert_eq!(
+            a.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{route}: {}",
+            a.body
+        );
+    }
     // Submitted meanwhile (from another device): the batch is refused until it is returned.
     let a = clerk
         .post_form(&format!("{FORM}/submit"), &[("csrf", &csrf)])

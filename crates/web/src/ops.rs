@@ -215,60 +215,22 @@ pub async fn form(
     let version = unit_version(&engine, unit, &scope.period)?;
     let months = scope.period.months();
     let previous_period = Period::from_index(scope.period.index() - i64::from(months), months).ok();
-    let mut fields = Vec::new();
-    for code in &scope.set.indicators {
-        let Some(i) = engine.indicator_id(code) else {
-            continue;
-        };
-        let ind = engine.indicator(i);
-        let own = stored
-            .iter()
-            .find(|v| &v.record.key.indicator == code && v.record.key.period == scope.period);
-        let comparison = engine.compare(i, version, &scope.period);
-        let plan = comparison.plans.first();
-        let previous = previous_period
-            .and_then(|p| {
-                let v = unit_version(&engine, unit, &p).ok()?;
-                engine.value(i, v, &p, &Series::Actual)
-            })
-            .map(|c| vi(c.value, ind.decimals));
-        let writable = authorize(
-            &engine,
-            who,
-            Action::Write,
-            unit,
-            std::slice::from_ref(code),
-            date,
-        )
-        .is_ok();
-        fields.push(FieldView {
-            indicator: code.clone(),
-            name: ind.name.clone(),
-            measure: ind.unit.symbol().to_string(),
-            value: own.map(|v| {
-                vi(
-                    v.record.figure.value,
-                    ind.decimals.max(v.record.figure.value.scale() as u8),
-                )
-            }),
-            value_id: own.map(|v| v.id),
-            status: own.map(|v| v.record.figure.status.code()),
-            note: own
-                .map(|v| v.record.figure.note.clone())
-                .unwrap_or_default(),
-            entered_by: own.map(|v| v.updated_by.clone()),
-            plan: plan.map(|p| vi(p.plan.value, ind.decimals)),
-            plan_name: plan.map(|p| p.series.name_vi()),
-            last_year: comparison
-                .previous
-                .as_ref()
-                .map(|p| vi(p.value.value, ind.decimals)),
-            previous,
-            writable,
-            revision: own.map_or(0, |v| v.revision),
-            whole: ind.unit.counts_whole(),
-        });
-    }
+    let fields: Vec<FieldView> = scope
+        .set
+        .indicators
+        .iter()
+        .filter_map(|code| {
+            let at = FieldAt {
+                engine: &engine,
+                who,
+                unit,
+                period: &scope.period,
+                version,
+                previous_period,
+            };
+            field_view(&at, &stored, code)
+        })
+        .collect();
     let beside: std::collections::BTreeMap<String, String> = stored
         .iter()
         .filter(|v| v.record.key.period == scope.period)
@@ -282,24 +244,8 @@ pub async fn form(
     let can_write = !locked && fields.iter().any(|f| f.writable);
     let levels = workflow::levels(&scope.set);
     let accepted = state.accepted(levels);
-    let acts_at = |l: usize| workflow::acts_at(&engine, who, &scope.set, unit, date, l);
-    let actor = solieu_core::workflow::Actor {
-        acts_at: &acts_at,
-        submitted_them: submitted_by.as_deref() == Some(who.username.as_str()),
-    };
-    let may = |step| solieu_core::workflow::step(levels, state, step, &actor, "-").is_ok();
-    let can_approve = may(solieu_core::workflow::Step::Approve);
-    let can_return = may(solieu_core::workflow::Step::Return);
-    let can_submit = state.editable()
-        && authorize(
-            &engine,
-            who,
-            Action::Submit,
-            unit,
-            &scope.set.indicators,
-            date,
-        )
-        .is_ok();
+    let (can_submit, can_approve, can_return) =
+        steps_open(&engine, who, &scope, unit, state, submitted_by.as_deref());
     Ok(FormView {
         data_set: scope.set.code.clone(),
         data_set_name: scope.set.name.clone(),
@@ -334,6 +280,109 @@ pub async fn form(
         can_return,
         checks,
     })
+}
+
+/// Where a form's fields are read: the person, the unit and its version, the period and the
+/// one before it.
+struct FieldAt<'a> {
+    engine: &'a Engine,
+    who: &'a Principal,
+    unit: &'a str,
+    period: &'a Period,
+    version: VersionId,
+    previous_period: Option<Period>,
+}
+
+/// One field of a form: the stored figure with its revision, the plan, the same period last
+/// year and the previous period beside it, and whether the person may write it.
+fn field_view(
+    at: &FieldAt,
+    stored: &[solieu_store::StoredValue],
+    code: &String,
+) -> Option<FieldView> {
+    let engine = at.engine;
+    let i = engine.indicator_id(code)?;
+    let ind = engine.indicator(i);
+    let own = stored
+        .iter()
+        .find(|v| &v.record.key.indicator == code && v.record.key.period == *at.period);
+    let comparison = engine.compare(i, at.version, at.period);
+    let plan = comparison.plans.first();
+    let previous = at
+        .previous_period
+        .and_then(|p| {
+            let v = unit_version(engine, at.unit, &p).ok()?;
+            engine.value(i, v, &p, &Series::Actual)
+        })
+        .map(|c| vi(c.value, ind.decimals));
+    let writable = authorize(
+        engine,
+        at.who,
+        Action::Write,
+        at.unit,
+        std::slice::from_ref(code),
+        at.period.end_date(),
+    )
+    .is_ok();
+    Some(FieldView {
+        indicator: code.clone(),
+        name: ind.name.clone(),
+        measure: ind.unit.symbol().to_string(),
+        value: own.map(|v| {
+            vi(
+                v.record.figure.value,
+                ind.decimals.max(v.record.figure.value.scale() as u8),
+            )
+        }),
+        value_id: own.map(|v| v.id),
+        status: own.map(|v| v.record.figure.status.code()),
+        note: own
+            .map(|v| v.record.figure.note.clone())
+            .unwrap_or_default(),
+        entered_by: own.map(|v| v.updated_by.clone()),
+        plan: plan.map(|p| vi(p.plan.value, ind.decimals)),
+        plan_name: plan.map(|p| p.series.name_vi()),
+        last_year: comparison
+            .previous
+            .as_ref()
+            .map(|p| vi(p.value.value, ind.decimals)),
+        previous,
+        writable,
+        revision: own.map_or(0, |v| v.revision),
+        whole: ind.unit.counts_whole(),
+    })
+}
+
+/// Which workflow steps the person may take on the form as it stands: (submit, approve,
+/// return). Whoever submitted does not approve.
+fn steps_open(
+    engine: &Engine,
+    who: &Principal,
+    scope: &Scope,
+    unit: &str,
+    state: solieu_core::workflow::State,
+    submitted_by: Option<&str>,
+) -> (bool, bool, bool) {
+    use solieu_core::workflow::{Actor, Step, step};
+    let date = scope.period.end_date();
+    let levels = workflow::levels(&scope.set);
+    let acts_at = |l: usize| workflow::acts_at(engine, who, &scope.set, unit, date, l);
+    let actor = Actor {
+        acts_at: &acts_at,
+        submitted_them: submitted_by == Some(who.username.as_str()),
+    };
+    let may = |s| step(levels, state, s, &actor, "-").is_ok();
+    let can_submit = state.editable()
+        && authorize(
+            engine,
+            who,
+            Action::Submit,
+            unit,
+            &scope.set.indicators,
+            date,
+        )
+        .is_ok();
+    (can_submit, may(Step::Approve), may(Step::Return))
 }
 
 /// One figure as typed into a form or sent to the API.

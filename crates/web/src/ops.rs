@@ -1691,6 +1691,24 @@ pub async fn stored_report(
     who: &Principal,
     id: i64,
 ) -> Result<solieu_report::model::Document, WebError> {
+    report_document(&readable_report(app, who, id).await?)
+}
+
+/// The document a recorded report printed.
+pub fn report_document(
+    stored: &solieu_store::StoredReport,
+) -> Result<solieu_report::model::Document, WebError> {
+    serde_json::from_str(&stored.report.document)
+        .map_err(|e| WebError::Internal(format!("report {}: {e}", stored.id)))
+}
+
+/// A recorded report as stored, when the viewer may read its unit; the same answer for a
+/// report of another unit as for none, so its existence is not told.
+pub async fn readable_report(
+    app: &App,
+    who: &Principal,
+    id: i64,
+) -> Result<solieu_store::StoredReport, WebError> {
     let missing = || WebError::NotFound(solieu_i18n::text!("web-there-no-report", id = id));
     let stored = app.store.report(id).await?.ok_or_else(missing)?;
     let period = stored
@@ -1698,7 +1716,6 @@ pub async fn stored_report(
         .period
         .parse::<Period>()
         .map_err(|_| missing())?;
-    // The same answer for a report of another unit as for none: its existence is not told.
     authorize(
         &app.engine(),
         who,
@@ -1708,8 +1725,7 @@ pub async fn stored_report(
         period.end_date(),
     )
     .map_err(|_| missing())?;
-    serde_json::from_str(&stored.report.document)
-        .map_err(|e| WebError::Internal(format!("report {id}: {e}")))
+    Ok(stored)
 }
 
 /// A recorded report as the Decree 30 document (DOCX, charts drawn), when the viewer may read

@@ -520,13 +520,13 @@ async fn report_page(
     Viewer(who): Viewer,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    let document = ops::stored_report(&app, &who, id).await?;
+    let stored = ops::readable_report(&app, &who, id).await?;
+    let document = ops::report_document(&stored)?;
     // The portals of the report's unit this person writes for: an article may be drafted.
-    let unit = app.store.report(id).await?.map(|r| r.report.unit);
     let portals: Vec<Value> = crate::portal::portals_of(&app, &who)
         .await?
         .into_iter()
-        .filter(|(p, _)| Some(&p.unit_code) == unit.as_ref())
+        .filter(|(p, _)| p.unit_code == stored.report.unit)
         .map(|(p, _)| json!({"code": p.code, "name": p.name}))
         .collect();
     let top = render(

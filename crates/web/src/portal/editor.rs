@@ -144,29 +144,41 @@ pub async fn create(
     if role_on(&app, &who, &portal).await?.is_none() {
         return Err(WebError::Forbidden);
     }
-    let categories = app.store.categories(&portal).await?;
-    let media = media_named(&app, &form.body).await?;
-    let text = match checked(&form, &categories, &media) {
+    create_checked(&app, lang, &who, &client, &portal, &form).await
+}
+
+/// A new article in `portal` from `form`, once it passes the editor's checks: the new
+/// article's page, or the form again with each problem.
+async fn create_checked(
+    app: &App,
+    lang: Lang,
+    who: &Principal,
+    client: &ClientAddr,
+    portal: &str,
+    form: &ArticleForm,
+) -> Result<Response, WebError> {
+    let categories = app.store.categories(portal).await?;
+    let media = media_named(app, &form.body).await?;
+    let text = match checked(form, &categories, &media) {
         Ok(text) => text,
         Err(problems) => {
             return form_page(
-                &app,
+                app,
                 lang,
-                &who,
+                who,
                 None,
-                &form,
+                form,
                 &problems,
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
         }
     };
-    let from = from_of(&client);
     let created = app
         .store
-        .create_article(&portal, &text, super::author(&who, &from))
+        .create_article(portal, &text, super::author(who, &from_of(client)))
         .await?;
-    super::search::catch_up(&app).await?;
+    super::search::catch_up(app).await?;
     Ok(Redirect::to(&format!("/bien-tap/{}", created.id)).into_response())
 }
 
@@ -189,8 +201,7 @@ pub async fn from_report(
 ) -> Result<Response, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
     // Read access to the report first: a report of another unit is not told to exist.
-    crate::ops::stored_report(&app, &who, id).await?;
-    let stored = app.store.report(id).await?.ok_or(WebError::Forbidden)?;
+    let stored = crate::ops::readable_report(&app, &who, id).await?;
     let portal = app
         .store
         .portals()
@@ -239,19 +250,7 @@ pub async fn from_report(
         category: String::new(),
         featured: None,
     };
-    let categories = app.store.categories(&portal.code).await?;
-    let media = media_named(&app, &article.body).await?;
-    let text = checked(&article, &categories, &media).map_err(|problems| {
-        WebError::Internal(format!(
-            "the drafted article does not pass its checks: {problems:?}"
-        ))
-    })?;
-    let created = app
-        .store
-        .create_article(&portal.code, &text, super::author(&who, &from_of(&client)))
-        .await?;
-    super::search::catch_up(&app).await?;
-    Ok(Redirect::to(&format!("/bien-tap/{}", created.id)).into_response())
+    create_checked(&app, lang, &who, &client, &portal.code, &article).await
 }
 
 /// The article and the role `who` holds on its portal, or why not.

@@ -12,6 +12,7 @@ use super::public::{frame, merged, not_found};
 use crate::auth::{ClientAddr, MaybeViewer};
 use crate::ops::unit_version;
 use crate::pages::{PageLang, render};
+use crate::policy::Principal;
 use crate::{App, Shared, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -22,6 +23,7 @@ use serde_json::json;
 use solieu_analytics::{Engine, FigureView};
 use solieu_core::format::{date_vi, number_vi, vietnam};
 use solieu_core::period::Period;
+use solieu_core::problem::Lang;
 use std::collections::{BTreeSet, HashMap};
 
 #[derive(Deserialize, Default)]
@@ -209,6 +211,18 @@ pub async fn page(
     Query(q): Query<StatisticsQuery>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
+    if let Some(kind) = q.tep.as_deref() {
+        return download(
+            &app,
+            lang,
+            who.as_ref(),
+            &params,
+            &headers,
+            kind,
+            q.ky.as_deref(),
+        )
+        .await;
+    }
     let Some(frame) = frame(&app, &params, who.as_ref(), &headers, Some(&client)).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
@@ -222,14 +236,6 @@ pub async fn page(
         Some((period, codes)) => rows(&app, &unit, period, codes).await?,
         None => Vec::new(),
     };
-    if let Some(kind) = q.tep.as_deref() {
-        let name = format!(
-            "so-lieu-{}-{}",
-            unit,
-            picked.map(|(p, _)| p.code()).unwrap_or_default()
-        );
-        return download(kind, &name, &rows);
-    }
     let periods: Vec<serde_json::Value> = public
         .iter()
         .rev()
@@ -247,8 +253,52 @@ pub async fn page(
     Ok(render(&app, lang, who.as_ref(), "portal/statistics.html", context)?.into_response())
 }
 
-/// The table as a file: CSV (with a BOM, for Excel), XLSX or JSON.
-fn download(kind: &str, name: &str, rows: &[Row]) -> Result<Response, WebError> {
+/// The portal's 404 page, in its layout: for a file or a chart asked of what is not public,
+/// the only case that needs the page's frame.
+async fn missing(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+) -> Result<Response, WebError> {
+    let frame = frame(app, params, who, headers, None).await?;
+    Ok(not_found(app, lang, who, frame.as_ref()))
+}
+
+/// The table of a period (the latest public one by default) as a file: CSV (with a BOM, for
+/// Excel), XLSX or JSON. A file, not a page: no page frame and no visit counted.
+async fn download(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    kind: &str,
+    asked: Option<&str>,
+) -> Result<Response, WebError> {
+    let Some(portal) = super::portal_of(app, params).await? else {
+        return missing(app, lang, who, params, headers).await;
+    };
+    let public = public_of(app, &portal.unit_code).await?;
+    let picked = chosen(&public, asked);
+    if asked.is_some_and(|k| !k.trim().is_empty()) && picked.is_none() {
+        return missing(app, lang, who, params, headers).await;
+    }
+    let rows = match picked {
+        Some((period, codes)) => rows(app, &portal.unit_code, period, codes).await?,
+        None => Vec::new(),
+    };
+    let name = format!(
+        "so-lieu-{}-{}",
+        portal.unit_code,
+        picked.map(|(p, _)| p.code()).unwrap_or_default()
+    );
+    file(kind, &name, &rows)
+}
+
+/// The rows as a file of `kind`, named `name`.
+fn file(kind: &str, name: &str, rows: &[Row]) -> Result<Response, WebError> {
     let (content_type, extension, bytes) = match kind {
         "csv" => ("text/csv; charset=utf-8", "csv", csv(rows)),
         "json" => (
@@ -281,7 +331,6 @@ fn download(kind: &str, name: &str, rows: &[Row]) -> Result<Response, WebError> 
         .into_response())
 }
 
-/// The columns of a download, in order: header and how a row fills it.
 /// A column of a download: its header and how a row fills it.
 type Column = (&'static str, fn(&Row) -> String);
 
@@ -477,13 +526,13 @@ pub async fn chart(
     headers: HeaderMap,
     Query(q): Query<StatisticsQuery>,
 ) -> Result<Response, WebError> {
-    let Some(frame) = frame(&app, &params, who.as_ref(), &headers, None).await? else {
-        return Ok(not_found(&app, lang, who.as_ref(), None));
+    // An image an article shows on every view: no page frame unless it is missing.
+    let Some(portal) = super::portal_of(&app, &params).await? else {
+        return missing(&app, lang, who.as_ref(), &params, &headers).await;
     };
     let code = params.get("indicator").cloned().unwrap_or_default();
     let which = params.get("chart").map(String::as_str).unwrap_or_default();
-    let figures =
-        IndicatorFigures::load(&app, &frame.portal.unit_code, &code, q.ky.as_deref()).await?;
+    let figures = IndicatorFigures::load(&app, &portal.unit_code, &code, q.ky.as_deref()).await?;
     let drawn = figures.and_then(|x| {
         let (svg, heading) = match which {
             SERIES_CHART => (
@@ -516,7 +565,7 @@ pub async fn chart(
         Some(format!("{}{title}{}", &svg[..at], &svg[at..]))
     });
     let Some(svg) = drawn else {
-        return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
+        return missing(&app, lang, who.as_ref(), &params, &headers).await;
     };
     Ok((
         [

@@ -137,25 +137,23 @@ pub fn article(
         .clone()
         .unwrap_or_else(|| ("article.md.j2 (mặc định)".into(), ARTICLE_TEMPLATE.into()));
     let out = context::render_article(engine, request, settings, &name, &text, statistics)?;
-    let (front, body) = match out.trim_start().strip_prefix("---") {
-        Some(rest) => rest.split_once("\n---").unwrap_or(("", rest)),
-        None => ("", out.as_str()),
-    };
+    let (fields, lines) = markup::front_matter(&out);
     let field = |key: &str| {
-        front
-            .lines()
-            .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_string()))
+        fields
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.to_string())
             .unwrap_or_default()
     };
     // The template writes a paragraph per line; Markdown needs an empty line between them.
-    let paragraphs: Vec<&str> = body
-        .lines()
+    let paragraphs: Vec<&str> = lines
+        .into_iter()
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
     Ok(ArticleDraft {
-        title: field("title:"),
-        sapo: field("sapo:"),
+        title: field("title"),
+        sapo: field("sapo"),
         body: paragraphs.join("\n\n"),
     })
 }

@@ -23,13 +23,14 @@ pub enum Item {
     Directive(String, Vec<String>),
 }
 
-/// Front matter and body items.
-pub fn parse(text: &str) -> (Meta, Vec<Item>) {
-    let mut meta = Meta::default();
+/// The `key: value` lines between a leading `---` and the next one, and the lines after
+/// them: a report's document frame, an article's title and lead.
+pub(crate) fn front_matter(text: &str) -> (Vec<(&str, &str)>, Vec<&str>) {
     let mut lines = text.lines().peekable();
     while lines.peek().is_some_and(|l| l.trim().is_empty()) {
         lines.next();
     }
+    let mut fields = Vec::new();
     if lines.peek().is_some_and(|l| l.trim() == "---") {
         lines.next();
         for line in lines.by_ref() {
@@ -37,23 +38,32 @@ pub fn parse(text: &str) -> (Meta, Vec<Item>) {
             if line == "---" {
                 break;
             }
-            let Some((key, value)) = line.split_once(':') else {
-                continue;
-            };
-            let value = value.trim().to_string();
-            match key.trim() {
-                "issuer_parent" => meta.issuer_parent = value,
-                "issuer" => meta.issuer = value,
-                "number" => meta.number = value,
-                "place_date" => meta.place_date = value,
-                "title" => meta.title = value,
-                "summary" => meta.summary = value,
-                "sign_for" => meta.sign_for = value,
-                "sign_title" => meta.sign_title = value,
-                "signer" => meta.signer = value,
-                "recipient" => meta.recipients.push(value),
-                _ => {}
+            if let Some((key, value)) = line.split_once(':') {
+                fields.push((key.trim(), value.trim()));
             }
+        }
+    }
+    (fields, lines.collect())
+}
+
+/// Front matter and body items.
+pub fn parse(text: &str) -> (Meta, Vec<Item>) {
+    let mut meta = Meta::default();
+    let (fields, lines) = front_matter(text);
+    for (key, value) in fields {
+        let value = value.to_string();
+        match key {
+            "issuer_parent" => meta.issuer_parent = value,
+            "issuer" => meta.issuer = value,
+            "number" => meta.number = value,
+            "place_date" => meta.place_date = value,
+            "title" => meta.title = value,
+            "summary" => meta.summary = value,
+            "sign_for" => meta.sign_for = value,
+            "sign_title" => meta.sign_title = value,
+            "signer" => meta.signer = value,
+            "recipient" => meta.recipients.push(value),
+            _ => {}
         }
     }
     let mut items = Vec::new();

@@ -7,8 +7,6 @@
 //! The checks a form runs on the device are the server's own rules, sent with the form as
 //! data ([`FormChecks`]): the browser evaluates the same expressions; the server checks again.
 
-use crate::Shared;
-use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -127,10 +125,7 @@ pub async fn icon() -> impl IntoResponse {
 
 /// What makes the application installable on a phone's home screen, named in the page's
 /// language.
-pub async fn manifest(
-    State(_app): State<Shared>,
-    crate::pages::PageLang(lang): crate::pages::PageLang,
-) -> impl IntoResponse {
+pub async fn manifest(crate::pages::PageLang(lang): crate::pages::PageLang) -> impl IntoResponse {
     let body = json!({
         "name": solieu_i18n::tr(lang, "web-app-name"),
         "short_name": solieu_i18n::tr(lang, "web-app-short-name"),

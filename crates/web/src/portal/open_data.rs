@@ -108,19 +108,28 @@ impl DataSet {
     }
 }
 
-/// Every published data set, portal by portal, newest period first.
-async fn data_sets(app: &App) -> Result<Vec<DataSet>, WebError> {
+/// The published data sets of `portals`, portal by portal, newest period first; only the
+/// one named `only` when given (its figures are the only ones read).
+async fn data_sets(
+    app: &App,
+    portals: &[Portal],
+    only: Option<&str>,
+) -> Result<Vec<DataSet>, WebError> {
     let mut out = Vec::new();
-    for portal in app.store.portals().await? {
+    for portal in portals {
         let approvals = Approvals::load(app, &portal.unit_code).await?;
         let public = approvals.public(&app.engine(), &portal.unit_code);
         for (period, codes) in public.into_iter().rev() {
+            let name = format!("{}-{}", portal.code, period.code().to_lowercase());
+            if only.is_some_and(|o| o != name) {
+                continue;
+            }
             let figures = rows(app, &portal.unit_code, &period, &codes).await?;
             let Some(first) = figures.first() else {
                 continue;
             };
             out.push(DataSet {
-                name: format!("{}-{}", portal.code, period.code().to_lowercase()),
+                name,
                 unit_name: first.unit_name.clone(),
                 modified: figures
                     .iter()
@@ -144,8 +153,8 @@ async fn data_sets(app: &App) -> Result<Vec<DataSet>, WebError> {
 /// The DCAT-AP catalogue of every published data set, in JSON-LD.
 pub async fn catalog(State(app): State<Shared>, headers: HeaderMap) -> Result<Response, WebError> {
     let origin = origin(&app, &headers);
-    let sets = data_sets(&app).await?;
     let portals = app.store.portals().await?;
+    let sets = data_sets(&app, &portals, None).await?;
     let main = portals.iter().find(|p| p.is_main).or(portals.first());
     let publisher = |name: &str| json!({"@type": "foaf:Organization", "foaf:name": name});
     let date = |d: &str| json!({"@value": d, "@type": "xsd:date"});
@@ -335,7 +344,7 @@ fn count(params: &Map<String, Value>, key: &str, default: u64) -> Result<u64, Ck
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     };
-    n.filter(|n| *n <= MOST_ROWS * 1000).ok_or_else(|| {
+    n.ok_or_else(|| {
         CkanError::Invalid(solieu_i18n::tr_args(
             solieu_i18n::Lang::Vi,
             "portal-open-data-count",
@@ -378,7 +387,7 @@ async fn run(
 ) -> Result<Result<Value, CkanError>, WebError> {
     Ok(match action {
         "package_list" => {
-            let sets = data_sets(app).await?;
+            let sets = data_sets(app, &app.store.portals().await?, None).await?;
             let (limit, offset) = match (
                 count(params, "limit", MOST_ROWS),
                 count(params, "offset", 0),
@@ -396,8 +405,8 @@ async fn run(
         }
         "package_show" => {
             let id = text(params, "id");
-            let sets = data_sets(app).await?;
-            match sets.iter().find(|s| s.name == id) {
+            let sets = data_sets(app, &app.store.portals().await?, Some(&id)).await?;
+            match sets.first() {
                 Some(s) => Ok(package(s, origin)),
                 None => Err(CkanError::NotFound(solieu_i18n::tr_args(
                     solieu_i18n::Lang::Vi,
@@ -445,7 +454,7 @@ async fn search(
         f.strip_prefix("organization:")
             .map(|o| o.trim_matches('"').to_string())
     });
-    let sets = data_sets(app).await?;
+    let sets = data_sets(app, &app.store.portals().await?, None).await?;
     let found: Vec<&DataSet> = sets
         .iter()
         .filter(|s| organization.as_deref().is_none_or(|o| s.portal.code == o))

@@ -6,7 +6,6 @@
 //! engine) once every commune below it that reports the data set is approved for the period.
 //! Nothing else reaches the public here.
 
-use crate::ops::unit_version;
 use crate::{App, WebError};
 use serde_json::{Value, json};
 use solieu_analytics::Engine;
@@ -24,22 +23,12 @@ pub async fn headline(app: &App, portal: &Portal) -> Result<Option<Value>, WebEr
     let Some((period, public)) = latest_public(app, portal, chosen).await? else {
         return Ok(None);
     };
-    let engine = app.engine();
-    let Ok(unit) = unit_version(&engine, &portal.unit_code, &period) else {
-        return Ok(None);
-    };
+    // The statistics page's figures, exact as approved, in the order the editors chose.
+    let rows = super::statistics::rows(app, &portal.unit_code, &period, &public).await?;
     let figures: Vec<Value> = chosen
         .iter()
-        .filter(|c| public.contains(c.as_str()))
-        .filter_map(|code| engine.indicator_id(code))
-        .map(|id| engine.view(&engine.compare(id, unit, &period)))
-        .filter(|view| view.value.is_some())
-        .map(|view| {
-            // The heading names the period; each figure's phrase need not repeat it.
-            let prefix = format!("{}, ", view.period_name);
-            let text = view.text_vi.strip_prefix(&prefix).unwrap_or(&view.text_vi);
-            json!({"name": view.indicator_name, "value": view.value_vi, "text": text})
-        })
+        .filter_map(|code| rows.iter().find(|r| &r.indicator == code))
+        .map(|r| json!({"name": r.name, "value": r.with_measure(), "text": r.text}))
         .collect();
     if figures.is_empty() {
         return Ok(None);

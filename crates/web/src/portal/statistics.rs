@@ -62,6 +62,20 @@ pub struct Row {
     pub revised_date: String,
     /// The report's sentence for it, the figure exact.
     pub text: String,
+    /// Measured in per cent: written "98,4%", not "98,4 %".
+    #[serde(skip)]
+    pub percent: bool,
+}
+
+impl Row {
+    /// The figure with its unit of measure: "643,41 tỷ đồng", "98,4%".
+    pub fn with_measure(&self) -> String {
+        if self.percent {
+            format!("{}%", self.value_vi)
+        } else {
+            format!("{} {}", self.value_vi, self.measure)
+        }
+    }
 }
 
 /// The periods whose figures of `unit` are public, oldest first, with which indicators.
@@ -133,17 +147,6 @@ pub async fn rows(
         .map(|(view, group, decimals, percent, computed)| {
             let value = view.value.unwrap_or_default();
             let shown = exact(value, decimals, computed);
-            let with_measure = if percent {
-                format!("{shown}%")
-            } else {
-                format!("{shown} {}", view.measure)
-            };
-            let prefix = format!("{}, ", view.period_name);
-            let text = view.text_vi.strip_prefix(&prefix).unwrap_or(&view.text_vi);
-            let text = match &view.value_vi {
-                Some(rounded) => text.replacen(rounded, &with_measure, 1),
-                None => text.to_string(),
-            };
             let day = view
                 .sources
                 .iter()
@@ -151,7 +154,7 @@ pub async fn rows(
                 .max()
                 .map(|at| at.with_timezone(&vietnam()).date_naive());
             let status = view.status.unwrap_or("estimate");
-            Row {
+            let mut row = Row {
                 indicator: view.indicator.clone(),
                 name: view.indicator_name.clone(),
                 group,
@@ -178,8 +181,17 @@ pub async fn rows(
                     .unwrap_or_default(),
                 revised: day.map(date_vi).unwrap_or_default(),
                 revised_date: day.map(|d| d.to_string()).unwrap_or_default(),
-                text,
-            }
+                text: String::new(),
+                percent,
+            };
+            // The report's sentence, with the figure as approved in place of the rounded one.
+            let prefix = format!("{}, ", view.period_name);
+            let text = view.text_vi.strip_prefix(&prefix).unwrap_or(&view.text_vi);
+            row.text = match &view.value_vi {
+                Some(rounded) => text.replacen(rounded, &row.with_measure(), 1),
+                None => text.to_string(),
+            };
+            row
         })
         .collect())
 }

@@ -13,6 +13,13 @@ pub fn round(value: Decimal, decimals: u32) -> Decimal {
     value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// A stored figure as it was written or approved, in Vietnamese form: at least the
+/// indicator's `decimals`, never fewer than the figure has (1.240,75 stays 1.240,75 for an
+/// indicator shown without decimals).
+pub fn figure_vi(value: Decimal, decimals: u8) -> String {
+    number_vi(value, u32::from(decimals).max(value.scale()))
+}
+
 /// `value` rounded to `decimals`, trailing zeros dropped, in Vietnamese form: 1.372.557; 643,41.
 pub fn number_vi(value: Decimal, decimals: u32) -> String {
     let rounded = round(value, decimals).normalize();
@@ -156,6 +163,8 @@ mod tests {
 
     #[test]
     fn writes_numbers_as_reports_do() {
+        assert_eq!(figure_vi(d("1240.75"), 0), "1.240,75");
+        assert_eq!(figure_vi(d("98.4"), 2), "98,4");
         assert_eq!(number_vi(d("643.41"), 2), "643,41");
         assert_eq!(number_vi(d("1372557"), 0), "1.372.557");
         assert_eq!(number_vi(d("2715.4"), 2), "2.715,4");

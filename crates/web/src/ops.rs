@@ -9,7 +9,7 @@ use serde::Serialize;
 use solieu_analytics::{Engine, Entry};
 use solieu_core::changes::{self, Incoming, IncomingValue, Located};
 use solieu_core::format::{
-    change_percent, date_time_text_vi, date_time_vi, date_vi, number_vi, percent_vi,
+    change_percent, date_time_text_vi, date_time_vi, date_vi, figure_vi, number_vi, percent_vi,
     period_short_vi, vietnam,
 };
 use solieu_core::lineage::VersionId;
@@ -328,12 +328,7 @@ fn field_view(
         indicator: code.clone(),
         name: ind.name.clone(),
         measure: ind.unit.symbol().to_string(),
-        value: own.map(|v| {
-            vi(
-                v.record.figure.value,
-                ind.decimals.max(v.record.figure.value.scale() as u8),
-            )
-        }),
+        value: own.map(|v| figure_vi(v.record.figure.value, ind.decimals)),
         value_id: own.map(|v| v.id),
         status: own.map(|v| v.record.figure.status.code()),
         note: own
@@ -629,7 +624,7 @@ async fn changed_meanwhile(
             yours: e.value.trim().to_string(),
             your_status: e.status.clone(),
             your_note: e.note.clone(),
-            theirs: vi(figure.value, decimals.max(figure.value.scale() as u8)),
+            theirs: figure_vi(figure.value, decimals),
             their_status: figure.status.code(),
             their_note: figure.note.clone(),
             revision: now.revision,
@@ -1569,12 +1564,8 @@ pub async fn published(app: &App, period: &Period) -> Result<Vec<PublicFigure>, 
                         period_name: period.name_vi(),
                         indicator_name: ind.name.clone(),
                         measure: ind.unit.symbol().to_string(),
-                        // As approved: a published figure is never rounded to fewer
-                        // decimals than were approved (1.240,75 stays 1.240,75).
-                        value: vi(
-                            v.record.figure.value,
-                            ind.decimals.max(v.record.figure.value.scale() as u8),
-                        ),
+                        // As approved (1.240,75 stays 1.240,75).
+                        value: figure_vi(v.record.figure.value, ind.decimals),
                         status: v.record.figure.status.code(),
                     });
                 }

@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use solieu_analytics::{Engine, FigureView};
-use solieu_core::format::{date_vi, number_vi, vietnam};
+use solieu_core::format::{date_vi, figure_vi, number_vi, vietnam};
 use solieu_core::period::Period;
 use solieu_core::problem::Lang;
 use std::collections::{BTreeSet, HashMap};
@@ -102,7 +102,7 @@ fn exact(value: Decimal, decimals: u8, computed: bool) -> String {
     if computed {
         number_vi(value, u32::from(decimals))
     } else {
-        number_vi(value, u32::from(decimals).max(value.scale()))
+        figure_vi(value, decimals)
     }
 }
 

@@ -128,355 +128,309 @@ pub fn plan_keeping(
     incoming: Incoming,
     keep: usize,
 ) -> Result<ChangeSet, Collected> {
-    let mut problems = Collected::new(keep);
-    let mut changes = ChangeSet::default();
-
-    // Units: new versions, closures of open versions, nothing else.
-    let mut units: Vec<UnitVersion> = stored.units.clone();
-    let mut unit_locations: Vec<Location> = vec![stored_location(); units.len()];
-    let mut incoming_unit_at: HashMap<(String, Option<NaiveDate>), usize> = HashMap::new();
-    // Where each (code, valid_from) is in `units`: a national list has ten thousand.
-    let mut unit_at: HashMap<(String, Option<NaiveDate>), usize> = units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| ((u.code.clone(), u.valid_from), i))
-        .collect();
-    for Located { item, location } in incoming.units {
-        let key = (item.code.clone(), item.valid_from);
-        if let Some(&i) = incoming_unit_at.get(&key) {
-            if units[i] != item {
-                problems.push(
-                    Problem::error(
-                        location,
-                        solieu_i18n::text!(
-                            "core-unit-same-valid-from-already",
-                            item_code = item.code,
-                            value = unit_locations[i].describe()
-                        ),
-                    )
-                    .with_value(&item.code),
-                );
-            }
-            continue;
-        }
-        let existing = unit_at.get(&key).copied();
-        match existing {
-            Some(i) if units[i] == item => changes.unchanged_records += 1,
-            Some(i) if is_closure(&units[i], &item) => {
-                changes.closed_units.push((
-                    item.code.clone(),
-                    item.valid_from,
-                    item.valid_to.expect("closure has an end"),
-                ));
-                units[i] = item;
-                unit_locations[i] = location;
-                incoming_unit_at.insert(key, i);
-            }
-            Some(i) => problems.push(
-                Problem::error(
-                    location,
-                    solieu_i18n::text!(
-                        "core-unit-stored-differently-history-not",
-                        item_code = item.code,
-                        value = units[i].name
-                    ),
-                )
-                .with_value(&item.code)
-                .with_hint(solieu_i18n::text!("core-rename-or-move-it-end")),
-            ),
-            None => {
-                incoming_unit_at.insert(key.clone(), units.len());
-                unit_at.insert(key, units.len());
-                changes.new_units.push(item.clone());
-                units.push(item);
-                unit_locations.push(location);
-            }
-        }
-    }
-
-    // Lineage events: added, never changed.
-    let mut events: Vec<LineageEvent> = stored.events.clone();
-    let mut event_locations: Vec<Location> = vec![stored_location(); events.len()];
-    let mut event_at: HashMap<(NaiveDate, String, String), usize> = events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| ((e.date, e.from.clone(), e.to.clone()), i))
-        .collect();
-    for Located { item, location } in incoming.events {
-        let link = (item.date, item.from.clone(), item.to.clone());
-        let same_link = event_at.get(&link).copied();
-        match same_link {
-            Some(i) if events[i] == item => {
-                if i < stored.events.len() {
-                    changes.unchanged_records += 1;
-                }
-            }
-            Some(i) => problems.push(Problem::error(
-                location,
-                solieu_i18n::text!(
-                    "core-event-already-given-differently",
-                    from = item.from,
-                    to = item.to,
-                    date = item.date,
-                    value = event_locations[i].describe()
-                ),
-            )),
-            None => {
-                changes.new_events.push(item.clone());
-                event_at.insert(link, events.len());
-                events.push(item);
-                event_locations.push(location);
-            }
-        }
-    }
-
+    let mut planner = Planner {
+        stored,
+        problems: Collected::new(keep),
+        changes: ChangeSet::default(),
+    };
+    let (units, unit_locations) = planner.units(incoming.units);
+    let (events, event_locations) = planner.events(incoming.events);
     let registry = Registry::new(units, events);
     for issue in registry.check() {
         let location = match issue.subject {
             Subject::Version(id) => unit_locations[id].clone(),
             Subject::Event(i) => event_locations[i].clone(),
         };
-        problems.push(Problem::error(location, issue.message).with_hint_opt(issue.hint));
+        planner
+            .problems
+            .push(Problem::error(location, issue.message).with_hint_opt(issue.hint));
     }
+    let catalog = planner.indicators(incoming.indicators);
+    planner.rules(incoming.rules, &catalog);
+    planner.values(incoming.values, &catalog, &registry);
+    let Planner {
+        mut problems,
+        changes,
+        ..
+    } = planner;
+    if problems.has_errors() {
+        problems.kept.sort_by(|a, b| {
+            (&a.location.file, &a.location.sheet, a.location.line).cmp(&(
+                &b.location.file,
+                &b.location.sheet,
+                b.location.line,
+            ))
+        });
+        Err(problems)
+    } else {
+        Ok(changes)
+    }
+}
 
-    // Indicators: added or updated; an update may not change the meaning of stored figures.
-    let mut catalog: HashMap<String, (Indicator, Location)> = stored
-        .indicators
-        .iter()
-        .map(|i| (i.code.clone(), (i.clone(), stored_location())))
-        .collect();
-    let mut seen_in_import: HashSet<String> = HashSet::new();
-    for Located { item, location } in incoming.indicators {
-        let code = item.code.clone();
-        if !seen_in_import.insert(code.clone()) {
-            if catalog.get(&code).is_some_and(|(i, _)| *i != item) {
-                problems.push(
+/// Indicators by code, each with where it was defined (stored, or the incoming row).
+type Catalog = HashMap<String, (Indicator, Location)>;
+
+/// A plan being made: what is stored, the problems found so far, the changes planned.
+struct Planner<'a> {
+    stored: &'a Stored,
+    problems: Collected,
+    changes: ChangeSet,
+}
+
+impl Planner<'_> {
+    /// Units: new versions, closures of open versions, nothing else. Returns every version,
+    /// stored and new, with where each came from.
+    fn units(&mut self, incoming: Vec<Located<UnitVersion>>) -> (Vec<UnitVersion>, Vec<Location>) {
+        let mut units: Vec<UnitVersion> = self.stored.units.clone();
+        let mut unit_locations: Vec<Location> = vec![stored_location(); units.len()];
+        let mut incoming_unit_at: HashMap<(String, Option<NaiveDate>), usize> = HashMap::new();
+        // Where each (code, valid_from) is in `units`: a national list has ten thousand.
+        let mut unit_at: HashMap<(String, Option<NaiveDate>), usize> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| ((u.code.clone(), u.valid_from), i))
+            .collect();
+        for Located { item, location } in incoming {
+            let key = (item.code.clone(), item.valid_from);
+            if let Some(&i) = incoming_unit_at.get(&key) {
+                if units[i] != item {
+                    self.problems.push(
+                        Problem::error(
+                            location,
+                            solieu_i18n::text!(
+                                "core-unit-same-valid-from-already",
+                                item_code = item.code,
+                                value = unit_locations[i].describe()
+                            ),
+                        )
+                        .with_value(&item.code),
+                    );
+                }
+                continue;
+            }
+            let existing = unit_at.get(&key).copied();
+            match existing {
+                Some(i) if units[i] == item => self.changes.unchanged_records += 1,
+                Some(i) if is_closure(&units[i], &item) => {
+                    self.changes.closed_units.push((
+                        item.code.clone(),
+                        item.valid_from,
+                        item.valid_to.expect("closure has an end"),
+                    ));
+                    units[i] = item;
+                    unit_locations[i] = location;
+                    incoming_unit_at.insert(key, i);
+                }
+                Some(i) => self.problems.push(
                     Problem::error(
                         location,
                         solieu_i18n::text!(
-                            "core-indicator-defined-twice-differently-first",
-                            code = code,
-                            value = catalog[&code].1.describe()
+                            "core-unit-stored-differently-history-not",
+                            item_code = item.code,
+                            value = units[i].name
                         ),
                     )
-                    .with_value(&code),
-                );
-            }
-            continue;
-        }
-        match stored.indicators.iter().find(|i| i.code == code) {
-            Some(old) if *old == item => changes.unchanged_records += 1,
-            Some(old) => {
-                if let Some(p) = unsafe_indicator_change(stored, old, &item, &location) {
-                    problems.push(p);
-                } else {
-                    changes.changed_indicators.push((old.clone(), item.clone()));
+                    .with_value(&item.code)
+                    .with_hint(solieu_i18n::text!("core-rename-or-move-it-end")),
+                ),
+                None => {
+                    incoming_unit_at.insert(key.clone(), units.len());
+                    unit_at.insert(key, units.len());
+                    self.changes.new_units.push(item.clone());
+                    units.push(item);
+                    unit_locations.push(location);
                 }
             }
-            None => changes.new_indicators.push(item.clone()),
         }
-        catalog.insert(code, (item, location));
-    }
-    for issue in check_catalog(catalog.values().map(|(i, _)| i)) {
-        let location = catalog[&issue.code].1.clone();
-        problems.push(
-            Problem::error(location.with_column("formula"), issue.message).with_value(&issue.code),
-        );
+        (units, unit_locations)
     }
 
-    // Validation rules: added or replaced; they may only name known indicators.
-    let mut rule_codes: HashSet<String> = HashSet::new();
-    for Located { item, location } in incoming.rules {
-        if !rule_codes.insert(item.code.clone()) {
-            problems.push(
-                Problem::error(
-                    location,
-                    solieu_i18n::text!("core-rule-code-repeated-this-import"),
-                )
-                .with_value(&item.code),
-            );
-            continue;
-        }
-        let unknown: Vec<&str> = item
-            .references()
-            .into_iter()
-            .filter(|r| !catalog.contains_key(*r))
+    /// Lineage events: added, never changed. Returns every event with where it came from.
+    fn events(
+        &mut self,
+        incoming: Vec<Located<LineageEvent>>,
+    ) -> (Vec<LineageEvent>, Vec<Location>) {
+        let mut events: Vec<LineageEvent> = self.stored.events.clone();
+        let mut event_locations: Vec<Location> = vec![stored_location(); events.len()];
+        let mut event_at: HashMap<(NaiveDate, String, String), usize> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| ((e.date, e.from.clone(), e.to.clone()), i))
             .collect();
-        if !unknown.is_empty() {
-            problems.push(
-                Problem::error(
+        for Located { item, location } in incoming {
+            let link = (item.date, item.from.clone(), item.to.clone());
+            let same_link = event_at.get(&link).copied();
+            match same_link {
+                Some(i) if events[i] == item => {
+                    if i < self.stored.events.len() {
+                        self.changes.unchanged_records += 1;
+                    }
+                }
+                Some(i) => self.problems.push(Problem::error(
                     location,
                     solieu_i18n::text!(
-                        "core-rule-uses-undefined-indicators",
-                        value = unknown.join(", ")
+                        "core-event-already-given-differently",
+                        from = item.from,
+                        to = item.to,
+                        date = item.date,
+                        value = event_locations[i].describe()
                     ),
-                )
-                .with_value(&item.code),
-            );
-            continue;
+                )),
+                None => {
+                    self.changes.new_events.push(item.clone());
+                    event_at.insert(link, events.len());
+                    events.push(item);
+                    event_locations.push(location);
+                }
+            }
         }
-        if stored.rules.contains(&item) {
-            changes.unchanged_records += 1;
-        } else {
-            changes.rules.push(item);
-        }
+        (events, event_locations)
     }
 
-    // Values.
-    let mut first_seen: HashMap<ValueKey, (usize, Location)> = HashMap::new();
-    let indicator_codes: Vec<&str> = catalog.keys().map(String::as_str).collect();
-    for Located {
-        item: incoming_value,
-        location,
-    } in incoming.values
-    {
-        let IncomingValue {
-            record: mut item,
-            measure,
-        } = incoming_value;
-        let key = &item.key;
-        let Some((indicator, _)) = catalog.get(&key.indicator) else {
-            let suggestions = closest(&key.indicator, indicator_codes.iter().copied());
-            let by_name: Vec<&str> = catalog
-                .values()
-                .filter(|(i, _)| crate::text::fold(&i.name) == crate::text::fold(&key.indicator))
-                .map(|(i, _)| i.code.as_str())
-                .collect();
-            let hint = match (by_name.first(), suggestions.is_empty()) {
-                (Some(code), _) => Some(solieu_i18n::text!("core-use-indicator-code", code = code)),
-                (None, false) => Some(solieu_i18n::text!(
-                    "core-did-you-mean-2",
-                    value = suggestions.join(", ")
-                )),
-                (None, true) => Some(solieu_i18n::text!(
-                    "core-define-indicator-indicators-file-first"
-                )),
-            };
-            problems.push(
-                Problem::error(
-                    location.with_column("indicator"),
-                    solieu_i18n::text!("core-unknown-indicator"),
-                )
-                .with_value(&key.indicator)
-                .with_hint_opt(hint),
-            );
-            continue;
-        };
-        // "2.200 triệu đồng" for an indicator in tỷ đồng: 2,2. Never between different things.
-        if let Some(written) = &measure {
-            let written_unit = MeasureUnit::parse(written);
-            match written_unit.convert(item.figure.value, &indicator.unit) {
-                Some(converted) => item.figure.value = converted,
-                None => {
-                    problems.push(
+    /// Indicators: added or updated; an update may not change the meaning of stored figures.
+    fn indicators(&mut self, incoming: Vec<Located<Indicator>>) -> Catalog {
+        let mut catalog: Catalog = self
+            .stored
+            .indicators
+            .iter()
+            .map(|i| (i.code.clone(), (i.clone(), stored_location())))
+            .collect();
+        let mut seen_in_import: HashSet<String> = HashSet::new();
+        for Located { item, location } in incoming {
+            let code = item.code.clone();
+            if !seen_in_import.insert(code.clone()) {
+                if catalog.get(&code).is_some_and(|(i, _)| *i != item) {
+                    self.problems.push(
                         Problem::error(
-                            location.with_column("value"),
+                            location,
                             solieu_i18n::text!(
-                                "core-value-written-but-measured-they",
-                                written = written,
-                                indicator_code = indicator.code,
-                                unit = indicator.unit
+                                "core-indicator-defined-twice-differently-first",
+                                code = code,
+                                value = catalog[&code].1.describe()
                             ),
                         )
-                        .with_value(format!("{} {written}", item.figure.value))
-                        .with_hint(solieu_i18n::text!(
-                            "core-write-number",
-                            unit = indicator.unit
-                        )),
+                        .with_value(&code),
                     );
-                    continue;
                 }
+                continue;
             }
-        }
-        if indicator.unit.counts_whole() && !item.figure.value.fract().is_zero() {
-            // A form names the field (its indicator); a file's row, its value column.
-            let at = match location.column {
-                Some(_) => location,
-                None => location.with_column("value"),
-            };
-            problems.push(
-                Problem::error(
-                    at,
-                    solieu_i18n::text!(
-                        "core-count-not-whole",
-                        indicator_code = indicator.code,
-                        unit = indicator.unit
-                    ),
-                )
-                .with_value(item.figure.value.normalize().to_string())
-                .with_hint(solieu_i18n::text!("core-count-whole-hint")),
-            );
-            continue;
-        }
-        let key = &item.key;
-        if indicator.is_derived() && key.series == Series::Actual {
-            let formula = indicator
-                .formula
-                .as_ref()
-                .map(|f| f.text())
-                .unwrap_or_default();
-            problems.push(
-                Problem::error(
-                    location.with_column("indicator"),
-                    solieu_i18n::text!(
-                        "core-computed-formula-its-actual-values",
-                        indicator = key.indicator,
-                        formula = formula
-                    ),
-                )
-                .with_value(&key.indicator)
-                .with_hint(solieu_i18n::text!(
-                    "core-enter-component-indicators-instead"
-                )),
-            );
-            continue;
-        }
-        let found = match registry.unit_for_period(&key.unit, &key.period) {
-            Ok(id) => Ok(id),
-            // Not a code: perhaps the commune written by name, as clerks do.
-            Err(e) if registry.versions_of(&key.unit).is_empty() => {
-                match registry.find(&key.unit, key.period.end_date()) {
-                    NameMatch::One(id) => Ok(id),
-                    NameMatch::Ambiguous(ids) => {
-                        let names: Vec<String> =
-                            ids.iter().map(|&id| registry.version(id).label()).collect();
-                        Err((
-                            solieu_i18n::text!(
-                                "core-unit-name-fits-several-units",
-                                value = names.join(", ")
-                            ),
-                            Some(solieu_i18n::text!("core-write-gso-code-or-full")),
-                        ))
-                    }
-                    NameMatch::Unknown(ids) => {
-                        let names: Vec<String> =
-                            ids.iter().map(|&id| registry.version(id).label()).collect();
-                        let hint = (!names.is_empty()).then(|| {
-                            solieu_i18n::text!("core-did-you-mean-2", value = names.join(", "))
-                        });
-                        Err((e.message, hint))
+            match self.stored.indicators.iter().find(|i| i.code == code) {
+                Some(old) if *old == item => self.changes.unchanged_records += 1,
+                Some(old) => {
+                    if let Some(p) = unsafe_indicator_change(self.stored, old, &item, &location) {
+                        self.problems.push(p);
+                    } else {
+                        self.changes
+                            .changed_indicators
+                            .push((old.clone(), item.clone()));
                     }
                 }
+                None => self.changes.new_indicators.push(item.clone()),
             }
-            Err(e) => Err((e.message, e.hint)),
-        };
-        let version = match found {
-            Ok(id) => registry.version(id),
-            Err((message, hint)) => {
-                problems.push(
-                    Problem::error(location.with_column("unit"), message)
-                        .with_value(&key.unit)
-                        .with_hint_opt(hint),
+            catalog.insert(code, (item, location));
+        }
+        for issue in check_catalog(catalog.values().map(|(i, _)| i)) {
+            let location = catalog[&issue.code].1.clone();
+            self.problems.push(
+                Problem::error(location.with_column("formula"), issue.message)
+                    .with_value(&issue.code),
+            );
+        }
+        catalog
+    }
+
+    /// Validation rules: added or replaced; they may only name known indicators.
+    fn rules(&mut self, incoming: Vec<Located<crate::validation::Rule>>, catalog: &Catalog) {
+        let mut rule_codes: HashSet<String> = HashSet::new();
+        for Located { item, location } in incoming {
+            if !rule_codes.insert(item.code.clone()) {
+                self.problems.push(
+                    Problem::error(
+                        location,
+                        solieu_i18n::text!("core-rule-code-repeated-this-import"),
+                    )
+                    .with_value(&item.code),
                 );
                 continue;
             }
-        };
-        item.key.unit = version.code.clone();
-        let key = &item.key;
-        if let Some((index, first)) = first_seen.get(key) {
-            let earlier: &PlannedValue = &changes.values[*index];
+            let unknown: Vec<&str> = item
+                .references()
+                .into_iter()
+                .filter(|r| !catalog.contains_key(*r))
+                .collect();
+            if !unknown.is_empty() {
+                self.problems.push(
+                    Problem::error(
+                        location,
+                        solieu_i18n::text!(
+                            "core-rule-uses-undefined-indicators",
+                            value = unknown.join(", ")
+                        ),
+                    )
+                    .with_value(&item.code),
+                );
+                continue;
+            }
+            if self.stored.rules.contains(&item) {
+                self.changes.unchanged_records += 1;
+            } else {
+                self.changes.rules.push(item);
+            }
+        }
+    }
+
+    /// Values: each for a known, entered indicator in its unit of measure, a unit valid in
+    /// its period (found by name too), once per key.
+    fn values(
+        &mut self,
+        incoming: Vec<Located<IncomingValue>>,
+        catalog: &Catalog,
+        registry: &Registry,
+    ) {
+        let mut first_seen: HashMap<ValueKey, (usize, Location)> = HashMap::new();
+        for Located { item, location } in incoming {
+            let IncomingValue {
+                record: mut item,
+                measure,
+            } = item;
+            let Some((indicator, _)) = catalog.get(&item.key.indicator) else {
+                let problem = unknown_indicator(&item.key.indicator, catalog, &location);
+                self.problems.push(problem);
+                continue;
+            };
+            if let Some(p) = fit_to_indicator(&mut item, measure.as_deref(), indicator, &location) {
+                self.problems.push(p);
+                continue;
+            }
+            let version = match unit_of(registry, &item.key) {
+                Ok(id) => registry.version(id),
+                Err((message, hint)) => {
+                    self.problems.push(
+                        Problem::error(location.with_column("unit"), message)
+                            .with_value(&item.key.unit)
+                            .with_hint_opt(hint),
+                    );
+                    continue;
+                }
+            };
+            item.key.unit = version.code.clone();
+            self.value_once(&mut first_seen, item, version.valid_from, location);
+        }
+    }
+
+    /// Plans a value unless its key came earlier in the import: the same figure again is
+    /// one figure, a different one an error naming the first.
+    fn value_once(
+        &mut self,
+        first_seen: &mut HashMap<ValueKey, (usize, Location)>,
+        item: ValueRecord,
+        unit_valid_from: Option<NaiveDate>,
+        location: Location,
+    ) {
+        if let Some((index, first)) = first_seen.get(&item.key) {
+            let earlier: &PlannedValue = &self.changes.values[*index];
             if !earlier.record.figure.same_as(&item.figure) {
-                problems.push(
+                self.problems.push(
                     Problem::error(
                         location.with_column("value"),
                         solieu_i18n::text!(
@@ -489,31 +443,149 @@ pub fn plan_keeping(
                     .with_hint(solieu_i18n::text!("core-keep-one-line-per-figure")),
                 );
             }
-            continue;
+            return;
         }
         let source = Source::File {
             path: location.source_path(),
             line: location.line.unwrap_or(0),
         };
-        first_seen.insert(key.clone(), (changes.values.len(), location));
-        changes.values.push(PlannedValue {
-            unit_valid_from: version.valid_from,
+        first_seen.insert(item.key.clone(), (self.changes.values.len(), location));
+        self.changes.values.push(PlannedValue {
+            unit_valid_from,
             record: item,
             source,
         });
     }
+}
 
-    if problems.has_errors() {
-        problems.kept.sort_by(|a, b| {
-            (&a.location.file, &a.location.sheet, a.location.line).cmp(&(
-                &b.location.file,
-                &b.location.sheet,
-                b.location.line,
-            ))
-        });
-        Err(problems)
-    } else {
-        Ok(changes)
+/// An indicator code no catalogue entry has: the code the name written stands for, or the
+/// nearest codes.
+fn unknown_indicator(code: &str, catalog: &Catalog, location: &Location) -> Problem {
+    let suggestions = closest(code, catalog.keys().map(String::as_str));
+    let by_name: Vec<&str> = catalog
+        .values()
+        .filter(|(i, _)| crate::text::fold(&i.name) == crate::text::fold(code))
+        .map(|(i, _)| i.code.as_str())
+        .collect();
+    let hint = match (by_name.first(), suggestions.is_empty()) {
+        (Some(code), _) => solieu_i18n::text!("core-use-indicator-code", code = code),
+        (None, false) => solieu_i18n::text!("core-did-you-mean-2", value = suggestions.join(", ")),
+        (None, true) => solieu_i18n::text!("core-define-indicator-indicators-file-first"),
+    };
+    Problem::error(
+        location.clone().with_column("indicator"),
+        solieu_i18n::text!("core-unknown-indicator"),
+    )
+    .with_value(code)
+    .with_hint(hint)
+}
+
+/// The figure in the indicator's own unit of measure ("2.200 triệu đồng" for an indicator
+/// in tỷ đồng is 2,2; never between different things), whole where the indicator counts
+/// one by one, and never an actual of an indicator computed by a formula; else the problem.
+fn fit_to_indicator(
+    item: &mut ValueRecord,
+    measure: Option<&str>,
+    indicator: &Indicator,
+    location: &Location,
+) -> Option<Problem> {
+    if let Some(written) = measure {
+        match MeasureUnit::parse(written).convert(item.figure.value, &indicator.unit) {
+            Some(converted) => item.figure.value = converted,
+            None => {
+                return Some(
+                    Problem::error(
+                        location.clone().with_column("value"),
+                        solieu_i18n::text!(
+                            "core-value-written-but-measured-they",
+                            written = written,
+                            indicator_code = indicator.code,
+                            unit = indicator.unit
+                        ),
+                    )
+                    .with_value(format!("{} {written}", item.figure.value))
+                    .with_hint(solieu_i18n::text!(
+                        "core-write-number",
+                        unit = indicator.unit
+                    )),
+                );
+            }
+        }
+    }
+    if indicator.unit.counts_whole() && !item.figure.value.fract().is_zero() {
+        // A form names the field (its indicator); a file's row, its value column.
+        let at = match location.column {
+            Some(_) => location.clone(),
+            None => location.clone().with_column("value"),
+        };
+        return Some(
+            Problem::error(
+                at,
+                solieu_i18n::text!(
+                    "core-count-not-whole",
+                    indicator_code = indicator.code,
+                    unit = indicator.unit
+                ),
+            )
+            .with_value(item.figure.value.normalize().to_string())
+            .with_hint(solieu_i18n::text!("core-count-whole-hint")),
+        );
+    }
+    if indicator.is_derived() && item.key.series == Series::Actual {
+        let formula = indicator
+            .formula
+            .as_ref()
+            .map(|f| f.text())
+            .unwrap_or_default();
+        return Some(
+            Problem::error(
+                location.clone().with_column("indicator"),
+                solieu_i18n::text!(
+                    "core-computed-formula-its-actual-values",
+                    indicator = item.key.indicator,
+                    formula = formula
+                ),
+            )
+            .with_value(&item.key.indicator)
+            .with_hint(solieu_i18n::text!(
+                "core-enter-component-indicators-instead"
+            )),
+        );
+    }
+    None
+}
+
+/// The unit version a value's unit stands for in its period: by code, or by name as clerks
+/// write communes; else why not, with a hint.
+fn unit_of(
+    registry: &Registry,
+    key: &ValueKey,
+) -> Result<crate::lineage::VersionId, (crate::problem::Text, Option<crate::problem::Text>)> {
+    let e = match registry.unit_for_period(&key.unit, &key.period) {
+        Ok(id) => return Ok(id),
+        Err(e) => e,
+    };
+    if !registry.versions_of(&key.unit).is_empty() {
+        return Err((e.message, e.hint));
+    }
+    let labels = |ids: &[crate::lineage::VersionId]| -> Vec<String> {
+        ids.iter().map(|&id| registry.version(id).label()).collect()
+    };
+    match registry.find(&key.unit, key.period.end_date()) {
+        NameMatch::One(id) => Ok(id),
+        NameMatch::Ambiguous(ids) => Err((
+            solieu_i18n::text!(
+                "core-unit-name-fits-several-units",
+                value = labels(&ids).join(", ")
+            ),
+            Some(solieu_i18n::text!("core-write-gso-code-or-full")),
+        )),
+        NameMatch::Unknown(ids) => {
+            let names = labels(&ids);
+            let hint = (!names.is_empty())
+                .then(|| solieu_i18n::text!("core-did-you-mean-2", value = names.join(", ")));
+            Err((e.message, hint))
+        }
     }
 }
 

@@ -329,17 +329,24 @@ impl Browser {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
-    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
-    let app = common::app(&location).await;
+/// `app` served on a free port of this machine, as `solieu serve` serves it.
+async fn serve(app: solieu_web::Shared) -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
+    let address = listener.local_addr().unwrap();
     let server = tokio::spawn(async move {
         axum::serve(listener, solieu_web::router(app))
             .await
             .unwrap();
     });
+    (address, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn officer_enters_and_submits_office_approves_dashboard_shows_it() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    let (address, server) = serve(app).await;
+    let base = format!("http://{address}");
     let script = tokio::task::spawn_blocking(move || {
         let b = Browser::start(base);
         b.open("/login");
@@ -581,13 +588,8 @@ async fn every_page_of_every_role(
     common::with_portal(&app).await;
     common::approve_first_half_of_2020(&app).await;
     let report = common::record_report(&app, "06838", "2026S1").await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, solieu_web::router(app))
-            .await
-            .unwrap();
-    });
+    let (address, server) = serve(app).await;
+    let base = format!("http://{address}");
     let script = tokio::task::spawn_blocking(move || {
         let (mut failures, mut checked) = (Vec::new(), 0);
         for (user, start) in roles(report) {
@@ -687,13 +689,8 @@ async fn chart_text_is_readable_on_a_desktop_and_a_phone() {
         "/reports/{}",
         common::record_report(&app, "06838", "2026S1").await
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, solieu_web::router(app))
-            .await
-            .unwrap();
-    });
+    let (address, server) = serve(app).await;
+    let base = format!("http://{address}");
     let script = tokio::task::spawn_blocking(move || {
         let province = "/dashboard?unit=22&period=2026S1&indicator=KHAM_BENH_XA";
         let own = "/dashboard?indicator=KHAM_BENH_XA";
@@ -744,13 +741,8 @@ async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
     let (location, _dir) = solieu_store::test_support::fresh_sqlite();
     let app = common::app(&location).await;
     common::with_portal(&app).await;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = tokio::spawn(async move {
-        axum::serve(listener, solieu_web::router(app))
-            .await
-            .unwrap();
-    });
+    let (address, server) = serve(app).await;
+    let base = format!("http://{address}");
     let script = tokio::task::spawn_blocking(move || {
         let b = Browser::start(base);
         b.sign_in("hoanhmo");
@@ -947,14 +939,7 @@ async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decid
     let plan =
         solieu_core::changes::plan(&app.store.stored().await.unwrap(), read.incoming).unwrap();
     app.store.apply(&plan, "office", false).await.unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let server_address = listener.local_addr().unwrap();
-    let served = app.clone();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, solieu_web::router(served))
-            .await
-            .unwrap();
-    });
+    let (server_address, server) = serve(app.clone()).await;
     let wire = std::sync::Arc::new(Wire::to(server_address).await);
     let base = format!("http://{}", wire.address);
     let profile = tempfile::tempdir().unwrap();
@@ -1034,18 +1019,13 @@ async fn figures_entered_without_the_network_arrive_once_and_conflicts_are_decid
         );
 
         // Meanwhile the health department enters the visits itself.
-        handle.block_on(async {
-            let mut health = common::signed_in(&app, "health").await;
-            let csrf = health.csrf().await;
-            let a = health
-                .post_json(
-                    &format!("/api/v1{form}"),
-                    json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "100"}]}),
-                    Some(&csrf),
-                )
-                .await;
-            assert_eq!(a.status, axum::http::StatusCode::OK, "{}", a.body);
-        });
+        handle.block_on(common::enter_as(
+            &app,
+            "health",
+            form,
+            "KHAM_BENH_XA",
+            "100",
+        ));
 
         // The browser is closed and opened again, still without the network.
         drop(b);

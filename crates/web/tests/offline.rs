@@ -60,15 +60,7 @@ on_both_backends!(
         let kept = revisions(&mut clerk).await;
         assert_eq!(kept["KHAM_BENH_XA"], 0, "nothing stored yet: {kept}");
         // While the clerk has no network, the health department enters the same figure.
-        let (mut health, hc) = person(&app, "health").await;
-        let a = health
-            .post_json(
-                &format!("/api/v1{FORM}"),
-                json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "100"}]}),
-                Some(&hc),
-            )
-            .await;
-        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+        common::enter_as(&app, "health", FORM, "KHAM_BENH_XA", "100").await;
         let before = history_size(&app).await;
         let batch = |base_visits: &Value| {
             json!({"values": [
@@ -197,15 +189,7 @@ on_both_backends!(the_form_page_shows_a_change_made_meanwhile, |app| {
         page.contains(r#"name="base:KHAM_BENH_XA" value="0""#),
         "{page}"
     );
-    let (mut health, hc) = person(&app, "health").await;
-    let a = health
-        .post_json(
-            &format!("/api/v1{FORM}"),
-            json!({"values": [{"indicator": "KHAM_BENH_XA", "value": "100"}]}),
-            Some(&hc),
-        )
-        .await;
-    assert_eq!(a.status, StatusCode::OK);
+    common::enter_as(&app, "health", FORM, "KHAM_BENH_XA", "100").await;
     let fields = [
         ("csrf", csrf.as_str()),
         ("value:KHAM_BENH_XA", "1.250"),

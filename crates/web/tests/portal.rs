@@ -6,7 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Client, signed_in, with_portal};
+use common::{Client, approve, approve_half_year, signed_in, with_portal};
 
 /// The id in a `/bien-tap/{id}` address.
 fn id_in(location: &str) -> i64 {
@@ -1230,22 +1230,6 @@ on_both_backends!(a_visitors_error_pages_are_the_portals, |app| {
     assert!(failed.html().contains("class=\"portal"));
 });
 
-/// Submits and approves the communes' half-year form of 2020, as the commune and the office
-/// would.
-async fn approve_half_year(app: &solieu_web::Shared, units: &[&str]) {
-    for unit in units {
-        for (from, to, action) in [
-            (None, "submitted", "submit"),
-            (Some("submitted"), "approved", "approve"),
-        ] {
-            app.store
-                .step_submission("BC_XA_6T", unit, "2020S1", &[from], to, action, "", "test")
-                .await
-                .unwrap();
-        }
-    }
-}
-
 on_both_backends!(headline_figures_appear_once_approved, |app| {
     with_portal(&app).await;
     let mut visitor = Client::new(&app);
@@ -1287,19 +1271,6 @@ on_both_backends!(headline_figures_appear_once_approved, |app| {
     assert!(district.contains("59.099"), "{district}");
     assert!(district.contains("href=\"/so-lieu?ky=2020S1\""));
 });
-
-/// Submits and approves one form, as the unit and the office would.
-async fn approve(app: &solieu_web::Shared, set: &str, unit: &str) {
-    for (from, to, action) in [
-        (None, "submitted", "submit"),
-        (Some("submitted"), "approved", "approve"),
-    ] {
-        app.store
-            .step_submission(set, unit, "2020S1", &[from], to, action, "", "test")
-            .await
-            .unwrap();
-    }
-}
 
 on_both_backends!(
     the_statistics_read_as_the_seed_article_once_approved,
@@ -1386,13 +1357,7 @@ on_both_backends!(
             !page.contains("59.099") && !page.contains("70.123"),
             "{page}"
         );
-        approve_half_year(
-            &app,
-            &[
-                "06838", "06841", "06844", "06847", "06853", "06856", "06859",
-            ],
-        )
-        .await;
+        approve_half_year(&app, &common::COMMUNES_2020).await;
         let page = visitor.get("/so-lieu?ky=2020S1&lan=2").await.html();
         assert!(page.contains("59.099") && page.contains("70.123"), "{page}");
 

@@ -474,24 +474,50 @@ pub async fn with_portal(app: &Shared) {
     solieu_web::portal::search::catch_up(app).await.unwrap();
 }
 
+/// The communes of Bình Liêu on 30/06/2020.
+pub const COMMUNES_2020: [&str; 7] = [
+    "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+];
+
+/// Submits and approves one form of the first half of 2020, as the unit and the office
+/// would.
+pub async fn approve(app: &Shared, set: &str, unit: &str) {
+    for (from, to, action) in [
+        (None, "submitted", "submit"),
+        (Some("submitted"), "approved", "approve"),
+    ] {
+        app.store
+            .step_submission(set, unit, "2020S1", &[from], to, action, "", "test")
+            .await
+            .unwrap();
+    }
+}
+
+/// The communes' half-year forms of 2020 in `units`, submitted and approved.
+pub async fn approve_half_year(app: &Shared, units: &[&str]) {
+    for unit in units {
+        approve(app, "BC_XA_6T", unit).await;
+    }
+}
+
 /// The district's half-year report of 2020 and its communes' forms, submitted and approved,
 /// as `solieu demo` leaves them: the portal's statistics then have figures to show.
 pub async fn approve_first_half_of_2020(app: &Shared) {
-    let forms = [
-        "06838", "06841", "06844", "06847", "06853", "06856", "06859",
-    ]
-    .into_iter()
-    .map(|unit| ("BC_XA_6T", unit))
-    .chain([("BC_HUYEN_6T", "198")]);
-    for (set, unit) in forms {
-        for (from, to, action) in [
-            (None, "submitted", "submit"),
-            (Some("submitted"), "approved", "approve"),
-        ] {
-            app.store
-                .step_submission(set, unit, "2020S1", &[from], to, action, "", "test")
-                .await
-                .unwrap();
-        }
-    }
+    approve_half_year(app, &COMMUNES_2020).await;
+    approve(app, "BC_HUYEN_6T", "198").await;
+}
+
+/// `user` saves one figure of `form` (`/forms/{set}/{unit}/{period}`) through the JSON API,
+/// as another officer does while the one under test is away.
+pub async fn enter_as(app: &Shared, user: &str, form: &str, indicator: &str, value: &str) {
+    let mut c = signed_in(app, user).await;
+    let csrf = c.csrf().await;
+    let a = c
+        .post_json(
+            &format!("/api/v1{form}"),
+            serde_json::json!({"values": [{"indicator": indicator, "value": value}]}),
+            Some(&csrf),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
 }

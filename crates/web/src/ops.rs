@@ -1004,10 +1004,95 @@ pub fn dashboard(
         .collect();
     // The share of the year the period covers: half a year should bring half the annual plan.
     let elapsed = Decimal::from(period.months().min(12)) * Decimal::from(100) / Decimal::from(12);
-    let mut plans = Vec::new();
-    let mut changes = Vec::new();
-    let mut comparisons = Vec::new();
-    let mut with_figures = Vec::new();
+    let mut figures = dashboard_figures(&engine, who, version, period, elapsed);
+    figures.plans.sort_by(|a, b| {
+        a.behind
+            .cmp(&b.behind)
+            .reverse()
+            .then(a.indicator.cmp(&b.indicator))
+    });
+    let behind: Vec<PlanRow> = figures.plans.iter().filter(|p| p.behind).cloned().collect();
+    let chosen = indicator
+        .and_then(|code| engine.indicator_id(code))
+        .or_else(|| {
+            figures
+                .with_figures
+                .first()
+                .and_then(|(c, _)| engine.indicator_id(c))
+        });
+    let (mut communes, mut communes_svg, mut trend_svg, mut trend) =
+        (Vec::new(), None, None, Vec::new());
+    if let Some(i) = chosen {
+        let decimals = engine.indicator(i).decimals;
+        communes = units_below(&engine, who, &unit, i, period);
+        if !communes.is_empty() {
+            communes_svg = Some(crate::svg::bars(
+                &communes
+                    .iter()
+                    .map(|r| (r.unit_name.clone(), r.number, r.value.clone()))
+                    .collect::<Vec<_>>(),
+                "communes-title",
+            ));
+        }
+        let points = trend_points(&engine, &unit, i, period);
+        if points.iter().any(|(_, v)| v.is_some()) {
+            trend_svg = Some(crate::svg::line(&points, decimals, "trend-title"));
+            // The same figures as a table beside the chart, from the first period with one.
+            let first = points.iter().position(|(_, v)| v.is_some()).unwrap_or(0);
+            trend = points[first..]
+                .iter()
+                .map(|(p, v)| (p.clone(), v.map(|v| vi(v, decimals))))
+                .collect();
+        }
+    }
+    let periods = periods_to_choose(&engine, who, &unit, period);
+    Ok(Dashboard {
+        periods,
+        unit_name: registry.version(version).name.clone(),
+        unit,
+        period: period.code(),
+        period_name: period.name_vi(),
+        indicator: chosen.map(|i| engine.indicator(i).code.clone()),
+        indicator_name: chosen.map(|i| engine.indicator(i).name.clone()),
+        units,
+        indicators: figures.with_figures,
+        behind,
+        plans: figures.plans,
+        changes: figures.changes,
+        communes,
+        communes_svg,
+        trend_svg,
+        trend,
+        reached: solieu_analytics::plans_reached(&figures.comparisons, None),
+        elapsed: percent_vi(elapsed, 0),
+        groups: department_groups(who),
+    })
+}
+
+/// The dashboard's figures of one unit and period, indicator by indicator of the person's
+/// own: against the plan, against the same period, and every comparison for the count of
+/// plans reached.
+struct DashboardFigures {
+    plans: Vec<PlanRow>,
+    changes: Vec<ChangeRow>,
+    comparisons: Vec<solieu_analytics::Comparison>,
+    /// (code, name) of the indicators with a figure, to choose one from.
+    with_figures: Vec<(String, String)>,
+}
+
+fn dashboard_figures(
+    engine: &Engine,
+    who: &Principal,
+    version: VersionId,
+    period: &Period,
+    elapsed: Decimal,
+) -> DashboardFigures {
+    let mut out = DashboardFigures {
+        plans: Vec::new(),
+        changes: Vec::new(),
+        comparisons: Vec::new(),
+        with_figures: Vec::new(),
+    };
     for i in 0..engine.indicators().len() as u32 {
         if !own_indicator(who, engine.indicator(i)) {
             continue;
@@ -1015,12 +1100,12 @@ pub fn dashboard(
         let c = engine.compare(i, version, period);
         let Some(actual) = &c.actual else {
             if !c.plans.is_empty() {
-                comparisons.push(c);
+                out.comparisons.push(c);
             }
             continue;
         };
         let ind = engine.indicator(i);
-        with_figures.push((ind.code.clone(), ind.name.clone()));
+        out.with_figures.push((ind.code.clone(), ind.name.clone()));
         let first_part = actual.parts.first().map(|p| engine.fact(p.fact));
         let value_id = first_part
             .as_ref()
@@ -1031,7 +1116,7 @@ pub fn dashboard(
             && let Some(percent) = p.percent
         {
             let gap = percent - elapsed;
-            plans.push(PlanRow {
+            out.plans.push(PlanRow {
                 indicator: ind.code.clone(),
                 name: ind.name.clone(),
                 measure: ind.unit.symbol().to_string(),
@@ -1050,7 +1135,7 @@ pub fn dashboard(
         if let Some(prev) = &c.previous
             && let Some(change) = change_percent(actual.value, prev.value.value)
         {
-            changes.push(ChangeRow {
+            out.changes.push(ChangeRow {
                 indicator: ind.code.clone(),
                 name: ind.name.clone(),
                 measure: ind.unit.symbol().to_string(),
@@ -1068,102 +1153,68 @@ pub fn dashboard(
                 entered_by,
             });
         }
-        comparisons.push(c);
+        out.comparisons.push(c);
     }
-    plans.sort_by(|a, b| {
-        a.behind
-            .cmp(&b.behind)
-            .reverse()
-            .then(a.indicator.cmp(&b.indicator))
-    });
-    let behind: Vec<PlanRow> = plans.iter().filter(|p| p.behind).cloned().collect();
-    let chosen = indicator
-        .and_then(|code| engine.indicator_id(code))
-        .or_else(|| {
-            with_figures
-                .first()
-                .and_then(|(c, _)| engine.indicator_id(c))
-        });
-    let mut communes = Vec::new();
-    let mut communes_svg = None;
-    let mut trend_svg = None;
-    let mut trend = Vec::new();
-    if let Some(i) = chosen {
-        let ind = engine.indicator(i);
-        let below = registry.children(&unit, date);
-        let values = engine.values_for(i, &below, period, &Series::Actual);
-        for (&id, value) in below.iter().zip(values) {
+    out
+}
+
+/// The units directly below `unit` the person may read, with their figure of indicator `i`,
+/// largest first.
+fn units_below(
+    engine: &Engine,
+    who: &Principal,
+    unit: &str,
+    i: u32,
+    period: &Period,
+) -> Vec<UnitRow> {
+    let registry = engine.registry();
+    let date = period.end_date();
+    let decimals = engine.indicator(i).decimals;
+    let below = registry.children(unit, date);
+    let values = engine.values_for(i, &below, period, &Series::Actual);
+    let mut rows: Vec<UnitRow> = below
+        .iter()
+        .zip(values)
+        .filter_map(|(&id, value)| {
             let v = registry.version(id);
-            if let Some(value) = value
-                && authorize(&engine, who, Action::Read, &v.code, &[], date).is_ok()
-            {
-                let value_id = (value.parts.len() == 1)
-                    .then(|| value.parts.first().map(|p| engine.fact(p.fact).value_id))
-                    .flatten();
-                communes.push(UnitRow {
-                    unit: v.code.clone(),
-                    unit_name: v.name.clone(),
-                    value: vi(value.value, ind.decimals),
-                    number: value.value,
-                    value_id,
-                });
-            }
-        }
-        communes.sort_by_key(|r| std::cmp::Reverse(r.number));
-        if !communes.is_empty() {
-            communes_svg = Some(crate::svg::bars(
-                &communes
-                    .iter()
-                    .map(|r| (r.unit_name.clone(), r.number, r.value.clone()))
-                    .collect::<Vec<_>>(),
-                "communes-title",
-            ));
-        }
-        // The same kind of period going back: eight points.
-        let months = period.months();
-        let mut points = Vec::new();
-        for back in (0..8).rev() {
-            let Ok(p) = Period::from_index(period.index() - i64::from(months) * back, months)
-            else {
-                continue;
-            };
-            let value = unit_version(&engine, &unit, &p)
+            let value = value?;
+            authorize(engine, who, Action::Read, &v.code, &[], date).ok()?;
+            let value_id = (value.parts.len() == 1)
+                .then(|| value.parts.first().map(|p| engine.fact(p.fact).value_id))
+                .flatten();
+            Some(UnitRow {
+                unit: v.code.clone(),
+                unit_name: v.name.clone(),
+                value: vi(value.value, decimals),
+                number: value.value,
+                value_id,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| std::cmp::Reverse(r.number));
+    rows
+}
+
+/// Indicator `i` of `unit` over the same kind of period going back: eight points.
+fn trend_points(
+    engine: &Engine,
+    unit: &str,
+    i: u32,
+    period: &Period,
+) -> Vec<(String, Option<Decimal>)> {
+    let months = period.months();
+    (0..8)
+        .rev()
+        .filter_map(|back| {
+            Period::from_index(period.index() - i64::from(months) * back, months).ok()
+        })
+        .map(|p| {
+            let value = unit_version(engine, unit, &p)
                 .ok()
                 .and_then(|v| engine.value(i, v, &p, &Series::Actual));
-            points.push((period_short_vi(&p), value.map(|c| c.value)));
-        }
-        if points.iter().any(|(_, v)| v.is_some()) {
-            trend_svg = Some(crate::svg::line(&points, ind.decimals, "trend-title"));
-            // The same figures as a table beside the chart, from the first period with one.
-            let first = points.iter().position(|(_, v)| v.is_some()).unwrap_or(0);
-            trend = points[first..]
-                .iter()
-                .map(|(p, v)| (p.clone(), v.map(|v| vi(v, ind.decimals))))
-                .collect();
-        }
-    }
-    let periods = periods_to_choose(&engine, who, &unit, period);
-    Ok(Dashboard {
-        periods,
-        unit_name: registry.version(version).name.clone(),
-        unit,
-        period: period.code(),
-        period_name: period.name_vi(),
-        indicator: chosen.map(|i| engine.indicator(i).code.clone()),
-        indicator_name: chosen.map(|i| engine.indicator(i).name.clone()),
-        units,
-        indicators: with_figures,
-        behind,
-        plans,
-        changes,
-        communes,
-        communes_svg,
-        trend_svg,
-        trend,
-        reached: solieu_analytics::plans_reached(&comparisons, None),
-        elapsed: percent_vi(elapsed, 0),
-        groups: department_groups(who),
-    })
+            (period_short_vi(&p), value.map(|c| c.value))
+        })
+        .collect()
 }
 
 /// Whether the dashboard shows `indicator` to `who`: a department sees its own groups only.

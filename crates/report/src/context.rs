@@ -613,174 +613,223 @@ fn directive(
     name: &str,
     args: &[String],
 ) -> Result<Block, ReportError> {
-    let unit = request.unit;
-    let fig = |u: VersionId, code: &str| -> Option<&FigureView> {
-        let &i = built.index.get(&(u, code.to_string()))?;
-        built.figures.mark(i);
-        Some(&built.figures.all[i].figure)
-    };
-    let decimals = |code: &str| {
-        engine
-            .indicator_id(code)
-            .map_or(2, |i| u32::from(engine.indicator(i).decimals))
-    };
-    let period_name = request.period.name_vi();
-    let policy = &built.figures.policy;
     let what = args.first().map(String::as_str).unwrap_or("");
+    let codes = args.get(1);
     Ok(match (name, what) {
         ("pagebreak", _) => Block::PageBreak,
         ("signature", _) => Block::Signature,
-        ("table", "figures") => {
-            let codes = codes(built, unit, args.get(1), engine);
-            let mut rows = Vec::new();
-            for (n, code) in codes.iter().enumerate() {
-                let Some(f) = fig(unit, code) else { continue };
-                let d = decimals(code);
-                let plan = f.plans.first();
-                rows.push(vec![
-                    number(Decimal::from(n + 1), 0),
-                    Cell::text(f.indicator_name.clone()),
-                    Cell::text(f.measure.clone()),
-                    plan.map_or(Cell::Empty, |p| number(p.value, d)),
-                    f.value.map_or(Cell::Empty, |v| number(v, d)),
-                    percent(plan.and_then(|p| p.percent), policy.percent_decimals(code)),
-                    f.previous
-                        .as_ref()
-                        .map_or(Cell::Empty, |p| number(p.value, d)),
-                    same_period_cell(f, policy),
-                ]);
-            }
-            Block::Table(Table {
-                name: "chi-tieu".into(),
-                title: format!("Biểu 01. Một số chỉ tiêu kinh tế - xã hội {period_name}"),
-                columns: [
-                    "STT",
-                    "Chỉ tiêu",
-                    "Đơn vị tính",
-                    "Kế hoạch năm",
-                    "Thực hiện",
-                    "% kế hoạch",
-                    "Cùng kỳ năm trước",
-                    "So cùng kỳ (%)",
-                ]
-                .map(String::from)
-                .to_vec(),
-                rows,
-            })
-        }
-        ("table", "communes") => {
-            let codes = codes(built, unit, args.get(1), engine);
-            let codes: Vec<&String> = codes
-                .iter()
-                .filter(|c| {
-                    built
-                        .communes
-                        .iter()
-                        .any(|&u| built.index.contains_key(&(u, (*c).clone())))
-                })
-                .collect();
-            let mut columns = vec!["STT".to_string(), "Đơn vị".to_string()];
-            for c in &codes {
-                let name = engine
-                    .indicator_id(c)
-                    .map(|i| {
-                        let ind = engine.indicator(i);
-                        format!("{} ({})", ind.name, ind.unit.symbol())
-                    })
-                    .unwrap_or_else(|| (*c).clone());
-                columns.push(name);
-            }
-            let mut rows = Vec::new();
-            for (n, &u) in built.communes.iter().enumerate() {
-                let mut row = vec![
-                    number(Decimal::from(n + 1), 0),
-                    Cell::text(engine.registry().version(u).name.clone()),
-                ];
-                for c in &codes {
-                    row.push(
-                        fig(u, c)
-                            .and_then(|f| f.value)
-                            .map_or(Cell::Empty, |v| number(v, decimals(c))),
-                    );
-                }
-                rows.push(row);
-            }
-            Block::Table(Table {
-                name: "xa".into(),
-                title: format!("Biểu 02. Chỉ tiêu theo đơn vị cấp xã {period_name}"),
-                columns,
-                rows,
-            })
-        }
+        ("table", "figures") => figures_table(engine, built, request, codes),
+        ("table", "communes") => communes_table(engine, built, request, codes),
         ("chart", "plan") | ("chart", "change") => {
-            let plan = what == "plan";
-            let mut bars = Vec::new();
-            for code in codes(built, unit, args.get(1), engine) {
-                let Some(&i) = built.index.get(&(unit, code.clone())) else {
-                    continue;
-                };
-                let f = &built.figures.all[i].figure;
-                let value = if plan {
-                    f.plans.first().and_then(|p| p.percent)
-                } else if policy.in_points(&f.indicator, &f.measure) {
-                    // A share's change is in points, not a percentage beside the others.
-                    None
-                } else {
-                    f.previous.as_ref().and_then(|p| p.change_percent)
-                };
-                if let Some(v) = value {
-                    built.figures.mark(i);
-                    // One number of decimals for every bar of a chart: the report's.
-                    bars.push(Bar {
-                        label: f.indicator_name.clone(),
-                        value: solieu_core::format::round(v, policy.percent_decimals.min(10)),
-                        decimals: policy.percent_decimals.min(10),
-                    });
-                }
-            }
-            Block::Chart(Chart {
-                name: what.into(),
-                title: if plan {
-                    format!("Tỷ lệ thực hiện kế hoạch năm, {period_name} (%)")
-                } else {
-                    format!("Tăng, giảm so với cùng kỳ, {period_name} (%)")
-                },
-                measure: "%".into(),
-                bars,
-                reference: plan.then_some(Decimal::ONE_HUNDRED),
-            })
+            percent_chart(engine, built, request, what == "plan", codes)
         }
-        ("chart", "communes") => {
-            let code = args.get(1).cloned().unwrap_or_default();
-            let d = decimals(&code);
-            let mut bars = Vec::new();
-            for &u in &built.communes {
-                if let Some(v) = fig(u, &code).and_then(|f| f.value) {
-                    bars.push(Bar {
-                        label: engine.registry().version(u).name.clone(),
-                        value: v,
-                        decimals: d,
-                    });
-                }
-            }
-            let (title, measure) = engine
-                .indicator_id(&code)
-                .map(|i| {
-                    let ind = engine.indicator(i);
-                    (ind.name.clone(), ind.unit.symbol().to_string())
-                })
-                .unwrap_or_else(|| (code.clone(), String::new()));
-            Block::Chart(Chart {
-                name: format!("communes-{code}"),
-                title: format!("{title} theo đơn vị cấp xã, {period_name} ({measure})"),
-                measure,
-                bars,
-                reference: None,
-            })
-        }
+        ("chart", "communes") => communes_chart(engine, built, request, codes),
         _ => Block::Paragraph {
             runs: markup::inline(&format!("@{name} {}", args.join(" "))),
         },
+    })
+}
+
+/// The unit's figure of an indicator, marked as printed.
+fn marked<'a>(built: &'a Built, unit: VersionId, code: &str) -> Option<&'a FigureView> {
+    let &i = built.index.get(&(unit, code.to_string()))?;
+    built.figures.mark(i);
+    Some(&built.figures.all[i].figure)
+}
+
+/// The decimals an indicator's figures print with (2 for one the catalogue lacks).
+fn decimals_of(engine: &Engine, code: &str) -> u32 {
+    engine
+        .indicator_id(code)
+        .map_or(2, |i| u32::from(engine.indicator(i).decimals))
+}
+
+/// `@table figures [CODES]`: Biểu 01, the unit's figures against plan and same period.
+fn figures_table(
+    engine: &Engine,
+    built: &Built,
+    request: &Request,
+    codes_arg: Option<&String>,
+) -> Block {
+    let unit = request.unit;
+    let period_name = request.period.name_vi();
+    let policy = &built.figures.policy;
+    let codes = codes(built, unit, codes_arg, engine);
+    let mut rows = Vec::new();
+    for (n, code) in codes.iter().enumerate() {
+        let Some(f) = marked(built, unit, code) else {
+            continue;
+        };
+        let d = decimals_of(engine, code);
+        let plan = f.plans.first();
+        rows.push(vec![
+            number(Decimal::from(n + 1), 0),
+            Cell::text(f.indicator_name.clone()),
+            Cell::text(f.measure.clone()),
+            plan.map_or(Cell::Empty, |p| number(p.value, d)),
+            f.value.map_or(Cell::Empty, |v| number(v, d)),
+            percent(plan.and_then(|p| p.percent), policy.percent_decimals(code)),
+            f.previous
+                .as_ref()
+                .map_or(Cell::Empty, |p| number(p.value, d)),
+            same_period_cell(f, policy),
+        ]);
+    }
+    Block::Table(Table {
+        name: "chi-tieu".into(),
+        title: format!("Biểu 01. Một số chỉ tiêu kinh tế - xã hội {period_name}"),
+        columns: [
+            "STT",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            "Kế hoạch năm",
+            "Thực hiện",
+            "% kế hoạch",
+            "Cùng kỳ năm trước",
+            "So cùng kỳ (%)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+    })
+}
+
+/// `@table communes [CODES]`: Biểu 02, the communes down, the indicators across.
+fn communes_table(
+    engine: &Engine,
+    built: &Built,
+    request: &Request,
+    codes_arg: Option<&String>,
+) -> Block {
+    let unit = request.unit;
+    let period_name = request.period.name_vi();
+    let codes = codes(built, unit, codes_arg, engine);
+    let codes: Vec<&String> = codes
+        .iter()
+        .filter(|c| {
+            built
+                .communes
+                .iter()
+                .any(|&u| built.index.contains_key(&(u, (*c).clone())))
+        })
+        .collect();
+    let mut columns = vec!["STT".to_string(), "Đơn vị".to_string()];
+    for c in &codes {
+        let name = engine
+            .indicator_id(c)
+            .map(|i| {
+                let ind = engine.indicator(i);
+                format!("{} ({})", ind.name, ind.unit.symbol())
+            })
+            .unwrap_or_else(|| (*c).clone());
+        columns.push(name);
+    }
+    let mut rows = Vec::new();
+    for (n, &u) in built.communes.iter().enumerate() {
+        let mut row = vec![
+            number(Decimal::from(n + 1), 0),
+            Cell::text(engine.registry().version(u).name.clone()),
+        ];
+        for c in &codes {
+            row.push(
+                marked(built, u, c)
+                    .and_then(|f| f.value)
+                    .map_or(Cell::Empty, |v| number(v, decimals_of(engine, c))),
+            );
+        }
+        rows.push(row);
+    }
+    Block::Table(Table {
+        name: "xa".into(),
+        title: format!("Biểu 02. Chỉ tiêu theo đơn vị cấp xã {period_name}"),
+        columns,
+        rows,
+    })
+}
+
+/// `@chart plan [CODES]` (`plan`: % of the annual plan, with the 100% line) or `@chart
+/// change [CODES]` (change against the same period).
+fn percent_chart(
+    engine: &Engine,
+    built: &Built,
+    request: &Request,
+    plan: bool,
+    codes_arg: Option<&String>,
+) -> Block {
+    let unit = request.unit;
+    let period_name = request.period.name_vi();
+    let policy = &built.figures.policy;
+    let what = if plan { "plan" } else { "change" };
+    let mut bars = Vec::new();
+    for code in codes(built, unit, codes_arg, engine) {
+        let Some(&i) = built.index.get(&(unit, code.clone())) else {
+            continue;
+        };
+        let f = &built.figures.all[i].figure;
+        let value = if plan {
+            f.plans.first().and_then(|p| p.percent)
+        } else if policy.in_points(&f.indicator, &f.measure) {
+            // A share's change is in points, not a percentage beside the others.
+            None
+        } else {
+            f.previous.as_ref().and_then(|p| p.change_percent)
+        };
+        if let Some(v) = value {
+            built.figures.mark(i);
+            // One number of decimals for every bar of a chart: the report's.
+            bars.push(Bar {
+                label: f.indicator_name.clone(),
+                value: solieu_core::format::round(v, policy.percent_decimals.min(10)),
+                decimals: policy.percent_decimals.min(10),
+            });
+        }
+    }
+    Block::Chart(Chart {
+        name: what.into(),
+        title: if plan {
+            format!("Tỷ lệ thực hiện kế hoạch năm, {period_name} (%)")
+        } else {
+            format!("Tăng, giảm so với cùng kỳ, {period_name} (%)")
+        },
+        measure: "%".into(),
+        bars,
+        reference: plan.then_some(Decimal::ONE_HUNDRED),
+    })
+}
+
+/// `@chart communes CODE`: one indicator by commune.
+fn communes_chart(
+    engine: &Engine,
+    built: &Built,
+    request: &Request,
+    code: Option<&String>,
+) -> Block {
+    let period_name = request.period.name_vi();
+    let code = code.cloned().unwrap_or_default();
+    let d = decimals_of(engine, &code);
+    let mut bars = Vec::new();
+    for &u in &built.communes {
+        if let Some(v) = marked(built, u, &code).and_then(|f| f.value) {
+            bars.push(Bar {
+                label: engine.registry().version(u).name.clone(),
+                value: v,
+                decimals: d,
+            });
+        }
+    }
+    let (title, measure) = engine
+        .indicator_id(&code)
+        .map(|i| {
+            let ind = engine.indicator(i);
+            (ind.name.clone(), ind.unit.symbol().to_string())
+        })
+        .unwrap_or_else(|| (code.clone(), String::new()));
+    Block::Chart(Chart {
+        name: format!("communes-{code}"),
+        title: format!("{title} theo đơn vị cấp xã, {period_name} ({measure})"),
+        measure,
+        bars,
+        reference: None,
     })
 }
 

@@ -56,7 +56,8 @@ enum Command {
     /// metadata exports (docs/dhis2.md) and data value sets. If any row of any file is wrong, nothing is loaded and every problem is
     /// listed with file, sheet, line and column.
     Import {
-        /// CSV files, workbooks (XLSX, XLS, ODS), GSO JSON, DHIS2 files; in any order.
+        /// CSV files, workbooks (XLSX, XLS, ODS), GSO JSON, DHIS2 files; in any order. Unit
+        /// boundaries for the map (GeoJSON) are imported on their own.
         #[arg(required_unless_present = "template")]
         files: Vec<PathBuf>,
         /// Check everything and report what would change, but write nothing.
@@ -70,6 +71,10 @@ enum Command {
         /// unit open before ends the day before.
         #[arg(long, default_value = "2025-07-01")]
         effective: chrono::NaiveDate,
+        /// For boundary files (GeoJSON): the day whose units the features' codes name, so a
+        /// 2020 map and a 2026 map each get their communes. Today when not given.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
         /// For DHIS2 files (dataValueSet JSON, CSV, XML; ADX): a CSV `kind,dhis2,solieu` linking
         /// data elements (`DE`, `DE|COMBO`, `DE|category=option`) and org units to our codes,
         /// before the links a DHIS2 metadata import recorded.
@@ -300,6 +305,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
             dry_run,
             decimal,
             effective,
+            as_of,
             dhis2_mapping,
             mapping,
             template,
@@ -320,6 +326,7 @@ async fn run(cli: Cli, say: &Say) -> Result<ExitCode> {
                 dhis2_mapping: commands::read_dhis2_mapping(dhis2_mapping.as_deref(), say)?,
                 mapping: commands::read_column_mapping(mapping.as_deref(), say)?,
                 limits,
+                as_of,
             };
             commands::import(&location, &files, options, &user, say).await
         }

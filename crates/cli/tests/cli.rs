@@ -1228,3 +1228,124 @@ fn a_report_made_without_an_account_name_is_kept_with_the_machines() {
     assert!(listed.contains("cli@may-van-phong"), "{listed}");
     assert!(!listed.contains("unknown"), "{listed}");
 }
+
+/// A GeoJSON FeatureCollection of `features`.
+fn feature_collection(features: &[String]) -> String {
+    format!(
+        r#"{{"type": "FeatureCollection", "features": [{}]}}"#,
+        features.join(",\n")
+    )
+}
+
+/// A square commune of 0.04 degrees whose south-west corner is `corner` (longitude, latitude).
+fn square_feature(code: &str, corner: (f64, f64)) -> String {
+    let (x, y) = corner;
+    let (x1, y1) = (x + 0.04, y + 0.04);
+    format!(
+        r#"{{"type": "Feature", "properties": {{"ma": "{code}"}}, "geometry": {{"type": "Polygon", "coordinates": [[[{x}, {y}], [{x1}, {y}], [{x1}, {y1}], [{x}, {y1}], [{x}, {y}]]]}}}}"#
+    )
+}
+
+on_both_backends!(
+    boundaries_import_whole_or_not_at_all_matched_to_the_units_of_their_day,
+    |db, dir| {
+        import_demo(db);
+        // The 2020 communes as generated squares side by side.
+        let communes = [
+            "06838", "06841", "06844", "06847", "06853", "06856", "06859",
+        ];
+        let squares: Vec<String> = communes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| square_feature(code, (107.3 + 0.05 * i as f64, 21.5)))
+            .collect();
+        let good = dir.join("ranh-gioi-2020.geojson");
+        fs::write(&good, feature_collection(&squares)).unwrap();
+        let good = good.display().to_string();
+        let out = ok(db, &["import", "--as-of", "2020-06-30", &good]);
+        // The demo placed them as points: each replaced, the points kept in the history.
+        assert!(
+            out.contains("Unit shapes replaced (the old shape kept in the history): 7"),
+            "{out}"
+        );
+        assert!(out.contains("units as of 30/06/2020"), "{out}");
+
+        // One file with good features and bad ones is refused whole, each bad one named.
+        let mut mixed = squares[..2].to_vec();
+        mixed[0] = square_feature("06838", (108.0, 22.0));
+        mixed.push(square_feature("99999", (107.0, 21.0)));
+        mixed.push(r#"{"type": "Feature", "properties": {"ma": "06844"}, "geometry": {"type": "Polygon", "coordinates": [[[107.4, 21.5], [107.5, 21.6], [107.5, 21.5], [107.4, 21.6], [107.4, 21.5]]]}}"#.to_string());
+        mixed.push(r#"{"type": "Feature", "properties": {"ma": "06847"}, "geometry": {"type": "Point", "coordinates": [21.6, 107.5]}}"#.to_string());
+        // Tình Húc was merged into the town on 1 January 2020.
+        mixed.push(square_feature("06850", (107.2, 21.5)));
+        let bad = dir.join("sai.geojson");
+        fs::write(&bad, feature_collection(&mixed)).unwrap();
+        let out = solieu(
+            db,
+            &[
+                "import",
+                "--as-of",
+                "2020-06-30",
+                &bad.display().to_string(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&out.stderr);
+        for expected in [
+            "features[2] 99999",
+            "no unit has this code on 30/06/2020",
+            "features[3] 06844",
+            "a ring crosses itself",
+            "features[4] 06847",
+            "“[21.6, 107.5]”",
+            "latitude first",
+            "features[5] 06850",
+            "Xã Tình Húc's over … – 31/12/2019",
+            "--as-of",
+        ] {
+            assert!(said.contains(expected), "{expected} missing: {said}");
+        }
+        // Nothing of it was written: the good file changes nothing.
+        let out = ok(db, &["import", "--as-of", "2020-06-30", &good]);
+        assert!(out.contains("Unit shapes unchanged: 7"), "{out}");
+
+        // The same code names another unit in 2026: its shape is another one, both kept.
+        let town_2026 = dir.join("2026.geojson");
+        fs::write(
+            &town_2026,
+            feature_collection(&[square_feature("06838", (107.3, 21.4))]),
+        )
+        .unwrap();
+        let out = ok(
+            db,
+            &[
+                "import",
+                "--as-of",
+                "2026-06-30",
+                &town_2026.display().to_string(),
+            ],
+        );
+        assert!(
+            out.contains("Unit shapes replaced (the old shape kept in the history): 1"),
+            "{out}"
+        );
+        let out = ok(db, &["import", "--as-of", "2020-06-30", &good]);
+        assert!(out.contains("Unit shapes unchanged: 7"), "{out}");
+
+        // Boundaries with other files: refused, nothing read.
+        let out = solieu(
+            db,
+            &[
+                "import",
+                &good,
+                &repo().join("demo/units.csv").display().to_string(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("imported on their own"),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+);

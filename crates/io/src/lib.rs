@@ -10,6 +10,7 @@ pub mod csv_cell;
 pub mod dhis2;
 pub mod dhis2_metadata;
 pub mod excel;
+pub mod geojson;
 pub mod gso;
 pub mod limits;
 pub mod programs;

@@ -18,6 +18,16 @@ use Column::{Bytes as Bin, Int, Text as Txt};
 const TABLES: &[(&str, &[(&str, Column)])] = &[
     ("meta", &[("key", Txt), ("value", Txt)]),
     (
+        "unit_shapes",
+        &[
+            ("unit_code", Txt),
+            ("valid_from", Txt),
+            ("geometry", Txt),
+            ("changed_by", Txt),
+            ("changed_at", Txt),
+        ],
+    ),
+    (
         "units",
         &[
             ("id", Int),

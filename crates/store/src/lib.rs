@@ -20,6 +20,7 @@ mod programs;
 mod read;
 mod reports;
 mod schedule;
+mod shapes;
 pub mod test_support;
 mod visits;
 mod web;
@@ -42,6 +43,7 @@ pub use programs::ProgramReport;
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
 pub use schedule::{Engagement, ScheduleItem};
+pub use shapes::{ShapesWritten, UnitShape};
 pub use visits::{MostRead, VisitBatch};
 pub use web::{
     DataSetRow, NewUser, Submission, SubmissionEvent, SubmissionStep, TokenRef, TokenRow, User,

@@ -168,6 +168,297 @@ pub fn line(points: &[(String, Option<Decimal>)], decimals: u8, labelled_by: &st
     s
 }
 
+/// One unit on a map: where it lies, its figure (printed as `label`), and where its figures are.
+pub struct MapUnit {
+    pub name: String,
+    pub href: String,
+    pub shape: solieu_io::geojson::Shape,
+    pub value: Option<Decimal>,
+    pub label: String,
+}
+
+/// ColorBrewer's sequential blues, lightest first: told apart in print and by most readers with
+/// a colour vision deficiency, since they differ in lightness.
+const SHADES: [&str; 5] = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+/// A unit without a published figure.
+const NO_FIGURE: &str = "#d9d9d9";
+
+/// The classes a map shades by: equal steps from the lowest figure to the highest, as many as
+/// there are different figures, at most five. Each is (from, to) inclusive of its top.
+pub fn classes(values: &[Decimal]) -> Vec<(Decimal, Decimal)> {
+    let (Some(low), Some(high)) = (values.iter().min(), values.iter().max()) else {
+        return Vec::new();
+    };
+    let mut distinct: Vec<&Decimal> = values.iter().collect();
+    distinct.sort();
+    distinct.dedup();
+    let count = distinct.len().min(SHADES.len());
+    let step = (high - low) / Decimal::from(count as u32);
+    (0..count)
+        .map(|i| {
+            let from = low + step * Decimal::from(i as u32);
+            let to = if i + 1 == count {
+                *high
+            } else {
+                low + step * Decimal::from(i as u32 + 1)
+            };
+            (from, to)
+        })
+        .collect()
+}
+
+fn shade_of(value: Option<Decimal>, classes: &[(Decimal, Decimal)]) -> &'static str {
+    let Some(value) = value else {
+        return NO_FIGURE;
+    };
+    let at = classes
+        .iter()
+        .position(|(_, to)| value <= *to)
+        .unwrap_or(classes.len().saturating_sub(1));
+    // Fewer classes than shades take the darker ones, so a single class is not near white.
+    SHADES[SHADES.len() - classes.len() + at.min(classes.len().saturating_sub(1))]
+}
+
+/// From longitude and latitude to the drawing: an equirectangular projection at the area's
+/// middle latitude (a district or province is small enough for it), fitted to the width.
+struct Projection {
+    west: f64,
+    north: f64,
+    scale: f64,
+    squeeze: f64,
+}
+
+impl Projection {
+    const MARGIN: f64 = 12.0;
+    /// Room above the northernmost unit for its name.
+    const TOP: f64 = 30.0;
+
+    fn fitted(units: &[MapUnit]) -> Option<(Projection, f64)> {
+        let positions = units.iter().flat_map(|u| positions(&u.shape));
+        let (mut west, mut east, mut south, mut north) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for [lon, lat] in positions {
+            west = west.min(lon);
+            east = east.max(lon);
+            south = south.min(lat);
+            north = north.max(lat);
+        }
+        if west > east {
+            return None;
+        }
+        let squeeze = ((south + north) / 2.0).to_radians().cos();
+        let across = ((east - west) * squeeze).max(1e-6);
+        let down = (north - south).max(1e-6);
+        let inner = WIDTH - 2.0 * Self::MARGIN;
+        // A tall area is drawn no taller than it is wide, a flat one no flatter than a third.
+        let scale = (inner / across).min(inner / down);
+        let height = (down * scale).max(inner / 3.0) + Self::TOP + Self::MARGIN;
+        Some((
+            Projection {
+                west,
+                north,
+                scale,
+                squeeze,
+            },
+            height,
+        ))
+    }
+
+    fn at(&self, [lon, lat]: [f64; 2]) -> (f64, f64) {
+        (
+            Self::MARGIN + (lon - self.west) * self.squeeze * self.scale,
+            Self::TOP + (self.north - lat) * self.scale,
+        )
+    }
+}
+
+fn positions(shape: &solieu_io::geojson::Shape) -> Vec<[f64; 2]> {
+    use solieu_io::geojson::Shape;
+    match shape {
+        Shape::Point(p) => vec![*p],
+        Shape::Area(polygons) => polygons.iter().flatten().flatten().copied().collect(),
+    }
+}
+
+/// A path of the unit's rings, leaving out positions closer than half a unit to the last one
+/// kept: a detailed boundary weighs no more than the drawing can show.
+fn area_path(polygons: &[Vec<Vec<[f64; 2]>>], projection: &Projection) -> String {
+    let mut d = String::new();
+    for ring in polygons.iter().flatten() {
+        let mut last: Option<(f64, f64)> = None;
+        for (k, p) in ring.iter().enumerate() {
+            let (x, y) = projection.at(*p);
+            let near = last.is_some_and(|(lx, ly)| (x - lx).hypot(y - ly) < 0.5);
+            if near && k + 1 < ring.len() {
+                continue;
+            }
+            d.push_str(&format!(
+                "{}{x:.1} {y:.1}",
+                if last.is_none() { "M" } else { "L" }
+            ));
+            last = Some((x, y));
+        }
+        d.push('Z');
+    }
+    d
+}
+
+/// Where a unit's name may be written, best first: above its point, then below, right and
+/// left of it; or the middle of its largest part's outer ring.
+fn label_places(shape: &solieu_io::geojson::Shape, projection: &Projection) -> Vec<(f64, f64)> {
+    use solieu_io::geojson::Shape;
+    match shape {
+        Shape::Point(p) => {
+            let (x, y) = projection.at(*p);
+            vec![
+                (x, y - 10.0),
+                (x, y + 21.0),
+                (x + 40.0, y + 4.0),
+                (x - 40.0, y + 4.0),
+            ]
+        }
+        Shape::Area(polygons) => {
+            let span = |ring: &Vec<[f64; 2]>| {
+                let xs = ring.iter().map(|p| p[0]);
+                let ys = ring.iter().map(|p| p[1]);
+                (xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min))
+                    * (ys.clone().fold(f64::MIN, f64::max) - ys.fold(f64::MAX, f64::min))
+            };
+            let outer = polygons
+                .iter()
+                .map(|p| &p[0])
+                .max_by(|a, b| span(a).total_cmp(&span(b)));
+            let Some(outer) = outer.filter(|o| o.len() > 1) else {
+                return Vec::new();
+            };
+            let corners = &outer[..outer.len() - 1];
+            let n = corners.len() as f64;
+            let lon = corners.iter().map(|p| p[0]).sum::<f64>() / n;
+            let lat = corners.iter().map(|p| p[1]).sum::<f64>() / n;
+            let (x, y) = projection.at([lon, lat]);
+            vec![(x, y + 4.0), (x, y + 19.0), (x, y - 11.0)]
+        }
+    }
+}
+
+/// A name's box (left, top, right, bottom) when centred at `x` on the baseline `y`.
+fn name_box(x: f64, y: f64, name: &str) -> [f64; 4] {
+    let half = text_width(name) / 2.0;
+    [x - half, y - 12.0, x + half, y + 3.0]
+}
+
+fn overlaps(a: &[f64; 4], b: &[f64; 4]) -> bool {
+    a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]
+}
+
+/// The first place for `name` inside the drawing that overlaps no name already placed; the
+/// first place when every one does.
+fn place_name(
+    name: &str,
+    places: &[(f64, f64)],
+    placed: &[[f64; 4]],
+    height: f64,
+) -> Option<(f64, f64)> {
+    let fitted: Vec<(f64, f64)> = places
+        .iter()
+        .map(|&(x, y)| (inside(x, name, 0.0), y.clamp(13.0, height - 2.0)))
+        .collect();
+    fitted
+        .iter()
+        .copied()
+        .find(|&(x, y)| {
+            let b = name_box(x, y, name);
+            !placed.iter().any(|p| overlaps(p, &b))
+        })
+        .or_else(|| fitted.first().copied())
+}
+
+/// A map of units shaded by their figures, with a legend under it: each unit a link to its
+/// figures, named and valued in its tooltip and for assistive technology. `legend` gives each
+/// class's text ("643,41 – 800") and the words for a unit without a figure. `None` when no
+/// unit has a place to be drawn.
+pub fn map(
+    units: &[MapUnit],
+    classes: &[(Decimal, Decimal)],
+    legend: &[String],
+    no_figure: &str,
+    labelled_by: &str,
+) -> Option<String> {
+    let (projection, map_height) = Projection::fitted(units)?;
+    let legend_rows = legend.len() + usize::from(units.iter().any(|u| u.value.is_none()));
+    let height = map_height + 8.0 + 20.0 * legend_rows as f64;
+    let mut s = format!(
+        r##"<svg class="chart map" viewBox="0 0 {WIDTH} {height:.0}" role="group" aria-labelledby="{}" font-family="sans-serif" xmlns="http://www.w3.org/2000/svg">"##,
+        escape(labelled_by)
+    );
+    let mut names = String::new();
+    // Points first, so that no name covers one.
+    let mut placed: Vec<[f64; 4]> = units
+        .iter()
+        .filter_map(|u| match &u.shape {
+            solieu_io::geojson::Shape::Point(p) => {
+                let (x, y) = projection.at(*p);
+                Some([x - 7.0, y - 7.0, x + 7.0, y + 7.0])
+            }
+            solieu_io::geojson::Shape::Area(_) => None,
+        })
+        .collect();
+    for unit in units {
+        let fill = shade_of(unit.value, classes);
+        let said = format!("{}: {}", unit.name, unit.label);
+        let drawn = match &unit.shape {
+            solieu_io::geojson::Shape::Point(p) => {
+                let (x, y) = projection.at(*p);
+                format!(
+                    r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{fill}" stroke="#333" stroke-width="1"/>"##
+                )
+            }
+            solieu_io::geojson::Shape::Area(polygons) => format!(
+                r##"<path d="{}" fill="{fill}" fill-rule="evenodd" stroke="#fff" stroke-width="1"/>"##,
+                area_path(polygons, &projection)
+            ),
+        };
+        s.push_str(&format!(
+            r#"<a href="{}" aria-label="{}"><title>{}</title>{drawn}</a>"#,
+            escape(&unit.href),
+            escape(&said),
+            escape(&said)
+        ));
+        if let Some((x, y)) = place_name(
+            &unit.name,
+            &label_places(&unit.shape, &projection),
+            &placed,
+            map_height,
+        ) {
+            placed.push(name_box(x, y, &unit.name));
+            names.push_str(&format!(
+                r##"<text x="{x:.1}" y="{y:.1}" {FONT} text-anchor="middle" fill="#111" stroke="#fff" stroke-width="3" paint-order="stroke" aria-hidden="true">{}</text>"##,
+                escape(&unit.name)
+            ));
+        }
+    }
+    // Names over every shape, so that no neighbour covers one.
+    s.push_str(&names);
+    let mut y = map_height + 8.0;
+    let swatches = classes
+        .iter()
+        .map(|(_, to)| shade_of(Some(*to), classes))
+        .zip(legend.iter().map(String::as_str));
+    let missing = units
+        .iter()
+        .any(|u| u.value.is_none())
+        .then_some((NO_FIGURE, no_figure));
+    for (fill, text) in swatches.chain(missing) {
+        s.push_str(&format!(
+            r##"<rect x="12" y="{y:.0}" width="14" height="14" fill="{fill}" stroke="#666" stroke-width="0.5"/><text x="32" y="{ty:.0}" {FONT}>{}</text>"##,
+            escape(text),
+            ty = y + 12.0
+        ));
+        y += 20.0;
+    }
+    s.push_str("</svg>");
+    Some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

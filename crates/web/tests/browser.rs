@@ -587,6 +587,7 @@ async fn every_page_of_every_role(
     let app = common::app(&location).await;
     common::with_portal(&app).await;
     common::approve_first_half_of_2020(&app).await;
+    common::with_demo_map(&app).await;
     let report = common::record_report(&app, "06838", "2026S1").await;
     let (address, server) = serve(app).await;
     let base = format!("http://{address}");
@@ -685,6 +686,9 @@ const SMALLEST_TEXT_PX: f64 = 11.0;
 async fn chart_text_is_readable_on_a_desktop_and_a_phone() {
     let (location, _dir) = solieu_store::test_support::fresh_sqlite();
     let app = common::app(&location).await;
+    common::with_portal(&app).await;
+    common::approve_first_half_of_2020(&app).await;
+    common::with_demo_map(&app).await;
     let report = format!(
         "/reports/{}",
         common::record_report(&app, "06838", "2026S1").await
@@ -701,6 +705,8 @@ async fn chart_text_is_readable_on_a_desktop_and_a_phone() {
             ("office", province),
             ("leader", province),
             ("office", report.as_str()),
+            // The portal's map of the communes, and its legend.
+            ("office", "/so-lieu/KHAM_BENH_XA?ky=2020S1"),
         ];
         let (mut small, mut measured) = (Vec::new(), 0);
         for (user, page) in roles {

@@ -1619,3 +1619,137 @@ on_both_backends!(an_article_is_drafted_from_a_recorded_report, |app| {
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 });
+
+/// A square of side `side` degrees with its south-west corner at (`lon`, `lat`), as GeoJSON
+/// geometry the way the store keeps it.
+fn square(lon: f64, lat: f64, side: f64) -> String {
+    let ring = [
+        [lon, lat],
+        [lon + side, lat],
+        [lon + side, lat + side],
+        [lon, lat + side],
+        [lon, lat],
+    ];
+    serde_json::json!({"type": "MultiPolygon", "coordinates": [[ring]]}).to_string()
+}
+
+/// The drawing inside the link to `href` on a map.
+fn drawn_at<'a>(svg: &'a str, href: &str) -> &'a str {
+    let start = svg
+        .find(&format!("<a href=\"{href}\""))
+        .unwrap_or_else(|| panic!("no link to {href} on the map: {svg}"));
+    let end = svg[start..].find("</a>").unwrap() + start;
+    &svg[start..end]
+}
+
+on_both_backends!(
+    the_map_shades_the_communes_of_the_period_by_their_approved_figures,
+    |app| {
+        with_portal(&app).await;
+        approve(&app, "BC_HUYEN_6T", "198").await;
+        // Hoành Mô's form is not approved: on the map without its figure.
+        approve_half_year(
+            &app,
+            &["06838", "06844", "06847", "06853", "06856", "06859"],
+        )
+        .await;
+        let version_2026 = chrono::NaiveDate::from_ymd_opt(2025, 7, 1);
+        let shapes: Vec<solieu_store::UnitShape> = [
+            ("06838", None, square(107.35, 21.50, 0.05)),
+            ("06841", None, square(107.45, 21.60, 0.05)),
+            ("06844", None, square(107.40, 21.55, 0.05)),
+            ("06847", None, square(107.50, 21.60, 0.05)),
+            ("06856", None, square(107.30, 21.52, 0.05)),
+            (
+                "06859",
+                None,
+                r#"{"type": "Point", "coordinates": [107.48, 21.45]}"#.to_string(),
+            ),
+            // Xã Bình Liêu of 2026 is another unit version with the same code: another shape.
+            (
+                "06838",
+                version_2026,
+                r#"{"type": "Point", "coordinates": [107.42, 21.50]}"#.to_string(),
+            ),
+        ]
+        .into_iter()
+        .map(|(code, valid_from, geometry)| solieu_store::UnitShape {
+            code: code.into(),
+            valid_from,
+            geometry,
+        })
+        .collect();
+        let written = app
+            .store
+            .write_shapes(&shapes, "test", false)
+            .await
+            .unwrap();
+        assert_eq!(written.added, 7);
+
+        let mut visitor = Client::new(&app);
+        let page = visitor.get("/so-lieu/KHAM_BENH_XA?ky=2020S1").await.html();
+        assert!(page.contains("Bản đồ, 6 tháng đầu năm 2020"), "{page}");
+        let start = page.find("<svg class=\"chart map\"").expect("the map");
+        let svg = &page[start..start + page[start..].find("</svg>").unwrap()];
+        // 2020's town is drawn with its 2020 boundary, not as 2026's commune of that code.
+        let town = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06838");
+        assert!(
+            town.contains("<path") && !town.contains("<circle"),
+            "{town}"
+        );
+        assert!(town.contains("Thị trấn Bình Liêu: 12.480 lượt"), "{town}");
+        // A unit known by its centre only is a point.
+        let point = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06859");
+        assert!(point.contains("<circle"), "{point}");
+        // A commune with its own portal links to its figures there; without an approved
+        // figure it is grey and says so, and its figure is nowhere on the page.
+        let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
+        assert!(
+            hoanh_mo.contains("Xã Hoành Mô: chưa có số liệu công bố")
+                && hoanh_mo.contains("#d9d9d9"),
+            "{hoanh_mo}"
+        );
+        assert!(!page.contains("9.215"), "{page}");
+        // The legend, and the same figures as a table, the unit without a place said so.
+        assert!(svg.contains("chưa có số liệu công bố</text>"), "{svg}");
+        assert!(svg.contains("5.462 – 12.480"), "{svg}");
+        assert!(page.contains("<tr id=\"dv-06838\">"), "{page}");
+        let vo_ngai = &page[page.find("<tr id=\"dv-06853\">").unwrap()..];
+        assert!(
+            vo_ngai[..vo_ngai.find("</tr>").unwrap()].contains("chưa có vị trí trên bản đồ"),
+            "{vo_ngai}"
+        );
+        // At the address an article embeds, the same map with its title.
+        assert!(
+            page.contains("](/so-lieu/KHAM_BENH_XA/ban-do.svg?ky=2020S1)"),
+            "{page}"
+        );
+        let embed = visitor
+            .get("/so-lieu/KHAM_BENH_XA/ban-do.svg?ky=2020S1")
+            .await;
+        assert_eq!(embed.header("content-type"), "image/svg+xml");
+        assert!(
+            embed
+                .body
+                .contains("<title id=\"chart-title\">Lượt khám bệnh tại tuyến xã: Bản đồ")
+                && embed.body.contains("12.480 lượt")
+                && !embed.body.contains("9.215"),
+            "{}",
+            embed.body
+        );
+
+        // Approved, Hoành Mô takes its shade.
+        approve(&app, "BC_XA_6T", "06841").await;
+        let page = visitor
+            .get("/so-lieu/KHAM_BENH_XA?ky=2020S1&lan=2")
+            .await
+            .html();
+        let start = page.find("<svg class=\"chart map\"").unwrap();
+        let svg = &page[start..];
+        let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
+        assert!(
+            hoanh_mo.contains("Xã Hoành Mô: 9.215 lượt") && !hoanh_mo.contains("#d9d9d9"),
+            "{hoanh_mo}"
+        );
+    }
+);

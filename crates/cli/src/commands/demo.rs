@@ -71,6 +71,21 @@ pub const DEMO_FILES: &[(&str, &str)] = &[
 ];
 
 /// The demo's portal content (`solieu_web::portal::bundle`).
+/// Where the communes lie, for the portal's map, as of a day in each period the demo covers:
+/// approximate centres (no openly licensed boundaries of Bình Liêu's communes exist to ship).
+const DEMO_BOUNDARIES: [(&str, &str, (i32, u32, u32)); 2] = [
+    (
+        "demo/ranh-gioi-2020.geojson",
+        include_str!("../../../../demo/ranh-gioi-2020.geojson"),
+        (2020, 6, 30),
+    ),
+    (
+        "demo/ranh-gioi-2026.geojson",
+        include_str!("../../../../demo/ranh-gioi-2026.geojson"),
+        (2026, 6, 30),
+    ),
+];
+
 pub const DEMO_PORTAL: &str = include_str!("../../../../demo/portal/portal.json");
 
 const DEMO_MARK: &str = "demo-binh-lieu";
@@ -165,24 +180,33 @@ pub async fn demo(
             bytes: text.as_bytes().to_vec(),
         })
         .collect();
-    let code = import_inputs(
-        &store,
-        inputs,
-        Vec::new(),
-        ImportOptions {
-            dry_run: false,
-            decimal: None,
-            effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date"),
-            dhis2_mapping: Default::default(),
-            mapping: None,
-            limits: Default::default(),
-        },
-        "demo",
-        say,
-    )
-    .await?;
+    let options = ImportOptions {
+        dry_run: false,
+        decimal: None,
+        effective: chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("a date"),
+        dhis2_mapping: Default::default(),
+        mapping: None,
+        limits: Default::default(),
+        as_of: None,
+    };
+    let code = import_inputs(&store, inputs, Vec::new(), options.clone(), "demo", say).await?;
     if code != ExitCode::SUCCESS {
         bail!("the demo data does not import; this is a bug in solieu");
+    }
+    for (name, text, (y, m, d)) in DEMO_BOUNDARIES {
+        let input = Input {
+            name: name.to_string(),
+            bytes: text.as_bytes().to_vec(),
+        };
+        let options = ImportOptions {
+            as_of: chrono::NaiveDate::from_ymd_opt(y, m, d),
+            ..options.clone()
+        };
+        if import_inputs(&store, vec![input], Vec::new(), options, "demo", say).await?
+            != ExitCode::SUCCESS
+        {
+            bail!("the demo boundaries do not import; this is a bug in solieu");
+        }
     }
     // Accounts for each role; Argon2 is slow on purpose, so hash on the blocking pool.
     for (username, password, role, unit, group, name) in super::DEMO_USERS {

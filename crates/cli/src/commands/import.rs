@@ -57,6 +57,8 @@ pub struct ImportOptions {
     pub mapping: Option<excel::Mapping>,
     /// How much the files may hold (docs/limits.md).
     pub limits: Limits,
+    /// The day whose units a boundary file (GeoJSON) names; today when not given.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 pub async fn import_inputs(
@@ -67,6 +69,9 @@ pub async fn import_inputs(
     user: &str,
     say: &Say,
 ) -> Result<ExitCode> {
+    if super::boundaries::holds_boundaries(&inputs) {
+        return super::boundaries::import(store, inputs, problems, &options, user, say).await;
+    }
     let dry_run = options.dry_run;
     let csv_options = ReadOptions {
         decimal: options.decimal,
@@ -594,7 +599,7 @@ fn notes_more(more: usize, say: &Say) -> String {
 
 /// Prints the first `shown` problems and how many more there are (`omitted` of them never
 /// kept by the readers), then what was refused.
-fn refuse(
+pub(super) fn refuse(
     mut problems: Vec<Problem>,
     omitted: usize,
     shown: usize,

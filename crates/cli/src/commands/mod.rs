@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod backup;
+mod boundaries;
 mod demo;
 mod export;
 mod import;

@@ -178,3 +178,27 @@ io-why-csv-unequal = the line has { $cells } cells, the header { $expected }
 io-document-file-not-an-address = a document's file must be the address of a file in a portal's library (/media/…) or a web address (https://…)
 io-document-file-hint = upload the PDF on the portal's “Pictures and attached files” page and copy its /media/….pdf address into this column
 io-dhis2-set-field-not-text = { $field } of a data value set is written as text, e.g. "202001"
+
+## Unit boundaries (GeoJSON)
+io-geojson-too-large = the boundary file weighs { $size }, over the limit of { $limit }
+io-geojson-too-large-hint = simplify the boundaries (in QGIS: Vector › Geometry Tools › Simplify) or split the file by district and import each
+io-geojson-not-collection = a boundary file is a GeoJSON FeatureCollection
+io-geojson-too-many-features = the file has { $count } features, over the limit of { $limit }
+io-geojson-too-many-positions = the file has over { $limit } positions; simplify the boundaries
+io-geojson-no-code = the feature names no unit code (property "ma", "code" or "ma_dvhc", or the feature's "id")
+io-geojson-bad-code = not a unit code: { $why }
+io-geojson-no-geometry = the feature has no geometry
+io-geojson-geometry-kind = a unit's geometry is a Polygon, a MultiPolygon or a Point (the unit's centre)
+io-geojson-empty-polygon = the area has no ring
+io-geojson-bad-position = a position off the globe: expected [longitude, latitude] in degrees (WGS 84)
+io-geojson-latitude-first = the position seems written latitude first; GeoJSON writes longitude first, e.g. [107.45, 21.60]
+io-geojson-projected = the position seems to be projected metres (such as VN-2000); convert to WGS 84 (EPSG:4326) before importing
+io-geojson-short-ring = the ring has only { $count } positions; a closed ring needs at least 4
+io-geojson-open-ring = the ring is not closed: its last position must repeat its first
+io-geojson-open-ring-hint = copy the first position to the end of the ring
+io-geojson-degenerate-ring = the ring has fewer than 3 distinct positions
+io-geojson-invalid-polygon-hint = repair it with a GIS tool (in QGIS: Vector › Geometry Tools › Fix Geometries) and import again
+io-geojson-ring-crosses-itself = a ring crosses itself
+io-geojson-rings-cross = rings of the area cross each other
+io-geojson-hole-outside = a hole lies outside its area
+io-geojson-polygons-overlap = parts of the area overlap

@@ -178,3 +178,27 @@ io-why-csv-unequal = dòng có { $cells } ô, dòng tiêu đề có { $expected 
 io-document-file-not-an-address = tệp của văn bản phải là địa chỉ tệp trong thư viện của cổng (/media/…) hoặc địa chỉ trang web (https://…)
 io-document-file-hint = tải tệp PDF lên trang “Ảnh và tệp đính kèm” của cổng rồi chép địa chỉ /media/….pdf vào cột này
 io-dhis2-set-field-not-text = { $field } của tập giá trị phải viết dạng văn bản, ví dụ "202001"
+
+## Ranh giới đơn vị (GeoJSON)
+io-geojson-too-large = tệp ranh giới nặng { $size }, quá giới hạn { $limit }
+io-geojson-too-large-hint = giản lược đường ranh giới (ví dụ bằng QGIS: Vector › Geometry Tools › Simplify) hoặc chia tệp theo huyện rồi nhập từng tệp
+io-geojson-not-collection = tệp ranh giới phải là một FeatureCollection của GeoJSON
+io-geojson-too-many-features = tệp có { $count } đối tượng, quá giới hạn { $limit }
+io-geojson-too-many-positions = tệp có hơn { $limit } điểm toạ độ; hãy giản lược đường ranh giới
+io-geojson-no-code = đối tượng không có mã đơn vị (thuộc tính "ma", "code" hoặc "ma_dvhc", hoặc "id" của đối tượng)
+io-geojson-bad-code = mã đơn vị không hợp lệ: { $why }
+io-geojson-no-geometry = đối tượng không có hình (geometry)
+io-geojson-geometry-kind = hình của đơn vị phải là Polygon, MultiPolygon hoặc Point (tâm của đơn vị)
+io-geojson-empty-polygon = vùng không có đường ranh giới nào
+io-geojson-bad-position = toạ độ không nằm trên Trái Đất: cần [kinh độ, vĩ độ] bằng độ (WGS 84)
+io-geojson-latitude-first = toạ độ có vẻ viết vĩ độ trước; GeoJSON viết kinh độ trước, ví dụ [107.45, 21.60]
+io-geojson-projected = toạ độ có vẻ là mét của hệ chiếu (như VN-2000); hãy chuyển sang WGS 84 (EPSG:4326) trước khi nhập
+io-geojson-short-ring = đường ranh giới chỉ có { $count } điểm; một vòng khép kín cần ít nhất 4 điểm
+io-geojson-open-ring = đường ranh giới không khép kín: điểm cuối phải trùng điểm đầu
+io-geojson-open-ring-hint = chép điểm đầu vào cuối vòng
+io-geojson-degenerate-ring = đường ranh giới có dưới 3 điểm phân biệt
+io-geojson-invalid-polygon-hint = sửa hình bằng công cụ GIS (ví dụ QGIS: Vector › Geometry Tools › Fix Geometries) rồi nhập lại
+io-geojson-ring-crosses-itself = đường ranh giới tự cắt
+io-geojson-rings-cross = các vòng của vùng cắt nhau
+io-geojson-hole-outside = lỗ của vùng nằm ngoài vùng
+io-geojson-polygons-overlap = các phần của vùng chồng lên nhau

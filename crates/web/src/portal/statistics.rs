@@ -410,6 +410,19 @@ struct IndicatorFigures {
     computed: bool,
     series: Vec<(Period, Option<Decimal>)>,
     below: Vec<(String, Decimal)>,
+    /// The units below on the map, each with its public figure if any.
+    map: Vec<MapRow>,
+}
+
+/// A unit below the portal's on the indicator's map and in the table that says the same.
+struct MapRow {
+    code: String,
+    name: String,
+    value: Option<Decimal>,
+    /// `None`: no boundary nor centre imported; in the table, not on the map.
+    shape: Option<solieu_io::geojson::Shape>,
+    /// Its own portal's figures of the indicator, when it has a portal.
+    portal: Option<String>,
 }
 
 impl IndicatorFigures {
@@ -433,6 +446,7 @@ impl IndicatorFigures {
         let Some(row) = rows(app, unit, &period, &only).await?.into_iter().next() else {
             return Ok(None);
         };
+        let map = map_rows(app, &approvals, code, unit, &period).await?;
         let engine = app.engine();
         let series = public
             .iter()
@@ -440,6 +454,7 @@ impl IndicatorFigures {
             .map(|(p, _)| (*p, figure(&engine, code, unit, p)))
             .collect();
         Ok(Some(IndicatorFigures {
+            map,
             row,
             periods: public.iter().map(|(p, _)| *p).collect(),
             decimals: engine
@@ -470,6 +485,101 @@ impl IndicatorFigures {
             .collect();
         (!bars.is_empty()).then(|| crate::svg::bars(&bars, labelled_by))
     }
+
+    /// The units below shaded by their figures, each a link to them; `None` when none has a
+    /// place on the map.
+    fn map_chart(&self, lang: Lang, page: &str, labelled_by: &str) -> Option<String> {
+        let text = |v: Decimal| exact(v, self.decimals, self.computed);
+        let units: Vec<crate::svg::MapUnit> = self
+            .map
+            .iter()
+            .filter_map(|row| {
+                Some(crate::svg::MapUnit {
+                    name: row.name.clone(),
+                    href: row
+                        .portal
+                        .clone()
+                        .unwrap_or_else(|| format!("{page}#dv-{}", row.code)),
+                    shape: row.shape.clone()?,
+                    value: row.value,
+                    label: row.value.map_or_else(
+                        || solieu_i18n::tr(lang, "portal-statistics-map-no-figure"),
+                        |v| format!("{} {}", text(v), self.row.measure),
+                    ),
+                })
+            })
+            .collect();
+        let values: Vec<Decimal> = units.iter().filter_map(|u| u.value).collect();
+        let classes = crate::svg::classes(&values);
+        let legend: Vec<String> = classes
+            .iter()
+            .map(|(from, to)| {
+                let round = |v: Decimal| text(v.round_dp(u32::from(self.decimals)));
+                if from == to {
+                    round(*from)
+                } else {
+                    format!("{} – {}", round(*from), round(*to))
+                }
+            })
+            .collect();
+        crate::svg::map(
+            &units,
+            &classes,
+            &legend,
+            &solieu_i18n::tr(lang, "portal-statistics-map-no-figure"),
+            labelled_by,
+        )
+    }
+}
+
+/// The units directly below `unit` in `period`, each with its figure of `code` when public,
+/// its shape as of its version and its own portal.
+async fn map_rows(
+    app: &App,
+    approvals: &Approvals,
+    code: &str,
+    unit: &str,
+    period: &Period,
+) -> Result<Vec<MapRow>, WebError> {
+    let mut rows: Vec<(MapRow, Option<chrono::NaiveDate>)> = {
+        let engine = app.engine();
+        let registry = engine.registry();
+        registry
+            .children(unit, period.end_date())
+            .into_iter()
+            .map(|id| {
+                let child = registry.version(id);
+                let public = approvals
+                    .public(&engine, &child.code)
+                    .into_iter()
+                    .any(|(p, codes)| p == *period && codes.contains(code));
+                let row = MapRow {
+                    code: child.code.clone(),
+                    name: child.name.clone(),
+                    value: public
+                        .then(|| figure(&engine, code, &child.code, period))
+                        .flatten(),
+                    shape: None,
+                    portal: None,
+                };
+                (row, child.valid_from)
+            })
+            .collect()
+    };
+    let codes: Vec<String> = rows.iter().map(|(r, _)| r.code.clone()).collect();
+    let shapes = app.store.shapes_of(&codes).await?;
+    let portals = app.store.portals().await?;
+    for (row, from) in &mut rows {
+        row.shape = shapes
+            .iter()
+            .find(|s| s.code == row.code && s.valid_from == *from)
+            .and_then(|s| solieu_io::geojson::from_geometry(&s.geometry));
+        row.portal = portals
+            .iter()
+            .find(|p| p.unit_code == row.code && !p.is_main)
+            .map(|p| format!("/{}/so-lieu/{code}?ky={}", p.code, period.code()));
+    }
+    Ok(rows.into_iter().map(|(r, _)| r).collect())
 }
 
 /// One indicator's page: its figure, its series and the units below, each chart with the
@@ -492,6 +602,11 @@ pub async fn indicator(
         return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
     };
     let d = x.decimals;
+    let page = format!(
+        "{}/so-lieu/{code}?ky={}",
+        super::base_path(&frame.portal),
+        x.period.code()
+    );
     let embed = |chart: &str| {
         format!(
             "{}/so-lieu/{code}/{chart}?ky={}",
@@ -511,6 +626,15 @@ pub async fn indicator(
             "below": x.below.iter().map(|(n, v)| json!({"name": n, "value": exact(*v, d, x.computed)})).collect::<Vec<_>>(),
             "below_chart": x.below_chart("below-heading"),
             "below_embed": embed(BELOW_CHART),
+            "map": x.map_chart(lang, &page, "map-heading"),
+            "map_embed": embed(MAP_CHART),
+            "map_rows": x.map.iter().map(|m| json!({
+                "code": m.code,
+                "name": m.name,
+                "value": m.value.map(|v| exact(v, d, x.computed)),
+                "portal": m.portal,
+                "drawn": m.shape.is_some(),
+            })).collect::<Vec<_>>(),
         }),
     );
     Ok(render(
@@ -526,6 +650,7 @@ pub async fn indicator(
 /// The file names of an indicator's charts, at stable addresses an article embeds.
 const SERIES_CHART: &str = "chuoi.svg";
 const BELOW_CHART: &str = "don-vi.svg";
+const MAP_CHART: &str = "ban-do.svg";
 
 /// A chart of an indicator's page on its own (`…/so-lieu/{indicator}/chuoi.svg?ky=…`, the
 /// series; `…/don-vi.svg`, the units below), named by its own title: an image an article
@@ -567,6 +692,25 @@ pub async fn chart(
                     )
                 ),
             ),
+            MAP_CHART => {
+                let page = format!(
+                    "{}/so-lieu/{code}?ky={}",
+                    super::base_path(&portal),
+                    x.period.code()
+                );
+                (
+                    x.map_chart(lang, &page, "chart-title")?,
+                    format!(
+                        "{}: {}",
+                        x.row.name,
+                        solieu_i18n::tr_args(
+                            lang,
+                            "portal-statistics-map",
+                            &[("period", x.row.period_name.clone())]
+                        )
+                    ),
+                )
+            }
             _ => return None,
         };
         let title = format!(

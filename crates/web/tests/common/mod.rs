@@ -479,6 +479,26 @@ pub const COMMUNES_2020: [&str; 7] = [
     "06838", "06841", "06844", "06847", "06853", "06856", "06859",
 ];
 
+/// The demo's places of the 2020 communes (points at their centres), for the portal's map.
+pub async fn with_demo_map(app: &Shared) {
+    let text = include_str!("../../../../demo/ranh-gioi-2020.geojson");
+    let (read, problems) = solieu_io::geojson::read("ranh-gioi-2020.geojson", text.as_bytes());
+    assert!(problems.is_empty(), "{problems:?}");
+    let shapes: Vec<solieu_store::UnitShape> = read
+        .iter()
+        .map(|b| solieu_store::UnitShape {
+            code: b.code.clone(),
+            // The 2020 communes' versions have no first day (demo/units.csv).
+            valid_from: None,
+            geometry: solieu_io::geojson::to_geometry(&b.shape),
+        })
+        .collect();
+    app.store
+        .write_shapes(&shapes, "test", false)
+        .await
+        .unwrap();
+}
+
 /// Submits and approves one form of the first half of 2020, as the unit and the office
 /// would.
 pub async fn approve(app: &Shared, set: &str, unit: &str) {

@@ -1646,13 +1646,14 @@ on_both_backends!(
     the_map_shades_the_communes_of_the_period_by_their_approved_figures,
     |app| {
         with_portal(&app).await;
-        approve(&app, "BC_HUYEN_6T", "198").await;
-        // Hoành Mô's form is not approved: on the map without its figure.
-        approve_half_year(
-            &app,
-            &["06838", "06844", "06847", "06853", "06856", "06859"],
-        )
-        .await;
+        // A commune's figure no approved form holds: on no map, whatever else is approved.
+        let entered = "mã chỉ tiêu;đơn vị;kỳ;loại;giá trị;trạng thái\nGTSX_NLTS;06841;2020S1;thực hiện;77,77;ước tính\n";
+        let read = solieu_io::read_csv("x.csv", entered.as_bytes(), &Default::default());
+        assert!(read.problems.is_empty(), "{:?}", read.problems);
+        let plan =
+            solieu_core::changes::plan(&app.store.stored().await.unwrap(), read.incoming).unwrap();
+        app.store.apply(&plan, "test", false).await.unwrap();
+        app.catch_up().await.unwrap();
         let version_2026 = chrono::NaiveDate::from_ymd_opt(2025, 7, 1);
         let shapes: Vec<solieu_store::UnitShape> = [
             ("06838", None, square(107.35, 21.50, 0.05)),
@@ -1679,40 +1680,53 @@ on_both_backends!(
             geometry,
         })
         .collect();
-        let written = app
-            .store
-            .write_shapes(&shapes, "test", false)
-            .await
-            .unwrap();
+        let written = app.store.write_shapes(&shapes, "test", false).await.unwrap();
         assert_eq!(written.added, 7);
 
+        // The district's report approved: its farming output is public, the communes' not.
+        approve(&app, "BC_HUYEN_6T", "198").await;
         let mut visitor = Client::new(&app);
+        let farming = visitor.get("/so-lieu/GTSX_NLTS?ky=2020S1").await.html();
+        let start = farming.find("<svg class=\"chart map\"").expect("the map");
+        let svg = &farming[start..start + farming[start..].find("</svg>").unwrap()];
+        let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/GTSX_NLTS?ky=2020S1");
+        assert!(
+            hoanh_mo.contains("Xã Hoành Mô: chưa có số liệu công bố")
+                && hoanh_mo.contains("#d9d9d9"),
+            "{hoanh_mo}"
+        );
+        assert!(!farming.contains("77,77"), "{farming}");
+        assert!(svg.contains("chưa có số liệu công bố</text>"), "{svg}");
+        // The visits of the communes are not approved: no page, no map.
+        assert_eq!(
+            visitor
+                .get("/so-lieu/KHAM_BENH_XA/ban-do.svg?ky=2020S1")
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        approve_half_year(&app, &common::COMMUNES_2020).await;
         let page = visitor.get("/so-lieu/KHAM_BENH_XA?ky=2020S1").await.html();
         assert!(page.contains("Bản đồ, 6 tháng đầu năm 2020"), "{page}");
         let start = page.find("<svg class=\"chart map\"").expect("the map");
         let svg = &page[start..start + page[start..].find("</svg>").unwrap()];
         // 2020's town is drawn with its 2020 boundary, not as 2026's commune of that code.
         let town = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06838");
-        assert!(
-            town.contains("<path") && !town.contains("<circle"),
-            "{town}"
-        );
+        assert!(town.contains("<path") && !town.contains("<circle"), "{town}");
         assert!(town.contains("Thị trấn Bình Liêu: 12.480 lượt"), "{town}");
+        // The most visits, the darkest shade; the fewest, the lightest.
+        assert!(town.contains("#08519c"), "{town}");
         // A unit known by its centre only is a point.
         let point = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06859");
-        assert!(point.contains("<circle"), "{point}");
-        // A commune with its own portal links to its figures there; without an approved
-        // figure it is grey and says so, and its figure is nowhere on the page.
+        assert!(point.contains("<circle") && point.contains("#eff3ff"), "{point}");
+        // A commune with its own portal links to its figures there.
         let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
-        assert!(
-            hoanh_mo.contains("Xã Hoành Mô: chưa có số liệu công bố")
-                && hoanh_mo.contains("#d9d9d9"),
-            "{hoanh_mo}"
-        );
-        assert!(!page.contains("9.215"), "{page}");
-        // The legend, and the same figures as a table, the unit without a place said so.
-        assert!(svg.contains("chưa có số liệu công bố</text>"), "{svg}");
-        assert!(svg.contains("5.462 – 12.480"), "{svg}");
+        assert!(hoanh_mo.contains("Xã Hoành Mô: 9.215 lượt"), "{hoanh_mo}");
+        // The legend from the fewest to the most, and the same figures as a table, the unit
+        // without a place said so.
+        assert!(svg.contains(">5.462 – ") && svg.contains(" – 12.480<"), "{svg}");
+        assert!(!svg.contains("chưa có số liệu công bố"), "{svg}");
         assert!(page.contains("<tr id=\"dv-06838\">"), "{page}");
         let vo_ngai = &page[page.find("<tr id=\"dv-06853\">").unwrap()..];
         assert!(
@@ -1732,24 +1746,9 @@ on_both_backends!(
             embed
                 .body
                 .contains("<title id=\"chart-title\">Lượt khám bệnh tại tuyến xã: Bản đồ")
-                && embed.body.contains("12.480 lượt")
-                && !embed.body.contains("9.215"),
+                && embed.body.contains("Xã Hoành Mô: 9.215 lượt"),
             "{}",
             embed.body
-        );
-
-        // Approved, Hoành Mô takes its shade.
-        approve(&app, "BC_XA_6T", "06841").await;
-        let page = visitor
-            .get("/so-lieu/KHAM_BENH_XA?ky=2020S1&lan=2")
-            .await
-            .html();
-        let start = page.find("<svg class=\"chart map\"").unwrap();
-        let svg = &page[start..];
-        let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
-        assert!(
-            hoanh_mo.contains("Xã Hoành Mô: 9.215 lượt") && !hoanh_mo.contains("#d9d9d9"),
-            "{hoanh_mo}"
         );
     }
 );

@@ -1680,7 +1680,11 @@ on_both_backends!(
             geometry,
         })
         .collect();
-        let written = app.store.write_shapes(&shapes, "test", false).await.unwrap();
+        let written = app
+            .store
+            .write_shapes(&shapes, "test", false)
+            .await
+            .unwrap();
         assert_eq!(written.added, 7);
 
         // The district's report approved: its farming output is public, the communes' not.
@@ -1713,19 +1717,28 @@ on_both_backends!(
         let svg = &page[start..start + page[start..].find("</svg>").unwrap()];
         // 2020's town is drawn with its 2020 boundary, not as 2026's commune of that code.
         let town = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06838");
-        assert!(town.contains("<path") && !town.contains("<circle"), "{town}");
+        assert!(
+            town.contains("<path") && !town.contains("<circle"),
+            "{town}"
+        );
         assert!(town.contains("Thị trấn Bình Liêu: 12.480 lượt"), "{town}");
         // The most visits, the darkest shade; the fewest, the lightest.
         assert!(town.contains("#08519c"), "{town}");
         // A unit known by its centre only is a point.
         let point = drawn_at(svg, "/so-lieu/KHAM_BENH_XA?ky=2020S1#dv-06859");
-        assert!(point.contains("<circle") && point.contains("#eff3ff"), "{point}");
+        assert!(
+            point.contains("<circle") && point.contains("#eff3ff"),
+            "{point}"
+        );
         // A commune with its own portal links to its figures there.
         let hoanh_mo = drawn_at(svg, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
         assert!(hoanh_mo.contains("Xã Hoành Mô: 9.215 lượt"), "{hoanh_mo}");
         // The legend from the fewest to the most, and the same figures as a table, the unit
         // without a place said so.
-        assert!(svg.contains(">5.462 – ") && svg.contains(" – 12.480<"), "{svg}");
+        assert!(
+            svg.contains(">5.462 – ") && svg.contains(" – 12.480<"),
+            "{svg}"
+        );
         assert!(!svg.contains("chưa có số liệu công bố"), "{svg}");
         assert!(page.contains("<tr id=\"dv-06838\">"), "{page}");
         let vo_ngai = &page[page.find("<tr id=\"dv-06853\">").unwrap()..];

@@ -17,6 +17,7 @@ mod feed;
 mod media;
 mod portal;
 mod programs;
+mod questions;
 mod read;
 mod reports;
 mod schedule;
@@ -40,6 +41,7 @@ pub use portal::{
     NewCategory, Portal, PortalLink,
 };
 pub use programs::ProgramReport;
+pub use questions::{AskLimits, Asked, NewQuestion, Question, QuestionRevision, QuestionStep};
 pub use read::{Counts, StoredValue, ValueFilter, ValueForAnalysis};
 pub use reports::{NewReport, StoredReport};
 pub use schedule::{Engagement, ScheduleItem};

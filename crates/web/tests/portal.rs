@@ -1765,3 +1765,250 @@ on_both_backends!(
         );
     }
 );
+
+/// The ask form's fields with the token of the questions page the visitor holds.
+fn question<'a>(
+    token: &'a str,
+    name: &'a str,
+    contact: &'a str,
+    text: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", token),
+        ("ten", name),
+        ("lien_he", contact),
+        ("cau_hoi", text),
+        ("website", ""),
+    ]
+}
+
+on_both_backends!(
+    a_visitor_asks_the_office_answers_and_both_are_published_without_the_contact,
+    |app| {
+        with_portal(&app).await;
+        let mut visitor = Client::new(&app);
+        visitor.peer = Some("203.0.113.7:40000".parse().unwrap());
+        let page = visitor.get("/hoi-dap").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let html = page.html();
+        assert!(html.contains("Chưa có câu hỏi nào được trả lời"), "{html}");
+        let token = common::csrf_in(&html);
+        let asked = "Xin hỏi thủ tục đăng ký hộ kinh doanh ở xã Hoành Mô cần giấy tờ gì?";
+
+        // A form posted from elsewhere carries no token of this visitor's: refused.
+        let mut stranger = Client::new(&app);
+        let a = stranger
+            .post_form("/hoi-dap", &question("x", "Lê Thị B", "0912345678", asked))
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        // A contact that reaches nobody: the form again, what was typed kept.
+        let a = visitor
+            .post_form(
+                "/hoi-dap",
+                &question(&token, "Nguyễn Văn An", "an ở xóm", asked),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(a.html().contains("Hãy ghi thư điện tử"), "{}", a.body);
+        assert!(a.html().contains(asked), "{}", a.body);
+        let token = common::csrf_in(&a.html());
+        let a = visitor
+            .post_form(
+                "/hoi-dap",
+                &question(&token, "Nguyễn Văn An", "an.nguyen@example.vn", asked),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+        assert_eq!(a.location.as_deref(), Some("/hoi-dap?da-gui=1"));
+        let thanked = visitor.get("/hoi-dap?da-gui=1").await.html();
+        assert!(thanked.contains("Câu hỏi của bạn đã được gửi"), "{thanked}");
+        // Not public before it is answered.
+        assert!(!thanked.contains(asked), "{thanked}");
+        // A robot filling the hidden field is thanked; nothing of it is kept.
+        let token = common::csrf_in(&thanked);
+        let mut robot = question(
+            &token,
+            "Robot",
+            "spam@example.vn",
+            "Mua thuốc giá rẻ tại đây ngay",
+        );
+        robot[4] = ("website", "http://spam.example");
+        let a = visitor.post_form("/hoi-dap", &robot).await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+
+        // The office sees the question with its contact; the robot's is not there.
+        let mut editor = signed_in(&app, "binhlieu").await;
+        let waiting = editor.get("/bien-tap/hoi-dap?cong=binh-lieu").await.html();
+        assert!(waiting.contains(asked), "{waiting}");
+        assert!(waiting.contains("an.nguyen@example.vn"), "{waiting}");
+        assert!(!waiting.contains("Mua thuốc"), "{waiting}");
+        let id = app.store.questions_in("binh-lieu", "new").await.unwrap()[0].id;
+        let csrf = common::csrf_in(&waiting);
+        let answer =
+            "Hồ sơ gồm giấy đề nghị đăng ký hộ kinh doanh và bản sao giấy tờ pháp lý của chủ hộ.";
+        // An editor keeps an answer; publishing is the approver's.
+        let a = editor
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "1"),
+                    ("answer", answer),
+                    ("action", "luu"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let a = editor
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "2"),
+                    ("answer", answer),
+                    ("action", "dang"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        // Another commune's editor learns nothing of it.
+        let mut other = signed_in(&app, "hoanhmo").await;
+        let other_csrf = other.csrf().await;
+        let a = other
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &other_csrf),
+                    ("revision", "2"),
+                    ("answer", "x"),
+                    ("action", "luu"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND);
+
+        let mut office = signed_in(&app, "office").await;
+        let page = office.get("/bien-tap/hoi-dap?cong=binh-lieu").await.html();
+        assert!(
+            page.contains(answer) && page.contains("binhlieu đã lưu"),
+            "{page}"
+        );
+        let csrf = common::csrf_in(&page);
+        // A page open since before the editor's save is refused, nothing lost.
+        let a = office
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "1"),
+                    ("answer", "Khác"),
+                    ("action", "dang"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CONFLICT);
+        assert!(a.html().contains("binhlieu vừa thay đổi"), "{}", a.body);
+        let a = office
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "2"),
+                    ("answer", answer),
+                    ("action", "dang"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+
+        // Published: the question and the answer, the asker's name, never the contact.
+        let public = visitor.get("/hoi-dap").await.html();
+        assert!(
+            public.contains(asked) && public.contains(answer),
+            "{public}"
+        );
+        assert!(public.contains("Nguyễn Văn An hỏi lúc"), "{public}");
+        assert!(!public.contains("an.nguyen@example.vn"), "{public}");
+        assert!(public.contains("Câu hỏi đã trả lời (1)"), "{public}");
+        // Not on another portal's page.
+        assert!(
+            !visitor
+                .get("/hoanh-mo/hoi-dap")
+                .await
+                .html()
+                .contains(asked)
+        );
+        // A published answer is final.
+        let a = office
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{id}"),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "3"),
+                    ("answer", "Sửa"),
+                    ("action", "luu"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::CONFLICT);
+        // Every step is kept with who and from where.
+        let steps: Vec<(String, String, String)> = app
+            .store
+            .question_history(id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.action, r.changed_by, r.changed_from))
+            .collect();
+        let from = |who: &str, at: &str| (who.to_string(), at.to_string());
+        assert_eq!(steps.len(), 3, "{steps:?}");
+        assert_eq!(steps[0].0, "ask");
+        assert_eq!(
+            (steps[0].1.clone(), steps[0].2.clone()),
+            from("", "web 203.0.113.7")
+        );
+        assert_eq!(
+            (steps[1].0.as_str(), steps[1].1.as_str()),
+            ("save", "binhlieu")
+        );
+        assert_eq!(
+            (steps[2].0.as_str(), steps[2].1.as_str()),
+            ("publish", "office")
+        );
+
+        // A flood from one address is held back: five an hour.
+        for n in 0..4 {
+            let token = common::csrf_in(&visitor.get("/hoi-dap").await.html());
+            let text = format!("Câu hỏi thứ {n} về lịch tiếp công dân của huyện");
+            let a = visitor
+                .post_form("/hoi-dap", &question(&token, "An", "0912345678", &text))
+                .await;
+            assert_eq!(a.status, StatusCode::SEE_OTHER, "question {n}: {}", a.body);
+        }
+        let token = common::csrf_in(&visitor.get("/hoi-dap").await.html());
+        let a = visitor
+            .post_form(
+                "/hoi-dap",
+                &question(&token, "An", "0912345678", "Câu hỏi thứ sáu trong một giờ"),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(a.html().contains("hãy gửi lại sau"), "{}", a.body);
+        // Another address is not held back by it.
+        let mut neighbour = Client::new(&app);
+        neighbour.peer = Some("198.51.100.9:40000".parse().unwrap());
+        let token = common::csrf_in(&neighbour.get("/hoi-dap").await.html());
+        let a = neighbour
+            .post_form(
+                "/hoi-dap",
+                &question(
+                    &token,
+                    "Bình",
+                    "0203 3878 247",
+                    "Giờ làm việc của bộ phận một cửa?",
+                ),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER);
+    }
+);

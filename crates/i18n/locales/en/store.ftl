@@ -14,3 +14,6 @@ store-article-not-found = no such article
 store-article-changed-meanwhile = { $who } changed this article while you had it open; nothing was saved. Open it again to see the latest version, then make your change
 store-engagement-not-found = no such engagement in the schedule
 store-engagement-changed-meanwhile = { $who } changed this engagement while you had it open; nothing was saved. Open the schedule again to see the latest version
+store-question-not-found = no such question
+store-question-already-decided = the question was published or set aside already; a published answer cannot be changed
+store-question-changed-meanwhile = { $who } has just changed this question; open the page again to see the latest

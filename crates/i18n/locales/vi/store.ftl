@@ -14,3 +14,6 @@ store-article-not-found = không tìm thấy bài viết
 store-article-changed-meanwhile = Bài viết vừa được { $who } sửa trong lúc bạn đang xem; chưa ghi gì. Hãy mở lại bài để xem bản mới nhất rồi sửa tiếp
 store-engagement-not-found = không tìm thấy mục lịch công tác
 store-engagement-changed-meanwhile = Mục lịch này vừa được { $who } sửa trong lúc bạn đang xem; chưa ghi gì. Hãy mở lại lịch để xem bản mới nhất
+store-question-not-found = không có câu hỏi này
+store-question-already-decided = câu hỏi đã được đăng hoặc đã để riêng; câu trả lời đã đăng không sửa được
+store-question-changed-meanwhile = { $who } vừa thay đổi câu hỏi này; hãy mở lại trang để xem bản mới nhất

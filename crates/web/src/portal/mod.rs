@@ -14,6 +14,7 @@ pub mod markup;
 pub mod media;
 pub mod open_data;
 pub mod public;
+pub mod questions;
 pub mod schedule;
 pub mod search;
 pub mod statistics;
@@ -108,6 +109,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "portal/media.html",
         include_str!("../../templates/portal/media.html"),
     ),
+    (
+        "portal/questions.html",
+        include_str!("../../templates/portal/questions.html"),
+    ),
+    (
+        "portal/questions_editor.html",
+        include_str!("../../templates/portal/questions_editor.html"),
+    ),
 ];
 
 /// First path segments the application uses: no portal may take one as its code.
@@ -120,6 +129,7 @@ pub const RESERVED_CODES: &[&str] = &[
     "entry",
     "forms",
     "gioi-thieu",
+    "hoi-dap",
     "lang",
     "lich-cong-tac",
     "lich-cong-tac.ics",
@@ -210,7 +220,10 @@ pub fn routes() -> Router<Shared> {
         .route("/bien-tap/tep", get(media::library).post(media::upload))
         .layer(DefaultBodyLimit::max(media::upload_body_limit()))
         .route("/media/{file}", get(media::serve));
-    public_pages.merge(editor_pages).merge(media)
+    public_pages
+        .merge(editor_pages)
+        .merge(media)
+        .merge(questions::routes())
 }
 
 /// An anonymous public page (one sent with `Cache-Control: public`) gets an ETag, and a

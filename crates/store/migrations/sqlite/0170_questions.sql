@@ -1,0 +1,37 @@
+-- Citizens' questions to a portal (hỏi đáp, crates/store/src/questions.rs) and the office's
+-- answer: one row per question in its current state, every step in question_revisions.
+-- state: new (not yet public), answered (question and answer public), set_aside (never public,
+-- with the reason in note). The contact is for the office only: no public page shows it.
+-- asked_from lets the portal hold back a flood from one address.
+CREATE TABLE questions (
+    id          INTEGER PRIMARY KEY,
+    portal      TEXT NOT NULL REFERENCES portals (code),
+    name        TEXT NOT NULL,
+    contact     TEXT NOT NULL,
+    question    TEXT NOT NULL,
+    asked_at    TEXT NOT NULL,
+    asked_from  TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    answered_at TEXT,
+    revision    INTEGER NOT NULL,
+    updated_by  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+CREATE INDEX questions_portal ON questions (portal, state, answered_at);
+CREATE INDEX questions_from ON questions (asked_from, asked_at);
+
+CREATE TABLE question_revisions (
+    id          INTEGER PRIMARY KEY,
+    question_id INTEGER NOT NULL REFERENCES questions (id),
+    revision    INTEGER NOT NULL,
+    action      TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    answer      TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    changed_by  TEXT NOT NULL,
+    changed_at  TEXT NOT NULL,
+    changed_from TEXT NOT NULL,
+    UNIQUE (question_id, revision)
+);

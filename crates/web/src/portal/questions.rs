@@ -1,0 +1,485 @@
+//! Citizens' questions (hỏi đáp): a visitor asks the portal (name, a contact, the question);
+//! the office answers; question and answer are published together, without the contact.
+//!
+//! The form is held against floods without a third-party CAPTCHA: a double-submit token
+//! (a cookie and the form's field: a form posted from another site carries neither), a field
+//! hidden from people that only a robot fills (its question is dropped, the robot thanked),
+//! a few questions per address per hour and a ceiling on unread questions per portal, both
+//! counted in the database so that every instance of the server keeps them.
+
+use super::public::{frame, merged, not_found};
+use super::{PortalRole, from_of, portal_for, portals_of, role_on};
+use crate::auth::{self, ClientAddr, MaybeViewer, Viewer};
+use crate::pages::{PageLang, render};
+use crate::policy::Principal;
+use crate::{App, Shared, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Form, Router, routing::get, routing::post};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use solieu_core::format::date_time_vi;
+use solieu_core::problem::{Lang, Text};
+use solieu_store::{AskLimits, Asked, NewQuestion, Question, QuestionStep};
+use std::collections::HashMap;
+
+/// The cookie holding the ask form's token.
+pub const ASK_COOKIE: &str = "solieu_ask";
+/// Questions one address may send in an hour.
+pub const PER_ADDRESS_PER_HOUR: i64 = 5;
+/// Unread questions a portal keeps before it asks visitors to come back later.
+pub const WAITING_AT_MOST: i64 = 1_000;
+/// Published questions on one page.
+const PAGE_SIZE: i64 = 20;
+/// Characters kept of each field: a name, a contact, a question, an answer.
+const NAME_CHARS: usize = 200;
+const CONTACT_CHARS: usize = 200;
+const QUESTION_CHARS: usize = 4_000;
+const ANSWER_CHARS: usize = 20_000;
+/// A question form is small: anything larger is refused before it is read.
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/hoi-dap", get(page).post(ask))
+        .route("/{portal}/hoi-dap", get(page).post(ask))
+        .route("/bien-tap/hoi-dap", get(editor_page))
+        .route("/bien-tap/hoi-dap/{id}", post(step))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
+}
+
+#[derive(Deserialize, Default)]
+pub struct PageQuery {
+    trang: Option<String>,
+    #[serde(rename = "da-gui")]
+    da_gui: Option<String>,
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct AskForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    ten: String,
+    #[serde(default)]
+    lien_he: String,
+    #[serde(default)]
+    cau_hoi: String,
+    /// Hidden from people: only a robot fills it.
+    #[serde(default)]
+    website: String,
+}
+
+/// A field as kept: control characters out, spaces trimmed, at most `chars` characters.
+fn clean(text: &str, chars: usize) -> String {
+    solieu_core::text::clean(text).chars().take(chars).collect()
+}
+
+/// Whether a contact reads as an e-mail address or a Vietnamese phone number.
+fn is_contact(text: &str) -> bool {
+    if let Some((user, domain)) = text.split_once('@') {
+        return !user.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !text.contains(char::is_whitespace);
+    }
+    let digits: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
+        .collect();
+    let digits = digits
+        .strip_prefix("+84")
+        .map_or(digits.clone(), |d| format!("0{d}"));
+    (9..=11).contains(&digits.len())
+        && digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit())
+}
+
+/// What is wrong with a question, in the visitor's words; empty when it can be kept.
+fn problems_of(form: &AskForm) -> Vec<Text> {
+    let mut problems = Vec::new();
+    if clean(&form.ten, NAME_CHARS).is_empty() {
+        problems.push(solieu_i18n::text!("portal-ask-needs-name"));
+    }
+    if !is_contact(&clean(&form.lien_he, CONTACT_CHARS)) {
+        problems.push(solieu_i18n::text!("portal-ask-needs-contact"));
+    }
+    let question = solieu_core::text::clean(&form.cau_hoi);
+    if question.chars().count() < 10 {
+        problems.push(solieu_i18n::text!("portal-ask-needs-question"));
+    } else if question.chars().count() > QUESTION_CHARS {
+        problems.push(solieu_i18n::text!(
+            "portal-ask-question-too-long",
+            most = QUESTION_CHARS
+        ));
+    }
+    problems
+}
+
+fn published(q: &Question) -> Value {
+    json!({
+        "id": q.id,
+        "name": q.name,
+        "asked": date_time_vi(q.asked_at),
+        "question": q.question,
+        "answer": q.answer,
+        "answered": q.answered_at.map(date_time_vi),
+    })
+}
+
+/// The questions page: what was answered, newest first, and the form to ask.
+pub async fn page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Option<Path<HashMap<String, String>>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    let sent = q.da_gui.is_some();
+    let page_number = q
+        .trang
+        .as_deref()
+        .and_then(|t| t.parse::<i64>().ok())
+        .filter(|n| (1..=100_000).contains(n))
+        .unwrap_or(1);
+    let form = AskForm::default();
+    let shown = Shown {
+        sent,
+        page: page_number,
+        form: &form,
+        problems: &[],
+        status: StatusCode::OK,
+    };
+    questions_page(
+        &app,
+        lang,
+        who.as_ref(),
+        &params,
+        &headers,
+        Some(&client),
+        shown,
+    )
+    .await
+}
+
+/// What the questions page shows besides the published questions.
+struct Shown<'a> {
+    sent: bool,
+    page: i64,
+    form: &'a AskForm,
+    problems: &'a [Text],
+    status: StatusCode,
+}
+
+impl<'a> Shown<'a> {
+    /// The form again as sent, with what to change.
+    fn again(form: &'a AskForm, problems: &'a [Text], status: StatusCode) -> Shown<'a> {
+        Shown {
+            sent: false,
+            page: 1,
+            form,
+            problems,
+            status,
+        }
+    }
+}
+
+async fn questions_page(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    visit: Option<&ClientAddr>,
+    shown: Shown<'_>,
+) -> Result<Response, WebError> {
+    let Some(frame) = frame(app, params, who, headers, visit).await? else {
+        return Ok(not_found(app, lang, who, None));
+    };
+    let portal = &frame.portal;
+    let base = super::base_path(portal);
+    let (answered, total) = app
+        .store
+        .answered_questions(&portal.code, PAGE_SIZE, (shown.page - 1) * PAGE_SIZE)
+        .await?;
+    let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
+    let href = |n: i64| format!("{base}/hoi-dap?trang={n}");
+    // A fresh token in the cookie and in the form, for this visitor only.
+    let token = auth::random_token();
+    let context = merged(
+        frame.context,
+        json!({
+            "questions": answered.iter().map(published).collect::<Vec<_>>(),
+            "total": total,
+            "previous": (shown.page > 1).then(|| href(shown.page - 1)),
+            "next": (shown.page < pages).then(|| href(shown.page + 1)),
+            "action": format!("{base}/hoi-dap"),
+            "ask_csrf": token,
+            "sent": shown.sent,
+            "form": {"ten": shown.form.ten, "lien_he": shown.form.lien_he, "cau_hoi": shown.form.cau_hoi},
+            "problems": shown.problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
+        }),
+    );
+    let html = render(app, lang, who, "portal/questions.html", context)?;
+    let mut response = (shown.status, html).into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(app, ASK_COOKIE, &token, None)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// A visitor's question: kept for the office, or the form again with what to change.
+pub async fn ask(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    params: Option<Path<HashMap<String, String>>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Form(form): Form<AskForm>,
+) -> Result<Response, WebError> {
+    let params = params.map(|p| p.0).unwrap_or_default();
+    match auth::cookie(&headers, ASK_COOKIE) {
+        Some(t) if !form.csrf.is_empty() && auth::same_secret(t, &form.csrf) => {}
+        _ => return Err(WebError::Csrf),
+    }
+    let Some(portal) = super::portal_of(&app, &params).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let thanked = format!("{}/hoi-dap?da-gui=1", super::base_path(&portal));
+    // A robot is thanked as a person is, and nothing of it is kept.
+    if !form.website.trim().is_empty() {
+        return Ok(Redirect::to(&thanked).into_response());
+    }
+    let problems = problems_of(&form);
+    if !problems.is_empty() {
+        let shown = Shown::again(&form, &problems, StatusCode::UNPROCESSABLE_ENTITY);
+        return questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await;
+    }
+    let from = from_of(&client);
+    let asked = app
+        .store
+        .ask(
+            NewQuestion {
+                portal: &portal.code,
+                name: &clean(&form.ten, NAME_CHARS),
+                contact: &clean(&form.lien_he, CONTACT_CHARS),
+                question: &clean(&form.cau_hoi, QUESTION_CHARS),
+                from: &from,
+            },
+            AskLimits {
+                per_address: PER_ADDRESS_PER_HOUR,
+                since: Utc::now() - chrono::Duration::hours(1),
+                waiting: WAITING_AT_MOST,
+            },
+        )
+        .await?;
+    let refusal = match asked {
+        Asked::Kept(_) => return Ok(Redirect::to(&thanked).into_response()),
+        Asked::TooManyFromAddress => solieu_i18n::text!("portal-ask-too-many-from-address"),
+        Asked::TooManyWaiting => solieu_i18n::text!("portal-ask-too-many-waiting"),
+    };
+    let problems = [refusal];
+    let shown = Shown::again(&form, &problems, StatusCode::TOO_MANY_REQUESTS);
+    questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct EditorQuery {
+    cong: Option<String>,
+}
+
+/// The office's page: the questions waiting for an answer on one of its portals, with who
+/// asked and how to reach them.
+pub async fn editor_page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    Query(q): Query<EditorQuery>,
+) -> Result<Response, WebError> {
+    let worked = portal_for(&app, &who, q.cong.as_deref()).await?;
+    editor(
+        &app,
+        lang,
+        &who,
+        worked.portal(),
+        worked.role(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+async fn editor(
+    app: &App,
+    lang: Lang,
+    who: &Principal,
+    portal: &solieu_store::Portal,
+    role: PortalRole,
+    problems: &[Text],
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let waiting = app.store.questions_in(&portal.code, "new").await?;
+    let portals: Vec<Value> = portals_of(app, who)
+        .await?
+        .iter()
+        .map(|(p, _)| json!({"code": p.code, "name": p.name, "selected": p.code == portal.code}))
+        .collect();
+    let html = render(
+        app,
+        lang,
+        Some(who),
+        "portal/questions_editor.html",
+        json!({
+            "portal": {"code": portal.code, "name": portal.name, "public": format!("{}/hoi-dap", super::base_path(portal))},
+            "portals": portals,
+            "approver": role == PortalRole::Approver,
+            "questions": waiting.iter().map(|q| json!({
+                "id": q.id,
+                "name": q.name,
+                "contact": q.contact,
+                "asked": date_time_vi(q.asked_at),
+                "question": q.question,
+                "answer": q.answer,
+                "revision": q.revision,
+                "saved_by": (!q.updated_by.is_empty()).then(|| q.updated_by.clone()),
+            })).collect::<Vec<_>>(),
+            "problems": problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
+        }),
+    )?;
+    Ok((status, html).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct StepForm {
+    #[serde(default)]
+    csrf: Option<String>,
+    #[serde(default)]
+    revision: i64,
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    note: String,
+    /// luu (keep the answer), dang (publish), de-rieng (set aside).
+    #[serde(default)]
+    action: String,
+}
+
+/// One step on a question: an editor keeps an answer, an approver publishes or sets aside.
+pub async fn step(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    Viewer(who): Viewer,
+    client: ClientAddr,
+    Path(id): Path<i64>,
+    Form(form): Form<StepForm>,
+) -> Result<Response, WebError> {
+    auth::check_csrf(&who, form.csrf.as_deref())?;
+    let question = app
+        .store
+        .question(id)
+        .await?
+        .ok_or_else(|| WebError::NotFound(solieu_i18n::text!("store-question-not-found")))?;
+    // Someone without a role on the question's portal learns nothing of it.
+    let role = role_on(&app, &who, &question.portal)
+        .await?
+        .ok_or_else(|| WebError::NotFound(solieu_i18n::text!("store-question-not-found")))?;
+    let answer = clean(&form.answer, ANSWER_CHARS);
+    let note = clean(&form.note, 1_000);
+    let approver = role == PortalRole::Approver;
+    let (step, missing) = match form.action.as_str() {
+        "luu" => (QuestionStep::SaveAnswer(&answer), None),
+        "dang" if approver => (
+            QuestionStep::Publish(&answer),
+            answer
+                .is_empty()
+                .then(|| solieu_i18n::text!("portal-answer-needs-text")),
+        ),
+        "de-rieng" if approver => (
+            QuestionStep::SetAside(&note),
+            note.is_empty()
+                .then(|| solieu_i18n::text!("portal-answer-needs-reason")),
+        ),
+        "dang" | "de-rieng" => return Err(WebError::Forbidden),
+        _ => {
+            return Err(WebError::BadRequest(solieu_i18n::text!(
+                "web-malformed-form"
+            )));
+        }
+    };
+    let portals = app.store.portals().await?;
+    let portal = portals
+        .iter()
+        .find(|p| p.code == question.portal)
+        .ok_or(WebError::Forbidden)?;
+    if let Some(problem) = missing {
+        return editor(
+            &app,
+            lang,
+            &who,
+            portal,
+            role,
+            &[problem],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let from = from_of(&client);
+    match app
+        .store
+        .step_question(id, form.revision, step, super::author(&who, &from))
+        .await
+    {
+        Ok(_) => {}
+        Err(solieu_store::StoreError::Conflict(text)) => {
+            return editor(
+                &app,
+                lang,
+                &who,
+                portal,
+                role,
+                &[text],
+                StatusCode::CONFLICT,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!("/bien-tap/hoi-dap?cong={}", portal.code)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_contact_is_an_email_address_or_a_phone_number() {
+        for good in [
+            "dan@example.vn",
+            "0203 3878 247",
+            "0912.345.678",
+            "+84 912 345 678",
+            "(0203) 3878247",
+        ] {
+            assert!(is_contact(good), "{good}");
+        }
+        for bad in [
+            "",
+            "dan",
+            "dan@",
+            "@example.vn",
+            "dan@example",
+            "12345",
+            "0912 abc 678",
+            "a b@c.vn",
+        ] {
+            assert!(!is_contact(bad), "{bad}");
+        }
+    }
+}

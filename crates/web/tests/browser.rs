@@ -540,6 +540,8 @@ fn roles(report: i64) -> Vec<(Option<&'static str>, Vec<String>)> {
                 "/so-lieu/KHAM_BENH_XA?ky=2020S1".into(),
                 "/so-lieu/GTSX?ky=2020S1".into(),
                 "/hoanh-mo/so-lieu".into(),
+                // Citizens' questions, with the form to ask.
+                "/hoi-dap".into(),
             ],
         ),
         (
@@ -565,6 +567,7 @@ fn roles(report: i64) -> Vec<(Option<&'static str>, Vec<String>)> {
                 // The approver of both portals.
                 "/bien-tap".into(),
                 "/bien-tap/truy-cap".into(),
+                "/bien-tap/hoi-dap".into(),
             ],
         ),
         (Some("leader"), vec![province, format!("/reports/{report}")]),

@@ -120,6 +120,45 @@ async fn approve_first_half_of_2020(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// A citizen's question on the district's portal, answered and published, so that the
+/// questions page shows what a visitor will get.
+async fn answer_a_question(store: &Store) -> Result<()> {
+    let asked = store
+        .ask(
+            solieu_store::NewQuestion {
+                portal: "binh-lieu",
+                name: "Hoàng Văn Sinh",
+                contact: "0912 000 000",
+                question: "Xin hỏi hộ gia đình tôi ở xã Lục Hồn muốn tham gia dự án hỗ trợ phát triển sản xuất thì cần làm thủ tục gì?",
+                from: "demo",
+            },
+            solieu_store::AskLimits {
+                per_address: 1,
+                since: chrono::Utc::now(),
+                waiting: 1,
+            },
+        )
+        .await?;
+    let solieu_store::Asked::Kept(question) = asked else {
+        bail!("the demo question was not kept; this is a bug in solieu");
+    };
+    let answer = "Hộ gia đình đăng ký với Ủy ban nhân dân xã Lục Hồn theo thông báo của xã về dự án; \
+        Phòng Nông nghiệp và Phát triển nông thôn huyện hướng dẫn hồ sơ và tổng hợp danh sách \
+        trình Ủy ban nhân dân huyện phê duyệt.";
+    store
+        .step_question(
+            question.id,
+            question.revision,
+            solieu_store::QuestionStep::Publish(answer),
+            solieu_store::Author {
+                username: "vanphong",
+                from: "demo",
+            },
+        )
+        .await?;
+    Ok(())
+}
+
 pub async fn demo(
     db: &str,
     no_serve: bool,
@@ -232,6 +271,7 @@ pub async fn demo(
         .await
         .map_err(|e| anyhow::anyhow!(e.detail()))?;
     approve_first_half_of_2020(&store).await?;
+    answer_a_question(&store).await?;
     println!();
     println!(
         "{} {db}",

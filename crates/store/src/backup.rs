@@ -525,6 +525,7 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
         &[
             ("id", Int),
             ("portal", Txt),
+            ("article", Int),
             ("name", Txt),
             ("contact", Txt),
             ("question", Txt),
@@ -537,6 +538,15 @@ const TABLES: &[(&str, &[(&str, Column)])] = &[
             ("revision", Int),
             ("updated_by", Txt),
             ("updated_at", Txt),
+        ],
+    ),
+    (
+        "comment_periods",
+        &[
+            ("article", Int),
+            ("last_day", Txt),
+            ("changed_by", Txt),
+            ("changed_at", Txt),
         ],
     ),
     (

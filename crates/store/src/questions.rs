@@ -8,7 +8,7 @@
 use crate::portal::Author;
 use crate::read::{parse_field, timestamp_text};
 use crate::{Result, Store, StoreError};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
@@ -16,6 +16,8 @@ use sqlx::{Any, Row, Transaction};
 #[derive(Debug, Clone)]
 pub struct NewQuestion<'a> {
     pub portal: &'a str,
+    /// The draft commented on; `None` for a question.
+    pub article: Option<i64>,
     pub name: &'a str,
     pub contact: &'a str,
     pub question: &'a str,
@@ -36,7 +38,7 @@ pub struct AskLimits {
 /// Whether a question was kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Asked {
-    Kept(Question),
+    Kept(Box<Question>),
     /// This address asked its share already.
     TooManyFromAddress,
     /// The portal holds as many unread questions as it takes.
@@ -47,6 +49,8 @@ pub enum Asked {
 pub struct Question {
     pub id: i64,
     pub portal: String,
+    /// The draft commented on; `None` for a question.
+    pub article: Option<i64>,
     pub name: String,
     /// For the office only.
     pub contact: String,
@@ -74,7 +78,7 @@ pub enum QuestionStep<'a> {
     SetAside(&'a str),
 }
 
-const COLUMNS: &str = "id, portal, name, contact, question, asked_at, state, answer, note, \
+const COLUMNS: &str = "id, portal, article, name, contact, question, asked_at, state, answer, note, \
      answered_at, revision, updated_by, updated_at";
 
 fn question_from_row(row: &AnyRow) -> Result<Question> {
@@ -84,6 +88,7 @@ fn question_from_row(row: &AnyRow) -> Result<Question> {
     Ok(Question {
         id: row.try_get("id")?,
         portal: row.try_get("portal")?,
+        article: row.try_get("article")?,
         name: row.try_get("name")?,
         contact: row.try_get("contact")?,
         question: row.try_get("question")?,
@@ -129,8 +134,8 @@ impl Store {
         let now = timestamp_text(Utc::now());
         let id: i64 = sqlx::query(
             "INSERT INTO questions (portal, name, contact, question, asked_at, asked_from, state, \
-             answer, note, answered_at, revision, updated_by, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, 'new', '', '', NULL, 1, '', $5) RETURNING id",
+             answer, note, answered_at, revision, updated_by, updated_at, article) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'new', '', '', NULL, 1, '', $5, $7) RETURNING id",
         )
         .bind(q.portal)
         .bind(q.name)
@@ -138,6 +143,7 @@ impl Store {
         .bind(q.question)
         .bind(&now)
         .bind(q.from)
+        .bind(q.article)
         .fetch_one(&mut *tx)
         .await?
         .try_get("id")?;
@@ -149,7 +155,7 @@ impl Store {
         tx.commit().await?;
         self.question(id)
             .await?
-            .map(Asked::Kept)
+            .map(|q| Asked::Kept(Box::new(q)))
             .ok_or_else(|| StoreError::Conflict(solieu_i18n::text!("store-question-not-found")))
     }
 
@@ -175,6 +181,70 @@ impl Store {
         rows.iter().map(question_from_row).collect()
     }
 
+    /// The published comments on a draft, first first.
+    pub async fn published_comments(&self, article: i64) -> Result<Vec<Question>> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {COLUMNS} FROM questions WHERE article = $1 AND state = 'answered' ORDER BY id"
+        )))
+        .bind(article)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(question_from_row).collect()
+    }
+
+    /// The last day an article takes comments, if it was ever opened for them.
+    pub async fn comment_period(&self, article: i64) -> Result<Option<NaiveDate>> {
+        let day: Option<String> =
+            sqlx::query_scalar("SELECT last_day FROM comment_periods WHERE article = $1")
+                .bind(article)
+                .fetch_optional(&self.pool)
+                .await?;
+        day.map(|d| parse_field(&d, "last_day")).transpose()
+    }
+
+    /// Opens an article for comments until `last_day` (inclusive), or moves that day; the
+    /// change is kept in the change log with who and when.
+    pub async fn set_comment_period(
+        &self,
+        article: i64,
+        last_day: NaiveDate,
+        author: Author<'_>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let now = timestamp_text(Utc::now());
+        let before: Option<String> =
+            sqlx::query_scalar("SELECT last_day FROM comment_periods WHERE article = $1")
+                .bind(article)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let query = if before.is_some() {
+            "UPDATE comment_periods SET last_day = $2, changed_by = $3, changed_at = $4 WHERE article = $1"
+        } else {
+            "INSERT INTO comment_periods (article, last_day, changed_by, changed_at) VALUES ($1, $2, $3, $4)"
+        };
+        sqlx::query(query)
+            .bind(article)
+            .bind(last_day.to_string())
+            .bind(author.username)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO change_log (entity, entity_key, action, before, after, changed_by, changed_at) \
+             VALUES ('comment_period', $1, $2, $3, $4, $5, $6)",
+        )
+        .bind(article.to_string())
+        .bind(if before.is_some() { "update" } else { "add" })
+        .bind(before)
+        .bind(last_day.to_string())
+        .bind(format!("{} ({})", author.username, author.from))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// A page of a portal's published questions, newest answer first, and how many there are.
     pub async fn answered_questions(
         &self,
@@ -183,14 +253,15 @@ impl Store {
         offset: i64,
     ) -> Result<(Vec<Question>, i64)> {
         let total: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM questions WHERE portal = $1 AND state = 'answered'",
+            "SELECT COUNT(*) FROM questions WHERE portal = $1 AND state = 'answered' \
+             AND article IS NULL",
         )
         .bind(portal)
         .fetch_one(&self.pool)
         .await?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM questions WHERE portal = $1 AND state = 'answered' \
-             ORDER BY answered_at DESC, id DESC LIMIT $2 OFFSET $3"
+             AND article IS NULL ORDER BY answered_at DESC, id DESC LIMIT $2 OFFSET $3"
         )))
         .bind(portal)
         .bind(limit)

@@ -2012,3 +2012,162 @@ on_both_backends!(
         assert_eq!(a.status, StatusCode::SEE_OTHER);
     }
 );
+
+on_both_backends!(
+    a_draft_put_to_the_public_takes_comments_until_its_last_day,
+    |app| {
+        with_portal(&app).await;
+        let slug = "hop-thuong-ki-thang-6-nam-2020";
+        let solieu_store::ArticleAt::Found(article) =
+            app.store.article_at("binh-lieu", slug).await.unwrap()
+        else {
+            panic!("the demo's article");
+        };
+        let id = article.id;
+        let mut visitor = Client::new(&app);
+        visitor.peer = Some("203.0.113.8:40000".parse().unwrap());
+        // Never opened: no comments section, no form.
+        let page = visitor.get(&format!("/tin/{slug}")).await.html();
+        assert!(!page.contains("gop-y"), "{page}");
+        assert_eq!(
+            visitor.get(&format!("/tin/{slug}/gop-y")).await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Only an approver opens it; an editor of the portal may not.
+        let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1))
+            .with_timezone(&solieu_core::format::vietnam())
+            .date_naive();
+        let mut editor = signed_in(&app, "binhlieu").await;
+        let csrf = editor.csrf().await;
+        let day = tomorrow.to_string();
+        let open = [
+            ("csrf", csrf.as_str()),
+            ("last_day", day.as_str()),
+            ("action", "mo"),
+        ];
+        let a = editor
+            .post_form(&format!("/bien-tap/{id}/gop-y"), &open)
+            .await;
+        assert_eq!(a.status, StatusCode::FORBIDDEN);
+        let mut office = signed_in(&app, "office").await;
+        let page = office.get(&format!("/bien-tap/{id}")).await.html();
+        assert!(page.contains("Lấy ý kiến góp ý"), "{page}");
+        let csrf = common::csrf_in(&page);
+        let open = [
+            ("csrf", csrf.as_str()),
+            ("last_day", day.as_str()),
+            ("action", "mo"),
+        ];
+        let a = office
+            .post_form(&format!("/bien-tap/{id}/gop-y"), &open)
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let until = solieu_core::format::date_vi(tomorrow);
+
+        let page = visitor.get(&format!("/tin/{slug}")).await.html();
+        assert!(
+            page.contains(&format!("Dự thảo nhận góp ý đến hết ngày {until}")),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("href=\"/tin/{slug}/gop-y\"")),
+            "{page}"
+        );
+        let form = visitor.get(&format!("/tin/{slug}/gop-y")).await.html();
+        let token = common::csrf_in(&form);
+        let said = "Đề nghị bổ sung chỉ tiêu về số hộ thoát nghèo vào báo cáo tháng.";
+        let a = visitor
+            .post_form(
+                &format!("/tin/{slug}/gop-y"),
+                &question(&token, "Trần Thị Cúc", "cuc@example.vn", said),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        // Not public until the office publishes it; not among the questions.
+        assert!(
+            !visitor
+                .get(&format!("/tin/{slug}"))
+                .await
+                .html()
+                .contains(said)
+        );
+        let waiting = office.get("/bien-tap/hoi-dap?cong=binh-lieu").await.html();
+        assert!(
+            waiting.contains(said) && waiting.contains("Góp ý dự thảo:"),
+            "{waiting}"
+        );
+        let comment = app.store.questions_in("binh-lieu", "new").await.unwrap()[0].clone();
+        assert_eq!(comment.article, Some(id));
+        let reply = "Ban soạn thảo tiếp thu, bổ sung vào phụ lục số liệu.";
+        let csrf = common::csrf_in(&waiting);
+        let a = office
+            .post_form(
+                &format!("/bien-tap/hoi-dap/{}", comment.id),
+                &[
+                    ("csrf", &csrf),
+                    ("revision", "1"),
+                    ("answer", reply),
+                    ("action", "dang"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let page = visitor.get(&format!("/tin/{slug}")).await.html();
+        assert!(page.contains(said) && page.contains(reply), "{page}");
+        assert!(page.contains("Góp ý của Trần Thị Cúc"), "{page}");
+        assert!(!page.contains("cuc@example.vn"), "{page}");
+        assert!(page.contains("Ý kiến góp ý (1)"), "{page}");
+        assert!(!visitor.get("/hoi-dap").await.html().contains(said));
+
+        // Closed: the page says so, and a comment sent from a form kept open is refused.
+        let form = visitor.get(&format!("/tin/{slug}/gop-y")).await.html();
+        let token = common::csrf_in(&form);
+        let csrf = common::csrf_in(&office.get(&format!("/bien-tap/{id}")).await.html());
+        let a = office
+            .post_form(
+                &format!("/bien-tap/{id}/gop-y"),
+                &[("csrf", &csrf), ("action", "dong")],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+        let page = visitor.get(&format!("/tin/{slug}")).await.html();
+        assert!(
+            page.contains("Dự thảo đã hết thời hạn nhận góp ý"),
+            "{page}"
+        );
+        let a = visitor
+            .post_form(
+                &format!("/tin/{slug}/gop-y"),
+                &question(
+                    &token,
+                    "Lê Văn Dũng",
+                    "0912345678",
+                    "Góp ý gửi sau khi đã hết hạn.",
+                ),
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(a.html().contains("hết thời hạn"), "{}", a.body);
+        assert_eq!(
+            app.store
+                .questions_in("binh-lieu", "new")
+                .await
+                .unwrap()
+                .len(),
+            0
+        );
+        // A day in the past does not open it again.
+        let a = office
+            .post_form(
+                &format!("/bien-tap/{id}/gop-y"),
+                &[
+                    ("csrf", &csrf),
+                    ("last_day", "2020-01-01"),
+                    ("action", "mo"),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+);

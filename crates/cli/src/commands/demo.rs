@@ -127,6 +127,7 @@ async fn answer_a_question(store: &Store) -> Result<()> {
         .ask(
             solieu_store::NewQuestion {
                 portal: "binh-lieu",
+                article: None,
                 name: "Hoàng Văn Sinh",
                 contact: "0912 000 000",
                 question: "Xin hỏi hộ gia đình tôi ở xã Lục Hồn muốn tham gia dự án hỗ trợ phát triển sản xuất thì cần làm thủ tục gì?",

@@ -522,7 +522,15 @@ async fn form_page(
         None => Vec::new(),
     };
     let base = super::base_path(portal);
+    let comment_period = match article {
+        Some(a) => app.store.comment_period(a.id).await?,
+        None => None,
+    };
+    let today = Utc::now().with_timezone(&format::vietnam()).date_naive();
     let context = json!({
+        "approver": role == super::PortalRole::Approver,
+        "today": today.to_string(),
+        "comment_period": comment_period.map(|d| json!({"last_day": format::date_vi(d), "open": today <= d})),
         "form": {
             "portal": portal_code,
             "revision": form.revision,

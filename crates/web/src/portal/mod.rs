@@ -114,6 +114,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/portal/questions.html"),
     ),
     (
+        "portal/comment.html",
+        include_str!("../../templates/portal/comment.html"),
+    ),
+    (
         "portal/questions_editor.html",
         include_str!("../../templates/portal/questions_editor.html"),
     ),

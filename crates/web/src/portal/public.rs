@@ -512,6 +512,7 @@ async fn article_page(
     }
     let card = article_card(&article, &base, &frame.categories);
     let href = format!("{base}/tin/{}", article.slug);
+    let comments = super::questions::comments_of(app, article.id, &href).await?;
     let description: String = if article.text.sapo.is_empty() {
         markup::plain_text(&article.text.body)
             .chars()
@@ -533,6 +534,7 @@ async fn article_page(
             "state_label": super::editor::state_name(lang, &article.state),
             "canonical": format!("{}{href}", frame.context["origin"].as_str().unwrap_or("")),
             "description": description,
+            "comments": comments,
         }),
     );
     if public && who.is_none() {

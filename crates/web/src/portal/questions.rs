@@ -1,5 +1,7 @@
-//! Citizens' questions (hỏi đáp): a visitor asks the portal (name, a contact, the question);
-//! the office answers; question and answer are published together, without the contact.
+//! Citizens' questions (hỏi đáp) and comments on drafts put to the public (góp ý dự thảo): a
+//! visitor asks the portal, or comments on an article an approver opened for comments until a
+//! day (name, a contact, the text); the office answers; the two are published together,
+//! without the contact (a question on the questions page, a comment under its draft).
 //!
 //! The form is held against floods without a third-party CAPTCHA: a double-submit token
 //! (a cookie and the form's field: a form posted from another site carries neither), a field
@@ -47,6 +49,12 @@ pub fn routes() -> Router<Shared> {
         .route("/{portal}/hoi-dap", get(page).post(ask))
         .route("/bien-tap/hoi-dap", get(editor_page))
         .route("/bien-tap/hoi-dap/{id}", post(step))
+        .route("/tin/{slug}/gop-y", get(comment_page).post(comment))
+        .route(
+            "/{portal}/tin/{slug}/gop-y",
+            get(comment_page).post(comment),
+        )
+        .route("/bien-tap/{id}/gop-y", post(set_period))
         .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
 }
 
@@ -98,8 +106,9 @@ fn is_contact(text: &str) -> bool {
         && digits.chars().all(|c| c.is_ascii_digit())
 }
 
-/// What is wrong with a question, in the visitor's words; empty when it can be kept.
-fn problems_of(form: &AskForm) -> Vec<Text> {
+/// What is wrong with a question or a comment, in the visitor's words; empty when it can be
+/// kept. `needs_text`: what to say when the text is missing.
+fn problems_of(form: &AskForm, needs_text: Text) -> Vec<Text> {
     let mut problems = Vec::new();
     if clean(&form.ten, NAME_CHARS).is_empty() {
         problems.push(solieu_i18n::text!("portal-ask-needs-name"));
@@ -109,7 +118,7 @@ fn problems_of(form: &AskForm) -> Vec<Text> {
     }
     let question = solieu_core::text::clean(&form.cau_hoi);
     if question.chars().count() < 10 {
-        problems.push(solieu_i18n::text!("portal-ask-needs-question"));
+        problems.push(needs_text);
     } else if question.chars().count() > QUESTION_CHARS {
         problems.push(solieu_i18n::text!(
             "portal-ask-question-too-long",
@@ -119,7 +128,7 @@ fn problems_of(form: &AskForm) -> Vec<Text> {
     problems
 }
 
-fn published(q: &Question) -> Value {
+fn published_json(q: &Question) -> Value {
     json!({
         "id": q.id,
         "name": q.name,
@@ -215,7 +224,7 @@ async fn questions_page(
     let context = merged(
         frame.context,
         json!({
-            "questions": answered.iter().map(published).collect::<Vec<_>>(),
+            "questions": answered.iter().map(published_json).collect::<Vec<_>>(),
             "total": total,
             "previous": (shown.page > 1).then(|| href(shown.page - 1)),
             "next": (shown.page < pages).then(|| href(shown.page + 1)),
@@ -257,7 +266,7 @@ pub async fn ask(
     if !form.website.trim().is_empty() {
         return Ok(Redirect::to(&thanked).into_response());
     }
-    let problems = problems_of(&form);
+    let problems = problems_of(&form, solieu_i18n::text!("portal-ask-needs-question"));
     if !problems.is_empty() {
         let shown = Shown::again(&form, &problems, StatusCode::UNPROCESSABLE_ENTITY);
         return questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await;
@@ -268,16 +277,13 @@ pub async fn ask(
         .ask(
             NewQuestion {
                 portal: &portal.code,
+                article: None,
                 name: &clean(&form.ten, NAME_CHARS),
                 contact: &clean(&form.lien_he, CONTACT_CHARS),
                 question: &clean(&form.cau_hoi, QUESTION_CHARS),
                 from: &from,
             },
-            AskLimits {
-                per_address: PER_ADDRESS_PER_HOUR,
-                since: Utc::now() - chrono::Duration::hours(1),
-                waiting: WAITING_AT_MOST,
-            },
+            limits(),
         )
         .await?;
     let refusal = match asked {
@@ -288,6 +294,15 @@ pub async fn ask(
     let problems = [refusal];
     let shown = Shown::again(&form, &problems, StatusCode::TOO_MANY_REQUESTS);
     questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await
+}
+
+/// What a visitor may send: questions and comments counted together.
+fn limits() -> AskLimits {
+    AskLimits {
+        per_address: PER_ADDRESS_PER_HOUR,
+        since: Utc::now() - chrono::Duration::hours(1),
+        waiting: WAITING_AT_MOST,
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -326,6 +341,13 @@ async fn editor(
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let waiting = app.store.questions_in(&portal.code, "new").await?;
+    let mut drafts: HashMap<i64, (String, String)> = HashMap::new();
+    for id in waiting.iter().filter_map(|q| q.article) {
+        if let Some(a) = app.store.article(id).await? {
+            let href = format!("{}/tin/{}", super::base_path(portal), a.slug);
+            drafts.insert(id, (a.text.title, href));
+        }
+    }
     let portals: Vec<Value> = portals_of(app, who)
         .await?
         .iter()
@@ -349,6 +371,7 @@ async fn editor(
                 "answer": q.answer,
                 "revision": q.revision,
                 "saved_by": (!q.updated_by.is_empty()).then(|| q.updated_by.clone()),
+                "draft": q.article.and_then(|id| drafts.get(&id)).map(|(title, href)| json!({"title": title, "href": href})),
             })).collect::<Vec<_>>(),
             "problems": problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
         }),
@@ -397,8 +420,8 @@ pub async fn step(
         "luu" => (QuestionStep::SaveAnswer(&answer), None),
         "dang" if approver => (
             QuestionStep::Publish(&answer),
-            answer
-                .is_empty()
+            // A comment may be published without a reply; a question never.
+            (answer.is_empty() && question.article.is_none())
                 .then(|| solieu_i18n::text!("portal-answer-needs-text")),
         ),
         "de-rieng" if approver => (
@@ -452,6 +475,230 @@ pub async fn step(
         Err(e) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!("/bien-tap/hoi-dap?cong={}", portal.code)).into_response())
+}
+
+/// What an article shows of its comments: when they are taken until, where to send one, and
+/// those published with the office's answer. `null` for an article never opened for them.
+pub async fn comments_of(app: &App, article: i64, href: &str) -> Result<Value, WebError> {
+    let Some(last_day) = app.store.comment_period(article).await? else {
+        return Ok(Value::Null);
+    };
+    let published = app.store.published_comments(article).await?;
+    Ok(json!({
+        "last_day": solieu_core::format::date_vi(last_day),
+        "open": today() <= last_day,
+        "href": format!("{href}/gop-y"),
+        "published": published.iter().map(published_json).collect::<Vec<_>>(),
+    }))
+}
+
+/// A public article of the portal the path names, and the last day it takes comments.
+async fn draft_of(
+    app: &App,
+    params: &HashMap<String, String>,
+) -> Result<
+    Option<(
+        solieu_store::Portal,
+        solieu_store::Article,
+        chrono::NaiveDate,
+    )>,
+    WebError,
+> {
+    let Some(portal) = super::portal_of(app, params).await? else {
+        return Ok(None);
+    };
+    let slug = params.get("slug").map(String::as_str).unwrap_or("");
+    let solieu_store::ArticleAt::Found(article) = app.store.article_at(&portal.code, slug).await?
+    else {
+        return Ok(None);
+    };
+    let state = solieu_core::portal::State::from_code(&article.state)
+        .unwrap_or(solieu_core::portal::State::Draft);
+    if !solieu_core::portal::article::is_public(state, article.published_at, Utc::now()) {
+        return Ok(None);
+    }
+    let Some(last_day) = app.store.comment_period(article.id).await? else {
+        return Ok(None);
+    };
+    Ok(Some((portal, *article, last_day)))
+}
+
+/// Today in Vietnam: a comment period ends at the end of its last day there.
+fn today() -> chrono::NaiveDate {
+    Utc::now()
+        .with_timezone(&solieu_core::format::vietnam())
+        .date_naive()
+}
+
+/// The comment form of a draft: open until its last day, then a notice that it is closed.
+pub async fn comment_page(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, WebError> {
+    let form = AskForm::default();
+    let shown = Shown {
+        sent: q.da_gui.is_some(),
+        page: 1,
+        form: &form,
+        problems: &[],
+        status: StatusCode::OK,
+    };
+    comment_form(&app, lang, who.as_ref(), &params, &headers, shown).await
+}
+
+async fn comment_form(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    params: &HashMap<String, String>,
+    headers: &HeaderMap,
+    shown: Shown<'_>,
+) -> Result<Response, WebError> {
+    let Some(frame) = frame(app, params, who, headers, None).await? else {
+        return Ok(not_found(app, lang, who, None));
+    };
+    let Some((portal, article, last_day)) = draft_of(app, params).await? else {
+        return Ok(not_found(app, lang, who, Some(&frame)));
+    };
+    let href = format!("{}/tin/{}", super::base_path(&portal), article.slug);
+    let token = auth::random_token();
+    let context = merged(
+        frame.context,
+        json!({
+            "draft": {"title": article.text.title, "href": href},
+            "last_day": solieu_core::format::date_vi(last_day),
+            "open": today() <= last_day,
+            "action": format!("{href}/gop-y"),
+            "ask_csrf": token,
+            "sent": shown.sent,
+            "form": {"ten": shown.form.ten, "lien_he": shown.form.lien_he, "cau_hoi": shown.form.cau_hoi},
+            "problems": shown.problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
+        }),
+    );
+    let html = render(app, lang, who, "portal/comment.html", context)?;
+    let mut response = (shown.status, html).into_response();
+    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(app, ASK_COOKIE, &token, None)) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// A visitor's comment on a draft, kept for the office while the draft takes comments.
+pub async fn comment(
+    State(app): State<Shared>,
+    PageLang(lang): PageLang,
+    MaybeViewer(who): MaybeViewer,
+    Path(params): Path<HashMap<String, String>>,
+    headers: HeaderMap,
+    client: ClientAddr,
+    Form(form): Form<AskForm>,
+) -> Result<Response, WebError> {
+    match auth::cookie(&headers, ASK_COOKIE) {
+        Some(t) if !form.csrf.is_empty() && auth::same_secret(t, &form.csrf) => {}
+        _ => return Err(WebError::Csrf),
+    }
+    let Some((portal, article, last_day)) = draft_of(&app, &params).await? else {
+        return Ok(not_found(&app, lang, who.as_ref(), None));
+    };
+    let thanked = format!(
+        "{}/tin/{}/gop-y?da-gui=1",
+        super::base_path(&portal),
+        article.slug
+    );
+    if !form.website.trim().is_empty() {
+        return Ok(Redirect::to(&thanked).into_response());
+    }
+    let (problems, status) = if today() > last_day {
+        let closed = solieu_i18n::text!(
+            "portal-comments-closed",
+            day = solieu_core::format::date_vi(last_day)
+        );
+        (vec![closed], StatusCode::UNPROCESSABLE_ENTITY)
+    } else {
+        let needs = solieu_i18n::text!("portal-comment-needs-text");
+        (problems_of(&form, needs), StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    if problems.is_empty() {
+        let from = from_of(&client);
+        let asked = app
+            .store
+            .ask(
+                NewQuestion {
+                    portal: &portal.code,
+                    article: Some(article.id),
+                    name: &clean(&form.ten, NAME_CHARS),
+                    contact: &clean(&form.lien_he, CONTACT_CHARS),
+                    question: &clean(&form.cau_hoi, QUESTION_CHARS),
+                    from: &from,
+                },
+                limits(),
+            )
+            .await?;
+        let refusal = match asked {
+            Asked::Kept(_) => return Ok(Redirect::to(&thanked).into_response()),
+            Asked::TooManyFromAddress => solieu_i18n::text!("portal-ask-too-many-from-address"),
+            Asked::TooManyWaiting => solieu_i18n::text!("portal-ask-too-many-waiting"),
+        };
+        let problems = [refusal];
+        let shown = Shown::again(&form, &problems, StatusCode::TOO_MANY_REQUESTS);
+        return comment_form(&app, lang, who.as_ref(), &params, &headers, shown).await;
+    }
+    let shown = Shown::again(&form, &problems, status);
+    comment_form(&app, lang, who.as_ref(), &params, &headers, shown).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct PeriodForm {
+    #[serde(default)]
+    csrf: Option<String>,
+    /// The last day comments are taken (YYYY-MM-DD); `dong` closes them today.
+    #[serde(default)]
+    last_day: String,
+    #[serde(default)]
+    action: String,
+}
+
+/// An approver opens an article for comments until a day, moves the day or closes them.
+pub async fn set_period(
+    State(app): State<Shared>,
+    Viewer(who): Viewer,
+    client: ClientAddr,
+    Path(id): Path<i64>,
+    Form(form): Form<PeriodForm>,
+) -> Result<Response, WebError> {
+    auth::check_csrf(&who, form.csrf.as_deref())?;
+    let article =
+        app.store.article(id).await?.ok_or_else(|| {
+            WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
+        })?;
+    match role_on(&app, &who, &article.portal).await? {
+        Some(PortalRole::Approver) => {}
+        Some(_) => return Err(WebError::Forbidden),
+        None => {
+            return Err(WebError::NotFound(solieu_i18n::text!(
+                "web-there-no-such-page-check"
+            )));
+        }
+    }
+    let last_day = if form.action == "dong" {
+        today() - chrono::Duration::days(1)
+    } else {
+        chrono::NaiveDate::parse_from_str(form.last_day.trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d >= today())
+            .ok_or_else(|| {
+                WebError::Unprocessable(solieu_i18n::text!("portal-comments-day-needed"))
+            })?
+    };
+    let from = from_of(&client);
+    app.store
+        .set_comment_period(id, last_day, super::author(&who, &from))
+        .await?;
+    Ok(Redirect::to(&format!("/bien-tap/{id}")).into_response())
 }
 
 #[cfg(test)]

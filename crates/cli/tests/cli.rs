@@ -1332,6 +1332,22 @@ on_both_backends!(
         let out = ok(db, &["import", "--as-of", "2020-06-30", &good]);
         assert!(out.contains("Unit shapes unchanged: 7"), "{out}");
 
+        // An enormous boundary file is refused from its size, not read into memory.
+        let huge = dir.join("ca-nuoc.geojson");
+        let file = fs::File::create(&huge).unwrap();
+        use std::io::Write;
+        (&file)
+            .write_all(br#"{"type": "FeatureCollection", "features": ["#)
+            .unwrap();
+        file.set_len(65 * 1024 * 1024).unwrap();
+        let out = solieu(db, &["import", &huge.display().to_string()]);
+        assert_eq!(out.status.code(), Some(2));
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains("weighs 65,0 MB, over the limit of 64,0 MB") && said.contains("Simplify"),
+            "{said}"
+        );
+
         // Boundaries with other files: refused, nothing read.
         let out = solieu(
             db,

@@ -106,16 +106,7 @@ const CODE_PROPERTIES: [&str; 3] = ["ma", "code", "ma_dvhc"];
 /// Reads every feature of `bytes`; any problem refuses the file (the caller imports nothing).
 pub fn read(file: &str, bytes: &[u8]) -> (Vec<Boundary>, Vec<Problem>) {
     if bytes.len() > MAX_BYTES {
-        let problem = Problem::error(
-            Location::file(file),
-            solieu_i18n::text!(
-                "io-geojson-too-large",
-                size = megabytes(bytes.len()),
-                limit = megabytes(MAX_BYTES)
-            ),
-        )
-        .with_hint(solieu_i18n::text!("io-geojson-too-large-hint"));
-        return (Vec::new(), vec![problem]);
+        return (Vec::new(), vec![too_large(file, bytes.len() as u64)]);
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     let collection: Collection = match serde_json::from_slice(bytes) {
@@ -162,7 +153,20 @@ pub fn read(file: &str, bytes: &[u8]) -> (Vec<Boundary>, Vec<Problem>) {
     (boundaries, reader.problems)
 }
 
-fn megabytes(bytes: usize) -> String {
+/// A boundary file of `size` bytes, over [`MAX_BYTES`]: refused before it is read.
+pub fn too_large(file: &str, size: u64) -> Problem {
+    Problem::error(
+        Location::file(file),
+        solieu_i18n::text!(
+            "io-geojson-too-large",
+            size = megabytes(size),
+            limit = megabytes(MAX_BYTES as u64)
+        ),
+    )
+    .with_hint(solieu_i18n::text!("io-geojson-too-large-hint"))
+}
+
+fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
 }
 

@@ -513,6 +513,54 @@ fn check_pages(b: &Browser, check: Check, who: &str, start: &[String]) -> (Vec<S
     (failures, checked)
 }
 
+/// The commune portal's article a browser finds taking comments.
+const COMMENTED: &str = "hoanh-mo-ra-quan-ve-sinh-moi-truong-khu-vuc-cua-khau";
+
+/// Opens [`COMMENTED`] for comments for a month, with one comment published and answered.
+async fn open_for_comments(app: &solieu_web::Shared) {
+    let solieu_store::ArticleAt::Found(article) =
+        app.store.article_at("hoanh-mo", COMMENTED).await.unwrap()
+    else {
+        panic!("the demo's article {COMMENTED}");
+    };
+    let office = solieu_store::Author {
+        username: "office",
+        from: "test",
+    };
+    let last_day = chrono::Utc::now().date_naive() + chrono::Duration::days(30);
+    app.store
+        .set_comment_period(article.id, last_day, office)
+        .await
+        .unwrap();
+    let asked = app
+        .store
+        .ask(
+            solieu_store::NewQuestion {
+                portal: "hoanh-mo",
+                article: Some(article.id),
+                name: "Nông Văn Tài",
+                contact: "0912345678",
+                question: "Đề nghị tổ chức ra quân mỗi tháng một lần vào sáng chủ nhật.",
+                from: "test",
+            },
+            solieu_store::AskLimits {
+                per_address: 1,
+                since: chrono::Utc::now(),
+                waiting: 1,
+            },
+        )
+        .await
+        .unwrap();
+    let solieu_store::Asked::Kept(comment) = asked else {
+        panic!("the comment was not kept");
+    };
+    let reply = solieu_store::QuestionStep::Publish("Ủy ban nhân dân xã tiếp thu.");
+    app.store
+        .step_question(comment.id, comment.revision, reply, office)
+        .await
+        .unwrap();
+}
+
 /// Each demo role (and a visitor signed out) with the pages it starts from: its own, then
 /// every page of the menu.
 fn roles(report: i64) -> Vec<(Option<&'static str>, Vec<String>)> {
@@ -540,8 +588,11 @@ fn roles(report: i64) -> Vec<(Option<&'static str>, Vec<String>)> {
                 "/so-lieu/KHAM_BENH_XA?ky=2020S1".into(),
                 "/so-lieu/GTSX?ky=2020S1".into(),
                 "/hoanh-mo/so-lieu".into(),
-                // Citizens' questions, with the form to ask.
+                // Citizens' questions, with the form to ask; a draft taking comments, with
+                // one published, and its form.
                 "/hoi-dap".into(),
+                format!("/hoanh-mo/tin/{COMMENTED}"),
+                format!("/hoanh-mo/tin/{COMMENTED}/gop-y"),
             ],
         ),
         (
@@ -591,6 +642,7 @@ async fn every_page_of_every_role(
     common::with_portal(&app).await;
     common::approve_first_half_of_2020(&app).await;
     common::with_demo_map(&app).await;
+    open_for_comments(&app).await;
     let report = common::record_report(&app, "06838", "2026S1").await;
     let (address, server) = serve(app).await;
     let base = format!("http://{address}");
@@ -745,6 +797,61 @@ async fn chart_text_is_readable_on_a_desktop_and_a_phone() {
 /// approver publishes it, a visitor finds it on the sub-portal, by searching without
 /// diacritics and in its category's feed. (axe-core checks the portal's pages with every
 /// other page, in `every_page_of_every_role`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_clicks_a_commune_on_the_map_and_reads_its_figures() {
+    let (location, _dir) = solieu_store::test_support::fresh_sqlite();
+    let app = common::app(&location).await;
+    common::with_portal(&app).await;
+    common::approve_first_half_of_2020(&app).await;
+    common::with_demo_map(&app).await;
+    let (address, server) = serve(app).await;
+    let base = format!("http://{address}");
+    let script = tokio::task::spawn_blocking(move || {
+        let b = Browser::start(base);
+        let axe = axe_script();
+        b.open("/so-lieu/KHAM_BENH_XA?ky=2020S1");
+        // Every commune of 2020 on the map, shaded: the most visits darkest.
+        let drawn = b.execute(
+            "return Array.from(document.querySelectorAll('svg.map a'), a => [a.getAttribute('aria-label'), a.querySelector('circle, path').getAttribute('fill')]);",
+        );
+        let drawn = drawn.as_array().expect("the map's units").clone();
+        assert_eq!(drawn.len(), 7, "{drawn:?}");
+        assert!(
+            drawn
+                .iter()
+                .any(|d| d[0] == "Thị trấn Bình Liêu: 12.480 lượt" && d[1] == "#08519c"),
+            "{drawn:?}"
+        );
+        for (w, h) in [(1366, 768), (390, 844)] {
+            b.resize(w, h);
+            let found = axe_violations(&b, &axe);
+            assert!(found.is_empty(), "the map page at {w}×{h}: {found:?}");
+        }
+        b.resize(1366, 768);
+        b.shoot("portal-map");
+        // A commune without a portal of its own: its row in the table beside the map.
+        b.click("svg.map a[aria-label^='Xã Vô Ngại']");
+        let at =
+            b.execute("return [location.hash, document.querySelector(':target').textContent];");
+        assert_eq!(at[0], "#dv-06853", "{at}");
+        assert!(at[1].as_str().unwrap_or("").contains("8.126"), "{at}");
+        // Hoành Mô has its portal: its own page of the indicator.
+        b.click("svg.map a[aria-label^='Xã Hoành Mô']");
+        let page = b.wait_for("Hoành Mô's figures", |p| {
+            p.contains("TRANG THÔNG TIN ĐIỆN TỬ XÃ HOÀNH MÔ")
+                || p.contains("Trang thông tin điện tử xã Hoành Mô")
+        });
+        let path = b.execute("return location.pathname + location.search;");
+        assert_eq!(path, "/hoanh-mo/so-lieu/KHAM_BENH_XA?ky=2020S1");
+        assert!(page.contains("9.215"), "{page}");
+    });
+    let outcome = script.await;
+    server.abort();
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_commune_article_goes_from_its_editor_to_a_visitor() {
     let (location, _dir) = solieu_store::test_support::fresh_sqlite();

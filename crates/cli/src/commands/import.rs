@@ -30,8 +30,9 @@ pub async fn import(
     let mut problems = Vec::new();
     for path in files {
         let name = path.display().to_string();
-        match std::fs::read(path) {
-            Ok(bytes) => inputs.push(Input { name, bytes }),
+        match read_input(path, &name) {
+            Ok(Ok(bytes)) => inputs.push(Input { name, bytes }),
+            Ok(Err(refused)) => problems.push(refused),
             Err(e) => problems.push(Problem::error(
                 ProblemLocation::file(&name),
                 Say::io_text(&e, path),
@@ -41,6 +42,21 @@ pub async fn import(
     let code = import_inputs(&store, inputs, problems, options, user, say).await?;
     store.close().await;
     Ok(code)
+}
+
+/// A file's bytes, or why it is refused before it is read: a boundary file (GeoJSON) over its
+/// limit is known by its first kilobytes and its size, and never held in memory.
+fn read_input(path: &std::path::Path, name: &str) -> std::io::Result<Result<Vec<u8>, Problem>> {
+    use std::io::Read;
+    let size = std::fs::metadata(path)?.len();
+    if size > solieu_io::geojson::MAX_BYTES as u64 {
+        let mut head = vec![0; 4096];
+        let n = std::fs::File::open(path)?.read(&mut head)?;
+        if solieu_io::geojson::detect(&head[..n]) {
+            return Ok(Err(solieu_io::geojson::too_large(name, size)));
+        }
+    }
+    std::fs::read(path).map(Ok)
 }
 
 /// Reads, plans and applies `inputs`; prints every problem or what changed.

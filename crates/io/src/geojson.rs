@@ -179,70 +179,51 @@ struct Reader<'a> {
 impl Reader<'_> {
     /// The feature's place in the file as a JSON path, with its code: "features[2] 06841".
     fn at(&self, number: usize, code: Option<&str>) -> Location {
-        let what = match code {
-            Some(code) => format!("features[{}] {code}", number - 1),
-            None => format!("features[{}]", number - 1),
-        };
+        let path = format!("features[{}]", number - 1);
+        let what = code.map_or(path.clone(), |code| format!("{path} {code}"));
         Location::file(self.file).with_column(what)
     }
 
-    fn refuse(&mut self, number: usize, code: Option<&str>, message: Text) -> Option<Boundary> {
-        let problem = Problem::error(self.at(number, code), message);
+    /// Keeps `problem`; the feature it is about is not read.
+    fn refuse<T>(&mut self, problem: Problem) -> Option<T> {
         self.problems.push(problem);
         None
     }
 
     fn feature(&mut self, number: usize, feature: Feature) -> Option<Boundary> {
         let Some(code) = code_of(&feature) else {
-            return self.refuse(number, None, solieu_i18n::text!("io-geojson-no-code"));
+            let at = self.at(number, None);
+            return self.refuse(Problem::error(at, solieu_i18n::text!("io-geojson-no-code")));
         };
         if let Err(why) = solieu_core::unit::check_code(&code) {
-            let problem = Problem::error(
-                self.at(number, None),
-                solieu_i18n::text!("io-geojson-bad-code", why = why),
-            )
-            .with_value(code);
-            self.problems.push(problem);
-            return None;
+            let message = solieu_i18n::text!("io-geojson-bad-code", why = why);
+            let at = self.at(number, None);
+            return self.refuse(Problem::error(at, message).with_value(code));
         }
+        let at = self.at(number, Some(&code));
         let Some(raw) = feature.geometry else {
-            return self.refuse(
-                number,
-                Some(&code),
-                solieu_i18n::text!("io-geojson-no-geometry"),
-            );
+            let message = solieu_i18n::text!("io-geojson-no-geometry");
+            return self.refuse(Problem::error(at, message));
         };
         let shape = match raw.read() {
             Err(e) => {
-                let problem = Problem::error(self.at(number, Some(&code)), crate::why::json(&e))
-                    .with_value(raw.kind);
-                self.problems.push(problem);
-                return None;
+                let problem = Problem::error(at, crate::why::json(&e));
+                return self.refuse(problem.with_value(raw.kind));
             }
             Ok(None) => {
-                let problem = Problem::error(
-                    self.at(number, Some(&code)),
-                    solieu_i18n::text!("io-geojson-geometry-kind"),
-                )
-                .with_value(raw.kind);
-                self.problems.push(problem);
-                return None;
+                let message = solieu_i18n::text!("io-geojson-geometry-kind");
+                return self.refuse(Problem::error(at, message).with_value(raw.kind));
             }
-            Ok(Some(Geometry::Point(pair))) => Shape::Point(self.position(number, &code, &pair)?),
-            Ok(Some(Geometry::Polygon(rings))) => {
-                Shape::Area(vec![self.polygon(number, &code, rings)?])
-            }
+            Ok(Some(Geometry::Point(pair))) => Shape::Point(self.position(&at, &pair)?),
+            Ok(Some(Geometry::Polygon(rings))) => Shape::Area(vec![self.polygon(&at, rings)?]),
             Ok(Some(Geometry::MultiPolygon(polygons))) => {
                 let polygons: Vec<_> = polygons
                     .into_iter()
-                    .map(|p| self.polygon(number, &code, p))
+                    .map(|p| self.polygon(&at, p))
                     .collect::<Option<_>>()?;
                 if polygons.is_empty() {
-                    return self.refuse(
-                        number,
-                        Some(&code),
-                        solieu_i18n::text!("io-geojson-empty-polygon"),
-                    );
+                    let message = solieu_i18n::text!("io-geojson-empty-polygon");
+                    return self.refuse(Problem::error(at, message));
                 }
                 Shape::Area(polygons)
             }
@@ -250,107 +231,65 @@ impl Reader<'_> {
         if let Shape::Area(polygons) = &shape
             && let Some(why) = crossing(polygons)
         {
-            let problem = Problem::error(self.at(number, Some(&code)), why)
-                .with_hint(solieu_i18n::text!("io-geojson-invalid-polygon-hint"));
-            self.problems.push(problem);
-            return None;
+            let hint = solieu_i18n::text!("io-geojson-invalid-polygon-hint");
+            return self.refuse(Problem::error(at, why).with_hint(hint));
         }
         Some(Boundary {
-            location: self.at(number, Some(&code)),
+            location: at,
             code,
             shape,
         })
     }
 
     /// One longitude-latitude pair, on the globe.
-    fn position(&mut self, number: usize, code: &str, pair: &[f64]) -> Option<Position> {
+    fn position(&mut self, at: &Location, pair: &[f64]) -> Option<Position> {
         self.positions += 1;
         if self.positions == MAX_POSITIONS + 1 {
-            let problem = Problem::error(
-                Location::file(self.file),
-                solieu_i18n::text!("io-geojson-too-many-positions", limit = MAX_POSITIONS),
-            );
-            self.problems.push(problem);
+            let message =
+                solieu_i18n::text!("io-geojson-too-many-positions", limit = MAX_POSITIONS);
+            self.problems
+                .push(Problem::error(Location::file(self.file), message));
         }
         if self.positions > MAX_POSITIONS {
             return None;
         }
-        let &[lon, lat, ..] = pair else {
-            return self.refuse_position(number, code, pair, None);
+        let on_globe =
+            |lon: f64, lat: f64| (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat);
+        let hint = match *pair {
+            [lon, lat, ..] if on_globe(lon, lat) => return Some([lon, lat]),
+            [lon, lat, ..] if on_globe(lat, lon) => {
+                Some(solieu_i18n::text!("io-geojson-latitude-first"))
+            }
+            [_, _, ..] => Some(solieu_i18n::text!("io-geojson-projected")),
+            _ => None,
         };
-        if (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat) {
-            return Some([lon, lat]);
-        }
-        let hint = if (-180.0..=180.0).contains(&lat) && (-90.0..=90.0).contains(&lon) {
-            solieu_i18n::text!("io-geojson-latitude-first")
-        } else {
-            solieu_i18n::text!("io-geojson-projected")
-        };
-        self.refuse_position(number, code, pair, Some(hint))
-    }
-
-    fn refuse_position(
-        &mut self,
-        number: usize,
-        code: &str,
-        pair: &[f64],
-        hint: Option<Text>,
-    ) -> Option<Position> {
-        let value = format!(
-            "[{}]",
-            pair.iter()
-                .map(f64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let problem = Problem::error(
-            self.at(number, Some(code)),
-            solieu_i18n::text!("io-geojson-bad-position"),
-        )
-        .with_value(value)
-        .with_hint_opt(hint);
-        self.problems.push(problem);
-        None
+        let written: Vec<String> = pair.iter().map(f64::to_string).collect();
+        let problem = Problem::error(at.clone(), solieu_i18n::text!("io-geojson-bad-position"))
+            .with_value(format!("[{}]", written.join(", ")))
+            .with_hint_opt(hint);
+        self.refuse(problem)
     }
 
     /// A polygon's rings, each closed and of four positions or more.
-    fn polygon(
-        &mut self,
-        number: usize,
-        code: &str,
-        rings: Vec<Vec<Vec<f64>>>,
-    ) -> Option<Vec<Vec<Position>>> {
+    fn polygon(&mut self, at: &Location, rings: Vec<Vec<Vec<f64>>>) -> Option<Vec<Vec<Position>>> {
         if rings.is_empty() {
-            return self
-                .refuse(
-                    number,
-                    Some(code),
-                    solieu_i18n::text!("io-geojson-empty-polygon"),
-                )
-                .map(|_| Vec::new());
+            let message = solieu_i18n::text!("io-geojson-empty-polygon");
+            return self.refuse(Problem::error(at.clone(), message));
         }
         let mut read = Vec::with_capacity(rings.len());
         for ring in rings {
             let ring: Vec<Position> = ring
                 .iter()
-                .map(|pair| self.position(number, code, pair))
+                .map(|pair| self.position(at, pair))
                 .collect::<Option<_>>()?;
             if ring.len() < 4 {
-                let problem = Problem::error(
-                    self.at(number, Some(code)),
-                    solieu_i18n::text!("io-geojson-short-ring", count = ring.len()),
-                );
-                self.problems.push(problem);
-                return None;
+                let message = solieu_i18n::text!("io-geojson-short-ring", count = ring.len());
+                return self.refuse(Problem::error(at.clone(), message));
             }
             if ring.first() != ring.last() {
-                let problem = Problem::error(
-                    self.at(number, Some(code)),
-                    solieu_i18n::text!("io-geojson-open-ring"),
-                )
-                .with_hint(solieu_i18n::text!("io-geojson-open-ring-hint"));
-                self.problems.push(problem);
-                return None;
+                let message = solieu_i18n::text!("io-geojson-open-ring");
+                let hint = solieu_i18n::text!("io-geojson-open-ring-hint");
+                return self.refuse(Problem::error(at.clone(), message).with_hint(hint));
             }
             read.push(ring);
         }

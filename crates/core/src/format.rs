@@ -81,6 +81,11 @@ pub fn vietnam() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7 is a valid offset")
 }
 
+/// Today in Vietnam: the day a deadline, a comment period or "as of today" means.
+pub fn today_vi() -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&vietnam()).date_naive()
+}
+
 /// A day as Vietnamese documents write it: 29/11/2026.
 pub fn date_vi(date: chrono::NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()

@@ -25,7 +25,7 @@ pub async fn import(
     user: &str,
     say: &Say,
 ) -> Result<ExitCode> {
-    let day = options.as_of.unwrap_or_else(today);
+    let day = options.as_of.unwrap_or_else(solieu_core::format::today_vi);
     let units = store.stored().await?.units;
     let mut shapes = Vec::new();
     let mut rows = 0;
@@ -99,13 +99,6 @@ pub async fn import(
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Today in Vietnam.
-fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&solieu_core::format::vietnam())
-        .date_naive()
 }
 
 /// A feature whose code names no unit on `day`; the hint says when the code did name one.

@@ -526,7 +526,7 @@ async fn form_page(
         Some(a) => app.store.comment_period(a.id).await?,
         None => None,
     };
-    let today = Utc::now().with_timezone(&format::vietnam()).date_naive();
+    let today = format::today_vi();
     let context = json!({
         "approver": role == super::PortalRole::Approver,
         "today": today.to_string(),

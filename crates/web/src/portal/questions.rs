@@ -486,7 +486,7 @@ pub async fn comments_of(app: &App, article: i64, href: &str) -> Result<Value, W
     let published = app.store.published_comments(article).await?;
     Ok(json!({
         "last_day": solieu_core::format::date_vi(last_day),
-        "open": today() <= last_day,
+        "open": solieu_core::format::today_vi() <= last_day,
         "href": format!("{href}/gop-y"),
         "published": published.iter().map(published_json).collect::<Vec<_>>(),
     }))
@@ -521,13 +521,6 @@ async fn draft_of(
         return Ok(None);
     };
     Ok(Some((portal, *article, last_day)))
-}
-
-/// Today in Vietnam: a comment period ends at the end of its last day there.
-fn today() -> chrono::NaiveDate {
-    Utc::now()
-        .with_timezone(&solieu_core::format::vietnam())
-        .date_naive()
 }
 
 /// The comment form of a draft: open until its last day, then a notice that it is closed.
@@ -571,7 +564,7 @@ async fn comment_form(
         json!({
             "draft": {"title": article.text.title, "href": href},
             "last_day": solieu_core::format::date_vi(last_day),
-            "open": today() <= last_day,
+            "open": solieu_core::format::today_vi() <= last_day,
             "action": format!("{href}/gop-y"),
             "ask_csrf": token,
             "sent": shown.sent,
@@ -612,7 +605,7 @@ pub async fn comment(
     if !form.website.trim().is_empty() {
         return Ok(Redirect::to(&thanked).into_response());
     }
-    let (problems, status) = if today() > last_day {
+    let (problems, status) = if solieu_core::format::today_vi() > last_day {
         let closed = solieu_i18n::text!(
             "portal-comments-closed",
             day = solieu_core::format::date_vi(last_day)
@@ -685,11 +678,11 @@ pub async fn set_period(
         }
     }
     let last_day = if form.action == "dong" {
-        today() - chrono::Duration::days(1)
+        solieu_core::format::today_vi() - chrono::Duration::days(1)
     } else {
         chrono::NaiveDate::parse_from_str(form.last_day.trim(), "%Y-%m-%d")
             .ok()
-            .filter(|d| *d >= today())
+            .filter(|d| *d >= solieu_core::format::today_vi())
             .ok_or_else(|| {
                 WebError::Unprocessable(solieu_i18n::text!("portal-comments-day-needed"))
             })?

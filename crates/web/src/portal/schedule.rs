@@ -27,10 +27,6 @@ pub fn week_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     (monday, monday + Duration::days(6))
 }
 
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&format::vietnam()).date_naive()
-}
-
 fn day_param(text: Option<&str>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text?.trim(), "%Y-%m-%d").ok()
 }
@@ -77,7 +73,7 @@ fn days(lang: Lang, monday: NaiveDate, items: &[&ScheduleItem]) -> Vec<Value> {
                 .filter(|i| i.engagement.day == day)
                 .map(|i| item_json(lang, i))
                 .collect();
-            json!({"name": day_name(lang, day), "items": of_day, "today": day == today()})
+            json!({"name": day_name(lang, day), "items": of_day, "today": day == format::today_vi()})
         })
         .collect()
 }
@@ -102,7 +98,7 @@ pub async fn page(
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
     let portal = &frame.portal;
-    let (monday, sunday) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(today));
+    let (monday, sunday) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(format::today_vi));
     let items = app.store.schedule(&portal.code, monday, sunday).await?;
     let shown: Vec<&ScheduleItem> = items.iter().filter(|i| is_public(i)).collect();
     let base = super::base_path(portal);
@@ -171,7 +167,7 @@ pub async fn ics(
             "web-there-no-such-page-check"
         )));
     };
-    let today = today();
+    let today = format::today_vi();
     let first = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN);
     let mut items = app
         .store
@@ -364,7 +360,7 @@ pub async fn editor_page(
 ) -> Result<Response, WebError> {
     let worked = portal_for(&app, &who, q.cong.as_deref()).await?;
     let (portal, role) = (worked.portal().clone(), worked.role());
-    let (monday, _) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(today));
+    let (monday, _) = week_of(day_param(q.tuan.as_deref()).unwrap_or_else(format::today_vi));
     week_editor(
         &app,
         lang,
@@ -443,7 +439,7 @@ pub async fn add(
     let engagement = match checked(&form) {
         Ok(e) => e,
         Err(problems) => {
-            let day = day_param(Some(&form.day)).unwrap_or_else(today);
+            let day = day_param(Some(&form.day)).unwrap_or_else(format::today_vi);
             let (monday, _) = week_of(day);
             return week_editor(
                 &app,
@@ -584,7 +580,8 @@ pub async fn publish(
     if role != PortalRole::Approver || form.cong.as_deref() != Some(portal.code.as_str()) {
         return Err(WebError::Forbidden);
     }
-    let (monday, sunday) = week_of(day_param(form.tuan.as_deref()).unwrap_or_else(today));
+    let (monday, sunday) =
+        week_of(day_param(form.tuan.as_deref()).unwrap_or_else(format::today_vi));
     let from = super::from_of(&client);
     app.store
         .publish_week(&portal.code, monday, sunday, super::author(&who, &from))

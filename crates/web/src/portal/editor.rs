@@ -254,7 +254,7 @@ pub async fn from_report(
 }
 
 /// The article and the role `who` holds on its portal, or why not.
-async fn article_for(
+pub(super) async fn article_for(
     app: &App,
     who: &Principal,
     id: i64,

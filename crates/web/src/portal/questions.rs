@@ -219,8 +219,6 @@ async fn questions_page(
         .await?;
     let pages = (total + PAGE_SIZE - 1) / PAGE_SIZE;
     let href = |n: i64| format!("{base}/hoi-dap?trang={n}");
-    // A fresh token in the cookie and in the form, for this visitor only.
-    let token = auth::random_token();
     let context = merged(
         frame.context,
         json!({
@@ -229,18 +227,99 @@ async fn questions_page(
             "previous": (shown.page > 1).then(|| href(shown.page - 1)),
             "next": (shown.page < pages).then(|| href(shown.page + 1)),
             "action": format!("{base}/hoi-dap"),
+        }),
+    );
+    form_page(app, lang, who, "portal/questions.html", context, &shown)
+}
+
+/// A page holding the form a visitor sends: `context` with the form as sent, what to change
+/// in it, and a fresh token, in the form and in the cookie, for this visitor only.
+fn form_page(
+    app: &App,
+    lang: Lang,
+    who: Option<&Principal>,
+    template: &str,
+    context: Value,
+    shown: &Shown<'_>,
+) -> Result<Response, WebError> {
+    let token = auth::random_token();
+    let context = merged(
+        context,
+        json!({
             "ask_csrf": token,
             "sent": shown.sent,
             "form": {"ten": shown.form.ten, "lien_he": shown.form.lien_he, "cau_hoi": shown.form.cau_hoi},
             "problems": shown.problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
         }),
     );
-    let html = render(app, lang, who, "portal/questions.html", context)?;
+    let html = render(app, lang, who, template, context)?;
     let mut response = (shown.status, html).into_response();
     if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(app, ASK_COOKIE, &token, None)) {
         response.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(response)
+}
+
+/// Whether the form carries the token its page set in the visitor's cookie: a form posted
+/// from another site carries neither.
+fn check_token(headers: &HeaderMap, form: &AskForm) -> Result<(), WebError> {
+    match auth::cookie(headers, ASK_COOKIE) {
+        Some(t) if !form.csrf.is_empty() && auth::same_secret(t, &form.csrf) => Ok(()),
+        _ => Err(WebError::Csrf),
+    }
+}
+
+/// How a visitor's form ended.
+enum Received {
+    /// Kept, or a robot's, dropped: either way the visitor is thanked.
+    Thanked,
+    /// The form again, with what to change.
+    Again(Vec<Text>, StatusCode),
+}
+
+/// What a visitor sends (a question, or a comment on `article`), kept for the office unless a
+/// robot filled the hidden field, `closed` says it comes too late, it needs changing (`needs_text`
+/// when the text is missing), or the limits hold it back.
+async fn receive(
+    app: &App,
+    form: &AskForm,
+    client: &ClientAddr,
+    portal: &str,
+    article: Option<i64>,
+    closed: Option<Text>,
+    needs_text: Text,
+) -> Result<Received, WebError> {
+    if !form.website.trim().is_empty() {
+        return Ok(Received::Thanked);
+    }
+    if let Some(closed) = closed {
+        return Ok(Received::Again(
+            vec![closed],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let problems = problems_of(form, needs_text);
+    if !problems.is_empty() {
+        return Ok(Received::Again(problems, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let from = from_of(client);
+    let question = NewQuestion {
+        portal,
+        article,
+        name: &clean(&form.ten, NAME_CHARS),
+        contact: &clean(&form.lien_he, CONTACT_CHARS),
+        question: &clean(&form.cau_hoi, QUESTION_CHARS),
+        from: &from,
+    };
+    let refusal = match app.store.ask(question, limits()).await? {
+        Asked::Kept(_) => return Ok(Received::Thanked),
+        Asked::TooManyFromAddress => solieu_i18n::text!("portal-ask-too-many-from-address"),
+        Asked::TooManyWaiting => solieu_i18n::text!("portal-ask-too-many-waiting"),
+    };
+    Ok(Received::Again(
+        vec![refusal],
+        StatusCode::TOO_MANY_REQUESTS,
+    ))
 }
 
 /// A visitor's question: kept for the office, or the form again with what to change.
@@ -254,45 +333,17 @@ pub async fn ask(
     Form(form): Form<AskForm>,
 ) -> Result<Response, WebError> {
     let params = params.map(|p| p.0).unwrap_or_default();
-    match auth::cookie(&headers, ASK_COOKIE) {
-        Some(t) if !form.csrf.is_empty() && auth::same_secret(t, &form.csrf) => {}
-        _ => return Err(WebError::Csrf),
-    }
+    check_token(&headers, &form)?;
     let Some(portal) = super::portal_of(&app, &params).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
-    let thanked = format!("{}/hoi-dap?da-gui=1", super::base_path(&portal));
-    // A robot is thanked as a person is, and nothing of it is kept.
-    if !form.website.trim().is_empty() {
+    let needs_text = solieu_i18n::text!("portal-ask-needs-question");
+    let received = receive(&app, &form, &client, &portal.code, None, None, needs_text).await?;
+    let Received::Again(problems, status) = received else {
+        let thanked = format!("{}/hoi-dap?da-gui=1", super::base_path(&portal));
         return Ok(Redirect::to(&thanked).into_response());
-    }
-    let problems = problems_of(&form, solieu_i18n::text!("portal-ask-needs-question"));
-    if !problems.is_empty() {
-        let shown = Shown::again(&form, &problems, StatusCode::UNPROCESSABLE_ENTITY);
-        return questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await;
-    }
-    let from = from_of(&client);
-    let asked = app
-        .store
-        .ask(
-            NewQuestion {
-                portal: &portal.code,
-                article: None,
-                name: &clean(&form.ten, NAME_CHARS),
-                contact: &clean(&form.lien_he, CONTACT_CHARS),
-                question: &clean(&form.cau_hoi, QUESTION_CHARS),
-                from: &from,
-            },
-            limits(),
-        )
-        .await?;
-    let refusal = match asked {
-        Asked::Kept(_) => return Ok(Redirect::to(&thanked).into_response()),
-        Asked::TooManyFromAddress => solieu_i18n::text!("portal-ask-too-many-from-address"),
-        Asked::TooManyWaiting => solieu_i18n::text!("portal-ask-too-many-waiting"),
     };
-    let problems = [refusal];
-    let shown = Shown::again(&form, &problems, StatusCode::TOO_MANY_REQUESTS);
+    let shown = Shown::again(&form, &problems, status);
     questions_page(&app, lang, who.as_ref(), &params, &headers, None, shown).await
 }
 
@@ -558,7 +609,6 @@ async fn comment_form(
         return Ok(not_found(app, lang, who, Some(&frame)));
     };
     let href = format!("{}/tin/{}", super::base_path(&portal), article.slug);
-    let token = auth::random_token();
     let context = merged(
         frame.context,
         json!({
@@ -566,18 +616,9 @@ async fn comment_form(
             "last_day": solieu_core::format::date_vi(last_day),
             "open": solieu_core::format::today_vi() <= last_day,
             "action": format!("{href}/gop-y"),
-            "ask_csrf": token,
-            "sent": shown.sent,
-            "form": {"ten": shown.form.ten, "lien_he": shown.form.lien_he, "cau_hoi": shown.form.cau_hoi},
-            "problems": shown.problems.iter().map(|p| p.get(lang).to_string()).collect::<Vec<_>>(),
         }),
     );
-    let html = render(app, lang, who, "portal/comment.html", context)?;
-    let mut response = (shown.status, html).into_response();
-    if let Ok(v) = HeaderValue::from_str(&auth::set_cookie(app, ASK_COOKIE, &token, None)) {
-        response.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(response)
+    form_page(app, lang, who, "portal/comment.html", context, &shown)
 }
 
 /// A visitor's comment on a draft, kept for the office while the draft takes comments.
@@ -590,56 +631,30 @@ pub async fn comment(
     client: ClientAddr,
     Form(form): Form<AskForm>,
 ) -> Result<Response, WebError> {
-    match auth::cookie(&headers, ASK_COOKIE) {
-        Some(t) if !form.csrf.is_empty() && auth::same_secret(t, &form.csrf) => {}
-        _ => return Err(WebError::Csrf),
-    }
+    check_token(&headers, &form)?;
     let Some((portal, article, last_day)) = draft_of(&app, &params).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), None));
     };
-    let thanked = format!(
-        "{}/tin/{}/gop-y?da-gui=1",
-        super::base_path(&portal),
-        article.slug
-    );
-    if !form.website.trim().is_empty() {
+    let closed = (solieu_core::format::today_vi() > last_day).then(|| {
+        let day = solieu_core::format::date_vi(last_day);
+        solieu_i18n::text!("portal-comments-closed", day = day)
+    });
+    let needs_text = solieu_i18n::text!("portal-comment-needs-text");
+    let received = receive(
+        &app,
+        &form,
+        &client,
+        &portal.code,
+        Some(article.id),
+        closed,
+        needs_text,
+    )
+    .await?;
+    let Received::Again(problems, status) = received else {
+        let base = super::base_path(&portal);
+        let thanked = format!("{base}/tin/{}/gop-y?da-gui=1", article.slug);
         return Ok(Redirect::to(&thanked).into_response());
-    }
-    let (problems, status) = if solieu_core::format::today_vi() > last_day {
-        let closed = solieu_i18n::text!(
-            "portal-comments-closed",
-            day = solieu_core::format::date_vi(last_day)
-        );
-        (vec![closed], StatusCode::UNPROCESSABLE_ENTITY)
-    } else {
-        let needs = solieu_i18n::text!("portal-comment-needs-text");
-        (problems_of(&form, needs), StatusCode::UNPROCESSABLE_ENTITY)
     };
-    if problems.is_empty() {
-        let from = from_of(&client);
-        let asked = app
-            .store
-            .ask(
-                NewQuestion {
-                    portal: &portal.code,
-                    article: Some(article.id),
-                    name: &clean(&form.ten, NAME_CHARS),
-                    contact: &clean(&form.lien_he, CONTACT_CHARS),
-                    question: &clean(&form.cau_hoi, QUESTION_CHARS),
-                    from: &from,
-                },
-                limits(),
-            )
-            .await?;
-        let refusal = match asked {
-            Asked::Kept(_) => return Ok(Redirect::to(&thanked).into_response()),
-            Asked::TooManyFromAddress => solieu_i18n::text!("portal-ask-too-many-from-address"),
-            Asked::TooManyWaiting => solieu_i18n::text!("portal-ask-too-many-waiting"),
-        };
-        let problems = [refusal];
-        let shown = Shown::again(&form, &problems, StatusCode::TOO_MANY_REQUESTS);
-        return comment_form(&app, lang, who.as_ref(), &params, &headers, shown).await;
-    }
     let shown = Shown::again(&form, &problems, status);
     comment_form(&app, lang, who.as_ref(), &params, &headers, shown).await
 }
@@ -664,18 +679,9 @@ pub async fn set_period(
     Form(form): Form<PeriodForm>,
 ) -> Result<Response, WebError> {
     auth::check_csrf(&who, form.csrf.as_deref())?;
-    let article =
-        app.store.article(id).await?.ok_or_else(|| {
-            WebError::NotFound(solieu_i18n::text!("web-there-no-such-page-check"))
-        })?;
-    match role_on(&app, &who, &article.portal).await? {
-        Some(PortalRole::Approver) => {}
-        Some(_) => return Err(WebError::Forbidden),
-        None => {
-            return Err(WebError::NotFound(solieu_i18n::text!(
-                "web-there-no-such-page-check"
-            )));
-        }
+    let (_, role) = super::editor::article_for(&app, &who, id).await?;
+    if role != PortalRole::Approver {
+        return Err(WebError::Forbidden);
     }
     let last_day = if form.action == "dong" {
         solieu_core::format::today_vi() - chrono::Duration::days(1)

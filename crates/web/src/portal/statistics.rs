@@ -70,10 +70,15 @@ pub struct Row {
 impl Row {
     /// The figure with its unit of measure: "643,41 tỷ đồng", "98,4%".
     pub fn with_measure(&self) -> String {
+        self.measured(&self.value_vi)
+    }
+
+    /// Another figure of this indicator (`shown` as printed) with its unit of measure.
+    pub fn measured(&self, shown: &str) -> String {
         if self.percent {
-            format!("{}%", self.value_vi)
+            format!("{shown}%")
         } else {
-            format!("{} {}", self.value_vi, self.measure)
+            format!("{shown} {}", self.measure)
         }
     }
 }
@@ -409,19 +414,22 @@ struct IndicatorFigures {
     /// Computed by a formula: printed to its decimals.
     computed: bool,
     series: Vec<(Period, Option<Decimal>)>,
-    below: Vec<(String, Decimal)>,
-    /// The units below on the map, each with its public figure if any.
-    map: Vec<MapRow>,
+    /// The units directly below, in the register's order: compared as bars (those with a
+    /// public figure) and drawn on the map (all of them).
+    below: Vec<Below>,
 }
 
-/// A unit below the portal's on the indicator's map and in the table that says the same.
-struct MapRow {
+/// A unit directly below the portal's, as the indicator's page compares and maps it.
+struct Below {
     code: String,
     name: String,
+    /// The first day of its version then: its shape is that version's.
+    valid_from: Option<chrono::NaiveDate>,
+    /// Its figure, when public.
     value: Option<Decimal>,
-    /// `None`: no boundary nor centre imported; in the table, not on the map.
+    /// Where it lies (`IndicatorFigures::place`); `None`: nothing imported, or not asked.
     shape: Option<solieu_io::geojson::Shape>,
-    /// Its own portal's figures of the indicator, when it has a portal.
+    /// Its own portal's page of the indicator, when it has a portal (`place`).
     portal: Option<String>,
 }
 
@@ -446,7 +454,6 @@ impl IndicatorFigures {
         let Some(row) = rows(app, unit, &period, &only).await?.into_iter().next() else {
             return Ok(None);
         };
-        let map = map_rows(app, &approvals, code, unit, &period).await?;
         let engine = app.engine();
         let series = public
             .iter()
@@ -454,7 +461,6 @@ impl IndicatorFigures {
             .map(|(p, _)| (*p, figure(&engine, code, unit, p)))
             .collect();
         Ok(Some(IndicatorFigures {
-            map,
             row,
             periods: public.iter().map(|(p, _)| *p).collect(),
             decimals: engine
@@ -476,12 +482,38 @@ impl IndicatorFigures {
         (points.len() > 1).then(|| crate::svg::line(&points, self.decimals, labelled_by))
     }
 
+    /// The units below with a public figure.
+    fn compared(&self) -> impl Iterator<Item = (&str, Decimal)> {
+        self.below
+            .iter()
+            .filter_map(|b| Some((b.name.as_str(), b.value?)))
+    }
+
+    /// Where the units below lie (their versions' shapes) and which have a portal of their
+    /// own: read only for the map.
+    async fn place(&mut self, app: &App, code: &str) -> Result<(), WebError> {
+        let codes: Vec<String> = self.below.iter().map(|b| b.code.clone()).collect();
+        let shapes = app.store.shapes_of(&codes).await?;
+        let portals = app.store.portals().await?;
+        let period = self.period;
+        for b in &mut self.below {
+            b.shape = shapes
+                .iter()
+                .find(|s| s.code == b.code && s.valid_from == b.valid_from)
+                .and_then(|s| solieu_io::geojson::from_geometry(&s.geometry));
+            b.portal = portals
+                .iter()
+                .find(|p| p.unit_code == b.code && !p.is_main)
+                .map(|p| address(p, code, &period, None));
+        }
+        Ok(())
+    }
+
     /// The units below as bars, when there are any.
     fn below_chart(&self, labelled_by: &str) -> Option<String> {
         let bars: Vec<(String, Decimal, String)> = self
-            .below
-            .iter()
-            .map(|(name, v)| (name.clone(), *v, exact(*v, self.decimals, self.computed)))
+            .compared()
+            .map(|(name, v)| (name.to_string(), v, exact(v, self.decimals, self.computed)))
             .collect();
         (!bars.is_empty()).then(|| crate::svg::bars(&bars, labelled_by))
     }
@@ -491,7 +523,7 @@ impl IndicatorFigures {
     fn map_chart(&self, lang: Lang, page: &str, labelled_by: &str) -> Option<String> {
         let text = |v: Decimal| exact(v, self.decimals, self.computed);
         let units: Vec<crate::svg::MapUnit> = self
-            .map
+            .below
             .iter()
             .filter_map(|row| {
                 Some(crate::svg::MapUnit {
@@ -504,7 +536,7 @@ impl IndicatorFigures {
                     value: row.value,
                     label: row.value.map_or_else(
                         || solieu_i18n::tr(lang, "portal-statistics-map-no-figure"),
-                        |v| format!("{} {}", text(v), self.row.measure),
+                        |v| self.row.measured(&text(v)),
                     ),
                 })
             })
@@ -532,56 +564,6 @@ impl IndicatorFigures {
     }
 }
 
-/// The units directly below `unit` in `period`, each with its figure of `code` when public,
-/// its shape as of its version and its own portal.
-async fn map_rows(
-    app: &App,
-    approvals: &Approvals,
-    code: &str,
-    unit: &str,
-    period: &Period,
-) -> Result<Vec<MapRow>, WebError> {
-    let mut rows: Vec<(MapRow, Option<chrono::NaiveDate>)> = {
-        let engine = app.engine();
-        let registry = engine.registry();
-        registry
-            .children(unit, period.end_date())
-            .into_iter()
-            .map(|id| {
-                let child = registry.version(id);
-                let public = approvals
-                    .public(&engine, &child.code)
-                    .into_iter()
-                    .any(|(p, codes)| p == *period && codes.contains(code));
-                let row = MapRow {
-                    code: child.code.clone(),
-                    name: child.name.clone(),
-                    value: public
-                        .then(|| figure(&engine, code, &child.code, period))
-                        .flatten(),
-                    shape: None,
-                    portal: None,
-                };
-                (row, child.valid_from)
-            })
-            .collect()
-    };
-    let codes: Vec<String> = rows.iter().map(|(r, _)| r.code.clone()).collect();
-    let shapes = app.store.shapes_of(&codes).await?;
-    let portals = app.store.portals().await?;
-    for (row, from) in &mut rows {
-        row.shape = shapes
-            .iter()
-            .find(|s| s.code == row.code && s.valid_from == *from)
-            .and_then(|s| solieu_io::geojson::from_geometry(&s.geometry));
-        row.portal = portals
-            .iter()
-            .find(|p| p.unit_code == row.code && !p.is_main)
-            .map(|p| format!("/{}/so-lieu/{code}?ky={}", p.code, period.code()));
-    }
-    Ok(rows.into_iter().map(|(r, _)| r).collect())
-}
-
 /// One indicator's page: its figure, its series and the units below, each chart with the
 /// address that places it in an article.
 pub async fn indicator(
@@ -598,22 +580,13 @@ pub async fn indicator(
     };
     let code = params.get("indicator").cloned().unwrap_or_default();
     let unit = frame.portal.unit_code.clone();
-    let Some(x) = IndicatorFigures::load(&app, &unit, &code, q.ky.as_deref()).await? else {
+    let Some(mut x) = IndicatorFigures::load(&app, &unit, &code, q.ky.as_deref()).await? else {
         return Ok(not_found(&app, lang, who.as_ref(), Some(&frame)));
     };
+    x.place(&app, &code).await?;
     let d = x.decimals;
-    let page = format!(
-        "{}/so-lieu/{code}?ky={}",
-        super::base_path(&frame.portal),
-        x.period.code()
-    );
-    let embed = |chart: &str| {
-        format!(
-            "{}/so-lieu/{code}/{chart}?ky={}",
-            super::base_path(&frame.portal),
-            x.period.code()
-        )
-    };
+    let page = address(&frame.portal, &code, &x.period, None);
+    let embed = |chart: &str| address(&frame.portal, &code, &x.period, Some(chart));
     let context = merged(
         frame.context.clone(),
         json!({
@@ -623,12 +596,12 @@ pub async fn indicator(
             "series": x.series.iter().map(|(p, v)| json!({"name": p.name_vi(), "code": p.code(), "value": v.map(|v| exact(v, d, x.computed))})).collect::<Vec<_>>(),
             "series_chart": x.series_chart("series-heading"),
             "series_embed": embed(SERIES_CHART),
-            "below": x.below.iter().map(|(n, v)| json!({"name": n, "value": exact(*v, d, x.computed)})).collect::<Vec<_>>(),
+            "below": x.compared().map(|(n, v)| json!({"name": n, "value": exact(v, d, x.computed)})).collect::<Vec<_>>(),
             "below_chart": x.below_chart("below-heading"),
             "below_embed": embed(BELOW_CHART),
             "map": x.map_chart(lang, &page, "map-heading"),
             "map_embed": embed(MAP_CHART),
-            "map_rows": x.map.iter().map(|m| json!({
+            "map_rows": x.below.iter().map(|m| json!({
                 "code": m.code,
                 "name": m.name,
                 "value": m.value.map(|v| exact(v, d, x.computed)),
@@ -645,6 +618,18 @@ pub async fn indicator(
         context,
     )?
     .into_response())
+}
+
+/// An indicator's page on `portal` for `period`, or one of its charts there.
+fn address(
+    portal: &solieu_store::Portal,
+    code: &str,
+    period: &Period,
+    chart: Option<&str>,
+) -> String {
+    let base = super::base_path(portal);
+    let chart = chart.map(|c| format!("/{c}")).unwrap_or_default();
+    format!("{base}/so-lieu/{code}{chart}?ky={}", period.code())
 }
 
 /// The file names of an indicator's charts, at stable addresses an article embeds.
@@ -669,7 +654,11 @@ pub async fn chart(
     };
     let code = params.get("indicator").cloned().unwrap_or_default();
     let which = params.get("chart").map(String::as_str).unwrap_or_default();
-    let figures = IndicatorFigures::load(&app, &portal.unit_code, &code, q.ky.as_deref()).await?;
+    let mut figures =
+        IndicatorFigures::load(&app, &portal.unit_code, &code, q.ky.as_deref()).await?;
+    if let Some(x) = figures.as_mut().filter(|_| which == MAP_CHART) {
+        x.place(&app, &code).await?;
+    }
     let drawn = figures.and_then(|x| {
         let (svg, heading) = match which {
             SERIES_CHART => (
@@ -693,11 +682,7 @@ pub async fn chart(
                 ),
             ),
             MAP_CHART => {
-                let page = format!(
-                    "{}/so-lieu/{code}?ky={}",
-                    super::base_path(&portal),
-                    x.period.code()
-                );
+                let page = address(&portal, &code, &x.period, None);
                 (
                     x.map_chart(lang, &page, "chart-title")?,
                     format!(
@@ -748,28 +733,35 @@ fn figure(engine: &Engine, code: &str, unit: &str, period: &Period) -> Option<De
         .map(|c| c.value)
 }
 
-/// The units directly below `unit` in `period` whose figure of `code` is public, with it.
+/// The units directly below `unit` at the end of `period`, each with its figure of `code`
+/// when it is public.
 fn units_below(
     engine: &Engine,
     approvals: &Approvals,
     code: &str,
     unit: &str,
     period: &Period,
-) -> Vec<(String, Decimal)> {
+) -> Vec<Below> {
     let registry = engine.registry();
     registry
         .children(unit, period.end_date())
         .into_iter()
-        .filter_map(|id| {
+        .map(|id| {
             let child = registry.version(id);
             let public = approvals
                 .public(engine, &child.code)
                 .into_iter()
                 .any(|(p, codes)| p == *period && codes.contains(code));
-            public
-                .then(|| figure(engine, code, &child.code, period))
-                .flatten()
-                .map(|v| (child.name.clone(), v))
+            Below {
+                code: child.code.clone(),
+                name: child.name.clone(),
+                valid_from: child.valid_from,
+                value: public
+                    .then(|| figure(engine, code, &child.code, period))
+                    .flatten(),
+                shape: None,
+                portal: None,
+            }
         })
         .collect()
 }

@@ -172,6 +172,41 @@ pub async fn demo(
     } else {
         db
     };
+    let store = fresh_database(db, say).await?;
+    import_demo_files(&store, say).await?;
+    add_accounts(&store).await?;
+    // The portal: the district's, a commune's sub-portal, their articles and who edits them.
+    let bundle: solieu_web::portal::bundle::Bundle = serde_json::from_str(DEMO_PORTAL)?;
+    solieu_web::portal::bundle::load(&store, &bundle, "demo")
+        .await
+        .map_err(|e| anyhow::anyhow!(e.detail()))?;
+    approve_first_half_of_2020(&store).await?;
+    answer_a_question(&store).await?;
+    print_guide(db, say);
+    if no_serve {
+        store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!();
+    println!(
+        "{} http://{listen}/",
+        solieu_i18n::tr(say.lang, "cli-web-application")
+    );
+    super::web::log_to_stderr();
+    let options = solieu_web::ServeOptions {
+        listen,
+        trusted_proxies: Default::default(),
+        poll_every: std::time::Duration::from_secs(1),
+    };
+    solieu_web::serve(store, options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", super::web::operator_message(&e, say)))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An empty database at `db`, marked as the demo's: a demo database already there is
+/// rebuilt, any other file refused.
+async fn fresh_database(db: &str, say: &Say) -> Result<Store> {
     let location = Location::parse(db);
     if let Some(path) = location.sqlite_path()
         && path.exists()
@@ -213,13 +248,17 @@ pub async fn demo(
             include_str!("../../../../demo/report-settings.json"),
         )
         .await?;
-    let inputs = DEMO_FILES
-        .iter()
-        .map(|(name, text)| Input {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        })
-        .collect();
+    Ok(store)
+}
+
+/// The demo's files imported as `solieu import` imports them: the register, figures and
+/// programs in one import, then each boundary file as of its day.
+async fn import_demo_files(store: &Store, say: &Say) -> Result<()> {
+    let input = |name: &str, text: &str| Input {
+        name: name.to_string(),
+        bytes: text.as_bytes().to_vec(),
+    };
+    let inputs = DEMO_FILES.iter().map(|(n, t)| input(n, t)).collect();
     let options = ImportOptions {
         dry_run: false,
         decimal: None,
@@ -229,33 +268,35 @@ pub async fn demo(
         limits: Default::default(),
         as_of: None,
     };
-    let code = import_inputs(&store, inputs, Vec::new(), options.clone(), "demo", say).await?;
+    let code = import_inputs(store, inputs, Vec::new(), options.clone(), "demo", say).await?;
     if code != ExitCode::SUCCESS {
         bail!("the demo data does not import; this is a bug in solieu");
     }
     for (name, text, (y, m, d)) in DEMO_BOUNDARIES {
-        let input = Input {
-            name: name.to_string(),
-            bytes: text.as_bytes().to_vec(),
-        };
         let options = ImportOptions {
             as_of: chrono::NaiveDate::from_ymd_opt(y, m, d),
             ..options.clone()
         };
-        if import_inputs(&store, vec![input], Vec::new(), options, "demo", say).await?
+        let inputs = vec![input(name, text)];
+        if import_inputs(store, inputs, Vec::new(), options, "demo", say).await?
             != ExitCode::SUCCESS
         {
             bail!("the demo boundaries do not import; this is a bug in solieu");
         }
     }
-    // Accounts for each role; Argon2 is slow on purpose, so hash on the blocking pool.
+    Ok(())
+}
+
+/// An account for each role ([`super::DEMO_USERS`]). Argon2 is slow on purpose, so the
+/// passwords are hashed on the blocking pool.
+async fn add_accounts(store: &Store) -> Result<()> {
     for (username, password, role, unit, group, name) in super::DEMO_USERS {
         let password = password.to_string();
         let hash = tokio::task::spawn_blocking(move || solieu_web::auth::hash_password(&password))
             .await?
             .map_err(|e| anyhow::anyhow!(e))?;
         super::web::add(
-            &store,
+            store,
             username,
             *role,
             unit.map(str::to_string),
@@ -266,13 +307,11 @@ pub async fn demo(
         )
         .await?;
     }
-    // The portal: the district's, a commune's sub-portal, their articles and who edits them.
-    let bundle: solieu_web::portal::bundle::Bundle = serde_json::from_str(DEMO_PORTAL)?;
-    solieu_web::portal::bundle::load(&store, &bundle, "demo")
-        .await
-        .map_err(|e| anyhow::anyhow!(e.detail()))?;
-    approve_first_half_of_2020(&store).await?;
-    answer_a_question(&store).await?;
+    Ok(())
+}
+
+/// What to try on the demo database, and its accounts.
+fn print_guide(db: &str, say: &Say) {
     println!();
     println!(
         "{} {db}",
@@ -300,23 +339,4 @@ pub async fn demo(
             unit.unwrap_or("")
         );
     }
-    if no_serve {
-        store.close().await;
-        return Ok(ExitCode::SUCCESS);
-    }
-    println!();
-    println!(
-        "{} http://{listen}/",
-        solieu_i18n::tr(say.lang, "cli-web-application")
-    );
-    super::web::log_to_stderr();
-    let options = solieu_web::ServeOptions {
-        listen,
-        trusted_proxies: Default::default(),
-        poll_every: std::time::Duration::from_secs(1),
-    };
-    solieu_web::serve(store, options)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}", super::web::operator_message(&e, say)))?;
-    Ok(ExitCode::SUCCESS)
 }

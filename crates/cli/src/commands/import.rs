@@ -89,164 +89,38 @@ pub async fn import_inputs(
         return super::boundaries::import(store, inputs, problems, &options, user, say).await;
     }
     let dry_run = options.dry_run;
-    let csv_options = ReadOptions {
-        decimal: options.decimal,
-        limits: options.limits,
-    };
     let shown = options.limits.problems;
-    // Errors the readers counted but did not keep.
-    let mut omitted = 0;
-    let mut incoming = Incoming::default();
-    let mut rows = 0;
-    let mut mappings = Vec::new();
     let progress = Progress::for_input(inputs.iter().map(|i| i.bytes.len() as u64).sum());
     progress.step(solieu_i18n::tr(say.lang, "cli-reading-database"));
     let stored = store.stored().await?;
-    // Built only when a workbook needs to find communes named in its headers.
-    let mut registry: Option<solieu_core::lineage::Registry> = None;
-    let mut program_incoming = solieu_core::programs::Incoming::default();
-    let mut data_set_files = Vec::new();
+    let mut gathered = Gathered::default();
     // DHIS2 metadata first: the data value sets of this import are read through its links.
-    let mut metadata = read_metadata(store, &inputs, &mut problems, &mut rows).await?;
+    let mut metadata = read_metadata(store, &inputs, &mut problems, &mut gathered.rows).await?;
     let dhis2_mapping = options
         .dhis2_mapping
         .clone()
         .with_links(&metadata.stored_links)
         .with_links(&metadata.read.links);
-    incoming.extend(std::mem::take(&mut metadata.read.incoming));
-    for input in &inputs {
-        progress.step(format!(
-            "{} {}…",
-            solieu_i18n::tr(say.lang, "cli-reading"),
-            input.name
-        ));
-        if dhis2_metadata::detect(&input.bytes) {
-            continue;
-        }
-        if solieu_web::datasets::detect(&input.bytes) {
-            data_set_files.push(input);
-            continue;
-        }
-        if solieu_io::programs::detect(&input.bytes).is_some() {
-            let read =
-                solieu_io::programs::read_program_csv(&input.name, &input.bytes, options.decimal);
-            rows += read.rows;
-            problems.extend(read.problems);
-            program_incoming.extend(read.incoming);
-            continue;
-        }
-        if excel::is_workbook(&input.bytes) {
-            let registry = registry.get_or_insert_with(|| {
-                solieu_core::lineage::Registry::new(stored.units.clone(), stored.events.clone())
-            });
-            let indicators: Vec<_> = stored
-                .indicators
-                .iter()
-                .cloned()
-                .chain(incoming.indicators.iter().map(|i| i.item.clone()))
-                .collect();
-            let catalog = excel::Catalog {
-                indicators: &indicators,
-                registry,
-            };
-            let read = excel::read_workbook(
-                &input.name,
-                &input.bytes,
-                options.mapping.as_ref(),
-                &catalog,
-                &csv_options,
-            );
-            rows += read.rows;
-            omitted += read.omitted_errors;
-            problems.extend(read.problems);
-            incoming.extend(read.incoming);
-            continue;
-        }
-        if let Some(format) = dhis2::detect(&input.bytes) {
-            let (values, found) = dhis2::read(format, &input.name, &input.bytes);
-            rows += values.len();
-            problems.extend(found);
-            let records = dhis2::to_records(values, &dhis2_mapping, &mut problems);
-            // A DHIS2 comment becomes the value's note: held to the same length.
-            problems.extend(records.iter().filter_map(|r| {
-                let note = &r.item.record.figure.note;
-                solieu_io::limits::long_note(r.location.clone(), note, &options.limits)
-            }));
-            incoming.values.extend(records);
-            continue;
-        }
-        match gso::detect_json(&input.bytes) {
-            Some(gso::JsonKind::UnitList) => {
-                let (units, found) = gso::read_unit_list(&input.name, &input.bytes);
-                rows += units.len();
-                problems.extend(found);
-                incoming.units.extend(units);
-            }
-            // A reform is read last: it ends every unit known before it, from any file.
-            Some(gso::JsonKind::ReformMapping) => mappings.push(input),
-            None => {
-                let read = read_csv(&input.name, &input.bytes, &csv_options);
-                rows += read.rows;
-                omitted += read.omitted_errors;
-                problems.extend(read.problems);
-                incoming.extend(read.incoming);
-            }
-        }
-    }
-    for input in mappings {
-        let known: Vec<_> = stored
-            .units
-            .iter()
-            .cloned()
-            .chain(incoming.units.iter().map(|u| u.item.clone()))
-            .collect();
-        let (reform, found) =
-            gso::read_reform(&input.name, &input.bytes, options.effective, &known);
-        rows += reform.units.len() + reform.events.len();
-        problems.extend(found);
-        // A closure replaces the same version read from a list in this import.
-        let mut at: std::collections::HashMap<(String, Option<chrono::NaiveDate>), usize> =
-            incoming
-                .units
-                .iter()
-                .enumerate()
-                .map(|(i, u)| ((u.item.code.clone(), u.item.valid_from), i))
-                .collect();
-        for unit in reform.units {
-            let key = (unit.item.code.clone(), unit.item.valid_from);
-            match at.get(&key) {
-                Some(&i) => incoming.units[i].item.valid_to = unit.item.valid_to,
-                None => {
-                    at.insert(key, incoming.units.len());
-                    incoming.units.push(unit);
-                }
-            }
-        }
-        incoming.events.extend(reform.events);
-    }
+    gathered
+        .incoming
+        .extend(std::mem::take(&mut metadata.read.incoming));
+    gathered.problems = problems;
+    let reforms = gathered.read(&inputs, &stored, &dhis2_mapping, &options, &progress, say);
+    gathered.apply_reforms(reforms, &stored, options.effective);
+    let Gathered {
+        incoming,
+        program_incoming,
+        rows,
+        mut omitted,
+        problems,
+        data_set_files,
+    } = gathered;
     progress.step(solieu_i18n::tr(say.lang, "cli-checking"));
     let (warnings, errors): (Vec<Problem>, Vec<Problem>) =
         problems.into_iter().partition(|p| !p.is_error());
     let mut problems = errors;
-    // Program registers name communes known before or brought by this import.
-    let known_units: Vec<solieu_core::unit::UnitVersion> = stored
-        .units
-        .iter()
-        .cloned()
-        .chain(incoming.units.iter().map(|u| u.item.clone()))
-        .collect();
-    let program_changes = if program_incoming.is_empty() {
-        solieu_core::programs::ProgramChanges::default()
-    } else {
-        match solieu_core::programs::plan(&store.programs().await?, &known_units, program_incoming)
-        {
-            Ok(c) => c,
-            Err(more) => {
-                problems.extend(more);
-                Default::default()
-            }
-        }
-    };
+    let program_changes =
+        plan_programs(store, &stored, &incoming, program_incoming, &mut problems).await?;
     // Planning finds a problem per refused value: only the first few are kept.
     let planned = changes::plan_keeping(&stored, incoming, 4 * shown);
     if let Err(found) = &planned {
@@ -316,7 +190,217 @@ pub async fn import_inputs(
         .apply_import(write, user, &source, dry_run, &|n| progress.at(n as u64))
         .await;
     progress.finish();
-    let warning_count = warnings.len();
+    let warning_count = print_notes(warnings, shown, say);
+    let written = match written {
+        Ok(written) => written,
+        Err(solieu_store::StoreError::Conflict(text)) => {
+            let problem = Problem::error(ProblemLocation::file("(import)"), text);
+            return Ok(refuse(vec![problem]));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let read = (inputs.len(), rows, warning_count);
+    print_written(
+        read,
+        &written,
+        &changes,
+        &program_changes,
+        &metadata,
+        dry_run,
+        say,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the readers made of an import's files, before it is planned.
+#[derive(Default)]
+struct Gathered<'a> {
+    incoming: Incoming,
+    program_incoming: solieu_core::programs::Incoming,
+    rows: usize,
+    /// Errors the readers counted but did not keep.
+    omitted: usize,
+    problems: Vec<Problem>,
+    /// Data set files: read once the indicators they name are known.
+    data_set_files: Vec<&'a Input>,
+}
+
+impl<'a> Gathered<'a> {
+    /// Reads each input by what it is; returns the reform mappings, which are read last.
+    fn read(
+        &mut self,
+        inputs: &'a [Input],
+        stored: &changes::Stored,
+        dhis2_mapping: &dhis2::Mapping,
+        options: &ImportOptions,
+        progress: &Progress,
+        say: &Say,
+    ) -> Vec<&'a Input> {
+        let csv_options = ReadOptions {
+            decimal: options.decimal,
+            limits: options.limits,
+        };
+        // Built only when a workbook needs to find communes named in its headers.
+        let mut registry: Option<solieu_core::lineage::Registry> = None;
+        let mut mappings = Vec::new();
+        for input in inputs {
+            progress.step(format!(
+                "{} {}…",
+                solieu_i18n::tr(say.lang, "cli-reading"),
+                input.name
+            ));
+            if dhis2_metadata::detect(&input.bytes) {
+                continue;
+            }
+            if solieu_web::datasets::detect(&input.bytes) {
+                self.data_set_files.push(input);
+                continue;
+            }
+            if solieu_io::programs::detect(&input.bytes).is_some() {
+                let read = solieu_io::programs::read_program_csv(
+                    &input.name,
+                    &input.bytes,
+                    options.decimal,
+                );
+                self.rows += read.rows;
+                self.problems.extend(read.problems);
+                self.program_incoming.extend(read.incoming);
+                continue;
+            }
+            if excel::is_workbook(&input.bytes) {
+                let registry = registry.get_or_insert_with(|| {
+                    solieu_core::lineage::Registry::new(stored.units.clone(), stored.events.clone())
+                });
+                let indicators: Vec<_> = stored
+                    .indicators
+                    .iter()
+                    .cloned()
+                    .chain(self.incoming.indicators.iter().map(|i| i.item.clone()))
+                    .collect();
+                let catalog = excel::Catalog {
+                    indicators: &indicators,
+                    registry,
+                };
+                let read = excel::read_workbook(
+                    &input.name,
+                    &input.bytes,
+                    options.mapping.as_ref(),
+                    &catalog,
+                    &csv_options,
+                );
+                self.rows += read.rows;
+                self.omitted += read.omitted_errors;
+                self.problems.extend(read.problems);
+                self.incoming.extend(read.incoming);
+                continue;
+            }
+            if let Some(format) = dhis2::detect(&input.bytes) {
+                let (values, found) = dhis2::read(format, &input.name, &input.bytes);
+                self.rows += values.len();
+                self.problems.extend(found);
+                let records = dhis2::to_records(values, dhis2_mapping, &mut self.problems);
+                // A DHIS2 comment becomes the value's note: held to the same length.
+                self.problems.extend(records.iter().filter_map(|r| {
+                    let note = &r.item.record.figure.note;
+                    solieu_io::limits::long_note(r.location.clone(), note, &options.limits)
+                }));
+                self.incoming.values.extend(records);
+                continue;
+            }
+            match gso::detect_json(&input.bytes) {
+                Some(gso::JsonKind::UnitList) => {
+                    let (units, found) = gso::read_unit_list(&input.name, &input.bytes);
+                    self.rows += units.len();
+                    self.problems.extend(found);
+                    self.incoming.units.extend(units);
+                }
+                // A reform is read last: it ends every unit known before it, from any file.
+                Some(gso::JsonKind::ReformMapping) => mappings.push(input),
+                None => {
+                    let read = read_csv(&input.name, &input.bytes, &csv_options);
+                    self.rows += read.rows;
+                    self.omitted += read.omitted_errors;
+                    self.problems.extend(read.problems);
+                    self.incoming.extend(read.incoming);
+                }
+            }
+        }
+        mappings
+    }
+
+    /// Reads the reform mappings against every unit known, stored or read: a closure replaces
+    /// the same version read from a list in this import.
+    fn apply_reforms(
+        &mut self,
+        mappings: Vec<&Input>,
+        stored: &changes::Stored,
+        effective: chrono::NaiveDate,
+    ) {
+        for input in mappings {
+            let known: Vec<_> = stored
+                .units
+                .iter()
+                .cloned()
+                .chain(self.incoming.units.iter().map(|u| u.item.clone()))
+                .collect();
+            let (reform, found) = gso::read_reform(&input.name, &input.bytes, effective, &known);
+            self.rows += reform.units.len() + reform.events.len();
+            self.problems.extend(found);
+            let units = &mut self.incoming.units;
+            let mut at: std::collections::HashMap<(String, Option<chrono::NaiveDate>), usize> =
+                units
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| ((u.item.code.clone(), u.item.valid_from), i))
+                    .collect();
+            for unit in reform.units {
+                let key = (unit.item.code.clone(), unit.item.valid_from);
+                match at.get(&key) {
+                    Some(&i) => units[i].item.valid_to = unit.item.valid_to,
+                    None => {
+                        at.insert(key, units.len());
+                        units.push(unit);
+                    }
+                }
+            }
+            self.incoming.events.extend(reform.events);
+        }
+    }
+}
+
+/// The program registers' changes, planned against the communes stored or brought by this
+/// import; their problems join `problems`.
+async fn plan_programs(
+    store: &Store,
+    stored: &changes::Stored,
+    incoming: &Incoming,
+    program_incoming: solieu_core::programs::Incoming,
+    problems: &mut Vec<Problem>,
+) -> Result<solieu_core::programs::ProgramChanges> {
+    if program_incoming.is_empty() {
+        return Ok(Default::default());
+    }
+    let known_units: Vec<solieu_core::unit::UnitVersion> = stored
+        .units
+        .iter()
+        .cloned()
+        .chain(incoming.units.iter().map(|u| u.item.clone()))
+        .collect();
+    let registers = store.programs().await?;
+    Ok(
+        match solieu_core::programs::plan(&registers, &known_units, program_incoming) {
+            Ok(c) => c,
+            Err(more) => {
+                problems.extend(more);
+                Default::default()
+            }
+        },
+    )
+}
+
+/// Prints the first `shown` notes (warnings) and how many more; returns how many there were.
+fn print_notes(warnings: Vec<Problem>, shown: usize, say: &Say) -> usize {
+    let count = warnings.len();
     let (warnings, more) = solieu_core::problem::first(warnings, shown);
     for w in &warnings {
         eprintln!(
@@ -328,31 +412,35 @@ pub async fn import_inputs(
     if more > 0 {
         eprintln!("{}", notes_more(more, say));
     }
-    let written = match written {
-        Ok(written) => written,
-        Err(solieu_store::StoreError::Conflict(text)) => {
-            let problem = Problem::error(ProblemLocation::file("(import)"), text);
-            return Ok(refuse(vec![problem]));
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let (report, program_report) = (written.figures, written.programs);
-    let data_sets_written = written.data_sets_written;
+    count
+}
+
+/// What an import read (files, rows, notes printed) and wrote, a line per kind of record
+/// that changed.
+fn print_written(
+    (files, rows, notes): (usize, usize, usize),
+    written: &solieu_store::ImportReport,
+    changes: &changes::ChangeSet,
+    program_changes: &solieu_core::programs::ProgramChanges,
+    metadata: &MetadataRead,
+    dry_run: bool,
+    say: &Say,
+) {
     let heading = if dry_run {
         solieu_i18n::tr(say.lang, "cli-dry-run-nothing-written")
     } else {
         solieu_i18n::tr(say.lang, "cli-imported")
     };
     println!(
-        "{heading} {} {} {rows} {}{}",
-        inputs.len(),
+        "{heading} {files} {} {rows} {}{}",
         solieu_i18n::tr(say.lang, "cli-files"),
         solieu_i18n::tr(say.lang, "cli-rows"),
-        match warning_count {
+        match notes {
             0 => String::new(),
             n => format!(", {n} {}", solieu_i18n::tr(say.lang, "cli-notes-above")),
         }
     );
+    let (report, p) = (&written.figures, &written.programs);
     let lines = [
         (
             solieu_i18n::tr(say.lang, "cli-units-added"),
@@ -396,7 +484,7 @@ pub async fn import_inputs(
         ),
         (
             solieu_i18n::tr(say.lang, "cli-data-sets-written"),
-            data_sets_written,
+            written.data_sets_written,
         ),
         (
             solieu_i18n::tr(say.lang, "cli-dhis2-identifiers-linked"),
@@ -421,7 +509,6 @@ pub async fn import_inputs(
             n.why.get(say.lang)
         );
     }
-    let p = program_report;
     let program_lines = [
         (
             solieu_i18n::tr(say.lang, "cli-ntm-criteria-sets-added"),
@@ -463,7 +550,6 @@ pub async fn import_inputs(
             println!("  {label}: {n}");
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The DHIS2 metadata files of an import, read as one export, with the links stored before.
